@@ -1,0 +1,5 @@
+/** @module cli/commands — every CLI command, registered in this order. Add one line per command. */
+import type { CommandModule } from "yargs";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const commands: CommandModule<any, any>[] = [];

@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+/** @module cli — the `longwriter` command line: a thin layer over the library. */
+import yargs from "yargs";
+import { hideBin } from "yargs/helpers";
+import { TOOL_VERSION } from "../version.js";
+import { commands } from "./commands/index.js";
+
+async function main(argv: string[]): Promise<void> {
+  let parser = yargs(argv)
+    .scriptName("longwriter")
+    .usage("$0 <command> [options]\n\nThe data side of LongWriter: long-output SFT data, mixtures, DPO pairs, Hub datasets, evaluation.")
+    .version(TOOL_VERSION)
+    .strict()
+    .demandCommand(1, "Name a command; see --help.")
+    .recommendCommands()
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .fail((message, error) => {
+      if (error) throw error;
+      process.stderr.write(`error: ${message}\n\nRun 'longwriter --help' for usage.\n`);
+      process.exit(2);
+    });
+  for (const command of commands) parser = parser.command(command);
+  await parser.help().alias("h", "help").parseAsync();
+}
+
+main(hideBin(process.argv)).catch((error: unknown) => {
+  process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

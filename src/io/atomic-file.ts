@@ -1,0 +1,87 @@
+/**
+ * @module io/atomic-file — write a file so that readers see either nothing or the whole thing:
+ * data goes to a temp file beside the target, which is renamed over it on commit and removed on abort.
+ */
+import { createWriteStream, type WriteStream } from "node:fs";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { basename, dirname, join } from "node:path";
+import { once } from "node:events";
+
+/** Path of a fresh temp file in the same directory as `target` (same filesystem, so rename is atomic). */
+export function tempPathFor(target: string): string {
+  return join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+}
+
+/** Writes `data` to `target` atomically (temp file + rename), creating parent directories. */
+export async function writeFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
+  await mkdir(dirname(target), { recursive: true });
+  const temp = tempPathFor(target);
+  try {
+    await writeFile(temp, data);
+    await rename(temp, target);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+/** A streaming atomic writer: `write` chunks, then `commit()` (rename into place) or `abort()` (delete). */
+export class AtomicFile {
+  readonly target: string;
+  readonly tempPath: string;
+  private stream: WriteStream | undefined;
+  private done = false;
+
+  private constructor(target: string) {
+    this.target = target;
+    this.tempPath = tempPathFor(target);
+  }
+
+  static async open(target: string): Promise<AtomicFile> {
+    await mkdir(dirname(target), { recursive: true });
+    const file = new AtomicFile(target);
+    file.stream = createWriteStream(file.tempPath);
+    await once(file.stream, "open");
+    return file;
+  }
+
+  /** Writes a chunk, waiting for the stream to drain when its buffer is full. */
+  async write(chunk: string | Uint8Array): Promise<void> {
+    const stream = this.stream;
+    if (!stream || this.done) throw new Error(`AtomicFile ${this.target}: write after commit/abort`);
+    if (!stream.write(chunk)) await once(stream, "drain");
+  }
+
+  async commit(): Promise<void> {
+    if (this.done) return;
+    this.done = true;
+    const stream = this.stream!;
+    await new Promise<void>((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    await rename(this.tempPath, this.target);
+  }
+
+  async abort(): Promise<void> {
+    if (this.done) return;
+    this.done = true;
+    const stream = this.stream!;
+    await new Promise<void>((resolve) => stream.destroy() && stream.once("close", () => resolve()));
+    await rm(this.tempPath, { force: true });
+  }
+}
+
+/**
+ * Runs `body` with an AtomicFile for `target`: commits when body resolves, aborts (and rethrows) when it
+ * throws, so a failed run leaves no partial output.
+ */
+export async function withAtomicFile<T>(target: string, body: (file: AtomicFile) => Promise<T>): Promise<T> {
+  const file = await AtomicFile.open(target);
+  try {
+    const result = await body(file);
+    await file.commit();
+    return result;
+  } catch (error) {
+    await file.abort();
+    throw error;
+  }
+}
