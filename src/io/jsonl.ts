@@ -64,7 +64,7 @@ export async function* readJsonl<T = unknown>(file: string, options: ReadOptions
 export function describeJson(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
-  return `a ${typeof value}`;
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
 
 /** Serialises one record as a JSONL line (no trailing newline). */
