@@ -1,0 +1,127 @@
+/**
+ * @module bench/lib/measure — runs one benchmark job in a fresh child process and reports wall time,
+ * CPU time and peak RSS, so jobs do not share a heap (or a JIT warm-up) with the harness or each other.
+ */
+import { spawn } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const REPORTER = join(HERE, "usage-reporter.ts");
+/** The project root (bench/lib/../..): jobs run with this as their working directory. */
+export const PROJECT_ROOT = resolve(HERE, "..", "..");
+
+export interface Measurement {
+  /** Wall-clock milliseconds from spawn to exit (includes process start-up). */
+  wallMs: number;
+  /** User + system CPU milliseconds of the measured process. */
+  cpuMs: number;
+  /** Peak resident set size in MB (MiB) of the measured process. */
+  peakRssMb: number;
+  /** Everything the job printed on stdout. */
+  stdout: string;
+  /** The last stdout line parsed as JSON, when it is JSON (jobs report their results this way). */
+  result: unknown;
+}
+
+export interface MeasureOptions {
+  /** Extra environment variables for the child. */
+  env?: Record<string, string>;
+  /** Working directory. @default PROJECT_ROOT */
+  cwd?: string;
+}
+
+/**
+ * Runs a TypeScript job (`node --import tsx <script> ...args`) and measures it. The child reports its
+ * own CPU time and peak RSS at exit through a preloaded module, so the numbers are the job's alone.
+ *
+ * @example
+ * const m = await measureNode({ script: "bench/jobs/count-words.ts", args: [file] });
+ */
+export async function measureNode(options: MeasureOptions & { script: string; args?: string[] }): Promise<Measurement> {
+  const dir = await mkdtemp(join(tmpdir(), "lw-bench-"));
+  const usageFile = join(dir, "usage.json");
+  try {
+    const cwd = options.cwd ?? PROJECT_ROOT;
+    const script = resolve(cwd, options.script);
+    const run = await runChild(process.execPath, ["--import", "tsx", "--import", REPORTER, script, ...(options.args ?? [])], {
+      cwd,
+      env: { ...process.env, ...options.env, BENCH_USAGE_OUT: usageFile },
+    });
+    const usage = JSON.parse(await readFile(usageFile, "utf8")) as { cpuUserMs: number; cpuSystemMs: number; maxRssMb: number };
+    return {
+      wallMs: run.wallMs,
+      cpuMs: usage.cpuUserMs + usage.cpuSystemMs,
+      peakRssMb: usage.maxRssMb,
+      stdout: run.stdout,
+      result: lastJsonLine(run.stdout),
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+// Python wrapper that runs a command and reports the CPU time and peak RSS of its children
+// (RUSAGE_CHILDREN; ru_maxrss is in KB on Linux), on stderr as the last line, tagged.
+const RUSAGE_WRAPPER = [
+  "import json, resource, subprocess, sys",
+  "rc = subprocess.run(sys.argv[1:]).returncode",
+  "u = resource.getrusage(resource.RUSAGE_CHILDREN)",
+  "sys.stderr.write('\\n@@usage ' + json.dumps({'cpuMs': (u.ru_utime + u.ru_stime) * 1000, 'maxRssMb': u.ru_maxrss / 1024}) + '\\n')",
+  "sys.exit(rc)",
+].join("\n");
+
+/**
+ * Runs any command (e.g. a Python anchor) and measures it, using a small python3 wrapper that reads the
+ * child's rusage. Needs `python3` on PATH. Wall time includes the wrapper's start-up (~20 ms).
+ */
+export async function measureCommand(options: MeasureOptions & { command: string; args?: string[] }): Promise<Measurement> {
+  const run = await runChild("python3", ["-c", RUSAGE_WRAPPER, options.command, ...(options.args ?? [])], {
+    cwd: options.cwd ?? PROJECT_ROOT,
+    env: { ...process.env, ...options.env },
+  });
+  const tag = run.stderr.lastIndexOf("@@usage ");
+  if (tag < 0) throw new Error(`measureCommand: no usage report from ${options.command}`);
+  const usage = JSON.parse(run.stderr.slice(tag + 8).split("\n")[0]!) as { cpuMs: number; maxRssMb: number };
+  return { wallMs: run.wallMs, cpuMs: usage.cpuMs, peakRssMb: usage.maxRssMb, stdout: run.stdout, result: lastJsonLine(run.stdout) };
+}
+
+interface ChildRun {
+  wallMs: number;
+  stdout: string;
+  stderr: string;
+}
+
+function runChild(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<ChildRun> {
+  return new Promise((resolvePromise, reject) => {
+    const started = performance.now();
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      const wallMs = performance.now() - started;
+      if (code !== 0) {
+        const tail = stderr.split("\n").filter((l) => !l.startsWith("@@usage")).slice(-15).join("\n");
+        reject(new Error(`${command} ${args.filter((a) => !a.includes("\n")).join(" ")} exited with ${signal ?? code}:\n${tail}`));
+        return;
+      }
+      resolvePromise({ wallMs, stdout, stderr });
+    });
+  });
+}
+
+function lastJsonLine(stdout: string): unknown {
+  const lines = stdout.trim().split("\n");
+  const last = lines[lines.length - 1];
+  if (!last) return undefined;
+  try {
+    return JSON.parse(last);
+  } catch {
+    return undefined;
+  }
+}

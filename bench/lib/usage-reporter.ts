@@ -1,0 +1,19 @@
+/**
+ * @module bench/lib/usage-reporter — preloaded into benchmark child processes (`node --import`): at exit it
+ * writes the process's own CPU time and peak RSS as JSON to the file named by BENCH_USAGE_OUT.
+ */
+import { writeFileSync } from "node:fs";
+
+const target = process.env.BENCH_USAGE_OUT;
+if (target) {
+  process.on("exit", () => {
+    const usage = process.resourceUsage();
+    const report = {
+      cpuUserMs: usage.userCPUTime / 1000,
+      cpuSystemMs: usage.systemCPUTime / 1000,
+      // resourceUsage().maxRSS is in kilobytes.
+      maxRssMb: usage.maxRSS / 1024,
+    };
+    writeFileSync(target, JSON.stringify(report));
+  });
+}
