@@ -1,1 +1,3 @@
-export {};
+/** @module hub — Hugging Face Hub: dataset cards, publishing dataset dirs, pulling dataset files. */
+export * from "./dataset-card.js";
+export * from "./merge-dataset-card.js";
