@@ -5,3 +5,4 @@ export * from "./plan.js";
 export * from "./judgement.js";
 export * from "./candidate.js";
 export * from "./preference-pair.js";
+export * from "./pair-policy.js";

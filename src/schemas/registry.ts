@@ -7,6 +7,7 @@ import { candidateSchema } from "./candidate.js";
 import { instructionSchema } from "./instruction.js";
 import { judgementSchema } from "./judgement.js";
 import { messageSchema } from "./message.js";
+import { pairPolicySchema } from "./pair-policy.js";
 import { planSchema } from "./plan.js";
 import { preferencePairSchema } from "./preference-pair.js";
 import { sftRecordSchema } from "./sft-record.js";
@@ -19,4 +20,5 @@ export const publishedSchemas: Record<string, z.ZodType> = {
   candidate: candidateSchema,
   judgement: judgementSchema,
   "preference-pair": preferencePairSchema,
+  "pair-policy": pairPolicySchema,
 };
