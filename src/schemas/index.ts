@@ -6,3 +6,4 @@ export * from "./judgement.js";
 export * from "./candidate.js";
 export * from "./preference-pair.js";
 export * from "./pair-policy.js";
+export * from "./mix-recipe.js";

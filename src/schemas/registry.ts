@@ -7,6 +7,7 @@ import { candidateSchema } from "./candidate.js";
 import { instructionSchema } from "./instruction.js";
 import { judgementSchema } from "./judgement.js";
 import { messageSchema } from "./message.js";
+import { mixRecipeSchema } from "./mix-recipe.js";
 import { pairPolicySchema } from "./pair-policy.js";
 import { planSchema } from "./plan.js";
 import { preferencePairSchema } from "./preference-pair.js";
@@ -21,4 +22,5 @@ export const publishedSchemas: Record<string, z.ZodType> = {
   judgement: judgementSchema,
   "preference-pair": preferencePairSchema,
   "pair-policy": pairPolicySchema,
+  "mix-recipe": mixRecipeSchema,
 };

@@ -1,0 +1,35 @@
+/**
+ * @module mix/exact-dedup — exact duplicates across sources: two rows are the same when their messages
+ * match after trimming, collapsing whitespace and lower-casing (roles included). Keeps a fixed-size key
+ * per row seen, so memory grows with the number of rows, not their length.
+ */
+import { createHash } from "node:crypto";
+import type { Message } from "../schemas/message.js";
+
+/** The normalised-content key of a conversation (a 128-bit hash, base64). */
+export function messagesKey(messages: readonly Message[]): string {
+  const hash = createHash("sha256");
+  for (const message of messages) {
+    hash.update(message.role);
+    hash.update("\u0001");
+    hash.update(message.content.replace(/\s+/g, " ").trim().toLowerCase());
+    hash.update("\u0002");
+  }
+  return hash.digest("base64").slice(0, 22);
+}
+
+/** Remembers keys; `seen(messages)` is true for a row whose key was already added (and adds it otherwise). */
+export function createExactDedup(): { seen(messages: readonly Message[]): boolean; readonly size: number } {
+  const keys = new Set<string>();
+  return {
+    seen(messages) {
+      const key = messagesKey(messages);
+      if (keys.has(key)) return true;
+      keys.add(key);
+      return false;
+    },
+    get size() {
+      return keys.size;
+    },
+  };
+}

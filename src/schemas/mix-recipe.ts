@@ -1,0 +1,208 @@
+/**
+ * @module schemas/mix-recipe — a mixture recipe (`recipes/*.yaml`, `longwriter mix`): which sources, how much
+ * of each, which filters, dedup, decontamination, splits, output layout and dataset card. Every object is
+ * strict, so a misspelt field is an error instead of being ignored.
+ */
+import { z } from "zod";
+
+const QUANTITY_TEXT = /^\s*(\d+(?:[_,]?\d)*(?:\.\d+)?|\.\d+)\s*[kKmMbB]?\s*$/;
+
+/** A positive amount: a number or a string with a k/M/B suffix ("60M"). */
+export const quantitySchema = z.union([
+  z.number().positive(),
+  z.string().regex(QUANTITY_TEXT, 'expected a number, optionally with a k, M or B suffix (e.g. "60M")'),
+]);
+
+/**
+ * How much of a source goes into the mixture — exactly one kind. `count` and `fraction` above the
+ * source's size upsample (whole copies + a seeded random remainder); `share` is a share of the final
+ * mixture's rows; `words` / `tokens` are budgets over whole rows.
+ */
+export const mixAmountSchema = z
+  .strictObject({
+    /** Exactly this many rows (random, seeded; more than the source holds → upsampled). */
+    count: z.number().int().positive().optional(),
+    /** This fraction of the source's rows after filtering and dedup (2.5 = two copies + a random half). */
+    fraction: z.number().positive().optional(),
+    /** This share (0–1) of the final mixture's rows. */
+    share: z.number().gt(0).lt(1).or(z.literal(1)).optional(),
+    /** Rows adding up to this many words (countWords over every turn), e.g. "60M". */
+    words: quantitySchema.optional(),
+    /** Rows adding up to this many tokens of `tokenizer`, e.g. "80M". */
+    tokens: quantitySchema.optional(),
+    /** Offline tokenizer for `tokens` (e.g. "cl100k_base", "o200k_base", "qwen3"); default: the recipe's `tokenizer`. */
+    tokenizer: z.string().min(1).optional(),
+    /** For `share`: allow upsampling a source that holds too few rows instead of failing. */
+    allowUpsample: z.boolean().optional(),
+  })
+  .superRefine((amount, ctx) => {
+    const kinds = (["count", "fraction", "share", "words", "tokens"] as const).filter((k) => amount[k] !== undefined);
+    if (kinds.length === 0) ctx.addIssue({ code: "custom", message: "name one amount: count, fraction, share, words or tokens" });
+    if (kinds.length > 1) ctx.addIssue({ code: "custom", message: `use either ${kinds.slice(0, -1).join(", ")} or ${kinds.at(-1)}, not both` });
+    if (amount.tokenizer !== undefined && amount.tokens === undefined) {
+      ctx.addIssue({ code: "custom", path: ["tokenizer"], message: "tokenizer only applies to a tokens budget" });
+    }
+    if (amount.allowUpsample !== undefined && amount.share === undefined) {
+      ctx.addIssue({ code: "custom", path: ["allowUpsample"], message: "allowUpsample only applies to share (count and fraction upsample anyway)" });
+    }
+  });
+export type MixAmount = z.infer<typeof mixAmountSchema>;
+
+/** Role checks: drop rows whose conversation shape is unusable for SFT. */
+export const roleCheckSchema = z.strictObject({
+  /** The last turn must be the assistant's (default true). */
+  lastIsAssistant: z.boolean().optional(),
+  /** After an optional leading system turn, user and assistant must alternate, starting with user (default true). */
+  alternate: z.boolean().optional(),
+  /** No turn may be empty or whitespace only (default true). */
+  nonEmpty: z.boolean().optional(),
+  /** At most this many user+assistant turns. */
+  maxTurns: z.number().int().positive().optional(),
+  /** Drop rows carrying a system turn. */
+  noSystem: z.boolean().optional(),
+});
+
+/** Filters over one row; each keeps the row or names the reason it was dropped. */
+export const mixFiltersSchema = z.strictObject({
+  /** Conversation shape checks (`true` = all defaults). */
+  roles: z.union([z.boolean(), roleCheckSchema]).optional(),
+  /** Keep only rows whose last user turn is in one of these languages ("en", "zh", ...). */
+  languages: z.array(z.string().min(1)).min(1).optional(),
+  /** The final assistant turn must have at least this many words (LongBench-Write's countWords). */
+  minWords: z.number().int().nonnegative().optional(),
+  /** The final assistant turn must have at most this many words. */
+  maxWords: z.number().int().positive().optional(),
+  /** The last user turn must state exactly one explicit required length ("write 3000 words", "5000字"). */
+  requireLength: z.boolean().optional(),
+  /** S_l of the final answer against the prompt's required length must be ≥ this (0–100); rows without one are dropped. */
+  minLengthScore: z.number().min(0).max(100).optional(),
+});
+export type MixFilters = z.infer<typeof mixFiltersSchema>;
+
+/** One input of the mixture: a local file/glob or Hub files, with an amount and optional filters. */
+export const mixSourceSchema = z
+  .strictObject({
+    /** Tag written into each row's `source` column and used in the manifest (default: file or repo name). */
+    source: z.string().min(1).optional(),
+    /** Local file or glob (`*`, `?`, `**`), relative to the recipe file. */
+    path: z.string().min(1).optional(),
+    /** Hub dataset repo ("THUDM/LongWriter-6k"). */
+    repo: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'expected "owner/name"').optional(),
+    /** Hub revision: a 40-hex commit (required by --frozen) or a branch/tag. */
+    revision: z.string().min(1).optional(),
+    /** Files inside the Hub repo to read. */
+    files: z.array(z.string().min(1)).min(1).optional(),
+    /** Hub split to read (files under `data/{split}-*` or `{split}/`), instead of `files`. */
+    split: z.string().min(1).optional(),
+    /** Input format: "auto" (detect) or an adapter name ("messages", "sharegpt", "alpaca", ...). */
+    format: z.string().min(1).optional(),
+    /** How much of the source to take (default: every row once). */
+    amount: mixAmountSchema.optional(),
+    /** Filters for this source only (applied after the recipe's global filters). */
+    filters: mixFiltersSchema.optional(),
+  })
+  .superRefine((source, ctx) => {
+    const local = source.path !== undefined;
+    const hub = source.repo !== undefined;
+    if (local === hub) {
+      ctx.addIssue({ code: "custom", message: local ? "use either path or repo, not both" : "name a location: path (local) or repo (Hub)" });
+      return;
+    }
+    if (local) {
+      for (const key of ["revision", "files", "split"] as const) {
+        if (source[key] !== undefined) ctx.addIssue({ code: "custom", path: [key], message: `${key} only applies to a Hub source (repo)` });
+      }
+    } else if ((source.files === undefined) === (source.split === undefined)) {
+      ctx.addIssue({ code: "custom", message: "a Hub source names either files or split" });
+    }
+  });
+export type MixSource = z.infer<typeof mixSourceSchema>;
+
+export const nearDedupSchema = z.strictObject({
+  /** Estimated Jaccard similarity at or above which a row counts as a near duplicate (default 0.8). */
+  threshold: z.number().gt(0).max(1).optional(),
+  /** Words per shingle (default 5; CJK characters count as words). */
+  shingle: z.number().int().positive().optional(),
+  /** MinHash permutations (default 128); must be divisible by `bands`. */
+  permutations: z.number().int().positive().max(1024).optional(),
+  /** LSH bands (default 16). */
+  bands: z.number().int().positive().optional(),
+});
+
+export const mixDedupSchema = z.strictObject({
+  /** Drop rows whose messages equal an earlier row's after normalising whitespace and case (default true). */
+  exact: z.boolean().optional(),
+  /** Near-duplicate removal by MinHash + LSH over word shingles (off unless given). */
+  near: z.union([z.boolean(), nearDedupSchema]).optional(),
+});
+
+export const mixDecontaminateSchema = z.strictObject({
+  /** Eval prompt files (JSONL with `prompt`, or any records with user turns), relative to the recipe. Default: LongBench-Write. */
+  files: z.array(z.string().min(1)).optional(),
+  /** Words per n-gram (CJK characters count as words; default 8). */
+  ngram: z.number().int().positive().optional(),
+  /** Share (0–1) of an eval prompt's n-grams found in a user turn that marks the row contaminated (default 0.5). */
+  threshold: z.number().gt(0).max(1).optional(),
+});
+
+export const mixSplitsSchema = z
+  .strictObject({
+    /** Test split size: a fraction (< 1) of the mixture or a row count (≥ 1), carved after the shuffle. */
+    test: z.number().positive().optional(),
+    /** Source tags whose rows form the test split instead (they are not in train). */
+    testSources: z.array(z.string().min(1)).min(1).optional(),
+  })
+  .refine((splits) => !(splits.test !== undefined && splits.testSources !== undefined), {
+    message: "use either test or testSources, not both",
+  });
+
+export const mixOutputSchema = z.strictObject({
+  /** Rows per Parquet shard. */
+  shardRows: z.number().int().positive().optional(),
+  /** Rows per row group (default: the writer's, sized for the Hub viewer). */
+  rowGroupRows: z.number().int().positive().optional(),
+  /** Parquet codec. */
+  compression: z.enum(["snappy", "zstd", "gzip", "brotli", "none"]).optional(),
+});
+
+export const mixCardSchema = z.strictObject({
+  license: z.string().min(1).optional(),
+  description: z.string().optional(),
+  tags: z.array(z.string().min(1)).optional(),
+  language: z.array(z.string().min(1)).optional(),
+  prettyName: z.string().min(1).optional(),
+});
+
+export const mixRecipeSchema = z
+  .strictObject({
+    /** Marks the file as a mixture recipe (pair policies say `kind: pair-policy`). */
+    kind: z.literal("mix").optional(),
+    name: z.string().regex(/^[\w.-]+$/, "use letters, digits, '.', '_' and '-'"),
+    /** Seed of every random choice (default 0); `--seed` overrides it. */
+    seed: z.number().int().nonnegative().max(2 ** 32 - 1).optional(),
+    /** Offline tokenizer used to report tokens per source in the manifest (and the default for tokens budgets). */
+    tokenizer: z.string().min(1).optional(),
+    sources: z.array(mixSourceSchema).min(1),
+    /** Filters applied to every source (before the source's own). */
+    filters: mixFiltersSchema.optional(),
+    dedup: mixDedupSchema.optional(),
+    /** Eval decontamination (`true` = defaults; the prompt files come from `files`, --decontaminate-with or LongBench-Write). */
+    decontaminate: z.union([z.boolean(), mixDecontaminateSchema]).optional(),
+    splits: mixSplitsSchema.optional(),
+    output: mixOutputSchema.optional(),
+    card: mixCardSchema.optional(),
+  })
+  .superRefine((recipe, ctx) => {
+    const seen = new Map<string, number>();
+    recipe.sources.forEach((source, index) => {
+      if (source.source === undefined) return;
+      const first = seen.get(source.source);
+      if (first !== undefined) {
+        ctx.addIssue({ code: "custom", path: ["sources", index, "source"], message: `tag "${source.source}" is already used by sources.${first}` });
+      } else seen.set(source.source, index);
+    });
+    for (const tag of recipe.splits?.testSources ?? []) {
+      if (!seen.has(tag)) ctx.addIssue({ code: "custom", path: ["splits", "testSources"], message: `no source is tagged "${tag}"` });
+    }
+  });
+export type MixRecipe = z.infer<typeof mixRecipeSchema>;
