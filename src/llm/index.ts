@@ -1,1 +1,8 @@
-export {};
+/** @module llm — the shared LLM layer: client, journal, errors, limiter, prices. */
+export * from "./errors.js";
+export * from "./limiter.js";
+export * from "./prices.js";
+export * from "./request-key.js";
+export * from "./journal.js";
+export * from "./capped-fetch.js";
+export * from "./client.js";

@@ -1,0 +1,89 @@
+/**
+ * @module llm/errors — a failed LLM call is an error, never text. Each class says why the call failed,
+ * which model it asked and whether trying the same request again may help (`retryable`).
+ */
+import { ToolkitError } from "../errors.js";
+
+/** Why a call failed, as a short stable code (used in failure files and counters). */
+export type LlmFailureKind =
+  | "length"
+  | "content_filter"
+  | "empty"
+  | "truncated"
+  | "bad_response"
+  | "http"
+  | "timeout"
+  | "connection"
+  | "aborted";
+
+/** Base class of every LLM call failure. */
+export class LlmCallError extends ToolkitError {
+  readonly kind: LlmFailureKind;
+  readonly model: string;
+  /** HTTP status when the server answered with an error. */
+  readonly status: number | undefined;
+  /** True when the same request may succeed on another try (transient network or server trouble). */
+  readonly retryable: boolean;
+
+  constructor(
+    kind: LlmFailureKind,
+    message: string,
+    options: { model: string; status?: number; retryable?: boolean; cause?: unknown },
+  ) {
+    super(`LLM call to ${options.model} failed (${kind}): ${message}`, { cause: options.cause });
+    this.name = "LlmCallError";
+    this.kind = kind;
+    this.model = options.model;
+    this.status = options.status;
+    this.retryable = options.retryable ?? false;
+  }
+
+  static isLlmCallError(value: unknown): value is LlmCallError {
+    return ToolkitError.isInstance(value) && typeof (value as Partial<LlmCallError>).kind === "string" && "retryable" in value;
+  }
+}
+
+/** The completion stopped at max_tokens (`finish_reason: "length"`): the text is cut off, so it is not used. */
+export class LengthLimitError extends LlmCallError {
+  /** How much text arrived before the cut (kept for debugging, never written as output). */
+  readonly partialChars: number;
+  constructor(options: { model: string; partialChars: number }) {
+    super("length", "the completion hit the max_tokens limit (finish_reason \"length\"); raise --max-tokens or shorten the request", {
+      model: options.model,
+      retryable: false,
+    });
+    this.name = "LengthLimitError";
+    this.partialChars = options.partialChars;
+  }
+}
+
+/** The provider's content filter stopped the completion (`finish_reason: "content_filter"`). */
+export class ContentFilterError extends LlmCallError {
+  constructor(options: { model: string }) {
+    super("content_filter", "the provider's content filter blocked the completion (finish_reason \"content_filter\")", {
+      model: options.model,
+      retryable: false,
+    });
+    this.name = "ContentFilterError";
+  }
+}
+
+/** The server finished normally but returned no text. */
+export class EmptyCompletionError extends LlmCallError {
+  constructor(options: { model: string; finishReason: string }) {
+    super("empty", `the completion is empty (finish_reason "${options.finishReason}")`, { model: options.model, retryable: true });
+    this.name = "EmptyCompletionError";
+  }
+}
+
+/** A streamed completion ended without a finish reason (connection dropped or server stopped early). */
+export class TruncatedStreamError extends LlmCallError {
+  constructor(options: { model: string; partialChars: number; cause?: unknown }) {
+    super("truncated", `the stream ended without a finish reason after ${options.partialChars} characters`, {
+      model: options.model,
+      retryable: true,
+      cause: options.cause,
+    });
+    this.name = "TruncatedStreamError";
+  }
+}

@@ -1,0 +1,27 @@
+/** @module llm/request-key — the journal key of a chat request: sha256 of its stable-stringified content. */
+import { stableHash } from "../text/record-id.js";
+import type { Message } from "../schemas/message.js";
+
+/** What identifies a request: everything that changes the answer, nothing that does not (stream, timeouts). */
+export interface RequestIdentity {
+  model: string;
+  messages: Message[];
+  temperature?: number | undefined;
+  topP?: number | undefined;
+  maxTokens?: number | undefined;
+  seed?: number | undefined;
+  stop?: string[] | undefined;
+}
+
+/** sha256 hex of the request's identity; the same request always gives the same key. */
+export function requestKey(request: RequestIdentity): string {
+  return stableHash({
+    model: request.model,
+    messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+    temperature: request.temperature,
+    topP: request.topP,
+    maxTokens: request.maxTokens,
+    seed: request.seed,
+    stop: request.stop,
+  });
+}

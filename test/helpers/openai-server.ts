@@ -1,0 +1,350 @@
+/**
+ * @module test/helpers/openai-server — an OpenAI-compatible `POST /v1/chat/completions` server on
+ * 127.0.0.1 for tests and benchmarks. Each test scripts the answers (`respond`), with optional latency
+ * and faults: 429 + Retry-After, 500 (or any status), hang, truncated or reset streams,
+ * `finish_reason: "length"`/`"content_filter"`, empty text, garbage bodies. Speaks JSON and SSE
+ * (`stream: true`, usage chunk when `stream_options.include_usage`). It counts and records requests.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { stableHash } from "../../src/text/record-id.js";
+
+/** A normal answer: the text (and optionally finish reason, usage, model, number of stream chunks). */
+export type ServerReply =
+  | string
+  | { text: string; finishReason?: string; usage?: { prompt_tokens: number; completion_tokens: number }; model?: string; chunks?: number };
+
+/** A scripted failure. */
+export type ServerFault =
+  | { fault: "429"; retryAfter?: string; retryAfterMs?: string }
+  | { fault: "500" }
+  | { fault: "status"; status: number; body?: string; headers?: Record<string, string> }
+  | { fault: "hang" }
+  /** Stream: send part of the text, then end cleanly without a finish reason. Non-stream: half a JSON body. */
+  | { fault: "truncate"; text?: string }
+  /** Stream: send part of the text, then destroy the socket. */
+  | { fault: "reset"; text?: string }
+  | { fault: "length"; text?: string }
+  | { fault: "content_filter" }
+  | { fault: "empty" }
+  | { fault: "garbage" };
+
+export interface RecordedRequest {
+  /** 0-based arrival order. */
+  index: number;
+  body: ChatBody;
+  stream: boolean;
+  /** The SDK's retry counter (`x-stainless-retry-count`), 0 on the first attempt. */
+  attempt: number;
+  /** sha256 of the body without its stream fields: equal for equal requests. */
+  key: string;
+  authorization: string | undefined;
+}
+
+export interface ChatBody {
+  model: string;
+  messages: Array<{ role: string; content: string }>;
+  stream?: boolean;
+  stream_options?: { include_usage?: boolean };
+  [name: string]: unknown;
+}
+
+export interface RespondContext {
+  index: number;
+  attempt: number;
+  stream: boolean;
+  /** Content of the last user message. */
+  prompt: string;
+  /** Seeded PRNG in [0, 1), shared by the server (deterministic for a given arrival order). */
+  random: () => number;
+  request: RecordedRequest;
+}
+
+export type Respond = (body: ChatBody, ctx: RespondContext) => ServerReply | ServerFault | Promise<ServerReply | ServerFault>;
+
+export interface OpenAiServerOptions {
+  respond: Respond;
+  /** Delay before each answer (ms). @default 0 */
+  latencyMs?: number;
+  /** Seed of `ctx.random`. @default 1 */
+  seed?: number;
+  /** Keep full request bodies in `requests` (turn off for big benchmarks). @default true */
+  record?: boolean;
+}
+
+export interface OpenAiServer {
+  /** `http://127.0.0.1:PORT/v1` */
+  baseURL: string;
+  requests: RecordedRequest[];
+  requestCount(): number;
+  /** Replace the script (switch faults on/off mid-test). */
+  setRespond(respond: Respond): void;
+  setLatency(ms: number): void;
+  close(): Promise<void>;
+}
+
+/** mulberry32: a tiny seeded PRNG. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function isFault(value: ServerReply | ServerFault): value is ServerFault {
+  return typeof value === "object" && "fault" in value;
+}
+
+function approxTokens(text: string): number {
+  return Math.max(1, Math.ceil(text.length / 4));
+}
+
+/**
+ * Starts the server on 127.0.0.1 with an OS-chosen port.
+ * @example
+ * const server = await startOpenAiServer({ respond: (body) => `echo: ${body.messages[0]!.content}` });
+ * const llm = createLlmClient({ baseURL: server.baseURL, model: "m" });
+ */
+export async function startOpenAiServer(options: OpenAiServerOptions): Promise<OpenAiServer> {
+  let respond = options.respond;
+  let latencyMs = options.latencyMs ?? 0;
+  const record = options.record ?? true;
+  const random = seededRandom(options.seed ?? 1);
+  const requests: RecordedRequest[] = [];
+  let count = 0;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const url = req.url ?? "";
+    if (req.method === "GET" && url.endsWith("/models")) {
+      sendJson(res, 200, { object: "list", data: [{ id: "test-model", object: "model", owned_by: "test" }] });
+      return;
+    }
+    if (req.method !== "POST" || !url.endsWith("/chat/completions")) {
+      sendJson(res, 404, { error: { message: `no route ${req.method} ${url}`, type: "not_found" } });
+      return;
+    }
+    let body: ChatBody;
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as ChatBody;
+    } catch {
+      sendJson(res, 400, { error: { message: "invalid JSON body", type: "invalid_request_error" } });
+      return;
+    }
+    const { stream: _s, stream_options: _so, ...identity } = body;
+    const stream = body.stream === true;
+    const request: RecordedRequest = {
+      index: count,
+      body: record ? body : ({ model: body.model, messages: [] } as ChatBody),
+      stream,
+      attempt: Number(req.headers["x-stainless-retry-count"] ?? 0),
+      key: stableHash(identity),
+      authorization: req.headers.authorization,
+    };
+    count += 1;
+    requests.push(request);
+    const users = body.messages.filter((m) => m.role === "user");
+    const ctx: RespondContext = {
+      index: request.index,
+      attempt: request.attempt,
+      stream,
+      prompt: users[users.length - 1]?.content ?? "",
+      random,
+      request,
+    };
+    const answer = await respond(body, ctx);
+    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+    if (res.destroyed) return;
+    const model = typeof answer === "object" && !isFault(answer) && answer.model ? answer.model : body.model;
+    if (isFault(answer)) {
+      sendFault(res, answer, { stream, model, includeUsage: body.stream_options?.include_usage === true });
+      return;
+    }
+    const reply = typeof answer === "string" ? { text: answer } : answer;
+    const promptText = body.messages.map((m) => m.content).join("\n");
+    const usage = reply.usage ?? { prompt_tokens: approxTokens(promptText), completion_tokens: approxTokens(reply.text) };
+    sendCompletion(res, {
+      stream,
+      model,
+      text: reply.text,
+      finishReason: reply.finishReason ?? "stop",
+      usage,
+      includeUsage: body.stream_options?.include_usage === true,
+      chunks: reply.chunks ?? 4,
+    });
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, { error: { message: `test server script failed: ${String(error)}` } });
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    baseURL: `http://127.0.0.1:${port}/v1`,
+    requests,
+    requestCount: () => count,
+    setRespond(next) {
+      respond = next;
+    },
+    setLatency(ms) {
+      latencyMs = ms;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+let completionCounter = 0;
+
+function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(value);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+function sseHead(res: ServerResponse): void {
+  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
+}
+
+function chunkOf(id: string, model: string, delta: Record<string, unknown>, finishReason: string | null): string {
+  const value = { id, object: "chat.completion.chunk", created: 1_700_000_000, model, choices: [{ index: 0, delta, finish_reason: finishReason }] };
+  return `data: ${JSON.stringify(value)}\n\n`;
+}
+
+function splitText(text: string, pieces: number): string[] {
+  if (text === "") return [];
+  const size = Math.max(1, Math.ceil(text.length / Math.max(1, pieces)));
+  const out: string[] = [];
+  for (let at = 0; at < text.length; at += size) out.push(text.slice(at, at + size));
+  return out;
+}
+
+function sendCompletion(
+  res: ServerResponse,
+  o: {
+    stream: boolean;
+    model: string;
+    text: string;
+    finishReason: string;
+    usage: { prompt_tokens: number; completion_tokens: number };
+    includeUsage: boolean;
+    chunks: number;
+  },
+): void {
+  completionCounter += 1;
+  const id = `chatcmpl-test-${completionCounter}`;
+  const usage = { ...o.usage, total_tokens: o.usage.prompt_tokens + o.usage.completion_tokens };
+  if (!o.stream) {
+    sendJson(res, 200, {
+      id,
+      object: "chat.completion",
+      created: 1_700_000_000,
+      model: o.model,
+      choices: [{ index: 0, message: { role: "assistant", content: o.text }, finish_reason: o.finishReason, logprobs: null }],
+      usage,
+    });
+    return;
+  }
+  sseHead(res);
+  let out = chunkOf(id, o.model, { role: "assistant", content: "" }, null);
+  for (const piece of splitText(o.text, o.chunks)) out += chunkOf(id, o.model, { content: piece }, null);
+  out += chunkOf(id, o.model, {}, o.finishReason);
+  if (o.includeUsage) {
+    out += `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created: 1_700_000_000, model: o.model, choices: [], usage })}\n\n`;
+  }
+  out += "data: [DONE]\n\n";
+  res.end(out);
+}
+
+function sendFault(res: ServerResponse, fault: ServerFault, o: { stream: boolean; model: string; includeUsage: boolean }): void {
+  switch (fault.fault) {
+    case "429": {
+      const headers: Record<string, string> = {};
+      if (fault.retryAfter !== undefined) headers["retry-after"] = fault.retryAfter;
+      if (fault.retryAfterMs !== undefined) headers["retry-after-ms"] = fault.retryAfterMs;
+      sendJson(res, 429, { error: { message: "Rate limit reached (test server)", type: "rate_limit_error" } }, headers);
+      return;
+    }
+    case "500":
+      sendJson(res, 500, { error: { message: "Internal server error (test server)", type: "server_error" } });
+      return;
+    case "status":
+      if (fault.body !== undefined) {
+        res.writeHead(fault.status, { "content-type": "text/plain", ...fault.headers });
+        res.end(fault.body);
+      } else {
+        sendJson(res, fault.status, { error: { message: `status ${fault.status} (test server)` } }, fault.headers);
+      }
+      return;
+    case "hang":
+      return; // never answer; the client's timeout (or close()) ends it
+    case "truncate":
+    case "reset": {
+      const text = fault.text ?? "This answer was cut off in the midd";
+      if (!o.stream) {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(`{"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":${JSON.stringify(text)}`);
+        return;
+      }
+      sseHead(res);
+      res.write(chunkOf("chatcmpl-cut", o.model, { role: "assistant", content: "" }, null) + chunkOf("chatcmpl-cut", o.model, { content: text }, null));
+      if (fault.fault === "truncate") res.end();
+      else setTimeout(() => res.destroy(), 5);
+      return;
+    }
+    case "length":
+      sendCompletion(res, {
+        stream: o.stream,
+        model: o.model,
+        text: fault.text ?? "A long answer that stops because max_tokens ran o",
+        finishReason: "length",
+        usage: { prompt_tokens: 10, completion_tokens: 16 },
+        includeUsage: o.includeUsage,
+        chunks: 2,
+      });
+      return;
+    case "content_filter":
+      sendCompletion(res, {
+        stream: o.stream,
+        model: o.model,
+        text: "",
+        finishReason: "content_filter",
+        usage: { prompt_tokens: 10, completion_tokens: 0 },
+        includeUsage: o.includeUsage,
+        chunks: 1,
+      });
+      return;
+    case "empty":
+      sendCompletion(res, {
+        stream: o.stream,
+        model: o.model,
+        text: "",
+        finishReason: "stop",
+        usage: { prompt_tokens: 10, completion_tokens: 0 },
+        includeUsage: o.includeUsage,
+        chunks: 1,
+      });
+      return;
+    case "garbage":
+      if (o.stream) {
+        sseHead(res);
+        res.end("data: {this is not json\n\n");
+      } else {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end("<html><body>502 Bad Gateway</body></html>");
+      }
+      return;
+  }
+}
