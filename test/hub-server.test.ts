@@ -15,7 +15,7 @@ function sha256(data: Uint8Array): string {
 beforeAll(async () => {
   hub = await startHubServer({ tokens: [TOKEN], multipartThreshold: 1 << 20, chunkSize: 300 * 1024, treePageSize: 3 });
   // Guard: nothing may leave the machine.
-  loopbackFetch = ((input: RequestInfo | URL, init?: RequestInit) => {
+  loopbackFetch = ((input: Parameters<typeof fetch>[0], init?: RequestInit) => {
     const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url);
     if (url.hostname !== "127.0.0.1") throw new Error(`test tried to reach ${url.host}`);
     return fetch(input, init);
@@ -57,7 +57,7 @@ describe("test hub server", () => {
         { path: "data/big.bin", content: new Blob([big]) },
       ],
     });
-    expect(out.commit.oid).toMatch(/^[0-9a-f]{40}$/);
+    expect(out!.commit.oid).toMatch(/^[0-9a-f]{40}$/);
     expect(hub.uploadedBytes() - before).toBe(parquet.length + big.length);
     expect(hub.requests.some((r) => /\/part\/4\?/.test(r.path))).toBe(true);
 
@@ -105,7 +105,7 @@ describe("test hub server", () => {
     expect(hub.files("tester/server-test", "dev").has("dev.txt")).toBe(true);
     expect(hub.files("tester/server-test").has("dev.txt")).toBe(false);
     const pr = await uploadFiles({ repo, ...common(), isPullRequest: true, files: [{ path: "pr.txt", content: new Blob(["pr"]) }] });
-    expect(pr.pullRequestUrl).toMatch(/discussions\/1$/);
+    expect(pr!.pullRequestUrl).toMatch(/discussions\/1$/);
     expect(hub.files("tester/server-test", "refs/pr/1").has("pr.txt")).toBe(true);
   });
 
