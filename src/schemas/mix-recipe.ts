@@ -162,7 +162,7 @@ export const mixOutputSchema = z.strictObject({
   /** Rows per row group (default: the writer's, sized for the Hub viewer). */
   rowGroupRows: z.number().int().positive().optional(),
   /** Parquet codec. */
-  compression: z.enum(["snappy", "zstd", "gzip", "brotli", "none"]).optional(),
+  compression: z.enum(["snappy", "zstd", "gzip", "none"]).optional(),
 });
 
 export const mixCardSchema = z.strictObject({
