@@ -1,3 +1,5 @@
 export * from "./count-words.js";
 export * from "./length-score.js";
 export * from "./record-id.js";
+export * from "./parse-numeral.js";
+export * from "./required-length.js";
