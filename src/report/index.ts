@@ -1,2 +1,9 @@
-export {};
+/** @module report — SVG charts and the HTML/Markdown evaluation report, no browser needed to make them. */
 export * from "./histogram-svg.js";
+export * from "./svg-text.js";
+export * from "./scatter-svg.js";
+export * from "./bar-chart-svg.js";
+export * from "./html-table.js";
+export * from "./markdown-table.js";
+export * from "./scores-markdown.js";
+export * from "./report-html.js";

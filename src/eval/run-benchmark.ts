@@ -1,0 +1,271 @@
+/**
+ * @module eval/run-benchmark — one evaluation run, shared by LongBench-Write and LongWrite-Ruler:
+ * generate a response per prompt (or read a predictions file), count its length, score S_l, optionally
+ * judge it, and aggregate. Calls go through the shared LLM client, whose journal makes a re-run resume.
+ */
+import { basename } from "node:path";
+import { judgeResponse, type JudgeChatClient } from "../judge/judge-response.js";
+import type { JudgeTemplate } from "../judge/judge-template.js";
+import type { Judgement } from "../schemas/judgement.js";
+import { countWords } from "../text/count-words.js";
+import { lengthScore } from "../text/length-score.js";
+import { TOOL_NAME, TOOL_VERSION } from "../version.js";
+import type { BenchItem } from "./bench-item.js";
+import { EVAL_RUN_FORMAT, type EvalFailure, type EvalRun } from "./eval-run.js";
+import type { BenchSource, BenchmarkName, LanguageFilter } from "./load-bench.js";
+import { loadPredictions, predictionRow, type Prediction } from "./predictions.js";
+import { aggregateScores, type ScoredItem } from "./score/aggregate.js";
+import { summarizeRuler } from "./score/ruler-summary.js";
+
+/** The part of the shared LLM client (src/llm `LlmClient`) a run needs. */
+export interface EvalChatClient {
+  chat(
+    request: { messages: { role: "system" | "user" | "assistant"; content: string }[]; model?: string; temperature?: number; maxTokens?: number; tag?: string },
+    options?: { signal?: AbortSignal },
+  ): Promise<{ text: string; model: string; replayed?: boolean }>;
+  readonly model: string;
+  totals?(): { calls: number; replayed: number; failed: number; promptTokens: number; completionTokens: number; costUsd: number };
+}
+
+/** Progress of a run, for a progress bar or plain log lines. */
+export type EvalProgress =
+  | { stage: "generate" | "judge"; event: "start"; total: number }
+  | { stage: "generate" | "judge"; event: "item"; done: number; total: number; failed: number; replayed: number; id: string }
+  | { stage: "generate" | "judge"; event: "end"; done: number; failed: number };
+
+export interface RunBenchmarkOptions {
+  benchmark: BenchmarkName;
+  items: readonly BenchItem[];
+  bench: BenchSource;
+  /** Recorded in the run. @default "all" */
+  lang?: LanguageFilter;
+  /** Generate responses with this client. Exactly one of `generator` and `predictionsFile` is needed. */
+  generator?: {
+    client: EvalChatClient;
+    /** @default 0.5 (LongBench-Write's setting) */
+    temperature?: number;
+    /** max_tokens sent with each request; unset sends none (the server's maximum). */
+    maxTokens?: number;
+  };
+  /** Score the responses in this file (upstream pred.jsonl shape) instead of generating. */
+  predictionsFile?: string;
+  /** Judge each response for S_q; without it the run reports S_l only. */
+  judge?: {
+    client: JudgeChatClient;
+    model: string;
+    template?: JudgeTemplate;
+    /** Calls per item before its verdict counts as unparseable. @default 5 (as upstream) */
+    maxAttempts?: number;
+    /** Judge calls in flight at once (the client's limiter also applies). @default 8 */
+    concurrency?: number;
+  };
+  /** Report label. @default the model, or the predictions file name */
+  label?: string;
+  onProgress?: (event: EvalProgress) => void;
+  /** Warnings (e.g. unmatched prediction rows), one line each. */
+  onWarning?: (message: string) => void;
+  signal?: AbortSignal;
+  /** Clock seam for tests. */
+  now?: () => Date;
+}
+
+export interface BenchmarkRunOutput {
+  run: EvalRun;
+  /** predictions.jsonl rows, in bench order. */
+  predictions: Record<string, unknown>[];
+  /** judgements.jsonl rows, in bench order. */
+  judgements: { id: string; judgement: Judgement }[];
+}
+
+function failureOf(error: unknown, id: string, stage: EvalFailure["stage"]): EvalFailure {
+  const kind = typeof (error as { kind?: unknown })?.kind === "string" ? (error as { kind: string }).kind : "error";
+  const message = error instanceof Error ? error.message : String(error);
+  return { id, stage, kind, message };
+}
+
+/** Runs `task` over `inputs` with at most `concurrency` in flight, reporting each settled task. */
+async function forEachSettled<T>(
+  inputs: readonly T[],
+  concurrency: number,
+  task: (input: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < inputs.length) {
+      const input = inputs[next++]!;
+      await task(input);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, inputs.length) }, worker));
+}
+
+/**
+ * Runs a benchmark end to end and returns the run record plus the rows to write. Items whose generation
+ * or judge call fails are listed in `run.failures` (the run is then `complete: false`) and left out of
+ * the scores; a re-run with the same journal retries just those.
+ *
+ * @example
+ * const { run } = await runBenchmark({ benchmark: "longbench-write", items, bench, generator: { client } });
+ */
+export async function runBenchmark(options: RunBenchmarkOptions): Promise<BenchmarkRunOutput> {
+  const { benchmark, items, bench, lang = "all", generator, predictionsFile, judge, onProgress, signal } = options;
+  if (!generator === !predictionsFile) throw new TypeError("runBenchmark: pass exactly one of generator and predictionsFile");
+  const failures: EvalFailure[] = [];
+  const responses = new Map<string, { item: BenchItem; response: string; model: string | null; scores?: Prediction["scores"] }>();
+  let model: string | null = null;
+
+  if (predictionsFile) {
+    const loaded = await loadPredictions({ file: predictionsFile, items });
+    if (loaded.unmatched > 0) options.onWarning?.(`${loaded.unmatched} prediction row(s) match no bench prompt; scored with their own type and length`);
+    if (loaded.missing.length > 0) options.onWarning?.(`${loaded.missing.length} bench prompt(s) have no prediction; they are left out of the scores`);
+    for (const missing of loaded.missing) {
+      failures.push({ id: missing.id, stage: "generate", kind: "missing", message: "no prediction for this prompt" });
+    }
+    for (const p of loaded.predictions) {
+      responses.set(p.item.id, { item: p.item, response: p.response, model: p.model ?? null, ...(p.scores ? { scores: p.scores } : {}) });
+      model ??= p.model ?? null;
+    }
+  } else {
+    const { client, temperature = 0.5, maxTokens } = generator!;
+    model = client.model;
+    onProgress?.({ stage: "generate", event: "start", total: items.length });
+    let done = 0;
+    let failed = 0;
+    let replayed = 0;
+    const settled = new Map<string, { text: string; model: string }>();
+    // The client's limiter bounds HTTP concurrency; we hand it everything at once.
+    await Promise.all(
+      items.map(async (item) => {
+        try {
+          const result = await client.chat(
+            {
+              messages: [{ role: "user", content: item.prompt }],
+              temperature,
+              ...(maxTokens === undefined ? {} : { maxTokens }),
+              tag: `${benchmark}:${item.id}`,
+            },
+            signal ? { signal } : undefined,
+          );
+          settled.set(item.id, { text: result.text, model: result.model });
+          if (result.replayed) replayed += 1;
+        } catch (error) {
+          failed += 1;
+          failures.push(failureOf(error, item.id, "generate"));
+        }
+        done += 1;
+        onProgress?.({ stage: "generate", event: "item", done, total: items.length, failed, replayed, id: item.id });
+      }),
+    );
+    onProgress?.({ stage: "generate", event: "end", done, failed });
+    for (const item of items) {
+      const got = settled.get(item.id);
+      if (got) responses.set(item.id, { item, response: got.text, model: got.model });
+    }
+  }
+
+  // Order: bench order first, then unmatched prediction rows in file order.
+  const ordered = [...responses.values()].sort((a, b) => a.item.index - b.item.index);
+  const lengths = new Map(ordered.map((r) => [r.item.id, countWords(r.response)]));
+
+  const judgements = new Map<string, Judgement>();
+  if (judge) {
+    const toJudge = ordered.filter((r) => !r.scores);
+    onProgress?.({ stage: "judge", event: "start", total: ordered.length });
+    let done = ordered.length - toJudge.length;
+    let failed = 0;
+    await forEachSettled(toJudge, judge.concurrency ?? 8, async (r) => {
+      try {
+        const judgement = await judgeResponse({
+          client: judge.client,
+          prompt: r.item.prompt,
+          response: r.response,
+          judgeModel: judge.model,
+          maxAttempts: judge.maxAttempts ?? 5,
+          ...(judge.template ? { template: judge.template } : {}),
+          ...(signal ? { signal } : {}),
+        });
+        judgements.set(r.item.id, judgement);
+      } catch (error) {
+        failed += 1;
+        failures.push(failureOf(error, r.item.id, "judge"));
+      }
+      done += 1;
+      onProgress?.({ stage: "judge", event: "item", done, total: ordered.length, failed, replayed: 0, id: r.item.id });
+    });
+    onProgress?.({ stage: "judge", event: "end", done, failed });
+  }
+
+  const judgeFailed = new Set(failures.filter((f) => f.stage === "judge").map((f) => f.id));
+  const scored: ScoredItem[] = [];
+  for (const r of ordered) {
+    if (judgeFailed.has(r.item.id)) continue;
+    const outputLength = lengths.get(r.item.id)!;
+    const judgement = judgements.get(r.item.id);
+    let verdict: ScoredItem["judge"] = { status: "skipped" };
+    if (r.scores) verdict = { status: "scored", scores: r.scores };
+    else if (judgement?.scores) verdict = { status: "scored", scores: judgement.scores };
+    else if (judgement) verdict = { status: "unparseable", reason: judgement.error ?? "no scores" };
+    scored.push({
+      id: r.item.id,
+      prompt: r.item.prompt,
+      type: r.item.type,
+      language: r.item.language,
+      bucket: r.item.bucket,
+      requiredLength: r.item.requiredLength,
+      outputLength,
+      lengthScore: lengthScore(r.item.requiredLength, outputLength),
+      judge: verdict,
+    });
+  }
+
+  const usage: NonNullable<EvalRun["usage"]> = {};
+  const generatorTotals = generator?.client.totals?.();
+  if (generatorTotals) usage.generate = pickTotals(generatorTotals);
+  const judgeTotals = (judge?.client as EvalChatClient | undefined)?.totals?.();
+  if (judgeTotals && judge?.client !== generator?.client) usage.judge = pickTotals(judgeTotals);
+
+  const usedJudge = Boolean(judge) || ordered.some((r) => r.scores);
+  const run: EvalRun = {
+    format: EVAL_RUN_FORMAT,
+    benchmark,
+    label: options.label ?? model ?? (predictionsFile ? basename(predictionsFile) : "run"),
+    createdAt: (options.now?.() ?? new Date()).toISOString(),
+    tool: { name: TOOL_NAME, version: TOOL_VERSION },
+    model,
+    judgeModel: judge?.model ?? null,
+    settings: {
+      source: predictionsFile ? "predictions" : "generated",
+      ...(predictionsFile ? { predictionsFile } : {}),
+      temperature: generator ? (generator.temperature ?? 0.5) : null,
+      maxTokens: generator?.maxTokens ?? null,
+      lang,
+      judge: usedJudge,
+    },
+    bench,
+    complete: failures.length === 0,
+    failures,
+    ...(Object.keys(usage).length > 0 ? { usage } : {}),
+    summary: aggregateScores(scored),
+    ...(benchmark === "ruler" ? { ruler: summarizeRuler(scored) } : {}),
+    items: scored,
+  };
+  return {
+    run,
+    predictions: ordered.map((r) => predictionRow(r.item, r.response, lengths.get(r.item.id)!, r.model)),
+    judgements: ordered.flatMap((r) => {
+      const judgement = judgements.get(r.item.id);
+      return judgement ? [{ id: r.item.id, judgement }] : [];
+    }),
+  };
+}
+
+function pickTotals(t: ReturnType<NonNullable<EvalChatClient["totals"]>>) {
+  return {
+    calls: t.calls,
+    replayed: t.replayed,
+    failed: t.failed,
+    promptTokens: t.promptTokens,
+    completionTokens: t.completionTokens,
+    costUsd: t.costUsd,
+  };
+}
