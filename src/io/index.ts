@@ -3,3 +3,8 @@ export * from "./read-lines.js";
 export * from "./input-issue.js";
 export * from "./jsonl.js";
 export * from "./json-array.js";
+export * from "./column-spec.js";
+export * from "./parquet-codecs.js";
+export * from "./parquet-file-writer.js";
+export * from "./parquet-write.js";
+export * from "./parquet-read.js";

@@ -1,0 +1,214 @@
+/**
+ * @module io/column-spec — a small, generic description of a Parquet table (name + type + nullable per
+ * column) that maps onto an explicit Parquet schema, so every dataset kind (SFT, DPO, candidates, ...) can
+ * be written and read back with the same code.
+ */
+import type { SchemaElement } from "hyparquet";
+import { InputError } from "../errors.js";
+
+/**
+ * Column types:
+ * - `string` UTF-8 text; `int32`, `int64` integers; `double`; `boolean`;
+ * - `messages` a chat: `list<struct<role: string, content: string>>` (3-level LIST, fields in that order),
+ *   what `datasets` and TRL call a conversational column;
+ * - `json` any JSON value stored as a JSON string (free-form objects such as `meta`).
+ */
+export type ColumnType = "string" | "int32" | "int64" | "double" | "boolean" | "messages" | "json";
+
+export interface ColumnSpec {
+  name: string;
+  type: ColumnType;
+  /** Whether the column may hold null (a missing/undefined value is written as null). @default false */
+  nullable?: boolean;
+}
+
+/** One chat turn as stored in a `messages` column. */
+export interface MessageValue {
+  role: string;
+  content: string;
+}
+
+/** SFT rows as `datasets` users expect them: `messages` first, then `id`, `source`, `meta` (JSON string). */
+export const SFT_COLUMNS: readonly ColumnSpec[] = Object.freeze([
+  { name: "messages", type: "messages" },
+  { name: "id", type: "string" },
+  { name: "source", type: "string", nullable: true },
+  { name: "meta", type: "json", nullable: true },
+]);
+
+const COLUMN_TYPES: ReadonlySet<string> = new Set(["string", "int32", "int64", "double", "boolean", "messages", "json"]);
+
+/** Checks a column list (unique, non-empty names; known types); throws a plain Error naming the problem. */
+export function validateColumns(columns: readonly ColumnSpec[]): void {
+  if (columns.length === 0) throw new Error("a Parquet table needs at least one column");
+  const seen = new Set<string>();
+  for (const column of columns) {
+    if (!column.name) throw new Error("column with an empty name");
+    if (seen.has(column.name)) throw new Error(`duplicate column "${column.name}"`);
+    if (!COLUMN_TYPES.has(column.type)) throw new Error(`column "${column.name}": unknown type "${String(column.type)}"`);
+    seen.add(column.name);
+  }
+}
+
+/** The explicit Parquet schema for `columns` (hyparquet-writer turns objects into JSON strings without one). */
+export function parquetSchemaFor(columns: readonly ColumnSpec[]): SchemaElement[] {
+  validateColumns(columns);
+  const schema: SchemaElement[] = [{ name: "root", num_children: columns.length }];
+  for (const column of columns) {
+    const repetition = column.nullable ? "OPTIONAL" : "REQUIRED";
+    switch (column.type) {
+      case "string":
+      case "json":
+        schema.push({ name: column.name, type: "BYTE_ARRAY", converted_type: "UTF8", logical_type: { type: "STRING" }, repetition_type: repetition });
+        break;
+      case "int32":
+        schema.push({ name: column.name, type: "INT32", repetition_type: repetition });
+        break;
+      case "int64":
+        schema.push({ name: column.name, type: "INT64", repetition_type: repetition });
+        break;
+      case "double":
+        schema.push({ name: column.name, type: "DOUBLE", repetition_type: repetition });
+        break;
+      case "boolean":
+        schema.push({ name: column.name, type: "BOOLEAN", repetition_type: repetition });
+        break;
+      case "messages":
+        // Standard 3-level list, as Arrow (and so `datasets`) writes it: element and fields are OPTIONAL.
+        schema.push(
+          { name: column.name, repetition_type: repetition, converted_type: "LIST", logical_type: { type: "LIST" }, num_children: 1 },
+          { name: "list", repetition_type: "REPEATED", num_children: 1 },
+          { name: "element", repetition_type: "OPTIONAL", num_children: 2 },
+          { name: "role", type: "BYTE_ARRAY", converted_type: "UTF8", logical_type: { type: "STRING" }, repetition_type: "OPTIONAL" },
+          { name: "content", type: "BYTE_ARRAY", converted_type: "UTF8", logical_type: { type: "STRING" }, repetition_type: "OPTIONAL" },
+        );
+        break;
+    }
+  }
+  return schema;
+}
+
+/** Where a value that cannot be written came from, for the error message. */
+export interface ValueLocation {
+  file: string;
+  /** 1-based row number within the output. */
+  row: number;
+}
+
+/**
+ * Converts one row's value to what the Parquet writer takes for `column` (int64 → bigint, json →
+ * string, messages → `{role, content}[]` with only those two fields), or throws an InputError naming the
+ * file, row and column.
+ */
+export function encodeValue(column: ColumnSpec, value: unknown, where: ValueLocation): unknown {
+  if (value === undefined || value === null) {
+    if (column.nullable) return null;
+    throw bad(column, where, `is required, got ${value === null ? "null" : "nothing"}`);
+  }
+  switch (column.type) {
+    case "string":
+      if (typeof value !== "string") throw bad(column, where, `expected a string, got ${describe(value)}`);
+      return value;
+    case "int32":
+      if (typeof value !== "number" || !Number.isInteger(value) || value < -(2 ** 31) || value >= 2 ** 31) {
+        throw bad(column, where, `expected a 32-bit integer, got ${describe(value)}`);
+      }
+      return value;
+    case "int64":
+      if (typeof value === "bigint") return value;
+      if (typeof value !== "number" || !Number.isSafeInteger(value)) throw bad(column, where, `expected an integer, got ${describe(value)}`);
+      return BigInt(value);
+    case "double":
+      if (typeof value !== "number") throw bad(column, where, `expected a number, got ${describe(value)}`);
+      return value;
+    case "boolean":
+      if (typeof value !== "boolean") throw bad(column, where, `expected a boolean, got ${describe(value)}`);
+      return value;
+    case "json": {
+      const text = JSON.stringify(value);
+      if (text === undefined) throw bad(column, where, `cannot be stored as JSON (${describe(value)})`);
+      return text;
+    }
+    case "messages":
+      return encodeMessages(column, value, where);
+  }
+}
+
+function encodeMessages(column: ColumnSpec, value: unknown, where: ValueLocation): MessageValue[] {
+  if (!Array.isArray(value)) throw bad(column, where, `expected a list of {role, content}, got ${describe(value)}`);
+  return value.map((message: unknown, index) => {
+    if (typeof message !== "object" || message === null) {
+      throw bad(column, where, `turn ${index}: expected {role, content}, got ${describe(message)}`, `${column.name}.${index}`);
+    }
+    const { role, content } = message as Record<string, unknown>;
+    if (typeof role !== "string") throw bad(column, where, `expected a string role, got ${describe(role)}`, `${column.name}.${index}.role`);
+    if (typeof content !== "string") {
+      throw bad(column, where, `expected a string content, got ${describe(content)}`, `${column.name}.${index}.content`);
+    }
+    return { role, content };
+  });
+}
+
+/**
+ * Approximate encoded size of a row: UTF-8 bytes of its text plus 8 bytes per scalar. Row groups are cut
+ * by this, so it has to be cheap and deterministic, not exact.
+ */
+export function rowTextBytes(columns: readonly ColumnSpec[], encoded: readonly unknown[]): number {
+  let bytes = 0;
+  for (let i = 0; i < columns.length; i++) {
+    const value = encoded[i];
+    if (value === null || value === undefined) {
+      bytes += 1;
+    } else if (typeof value === "string") {
+      bytes += Buffer.byteLength(value, "utf8");
+    } else if (Array.isArray(value)) {
+      for (const message of value as MessageValue[]) bytes += Buffer.byteLength(message.role) + Buffer.byteLength(message.content) + 8;
+    } else {
+      bytes += 8;
+    }
+  }
+  return bytes;
+}
+
+/**
+ * Turns a value read back by hyparquet into the row value: int64 → number when it is a safe integer
+ * (else bigint), json → parsed, messages → `{role, content}[]`.
+ */
+export function decodeValue(column: ColumnSpec, value: unknown, where: ValueLocation): unknown {
+  if (value === null || value === undefined) return null;
+  switch (column.type) {
+    case "int64":
+      if (typeof value === "bigint" && value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)) {
+        return Number(value);
+      }
+      return value;
+    case "json":
+      if (typeof value !== "string") return value;
+      try {
+        return JSON.parse(value);
+      } catch (cause) {
+        throw new InputError({ file: where.file, line: where.row, field: column.name }, "invalid JSON in a json column", { cause });
+      }
+    case "messages":
+      if (!Array.isArray(value)) return value;
+      return value.map((message: unknown) => {
+        const { role, content } = (message ?? {}) as Record<string, unknown>;
+        return { role: role ?? null, content: content ?? null };
+      });
+    default:
+      return value;
+  }
+}
+
+function bad(column: ColumnSpec, where: ValueLocation, reason: string, field = column.name): InputError {
+  return new InputError({ file: where.file, line: where.row, field }, `column "${column.name}" (${column.type}) ${reason}`);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
+  if (typeof value === "number" || typeof value === "boolean") return `${typeof value} ${String(value)}`;
+  if (typeof value === "string") return `string "${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
+  return `a ${typeof value}`;
+}

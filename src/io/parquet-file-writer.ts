@@ -1,0 +1,174 @@
+/**
+ * @module io/parquet-file-writer — one Parquet file written row group by row group with hyparquet-writer:
+ * bytes go to a temp file beside the target as they are produced (memory stays about one row group), a
+ * sha256 is computed on the way, and `finish()` renames the file into place (`abort()` removes it).
+ */
+import { createHash, type Hash } from "node:crypto";
+import { closeSync, openSync, writeSync } from "node:fs";
+import { mkdir, rename, rm } from "node:fs/promises";
+import { dirname } from "node:path";
+import { ByteWriter, ParquetWriter } from "hyparquet-writer";
+import type { Compressors } from "hyparquet-writer/src/types.js";
+import { TOOL_NAME, TOOL_VERSION } from "../version.js";
+import { tempPathFor } from "./atomic-file.js";
+import { parquetSchemaFor, type ColumnSpec } from "./column-spec.js";
+import type { ParquetCodec } from "./parquet-codecs.js";
+
+/** Key of the Parquet key-value metadata entry that records the column spec (so `json` columns decode). */
+export const COLUMNS_METADATA_KEY = "longwriter.columns";
+
+/** What was written: enough for a manifest. */
+export interface ParquetFileInfo {
+  file: string;
+  rows: number;
+  rowGroups: number;
+  /** File size in bytes. */
+  bytes: number;
+  /** sha256 of the file, hex. */
+  sha256: string;
+}
+
+export interface ParquetFileWriterOptions {
+  file: string;
+  columns: readonly ColumnSpec[];
+  codec: ParquetCodec;
+  compressors: Compressors;
+  /** Extra key-value metadata (keep it free of timestamps if files must be reproducible). */
+  kvMetadata?: Array<{ key: string; value: string }>;
+}
+
+const FLUSH_BYTES = 4 << 20;
+
+/** hyparquet-writer's ByteWriter, flushing to a file descriptor every few MB and hashing what it writes. */
+class HashingFileSink extends ByteWriter {
+  private readonly fd: number;
+  readonly hash: Hash = createHash("sha256");
+
+  constructor(fd: number) {
+    super(1 << 20);
+    this.fd = fd;
+  }
+
+  override ensure(size: number): void {
+    if (this.index > FLUSH_BYTES) this.drain();
+    super.ensure(size);
+  }
+
+  flush(): void {
+    this.drain();
+  }
+
+  override finish(): void {
+    this.drain();
+  }
+
+  private drain(): void {
+    const bytes = new Uint8Array(this.buffer, 0, this.index);
+    this.hash.update(bytes);
+    let written = 0;
+    while (written < bytes.length) written += writeSync(this.fd, bytes, written, bytes.length - written);
+    this.index = 0;
+  }
+}
+
+/**
+ * A Parquet file being written. Rows are given already encoded (see `encodeValue`) as one array per
+ * column; each `writeRowGroup` call becomes exactly one row group on disk.
+ */
+export class ParquetFileWriter {
+  readonly file: string;
+  private readonly tempPath: string;
+  private readonly columns: readonly ColumnSpec[];
+  private readonly fd: number;
+  private readonly sink: HashingFileSink;
+  private readonly writer: ParquetWriter;
+  private rows = 0;
+  private rowGroups = 0;
+  private closed = false;
+
+  private constructor(options: ParquetFileWriterOptions, tempPath: string, fd: number) {
+    this.file = options.file;
+    this.tempPath = tempPath;
+    this.columns = options.columns;
+    this.fd = fd;
+    this.sink = new HashingFileSink(fd);
+    this.writer = new ParquetWriter({
+      writer: this.sink,
+      schema: parquetSchemaFor(options.columns),
+      codec: options.codec,
+      compressors: options.compressors,
+      createdBy: `${TOOL_NAME} version ${TOOL_VERSION} (hyparquet-writer)`,
+      kvMetadata: [
+        { key: COLUMNS_METADATA_KEY, value: JSON.stringify(options.columns.map(({ name, type, nullable }) => ({ name, type, nullable: !!nullable }))) },
+        ...(options.kvMetadata ?? []),
+      ],
+    });
+  }
+
+  /** Opens a temp file beside `options.file` (creating parent directories). */
+  static async open(options: ParquetFileWriterOptions): Promise<ParquetFileWriter> {
+    await mkdir(dirname(options.file), { recursive: true });
+    const tempPath = tempPathFor(options.file);
+    const fd = openSync(tempPath, "w");
+    try {
+      return new ParquetFileWriter(options, tempPath, fd);
+    } catch (error) {
+      closeSync(fd);
+      await rm(tempPath, { force: true });
+      throw error;
+    }
+  }
+
+  /** Bytes written so far (the file size once finished, minus the footer). */
+  get bytesWritten(): number {
+    return this.sink.offset;
+  }
+
+  get rowCount(): number {
+    return this.rows;
+  }
+
+  /** Writes one row group from per-column arrays of encoded values (all of the same length > 0). */
+  writeRowGroup(columnData: unknown[][]): void {
+    if (this.closed) throw new Error(`${this.file}: write after finish/abort`);
+    const count = columnData[0]?.length ?? 0;
+    if (count === 0) return;
+    this.writer.write({
+      columnData: this.columns.map((column, i) => ({ name: column.name, data: columnData[i] as never })),
+      rowGroupSize: count,
+    });
+    this.rows += count;
+    this.rowGroups += 1;
+  }
+
+  /** Writes the footer, closes the file and renames it into place. */
+  async finish(): Promise<ParquetFileInfo> {
+    if (this.closed) throw new Error(`${this.file}: finish after finish/abort`);
+    this.closed = true;
+    try {
+      this.writer.finish();
+      closeSync(this.fd);
+    } catch (error) {
+      await this.cleanUp();
+      throw error;
+    }
+    await rename(this.tempPath, this.file);
+    return { file: this.file, rows: this.rows, rowGroups: this.rowGroups, bytes: this.sink.offset, sha256: this.sink.hash.digest("hex") };
+  }
+
+  /** Closes and deletes the temp file; the target is left untouched. Safe to call more than once. */
+  async abort(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.cleanUp();
+  }
+
+  private async cleanUp(): Promise<void> {
+    try {
+      closeSync(this.fd);
+    } catch {
+      // already closed
+    }
+    await rm(this.tempPath, { force: true });
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * @module io/parquet-write — stream rows into Parquet: row groups cut by bytes of text, files sharded by
+ * size, every file written atomically. Rows arrive as an (async) iterable and memory stays about one row
+ * group.
+ */
+import { rm } from "node:fs/promises";
+import { ConfigError, InputError } from "../errors.js";
+import { encodeValue, rowTextBytes, validateColumns, type ColumnSpec } from "./column-spec.js";
+import { writeCompressors, type CodecOptions, type ParquetCodec } from "./parquet-codecs.js";
+import { ParquetFileWriter, type ParquetFileInfo } from "./parquet-file-writer.js";
+
+/** Default row-group budget: ~100 MB of text per row group. */
+export const DEFAULT_ROW_GROUP_BYTES = 100 * 1024 * 1024;
+/** Default shard size: a new file is started once one reaches ~500 MB. */
+export const DEFAULT_SHARD_BYTES = 500 * 1024 * 1024;
+
+export type RowSource = Iterable<Record<string, unknown>> | AsyncIterable<Record<string, unknown>>;
+
+export interface ParquetWriteOptions extends CodecOptions {
+  /** The table's columns, in file order. */
+  columns: readonly ColumnSpec[];
+  /** Rows as plain objects keyed by column name (other keys are ignored). */
+  rows: RowSource;
+  /** Compression codec. @default "SNAPPY" */
+  codec?: ParquetCodec;
+  /** A row group is closed once its rows hold this many bytes of text (UTF-8). @default 100 MiB */
+  rowGroupBytes?: number;
+  /** Upper bound on rows per row group, whatever their size. @default 1_000_000 */
+  maxRowGroupRows?: number;
+  /** Extra Parquet key-value metadata. */
+  kvMetadata?: Array<{ key: string; value: string }>;
+  /** Name used for the output in error messages (e.g. "train split"). @default the file path */
+  label?: string;
+  /** Called after each row group is written (for progress). */
+  onRowGroup?: (progress: { file: string; rows: number; bytes: number }) => void;
+}
+
+/**
+ * Writes `rows` to one Parquet file, atomically (a temp file renamed into place; nothing at `file` if
+ * anything fails).
+ *
+ * @example
+ * await writeParquet({ file: "sft.parquet", columns: SFT_COLUMNS, rows: readSftRows() });
+ */
+export async function writeParquet(options: ParquetWriteOptions & { file: string }): Promise<ParquetFileInfo> {
+  const files = await writeParquetShards({ ...options, shardPath: () => options.file, maxShardBytes: Infinity });
+  return files[0]!;
+}
+
+export interface ParquetShardOptions extends ParquetWriteOptions {
+  /** Path of shard `index` (0-based), asked for in order (possibly once beyond the last shard written). */
+  shardPath: (index: number) => string;
+  /** A shard is closed once its file reaches this many bytes (at most one row group more). @default 500 MiB */
+  maxShardBytes?: number;
+}
+
+/**
+ * Writes `rows` to as many Parquet files as `maxShardBytes` asks for. Every file is atomic on its own;
+ * on failure the shards already finished are removed again, so nothing is left behind. At least one
+ * file is written (an empty input gives one valid file with zero rows).
+ */
+export async function writeParquetShards(options: ParquetShardOptions): Promise<ParquetFileInfo[]> {
+  const {
+    columns,
+    rows,
+    codec = "SNAPPY",
+    rowGroupBytes = DEFAULT_ROW_GROUP_BYTES,
+    maxRowGroupRows = 1_000_000,
+    maxShardBytes = DEFAULT_SHARD_BYTES,
+    shardPath,
+  } = options;
+  validateColumns(columns);
+  if (!(rowGroupBytes > 0)) throw new ConfigError(`row-group size must be a positive number of bytes, got ${rowGroupBytes}`);
+  if (!(maxShardBytes > 0)) throw new ConfigError(`shard size must be a positive number of bytes, got ${maxShardBytes}`);
+  if (!(Number.isInteger(maxRowGroupRows) && maxRowGroupRows > 0)) throw new ConfigError(`max rows per row group must be a positive integer`);
+  const compressors = await writeCompressors(options);
+
+  const finished: ParquetFileInfo[] = [];
+  let current: ParquetFileWriter | undefined;
+  let buffer = emptyColumns(columns.length);
+  let bufferedRows = 0;
+  let bufferedBytes = 0;
+  let rowNumber = 0;
+
+  // The path the next shard will get (asked for once per shard, in order).
+  let nextPath = shardPath(0);
+  const openShard = async () => {
+    const writer = await ParquetFileWriter.open({ file: nextPath, columns, codec, compressors, kvMetadata: options.kvMetadata });
+    nextPath = "";
+    return writer;
+  };
+
+  const flushGroup = async () => {
+    if (bufferedRows === 0) return;
+    current ??= await openShard();
+    current.writeRowGroup(buffer);
+    options.onRowGroup?.({ file: current.file, rows: current.rowCount, bytes: current.bytesWritten });
+    buffer = emptyColumns(columns.length);
+    bufferedRows = 0;
+    bufferedBytes = 0;
+    if (current.bytesWritten >= maxShardBytes) {
+      finished.push(await current.finish());
+      current = undefined;
+      nextPath = shardPath(finished.length);
+    }
+  };
+
+  try {
+    for await (const row of rows as AsyncIterable<Record<string, unknown>>) {
+      rowNumber += 1;
+      const where = { file: options.label ?? current?.file ?? nextPath, row: rowNumber };
+      if (typeof row !== "object" || row === null || Array.isArray(row)) {
+        throw new InputError({ file: where.file, line: rowNumber }, "row is not an object");
+      }
+      const encoded = columns.map((column) => encodeValue(column, row[column.name], where));
+      for (let i = 0; i < encoded.length; i++) buffer[i]!.push(encoded[i]);
+      bufferedRows += 1;
+      bufferedBytes += rowTextBytes(columns, encoded);
+      if (bufferedBytes >= rowGroupBytes || bufferedRows >= maxRowGroupRows) await flushGroup();
+    }
+    await flushGroup();
+    if (current) {
+      finished.push(await current.finish());
+      current = undefined;
+    } else if (finished.length === 0) finished.push(await (await openShard()).finish());
+    return finished;
+  } catch (error) {
+    await current?.abort();
+    await Promise.all(finished.map((info) => rm(info.file, { force: true })));
+    throw error;
+  }
+}
+
+function emptyColumns(count: number): unknown[][] {
+  return Array.from({ length: count }, () => []);
+}
