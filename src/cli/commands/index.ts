@@ -1,5 +1,10 @@
 /** @module cli/commands — every CLI command, registered in this order. Add one line per command. */
 import type { CommandModule } from "yargs";
+import { evalCommandModule } from "./eval.js";
+import { reportCommand } from "./report.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [];
+export const commands: CommandModule<any, any>[] = [
+  evalCommandModule,
+  reportCommand as CommandModule,
+];

@@ -1,0 +1,256 @@
+/**
+ * @module cli/commands/eval — `longwriter eval longbench-write|ruler`: run a benchmark against an
+ * OpenAI-compatible endpoint (or score a predictions file), judge, and write the run folder.
+ */
+import { basename, join } from "node:path";
+import cliProgress from "cli-progress";
+import type { Argv, CommandModule } from "yargs";
+import { ConfigError } from "../../errors.js";
+import type { BenchmarkRunOutput, EvalProgress } from "../../eval/run-benchmark.js";
+import { RUN_FILES } from "../../eval/write-run-dir.js";
+import { runLongBenchWrite } from "../../eval/run-longbench-write.js";
+import { runRuler } from "../../eval/run-ruler.js";
+import type { BenchmarkName, LanguageFilter } from "../../eval/load-bench.js";
+import { loadJudgeTemplate } from "../../judge/judge-template.js";
+import { createLlmClient, type LlmClient } from "../../llm/client.js";
+import { renderScoresMarkdown } from "../../report/scores-markdown.js";
+import { llmClientOptionsFromArgs, llmOptions, type LlmArgs } from "../llm-options.js";
+import { runCommand } from "../run-command.js";
+
+interface EvalArgs extends Omit<LlmArgs, "model"> {
+  model?: string;
+  judge: boolean;
+  "judge-model": string;
+  "judge-base-url"?: string;
+  "judge-api-key-env": string;
+  "judge-template"?: string;
+  "judge-attempts": number;
+  lang: LanguageFilter;
+  out?: string;
+  "max-tokens"?: number;
+  temperature: number;
+  predictions?: string;
+  "bench-file"?: string;
+  label?: string;
+  json: boolean;
+}
+
+/** The benchmark's judge (LongBench-Write used gpt-4o-2024-05-13). */
+const DEFAULT_JUDGE_MODEL = "gpt-4o-2024-05-13";
+
+function builder(benchmark: BenchmarkName) {
+  return (yargs: Argv) =>
+    yargs
+      .options({
+        ...llmOptions,
+        model: { ...llmOptions.model, demandOption: false, describe: "Model to evaluate (required unless --predictions)" },
+        judge: {
+          type: "boolean",
+          default: benchmark === "longbench-write",
+          describe:
+            benchmark === "longbench-write"
+              ? "Judge each response for S_q; --no-judge reports S_l only"
+              : "Also judge each response for quality (off by default for the ruler)",
+          group: "Judge:",
+        },
+        "judge-model": { type: "string", default: DEFAULT_JUDGE_MODEL, describe: "Judge model", group: "Judge:" },
+        "judge-base-url": {
+          type: "string",
+          describe: "Judge endpoint (default: $OPENAI_BASE_URL, else api.openai.com — not --base-url, which is the model under test)",
+          group: "Judge:",
+        },
+        "judge-api-key-env": { type: "string", default: "OPENAI_API_KEY", describe: "Environment variable with the judge's API key", group: "Judge:" },
+        "judge-template": { type: "string", describe: "Judge prompt template file with {{prompt}} and {{response}} (default: bundled)", group: "Judge:" },
+        "judge-attempts": { type: "number", default: 5, describe: "Judge calls per item before its verdict counts as unparseable (dropped from S_q)", group: "Judge:" },
+        lang: { choices: ["en", "zh", "all"] as const, default: "all" as const, describe: "Output-language subset of the prompts" },
+        out: { type: "string", describe: "Run folder (default: longwriter-eval/<benchmark>-<model>)" },
+        "max-tokens": { type: "number", describe: "max_tokens per response (default: none sent, i.e. the server's maximum)" },
+        temperature: { type: "number", default: 0.5, describe: "Sampling temperature (the benchmark uses 0.5)" },
+        predictions: { type: "string", describe: "Score this predictions file (rows with prompt, length, response, like upstream pred.jsonl) instead of generating" },
+        "bench-file": { type: "string", describe: "Local copy of the benchmark file (or a folder holding the upstream files) instead of the pinned download" },
+        label: { type: "string", describe: "Run name in reports (default: the model name)" },
+        json: { type: "boolean", default: false, describe: "Print the summary as JSON on stdout" },
+      })
+      .example(
+        benchmark === "longbench-write"
+          ? "$0 eval longbench-write --base-url http://127.0.0.1:8000/v1 --model my-model --out runs/my-model"
+          : "$0 eval ruler --base-url http://127.0.0.1:8000/v1 --model my-model --out runs/my-model-ruler",
+        "Generate, score and write the run folder",
+      )
+      .example(`$0 eval ${benchmark} --predictions pred.jsonl --no-judge --json`, "Score existing outputs (S_l only)");
+}
+
+function sanitize(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^[._]+/, "") || "run";
+}
+
+/** Progress on stderr: a bar on a TTY, otherwise a line every 10% (and at the end of a stage). */
+function progressReporter(): { onProgress: (event: EvalProgress) => void; stop: () => void } {
+  const tty = process.stderr.isTTY === true;
+  let bar: cliProgress.SingleBar | undefined;
+  let lastTenth = -1;
+  return {
+    onProgress(event) {
+      if (event.event === "start") {
+        lastTenth = -1;
+        if (tty) {
+          bar = new cliProgress.SingleBar(
+            { format: `${event.stage.padEnd(8)} [{bar}] {value}/{total} | failed {failed} | replayed {replayed} | ETA {eta_formatted}`, stream: process.stderr },
+            cliProgress.Presets.shades_classic,
+          );
+          bar.start(event.total, 0, { failed: 0, replayed: 0 });
+        } else process.stderr.write(`${event.stage}: ${event.total} items\n`);
+      } else if (event.event === "item") {
+        if (bar) bar.update(event.done, { failed: event.failed, replayed: event.replayed });
+        else {
+          const tenth = Math.floor((event.done / event.total) * 10);
+          if (tenth > lastTenth && tenth < 10) {
+            lastTenth = tenth;
+            process.stderr.write(`${event.stage}: ${event.done}/${event.total} (failed ${event.failed}, replayed ${event.replayed})\n`);
+          }
+        }
+      } else {
+        bar?.stop();
+        bar = undefined;
+        process.stderr.write(`${event.stage}: done ${event.done}, failed ${event.failed}\n`);
+      }
+    },
+    stop() {
+      bar?.stop();
+    },
+  };
+}
+
+/** The `--json` summary: overall and per-bucket S_l, S_q, S, plus the files written. */
+export function summaryJson(output: BenchmarkRunOutput, files: Record<string, string> | undefined): Record<string, unknown> {
+  const { run } = output;
+  const pick = (g: { n: number; lengthScore: number | null; qualityScore: number | null; overall: number | null; judged: number; unparseable: number }) => ({
+    n: g.n,
+    S_l: g.lengthScore,
+    S_q: g.qualityScore,
+    S: g.overall,
+    judged: g.judged,
+    unparseable: g.unparseable,
+  });
+  const mapGroups = (groups: Record<string, Parameters<typeof pick>[0]>) => Object.fromEntries(Object.entries(groups).map(([k, g]) => [k, pick(g)]));
+  return {
+    benchmark: run.benchmark,
+    label: run.label,
+    model: run.model,
+    judgeModel: run.judgeModel,
+    complete: run.complete,
+    failures: run.failures.length,
+    overall: pick(run.summary.overall),
+    byBucket: mapGroups(run.summary.byBucket),
+    byLanguage: mapGroups(run.summary.byLanguage),
+    ...(run.ruler
+      ? {
+          ruler: {
+            maxRequiredLengthMet: run.ruler.maxRequiredLengthMet,
+            maxRequiredLengthMetByEvery: run.ruler.maxRequiredLengthMetByEvery,
+            maxOutputLength: run.ruler.maxOutputLength,
+            byLength: run.ruler.rows.map((r) => ({ L: r.requiredLength, n: r.n, meanOutput: r.meanOutput, meanS_l: r.meanLengthScore, meets: r.meets })),
+          },
+        }
+      : {}),
+    ...(run.usage ? { usage: run.usage } : {}),
+    ...(files ? { files } : {}),
+  };
+}
+
+function evalCommand(benchmark: BenchmarkName, describe: string): CommandModule<object, EvalArgs> {
+  return {
+    command: benchmark,
+    describe,
+    builder: builder(benchmark) as unknown as CommandModule<object, EvalArgs>["builder"],
+    handler: runCommand(async (args: EvalArgs) => {
+      if (!args.predictions && !args.model) throw new ConfigError("--model is required (or --predictions to score existing outputs)");
+      if (args.predictions && args.model === undefined && args["base-url"]) {
+        throw new ConfigError("--base-url needs --model; with --predictions no model is called");
+      }
+      if (!(args.temperature >= 0 && args.temperature <= 2)) throw new ConfigError(`--temperature must be in 0–2, got ${args.temperature}`);
+      if (args["max-tokens"] !== undefined && !(Number.isInteger(args["max-tokens"]) && args["max-tokens"] > 0)) {
+        throw new ConfigError(`--max-tokens must be a positive integer, got ${args["max-tokens"]}`);
+      }
+      if (!(Number.isInteger(args["judge-attempts"]) && args["judge-attempts"] >= 1)) {
+        throw new ConfigError(`--judge-attempts must be a positive integer, got ${args["judge-attempts"]}`);
+      }
+      const label = args.label ?? args.model ?? basename(args.predictions!).replace(/\.jsonl$/, "");
+      const outDir = args.out ?? join("longwriter-eval", `${benchmark}-${sanitize(label)}`);
+
+      const clients: LlmClient[] = [];
+      let generator: { client: LlmClient; temperature: number; maxTokens?: number } | undefined;
+      if (!args.predictions) {
+        const options = await llmClientOptionsFromArgs({ ...args, model: args.model! }, { journalPath: join(outDir, RUN_FILES.generateJournal) });
+        const client = createLlmClient(options);
+        clients.push(client);
+        generator = { client, temperature: args.temperature, ...(args["max-tokens"] === undefined ? {} : { maxTokens: args["max-tokens"] }) };
+      }
+      let judge: Parameters<typeof runLongBenchWrite>[0]["judge"];
+      if (args.judge) {
+        const base = await llmClientOptionsFromArgs(
+          { ...args, model: args["judge-model"], "api-key-env": args["judge-api-key-env"] },
+          { journalPath: join(outDir, RUN_FILES.judgeJournal) },
+        );
+        delete base.baseURL;
+        if (args["judge-base-url"]) base.baseURL = args["judge-base-url"];
+        const client = createLlmClient(base);
+        clients.push(client);
+        judge = {
+          client,
+          model: args["judge-model"],
+          maxAttempts: args["judge-attempts"],
+          concurrency: args.concurrency,
+          ...(args["judge-template"] ? { template: await loadJudgeTemplate(args["judge-template"]) } : {}),
+        };
+      }
+
+      const progress = progressReporter();
+      const run = benchmark === "ruler" ? runRuler : runLongBenchWrite;
+      let output: Awaited<ReturnType<typeof runLongBenchWrite>>;
+      try {
+        output = await run({
+          lang: args.lang,
+          outDir,
+          label,
+          ...(args["bench-file"] ? { benchFile: args["bench-file"] } : {}),
+          ...(generator ? { generator } : {}),
+          ...(args.predictions ? { predictionsFile: args.predictions } : {}),
+          ...(judge ? { judge } : {}),
+          onProgress: progress.onProgress,
+          onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
+          onDownload: (url) => process.stderr.write(`downloading ${url}\n`),
+        });
+      } finally {
+        progress.stop();
+        for (const client of clients) await client.close();
+      }
+
+      if (args.json) process.stdout.write(`${JSON.stringify(summaryJson(output, output.files), null, 2)}\n`);
+      else {
+        process.stdout.write(renderScoresMarkdown({ runs: [output.run] }));
+        for (const [name, path] of Object.entries(output.files ?? {})) process.stderr.write(`wrote ${name}: ${path}\n`);
+      }
+      if (!output.run.complete) {
+        const kinds = [...new Set(output.run.failures.map((f) => `${f.stage}/${f.kind}`))].join(", ");
+        process.stderr.write(
+          `error: ${output.run.failures.length} item(s) failed (${kinds}); scores cover the rest. Re-run the same command to retry only those (finished calls are replayed from the journal).\n`,
+        );
+        return 1;
+      }
+      return 0;
+    }),
+  };
+}
+
+/** `longwriter eval <benchmark>`. */
+export const evalCommandModule: CommandModule = {
+  command: "eval",
+  describe: "Evaluate a model on LongBench-Write or LongWrite-Ruler (scores, tables, HTML report)",
+  builder: (yargs) =>
+    yargs
+      .command(evalCommand("longbench-write", "LongBench-Write: 120 prompts, S_l (length), S_q (judge), S; by length bucket, language and type") as CommandModule)
+      .command(evalCommand("ruler", "LongWrite-Ruler: 48 prompts at L = 1k…30k; output vs required length and the largest L still met (mean S_l ≥ 80)") as CommandModule)
+      .demandCommand(1, "Name a benchmark: longbench-write or ruler"),
+  handler: () => undefined,
+};

@@ -1,0 +1,83 @@
+/**
+ * @module cli/commands/report — `longwriter report run1 run2 … --out report.html`: several eval runs
+ * side by side in one self-contained HTML page (and optionally a Markdown table), with the paper's
+ * published numbers as labelled reference rows on request.
+ */
+import { readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
+import type { CommandModule } from "yargs";
+import { ConfigError, InputError, issuePath } from "../../errors.js";
+import { evalRunSchema, type EvalRun } from "../../eval/eval-run.js";
+import { RUN_FILES } from "../../eval/write-run-dir.js";
+import { writeFileAtomic } from "../../io/atomic-file.js";
+import { renderReportHtml } from "../../report/report-html.js";
+import { renderScoresMarkdown } from "../../report/scores-markdown.js";
+import { runCommand } from "../run-command.js";
+
+interface ReportArgs {
+  runs: string[];
+  out: string;
+  markdown?: string;
+  published: boolean;
+  title?: string;
+  label?: string[];
+}
+
+/** Reads a run's scores.json (from its folder or the file itself), validated. */
+export async function readEvalRun(path: string): Promise<EvalRun> {
+  const isDir = (await stat(path).catch(() => undefined))?.isDirectory() ?? false;
+  const file = isDir ? join(path, RUN_FILES.scores) : path;
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (cause) {
+    throw new ConfigError(`cannot read run ${file}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)} (pass a run folder or its scores.json)`, { cause });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (cause) {
+    throw new InputError({ file }, `invalid JSON: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+  const parsed = evalRunSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new InputError({ file, field: issuePath(issue.path) || undefined }, `not an eval run's scores.json: ${issue.message}`);
+  }
+  return parsed.data as unknown as EvalRun;
+}
+
+export const reportCommand: CommandModule<object, ReportArgs> = {
+  command: "report <runs..>",
+  describe: "Render eval runs side by side: self-contained HTML (tables, scatter, bars) and a Markdown table",
+  builder: (yargs) =>
+    yargs
+      .positional("runs", { type: "string", array: true, describe: "Run folders (or their scores.json)", demandOption: true })
+      .options({
+        out: { type: "string", default: "report.html", describe: "HTML file to write" },
+        markdown: { type: "string", describe: "Also write the Markdown table to this file ('-' for stdout)" },
+        published: { type: "boolean", default: false, describe: "Add the paper's published LongBench-Write numbers as labelled reference rows" },
+        title: { type: "string", describe: "Page title" },
+        label: { type: "string", array: true, describe: "Rename runs in order (one --label per run)" },
+      })
+      .example("$0 report runs/a runs/b --published --out report.html --markdown -", "Compare two runs with the paper's numbers"),
+  handler: runCommand(async (args: ReportArgs) => {
+    const runs: EvalRun[] = [];
+    for (const path of args.runs) runs.push(await readEvalRun(path));
+    if (args.label) {
+      if (args.label.length > runs.length) throw new ConfigError(`${args.label.length} --label values for ${runs.length} runs`);
+      args.label.forEach((label, i) => (runs[i]!.label = label));
+    }
+    const html = renderReportHtml({ runs, published: args.published, ...(args.title ? { title: args.title } : {}) });
+    await writeFileAtomic(args.out, html);
+    process.stderr.write(`wrote ${args.out} (${runs.length} run${runs.length === 1 ? "" : "s"})\n`);
+    if (args.markdown) {
+      const markdown = renderScoresMarkdown({ runs, published: args.published });
+      if (args.markdown === "-") process.stdout.write(markdown);
+      else {
+        await writeFileAtomic(args.markdown, markdown);
+        process.stderr.write(`wrote ${args.markdown}\n`);
+      }
+    }
+  }),
+};
