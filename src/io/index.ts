@@ -8,3 +8,7 @@ export * from "./parquet-codecs.js";
 export * from "./parquet-file-writer.js";
 export * from "./parquet-write.js";
 export * from "./parquet-read.js";
+export * from "./adapters/index.js";
+export * from "./read-records.js";
+export * from "./write-records.js";
+export * from "./dataset-dir.js";
