@@ -35,6 +35,8 @@ export interface JudgeResponseOptions {
    * (and is not replayed from a journal). @default 1
    */
   retrySeedBase?: number;
+  /** Seed for the first attempt (none by default); an independent second opinion sets one. */
+  firstSeed?: number;
   signal?: AbortSignal;
 }
 
@@ -68,6 +70,7 @@ export async function judgeResponse(options: JudgeResponseOptions): Promise<Judg
     temperature = 0.5,
     maxTokens = 1024,
     retrySeedBase = 1,
+    firstSeed,
     signal,
   } = options;
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new RangeError(`maxAttempts must be a positive integer, got ${maxAttempts}`);
@@ -83,7 +86,7 @@ export async function judgeResponse(options: JudgeResponseOptions): Promise<Judg
           messages: [{ role: "user", content }],
           temperature,
           maxTokens,
-          ...(attempt > 0 ? { seed: retrySeedBase + attempt - 1 } : {}),
+          ...(attempt > 0 ? { seed: retrySeedBase + attempt - 1 } : firstSeed === undefined ? {} : { seed: firstSeed }),
         },
         signal ? { signal } : undefined,
       );
