@@ -1,0 +1,114 @@
+/**
+ * @module io/adapters/convert-file — convert a record file between containers (JSONL, JSON array,
+ * Parquet, dataset dir as input) and formats, streaming and atomically: on any error nothing is written.
+ */
+import { resolve } from "node:path";
+import { ConfigError, InputError, ToolkitError } from "../../errors.js";
+import { handleBadRecord, type InputIssue } from "../input-issue.js";
+import type { ParquetCodec } from "../parquet-codecs.js";
+import { readRecords } from "../read-records.js";
+import { assertWritablePath, writeRawRecords } from "../write-records.js";
+import { assertFormatKind, getAdapter } from "./detect-format.js";
+import { formatKind, isPreferencePair, type CanonicalRecord, type FormatName, type RawRecord, type RecordKind } from "./format.js";
+
+export interface ConvertFileOptions {
+  input: string;
+  output: string;
+  /** Input format. @default "auto" (detected per file) */
+  from?: FormatName | "auto";
+  /** Output format. @default the canonical layout of the input's kind: "messages" (SFT) or "trl" (preference) */
+  to?: FormatName;
+  /** Only accept records of this kind. */
+  kind?: RecordKind;
+  /** Skip rows that cannot be read or converted, reporting them into `issues`. @default false */
+  skipInvalid?: boolean;
+  issues?: InputIssue[];
+  /** Parquet codec for a .parquet output. @default "SNAPPY" */
+  codec?: ParquetCodec;
+  /** Called after every 1,000 records read. */
+  onProgress?: (progress: { read: number }) => void;
+}
+
+export interface ConvertFileResult {
+  input: string;
+  output: string;
+  /** Format of each input file (a dataset dir has several). */
+  inputFormats: Record<string, FormatName>;
+  outputFormat: FormatName;
+  kind: RecordKind;
+  read: number;
+  written: number;
+  skipped: number;
+}
+
+/**
+ * Reads `input` (any supported container and format), converts each record to the output format and
+ * writes `output` atomically.
+ *
+ * @example
+ * await convertFile({ input: "alpaca_en_demo.json", output: "alpaca.parquet" }); // → messages layout
+ */
+export async function convertFile(options: ConvertFileOptions): Promise<ConvertFileResult> {
+  const { input, output, from = "auto", skipInvalid = false } = options;
+  const issues = options.issues ?? [];
+  if (resolve(input) === resolve(output)) throw new ConfigError(`the output ${output} is the input; write to another path`);
+  if (from !== "auto") assertFormatKind(from, options.kind);
+  if (options.to !== undefined) assertFormatKind(options.to, options.kind);
+  assertWritablePath(output, options.to);
+  const inputFormats: Record<string, FormatName> = {};
+  let kind: RecordKind | undefined = options.kind ?? (options.to ? formatKind(options.to) : from !== "auto" ? formatKind(from) : undefined);
+  let outputFormat: FormatName | undefined = options.to;
+  let read = 0;
+  const issuesBefore = issues.length;
+
+  // The output format (and so the Parquet columns) must be known before writing starts: peek at the first record.
+  const records = readRecords(input, {
+    format: from,
+    ...(kind ? { kind } : {}),
+    skipInvalid,
+    issues,
+    onFormat: ({ file, format }) => {
+      inputFormats[file] = format;
+    },
+  });
+  const first = await records.next();
+  if (!first.done) {
+    const firstKind: RecordKind = isPreferencePair(first.value.record) ? "preference" : "sft";
+    if (outputFormat !== undefined && formatKind(outputFormat) !== firstKind) {
+      throw new ConfigError(`${input} holds ${firstKind} records; output format "${outputFormat}" holds ${formatKind(outputFormat)} records`);
+    }
+    kind ??= firstKind;
+  }
+  outputFormat ??= (kind ?? "sft") === "preference" ? "trl" : "messages";
+  const adapter = getAdapter(outputFormat);
+  const format = outputFormat;
+
+  async function* rows(): AsyncGenerator<RawRecord> {
+    let next = first;
+    while (!next.done) {
+      const { file, line, record } = next.value;
+      read += 1;
+      if (read % 1000 === 0) options.onProgress?.({ read });
+      let row: RawRecord | undefined;
+      try {
+        row = (adapter.fromCanonical as (r: CanonicalRecord) => RawRecord)(record);
+      } catch (error) {
+        const reason = ToolkitError.isInstance(error) ? error.message.replace(/^record [^:]*: /, "") : String(error);
+        handleBadRecord(new InputError({ file, line }, `cannot be written as ${format}: ${reason}`, { cause: error }), { skipInvalid, issues });
+      }
+      if (row !== undefined) yield row;
+      next = await records.next();
+    }
+  }
+  const written = await writeRawRecords(output, rows(), { format, ...(options.codec ? { codec: options.codec } : {}) });
+  return {
+    input,
+    output,
+    inputFormats,
+    outputFormat: format,
+    kind: kind ?? formatKind(format),
+    read,
+    written,
+    skipped: issues.length - issuesBefore,
+  };
+}
