@@ -1,0 +1,112 @@
+/**
+ * The benchmark files are downloaded on first use from a pinned upstream URL, checked against sha256 and
+ * cached atomically. Here the "upstream" is a 127.0.0.1 server serving the shared copies (and a tampered
+ * one); nothing leaves the machine.
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BENCH_COMMIT, BENCH_FILE_SHA256, benchFileUrl, resolveBenchFile } from "../src/eval/bench-files.js";
+import { loadBench } from "../src/eval/load-bench.js";
+import { runCli } from "./helpers/run-cli.js";
+import { makeTmpDir } from "./helpers/tmp-dir.js";
+
+const DATA = "../shared/data/longbench-write";
+let server: Server;
+let base: string;
+const hits: string[] = [];
+let tamper = false;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    hits.push(req.url ?? "");
+    const match = /^\/THUDM\/LongWriter\/([^/]+)\/evaluation\/([a-z_]+\.jsonl)$/.exec(req.url ?? "");
+    if (!match || match[1] !== BENCH_COMMIT || !existsSync(join(DATA, match[2]!))) {
+      res.writeHead(404).end("not found");
+      return;
+    }
+    let body = readFileSync(join(DATA, match[2]!));
+    if (tamper) body = Buffer.concat([body, Buffer.from("\n")]);
+    res.writeHead(200, { "content-type": "text/plain" }).end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+describe("bench files", () => {
+  const dir = makeTmpDir("lw-bench-");
+
+  it("pins the upstream URL at a commit", () => {
+    expect(benchFileUrl("longbench_write.jsonl", { baseUrl: "https://raw.githubusercontent.com" })).toBe(
+      `https://raw.githubusercontent.com/THUDM/LongWriter/${BENCH_COMMIT}/evaluation/longbench_write.jsonl`,
+    );
+  });
+
+  it("downloads once, verifies sha256, then serves from the cache without HTTP", async () => {
+    const cacheDir = join(dir, "cache1");
+    hits.length = 0;
+    const first = await resolveBenchFile({ name: "longwrite_ruler.jsonl", cacheDir, baseUrl: base });
+    expect(first.downloaded).toBe(true);
+    expect(first.sha256).toBe(BENCH_FILE_SHA256["longwrite_ruler.jsonl"]);
+    expect(readFileSync(first.path)).toEqual(readFileSync(join(DATA, "longwrite_ruler.jsonl")));
+    const second = await resolveBenchFile({ name: "longwrite_ruler.jsonl", cacheDir, baseUrl: base });
+    expect(second).toMatchObject({ downloaded: false, path: first.path });
+    expect(hits).toHaveLength(1);
+    // No temp files left next to the cached copy.
+    expect(readdirSync(join(first.path, "..")).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  });
+
+  it("rejects a download whose checksum differs and caches nothing", async () => {
+    const cacheDir = join(dir, "cache2");
+    tamper = true;
+    try {
+      await expect(resolveBenchFile({ name: "longbench_write_en.jsonl", cacheDir, baseUrl: base })).rejects.toThrow(
+        /checksum mismatch for longbench_write_en\.jsonl .* expected sha256 87800927/,
+      );
+      expect(existsSync(cacheDir) ? readdirSync(cacheDir, { recursive: true }).filter((f) => String(f).endsWith(".jsonl")) : []).toEqual([]);
+    } finally {
+      tamper = false;
+    }
+  });
+
+  it("re-downloads when the cached copy was corrupted", async () => {
+    const cacheDir = join(dir, "cache3");
+    const { path } = await resolveBenchFile({ name: "longwrite_ruler.jsonl", cacheDir, baseUrl: base });
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(path, "garbage");
+    const again = await resolveBenchFile({ name: "longwrite_ruler.jsonl", cacheDir, baseUrl: base });
+    expect(again.downloaded).toBe(true);
+    expect(readFileSync(path, "utf8")).not.toBe("garbage");
+  });
+
+  it("explains an HTTP failure and points at --bench-file", async () => {
+    await expect(resolveBenchFile({ name: "longwrite_ruler.jsonl", cacheDir: join(dir, "c4"), baseUrl: base, commit: "0000000" })).rejects.toThrow(
+      /HTTP 404.*--bench-file/,
+    );
+  });
+
+  it("loads LongBench-Write with the en file's language split from the download", async () => {
+    const { items, source } = await loadBench({ benchmark: "longbench-write", cacheDir: join(dir, "cache5"), baseUrl: base });
+    expect(items).toHaveLength(120);
+    expect(source).toMatchObject({ matchesUpstream: true, languageFrom: "en-file" });
+    expect(items.filter((i) => i.language === "en")).toHaveLength(60);
+    const zhEnglish = items.filter((i) => i.language === "en" && /[\u4e00-\u9fff]/.test(i.prompt));
+    expect(zhEnglish).toHaveLength(1); // one Chinese-language prompt asks for English output
+  });
+
+  it("the CLI downloads through LONGWRITER_BENCH_BASE_URL into LONGWRITER_CACHE", async () => {
+    const cache = join(dir, "cli-cache");
+    const pred = join(dir, "pred.jsonl");
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(pred, `${JSON.stringify({ prompt: "Write a 1000-word China travel guide", length: 1000, response: "word" })}\n`);
+    const result = await runCli(["eval", "ruler", "--predictions", pred, "--json", "--out", join(dir, "ruler-out")], {
+      env: { LONGWRITER_CACHE: cache, LONGWRITER_BENCH_BASE_URL: base },
+    });
+    expect(result.stderr).toMatch(/downloading http:\/\/127\.0\.0\.1/);
+    expect(result.code).toBe(1); // 47 prompts have no prediction
+    expect(readdirSync(cache, { recursive: true }).map(String).some((f) => f.endsWith("longwrite_ruler.jsonl"))).toBe(true);
+  });
+});
