@@ -141,9 +141,9 @@ function inferType(node: SchemaTree): ColumnType | null {
       case "BYTE_ARRAY":
         return element.converted_type === "UTF8" || element.logical_type?.type === "STRING" ? "string" : null;
       case "INT32":
-        return element.converted_type === undefined ? "int32" : null;
+        return plainInteger(element) ? "int32" : null;
       case "INT64":
-        return element.converted_type === undefined && element.logical_type === undefined ? "int64" : null;
+        return plainInteger(element) ? "int64" : null;
       case "DOUBLE":
         return "double";
       case "BOOLEAN":
@@ -158,4 +158,11 @@ function inferType(node: SchemaTree): ColumnType | null {
   const fields = struct?.children.map((child) => child.element.name);
   if (isList && fields && fields.length === 2 && fields.includes("role") && fields.includes("content")) return "messages";
   return null;
+}
+
+/** An integer without a date/time/decimal annotation (plain, or annotated INTEGER / INT_n / UINT_n). */
+function plainInteger(element: SchemaTree["element"]): boolean {
+  const logical = element.logical_type?.type;
+  const converted = element.converted_type;
+  return (logical === undefined || logical === "INTEGER") && (converted === undefined || /^U?INT_/.test(converted));
 }
