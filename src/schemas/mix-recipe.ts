@@ -157,11 +157,13 @@ export const mixSplitsSchema = z
   });
 
 export const mixOutputSchema = z.strictObject({
-  /** Rows per Parquet shard. */
-  shardRows: z.number().int().positive().optional(),
-  /** Rows per row group (default: the writer's, sized for the Hub viewer). */
+  /** A Parquet shard is closed once its file reaches about this many MB (default 500). */
+  shardMB: z.number().positive().optional(),
+  /** A row group is closed once its rows hold about this many MB of text (default 100, sized for the Hub viewer). */
+  rowGroupMB: z.number().positive().optional(),
+  /** At most this many rows per row group, whatever their size. */
   rowGroupRows: z.number().int().positive().optional(),
-  /** Parquet codec. */
+  /** Parquet codec (default snappy, as `datasets` writes). */
   compression: z.enum(["snappy", "zstd", "gzip", "none"]).optional(),
 });
 

@@ -16,6 +16,6 @@ describe("checkRoles", () => {
     [[m("user", "  "), m("assistant")], {}, "roles:empty-turn"],
     [[m("user"), m("assistant"), m("user"), m("assistant")], { maxTurns: 2 }, "roles:too-many-turns"],
   ] as const)("%j %j → %s", (messages, options, expected) => {
-    expect(checkRoles(messages as Message[], options)).toBe(expected);
+    expect(checkRoles(messages as unknown as Message[], options)).toBe(expected);
   });
 });

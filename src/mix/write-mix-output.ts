@@ -1,0 +1,150 @@
+/**
+ * @module mix/write-mix-output — the mixer's second pass: streams each split's rows from the spool in
+ * shuffled order into the dataset dir (Parquet shards, manifest, card with a per-source table and a
+ * length histogram, the recipe itself).
+ */
+import { renderDatasetCard, summarizeLengths, type CardSource } from "../hub/dataset-card.js";
+import { SFT_COLUMNS } from "../io/column-spec.js";
+import { writeDatasetDir, type DatasetManifest } from "../io/dataset-dir.js";
+import type { ParquetCodec } from "../io/parquet-codecs.js";
+import { renderHistogramSvg } from "../report/histogram-svg.js";
+import type { MixRecipe } from "../schemas/mix-recipe.js";
+import type { SftRecord } from "../schemas/sft-record.js";
+import type { MixManifest, MixSourceManifest } from "./mix-manifest.js";
+import type { NumberColumn, RowSpool } from "./row-spool.js";
+
+export interface WriteProgress {
+  phase: "write";
+  split: string;
+  rows: number;
+  total: number;
+}
+
+const CODECS: Record<NonNullable<NonNullable<MixRecipe["output"]>["compression"]>, ParquetCodec> = {
+  snappy: "SNAPPY",
+  zstd: "ZSTD",
+  gzip: "GZIP",
+  none: "UNCOMPRESSED",
+};
+
+export const HISTOGRAM_FILE = "length-histogram.svg";
+export const RECIPE_FILE = "recipe.yaml";
+const MB = 1024 * 1024;
+
+/** Writes the dataset dir; returns the dir's manifest (core fields + the mix manifest). */
+export async function writeMixOutput({
+  outDir,
+  recipe,
+  recipeText,
+  manifest,
+  splits,
+  spool,
+  answerWords,
+  onProgress,
+}: {
+  outDir: string;
+  recipe: MixRecipe;
+  recipeText: string;
+  manifest: MixManifest;
+  splits: Array<{ name: string; indices: Uint32Array }>;
+  spool: RowSpool;
+  answerWords: NumberColumn;
+  onProgress?: (event: WriteProgress) => void;
+}): Promise<DatasetManifest> {
+  const output = recipe.output ?? {};
+  const lengths: number[] = [];
+  for (const split of splits) for (const i of split.indices) lengths.push(answerWords.at(i));
+  const totals = new Map(splits.map((s) => [s.name, s.indices.length]));
+  const { tool: _tool, ...extra } = manifest;
+  void _tool;
+  return writeDatasetDir({
+    dir: outDir,
+    columns: SFT_COLUMNS,
+    splits: splits.map((split) => ({ name: split.name, rows: spoolRows(spool, split.indices) })),
+    codec: CODECS[output.compression ?? "snappy"],
+    ...(output.rowGroupMB !== undefined ? { rowGroupBytes: output.rowGroupMB * MB } : {}),
+    ...(output.rowGroupRows !== undefined ? { maxRowGroupRows: output.rowGroupRows } : {}),
+    ...(output.shardMB !== undefined ? { maxShardBytes: output.shardMB * MB } : {}),
+    manifest: extra,
+    onProgress: ({ split, rows }) => onProgress?.({ phase: "write", split, rows, total: totals.get(split) ?? 0 }),
+    extraFiles: {
+      [RECIPE_FILE]: recipeText,
+      [HISTOGRAM_FILE]: renderHistogramSvg({
+        title: `${recipe.name}: length of the final answer`,
+        values: lengths.filter((v) => v > 0),
+        xLabel: "words (English words + CJK characters)",
+        logX: true,
+      }),
+    },
+    card: (summary) =>
+      renderDatasetCard({
+        title: recipe.card?.prettyName ?? recipe.name,
+        description:
+          recipe.card?.description ??
+          `A supervised fine-tuning mixture built by \`longwriter mix\` from the recipe \`${RECIPE_FILE}\` (seed ${manifest.seed}).`,
+        splits: Object.entries(summary.splits).map(([name, s]) => ({ name, rows: s.rows })),
+        ...(recipe.card?.license ? { license: recipe.card.license } : {}),
+        ...(recipe.card?.language ? { language: recipe.card.language } : {}),
+        tags: ["longwriter", "sft", ...(recipe.card?.tags ?? [])],
+        sources: manifest.sources.map(cardSource),
+        lengthStats: summarizeLengths(lengths, "words", "final answer length"),
+        histogramFile: HISTOGRAM_FILE,
+        trainer: "sft",
+        extraSections: [sourceTable(manifest)],
+      }),
+  });
+}
+
+function* spoolRows(spool: RowSpool, indices: Uint32Array): Generator<Record<string, unknown>> {
+  for (const index of indices) {
+    const record = spool.read<SftRecord>(index);
+    yield { messages: record.messages, id: record.id, source: record.source ?? null, meta: record.meta ?? null };
+  }
+}
+
+function cardSource(source: MixSourceManifest): CardSource {
+  const location = source.location;
+  return {
+    repo: location.kind === "hub" ? location.repo : location.files.join(", "),
+    ...(location.kind === "hub" ? { revision: location.sha } : {}),
+    rows: source.obtained.rows,
+    note: `${source.source}: ${describeAmount(source)}`,
+  };
+}
+
+function describeAmount(source: MixSourceManifest): string {
+  const { kind, requested } = source.amount;
+  const asked =
+    kind === "all" ? "all rows" : kind === "count" ? `${requested} rows` : kind === "fraction" ? `fraction ${requested}` : kind === "share" ? `share ${requested}` : `${requested} ${kind}`;
+  return source.upsampleFactor > 1 ? `${asked}, upsampled ×${source.upsampleFactor}` : asked;
+}
+
+/** The per-source table of the card: requested vs obtained, drops by reason. */
+export function sourceTable(manifest: MixManifest): string {
+  const lines = [
+    "## Mixture",
+    "",
+    `Recipe \`${manifest.recipe.name}\` (sha256 \`${manifest.recipe.sha256.slice(0, 12)}\`), seed ${manifest.seed}. Every input row is accounted for: input = dropped + not sampled + taken (distinct).`,
+    "",
+    "| source | input rows | dropped | candidates | amount | rows taken | distinct | words | upsampling |",
+    "|---|---:|---:|---:|---|---:|---:|---:|---|",
+  ];
+  for (const s of manifest.sources) {
+    const dropped = Object.values(s.dropped).reduce((a, b) => a + b, 0);
+    lines.push(
+      `| ${s.source} | ${s.input} | ${dropped} | ${s.candidates} | ${describeAmount(s)} | ${s.obtained.rows} | ${s.obtained.uniqueRows} | ${s.obtained.words} | ${s.upsampleFactor > 1 ? `×${s.upsampleFactor} (${s.copies} whole copies + remainder)` : "–"} |`,
+    );
+  }
+  const reasons = new Map<string, number>();
+  for (const s of manifest.sources) for (const [reason, n] of Object.entries(s.dropped)) reasons.set(reason, (reasons.get(reason) ?? 0) + n);
+  if (reasons.size > 0) {
+    lines.push("", "Dropped rows by reason: " + [...reasons].sort(([a], [b]) => (a < b ? -1 : 1)).map(([r, n]) => `\`${r}\` ${n}`).join(", ") + ".");
+  }
+  if (manifest.decontamination) {
+    lines.push(
+      "",
+      `Decontamination: ${manifest.decontamination.dropped} rows dropped for ${manifest.decontamination.ngram}-gram overlap ≥ ${manifest.decontamination.threshold} with ${manifest.decontamination.evalPrompts} eval prompts (${manifest.decontamination.files.map((f) => `\`${f.path}\``).join(", ")}).`,
+    );
+  }
+  return lines.join("\n");
+}
