@@ -1,3 +1,5 @@
 /** @module hub — Hugging Face Hub: dataset cards, publishing dataset dirs, pulling dataset files. */
 export * from "./dataset-card.js";
 export * from "./merge-dataset-card.js";
+export * from "./hub-config.js";
+export * from "./hub-fetch.js";
