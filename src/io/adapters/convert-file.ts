@@ -56,7 +56,7 @@ export async function convertFile(options: ConvertFileOptions): Promise<ConvertF
   if (options.to !== undefined) assertFormatKind(options.to, options.kind);
   assertWritablePath(output, options.to);
   const inputFormats: Record<string, FormatName> = {};
-  let kind: RecordKind | undefined = options.kind ?? (options.to ? formatKind(options.to) : from !== "auto" ? formatKind(from) : undefined);
+  let kind: RecordKind | undefined = options.kind ?? (from !== "auto" ? formatKind(from) : undefined);
   let outputFormat: FormatName | undefined = options.to;
   let read = 0;
   const issuesBefore = issues.length;
@@ -64,7 +64,7 @@ export async function convertFile(options: ConvertFileOptions): Promise<ConvertF
   // The output format (and so the Parquet columns) must be known before writing starts: peek at the first record.
   const records = readRecords(input, {
     format: from,
-    ...(kind ? { kind } : {}),
+    ...(options.kind ? { kind: options.kind } : {}),
     skipInvalid,
     issues,
     onFormat: ({ file, format }) => {

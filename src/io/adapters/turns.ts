@@ -19,7 +19,7 @@ export interface TurnSyntax {
 }
 
 const TOOL_REASON =
-  "is a tool turn; canonical records hold only system/user/assistant turns, so rows with tool calls cannot be converted (skip them with --skip-invalid)";
+  "is a tool turn; canonical records hold only system/user/assistant turns, so rows with tool calls cannot be converted";
 
 /** OpenAI-style `{role, content}` turns. */
 export const MESSAGE_SYNTAX: TurnSyntax = {
@@ -206,7 +206,7 @@ export function readSourceAndMeta(
     meta = { ...raw.meta };
   }
   for (const [key, value] of Object.entries(raw)) {
-    if (key === "id" || key === "source" || key === "meta" || known.includes(key) || value === undefined) continue;
+    if (key === "id" || key === "source" || key === "meta" || known.includes(key) || value === undefined || value === null) continue;
     meta[key] = value;
   }
   Object.assign(meta, extraMeta);
