@@ -2,9 +2,11 @@
 import type { CommandModule } from "yargs";
 import { evalCommandModule } from "./eval.js";
 import { reportCommand } from "./report.js";
+import { convertCommand } from "./convert.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const commands: CommandModule<any, any>[] = [
   evalCommandModule,
   reportCommand as CommandModule,
+  convertCommand as CommandModule,
 ];
