@@ -7,6 +7,7 @@
 import { mkdir, readFile, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { ConfigError } from "../errors.js";
+import { resolveBenchFile } from "../eval/bench-files.js";
 import type { DatasetManifest } from "../io/dataset-dir.js";
 import type { MixRecipe, MixSource } from "../schemas/mix-recipe.js";
 import { TOOL_NAME, TOOL_VERSION } from "../version.js";
@@ -49,7 +50,10 @@ export interface MixDatasetsOptions {
   pullDataset?: HubPull;
   /** Makes token counters by tokenizer name (test seam). */
   tokenCounters?: TokenCounterFactory;
-  /** Resolves the default decontamination file (LongBench-Write) when no path is given. */
+  /**
+   * Resolves the default decontamination file when no path is given. @default LongBench-Write's prompts via
+   * `resolveBenchFile` (pinned, checksummed, downloaded once into the cache; the toolkit ships no copy).
+   */
   defaultEvalFile?: () => Promise<string>;
 }
 
@@ -308,6 +312,10 @@ async function locateSource({
   };
 }
 
+async function defaultEvalFile(): Promise<string> {
+  return (await resolveBenchFile({ name: "longbench_write.jsonl" })).path;
+}
+
 function defaultTag(path: string): string {
   const base = path.split(/[\\/]/).filter((p) => p && !/[*?{[]/.test(p)).at(-1) ?? path;
   return base.replace(/\.(jsonl|ndjson|json|parquet)$/i, "");
@@ -320,13 +328,7 @@ async function prepareDecontamination({ recipe, loaded, options }: { recipe: Mix
   let files: string[];
   if (options.decontaminateWith && options.decontaminateWith.length > 0) files = options.decontaminateWith.map((f) => resolve(f));
   else if (settings.files && settings.files.length > 0) files = settings.files.map((f) => resolve(loaded.baseDir, f));
-  else if (options.defaultEvalFile) files = [await options.defaultEvalFile()];
-  else {
-    throw new ConfigError("decontamination needs eval prompt files: set decontaminate.files or pass --decontaminate-with <file>", {
-      file: loaded.file,
-      field: "decontaminate",
-    });
-  }
+  else files = [await (options.defaultEvalFile ?? defaultEvalFile)()];
   const ngram = settings.ngram ?? 8;
   const threshold = settings.threshold ?? 0.5;
   const prompts = await readEvalPrompts({ files });

@@ -3,10 +3,12 @@ import type { CommandModule } from "yargs";
 import { evalCommandModule } from "./eval.js";
 import { reportCommand } from "./report.js";
 import { convertCommand } from "./convert.js";
+import { mixCommand } from "./mix.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const commands: CommandModule<any, any>[] = [
   evalCommandModule,
   reportCommand as CommandModule,
   convertCommand as CommandModule,
+  mixCommand as CommandModule,
 ];
