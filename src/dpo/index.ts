@@ -6,3 +6,8 @@ export * from "./audit-pairs.js";
 export * from "./map-ordered.js";
 export * from "./sample-prompts.js";
 export * from "./sample-candidates.js";
+export * from "./pair-columns.js";
+export * from "./write-pairs-dataset.js";
+export * from "./read-pairs-dataset.js";
+export * from "./pairs-to-candidates.js";
+export * from "./export-pairs.js";

@@ -1,0 +1,154 @@
+/**
+ * @module dpo/export-pairs — writes preference pairs in the layout a trainer reads:
+ * - `trl`: JSONL of TRL conversational explicit-prompt rows (`prompt`, `chosen`, `rejected`, scores);
+ * - `llama-factory`: a ShareGPT ranking file (JSON array) plus its entry in `dataset_info.json`
+ *   (merged into an existing one);
+ * - `openai-dpo`: OpenAI preference fine-tuning JSONL (`input.messages`, `preferred_output`,
+ *   `non_preferred_output`).
+ * Every file is written atomically. `openAiDpoToPair` reads the OpenAI layout back (for round trips).
+ */
+import { readFile } from "node:fs/promises";
+import { basename, join } from "node:path";
+import { ConfigError, InputError, ToolkitError } from "../errors.js";
+import { AtomicFile, withAtomicFile, writeFileAtomic } from "../io/atomic-file.js";
+import { sharegptPreferenceAdapter } from "../io/adapters/sharegpt-preference.js";
+import { trlAdapter } from "../io/adapters/trl.js";
+import { messageSchema, type Message } from "../schemas/message.js";
+import type { PreferencePair } from "../schemas/preference-pair.js";
+
+export const EXPORT_TARGETS = ["trl", "llama-factory", "openai-dpo"] as const;
+export type ExportTarget = (typeof EXPORT_TARGETS)[number];
+
+export interface ExportResult {
+  target: ExportTarget;
+  rows: number;
+  /** Files written. */
+  files: string[];
+}
+
+type PairSource = AsyncIterable<PreferencePair> | Iterable<PreferencePair>;
+
+/** Drops the free-form envelope (meta varies row to row, which Arrow schema inference dislikes). */
+function withoutMeta(row: Record<string, unknown>): Record<string, unknown> {
+  const { meta: _meta, ...rest } = row;
+  return rest;
+}
+
+async function writeLines(out: string, rows: AsyncIterable<Record<string, unknown>>): Promise<number> {
+  return withAtomicFile(out, async (file: AtomicFile) => {
+    let count = 0;
+    let buffer = "";
+    for await (const row of rows) {
+      buffer += `${JSON.stringify(row)}\n`;
+      count += 1;
+      if (buffer.length >= 1 << 20) {
+        await file.write(buffer);
+        buffer = "";
+      }
+    }
+    if (buffer) await file.write(buffer);
+    return count;
+  });
+}
+
+/** TRL rows: `{id, prompt, chosen, rejected, score_chosen, score_rejected, signals?, reason?}` per line. */
+export async function exportTrl({ pairs, out }: { pairs: PairSource; out: string }): Promise<ExportResult> {
+  async function* rows(): AsyncGenerator<Record<string, unknown>> {
+    for await (const pair of pairs as AsyncIterable<PreferencePair>) yield withoutMeta(trlAdapter.fromCanonical(pair));
+  }
+  return { target: "trl", rows: await writeLines(out, rows()), files: [out] };
+}
+
+/** One OpenAI preference fine-tuning row; completions must be a single assistant turn each. */
+export function pairToOpenAiDpo(pair: PreferencePair): Record<string, unknown> {
+  const one = (side: "chosen" | "rejected"): Message[] => {
+    const turns = pair[side];
+    if (turns.length !== 1 || turns[0]!.role !== "assistant") {
+      throw new ToolkitError(`pair ${pair.id}: ${side} has ${turns.length} turn(s); OpenAI preference data needs exactly one assistant turn`);
+    }
+    return [{ role: "assistant", content: turns[0]!.content }];
+  };
+  if (pair.prompt[pair.prompt.length - 1]?.role !== "user") {
+    throw new ToolkitError(`pair ${pair.id}: the prompt must end with a user turn for OpenAI preference data`);
+  }
+  return {
+    input: { messages: pair.prompt.map(({ role, content }) => ({ role, content })) },
+    preferred_output: one("chosen"),
+    non_preferred_output: one("rejected"),
+  };
+}
+
+/** Reads an OpenAI preference row back into a pair (scores are not part of that format). */
+export function openAiDpoToPair(raw: unknown, where: { file: string; line: number }): PreferencePair {
+  const fail = (field: string, reason: string): never => {
+    throw new InputError({ ...where, field }, reason);
+  };
+  if (typeof raw !== "object" || raw === null) return fail("", "expected an object");
+  const row = raw as Record<string, unknown>;
+  const input = row.input as Record<string, unknown> | undefined;
+  const messages = (value: unknown, field: string): Message[] => {
+    if (!Array.isArray(value) || value.length === 0) return fail(field, "expected a non-empty list of messages");
+    return value.map((m, i) => {
+      const parsed = messageSchema.safeParse(m);
+      return parsed.success ? parsed.data : fail(`${field}.${i}`, "expected {role, content}");
+    });
+  };
+  const prompt = messages(input?.messages, "input.messages");
+  const chosen = messages(row.preferred_output, "preferred_output");
+  const rejected = messages(row.non_preferred_output, "non_preferred_output");
+  return { id: `${basename(where.file)}:${where.line}`, prompt, chosen, rejected, score_chosen: null, score_rejected: null };
+}
+
+/** OpenAI preference fine-tuning JSONL. */
+export async function exportOpenAiDpo({ pairs, out }: { pairs: PairSource; out: string }): Promise<ExportResult> {
+  async function* rows(): AsyncGenerator<Record<string, unknown>> {
+    for await (const pair of pairs as AsyncIterable<PreferencePair>) yield pairToOpenAiDpo(pair);
+  }
+  return { target: "openai-dpo", rows: await writeLines(out, rows()), files: [out] };
+}
+
+/** The `dataset_info.json` entry LLaMA-Factory needs for a ShareGPT ranking file. */
+export function llamaFactoryDatasetInfo({ fileName, hasSystem }: { fileName: string; hasSystem: boolean }): Record<string, unknown> {
+  return {
+    file_name: fileName,
+    formatting: "sharegpt",
+    ranking: true,
+    columns: { messages: "conversations", chosen: "chosen", rejected: "rejected", ...(hasSystem ? { system: "system" } : {}) },
+  };
+}
+
+/**
+ * LLaMA-Factory: `<outDir>/<name>.json` (JSON array of `{conversations, chosen, rejected, system?}`) and the
+ * `<name>` entry in `<outDir>/dataset_info.json` (other entries kept).
+ */
+export async function exportLlamaFactory({ pairs, outDir, name }: { pairs: PairSource; outDir: string; name: string }): Promise<ExportResult> {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) throw new ConfigError(`dataset name "${name}" must be letters, digits, ".", "_" or "-"`);
+  const fileName = `${name}.json`;
+  const dataFile = join(outDir, fileName);
+  const infoFile = join(outDir, "dataset_info.json");
+  let info: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = JSON.parse(await readFile(infoFile, "utf8"));
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new InputError({ file: infoFile }, "expected a JSON object of datasets");
+    info = parsed as Record<string, unknown>;
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw new InputError({ file: infoFile }, `cannot read: ${(error as Error).message}`, { cause: error });
+  }
+  let hasSystem = false;
+  const rows = await withAtomicFile(dataFile, async (file) => {
+    let count = 0;
+    await file.write("[");
+    for await (const pair of pairs as AsyncIterable<PreferencePair>) {
+      const row = withoutMeta(sharegptPreferenceAdapter.fromCanonical(pair));
+      if (row.system !== undefined) hasSystem = true;
+      await file.write(`${count === 0 ? "\n" : ",\n"}${JSON.stringify(row)}`);
+      count += 1;
+    }
+    await file.write(count === 0 ? "]\n" : "\n]\n");
+    return count;
+  });
+  info[name] = llamaFactoryDatasetInfo({ fileName, hasSystem });
+  await writeFileAtomic(infoFile, `${JSON.stringify(info, null, 2)}\n`);
+  return { target: "llama-factory", rows, files: [dataFile, infoFile] };
+}
