@@ -1,0 +1,22 @@
+/**
+ * @module bench/jobs/parquet-write-duckdb — JSONL → Parquet with DuckDB: read_json with an explicit column
+ * type for `messages`, then COPY ... (FORMAT parquet, COMPRESSION <codec>). DuckDB's default settings.
+ */
+import { DuckDBInstance } from "@duckdb/node-api";
+
+const [input, output, codec] = process.argv.slice(2);
+const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
+const instance = await DuckDBInstance.create(":memory:");
+const con = await instance.connect();
+await con.run(
+  `COPY (SELECT * FROM read_json(${quote(input!)}, format = 'newline_delimited', maximum_object_size = 1073741824,
+     columns = {messages: 'STRUCT(role VARCHAR, content VARCHAR)[]', id: 'VARCHAR', source: 'VARCHAR'}))
+   TO ${quote(output!)} (FORMAT parquet, COMPRESSION ${codec!.toLowerCase()})`,
+);
+const meta = (
+  await con.runAndReadAll(`SELECT count(DISTINCT row_group_id)::INT AS groups, max(row_group_num_rows)::BIGINT AS biggest FROM parquet_metadata(${quote(output!)})`)
+).getRowObjectsJson()[0] as { groups: number };
+const rows = (await con.runAndReadAll(`SELECT count(*)::BIGINT AS n FROM ${quote(output!)}`)).getRowObjectsJson()[0] as { n: string };
+con.closeSync();
+instance.closeSync();
+console.log(JSON.stringify({ rows: Number(rows.n), rowGroups: meta.groups }));
