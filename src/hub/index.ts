@@ -3,3 +3,7 @@ export * from "./dataset-card.js";
 export * from "./merge-dataset-card.js";
 export * from "./hub-config.js";
 export * from "./hub-fetch.js";
+export * from "./hub-error.js";
+export * from "./hash-file.js";
+export * from "./match-glob.js";
+export * from "./pull-dataset.js";

@@ -1,0 +1,265 @@
+/**
+ * @module hub/pull-dataset — download dataset files from the Hub at a pinned revision into a local
+ * cache keyed by commit sha, verifying every file's hash; later pulls of the same sha are served
+ * from disk without any request, and a branch pull without network falls back to the last sha
+ * resolved for it.
+ */
+import { createHash } from "node:crypto";
+import { mkdir, readFile, stat } from "node:fs/promises";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { HubApiError, datasetInfo, downloadFile, listFiles } from "@huggingface/hub";
+import { ToolkitError } from "../errors.js";
+import { withAtomicFile, writeFileAtomic } from "../io/atomic-file.js";
+import { resolveHubConfig } from "./hub-config.js";
+import { HubError, isNetworkError, toHubError } from "./hub-error.js";
+import { createHubFetch } from "./hub-fetch.js";
+import { pathMatcher } from "./match-glob.js";
+
+/** One file as listed at a commit. */
+export interface HubListedFile {
+  path: string;
+  size: number;
+  /** git blob sha1 (of the pointer for LFS files). */
+  oid: string;
+  /** sha256 of the content, for LFS files. */
+  sha256?: string;
+}
+
+export interface PulledFile {
+  /** Path inside the repo. */
+  path: string;
+  /** Where it sits in the cache. */
+  localPath: string;
+  bytes: number;
+}
+
+export interface PullDatasetResult {
+  repo: string;
+  /** The revision asked for (branch, tag or sha). */
+  revision: string;
+  /** The commit sha it resolved to. */
+  sha: string;
+  /** True when nothing was fetched over the network. */
+  fromCache: boolean;
+  /** Cache directory holding the files of this sha. */
+  snapshotDir: string;
+  files: PulledFile[];
+  /** Things the caller should tell the user (e.g. an offline fallback). */
+  warnings: string[];
+}
+
+export type PullProgressEvent =
+  | { type: "resolved"; sha: string; files: number; bytes: number }
+  | { type: "file"; path: string; bytes: number; cached: boolean };
+
+export interface PullDatasetOptions {
+  /** Dataset repo id, `namespace/name`. */
+  repo: string;
+  /** Branch, tag or 40-hex commit sha. @default "main" */
+  revision?: string;
+  /** Glob(s) of repo paths to pull (`data/train-*`, `**\/*.parquet`). @default every file */
+  files?: string | readonly string[];
+  /** Cache root. @default $LONGWRITER_CACHE/hub or ~/.cache/longwriter-toolkit/hub */
+  cacheDir?: string;
+  /** Hub URL. @default $HF_ENDPOINT or https://huggingface.co */
+  endpoint?: string;
+  /** Token for private/gated repos. @default $HF_TOKEN (or the variable named by tokenEnv) */
+  token?: string;
+  tokenEnv?: string;
+  /** fetch to use underneath our retries (tests pass a loopback guard). */
+  fetch?: typeof fetch;
+  /** Never touch the network; serve from the cache or fail. @default false */
+  offline?: boolean;
+  /** Retries per request (429/5xx/resets). @default 5 */
+  retries?: number;
+  /** First retry delay (doubles each time). @default 500 */
+  retryBaseDelayMs?: number;
+  onProgress?: (event: PullProgressEvent) => void;
+  /** Environment (tests). @default process.env */
+  env?: Record<string, string | undefined>;
+}
+
+/** The Hub cache root: $LONGWRITER_CACHE/hub, else ~/.cache/longwriter-toolkit/hub. */
+export function defaultHubCacheDir(env: Record<string, string | undefined> = process.env): string {
+  const root = env.LONGWRITER_CACHE || join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), "longwriter-toolkit");
+  return join(root, "hub");
+}
+
+/** Validates `ns/name` (a `datasets/` prefix is accepted and dropped). */
+export function parseRepoId(repo: string): string {
+  const id = repo.replace(/^datasets\//, "");
+  if (!/^[\w.-]+\/[\w.-]+$/.test(id) || id.includes("..")) {
+    throw new ToolkitError(`invalid dataset repo id ${JSON.stringify(repo)}: expected "namespace/name"`, { exitCode: 2 });
+  }
+  return id;
+}
+
+const SHA_RE = /^[0-9a-f]{40}$/;
+
+interface CachePaths {
+  root: string;
+  ref: (revision: string) => string;
+  listing: (sha: string) => string;
+  snapshot: (sha: string) => string;
+}
+
+function cachePaths(cacheDir: string, repo: string): CachePaths {
+  const root = join(cacheDir, `datasets--${repo.replace("/", "--")}`);
+  return {
+    root,
+    ref: (revision) => join(root, "refs", encodeURIComponent(revision)),
+    listing: (sha) => join(root, "listings", `${sha}.json`),
+    snapshot: (sha) => join(root, "snapshots", sha),
+  };
+}
+
+async function readText(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+async function fileSize(path: string): Promise<number | undefined> {
+  try {
+    return (await stat(path)).size;
+  } catch {
+    return undefined;
+  }
+}
+
+function safeLocalPath(snapshot: string, path: string): string {
+  if (path.split("/").some((s) => s === ".." || s === "") || path.startsWith("/")) {
+    throw new HubError(`refusing unsafe repo path ${JSON.stringify(path)}`);
+  }
+  return join(snapshot, ...path.split("/"));
+}
+
+/**
+ * Pulls dataset files at a revision into the cache and returns where they are.
+ *
+ * @example
+ * const { sha, files } = await pullDataset({ repo: "THUDM/LongWriter-6k", files: "*.jsonl" });
+ */
+export async function pullDataset(options: PullDatasetOptions): Promise<PullDatasetResult> {
+  const repo = parseRepoId(options.repo);
+  const revision = options.revision ?? "main";
+  const env = options.env ?? process.env;
+  const config = resolveHubConfig({ token: options.token, tokenEnv: options.tokenEnv, endpoint: options.endpoint, env });
+  const cache = cachePaths(options.cacheDir ?? defaultHubCacheDir(env), repo);
+  const hubFetch = createHubFetch({ fetch: options.fetch, retries: options.retries, baseDelayMs: options.retryBaseDelayMs });
+  const common = { hubUrl: config.endpoint, fetch: hubFetch.fetch, ...(config.token ? { accessToken: config.token } : {}) };
+  const repoDesignation = { type: "dataset" as const, name: repo };
+  const matches = pathMatcher(options.files);
+  const warnings: string[] = [];
+  let offline = options.offline === true;
+
+  // 1. Resolve the revision to a commit sha.
+  let sha: string | undefined = SHA_RE.test(revision) ? revision : undefined;
+  if (sha === undefined) {
+    const cachedRef = (await readText(cache.ref(revision)))?.trim();
+    if (!offline) {
+      try {
+        const info = await datasetInfo({ name: repo, revision, additionalFields: ["sha"], ...common });
+        sha = String((info as { sha?: unknown }).sha ?? "");
+        if (!SHA_RE.test(sha)) throw new HubError(`the Hub returned no commit sha for ${repo}@${revision}`);
+      } catch (error) {
+        if (!isNetworkError(error) || !cachedRef) throw toHubError(error, `resolving ${repo}@${revision}`, config.token);
+        offline = true;
+        sha = cachedRef;
+        warnings.push(`network unavailable (${(error as Error).message}); using ${repo}@${revision} = ${sha} resolved earlier, from the cache`);
+      }
+    } else {
+      if (!cachedRef) throw new HubError(`offline: ${repo}@${revision} was never resolved into the cache (${cache.root})`);
+      sha = cachedRef;
+      warnings.push(`offline: using ${repo}@${revision} = ${sha} from the cache (resolved earlier; the branch may have moved)`);
+    }
+  }
+
+  // 2. The file listing at that sha (immutable, so cached forever).
+  let listing: HubListedFile[] | undefined;
+  const cachedListing = await readText(cache.listing(sha));
+  if (cachedListing) listing = JSON.parse(cachedListing) as HubListedFile[];
+  else if (offline) throw new HubError(`offline: no cached file listing for ${repo}@${sha} (${cache.root})`);
+  else {
+    listing = [];
+    try {
+      for await (const entry of listFiles({ repo: repoDesignation, revision: sha, recursive: true, ...common })) {
+        if (entry.type !== "file") continue;
+        listing.push({ path: entry.path, size: entry.size, oid: entry.oid ?? "", ...(entry.lfs ? { sha256: entry.lfs.oid } : {}) });
+      }
+    } catch (error) {
+      throw toHubError(error, `listing files of ${repo}@${sha}`, config.token);
+    }
+    await writeFileAtomic(cache.listing(sha), `${JSON.stringify(listing, null, 1)}\n`);
+  }
+  if (!SHA_RE.test(revision)) await writeFileAtomic(cache.ref(revision), `${sha}\n`);
+
+  const selected = listing.filter((f) => matches(f.path));
+  if (options.files !== undefined && selected.length === 0) {
+    throw new HubError(`no file of ${repo}@${sha.slice(0, 10)} matches ${JSON.stringify(options.files)} (${listing.length} files in the repo)`);
+  }
+  options.onProgress?.({ type: "resolved", sha, files: selected.length, bytes: selected.reduce((a, f) => a + f.size, 0) });
+
+  // 3. Files: cached ones are used as they are (written atomically after verification).
+  const snapshot = cache.snapshot(sha);
+  await mkdir(snapshot, { recursive: true });
+  const out: PulledFile[] = [];
+  let downloaded = 0;
+  for (const file of selected) {
+    const localPath = safeLocalPath(snapshot, file.path);
+    if ((await fileSize(localPath)) === file.size) {
+      out.push({ path: file.path, localPath, bytes: file.size });
+      options.onProgress?.({ type: "file", path: file.path, bytes: file.size, cached: true });
+      continue;
+    }
+    if (offline) throw new HubError(`offline: ${file.path} of ${repo}@${sha} is not in the cache (${snapshot})`);
+    await downloadVerified({ file, localPath, sha, repoDesignation, common, token: config.token });
+    downloaded += 1;
+    out.push({ path: file.path, localPath, bytes: file.size });
+    options.onProgress?.({ type: "file", path: file.path, bytes: file.size, cached: false });
+  }
+  return { repo, revision, sha, fromCache: hubFetch.requestCount() === 0 && downloaded === 0, snapshotDir: snapshot, files: out, warnings };
+}
+
+async function downloadVerified(args: {
+  file: HubListedFile;
+  localPath: string;
+  sha: string;
+  repoDesignation: { type: "dataset"; name: string };
+  common: { hubUrl: string; fetch: typeof fetch; accessToken?: string };
+  token: string | undefined;
+}): Promise<void> {
+  const { file, localPath, sha, repoDesignation, common } = args;
+  const attempts = 3;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const blob = await downloadFile({ repo: repoDesignation, path: file.path, revision: sha, xet: false, ...common });
+      if (!blob) throw new HubError(`${file.path} is listed at ${sha} but the Hub says it does not exist`);
+      await withAtomicFile(localPath, async (out) => {
+        const sha256 = createHash("sha256");
+        const sha1 = createHash("sha1").update(`blob ${file.size}\0`);
+        let bytes = 0;
+        const reader = blob.stream().getReader();
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          bytes += value.length;
+          sha256.update(value);
+          sha1.update(value);
+          await out.write(value);
+        }
+        if (bytes !== file.size) throw new HubError(`${file.path}: downloaded ${bytes} bytes, the listing says ${file.size}`);
+        const ok = file.sha256 ? sha256.digest("hex") === file.sha256 : file.oid === "" || sha1.digest("hex") === file.oid;
+        if (!ok) throw new HubError(`${file.path}: content hash does not match the repo listing at ${sha}`);
+      });
+      return;
+    } catch (error) {
+      const retryable = !(error instanceof HubApiError) && !(ToolkitError.isInstance(error));
+      if (!retryable || attempt >= attempts) throw toHubError(error, `downloading ${file.path}`, args.token);
+    }
+  }
+}
+
