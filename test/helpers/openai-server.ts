@@ -17,7 +17,7 @@ export type ServerReply =
 /** A scripted failure. */
 export type ServerFault =
   | { fault: "429"; retryAfter?: string; retryAfterMs?: string }
-  | { fault: "500" }
+  | { fault: "500"; retryAfterMs?: string }
   | { fault: "status"; status: number; body?: string; headers?: Record<string, string> }
   | { fault: "hang" }
   /** Stream: send part of the text, then end cleanly without a finish reason. Non-stream: half a JSON body. */
@@ -278,7 +278,12 @@ function sendFault(res: ServerResponse, fault: ServerFault, o: { stream: boolean
       return;
     }
     case "500":
-      sendJson(res, 500, { error: { message: "Internal server error (test server)", type: "server_error" } });
+      sendJson(
+        res,
+        500,
+        { error: { message: "Internal server error (test server)", type: "server_error" } },
+        fault.retryAfterMs === undefined ? {} : { "retry-after-ms": fault.retryAfterMs },
+      );
       return;
     case "status":
       if (fault.body !== undefined) {

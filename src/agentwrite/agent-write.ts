@@ -1,0 +1,190 @@
+/**
+ * @module agentwrite/agent-write — AgentWrite over a stream of instructions: plan, then write the
+ * sections in order, instructions in parallel (up to `parallel`). Yields progress events and, for every
+ * instruction, either a finished SftRecord or a failure with its reason — never error text as output.
+ */
+import type { LlmClient } from "../llm/client.js";
+import type { Instruction } from "../schemas/instruction.js";
+import type { Plan } from "../schemas/plan.js";
+import type { SftRecord } from "../schemas/sft-record.js";
+import { countWords } from "../text/count-words.js";
+import { AgentWriteError, type AgentWriteFailure } from "./errors.js";
+import type { PlanLimits } from "./parse-plan.js";
+import { planInstruction, type CallSettings } from "./plan-instruction.js";
+import type { AgentWritePrompts } from "./prompts.js";
+import { writeSections, type WrittenSection } from "./write-sections.js";
+
+export type AgentWriteEvent =
+  | { type: "planned"; position: number; id: string; steps: number }
+  | { type: "section"; position: number; id: string; section: WrittenSection; of: number }
+  | { type: "done"; position: number; id: string; record: SftRecord }
+  | { type: "failed"; position: number; id: string; failure: AgentWriteFailure };
+
+/** What AgentWrite stores in `SftRecord.meta`. */
+export interface AgentWriteMeta {
+  generator: "agentwrite";
+  model: string;
+  requiredLength: number | null;
+  language: string;
+  plan: Plan;
+  planAttempts: number;
+  /** Words per section next to the plan's budget. */
+  sections: WrittenSection[];
+  words: number;
+  tokens: { prompt: number; completion: number };
+  costUsd: number;
+}
+
+export interface AgentWriteOptions {
+  client: LlmClient;
+  instructions: Iterable<Instruction> | AsyncIterable<Instruction>;
+  prompts: AgentWritePrompts;
+  /** Instructions worked on at once. @default 4 */
+  parallel?: number;
+  /** Plan requests per instruction. @default 3 */
+  planAttempts?: number;
+  planLimits?: Omit<PlanLimits, "requiredLength">;
+  settings?: CallSettings;
+}
+
+/**
+ * Runs AgentWrite; events arrive in completion order, each carrying its input `position`.
+ * @example
+ * for await (const event of agentWriteIter({ client, instructions, prompts })) {
+ *   if (event.type === "done") records[event.position] = event.record;
+ * }
+ */
+export async function* agentWriteIter(options: AgentWriteOptions): AsyncGenerator<AgentWriteEvent> {
+  const { parallel = 4 } = options;
+  const source = (options.instructions as AsyncIterable<Instruction>)[Symbol.asyncIterator]
+    ? (options.instructions as AsyncIterable<Instruction>)[Symbol.asyncIterator]()
+    : toAsync(options.instructions as Iterable<Instruction>);
+  const queue: AgentWriteEvent[] = [];
+  let wake: (() => void) | undefined;
+  let finished = false;
+  let failure: { error: unknown } | undefined;
+  const push = (event: AgentWriteEvent): void => {
+    queue.push(event);
+    wake?.();
+  };
+
+  // Pull instructions one at a time (a shared iterator must not be advanced concurrently).
+  let position = 0;
+  let pulling: Promise<unknown> = Promise.resolve();
+  const pull = (): Promise<{ instruction: Instruction; position: number } | undefined> => {
+    const next = pulling.then(async () => {
+      if (failure) return undefined;
+      const item = await source.next();
+      if (item.done) return undefined;
+      return { instruction: item.value, position: position++ };
+    });
+    pulling = next.catch(() => undefined);
+    return next;
+  };
+
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      const item = await pull();
+      if (!item) return;
+      await runOne(options, item.instruction, item.position, push);
+    }
+  };
+  Promise.all(Array.from({ length: Math.max(1, parallel) }, worker)).then(
+    () => {
+      finished = true;
+      wake?.();
+    },
+    (error: unknown) => {
+      failure = { error };
+      finished = true;
+      wake?.();
+    },
+  );
+
+  for (;;) {
+    const event = queue.shift();
+    if (event) {
+      yield event;
+      continue;
+    }
+    if (finished) {
+      if (failure) throw failure.error;
+      return;
+    }
+    await new Promise<void>((resolve) => (wake = resolve));
+    wake = undefined;
+  }
+}
+
+async function runOne(
+  options: AgentWriteOptions,
+  instruction: Instruction,
+  position: number,
+  push: (event: AgentWriteEvent) => void,
+): Promise<void> {
+  const { client, prompts, settings = {} } = options;
+  const id = instruction.id;
+  try {
+    const planned = await planInstruction({
+      client,
+      instruction,
+      prompts,
+      ...(options.planAttempts === undefined ? {} : { attempts: options.planAttempts }),
+      ...(options.planLimits ? { limits: options.planLimits } : {}),
+      settings,
+    });
+    push({ type: "planned", position, id, steps: planned.plan.steps.length });
+    const written = await writeSections({
+      client,
+      instruction,
+      plan: planned.plan,
+      prompts,
+      settings,
+      onSection: (section, of) => push({ type: "section", position, id, section, of }),
+    });
+    const meta: AgentWriteMeta = {
+      generator: "agentwrite",
+      model: planned.model,
+      requiredLength: instruction.requiredLength,
+      language: instruction.language,
+      plan: planned.plan,
+      planAttempts: planned.attempts,
+      sections: written.sections,
+      words: countWords(written.text),
+      tokens: {
+        prompt: planned.usage.promptTokens + written.usage.promptTokens,
+        completion: planned.usage.completionTokens + written.usage.completionTokens,
+      },
+      costUsd: planned.costUsd + written.costUsd,
+    };
+    const record: SftRecord = {
+      id,
+      messages: [
+        { role: "user", content: instruction.prompt },
+        { role: "assistant", content: written.text },
+      ],
+      ...(instruction.source === undefined ? {} : { source: instruction.source }),
+      meta: { ...(instruction.meta ?? {}), agentwrite: meta },
+    };
+    push({ type: "done", position, id, record });
+  } catch (error) {
+    if (!(error instanceof AgentWriteError)) throw error;
+    push({
+      type: "failed",
+      position,
+      id,
+      failure: {
+        id,
+        prompt: instruction.prompt,
+        stage: error.stage,
+        ...(error.section === undefined ? {} : { section: error.section }),
+        kind: error.kind,
+        reason: error.message,
+      },
+    });
+  }
+}
+
+async function* toAsync<T>(items: Iterable<T>): AsyncGenerator<T> {
+  yield* items;
+}
