@@ -3,3 +3,5 @@ export * from "./length-score.js";
 export * from "./record-id.js";
 export * from "./parse-numeral.js";
 export * from "./required-length.js";
+export * from "./split-for-tokenizer.js";
+export * from "./tokens.js";
