@@ -5,3 +5,4 @@ export * from "./parse-numeral.js";
 export * from "./required-length.js";
 export * from "./split-for-tokenizer.js";
 export * from "./tokens.js";
+export * from "./language.js";
