@@ -34,35 +34,49 @@ table{border-collapse:collapse;margin:8px 0 4px;font-variant-numeric:tabular-num
 th,td{border:1px solid #d8d8d8;padding:4px 8px;text-align:right;white-space:nowrap}
 thead th{background:#f0f2f5;text-align:center}tbody th{text-align:left;font-weight:600}
 tr.published th,tr.published td{color:#666;font-style:italic;background:#fbfbf4}
+td.l{text-align:left}tr.alt th,tr.alt td{background:#f7f9fb}
 td.bad{color:#b3261e}td.good{color:#1e6b30}
 .swatch{display:inline-block;width:10px;height:10px;border-radius:5px;margin-right:6px;vertical-align:middle}
 .charts{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}.charts svg{border:1px solid #e5e5e5}
-.wide{overflow-x:auto}
+.stack{display:flex;flex-direction:column;gap:16px}
 `;
 
 function scoreCell(value: number | null | undefined, title?: string): HtmlCell {
   return { text: formatScore(value), ...(title ? { title } : {}) };
 }
 
-function runLabelCell(run: EvalRun, index: number): HtmlCell {
-  const color = SERIES_COLORS[index % SERIES_COLORS.length]!;
-  return { html: `<span class="swatch" style="background:${color}"></span>${escapeXml(run.label)}${run.complete ? "" : " <em>(incomplete)</em>"}` };
+/** Each run keeps one colour everywhere: its position among all runs of the report. */
+type ColorOf = (run: EvalRun) => string;
+
+function runLabelCell(run: EvalRun, colorOf: ColorOf): HtmlCell {
+  return { html: runLabelHtml(run, colorOf(run)), className: "l" };
 }
 
-function groupTable(runs: readonly EvalRun[], groups: (run: EvalRun) => Record<string, GroupScores>, caption: string, order?: readonly string[]): string {
-  const names = order ? [...order] : [];
+function runLabelHtml(run: EvalRun, color: string): string {
+  return `<span class="swatch" style="background:${color}"></span>${escapeXml(run.label)}${run.complete ? "" : " <em>(incomplete)</em>"}`;
+}
+
+function groupTable(runs: readonly EvalRun[], colorOf: ColorOf, groups: (run: EvalRun) => Record<string, GroupScores>, caption: string, order?: readonly string[], groupName = "group"): string {
+  const names = order ? order.filter((name) => runs.some((run) => groups(run)[name])) : [];
   for (const run of runs) for (const name of Object.keys(groups(run))) if (!names.includes(name)) names.push(name);
-  const headers: HtmlCell[] = ["run"];
-  for (const name of names) headers.push(`${name} S_l`, `${name} S_q`, `${name} S`, `${name} n`);
-  const rows = runs.map((run, i) => {
-    const row: HtmlCell[] = [runLabelCell(run, i)];
-    for (const name of names) {
+  // One row per (group, run), so runs sit next to each other within a group and the table stays narrow.
+  const rows: HtmlCell[][] = [];
+  const rowClasses: (string | undefined)[] = [];
+  names.forEach((name, gi) => {
+    runs.forEach((run, ri) => {
       const g = groups(run)[name];
-      row.push(scoreCell(g?.lengthScore), scoreCell(g?.qualityScore), scoreCell(g?.overall), g ? String(g.n) : "–");
-    }
-    return row;
+      rows.push([
+        ri === 0 ? name : { text: "", className: "cont" },
+        runLabelCell(run, colorOf),
+        scoreCell(g?.lengthScore),
+        scoreCell(g?.qualityScore),
+        scoreCell(g?.overall),
+        g ? String(g.n) : "–",
+      ]);
+      rowClasses.push(gi % 2 === 1 ? "alt" : undefined);
+    });
   });
-  return `<div class="wide">${renderHtmlTable({ headers, rows, caption })}</div>`;
+  return renderHtmlTable({ headers: [groupName, "run", "S_l", "S_q", "S", "n"], rows, rowClasses, caption });
 }
 
 /**
@@ -74,6 +88,7 @@ export function renderReportHtml(options: ReportHtmlOptions): string {
   const { runs, title = "LongBench-Write evaluation report", published = false } = options;
   const lbw = runs.filter((r) => r.benchmark === "longbench-write");
   const ruler = runs.filter((r) => r.benchmark === "ruler");
+  const colorOf: ColorOf = (run) => SERIES_COLORS[runs.indexOf(run) % SERIES_COLORS.length]!;
   const body: string[] = [];
   body.push(`<h1>${escapeXml(title)}</h1>`);
   body.push(
@@ -86,7 +101,7 @@ export function renderReportHtml(options: ReportHtmlOptions): string {
     renderHtmlTable({
       headers: ["run", "benchmark", "model", "judge", "prompts", "lang", "source", "bench file", "status", "created"],
       rows: runs.map((run, i) => [
-        runLabelCell(run, i),
+        runLabelCell(run, colorOf),
         { text: run.benchmark, className: "l" },
         run.model ?? "–",
         run.judgeModel ?? (run.settings.judge ? "from predictions" : "none"),
@@ -108,7 +123,7 @@ export function renderReportHtml(options: ReportHtmlOptions): string {
     // Overall, with published rows.
     body.push(`<section id="overall"><h2>LongBench-Write: overall</h2>`);
     const rows: HtmlCell[][] = lbw.map((run, i) => [
-      runLabelCell(run, i),
+      runLabelCell(run, colorOf),
       scoreCell(run.summary.overall.overall),
       scoreCell(run.summary.overall.lengthScore),
       scoreCell(run.summary.overall.qualityScore),
@@ -143,38 +158,15 @@ export function renderReportHtml(options: ReportHtmlOptions): string {
     body.push(`</section>`);
   }
 
-  if (lbw.length > 0) {
-    body.push(`<section id="buckets"><h2>LongBench-Write: by required length</h2><div class="charts">`);
-    body.push(
-      renderBarChartSvg({
-        title: "S_l by required length",
-        categories: LENGTH_BUCKETS,
-        series: lbw.map((run) => ({ name: run.label, values: LENGTH_BUCKETS.map((b) => run.summary.byBucket[b]?.lengthScore ?? null) })),
-        width: 520,
-      }),
-    );
-    if (lbw.some((r) => r.summary.overall.qualityScore !== null)) {
-      body.push(
-        renderBarChartSvg({
-          title: "S_q by required length",
-          categories: LENGTH_BUCKETS,
-          series: lbw.map((run) => ({ name: run.label, values: LENGTH_BUCKETS.map((b) => run.summary.byBucket[b]?.qualityScore ?? null) })),
-          width: 520,
-        }),
-      );
-    }
-    body.push(`</div>`);
-    body.push(groupTable(lbw, (r) => r.summary.byBucket, "Buckets [0,500), [500,2k), [2k,4k), [4k,20k] of the required length (the 20,000-word prompt is in the last).", LENGTH_BUCKETS));
-    body.push(`</section>`);
-  }
-
   if (runs.length > 0) {
-    body.push(`<section id="scatter"><h2>Required vs output length</h2>`);
+    // The scatter and the per-bucket bars side by side: the page's first screen shows both.
+    body.push(`<section id="scatter"><h2>Length adherence</h2><div class="charts">`);
     body.push(
       renderScatterSvg({
         title: "Required vs output length (log-log)",
         series: runs.map((run) => ({
           name: run.label,
+          color: colorOf(run),
           points: run.items.map((item) => ({
             x: item.requiredLength,
             y: item.outputLength,
@@ -182,9 +174,41 @@ export function renderReportHtml(options: ReportHtmlOptions): string {
           })),
         })),
         range: [50, Math.max(25000, ...runs.flatMap((r) => r.items.map((i) => i.requiredLength)))],
+        width: 560,
+        height: 520,
       }),
     );
-    body.push(`<p class="note">Points on the dashed line have exactly the required length; the shaded band is where S_l ≥ 80.</p></section>`);
+    if (lbw.length > 0) {
+      body.push(`<div class="stack">`);
+      body.push(
+        renderBarChartSvg({
+          title: "S_l by required length",
+          categories: LENGTH_BUCKETS,
+          series: lbw.map((run) => ({ name: run.label, color: colorOf(run), values: LENGTH_BUCKETS.map((b) => run.summary.byBucket[b]?.lengthScore ?? null) })),
+          width: 540,
+          height: 252,
+        }),
+      );
+      if (lbw.some((r) => r.summary.overall.qualityScore !== null)) {
+        body.push(
+          renderBarChartSvg({
+            title: "S_q by required length",
+            categories: LENGTH_BUCKETS,
+            series: lbw.map((run) => ({ name: run.label, color: colorOf(run), values: LENGTH_BUCKETS.map((b) => run.summary.byBucket[b]?.qualityScore ?? null) })),
+            width: 540,
+            height: 252,
+          }),
+        );
+      }
+      body.push(`</div>`);
+    }
+    body.push(`</div><p class="note">Scatter: points on the dashed line have exactly the required length; the shaded band is where S_l ≥ 80; hover a point for its prompt.</p></section>`);
+  }
+
+  if (lbw.length > 0) {
+    body.push(`<section id="buckets"><h2>LongBench-Write: by required length</h2>`);
+    body.push(groupTable(lbw, colorOf, (r) => r.summary.byBucket, "Buckets [0,500), [500,2k), [2k,4k), [4k,20k] of the required length (the 20,000-word prompt is in the last).", LENGTH_BUCKETS, "required length"));
+    body.push(`</section>`);
   }
 
   const judged = lbw.filter((r) => r.summary.overall.dimensions !== null);
@@ -194,7 +218,7 @@ export function renderReportHtml(options: ReportHtmlOptions): string {
       renderHtmlTable({
         headers: ["run", ...JUDGE_DIMENSIONS, "S_q"],
         rows: judged.map((run) => [
-          runLabelCell(run, lbw.indexOf(run)),
+          runLabelCell(run, colorOf),
           ...JUDGE_DIMENSIONS.map((d) => scoreCell(run.summary.overall.dimensions?.[d])),
           scoreCell(run.summary.overall.qualityScore),
         ]),
@@ -206,9 +230,9 @@ export function renderReportHtml(options: ReportHtmlOptions): string {
 
   if (lbw.length > 0) {
     body.push(`<section id="language"><h2>By output language</h2>`);
-    body.push(groupTable(lbw, (r) => r.summary.byLanguage, "The English set is the prompts of longbench_write_en.jsonl; the rest are Chinese.", ["en", "zh"]));
+    body.push(groupTable(lbw, colorOf, (r) => r.summary.byLanguage, "The English set is the prompts of longbench_write_en.jsonl; the rest are Chinese.", ["en", "zh"], "language"));
     body.push(`</section><section id="type"><h2>By type</h2>`);
-    body.push(groupTable(lbw, (r) => r.summary.byType, "Prompt categories as labelled in the benchmark."));
+    body.push(groupTable(lbw, colorOf, (r) => r.summary.byType, "Prompt categories as labelled in the benchmark.", undefined, "type"));
     body.push(`</section>`);
   }
 
@@ -219,7 +243,7 @@ export function renderReportHtml(options: ReportHtmlOptions): string {
       renderHtmlTable({
         headers: ["run", ...lengths.map((L) => `L = ${L}`), "max L met", "max L met (every prompt)", "longest output"],
         rows: ruler.map((run) => [
-          runLabelCell(run, runs.indexOf(run)),
+          runLabelCell(run, colorOf),
           ...lengths.map((L): HtmlCell => {
             const row = run.ruler?.rows.find((x) => x.requiredLength === L);
             if (!row) return "–";
