@@ -16,3 +16,4 @@ export * from "./dpo/index.js";
 export * from "./hub/index.js";
 export * from "./eval/index.js";
 export * from "./report/index.js";
+export * from "./stats/index.js";

@@ -3,6 +3,7 @@ import type { CommandModule } from "yargs";
 import { evalCommandModule } from "./eval.js";
 import { reportCommand } from "./report.js";
 import { convertCommand } from "./convert.js";
+import { statsCommand } from "./stats.js";
 import { mixCommand } from "./mix.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -10,5 +11,6 @@ export const commands: CommandModule<any, any>[] = [
   evalCommandModule,
   reportCommand as CommandModule,
   convertCommand as CommandModule,
+  statsCommand as CommandModule,
   mixCommand as CommandModule,
 ];

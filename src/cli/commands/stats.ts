@@ -1,0 +1,112 @@
+/**
+ * @module cli/commands/stats — `longwriter stats <file>`: rows, languages, output-length distribution in
+ * words and tokens, share of long outputs, required-length coverage and S_l; a table, `--json`, or an SVG
+ * histogram with `--plot`.
+ */
+import { basename } from "node:path";
+import cliProgress from "cli-progress";
+import type { CommandModule } from "yargs";
+import { ConfigError } from "../../errors.js";
+import { FORMATS, parseFormatName, type CanonicalRecord, type FormatName, type RecordKind } from "../../io/adapters/format.js";
+import { writeFileAtomic } from "../../io/atomic-file.js";
+import { issueToString, type InputIssue } from "../../io/input-issue.js";
+import { readRecords } from "../../io/read-records.js";
+import { renderHistogramSvg } from "../../report/histogram-svg.js";
+import { computeDatasetStats } from "../../stats/dataset-stats.js";
+import { renderStatsTable } from "../../stats/render-stats-table.js";
+import { createTokenCounter, TOKENIZER_NAMES, type TokenCounter } from "../../text/tokens.js";
+import { runCommand } from "../run-command.js";
+
+interface StatsArgs {
+  input: string;
+  from: string;
+  kind?: RecordKind;
+  "skip-invalid": boolean;
+  tokenizer: string;
+  json: boolean;
+  plot?: string;
+  "plot-unit": "words" | "tokens";
+}
+
+/** Default tokenizer: tiktoken's o200k_base is fast, offline and needs no model download. */
+export const DEFAULT_STATS_TOKENIZER = "o200k_base";
+
+export const statsCommand: CommandModule<object, StatsArgs> = {
+  command: "stats <input>",
+  describe: "Describe a dataset: rows, languages, output lengths (words, tokens), share over 2k/4k/10k words, required-length coverage and S_l",
+  builder: (yargs) =>
+    yargs
+      .positional("input", { type: "string", demandOption: true, describe: "A .jsonl, .json, .parquet file or a dataset dir, in any supported format" })
+      .options({
+        from: { type: "string", default: "auto", describe: `Input format: auto or one of ${FORMATS.join(", ")}` },
+        kind: { choices: ["sft", "preference"] as const, describe: "Only accept records of this kind" },
+        "skip-invalid": { type: "boolean", default: false, describe: "Skip rows that cannot be read or converted (each is reported) instead of failing" },
+        tokenizer: {
+          type: "string",
+          default: DEFAULT_STATS_TOKENIZER,
+          describe: `Token counts with ${TOKENIZER_NAMES.join(", ")}, a path to a tokenizer.json, or "none" to skip tokens`,
+        },
+        json: { type: "boolean", default: false, describe: "Print the statistics as JSON on stdout" },
+        plot: { type: "string", describe: "Write a histogram of the output lengths to this SVG file" },
+        "plot-unit": { choices: ["words", "tokens"] as const, default: "words" as const, describe: "Unit of the --plot histogram" },
+      })
+      .example("$0 stats LongWriter-6k.jsonl --plot lengths.svg", "Table of statistics and a length histogram")
+      .example("$0 stats data/ --tokenizer qwen3 --json", "A dataset dir, Qwen3 token counts, as JSON")
+      .epilog(
+        "Lengths are measured on the final assistant turn (for preference pairs: of the chosen side) with LongBench-Write's " +
+          "word count (CJK characters + English words). The required length is extracted from the last user prompt " +
+          "(\"5000-word\", \"2000字\", ...); S_l is LongWriter's length score (Eq. 1) of the output against it. " +
+          "Language is decided by script (zh/en/ja/ko/other).",
+      ),
+  handler: runCommand(async (args: StatsArgs) => {
+    const from: FormatName | "auto" = args.from === "auto" ? "auto" : parseFormatName(args.from, "--from format");
+    if (args["plot-unit"] === "tokens" && args.tokenizer === "none") throw new ConfigError("--plot-unit tokens needs a --tokenizer");
+    if (args.plot !== undefined && !args.plot.toLowerCase().endsWith(".svg")) throw new ConfigError(`--plot: expected an .svg path, got ${args.plot}`);
+    let counter: TokenCounter | undefined;
+    if (args.tokenizer !== "none") counter = await createTokenCounter(args.tokenizer);
+    const issues: InputIssue[] = [];
+    const formats = new Set<FormatName>();
+    const bar = process.stderr.isTTY && !args.json ? new cliProgress.SingleBar({ format: "reading | {value} rows", stream: process.stderr }) : undefined;
+    bar?.start(0, 0);
+    try {
+      const located = readRecords(args.input, {
+        format: from,
+        ...(args.kind ? { kind: args.kind } : {}),
+        skipInvalid: args["skip-invalid"],
+        issues,
+        onFormat: ({ format }) => formats.add(format),
+      });
+      async function* records(): AsyncGenerator<CanonicalRecord> {
+        for await (const { record } of located) yield record;
+      }
+      const { stats, lengths } = await computeDatasetStats(records(), {
+        ...(counter ? { countTokens: (text: string) => counter.count(text), tokenizer: counter.name } : {}),
+        onProgress: (rows) => bar?.update(rows),
+      });
+      bar?.stop();
+      if (args.plot) {
+        const unit = args["plot-unit"];
+        const svg = renderHistogramSvg({
+          title: `${basename(args.input)}: ${stats.measured} length (n = ${stats.rows})`,
+          values: unit === "words" ? lengths.words : lengths.tokens,
+          xLabel: unit === "words" ? "words (LongBench-Write count)" : `tokens (${counter!.name})`,
+          yLabel: "rows",
+          logX: true,
+          bins: 40,
+        });
+        await writeFileAtomic(args.plot, svg);
+      }
+      if (args.json) {
+        process.stdout.write(`${JSON.stringify({ file: args.input, formats: [...formats], skipped: issues.length, issues, stats, ...(args.plot ? { plot: args.plot } : {}) }, null, 2)}\n`);
+        return;
+      }
+      for (const issue of issues.slice(0, 50)) process.stderr.write(`skipped ${issueToString(issue)}\n`);
+      if (issues.length > 50) process.stderr.write(`... and ${issues.length - 50} more skipped rows (--json lists all)\n`);
+      process.stdout.write(renderStatsTable({ stats, file: args.input, formats: [...formats], skipped: issues.length }));
+      if (args.plot) process.stdout.write(`\nwrote ${args.plot}\n`);
+    } finally {
+      bar?.stop();
+      counter?.free();
+    }
+  }),
+};
