@@ -1,0 +1,66 @@
+/**
+ * @module select/filter — filters that keep a record or name why they drop it, and a stream runner
+ * that counts every drop by reason (datatrove's `dropped_<reason>` habit). Reusable by any stage.
+ */
+
+/** `true` keeps the record; otherwise the reason it is dropped (a short stable code) and optional detail. */
+export type FilterResult = true | { keep: false; reason: string; detail?: string };
+export type Filter<T> = (record: T) => FilterResult;
+
+/** Drop counts by reason, plus totals. */
+export interface FilterCounts {
+  read: number;
+  kept: number;
+  dropped: Record<string, number>;
+}
+
+/** Runs filters in order; the first that drops decides the reason. */
+export function combineFilters<T>(filters: ReadonlyArray<Filter<T>>): Filter<T> {
+  return (record) => {
+    for (const filter of filters) {
+      const result = filter(record);
+      if (result !== true) return result;
+    }
+    return true;
+  };
+}
+
+/**
+ * Streams `records` through `filter`, yielding kept records and calling `onDrop` for the others.
+ * `counts` is updated as it goes (pass your own object to read it afterwards).
+ * @example
+ * const counts = newFilterCounts();
+ * for await (const r of applyFilters({ records, filter, counts })) out.push(r);
+ */
+export async function* applyFilters<T>({
+  records,
+  filter,
+  counts = newFilterCounts(),
+  onDrop,
+}: {
+  records: Iterable<T> | AsyncIterable<T>;
+  filter: Filter<T>;
+  counts?: FilterCounts;
+  onDrop?: (record: T, reason: string, detail: string | undefined) => void | Promise<void>;
+}): AsyncGenerator<T> {
+  for await (const record of records as AsyncIterable<T>) {
+    counts.read += 1;
+    const result = filter(record);
+    if (result === true) {
+      counts.kept += 1;
+      yield record;
+    } else {
+      counts.dropped[result.reason] = (counts.dropped[result.reason] ?? 0) + 1;
+      await onDrop?.(record, result.reason, result.detail);
+    }
+  }
+}
+
+export function newFilterCounts(): FilterCounts {
+  return { read: 0, kept: 0, dropped: {} };
+}
+
+/** Shorthand for a drop result. */
+export function drop(reason: string, detail?: string): { keep: false; reason: string; detail?: string } {
+  return detail === undefined ? { keep: false, reason } : { keep: false, reason, detail };
+}
