@@ -5,6 +5,10 @@ import { reportCommand } from "./report.js";
 import { convertCommand } from "./convert.js";
 import { statsCommand } from "./stats.js";
 import { mixCommand } from "./mix.js";
+import { sampleCommand } from "./sample.js";
+import { judgeCommand } from "./judge.js";
+import { pairsCommand } from "./pairs.js";
+import { exportCommand } from "./export.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const commands: CommandModule<any, any>[] = [
@@ -13,4 +17,8 @@ export const commands: CommandModule<any, any>[] = [
   convertCommand as CommandModule,
   statsCommand as CommandModule,
   mixCommand as CommandModule,
+  sampleCommand as CommandModule,
+  judgeCommand as CommandModule,
+  pairsCommand as CommandModule,
+  exportCommand as CommandModule,
 ];

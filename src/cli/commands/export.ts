@@ -1,0 +1,83 @@
+/**
+ * @module cli/commands/export — `longwriter export <dir> --to trl|llama-factory|openai-dpo --out <path>`:
+ * writes DPO pairs in the layout a trainer reads.
+ */
+import { stat } from "node:fs/promises";
+import { join } from "node:path";
+import type { Argv, CommandModule } from "yargs";
+import { EXPORT_TARGETS, exportLlamaFactory, exportOpenAiDpo, exportTrl, type ExportResult, type ExportTarget } from "../../dpo/export-pairs.js";
+import { readPairsDataset } from "../../dpo/read-pairs-dataset.js";
+import { ConfigError } from "../../errors.js";
+import { readRecords } from "../../io/read-records.js";
+import type { PreferencePair } from "../../schemas/preference-pair.js";
+import { runCommand } from "../run-command.js";
+
+interface ExportArgs {
+  input: string;
+  to: ExportTarget;
+  out: string;
+  name?: string;
+  json: boolean;
+}
+
+export const exportCommand: CommandModule<object, ExportArgs> = {
+  command: "export <input>",
+  describe: "Export DPO pairs for a trainer: TRL JSONL, LLaMA-Factory ranking data, OpenAI preference fine-tuning JSONL",
+  builder: (yargs) =>
+    (yargs as Argv)
+      .positional("input", {
+        type: "string",
+        demandOption: true,
+        describe: "A pairs dataset dir (from `longwriter pairs`) or any preference file the adapters read",
+      })
+      .options({
+        to: { choices: EXPORT_TARGETS, demandOption: true, describe: "Target layout" },
+        out: {
+          type: "string",
+          demandOption: true,
+          describe: "trl / openai-dpo: the .jsonl file to write; llama-factory: the data directory (gets <name>.json and dataset_info.json)",
+        },
+        name: { type: "string", describe: "llama-factory: dataset name in dataset_info.json (default: the input's base name)" },
+        json: { type: "boolean", default: false, describe: "Print a JSON summary on stdout" },
+      })
+      .example("$0 export dpo-pairs --to trl --out dpo.jsonl", "For TRL's DPOTrainer: load_dataset('json', data_files='dpo.jsonl')")
+      .example("$0 export dpo-pairs --to llama-factory --out LLaMA-Factory/data --name longwriter_dpo", "Adds longwriter_dpo to dataset_info.json")
+      .example("$0 export dpo-pairs --to openai-dpo --out openai-dpo.jsonl", "OpenAI preference fine-tuning (method: dpo)")
+      .epilog(
+        "TRL rows keep prompt/chosen/rejected as message lists plus score_chosen, score_rejected, signals and reason " +
+          "(DPOTrainer ignores the extras; raise its max_length for long-writing pairs). LLaMA-Factory gets a ShareGPT " +
+          "ranking file and a dataset_info.json entry (formatting sharegpt, ranking true), merged into an existing file. " +
+          "OpenAI rows are {input: {messages}, preferred_output, non_preferred_output}.",
+      ) as unknown as Argv<ExportArgs>,
+  handler: runCommand(async (args: ExportArgs) => {
+    const pairs = await openPairs(args.input);
+    let result: ExportResult;
+    if (args.to === "trl") result = await exportTrl({ pairs, out: args.out });
+    else if (args.to === "openai-dpo") result = await exportOpenAiDpo({ pairs, out: args.out });
+    else {
+      const name = args.name ?? defaultName(args.input);
+      result = await exportLlamaFactory({ pairs, outDir: args.out, name });
+    }
+    if (args.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+    else process.stdout.write(`exported ${result.rows} pairs as ${result.target} → ${result.files.join(", ")}\n`);
+    return 0;
+  }),
+};
+
+async function openPairs(input: string): Promise<AsyncIterable<PreferencePair>> {
+  const isDatasetDir = await stat(join(input, "manifest.json")).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+  if (isDatasetDir) return (await readPairsDataset({ dir: input })).pairs();
+  return (async function* () {
+    for await (const { record } of readRecords(input, { kind: "preference" })) yield record;
+  })();
+}
+
+function defaultName(input: string): string {
+  const base = input.replace(/[\\/]+$/, "").split(/[\\/]/).pop() ?? "dpo";
+  const name = base.replace(/\.(jsonl|json|parquet)$/i, "").replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^[._-]+/, "");
+  if (!name) throw new ConfigError("cannot derive a dataset name from the input; pass --name");
+  return name;
+}

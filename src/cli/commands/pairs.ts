@@ -1,0 +1,179 @@
+/**
+ * @module cli/commands/pairs — `longwriter pairs <scored> --policy recipes/<policy>.yaml --out <dir>`:
+ * applies a declarative pair policy to judged candidates (or to existing preference data, re-paired or
+ * only audited) and writes a DPO dataset dir with a length-bias audit.
+ */
+import type { Argv, CommandModule } from "yargs";
+import { auditPairs, auditRow, type PairAudit } from "../../dpo/audit-pairs.js";
+import { buildPairs, emptyBuildPairsSummary } from "../../dpo/build-pairs.js";
+import { loadPairPolicy } from "../../dpo/load-pair-policy.js";
+import { pairsToCandidates } from "../../dpo/pairs-to-candidates.js";
+import { writePairsDataset } from "../../dpo/write-pairs-dataset.js";
+import { ConfigError } from "../../errors.js";
+import { parseFormatName, PREFERENCE_FORMATS, type FormatName } from "../../io/adapters/format.js";
+import { issueToString, type InputIssue } from "../../io/input-issue.js";
+import { readJsonl } from "../../io/jsonl.js";
+import { readRawRecords, readRecords } from "../../io/read-records.js";
+import { candidateSchema, type Candidate } from "../../schemas/candidate.js";
+import type { PreferencePair } from "../../schemas/preference-pair.js";
+import { runCommand } from "../run-command.js";
+
+interface PairsArgs {
+  input: string;
+  policy?: string;
+  out?: string;
+  "audit-only": boolean;
+  format: string;
+  seed?: number;
+  title?: string;
+  "skip-invalid": boolean;
+  json: boolean;
+}
+
+const INPUT_FORMATS = ["auto", "candidates", ...PREFERENCE_FORMATS] as const;
+
+export const pairsCommand: CommandModule<object, PairsArgs> = {
+  command: "pairs <input>",
+  describe: "Build DPO preference pairs from scored candidates with a pair policy (or audit existing preference data)",
+  builder: (yargs) =>
+    (yargs as Argv)
+      .positional("input", {
+        type: "string",
+        demandOption: true,
+        describe: "Judged candidates (JSONL from `longwriter judge`), or preference data: LLaMA-Factory, UltraFeedback-binarized, TRL (.json/.jsonl/.parquet/dir)",
+      })
+      .options({
+        policy: { type: "string", describe: "Pair policy YAML (e.g. recipes/dpo-longwriter-paper.yaml); required unless --audit-only" },
+        out: { type: "string", describe: "Output dataset dir (Parquet + README.md card + manifest.json + audit SVGs); optional with --audit-only" },
+        "audit-only": { type: "boolean", default: false, describe: "Keep existing preference pairs as they are: audit them (and write them to --out if given)" },
+        format: { type: "string", default: "auto", describe: `Input format: ${INPUT_FORMATS.join(", ")}` },
+        seed: { type: "number", describe: "Override the policy's seed" },
+        title: { type: "string", describe: "Dataset card title (default: from the policy or input name)" },
+        "skip-invalid": { type: "boolean", default: false, describe: "Skip invalid input rows (reported on stderr) instead of stopping" },
+        json: { type: "boolean", default: false, describe: "Print a JSON summary (counts, skips by reason, audit) on stdout" },
+      })
+      .example("$0 pairs scored.jsonl --policy recipes/dpo-longwriter-paper.yaml --out dpo-pairs", "The paper's rule: best vs a random other")
+      .example("$0 pairs scored.jsonl --policy recipes/dpo-length-matched.yaml --out dpo-lm", "Rejected within ±15% of the chosen length")
+      .example("$0 pairs dpo_en_demo.json --audit-only --out demo-dpo", "Import LLaMA-Factory preference data and audit its length bias")
+      .epilog(
+        "A policy names signals (judge quality, lengthScore, any numeric field), each normalised to 0–100 and weighted; gates " +
+          "candidates must pass; how the rejected side is picked (random-other | worst | length-matched); minMargin overall and " +
+          "per signal; ties (drop | keep | breakBy); pairs per prompt; seed. Prompts that give no pair are counted by reason in " +
+          "manifest.json. The audit reports the share of pairs whose chosen answer is longer, Cohen's d of chosen vs rejected " +
+          "length and the margin distribution (manifest, card and SVG). Imported pairs become candidates with meta.score " +
+          "(score_chosen/score_rejected) and meta.preferred (1/0) for re-pairing policies.",
+      ) as unknown as Argv<PairsArgs>,
+  handler: runCommand(async (args: PairsArgs) => {
+    if (!INPUT_FORMATS.includes(args.format as (typeof INPUT_FORMATS)[number])) {
+      const format = parseFormatName(args.format, "input format");
+      if (!(PREFERENCE_FORMATS as readonly string[]).includes(format)) throw new ConfigError(`--format ${args.format} is not a preference format`);
+      args.format = format;
+    }
+    if (!args["audit-only"] && !args.policy) throw new ConfigError("name a pair policy with --policy (or use --audit-only)");
+    if (!args["audit-only"] && !args.out) throw new ConfigError("name the output dataset dir with --out");
+    const isCandidates = args.format === "candidates" || (args.format === "auto" && (await looksLikeCandidates(args.input)));
+    if (isCandidates && args["audit-only"]) throw new ConfigError("--audit-only works on preference pairs; candidates need a --policy");
+    const issues: InputIssue[] = [];
+    const readOptions = { skipInvalid: args["skip-invalid"], issues };
+
+    if (args["audit-only"]) {
+      const pairs: PreferencePair[] = [];
+      for await (const { record } of readPreference(args.input, args.format, readOptions)) pairs.push(record);
+      reportIssues(issues);
+      let audit: PairAudit;
+      if (args.out) {
+        ({ audit } = await writePairsDataset({
+          dir: args.out,
+          pairs,
+          signals: signalNamesOf(pairs),
+          title: args.title ?? `Preference pairs from ${args.input}`,
+          description: `Preference pairs imported unchanged from \`${args.input}\` by longwriter-toolkit, with a length-bias audit.`,
+          manifest: { input: args.input, mode: "audit-only", counts: { pairs: pairs.length, skippedRows: issues.length } },
+        }));
+      } else audit = auditPairs(pairs.map(auditRow));
+      printResult(args, { mode: "audit-only", pairs: pairs.length, skippedRows: issues.length, audit, out: args.out });
+      return 0;
+    }
+
+    const loaded = await loadPairPolicy({ path: args.policy! });
+    const policy = args.seed === undefined ? loaded.policy : { ...loaded.policy, seed: args.seed };
+    if (args.seed !== undefined && !Number.isInteger(args.seed)) throw new ConfigError(`--seed must be an integer, got ${args.seed}`);
+    const candidates: AsyncIterable<Candidate> = isCandidates
+      ? (async function* () {
+          for await (const { record } of readJsonl(args.input, { schema: candidateSchema, ...readOptions })) yield record;
+        })()
+      : pairsToCandidates(
+          (async function* () {
+            for await (const { record } of readPreference(args.input, args.format, readOptions)) yield record;
+          })(),
+        );
+    const summary = emptyBuildPairsSummary();
+    const pairs = (async function* () {
+      for await (const outcome of buildPairs({ candidates, policy, summary })) yield* outcome.pairs;
+    })();
+    const { audit } = await writePairsDataset({
+      dir: args.out!,
+      pairs,
+      signals: policy.signals.map((s) => s.name),
+      title: args.title ?? `DPO pairs (${policy.name})`,
+      description:
+        `Preference pairs for DPO made by longwriter-toolkit from \`${args.input}\` with the pair policy \`${policy.name}\`` +
+        `${policy.description ? ` (${policy.description})` : ""}. Rows follow TRL's conversational explicit-prompt layout.`,
+      policyText: loaded.text,
+      manifest: {
+        input: args.input,
+        inputKind: isCandidates ? "candidates" : "preference",
+        policy: { name: policy.name, file: loaded.file, hash: loaded.hash, seed: policy.seed },
+        counts: { ...summary, skippedRows: issues.length },
+      },
+    });
+    reportIssues(issues);
+    printResult(args, { mode: "pairs", policy: policy.name, ...summary, skippedRows: issues.length, audit, out: args.out });
+    if (summary.pairs === 0) {
+      process.stderr.write(`no pairs were made; prompts skipped by reason: ${JSON.stringify(summary.skipped)}, candidates excluded: ${JSON.stringify(summary.excludedCandidates)}\n`);
+      return 1;
+    }
+    return 0;
+  }),
+};
+
+async function looksLikeCandidates(path: string): Promise<boolean> {
+  for await (const { record } of readRawRecords(path)) return typeof record.promptId === "string" && typeof record.response === "string";
+  return false;
+}
+
+function readPreference(path: string, format: string, options: { skipInvalid: boolean; issues: InputIssue[] }) {
+  return readRecords(path, { kind: "preference", ...(format === "auto" ? {} : { format: format as FormatName }), ...options });
+}
+
+function signalNamesOf(pairs: readonly PreferencePair[]): string[] {
+  const names = new Set<string>();
+  for (const pair of pairs) for (const name of Object.keys(pair.signals ?? {})) if (/^[a-z][a-z0-9_]*$/.test(name)) names.add(name);
+  return [...names];
+}
+
+function reportIssues(issues: readonly InputIssue[]): void {
+  for (const issue of issues) process.stderr.write(`skipped ${issueToString(issue)}\n`);
+}
+
+function printResult(args: PairsArgs, result: Record<string, unknown> & { audit: PairAudit }): void {
+  if (args.json) {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return;
+  }
+  const a = result.audit;
+  const lines: string[] = [];
+  if (result.mode === "pairs") {
+    lines.push(
+      `${result.pairs} pairs from ${result.promptsWithPairs}/${result.prompts} prompts (${result.candidates} candidates, policy ${result.policy})` +
+        (result.out ? ` → ${result.out}` : ""),
+    );
+    const skipped = Object.entries(result.skipped as Record<string, number>);
+    if (skipped.length) lines.push(`prompts skipped: ${skipped.map(([r, n]) => `${r} ${n}`).join(", ")}`);
+    const excluded = Object.entries(result.excludedCandidates as Record<string, number>);
+    if (excluded.length) lines.push(`candidates excluded: ${excluded.map(([r, n]) => `${r} ${n}`).join(", ")}`);
+  } else lines.push(`${result.pairs} pairs imported${result.out ? ` → ${result.out}` : ""}`);
+  lines.push(`audit: ${a.verdict}`);
+  if (a.margin) lines.push(`margin: median ${a.margin.median.toFixed(1)}, p25 ${a.margin.p25.toFixed(1)}, p75 ${a.margin.p75.toFixed(1)} (min ${a.margin.min.toFixed(1)}, max ${a.margin.max.toFixed(1)})`);
+  process.stdout.write(`${lines.join("\n")}\n`);
+}
