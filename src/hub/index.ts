@@ -7,3 +7,6 @@ export * from "./hub-error.js";
 export * from "./hash-file.js";
 export * from "./match-glob.js";
 export * from "./pull-dataset.js";
+export * from "./scan-dataset-dir.js";
+export * from "./plan-commit.js";
+export * from "./publish-dataset.js";

@@ -1,0 +1,102 @@
+/**
+ * @module hub/plan-commit — what a publish must change in the repo: compares local files (sha256 and
+ * git blob sha1) with the repo's tree listing (LFS oids, blob oids), so unchanged files are skipped,
+ * and stale Parquet shards in our data dirs are deleted in the same commit.
+ */
+import { lfsPointerSha1 } from "./hash-file.js";
+
+/** A remote file from the tree listing. */
+export interface RemoteFile {
+  path: string;
+  size: number;
+  /** git blob oid (sha1); for LFS files, of the pointer. */
+  oid: string;
+  /** sha256 for LFS files. */
+  lfsOid?: string;
+}
+
+/** A local file to publish (content from disk or, for the merged card, from memory). */
+export interface PlannedSource {
+  path: string;
+  size: number;
+  sha256: string;
+  gitSha1: string;
+  localPath?: string;
+  content?: Uint8Array;
+}
+
+export type PlanAction = "add" | "update" | "delete" | "unchanged";
+
+export interface PlanEntry {
+  action: PlanAction;
+  path: string;
+  /** Bytes to send (0 for delete/unchanged). */
+  bytes: number;
+  /** Whether the file goes through LFS (predicted: the Hub decides in preupload). */
+  lfs: boolean;
+  source?: PlannedSource;
+}
+
+/** Predicts the Hub's LFS decision: Parquet and other binary files, or ≥ 10 MB. */
+export function predictLfs(path: string, size: number, sample?: Uint8Array): boolean {
+  if (size === 0) return false;
+  if (/\.(parquet|arrow|bin|zst|gz|zip|png|jpg|jpeg|wav|mp3|npy)$/i.test(path)) return true;
+  if (size >= 10 * 1000 * 1000) return true;
+  return sample !== undefined && sample.subarray(0, 512).includes(0);
+}
+
+function sameContent(local: PlannedSource, remote: RemoteFile): boolean {
+  if (remote.lfsOid) return remote.lfsOid === local.sha256 && remote.size === local.size;
+  return remote.oid === local.gitSha1 || remote.oid === lfsPointerSha1(local.sha256, local.size);
+}
+
+/**
+ * Plans the commit. `replaceDirs` are the dirs whose Parquet files we own (`data`): remote `.parquet`
+ * files there that are not local are deleted. Entries come out adds/updates first, then deletes,
+ * then unchanged, each sorted by path.
+ */
+export function planCommit(options: { local: PlannedSource[]; remote: RemoteFile[]; replaceDirs: string[] }): PlanEntry[] {
+  const remote = new Map(options.remote.map((r) => [r.path, r]));
+  const localPaths = new Set(options.local.map((l) => l.path));
+  const entries: PlanEntry[] = [];
+  for (const source of options.local) {
+    const existing = remote.get(source.path);
+    const lfs = existing?.lfsOid !== undefined || predictLfs(source.path, source.size, source.content);
+    if (!existing) entries.push({ action: "add", path: source.path, bytes: source.size, lfs, source });
+    else if (!sameContent(source, existing)) entries.push({ action: "update", path: source.path, bytes: source.size, lfs, source });
+    else entries.push({ action: "unchanged", path: source.path, bytes: 0, lfs, source });
+  }
+  for (const file of options.remote) {
+    if (localPaths.has(file.path) || !file.path.endsWith(".parquet")) continue;
+    const dir = file.path.includes("/") ? file.path.slice(0, file.path.lastIndexOf("/")) : "";
+    if (options.replaceDirs.includes(dir)) entries.push({ action: "delete", path: file.path, bytes: 0, lfs: file.lfsOid !== undefined });
+  }
+  const rank: Record<PlanAction, number> = { add: 0, update: 0, delete: 1, unchanged: 2 };
+  return entries.sort((a, b) => rank[a.action] - rank[b.action] || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** Splits changes into commits of at most `maxFiles` operations: data files first, the card last. */
+export function chunkPlan(entries: PlanEntry[], maxFiles: number): PlanEntry[][] {
+  const changes = entries.filter((e) => e.action !== "unchanged");
+  if (changes.length <= maxFiles) return changes.length ? [changes] : [];
+  // Large adds go first in parts; the last commit carries the card, the manifest and the deletions,
+  // so the card never points at files that are not there yet.
+  const isLast = (e: PlanEntry) => e.action === "delete" || !e.path.endsWith(".parquet");
+  const early = changes.filter((e) => !isLast(e));
+  const late = changes.filter(isLast);
+  const chunks: PlanEntry[][] = [];
+  for (let i = 0; i < early.length; i += maxFiles) chunks.push(early.slice(i, i + maxFiles));
+  for (let i = 0; i < late.length; i += maxFiles) chunks.push(late.slice(i, i + maxFiles));
+  // Put the card in the very last chunk.
+  const card = late.find((e) => e.path === "README.md");
+  if (card && chunks.length > 1) {
+    for (const chunk of chunks) {
+      const at = chunk.indexOf(card);
+      if (at >= 0) chunk.splice(at, 1);
+    }
+    const lastChunk = chunks[chunks.length - 1]!;
+    if (lastChunk.length < maxFiles) lastChunk.push(card);
+    else chunks.push([card]);
+  }
+  return chunks.filter((c) => c.length > 0);
+}
