@@ -55,7 +55,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       .positional("runs", { type: "string", array: true, describe: "Run folders (or their scores.json)", demandOption: true })
       .options({
         out: { type: "string", default: "report.html", describe: "HTML file to write" },
-        markdown: { type: "string", describe: "Also write the Markdown table to this file ('-' for stdout)" },
+        markdown: { type: "string", requiresArg: true, describe: "Also write the Markdown table to this file ('-' for stdout)" },
         published: { type: "boolean", default: false, describe: "Add the paper's published LongBench-Write numbers as labelled reference rows" },
         title: { type: "string", describe: "Page title" },
         label: { type: "string", array: true, describe: "Rename runs in order (one --label per run)" },
