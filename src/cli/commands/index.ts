@@ -4,6 +4,7 @@ import { evalCommandModule } from "./eval.js";
 import { reportCommand } from "./report.js";
 import { convertCommand } from "./convert.js";
 import { statsCommand } from "./stats.js";
+import { agentwriteCommand } from "./agentwrite.js";
 import { mixCommand } from "./mix.js";
 import { sampleCommand } from "./sample.js";
 import { judgeCommand } from "./judge.js";
@@ -16,6 +17,7 @@ export const commands: CommandModule<any, any>[] = [
   reportCommand as CommandModule,
   convertCommand as CommandModule,
   statsCommand as CommandModule,
+  agentwriteCommand as CommandModule,
   mixCommand as CommandModule,
   sampleCommand as CommandModule,
   judgeCommand as CommandModule,

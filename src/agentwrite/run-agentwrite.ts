@@ -1,0 +1,135 @@
+/**
+ * @module agentwrite/run-agentwrite — AgentWrite from an instructions file to an SFT file. Outputs are
+ * written atomically at the end, in input order, so a killed run leaves no torn file; the LLM journal
+ * beside the output (`<out>.journal.jsonl`) makes the re-run replay every finished call, so the resumed
+ * output equals an uninterrupted run's. Failed instructions go to `<out>.failures.jsonl` with a reason.
+ */
+import { AtomicFile } from "../io/atomic-file.js";
+import type { InputIssue } from "../io/input-issue.js";
+import { createLlmClient, type LlmClient, type LlmClientOptions, type LlmTotals } from "../llm/client.js";
+import type { Instruction } from "../schemas/instruction.js";
+import { agentWriteIter, type AgentWriteEvent, type AgentWriteOptions } from "./agent-write.js";
+import type { AgentWriteFailure } from "./errors.js";
+import { readInstructions } from "./read-instructions.js";
+
+export interface RunAgentWriteOptions extends Omit<AgentWriteOptions, "client" | "instructions"> {
+  /** Instructions JSONL (Instruction records or `{"prompt": ...}` lines). */
+  input: string;
+  /** Output SFT JSONL. */
+  out: string;
+  /** @default `${out}.failures.jsonl` */
+  failuresPath?: string;
+  /** @default `${out}.journal.jsonl` */
+  journalPath?: string;
+  /** Client options (the journal path is added); ignored when `client` is given. */
+  llm?: LlmClientOptions;
+  /** A ready client (tests, library callers); its journal is the caller's business. */
+  client?: LlmClient;
+  /** Skip invalid input lines (reported in the summary) instead of failing. @default false */
+  skipInvalid?: boolean;
+  /** Called for every event (progress rendering). */
+  onEvent?: (event: AgentWriteEvent, llm: LlmTotals) => void;
+}
+
+export interface AgentWriteSummary {
+  input: string;
+  out: string;
+  failuresPath: string;
+  journalPath: string | null;
+  instructions: number;
+  done: number;
+  failed: number;
+  /** Instructions skipped because an earlier line had the same id. */
+  duplicates: number;
+  invalid: InputIssue[];
+  failuresByKind: Record<string, number>;
+  sections: number;
+  words: number;
+  llm: LlmTotals;
+}
+
+/**
+ * Runs AgentWrite over a file.
+ * @example
+ * const summary = await runAgentWrite({ input: "inst.jsonl", out: "sft.jsonl", llm: { model: "gpt-4o" }, prompts });
+ */
+export async function runAgentWrite(options: RunAgentWriteOptions): Promise<AgentWriteSummary> {
+  const { input, out, skipInvalid = false, onEvent } = options;
+  const failuresPath = options.failuresPath ?? `${out}.failures.jsonl`;
+  const journalPath = options.client ? null : (options.journalPath ?? `${out}.journal.jsonl`);
+  if (!options.client && !options.llm) throw new TypeError("runAgentWrite needs `client` or `llm` options");
+  const client = options.client ?? createLlmClient({ ...options.llm!, journalPath: journalPath! });
+  const invalid: InputIssue[] = [];
+  let instructions = 0;
+  let duplicates = 0;
+  const seen = new Set<string>();
+  async function* unique(): AsyncGenerator<Instruction> {
+    for await (const { record } of readInstructions(input, { skipInvalid, issues: invalid })) {
+      if (seen.has(record.id)) {
+        duplicates += 1;
+        continue;
+      }
+      seen.add(record.id);
+      instructions += 1;
+      yield record;
+    }
+  }
+
+  const outFile = await AtomicFile.open(out);
+  const failFile = await AtomicFile.open(failuresPath);
+  const pending = new Map<number, { line: string; failed: boolean }>();
+  let nextPosition = 0;
+  let done = 0;
+  let failed = 0;
+  let sections = 0;
+  let words = 0;
+  const failuresByKind: Record<string, number> = {};
+  const flush = async (): Promise<void> => {
+    for (let item = pending.get(nextPosition); item; item = pending.get(nextPosition)) {
+      pending.delete(nextPosition);
+      await (item.failed ? failFile : outFile).write(`${item.line}\n`);
+      nextPosition += 1;
+    }
+  };
+  try {
+    for await (const event of agentWriteIter({ ...options, client, instructions: unique() })) {
+      if (event.type === "section") sections += 1;
+      if (event.type === "done") {
+        done += 1;
+        words += (event.record.meta?.agentwrite as { words?: number } | undefined)?.words ?? 0;
+        pending.set(event.position, { line: JSON.stringify(event.record), failed: false });
+        await flush();
+      } else if (event.type === "failed") {
+        failed += 1;
+        failuresByKind[event.failure.kind] = (failuresByKind[event.failure.kind] ?? 0) + 1;
+        const failure: AgentWriteFailure = event.failure;
+        pending.set(event.position, { line: JSON.stringify(failure), failed: true });
+        await flush();
+      }
+      onEvent?.(event, client.totals());
+    }
+    await outFile.commit();
+    await failFile.commit();
+  } catch (error) {
+    await outFile.abort();
+    await failFile.abort();
+    throw error;
+  } finally {
+    if (!options.client) await client.close();
+  }
+  return {
+    input,
+    out,
+    failuresPath,
+    journalPath,
+    instructions,
+    done,
+    failed,
+    duplicates,
+    invalid,
+    failuresByKind,
+    sections,
+    words,
+    llm: client.totals(),
+  };
+}

@@ -1,0 +1,187 @@
+/**
+ * @module cli/commands/agentwrite — `longwriter agentwrite <instructions> --out <file> --model M`:
+ * plan-then-write long answers for each instruction; resumable through the journal beside the output.
+ */
+import { readFile } from "node:fs/promises";
+import cliProgress from "cli-progress";
+import type { Argv, CommandModule } from "yargs";
+import { loadAgentWritePrompts } from "../../agentwrite/prompts.js";
+import { runAgentWrite, type AgentWriteSummary } from "../../agentwrite/run-agentwrite.js";
+import type { AgentWriteEvent } from "../../agentwrite/agent-write.js";
+import type { LlmTotals } from "../../llm/client.js";
+import { ConfigError } from "../../errors.js";
+import { llmClientOptionsFromArgs, llmOptions, type LlmArgs } from "../llm-options.js";
+import { runCommand } from "../run-command.js";
+
+interface AgentWriteArgs extends LlmArgs {
+  instructions: string;
+  out: string;
+  failures?: string;
+  "plan-prompt"?: string;
+  "write-prompt"?: string;
+  "plan-attempts": number;
+  "max-steps": number;
+  "call-retries": number;
+  temperature: number;
+  "max-tokens": number;
+  "skip-invalid": boolean;
+  json: boolean;
+}
+
+export const agentwriteCommand: CommandModule<object, AgentWriteArgs> = {
+  command: "agentwrite <instructions>",
+  describe: "Write long answers by plan-then-write (AgentWrite) with any OpenAI-compatible model",
+  builder: (yargs) =>
+    (yargs as Argv)
+      .positional("instructions", {
+        type: "string",
+        demandOption: true,
+        describe: 'JSONL of Instruction records or LongWriter {"prompt": ...} lines',
+      })
+      .options({
+        out: { type: "string", demandOption: true, describe: "Output JSONL of SftRecords (user + assistant), in input order" },
+        failures: { type: "string", describe: "Failed instructions with reasons (default: <out>.failures.jsonl)" },
+        "plan-prompt": { type: "string", describe: "Own plan template ({{instruction}}, {{length}})" },
+        "write-prompt": { type: "string", describe: "Own write template ({{instruction}}, {{plan}}, {{text}}, {{step}})" },
+        "plan-attempts": { type: "number", default: 3, describe: "Plan requests per instruction before it counts as failed" },
+        "max-steps": { type: "number", default: 50, describe: "Plans with more sections are rejected (re-asked)" },
+        "call-retries": { type: "number", default: 2, describe: "Extra tries of a call whose answer was cut off, empty or garbled" },
+        temperature: { type: "number", default: 1, describe: "Sampling temperature for plan and write calls" },
+        "max-tokens": { type: "number", default: 4096, describe: "max_tokens per call; a completion that hits it fails" },
+        "skip-invalid": { type: "boolean", default: false, describe: "Skip invalid input lines instead of stopping" },
+        json: { type: "boolean", default: false, describe: "Print a JSON summary on stdout" },
+        ...llmOptions,
+      })
+      .example("$0 agentwrite prompts.jsonl --out sft.jsonl --model gpt-4o", "OpenAI (OPENAI_API_KEY)")
+      .example("$0 agentwrite prompts.jsonl --out sft.jsonl --model qwen2.5 --base-url http://127.0.0.1:8000/v1 --concurrency 16", "a local vLLM server")
+      .epilog(
+        "Every finished LLM call is appended to <out>.journal.jsonl; run the same command again after a crash or kill and " +
+          "it replays those calls for free, paying only for what is missing. Output files appear only when the run ends.",
+      ) as unknown as Argv<AgentWriteArgs>,
+  handler: runCommand(async (args: AgentWriteArgs) => {
+    for (const name of ["plan-attempts", "max-steps", "max-tokens"] as const) {
+      if (!Number.isInteger(args[name]) || args[name] < 1) throw new ConfigError(`--${name} must be a positive integer, got ${args[name]}`);
+    }
+    if (!Number.isInteger(args["call-retries"]) || args["call-retries"] < 0) {
+      throw new ConfigError(`--call-retries must be an integer ≥ 0, got ${args["call-retries"]}`);
+    }
+    const llm = await llmClientOptionsFromArgs(args);
+    const prompts = await loadAgentWritePrompts({
+      ...(args["plan-prompt"] ? { planFile: args["plan-prompt"] } : {}),
+      ...(args["write-prompt"] ? { writeFile: args["write-prompt"] } : {}),
+    });
+    const controller = new AbortController();
+    const onSignal = (): void => controller.abort();
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+    const progress = createProgress(await countLines(args.instructions));
+    let summary: AgentWriteSummary;
+    try {
+      summary = await runAgentWrite({
+        input: args.instructions,
+        out: args.out,
+        ...(args.failures ? { failuresPath: args.failures } : {}),
+        llm,
+        prompts,
+        parallel: llm.concurrency ?? 4,
+        planAttempts: args["plan-attempts"],
+        planLimits: { maxSteps: args["max-steps"] },
+        settings: {
+          temperature: args.temperature,
+          maxTokens: args["max-tokens"],
+          callRetries: args["call-retries"],
+          signal: controller.signal,
+        },
+        skipInvalid: args["skip-invalid"],
+        onEvent: progress.update,
+      });
+    } catch (error) {
+      progress.stop();
+      if (controller.signal.aborted) {
+        process.stderr.write("interrupted: no output written; finished calls are in the journal, run the same command to resume\n");
+        return 130;
+      }
+      throw error;
+    } finally {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    }
+    progress.stop();
+    const { llm: t } = summary;
+    process.stderr.write(
+      `agentwrite: ${summary.done} written, ${summary.failed} failed` +
+        (summary.duplicates ? `, ${summary.duplicates} duplicate ids skipped` : "") +
+        (summary.invalid.length ? `, ${summary.invalid.length} invalid lines skipped` : "") +
+        ` | ${summary.sections} sections, ${summary.words} words | calls ${t.calls} (+${t.replayed} replayed, ${t.failed} failed)` +
+        ` | tokens ${t.promptTokens}+${t.completionTokens} | $${t.costUsd.toFixed(4)} (saved $${t.savedCostUsd.toFixed(4)})\n` +
+        `  → ${summary.out}${summary.failed ? `, failures → ${summary.failuresPath}` : ""}\n`,
+    );
+    if (summary.failed) {
+      const kinds = Object.entries(summary.failuresByKind).map(([k, n]) => `${k} ${n}`).join(", ");
+      process.stderr.write(`  failures by kind: ${kinds}\n`);
+    }
+    if (args.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+    return 0;
+  }),
+};
+
+/** Non-blank lines of the input (for the progress total); 0 if unreadable (the run reports the error). */
+async function countLines(file: string): Promise<number> {
+  try {
+    const text = await readFile(file, "utf8");
+    return text.split("\n").filter((line) => line.trim() !== "").length;
+  } catch {
+    return 0;
+  }
+}
+
+function createProgress(total: number): { update: (event: AgentWriteEvent, llm: LlmTotals) => void; stop: () => void } {
+  const started = Date.now();
+  let done = 0;
+  let failed = 0;
+  let sections = 0;
+  let lastLine = 0;
+  if (process.stderr.isTTY) {
+    const bar = new cliProgress.SingleBar(
+      {
+        format:
+          "agentwrite [{bar}] {value}/{total} | failed {failed} | sections {sections} | tokens {tokens} | ${cost} | ETA {eta_formatted}",
+        stream: process.stderr,
+        hideCursor: true,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    bar.start(total, 0, { failed: 0, sections: 0, tokens: 0, cost: "0.00" });
+    return {
+      update(event, llm) {
+        if (event.type === "section") sections += 1;
+        if (event.type === "failed") failed += 1;
+        bar.update(event.type === "done" || event.type === "failed" ? ++done : done, {
+          failed,
+          sections,
+          tokens: llm.promptTokens + llm.completionTokens,
+          cost: llm.costUsd.toFixed(2),
+        });
+      },
+      stop: () => bar.stop(),
+    };
+  }
+  return {
+    update(event, llm) {
+      if (event.type === "section") sections += 1;
+      if (event.type === "failed") failed += 1;
+      if (event.type !== "done" && event.type !== "failed") return;
+      done += 1;
+      const now = Date.now();
+      if (now - lastLine < 2000 && done !== total) return;
+      lastLine = now;
+      const rate = done / Math.max(1, now - started);
+      const eta = total > done ? `, ETA ${Math.round((total - done) / rate / 1000)}s` : "";
+      process.stderr.write(
+        `agentwrite: ${done}/${total || "?"} instructions (failed ${failed}), ${sections} sections, ` +
+          `tokens ${llm.promptTokens + llm.completionTokens}, $${llm.costUsd.toFixed(4)}${eta}\n`,
+      );
+    },
+    stop: () => undefined,
+  };
+}
