@@ -110,3 +110,22 @@ describe("bench files", () => {
     expect(readdirSync(cache, { recursive: true }).map(String).some((f) => f.endsWith("longwrite_ruler.jsonl"))).toBe(true);
   });
 });
+
+describe("local bench files", () => {
+  it("uses the sibling en file for the language split, and the en file alone is all English", async () => {
+    const full = await loadBench({ benchmark: "longbench-write", benchFile: `${DATA}/longbench_write.jsonl`, lang: "zh" });
+    expect(full.items).toHaveLength(60);
+    expect(full.source).toMatchObject({ matchesUpstream: true, languageFrom: "en-file" });
+    const en = await loadBench({ benchmark: "longbench-write", benchFile: `${DATA}/longbench_write_en.jsonl` });
+    expect(en.items).toHaveLength(60);
+    expect(en.items.every((i) => i.language === "en")).toBe(true);
+    expect(en.source.matchesUpstream).toBe(true);
+    const ruler = await loadBench({ benchmark: "ruler", benchFile: DATA, lang: "en" });
+    expect(ruler.items).toHaveLength(24);
+    expect(new Set(ruler.items.map((i) => i.requiredLength))).toEqual(new Set([1000, 2000, 5000, 10000, 20000, 30000]));
+  });
+
+  it("reports a missing local file as a usage error", async () => {
+    await expect(loadBench({ benchmark: "ruler", benchFile: "/nonexistent/bench.jsonl" })).rejects.toThrow(/bench file not found/);
+  });
+});

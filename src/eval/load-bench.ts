@@ -66,12 +66,16 @@ export async function loadBench(options: LoadBenchOptions): Promise<{ items: Ben
       throw new ConfigError(`bench file not found: ${local}`, { field: "--bench-file" });
     }
     file = local;
-    const checked = await checkLocalBenchFile(file, basename(file) === mainName ? mainName : undefined);
+    const name = basename(file);
+    const upstreamName = name === mainName ? mainName : benchmark === "longbench-write" && name === EN_FILE ? EN_FILE : undefined;
+    const checked = await checkLocalBenchFile(file, upstreamName);
     sha256 = checked.sha256;
     matchesUpstream = checked.matchesUpstream;
     if (benchmark === "longbench-write") {
+      // The en file is its own English set; any other file uses a sibling en file when there is one.
       const sibling = join(dirname(file), EN_FILE);
-      if (basename(file) !== EN_FILE && (await isFile(sibling))) enFile = sibling;
+      if (name === EN_FILE) enFile = file;
+      else if (await isFile(sibling)) enFile = sibling;
     }
   } else {
     const resolved = await resolveBenchFile({ ...options, name: mainName });
