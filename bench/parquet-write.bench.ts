@@ -51,6 +51,20 @@ export default async function parquetWriteBench(): Promise<BenchSection> {
   if (checks.size !== 1) throw new Error(`outputs differ when read by DuckDB: ${[...checks].join(" vs ")}`);
   const [checked] = [...checks];
 
+  // Reading back our own outputs into JS rows: our reader vs DuckDB's, same file.
+  const reads: string[][] = [];
+  for (const codec of ["SNAPPY", "ZSTD"]) {
+    const file = results.find((r) => r.codec === codec && r.writer === "ours")!.file;
+    const duck = await measureNode({ script: "bench/jobs/parquet-read-duckdb.ts", args: [file] });
+    const ours = await measureNode({ script: "bench/jobs/parquet-read-ours.ts", args: [file] });
+    if (JSON.stringify(duck.result) !== JSON.stringify(ours.result)) {
+      throw new Error(`read-back differs for ${codec}: DuckDB ${JSON.stringify(duck.result)}, ours ${JSON.stringify(ours.result)}`);
+    }
+    for (const [name, m] of [["DuckDB stream → JS objects (anchor)", duck], ["ours: readParquet", ours]] as const) {
+      reads.push([name, codec, formatMs(m.wallMs), formatMs(m.cpuMs), formatMb(m.peakRssMb), ratio(m.wallMs, duck.wallMs), ratio(m.cpuMs, duck.cpuMs), ratio(m.peakRssMb, duck.peakRssMb)]);
+    }
+  }
+
   const table = results.map((r) => {
     const anchor = results.find((a) => a.codec === r.codec && a.writer === "duckdb")!;
     return [
@@ -81,6 +95,14 @@ export default async function parquetWriteBench(): Promise<BenchSection> {
         ["writer", "codec", "wall", "CPU", "peak RSS", "file", "row groups", "wall vs DuckDB", "CPU vs DuckDB", "RSS vs DuckDB"],
         table,
         ["l", "l", "r", "r", "r", "r", "r", "r", "r", "r"],
+      ),
+      "",
+      "Reading our files back into JS rows (every row materialised, content lengths summed; both readers agree):",
+      "",
+      markdownTable(
+        ["reader", "file codec", "wall", "CPU", "peak RSS", "wall vs DuckDB", "CPU vs DuckDB", "RSS vs DuckDB"],
+        reads,
+        ["l", "l", "r", "r", "r", "r", "r", "r"],
       ),
     ].join("\n"),
   };
