@@ -1,0 +1,65 @@
+/** `longwriter convert` and `longwriter stats` end to end through the CLI (exit codes, stdout/stderr, files). */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { runCli } from "./helpers/run-cli.js";
+import { makeTmpDir } from "./helpers/tmp-dir.js";
+
+const DATA = fileURLToPath(new URL("../../shared/data/general-sft/", import.meta.url));
+const dir = makeTmpDir("lw-cli-");
+
+describe("longwriter convert / stats", () => {
+  it("explains itself with --help", async () => {
+    const convert = await runCli(["convert", "--help"]);
+    expect(convert.code).toBe(0);
+    for (const flag of ["--from", "--to", "--kind", "--skip-invalid", "--codec", "--json", "sharegpt-preference"]) expect(convert.stdout).toContain(flag);
+    const stats = await runCli(["stats", "--help"]);
+    expect(stats.code).toBe(0);
+    for (const flag of ["--tokenizer", "--plot", "--plot-unit", "--json", "S_l"]) expect(stats.stdout).toContain(flag);
+  });
+
+  it("converts alpaca JSON to Parquet, then describes the Parquet file with --json and --plot", async () => {
+    const out = join(dir, "alpaca.parquet");
+    const converted = await runCli(["convert", DATA + "alpaca_zh_demo.json", out]);
+    expect(converted.stderr).toBe("");
+    expect(converted.code).toBe(0);
+    expect(converted.stdout).toBe(`converted ${DATA}alpaca_zh_demo.json (alpaca) → ${out} (messages): 1000 written\n`);
+    const svg = join(dir, "lengths.svg");
+    const stats = await runCli(["stats", out, "--json", "--plot", svg]);
+    expect(stats.code).toBe(0);
+    const report = JSON.parse(stats.stdout) as { formats: string[]; stats: { rows: number; languages: Record<string, number>; tokens: { tokenizer: string } } };
+    expect(report.formats).toEqual(["messages"]);
+    expect(report.stats.rows).toBe(1000);
+    expect(report.stats.languages.zh).toBeGreaterThan(900);
+    expect(report.stats.tokens.tokenizer).toBe("o200k_base");
+    expect(readFileSync(svg, "utf8")).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"[\s\S]*<\/svg>\n$/);
+  });
+
+  it("fails on a bad row with file:line, exit 1 and no output; --skip-invalid reports every row", async () => {
+    const outDir = join(dir, "bad");
+    mkdirSync(outDir);
+    const out = join(outDir, "out.json");
+    const failed = await runCli(["convert", DATA + "glaive_toolcall_en_demo.json", out]);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toBe(
+      `error: ${DATA}glaive_toolcall_en_demo.json:2: field conversations.3.from: from "function_call" is a tool turn; canonical records hold only system/user/assistant turns, so rows with tool calls cannot be converted\n`,
+    );
+    expect(readdirSync(outDir)).toEqual([]);
+    const skipped = await runCli(["convert", DATA + "glaive_toolcall_en_demo.json", out, "--skip-invalid", "--json", "--to", "sharegpt"]);
+    expect(skipped.code).toBe(0);
+    const summary = JSON.parse(skipped.stdout) as { read: number; written: number; skipped: number; issues: Array<{ line: number }> };
+    expect(summary).toMatchObject({ read: 147, written: 147, skipped: 153 });
+    expect(new Set(summary.issues.map((i) => i.line)).size).toBe(153);
+    expect(readdirSync(outDir)).toEqual(["out.json"]);
+  });
+
+  it("exits 2 on a usage error", async () => {
+    const input = join(dir, "in.jsonl");
+    writeFileSync(input, '{"messages":[{"role":"user","content":"q"},{"role":"assistant","content":"a"}]}\n{"messages": [\n');
+    const badFormat = await runCli(["convert", input, join(dir, "x.jsonl"), "--to", "csv-ish"]);
+    expect(badFormat.code).toBe(2);
+    expect(badFormat.stderr).toMatch(/^error: unknown --to format "csv-ish"; expected one of messages, sharegpt, alpaca/);
+    expect(existsSync(join(dir, "x.jsonl"))).toBe(false);
+  });
+});
