@@ -3,8 +3,7 @@
  * 1-based row numbers that serve as the "line" in errors, like the JSONL reader.
  */
 import { stat } from "node:fs/promises";
-import { parquetMetadataAsync, parquetReadObjects, parquetSchema, type FileMetaData, type SchemaTree } from "hyparquet";
-import { asyncBufferFromFile } from "hyparquet/src/node.js";
+import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, parquetSchema, type FileMetaData, type SchemaTree } from "hyparquet";
 import { InputError } from "../errors.js";
 import { decodeValue, type ColumnSpec, type ColumnType } from "./column-spec.js";
 import { handleBadRecord, validateRecord, type ReadOptions } from "./input-issue.js";
