@@ -1,0 +1,203 @@
+/**
+ * mixDatasets end to end: determinism, seeds, accounting of every input row on the real LLaMA-Factory
+ * demo files, the filtered (S_l ≥ 80) variant, decontamination, Hub sources through the pull seam, and
+ * the quickstart recipe through the CLI.
+ */
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { readDatasetDir } from "../src/io/dataset-dir.js";
+import { mixDatasets } from "../src/mix/mix-datasets.js";
+import type { MixManifest } from "../src/mix/mix-manifest.js";
+import { runCli } from "./helpers/run-cli.js";
+import { makeTmpDir } from "./helpers/tmp-dir.js";
+
+const tmp = makeTmpDir("lw-mix-");
+const EXAMPLES = join(process.cwd(), "examples/data");
+const GENERAL = join(process.cwd(), "../shared/data/general-sft");
+
+async function ids(dir: string, split = "train"): Promise<string[]> {
+  const dataset = await readDatasetDir(dir);
+  const out: string[] = [];
+  for await (const { record } of dataset.rows<{ id: string }>(split)) out.push(record.id);
+  return out;
+}
+
+function filesOf(dir: string): Record<string, Buffer> {
+  const out: Record<string, Buffer> = {};
+  const walk = (rel: string): void => {
+    for (const entry of readdirSync(join(dir, rel), { withFileTypes: true })) {
+      const path = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(path);
+      else out[path] = readFileSync(join(dir, path));
+    }
+  };
+  walk("");
+  return out;
+}
+
+function checkAccounting(manifest: MixManifest): void {
+  for (const s of manifest.sources) {
+    const dropped = Object.values(s.dropped).reduce((a, b) => a + b, 0);
+    expect(dropped + s.notSampled + s.obtained.uniqueRows, `${s.source}: taken + dropped + not sampled = input`).toBe(s.input);
+  }
+  expect(manifest.balanced).toBe(true);
+}
+
+describe("mixDatasets", () => {
+  it("quickstart: same seed → byte-identical dataset dirs; another seed → another order", async () => {
+    const a = join(tmp, "qs-a");
+    const b = join(tmp, "qs-b");
+    const c = join(tmp, "qs-c");
+    const first = await mixDatasets({ recipePath: "recipes/quickstart.yaml", outDir: a });
+    await mixDatasets({ recipePath: "recipes/quickstart.yaml", outDir: b });
+    const filesA = filesOf(a);
+    expect(Object.keys(filesA).sort()).toEqual(
+      ["README.md", "data/test-00000-of-00001.parquet", "data/train-00000-of-00001.parquet", "length-histogram.svg", "manifest.json", "recipe.yaml"].sort(),
+    );
+    expect(filesOf(b)).toEqual(filesA);
+
+    await mixDatasets({ recipePath: "recipes/quickstart.yaml", outDir: c, seed: 7 });
+    const [idsA, idsC] = [[...(await ids(a)), ...(await ids(a, "test"))], [...(await ids(c)), ...(await ids(c, "test"))]];
+    expect(idsC).not.toEqual(idsA);
+    expect(idsC.length).toBe(idsA.length);
+
+    const m = first.manifest;
+    checkAccounting(m);
+    const bySource = Object.fromEntries(m.sources.map((s) => [s.source, s]));
+    // long-writing: the 55-word refusal is dropped, the other 9 rows are taken twice (fraction 2).
+    expect(bySource["long-writing"]).toMatchObject({ input: 10, dropped: { "words<500": 1 }, candidates: 9, copies: 2, upsampleFactor: 2 });
+    expect(bySource["long-writing"]!.obtained).toMatchObject({ rows: 18, uniqueRows: 9 });
+    expect(bySource["general-sharegpt"]!.obtained.rows).toBe(15);
+    // the Alpaca copy of a chat row ("name three primary colours") is an exact duplicate after normalising
+    expect(bySource["general-alpaca"]!.dropped["duplicate:exact"]).toBe(1);
+    // share 0.2 of the final mixture: 16 of 79 rows
+    const total = m.totals.rows;
+    expect(bySource["general-alpaca"]!.obtained.rows).toBe(Math.round(0.2 * ((total - bySource["general-alpaca"]!.obtained.rows) / 0.8)));
+    expect(m.splitTotals.test!.rows).toBe(Math.round(0.1 * total));
+    const written = await readDatasetDir(a);
+    expect(written.manifest.splits.train!.rows + written.manifest.splits.test!.rows).toBe(total);
+    const card = readFileSync(join(a, "README.md"), "utf8");
+    expect(card).toMatch(/## Mixture/);
+    expect(card).toMatch(/\| long-writing \| 10 \| 1 \| 9 \| fraction 2, upsampled ×2 \| 18 \| 9 \|/);
+    expect(card).toMatch(/length-histogram\.svg/);
+    expect(readFileSync(join(a, "recipe.yaml"), "utf8")).toBe(readFileSync("recipes/quickstart.yaml", "utf8"));
+  });
+
+  it("real LLaMA-Factory files + a long-output set: the manifest accounts for every input row", async () => {
+    const dir = join(tmp, "real");
+    writeFileSync(
+      join(dir + "-recipe.yaml"),
+      [
+        "name: real-mix",
+        "seed: 11",
+        "sources:",
+        `  - { source: long, path: ${EXAMPLES}/long-writing.jsonl, amount: { count: 25 }, filters: { minWords: 500 } }`,
+        `  - { source: alpaca-en, path: ${GENERAL}/alpaca_en_demo.json, amount: { fraction: 0.5 } }`,
+        `  - { source: alpaca-zh, path: ${GENERAL}/alpaca_zh_demo.json, amount: { words: 20k } }`,
+        `  - { source: glaive, path: ${GENERAL}/glaive_toolcall_en_demo.json, amount: { count: 40 } }`,
+        `  - { source: identity, path: ${GENERAL}/identity.json, amount: { share: 0.05 } }`,
+        `  - { source: kto, path: ${GENERAL}/kto_en_demo.json, amount: { count: 50 } }`,
+        "filters: { roles: true }",
+        "dedup: { exact: true }",
+        "",
+      ].join("\n"),
+    );
+    const { manifest, dataset } = await mixDatasets({ recipePath: `${dir}-recipe.yaml`, outDir: dir });
+    checkAccounting(manifest);
+    const inputRows = (file: string) => (JSON.parse(readFileSync(join(GENERAL, file), "utf8")) as unknown[]).length;
+    const bySource = Object.fromEntries(manifest.sources.map((s) => [s.source, s]));
+    expect(bySource["alpaca-en"]!.input).toBe(inputRows("alpaca_en_demo.json"));
+    expect(bySource["alpaca-zh"]!.input).toBe(inputRows("alpaca_zh_demo.json"));
+    expect(bySource.glaive!.input).toBe(inputRows("glaive_toolcall_en_demo.json"));
+    expect(bySource.identity!.input).toBe(inputRows("identity.json"));
+    expect(bySource.kto!.input).toBe(inputRows("kto_en_demo.json"));
+    // tool-call rows cannot become canonical SFT records: counted as invalid with file, line and field
+    expect(bySource.glaive!.dropped.invalid).toBeGreaterThan(0);
+    expect(bySource.glaive!.invalidExamples[0]).toMatchObject({ line: expect.any(Number), field: expect.stringMatching(/^conversations\.\d+\.from$/) });
+    // fraction 0.5 of the candidates, rounded
+    expect(bySource["alpaca-en"]!.obtained.rows).toBe(Math.round(0.5 * bySource["alpaca-en"]!.candidates));
+    // the word budget is met by whole rows, overshooting by less than one row
+    expect(bySource["alpaca-zh"]!.obtained.words).toBeGreaterThanOrEqual(20_000);
+    expect(bySource["alpaca-zh"]!.obtained.words).toBeLessThan(21_500);
+    // count 25 of 9 long rows: two whole copies + 7 random rows
+    expect(bySource.long).toMatchObject({ copies: 2, obtained: { rows: 25, uniqueRows: 9 } });
+    // the written rows are exactly what the manifest says was taken
+    const taken = manifest.sources.reduce((n, s) => n + s.obtained.rows, 0);
+    expect(dataset.splits.train!.rows).toBe(taken);
+    const sources = new Map<string, number>();
+    for await (const { record } of (await readDatasetDir(dir)).rows<{ source: string; messages: unknown[] }>("train")) {
+      sources.set(record.source, (sources.get(record.source) ?? 0) + 1);
+    }
+    for (const s of manifest.sources) expect(sources.get(s.source) ?? 0, s.source).toBe(s.obtained.rows);
+    // the order is shuffled, not source by source
+    const order = await ids(dir);
+    expect(order.slice(0, 30).some((id, i, all) => i > 0 && all[i - 1] !== undefined && id !== all[i - 1])).toBe(true);
+  });
+
+  it("the filtered variant keeps rows with one explicit length and S_l ≥ 80", async () => {
+    const { manifest } = await mixDatasets({
+      recipe: {
+        name: "filtered",
+        sources: [{ source: "long", path: "examples/data/long-writing.jsonl", filters: { requireLength: true, minLengthScore: 80 } }],
+      },
+      baseDir: process.cwd(),
+      outDir: join(tmp, "filtered"),
+    });
+    expect(manifest.sources[0]!.dropped).toEqual({ "length-score<80": 3, "no-required-length": 2 });
+    expect((await ids(join(tmp, "filtered"))).sort()).toEqual(["long-01", "long-02", "long-03", "long-07", "long-08"]);
+  });
+
+  it("decontaminates against eval prompt files and reports the prompt each row matched", async () => {
+    const evalFile = join(tmp, "eval.jsonl");
+    const long = readFileSync(join(EXAMPLES, "long-writing.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    writeFileSync(
+      evalFile,
+      [
+        { prompt: long[2].messages[0].content, type: "x", length: 2000 },
+        { prompt: "Compose an epic poem about a dragon who collects lost umbrellas in a rainy city.", type: "x", length: 500 },
+      ]
+        .map((r) => JSON.stringify(r))
+        .join("\n") + "\n",
+    );
+    const { manifest } = await mixDatasets({
+      recipe: { name: "decon", sources: [{ source: "long", path: "examples/data/long-writing.jsonl" }] },
+      baseDir: process.cwd(),
+      outDir: join(tmp, "decon"),
+      decontaminateWith: [evalFile],
+    });
+    expect(manifest.decontamination).toMatchObject({ dropped: 1, evalPrompts: 2, ngram: 8, threshold: 0.5 });
+    expect(manifest.decontamination!.matches[0]).toMatchObject({ source: "long", id: "long-03", line: 3, evalLine: 1, overlap: 1 });
+    expect(manifest.sources[0]!.dropped).toEqual({ contaminated: 1 });
+  });
+
+  it("Hub sources: fetched through pullDataset, resolved sha recorded in the manifest and card", async () => {
+    const calls: unknown[] = [];
+    const { manifest } = await mixDatasets({
+      recipe: {
+        name: "hub",
+        sources: [{ source: "lw", repo: "THUDM/LongWriter-6k", revision: "main", files: ["long.jsonl"], amount: { count: 4 } }],
+      },
+      outDir: join(tmp, "hub"),
+      pullDataset: async (args) => {
+        calls.push(args);
+        return { sha: "a".repeat(40), files: [{ path: "long.jsonl", localPath: join(EXAMPLES, "long-writing.jsonl") }] };
+      },
+    });
+    expect(calls).toEqual([{ repo: "THUDM/LongWriter-6k", revision: "main", files: ["long.jsonl"] }]);
+    expect(manifest.sources[0]!.location).toEqual({ kind: "hub", repo: "THUDM/LongWriter-6k", revision: "main", sha: "a".repeat(40), files: ["long.jsonl"] });
+    expect(readFileSync(join(tmp, "hub", "README.md"), "utf8")).toContain("a".repeat(40));
+  });
+
+  it("the CLI runs the quickstart recipe and prints a JSON summary", async () => {
+    const out = join(tmp, "cli");
+    const result = await runCli(["mix", "recipes/quickstart.yaml", "--out", out, "--json"]);
+    expect(result.stderr).not.toMatch(/error/);
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout) as MixManifest & { outDir: string };
+    expect(summary.outDir).toBe(out);
+    expect(summary.recipe.name).toBe("quickstart");
+    expect(summary.totals.rows).toBe(summary.splitTotals.train!.rows + summary.splitTotals.test!.rows);
+    expect(filesOf(out)["data/train-00000-of-00001.parquet"]).toEqual(filesOf(join(tmp, "qs-a"))["data/train-00000-of-00001.parquet"]);
+  });
+});
