@@ -1,31 +1,14 @@
 /**
  * @module select/run-filter — `longwriter filter`: an SFT JSONL file through `sftPostFilter`, kept
- * records to `out`, dropped ones (with reason) to an optional rejects file; both written atomically.
- * Rows without an id (LongWriter-6k's `{"messages": [...]}`) get a content-hash id.
+ * records to `out` (JSONL), dropped ones (with reason) to an optional rejects file; both written
+ * atomically. Input is any format `readRecords` reads (JSONL/JSON/Parquet; messages, ShareGPT, Alpaca).
  */
 import { withAtomicFile, AtomicFile } from "../io/atomic-file.js";
 import type { InputIssue } from "../io/input-issue.js";
-import { handleBadRecord, validateRecord } from "../io/input-issue.js";
-import { readJsonl } from "../io/jsonl.js";
-import { sftRecordSchema, type SftRecord } from "../schemas/sft-record.js";
-import { recordId } from "../text/record-id.js";
+import { readRecords } from "../io/read-records.js";
+import type { SftRecord } from "../schemas/sft-record.js";
 import { applyFilters, newFilterCounts, type Filter, type FilterCounts } from "./filter.js";
 import { sftPostFilter, type SftPostFilterOptions } from "./sft-filters.js";
-
-/** Streams SFT records from JSONL, deriving `id` = recordId(messages) when a row has none. */
-export async function* readSftRecords(
-  file: string,
-  options: { skipInvalid?: boolean; issues?: InputIssue[] } = {},
-): AsyncGenerator<SftRecord> {
-  for await (const { line, record } of readJsonl<Record<string, unknown>>(file, options)) {
-    try {
-      const withId = record.id === undefined && Array.isArray(record.messages) ? { id: recordId(record.messages), ...record } : record;
-      yield validateRecord(sftRecordSchema, withId, file, line);
-    } catch (error) {
-      handleBadRecord(error, options);
-    }
-  }
-}
 
 export interface FilterSummary extends FilterCounts {
   input: string;
@@ -54,7 +37,7 @@ export async function runFilter(options: {
   try {
     await withAtomicFile(out, async (file) => {
       const kept = applyFilters({
-        records: readSftRecords(input, { skipInvalid, issues: invalid }),
+        records: sftRecords(input, skipInvalid, invalid),
         filter,
         counts,
         ...(rejectFile
@@ -69,4 +52,8 @@ export async function runFilter(options: {
     throw error;
   }
   return { input, out, rejects: rejects ?? null, invalid, ...counts };
+}
+
+async function* sftRecords(input: string, skipInvalid: boolean, issues: InputIssue[]): AsyncGenerator<SftRecord> {
+  for await (const { record } of readRecords(input, { kind: "sft", skipInvalid, issues })) yield record;
 }
