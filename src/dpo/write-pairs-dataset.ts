@@ -26,11 +26,11 @@ export interface WritePairsDatasetOptions {
   description: string;
   /** The policy text, copied into the dir (omit for imported pairs). */
   policyText?: string;
-  /** More manifest fields (counts, policy, inputs). */
+  /** More manifest fields (policy, inputs); a function value is called after all pairs were written (for counts). */
   manifest?: Record<string, unknown>;
   sources?: CardSource[];
-  /** Extra markdown sections for the card. */
-  sections?: string[];
+  /** Extra markdown sections for the card; a function is called after all pairs were written. */
+  sections?: string[] | (() => string[]);
 }
 
 /**
@@ -54,7 +54,11 @@ export async function writePairsDataset(options: WritePairsDatasetOptions): Prom
     dir: options.dir,
     columns,
     splits: { train: tableRows() },
-    manifest: { kind: "dpo-pairs", ...options.manifest, audit: lazyAudit(getAudit) },
+    manifest: {
+      kind: "dpo-pairs",
+      ...Object.fromEntries(Object.entries(options.manifest ?? {}).map(([k, v]) => [k, typeof v === "function" ? lazy(v as () => unknown) : v])),
+      audit: lazy(getAudit),
+    },
     extraFiles: () => {
       const files: Record<string, string> = {
         [AUDIT_LENGTH_SVG]: renderHistogramSvg({
@@ -90,15 +94,16 @@ export async function writePairsDataset(options: WritePairsDatasetOptions): Prom
           "chosen response length",
         ),
         histogramFile: AUDIT_LENGTH_SVG,
-        extraSections: [auditSection(getAudit()), ...(options.policyText !== undefined ? [policySection(options.policyText)] : []), ...(options.sections ?? [])],
+        extraSections: [auditSection(getAudit()), ...(options.policyText !== undefined ? [policySection(options.policyText)] : []), ...(typeof options.sections === "function" ? options.sections() : (options.sections ?? []))],
       }),
   });
   manifest.audit = getAudit();
+  for (const [key, value] of Object.entries(options.manifest ?? {})) if (typeof value === "function") manifest[key] = (value as () => unknown)();
   return { manifest, audit: getAudit() };
 }
 
-/** The audit as a manifest value, computed when the manifest is serialised (after all rows were seen). */
-function lazyAudit(get: () => PairAudit): unknown {
+/** A manifest value computed when the manifest is serialised (after all rows were seen). */
+function lazy(get: () => unknown): unknown {
   return { toJSON: () => get() };
 }
 

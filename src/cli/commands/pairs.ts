@@ -124,8 +124,9 @@ export const pairsCommand: CommandModule<object, PairsArgs> = {
         input: args.input,
         inputKind: isCandidates ? "candidates" : "preference",
         policy: { name: policy.name, file: loaded.file, hash: loaded.hash, seed: policy.seed },
-        counts: { ...summary, skippedRows: issues.length },
+        counts: () => ({ ...summary, skippedRows: issues.length }),
       },
+      sections: () => [countsSection(summary)],
     });
     reportIssues(issues);
     printResult(args, { mode: "pairs", policy: policy.name, ...summary, skippedRows: issues.length, audit, out: args.out });
@@ -150,6 +151,23 @@ function signalNamesOf(pairs: readonly PreferencePair[]): string[] {
   const names = new Set<string>();
   for (const pair of pairs) for (const name of Object.keys(pair.signals ?? {})) if (/^[a-z][a-z0-9_]*$/.test(name)) names.add(name);
   return [...names];
+}
+
+function countsSection(summary: ReturnType<typeof emptyBuildPairsSummary>): string {
+  const rows = (counts: Record<string, number>) => Object.entries(counts).map(([reason, n]) => `| ${reason} | ${n} |`);
+  return [
+    "## How the pairs were made",
+    "",
+    `${summary.pairs} pairs from ${summary.promptsWithPairs} of ${summary.prompts} prompts (${summary.candidates} candidates).`,
+    "",
+    "| prompts skipped, by reason | prompts |",
+    "|---|---|",
+    ...(Object.keys(summary.skipped).length ? rows(summary.skipped) : ["| (none) | 0 |"]),
+    "",
+    "| candidates excluded before ranking, by reason | candidates |",
+    "|---|---|",
+    ...(Object.keys(summary.excludedCandidates).length ? rows(summary.excludedCandidates) : ["| (none) | 0 |"]),
+  ].join("\n");
 }
 
 function reportIssues(issues: readonly InputIssue[]): void {
