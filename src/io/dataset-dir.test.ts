@@ -172,6 +172,26 @@ describe("writeDatasetDir", () => {
   });
 });
 
+describe("progress", () => {
+  it("reports cumulative rows per split across row groups and shards", async () => {
+    const seen: Array<{ split: string; rows: number }> = [];
+    await writeDatasetDir({
+      dir: join(root, "progress"),
+      columns: SFT_COLUMNS,
+      splits: { train: rows(30, 300), test: rows(4) },
+      codec: "UNCOMPRESSED",
+      rowGroupBytes: 3_000,
+      maxShardBytes: 6_000,
+      onProgress: (p) => seen.push(p),
+    });
+    const train = seen.filter((p) => p.split === "train").map((p) => p.rows);
+    expect(train.length).toBeGreaterThan(3);
+    expect(train).toEqual([...train].sort((a, b) => a - b));
+    expect(train.at(-1)).toBe(30);
+    expect(seen.at(-1)).toEqual({ split: "test", rows: 4 });
+  });
+});
+
 describe("readDatasetDir", () => {
   it("streams each split's rows in order across shards", async () => {
     const dir = join(root, "read");
@@ -199,5 +219,10 @@ describe("readDatasetDir", () => {
     const { rm } = await import("node:fs/promises");
     await rm(shard);
     await expect(readDatasetDir(dir)).rejects.toThrow(/listed in manifest.json but missing/);
+    const manifestFile = join(dir, "manifest.json");
+    const edited = JSON.parse(await readFile(manifestFile, "utf8"));
+    edited.files[0].path = "../../etc/passwd";
+    await writeFile(manifestFile, JSON.stringify(edited));
+    await expect(readDatasetDir(dir)).rejects.toThrow(/"\.\.\/\.\.\/etc\/passwd" is not inside the dataset dir/);
   });
 });

@@ -119,7 +119,7 @@ export async function writeDatasetDir(options: WriteDatasetDirOptions): Promise<
         rows,
         label: `${options.dir} (split ${name})`,
         shardPath: (index) => join(temp, DATA_DIR, `.${name}.shard-${index}.parquet`),
-        onRowGroup: (p) => options.onProgress?.({ split: name, rows: p.rows }),
+        onRowGroup: (p) => options.onProgress?.({ split: name, rows: p.totalRows }),
       });
       const paths: string[] = [];
       let rowCount = 0;
@@ -275,6 +275,9 @@ export async function readDatasetDir(dir: string, { verify = false }: { verify?:
     throw new InputError({ file: manifestPath }, "not a dataset manifest (needs splits and files)");
   }
   for (const entry of manifest.files) {
+    if (typeof entry?.path !== "string" || isAbsolute(entry.path) || entry.path.split(/[\\/]/).includes("..")) {
+      throw new InputError({ file: manifestPath, field: "files" }, `file path ${JSON.stringify(entry?.path)} is not inside the dataset dir`);
+    }
     const file = join(dir, entry.path);
     let size: number;
     try {

@@ -31,8 +31,11 @@ export interface ParquetWriteOptions extends CodecOptions {
   kvMetadata?: Array<{ key: string; value: string }>;
   /** Name used for the output in error messages (e.g. "train split"). @default the file path */
   label?: string;
-  /** Called after each row group is written (for progress). */
-  onRowGroup?: (progress: { file: string; rows: number; bytes: number }) => void;
+  /**
+   * Called after each row group is written (for progress): `rows`/`bytes` so far in the current file,
+   * `totalRows` over all files of this call.
+   */
+  onRowGroup?: (progress: { file: string; rows: number; bytes: number; totalRows: number }) => void;
 }
 
 /**
@@ -94,7 +97,7 @@ export async function writeParquetShards(options: ParquetShardOptions): Promise<
     if (bufferedRows === 0) return;
     current ??= await openShard();
     current.writeRowGroup(buffer);
-    options.onRowGroup?.({ file: current.file, rows: current.rowCount, bytes: current.bytesWritten });
+    options.onRowGroup?.({ file: current.file, rows: current.rowCount, bytes: current.bytesWritten, totalRows: rowNumber });
     buffer = emptyColumns(columns.length);
     bufferedRows = 0;
     bufferedBytes = 0;
