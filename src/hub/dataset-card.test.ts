@@ -143,6 +143,11 @@ describe("mergeDatasetCard", () => {
     expect(merged).not.toContain("Total: 3 rows.");
   });
 
+  it("returns the repo's text verbatim when the merge changes nothing (formatting and comments kept)", () => {
+    const userStyled = generated.replace("---\n", "---\n# my comment\nannotations_creators: [machine-generated]\n");
+    expect(mergeDatasetCard(userStyled, generated)).toBe(userStyled);
+  });
+
   it("fails clearly on invalid YAML", () => {
     expect(() => mergeDatasetCard("---\nfoo: [unclosed\n---\nbody", generated)).toThrow();
   });

@@ -4,6 +4,7 @@
  * the generated body between our markers is replaced.
  */
 import { parse } from "yaml";
+import { stableStringify } from "../text/record-id.js";
 import { CARD_BEGIN_MARKER, CARD_END_MARKER, renderFrontMatter } from "./dataset-card.js";
 
 /** A card split into its front-matter object and its markdown body. */
@@ -93,7 +94,8 @@ function generatedRegion(body: string): { before: string; region: string; after:
  * Front matter: the user's keys are kept (license, language, pretty_name, …), `tags` are unioned,
  * and `configs` (by config_name), `dataset_info` and `size_categories` come from ours.
  * Body: our generated region replaces the one in `existing`; a hand-written body without markers
- * is kept and our region is appended after it. Merging twice gives the same text (idempotent).
+ * is kept and our region is appended after it. When that changes nothing, `existing` is returned
+ * verbatim (its formatting and YAML comments kept). Merging twice gives the same text (idempotent).
  */
 export function mergeDatasetCard(existing: string | undefined | null, generated: string): string {
   if (existing === undefined || existing === null || existing.trim() === "") return generated;
@@ -109,5 +111,7 @@ export function mergeDatasetCard(existing: string | undefined | null, generated:
     else if (theirs.body.trim() === "") body = ours.body;
     else body = `${theirs.body.replace(/\s+$/, "")}\n\n${ourRegion.region}\n`;
   }
+  // Nothing to change: keep the repo's text as it is (the user's YAML formatting and comments too).
+  if (stableStringify(metadata) === stableStringify(theirs.metadata) && body === theirs.body) return existing;
   return `${renderFrontMatter(metadata)}${body.startsWith("\n") ? "" : "\n"}${body}`;
 }
