@@ -111,6 +111,13 @@ const cases: Case[] = [
   { name: "ultrafeedback pair with different prompts", content: `{"chosen":[${U("q1")},${A("x")}],"rejected":[${U("q2")},${A("y")}]}\n`, line: 1, field: "rejected.0", reason: "chosen and rejected do not share the prompt turns (they differ at turn 0)" },
   { name: "JSON array with a non-object element", ext: ".json", content: '[\n{"instruction":"a","output":"b"},\n"oops"\n]', line: 3, reason: "array element 1 is a string, expected an object" },
   { name: "JSON array cut short", ext: ".json", content: '[\n{"instruction":"a","output":"b"},\n{"instruction":"c",', line: 3, reason: /^invalid JSON: / },
+  {
+    name: "a .json file holding one pretty-printed object",
+    ext: ".json",
+    content: '{\n  "data": [\n    {"instruction": "a", "output": "b"}\n  ]\n}\n',
+    line: 1,
+    reason: /^invalid JSON: .* \(a \.json file must hold a JSON array of records, or one JSON object per line\)$/,
+  },
   { name: "Parquet that is not Parquet", ext: ".parquet", content: "this is plainly not a parquet file, it is text", reason: /^not a Parquet file or truncated \(/ },
   {
     name: "truncated Parquet",

@@ -82,8 +82,19 @@ export async function* readRawRecords(path: string, options: ReadRawOptions = {}
     throw new ConfigError(`${path}: unsupported input type "${extension || "(no extension)"}"; expected ${SUPPORTED_INPUTS}`, { exitCode: 1 });
   }
   const first = await sniffText(path);
-  const reader = extension === ".json" && first === "[" ? readJsonArray<RawRecord>(path, options) : readJsonl<RawRecord>(path, options);
-  for await (const { line, record } of reader) yield { file: path, line, record };
+  if (extension === ".json" && first === "[") {
+    for await (const { line, record } of readJsonArray<RawRecord>(path, options)) yield { file: path, line, record };
+    return;
+  }
+  try {
+    for await (const { line, record } of readJsonl<RawRecord>(path, options)) yield { file: path, line, record };
+  } catch (error) {
+    // A .json file that is neither an array nor JSON Lines is most often one pretty-printed object.
+    if (extension === ".json" && error instanceof InputError && error.line === 1 && error.reason.startsWith("invalid JSON")) {
+      throw new InputError({ file: path, line: 1 }, `${error.reason} (a .json file must hold a JSON array of records, or one JSON object per line)`, { cause: error });
+    }
+    throw error;
+  }
 }
 
 /**
