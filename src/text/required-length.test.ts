@@ -122,6 +122,20 @@ describe("extractRequiredLengthDetailed", () => {
   });
 });
 
+describe("extractRequiredLength on adversarial input", () => {
+  it.each<[string, string]>([
+    ["a long run of digits", "1".repeat(20_000) + "x"],
+    ["a long run of Chinese numerals", "一".repeat(20_000) + "x"],
+    ["a long chain of number words", "one two ".repeat(5000) + "x"],
+    ["many per-part mentions", "each paragraph 100 words; 每篇400字。".repeat(3000)],
+    ["repeated filler words", "每篇" + "需要".repeat(5000) + "x"],
+  ])("%s returns quickly (no catastrophic backtracking)", (_, prompt) => {
+    const started = performance.now();
+    extractRequiredLength(prompt);
+    expect(performance.now() - started).toBeLessThan(3000);
+  });
+});
+
 describe("numerals", () => {
   it.each<[string, number | null]>([
     ["两千五百", 2500], ["一万五千", 15000], ["一万五", 15000], ["三千五", 3500], ["两千零五", 2005],

@@ -38,9 +38,13 @@ export interface RequiredLengthDetails {
 
 // ---------- building blocks ----------
 const ZH_NUM_CHARS = "零〇一二两三四五六七八九十百千万亿半";
-const ZH_NUM = `(?<![\\d.${ZH_NUM_CHARS}])(?:\\d{1,3}(?:[,，]\\d{3})+|\\d+(?:\\.\\d+)?|[${ZH_NUM_CHARS}])(?:\\d+(?:\\.\\d+)?|[${ZH_NUM_CHARS}])*(?:[wWkK](?![A-Za-z]))?`;
+const ZH_ARABIC = String.raw`(?:\d{1,3}(?:[,，]\d{3})+|\d+)(?:\.\d+)?`;
+const ZH_CHARS = `[${ZH_NUM_CHARS}]+`;
+// Arabic runs and Chinese numeral runs alternate ("1万5千"); written without nested quantifiers over the
+// same characters so a long run of digits cannot make the regex backtrack exponentially.
+const ZH_NUM = `(?<![\\d.${ZH_NUM_CHARS}])(?:${ZH_ARABIC}(?:${ZH_CHARS}${ZH_ARABIC})*(?:${ZH_CHARS})?|${ZH_CHARS}(?:${ZH_ARABIC}${ZH_CHARS})*(?:${ZH_ARABIC})?)(?:[wWkK](?![A-Za-z]))?`;
 const DIGITS = String.raw`(?<![\w.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s?[kK](?![A-Za-z]))?`;
-const WORDS = `(?<![A-Za-z])(?:an?[\\s-]+(?=hundred|thousand))?${EN_NUMBER_WORD}(?:(?:[\\s-]+and[\\s-]+|[\\s-]+)${EN_NUMBER_WORD})*(?![A-Za-z])`;
+const WORDS = `(?<![A-Za-z])(?:an?[\\s-]+(?=hundred|thousand))?${EN_NUMBER_WORD}(?:(?:[\\s-]+and[\\s-]+|[\\s-]+)${EN_NUMBER_WORD}){0,8}(?![A-Za-z])`;
 const EN_NUM = `(?:${DIGITS}|${WORDS})`;
 const EN_WORDS_UNIT = String.raw`\s*(?:\+|plus|or (?:more|so|less|fewer))?\s*[-–]?\s*words?(?![A-Za-z])`;
 const EN_UNIT =
@@ -118,12 +122,15 @@ function enPerPart(text: string, out: Candidate[]): void {
     regex(`(${EN_NUM})${EN_WORDS_UNIT}\\s+(?:each|per|for each|for every|in each|in every)\\s+(${EN_UNIT})\\b`),
     regex(`(${EN_NUM})${EN_WORDS_UNIT}\\s+(?:each|apiece)\\b`),
   ];
+  let mentions: CountMention[] | undefined;
   for (const [ruleIndex, rule] of eachRules.entries()) {
     for (const m of text.matchAll(rule)) {
       const unit = ruleIndex === 0 ? m[1] : ruleIndex === 1 ? m[2] : undefined;
       const each = parseEn((ruleIndex === 0 ? m[2] : m[1]) ?? "");
       if (each === null) continue;
-      const count = findEnCount(text, m.index, unit);
+      mentions ??= enCountMentions(text);
+      const stem = unit === undefined ? undefined : unitStem(unit);
+      const count = nearestCount(mentions, m.index, (c) => (stem === undefined ? c.index < m.index : c.unit === stem));
       if (count === null) {
         out.push(candidate(m.index, m[0], each, "each"));
       } else {
@@ -139,16 +146,40 @@ function unitStem(unit: string): string {
   return unit.toLowerCase().replace(/(?:ies|y)$/, "y").replace(/(?:es|s)$/, "").replace(/^(?:diary|journal) /, "");
 }
 
-function findEnCount(text: string, at: number, unit: string | undefined): { text: string; value: number } | null {
+interface CountMention {
+  text: string;
+  value: number;
+  unit: string;
+  index: number;
+}
+
+/** Every "<count> <unit>" mention ("5 chapters", "three short stories"), found once per prompt. */
+function enCountMentions(text: string): CountMention[] {
   const rule = regex(`(${EN_COUNT})\\s+(?:[A-Za-z'-]+\\s+){0,3}?(${EN_UNIT})\\b`);
-  let best: { text: string; value: number; distance: number } | null = null;
+  const mentions: CountMention[] = [];
   for (const m of text.matchAll(rule)) {
-    if (unit !== undefined && unitStem(m[2] ?? "") !== unitStem(unit)) continue;
-    if (unit === undefined && m.index > at) continue;
     const value = parseEn(m[1] ?? "");
     if (value === null || value < 2 || value > 100) continue;
-    const distance = m.index < at ? at - m.index : (m.index - at) * 2; // prefer a count stated before
-    if (best === null || distance < best.distance) best = { text: m[0], value, distance };
+    mentions.push({ text: m[0], value, unit: unitStem(m[2] ?? ""), index: m.index });
+  }
+  return mentions;
+}
+
+/** The count mention that goes with a per-part length at `at`: same unit, nearest, preferably before. */
+function nearestCount(
+  mentions: CountMention[],
+  at: number,
+  accepts: (mention: CountMention) => boolean,
+): CountMention | null {
+  let best: CountMention | null = null;
+  let bestDistance = Infinity;
+  for (const mention of mentions) {
+    if (!accepts(mention)) continue;
+    const distance = mention.index < at ? at - mention.index : (mention.index - at) * 2;
+    if (distance < bestDistance) {
+      best = mention;
+      bestDistance = distance;
+    }
   }
   return best;
 }
@@ -156,12 +187,20 @@ function findEnCount(text: string, at: number, unit: string | undefined): { text
 /** Chinese per-part: "每篇400字" with "五篇" elsewhere, "分两部分写，各写1000字". */
 function zhPerPart(text: string, out: Candidate[]): void {
   const rule = regex(
-    `(每|各)\\s*一?\\s*(${ZH_MEASURE})?\\s*的?(?:字数|篇幅)?\\s*(?:都|均|需|要|需要|应|应该|请|写|大约|大概|约|不少于|不低于|至少|控制在|在|为|：|:|\\s)*(${ZH_NUM})\\s*${ZH_CHAR_UNIT}${ZH_NOT_LENGTH_AFTER}`,
+    `(每|各)\\s*一?\\s*(${ZH_MEASURE})?\\s*的?(?:字数|篇幅)?\\s*(?:需要|应该|大约|大概|不少于|不低于|至少|控制在|[都均需要应请写约在为：:\\s]){0,8}(${ZH_NUM})\\s*${ZH_CHAR_UNIT}${ZH_NOT_LENGTH_AFTER}`,
   );
+  let mentions: CountMention[] | undefined;
   for (const m of text.matchAll(rule)) {
     const each = parseZh(m[3] ?? "");
     if (!zhUsable(m[3] ?? "", each, "")) continue;
-    const count = findZhCount(text, m.index, m[1] === "每" ? m[2] : undefined);
+    mentions ??= zhCountMentions(text);
+    const measure = m[1] === "每" ? m[2] : undefined;
+    const count = nearestCount(mentions, m.index, (c) => {
+      if (c.unit === "个" && measure !== "个") return false; // "个" alone only counts "每个"
+      // 各 (or 每 without a measure): the count comes just before, with any measure.
+      if (measure === undefined) return c.index < m.index && m.index - c.index <= 60;
+      return zhMeasureStem(c.unit) === zhMeasureStem(measure);
+    });
     if (count === null) {
       out.push(candidate(m.index, m[0], each, "each"));
     } else {
@@ -176,22 +215,17 @@ function zhMeasureStem(measure: string): string {
   return measure.replace(/^个(?=.)/, "").replace(/^节课$/, "节").replace(/^日$/, "天");
 }
 
-function findZhCount(text: string, at: number, measure: string | undefined): { text: string; value: number } | null {
+/** Every "<count><measure>" mention ("五篇", "两部分", "5幕"), found once per prompt. */
+function zhCountMentions(text: string): CountMention[] {
   const rule = regex(`(${ZH_NUM})\\s*(${ZH_MEASURE})`);
-  let best: { text: string; value: number; distance: number } | null = null;
+  const mentions: CountMention[] = [];
   for (const m of text.matchAll(rule)) {
-    const before = text.slice(Math.max(0, m.index - 1), m.index);
-    if (/[每各第]/.test(before)) continue;
-    const found = m[2] ?? "";
-    if (found === "个" && measure !== "个") continue; // "个" alone only counts "每个"
-    if (measure !== undefined && zhMeasureStem(found) !== zhMeasureStem(measure)) continue;
-    if (measure === undefined && (m.index > at || at - m.index > 60)) continue; // 各: the count comes just before
+    if (m.index > 0 && /[每各第]/.test(text.charAt(m.index - 1))) continue;
     const value = parseZh(m[1] ?? "");
     if (value === null || value < 2 || value > 100) continue;
-    const distance = m.index < at ? at - m.index : (m.index - at) * 2;
-    if (best === null || distance < best.distance) best = { text: m[0], value, distance };
+    mentions.push({ text: m[0], value, unit: m[2] ?? "", index: m.index });
   }
-  return best;
+  return mentions;
 }
 
 function enRanges(text: string, out: Candidate[]): void {
@@ -225,7 +259,7 @@ function fields(text: string, out: Candidate[]): void {
     out.push(candidate(m.index, m[0], value, "field"));
   }
   const en = regex(
-    `\\bword[\\s-]*(?:count|limit|length|target|minimum|maximum|requirement)s?\\b(?:\\s*(?:of|:|=|is|should be|must be|to be|around|about|approximately|roughly|at least|no less than|no more than|minimum|maximum|min\\.?|max\\.?|~))*\\s*(${EN_NUM})(?:\\s*(?:-|–|to)\\s*(${EN_NUM}))?(?!\\s*(?:%|percent|characters|chars|tokens|pages))`,
+    `\\bword[\\s-]*(?:count|limit|length|target|minimum|maximum|requirement)s?\\b(?:\\s*(?:of|:|=|is|should be|must be|to be|around|about|approximately|roughly|at least|no less than|no more than|minimum|maximum|min\\.?|max\\.?|~)){0,6}\\s*(${EN_NUM})(?:\\s*(?:-|–|to)\\s*(${EN_NUM}))?(?!\\s*(?:%|percent|characters|chars|tokens|pages))`,
   );
   for (const m of text.matchAll(en)) {
     const value = parseEn((m[2] ?? m[1]) ?? "");
