@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { DuckDBInstance } from "@duckdb/node-api";
 import { describe, expect, it } from "vitest";
 import { makeTmpDir } from "../../test/helpers/tmp-dir.js";
 import { ConfigError, ToolkitError } from "../errors.js";
@@ -82,6 +83,25 @@ describe("writeRecords / readRecords round trips", () => {
       ["meta", "json"],
     ]);
     expect((await writeRecords(join(dir, "default.jsonl"), sft)).format).toBe("messages");
+  });
+
+  it("writes TRL pairs that DuckDB reads as lists of STRUCT(role, content) with the same values", async () => {
+    const path = join(dir, "duck-trl.parquet");
+    await writeRecords(path, pairs, { to: "trl" });
+    const instance = await DuckDBInstance.create(":memory:");
+    const con = await instance.connect();
+    try {
+      const query = async (sql: string) => (await con.runAndReadAll(sql)).getRowObjectsJson() as Array<Record<string, unknown>>;
+      const described = await query(`DESCRIBE SELECT * FROM '${path}'`);
+      const types = Object.fromEntries(described.map((r) => [r.column_name, r.column_type]));
+      expect(types).toMatchObject({ prompt: 'STRUCT("role" VARCHAR, "content" VARCHAR)[]', score_chosen: "DOUBLE", signals: "VARCHAR" });
+      expect(types.chosen).toBe(types.prompt);
+      const rows = await query(`SELECT id, prompt, chosen, rejected, score_chosen, score_rejected FROM '${path}' ORDER BY id`);
+      expect(rows).toEqual(pairs.map(({ id, prompt, chosen, rejected, score_chosen, score_rejected }) => ({ id, prompt, chosen, rejected, score_chosen, score_rejected })));
+    } finally {
+      con.closeSync();
+      instance.closeSync();
+    }
   });
 
   it("writes a JSON array whose element lines the reader reports", async () => {
