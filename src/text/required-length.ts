@@ -312,11 +312,13 @@ const USED_KINDS: ReadonlySet<LengthMatchKind> = new Set(["words", "chars", "ran
 export function extractRequiredLengthDetailed(prompt: string): RequiredLengthDetails {
   const text = normalise(prompt);
   const accepted: Candidate[] = [];
+  const covered = new Uint8Array(text.length + 1); // 1 where an accepted mention sits
   for (const rule of RULES) {
     const found: Candidate[] = [];
     rule(text, found);
     for (const c of found) {
-      if (accepted.some((a) => c.start < a.end && a.start < c.end)) continue;
+      if (covered.subarray(c.start, c.end).includes(1)) continue;
+      covered.fill(1, c.start, c.end);
       accepted.push(c);
     }
   }
