@@ -53,6 +53,10 @@ export interface WriteDatasetDirOptions extends CodecOptions {
   rowGroupBytes?: number;
   /** @default 500 MiB per shard */
   maxShardBytes?: number;
+  /** Upper bound on rows per row group. @default 1_000_000 */
+  maxRowGroupRows?: number;
+  /** Target uncompressed Parquet page size. @default 1 MiB */
+  pageBytes?: number;
   /** `config_name` in the card's `configs:`. @default "default" */
   configName?: string;
   /**

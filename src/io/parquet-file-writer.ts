@@ -35,6 +35,8 @@ export interface ParquetFileWriterOptions {
   compressors: Compressors;
   /** Extra key-value metadata (keep it free of timestamps if files must be reproducible). */
   kvMetadata?: Array<{ key: string; value: string }>;
+  /** Target uncompressed page size. @default 1 MiB (as Arrow writes) */
+  pageBytes?: number;
 }
 
 const FLUSH_BYTES = 4 << 20;
@@ -82,6 +84,7 @@ export class ParquetFileWriter {
   private readonly fd: number;
   private readonly sink: HashingFileSink;
   private readonly writer: ParquetWriter;
+  private readonly pageBytes: number;
   private rows = 0;
   private rowGroups = 0;
   private closed = false;
@@ -92,6 +95,7 @@ export class ParquetFileWriter {
     this.columns = options.columns;
     this.fd = fd;
     this.sink = new HashingFileSink(fd);
+    this.pageBytes = options.pageBytes ?? 1 << 20;
     this.writer = new ParquetWriter({
       writer: this.sink,
       schema: parquetSchemaFor(options.columns),
@@ -136,6 +140,7 @@ export class ParquetFileWriter {
     this.writer.write({
       columnData: this.columns.map((column, i) => ({ name: column.name, data: columnData[i] as never })),
       rowGroupSize: count,
+      pageSize: this.pageBytes,
     });
     this.rows += count;
     this.rowGroups += 1;

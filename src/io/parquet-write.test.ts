@@ -136,6 +136,15 @@ describe("writeParquet / readParquet", () => {
     expect((await readParquetInfo(file)).columns.slice(0, 3).map((c) => c.type)).toEqual(["messages", "messages", "messages"]);
   });
 
+  it("takes a page size (bigger ZSTD pages, smaller file) and rejects a silly one", async () => {
+    const rows = Array.from({ length: 400 }, (_, i) => sftRow(i, 3000 + (i % 7)));
+    const small = await writeParquet({ file: join(dir, "page-1k.parquet"), columns: SFT_COLUMNS, rows, codec: "ZSTD", pageBytes: 16 * 1024 });
+    const big = await writeParquet({ file: join(dir, "page-4m.parquet"), columns: SFT_COLUMNS, rows, codec: "ZSTD", pageBytes: 4 << 20 });
+    expect(big.bytes).toBeLessThan(small.bytes);
+    expect((await collect(readParquet(big.file))).map((r) => r.record.id)).toEqual(rows.map((r) => r.id));
+    await expect(writeParquet({ file: join(dir, "page-bad.parquet"), columns: SFT_COLUMNS, rows, pageBytes: 10 })).rejects.toThrow(/page size/);
+  });
+
   it("is deterministic: same rows → identical bytes", async () => {
     const rows = Array.from({ length: 30 }, (_, i) => sftRow(i));
     const a = await writeParquet({ file: join(dir, "det-a.parquet"), columns: SFT_COLUMNS, rows, codec: "ZSTD" });

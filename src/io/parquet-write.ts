@@ -27,6 +27,11 @@ export interface ParquetWriteOptions extends CodecOptions {
   rowGroupBytes?: number;
   /** Upper bound on rows per row group, whatever their size. @default 1_000_000 */
   maxRowGroupRows?: number;
+  /**
+   * Target uncompressed page size. Larger pages compress better with ZSTD (4 MiB pages gave ~20% smaller
+   * files on long SFT text) at the cost of coarser reads. @default 1 MiB (as Arrow writes)
+   */
+  pageBytes?: number;
   /** Extra Parquet key-value metadata. */
   kvMetadata?: Array<{ key: string; value: string }>;
   /** Name used for the output in error messages (e.g. "train split"). @default the file path */
@@ -76,6 +81,9 @@ export async function writeParquetShards(options: ParquetShardOptions): Promise<
   if (!(rowGroupBytes > 0)) throw new ConfigError(`row-group size must be a positive number of bytes, got ${rowGroupBytes}`);
   if (!(maxShardBytes > 0)) throw new ConfigError(`shard size must be a positive number of bytes, got ${maxShardBytes}`);
   if (!(Number.isInteger(maxRowGroupRows) && maxRowGroupRows > 0)) throw new ConfigError(`max rows per row group must be a positive integer`);
+  if (options.pageBytes !== undefined && !(Number.isInteger(options.pageBytes) && options.pageBytes >= 1024)) {
+    throw new ConfigError(`page size must be an integer of at least 1024 bytes, got ${options.pageBytes}`);
+  }
   const compressors = await writeCompressors(options);
 
   const finished: ParquetFileInfo[] = [];
@@ -88,7 +96,14 @@ export async function writeParquetShards(options: ParquetShardOptions): Promise<
   // The path the next shard will get (asked for once per shard, in order).
   let nextPath = shardPath(0);
   const openShard = async () => {
-    const writer = await ParquetFileWriter.open({ file: nextPath, columns, codec, compressors, kvMetadata: options.kvMetadata });
+    const writer = await ParquetFileWriter.open({
+      file: nextPath,
+      columns,
+      codec,
+      compressors,
+      kvMetadata: options.kvMetadata,
+      pageBytes: options.pageBytes,
+    });
     nextPath = "";
     return writer;
   };
