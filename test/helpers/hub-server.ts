@@ -42,6 +42,8 @@ interface HubRepo {
   commits: Map<string, HubCommit>;
   prCount: number;
   createdAt: string;
+  /** LFS objects uploaded to this repo (the Hub scopes LFS storage per repo). */
+  lfs: Set<string>;
 }
 
 /** A fault: while `times` > 0, requests matching method + path get `action` instead of service. */
@@ -300,6 +302,7 @@ export async function startHubServer(options: HubServerOptions = {}): Promise<Te
       commits: new Map(),
       prCount: 0,
       createdAt: new Date().toISOString(),
+      lfs: new Set(),
     };
     const files = new Map<string, HubFileEntry>();
     files.set(".gitattributes", await regularEntry(Buffer.from(GITATTRIBUTES)));
@@ -341,7 +344,6 @@ export async function startHubServer(options: HubServerOptions = {}): Promise<Te
 
   async function handleLfsBatch(req: IncomingMessage, res: ServerResponse, repo: HubRepo, body: Buffer): Promise<void> {
     requireToken(req);
-    void repo;
     const json = parseJson(body);
     if (json.operation !== "upload") throw new HttpError(400, "Only the upload operation is supported");
     const transfers = Array.isArray(json.transfers) ? (json.transfers as string[]) : ["basic"];
@@ -354,8 +356,8 @@ export async function startHubServer(options: HubServerOptions = {}): Promise<Te
       if (!/^[0-9a-f]{64}$/.test(oid) || !Number.isInteger(size) || size < 0) {
         return { oid, size, error: { code: 422, message: "Invalid oid or size" } };
       }
-      if (stored.has(oid)) return { oid, size };
-      const token = randomBytes(8).toString("hex");
+      if (repo.lfs.has(oid)) return { oid, size };
+      const token = `${randomBytes(8).toString("hex")}&repo=${encodeURIComponent(repoKey(repo.type, repo.name))}`;
       if (useMultipart && size >= multipartThreshold) {
         const count = Math.ceil(size / chunkSize);
         const header: Record<string, string> = { chunk_size: String(chunkSize) };
@@ -369,11 +371,12 @@ export async function startHubServer(options: HubServerOptions = {}): Promise<Te
     res.end(text);
   }
 
-  async function handleLfsPut(res: ServerResponse, oid: string, size: number, body: Buffer): Promise<void> {
+  async function handleLfsPut(res: ServerResponse, repo: HubRepo, oid: string, size: number, body: Buffer): Promise<void> {
     uploaded += body.length;
     if (body.length !== size) throw new HttpError(400, `Size mismatch: expected ${size}, got ${body.length}`);
     if (sha256(body) !== oid) throw new HttpError(400, "sha256 of the uploaded content does not match the oid");
     await storeObject(body);
+    repo.lfs.add(oid);
     res.writeHead(200).end();
   }
 
@@ -385,7 +388,7 @@ export async function startHubServer(options: HubServerOptions = {}): Promise<Te
     res.writeHead(200, { ETag: `"${createHash("md5").update(body).digest("hex")}"` }).end();
   }
 
-  async function handleComplete(res: ServerResponse, oid: string, size: number, body: Buffer): Promise<void> {
+  async function handleComplete(res: ServerResponse, repo: HubRepo, oid: string, size: number, body: Buffer): Promise<void> {
     const json = parseJson(body);
     if (json.oid !== oid) throw new HttpError(400, "oid mismatch");
     const parts = json.parts as Array<{ partNumber: number; etag: string }> | undefined;
@@ -407,6 +410,7 @@ export async function startHubServer(options: HubServerOptions = {}): Promise<Te
     const all = Buffer.concat(buffers);
     if (all.length !== size || sha256(all) !== oid) throw new HttpError(400, "Reassembled content does not match the oid");
     await storeObject(all);
+    repo.lfs.add(oid);
     await rm(join(partsDir, oid), { recursive: true, force: true });
     res.writeHead(200, { "Content-Type": "application/json" }).end("{}");
   }
@@ -441,7 +445,7 @@ export async function startHubServer(options: HubServerOptions = {}): Promise<Te
         const path = validPath(value.path);
         const oid = String(value.oid);
         if (value.algo !== "sha256") throw new HttpError(400, `Unsupported algo for ${path}`);
-        if (!stored.has(oid)) throw new HttpError(422, `LFS object ${oid} for ${path} was not uploaded`);
+        if (!repo.lfs.has(oid)) throw new HttpError(422, `LFS object ${oid} for ${path} was not uploaded to this repo`);
         const size = (await stat(objectPath(oid))).size;
         if (Number(value.size) !== size) throw new HttpError(422, `Size mismatch for ${path}`);
         files.set(path, lfsEntry(oid, size));
@@ -593,10 +597,11 @@ export async function startHubServer(options: HubServerOptions = {}): Promise<Te
     if ((m = /^\/__lfs\/([0-9a-f]{64})(?:\/(part)\/(\d+)|\/(complete))?$/.exec(path))) {
       const oid = m[1]!;
       const size = Number(url.searchParams.get("size"));
-      if (!url.searchParams.get("sig")) throw new HttpError(403, "Missing signature");
+      const target = repos.get(url.searchParams.get("repo") ?? "");
+      if (!url.searchParams.get("sig") || !target) throw new HttpError(403, "Missing or invalid signature");
       if (m[2] === "part" && method === "PUT") return handlePartPut(res, oid, Number(m[3]), body);
-      if (m[4] === "complete" && method === "POST") return handleComplete(res, oid, size, body);
-      if (!m[2] && !m[4] && method === "PUT") return handleLfsPut(res, oid, size, body);
+      if (m[4] === "complete" && method === "POST") return handleComplete(res, target, oid, size, body);
+      if (!m[2] && !m[4] && method === "PUT") return handleLfsPut(res, target, oid, size, body);
       throw new HttpError(405, "Method not allowed");
     }
 
