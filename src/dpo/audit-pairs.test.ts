@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { auditPairs, auditRow, cohensD, summarize } from "./audit-pairs.js";
+import { auditPairs, auditRow, cohensD, summarizeWithSd } from "./audit-pairs.js";
 
 describe("auditPairs", () => {
   it("counts which side is longer and summarises margins", () => {
@@ -42,8 +42,11 @@ describe("auditPairs", () => {
     expect(row).toEqual({ chosenLength: 3, rejectedLength: 3, margin: null });
   });
 
-  it("summarize interpolates quantiles like numpy", () => {
-    expect(summarize([1, 2, 3, 4])).toMatchObject({ p25: 1.75, median: 2.5, p75: 3.25, p10: 1.3, p90: 3.7 });
-    expect(summarize([])).toBeNull();
+  it("summarizeWithSd interpolates quantiles like numpy and adds the sample SD", () => {
+    const s = summarizeWithSd([1, 2, 3, 4])!;
+    expect(s).toMatchObject({ p25: 1.75, median: 2.5, p75: 3.25, mean: 2.5 });
+    expect(s.p10).toBeCloseTo(1.3, 10);
+    expect(s.sd).toBeCloseTo(Math.sqrt(5 / 3), 10);
+    expect(summarizeWithSd([])).toBeNull();
   });
 });

@@ -4,6 +4,7 @@
  * answer is nearly always longer teaches "longer is better" whatever the scores meant.
  */
 import type { PreferencePair } from "../schemas/preference-pair.js";
+import { summarize, type Summary } from "../stats/summarize.js";
 import { countWords } from "../text/count-words.js";
 
 /** What the audit needs of one pair. */
@@ -14,18 +15,9 @@ export interface AuditRow {
   margin: number | null;
 }
 
-/** Summary statistics of a list of numbers. */
-export interface NumberSummary {
-  count: number;
-  mean: number;
+/** Summary statistics of a list of numbers (stats/summarize plus the sample standard deviation). */
+export interface NumberSummary extends Summary {
   sd: number;
-  min: number;
-  p10: number;
-  p25: number;
-  median: number;
-  p75: number;
-  p90: number;
-  max: number;
 }
 
 export interface PairAudit {
@@ -91,11 +83,11 @@ export function auditPairs(rows: Iterable<AuditRow>): PairAudit {
     rejectedLonger,
     sameLength: pairs - chosenLonger - rejectedLonger,
     shareChosenLonger: share,
-    chosenLength: summarize(chosen),
-    rejectedLength: summarize(rejected),
+    chosenLength: summarizeWithSd(chosen),
+    rejectedLength: summarizeWithSd(rejected),
     lengthCohensD: d,
-    lengthDifference: summarize(diff),
-    margin: summarize(margins),
+    lengthDifference: summarizeWithSd(diff),
+    margin: summarizeWithSd(margins),
     verdict: verdict(share, d),
   };
 }
@@ -111,23 +103,11 @@ export function cohensD(a: readonly number[], b: readonly number[]): number | nu
   return pooled > 0 ? (ma - mb) / pooled : null;
 }
 
-/** Count, mean, SD (sample), min, p10, p25, median, p75, p90, max; null for an empty list. */
-export function summarize(values: readonly number[]): NumberSummary | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((x, y) => x - y);
-  const m = mean(sorted);
-  return {
-    count: sorted.length,
-    mean: m,
-    sd: sorted.length > 1 ? Math.sqrt(variance(sorted, m)) : 0,
-    min: sorted[0]!,
-    p10: quantile(sorted, 0.1),
-    p25: quantile(sorted, 0.25),
-    median: quantile(sorted, 0.5),
-    p75: quantile(sorted, 0.75),
-    p90: quantile(sorted, 0.9),
-    max: sorted[sorted.length - 1]!,
-  };
+/** `summarize` (count, mean, quantiles, extremes) plus the sample SD; null for an empty list. */
+export function summarizeWithSd(values: readonly number[]): NumberSummary | null {
+  const summary = summarize(values);
+  if (summary === null) return null;
+  return { ...summary, sd: values.length > 1 ? Math.sqrt(variance(values, summary.mean)) : 0 };
 }
 
 function mean(values: readonly number[]): number {
@@ -140,14 +120,6 @@ function variance(values: readonly number[], m: number): number {
   let sum = 0;
   for (const v of values) sum += (v - m) ** 2;
   return sum / (values.length - 1);
-}
-
-/** Linear-interpolated quantile of an ascending list (same as numpy's default). */
-function quantile(sorted: readonly number[], q: number): number {
-  const at = (sorted.length - 1) * q;
-  const lo = Math.floor(at);
-  const hi = Math.ceil(at);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (at - lo);
 }
 
 function verdict(share: number | null, d: number | null): string {
