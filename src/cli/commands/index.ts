@@ -10,6 +10,8 @@ import { sampleCommand } from "./sample.js";
 import { judgeCommand } from "./judge.js";
 import { pairsCommand } from "./pairs.js";
 import { exportCommand } from "./export.js";
+import { publishCommand } from "./publish.js";
+import { pullCommand } from "./pull.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const commands: CommandModule<any, any>[] = [
@@ -23,4 +25,6 @@ export const commands: CommandModule<any, any>[] = [
   judgeCommand as CommandModule,
   pairsCommand as CommandModule,
   exportCommand as CommandModule,
+  publishCommand as CommandModule,
+  pullCommand as CommandModule,
 ];
