@@ -10,7 +10,6 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BENCH_COMMIT, BENCH_FILE_SHA256, benchFileUrl, resolveBenchFile } from "../src/eval/bench-files.js";
 import { loadBench } from "../src/eval/load-bench.js";
-import { runCli } from "./helpers/run-cli.js";
 import { makeTmpDir } from "./helpers/tmp-dir.js";
 
 const DATA = "../shared/data/longbench-write";
@@ -97,17 +96,23 @@ describe("bench files", () => {
     expect(zhEnglish).toHaveLength(1); // one Chinese-language prompt asks for English output
   });
 
-  it("the CLI downloads through LONGWRITER_BENCH_BASE_URL into LONGWRITER_CACHE", async () => {
-    const cache = join(dir, "cli-cache");
-    const pred = join(dir, "pred.jsonl");
-    const { writeFileSync } = await import("node:fs");
-    writeFileSync(pred, `${JSON.stringify({ prompt: "Write a 1000-word China travel guide", length: 1000, response: "word" })}\n`);
-    const result = await runCli(["eval", "ruler", "--predictions", pred, "--json", "--out", join(dir, "ruler-out")], {
-      env: { LONGWRITER_CACHE: cache, LONGWRITER_BENCH_BASE_URL: base },
-    });
-    expect(result.stderr).toMatch(/downloading http:\/\/127\.0\.0\.1/);
-    expect(result.code).toBe(1); // 47 prompts have no prediction
-    expect(readdirSync(cache, { recursive: true }).map(String).some((f) => f.endsWith("longwrite_ruler.jsonl"))).toBe(true);
+  it("honours LONGWRITER_BENCH_BASE_URL and LONGWRITER_CACHE", async () => {
+    const cache = join(dir, "env-cache");
+    const saved = { base: process.env.LONGWRITER_BENCH_BASE_URL, cache: process.env.LONGWRITER_CACHE };
+    process.env.LONGWRITER_BENCH_BASE_URL = base;
+    process.env.LONGWRITER_CACHE = cache;
+    try {
+      const urls: string[] = [];
+      const { items, source } = await loadBench({ benchmark: "ruler", onDownload: (url) => urls.push(url) });
+      expect(items).toHaveLength(48);
+      expect(urls).toEqual([`${base}/THUDM/LongWriter/${BENCH_COMMIT}/evaluation/longwrite_ruler.jsonl`]);
+      expect(source.file.startsWith(cache)).toBe(true);
+    } finally {
+      for (const [key, value] of [["LONGWRITER_BENCH_BASE_URL", saved.base], ["LONGWRITER_CACHE", saved.cache]] as const) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
   });
 });
 

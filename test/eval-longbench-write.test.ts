@@ -8,6 +8,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOpenAiServer, type ChatBody, type OpenAiServer } from "./helpers/openai-server.js";
 import { runCli, startCli } from "./helpers/run-cli.js";
+import { createLlmClient } from "../src/llm/client.js";
+import { runLongBenchWrite } from "../src/eval/run-longbench-write.js";
 import { makeTmpDir } from "./helpers/tmp-dir.js";
 
 const BENCH = "../shared/data/longbench-write/longbench_write.jsonl";
@@ -186,25 +188,23 @@ describe("eval longbench-write against the test server", () => {
     expect(JSON.parse(third.stdout).overall.S).toBeCloseTo(want.s, 9);
   });
 
-  it("marks the run incomplete and exits 1 when generation fails for some prompts", async () => {
+  it("marks the run incomplete when generation fails for some prompts, scoring the rest", async () => {
     const failing = await startOpenAiServer({
       respond: (body, ctx) => (ctx.prompt.startsWith("写") ? { fault: "status", status: 400, body: "bad request" } : "a few words only"),
     });
+    const client = createLlmClient({ baseURL: failing.baseURL, model: "m", maxRetries: 0, journalPath: join(dir, "failing", "generate.journal.jsonl") });
     try {
-      const out = join(dir, "failing");
-      const result = await runCli([
-        "eval", "longbench-write", "--base-url", failing.baseURL, "--model", "m", "--no-judge",
-        "--bench-file", BENCH, "--out", out, "--json", "--max-retries", "0",
-      ]);
-      expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(/item\(s\) failed \(generate\/http\)/);
-      const summary = JSON.parse(result.stdout);
+      const { run, files } = await runLongBenchWrite({ generator: { client }, benchFile: BENCH, outDir: join(dir, "failing") });
       const zhWrite = rows.filter((r) => r.prompt.startsWith("写")).length;
-      expect(summary.complete).toBe(false);
-      expect(summary.failures).toBe(zhWrite);
-      expect(summary.overall.n).toBe(120 - zhWrite);
-      expect(summary.overall.S_q).toBeNull();
+      expect(zhWrite).toBeGreaterThan(0);
+      expect(run.complete).toBe(false);
+      expect(run.failures).toHaveLength(zhWrite);
+      expect(run.failures[0]).toMatchObject({ stage: "generate", kind: "http" });
+      expect(run.summary.overall.n).toBe(120 - zhWrite);
+      expect(run.summary.overall.qualityScore).toBeNull();
+      expect(JSON.parse(readFileSync(files!.scores!, "utf8")).complete).toBe(false);
     } finally {
+      await client.close();
       await failing.close();
     }
   });

@@ -79,9 +79,9 @@ describe("eval --predictions", () => {
   it("names the file, line and field of a bad predictions row", async () => {
     const file = join(dir, "bad.jsonl");
     writeFileSync(file, `${JSON.stringify({ prompt: "p", length: 10, response: "x" })}\n${JSON.stringify({ prompt: "q", length: -3, response: "y" })}\n`);
-    const result = await runCli(["eval", "longbench-write", "--predictions", file, "--no-judge", "--bench-file", "../shared/data/longbench-write/longbench_write.jsonl"]);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/bad\.jsonl:2: field length/);
+    await expect(runLongBenchWrite({ predictionsFile: file, benchFile: "../shared/data/longbench-write/longbench_write.jsonl" })).rejects.toThrow(
+      /bad\.jsonl:2: field length: /,
+    );
   });
 
   it("needs --model unless --predictions is given (usage error, exit 2)", async () => {

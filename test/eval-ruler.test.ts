@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOpenAiServer, type OpenAiServer } from "./helpers/openai-server.js";
 import { runCli } from "./helpers/run-cli.js";
 import { makeTmpDir } from "./helpers/tmp-dir.js";
+import { runLongBenchWrite } from "../src/eval/run-longbench-write.js";
 
 const CJK = /[\u4e00-\u9fff]/;
 let server: OpenAiServer;
@@ -59,7 +60,7 @@ describe("eval ruler", () => {
     const { writeFileSync } = await import("node:fs");
     writeFileSync(pred, rows.map((r: { length: number }) => JSON.stringify({ ...r, response: "w ".repeat(Math.min(r.length, 2000)) })).join("\n"));
     const lbw = join(dir, "lbw");
-    expect((await runCli(["eval", "longbench-write", "--predictions", pred, "--no-judge", "--bench-file", "../shared/data/longbench-write/", "--out", lbw, "--label", "capped"])).code).toBe(0);
+    await runLongBenchWrite({ predictionsFile: pred, benchFile: "../shared/data/longbench-write/", outDir: lbw, label: "capped" });
     const html = join(dir, "both.html");
     const result = await runCli(["report", lbw, join(dir, "ruler"), "--published", "--out", html, "--markdown", "-"]);
     expect(result.code).toBe(0);
