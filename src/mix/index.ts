@@ -1,1 +1,21 @@
-export {};
+/** @module mix — alignment mixtures by recipe: sources, amounts, filters, dedup, decontamination, output. */
+export * from "./mix-datasets.js";
+export * from "./mix-manifest.js";
+export * from "./load-recipe.js";
+export * from "./resolve-amounts.js";
+export * from "./parse-quantity.js";
+export * from "./seeded-random.js";
+export * from "./exact-dedup.js";
+export * from "./minhash-dedup.js";
+export * from "./decontaminate.js";
+export * from "./text-shingles.js";
+export * from "./resolve-local-files.js";
+export * from "./resolve-hub-source.js";
+export * from "./row-spool.js";
+export * from "./collect-candidates.js";
+export * from "./write-mix-output.js";
+export * from "./token-counter.js";
+export * from "./filters/build-row-filter.js";
+export * from "./filters/role-check.js";
+export * from "./filters/last-turn.js";
+export * from "./filters/text-tools.js";

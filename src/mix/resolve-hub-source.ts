@@ -42,9 +42,16 @@ export async function resolveHubSource({
   return pulled;
 }
 
+/** Repo-path globs for a split, by the Hub's layout conventions (`data/train-00000-of-00001.parquet`, `train/…`). */
+export function splitGlobs(split: string): string[] {
+  const ext = "{parquet,jsonl,json,ndjson}";
+  return [`data/${split}-*.${ext}`, `data/${split}/**/*.${ext}`, `${split}/**/*.${ext}`, `${split}-*.${ext}`, `data/${split}.${ext}`, `${split}.${ext}`];
+}
+
 async function defaultPull(): Promise<HubPull> {
-  const hub = (await import("../hub/index.js")) as Record<string, unknown>;
-  const pullDataset = hub.pullDataset as HubPull | undefined;
-  if (typeof pullDataset !== "function") throw new ToolkitError("Hub sources need the hub module's pullDataset, which this build lacks");
-  return pullDataset;
+  const { pullDataset } = await import("../hub/pull-dataset.js");
+  return async ({ repo, revision, files, split }) => {
+    const result = await pullDataset({ repo, revision, files: files ?? splitGlobs(split!) });
+    return { sha: result.sha, files: result.files.map((f) => ({ path: f.path, localPath: f.localPath })) };
+  };
 }

@@ -5,6 +5,7 @@
  */
 import { readdir, stat } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { globToRegExp } from "../hub/match-glob.js";
 
 const GLOB_CHARS = /[*?{[]/;
 
@@ -52,41 +53,6 @@ async function walk(root: string, prefix: string, matcher: RegExp, found: string
     if (isFile && matcher.test(rel)) found.push(join(root, rel));
     if (isDir && (deep || level < depth)) await walk(root, rel, matcher, found, deep, depth);
   }
-}
-
-/** Converts a `/`-separated glob to an anchored RegExp over `/`-separated relative paths. */
-export function globToRegExp(glob: string): RegExp {
-  let out = "";
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === "*") {
-      if (glob[i + 1] === "*") {
-        const slash = glob[i + 2] === "/";
-        out += slash ? "(?:[^/]+/)*" : ".*";
-        i += slash ? 2 : 1;
-      } else out += "[^/]*";
-    } else if (c === "?") out += "[^/]";
-    else if (c === "{") {
-      const end = glob.indexOf("}", i);
-      if (end < 0) out += "\\{";
-      else {
-        out += `(?:${glob.slice(i + 1, end).split(",").map(escapeRegExp).join("|")})`;
-        i = end;
-      }
-    } else if (c === "[") {
-      const end = glob.indexOf("]", i);
-      if (end < 0) out += "\\[";
-      else {
-        out += `[${glob.slice(i + 1, end).replace(/^!/, "^").replace(/\\/g, "\\\\")}]`;
-        i = end;
-      }
-    } else out += escapeRegExp(c);
-  }
-  return new RegExp(`^${out}$`);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }
 
 /** `file` relative to `baseDir` with `/` separators (for manifests that must not depend on where a run happened). */
