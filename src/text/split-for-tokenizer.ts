@@ -13,8 +13,19 @@ export interface SplitForTokenizerOptions {
   maxRunChars?: number;
 }
 
-const WORDLIKE = /[\p{L}\p{N}\p{M}]/u;
-const BREAK = /[^\p{L}\p{N}\p{M}'’]/u;
+const WORDLIKE = /^[\p{L}\p{N}\p{M}]$/u;
+
+/** True for letters, numbers and marks (ASCII answered without a regex: this runs once per character). */
+function isWordlike(text: string, i: number): boolean {
+  const code = text.charCodeAt(i);
+  if (code < 0x80) return (code >= 0x30 && code <= 0x39) || ((code | 0x20) >= 0x61 && (code | 0x20) <= 0x7a);
+  if (code >= 0x4e00 && code <= 0x9fff) return true; // CJK unified ideographs
+  if ((code >= 0x3000 && code <= 0x3004) || (code >= 0x3008 && code <= 0x3020)) return false; // CJK punctuation
+  if ((code >= 0xff01 && code <= 0xff0f) || (code >= 0xff1a && code <= 0xff20)) return false; // full-width punctuation
+  if (code >= 0xdc00 && code <= 0xdfff) return i > 0 && WORDLIKE.test(text.slice(i - 1, i + 1)); // low surrogate
+  if (code >= 0xd800 && code <= 0xdbff) return WORDLIKE.test(text.slice(i, i + 2));
+  return WORDLIKE.test(text.charAt(i));
+}
 
 /**
  * True when a cut before index `i` cannot change a GPT-style pre-tokenization: the previous character
@@ -23,13 +34,10 @@ const BREAK = /[^\p{L}\p{N}\p{M}'’]/u;
  */
 function isSafeCut(text: string, i: number): boolean {
   if (i <= 0 || i >= text.length) return false;
-  const nextCode = text.charCodeAt(i);
-  if (nextCode >= 0xdc00 && nextCode <= 0xdfff) return false; // never split a surrogate pair
-  const next = String.fromCodePoint(text.codePointAt(i) ?? 0);
-  const previousCode = text.charCodeAt(i - 1);
-  const previous =
-    previousCode >= 0xdc00 && previousCode <= 0xdfff && i >= 2 ? text.slice(i - 2, i) : text.charAt(i - 1);
-  return BREAK.test(next) && WORDLIKE.test(previous);
+  const next = text.charCodeAt(i);
+  if (next >= 0xdc00 && next <= 0xdfff) return false; // never split a surrogate pair
+  if (next === 0x27 || next === 0x2019) return false; // keep "'s", "’t" with their word
+  return !isWordlike(text, i) && isWordlike(text, i - 1);
 }
 
 /** Yields pieces of `text` (all of it, in order) no longer than `maxChars`. */
