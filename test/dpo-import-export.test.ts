@@ -10,6 +10,9 @@ import { readRecords } from "../src/io/read-records.js";
 import { readJsonl } from "../src/io/jsonl.js";
 import type { PreferencePair } from "../src/schemas/preference-pair.js";
 import { auditPairs, auditRow } from "../src/dpo/audit-pairs.js";
+import { buildPairs } from "../src/dpo/build-pairs.js";
+import { pairsToCandidates } from "../src/dpo/pairs-to-candidates.js";
+import { pairPolicySchema } from "../src/schemas/pair-policy.js";
 import { exportLlamaFactory, exportOpenAiDpo, exportTrl, openAiDpoToPair } from "../src/dpo/export-pairs.js";
 import { readPairsDataset } from "../src/dpo/read-pairs-dataset.js";
 import { AUDIT_LENGTH_SVG, writePairsDataset } from "../src/dpo/write-pairs-dataset.js";
@@ -100,5 +103,30 @@ describe("dpo_en_demo.json: import, audit, export, round trip", () => {
     writeFileSync(join(lf, "dataset_info.json"), JSON.stringify({ other: { file_name: "other.json" } }));
     await exportLlamaFactory({ pairs: imported.slice(0, 3), outDir: lf, name: "x" });
     expect(Object.keys(JSON.parse(readFileSync(join(lf, "dataset_info.json"), "utf8")))).toEqual(["other", "x"]);
+  });
+
+  it("re-pairs imported data: a policy on meta.preferred gives back the original chosen/rejected", async () => {
+    const policy = pairPolicySchema.parse({
+      name: "keep-labels",
+      signals: [{ name: "preferred", source: "meta.preferred", normalize: { min: 0, max: 1 } }],
+      rejected: { strategy: "worst" },
+      pairsPerPrompt: 10,
+    });
+    const made: PreferencePair[] = [];
+    const outcomes = await collect(buildPairs({ candidates: pairsToCandidates(imported), policy }));
+    for (const outcome of outcomes) made.push(...outcome.pairs);
+    const key = (p: PreferencePair) => JSON.stringify([p.prompt, p.chosen[0]!.content, p.rejected[0]!.content]);
+    const original = new Set(imported.map(key));
+    expect(made.length).toBeGreaterThan(250);
+    for (const pair of made) {
+      expect(pair.signals!.preferred).toEqual({ chosen: 100, rejected: 0 });
+      expect(pair.prompt[pair.prompt.length - 1]!.role).toBe("user");
+    }
+    // every re-made pair whose prompt has a single original pair is exactly that pair
+    const prompts = new Map<string, number>();
+    for (const p of imported) prompts.set(JSON.stringify(p.prompt), (prompts.get(JSON.stringify(p.prompt)) ?? 0) + 1);
+    const single = made.filter((p) => prompts.get(JSON.stringify(p.prompt)) === 1);
+    expect(single.length).toBeGreaterThan(250);
+    for (const pair of single) expect(original.has(key(pair))).toBe(true);
   });
 });
