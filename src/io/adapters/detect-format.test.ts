@@ -69,3 +69,15 @@ describe("format names", () => {
     expect(() => assertFormatKind("trl", "sft")).toThrow('format "trl" holds preference records, not sft records');
   });
 });
+
+describe("turn order messages", () => {
+  it("names the expected role with the right article", () => {
+    const pref = getAdapter("sharegpt-preference");
+    expect(() =>
+      pref.toCanonical({ conversations: [{ from: "human", value: "q" }], chosen: { from: "human", value: "a" }, rejected: { from: "gpt", value: "b" } }, ctx),
+    ).toThrow("f.jsonl:1: field chosen: chosen must start with an assistant turn, got user");
+    expect(() => getAdapter("messages").toCanonical({ messages: [{ role: "system", content: "s" }] }, ctx)).toThrow(
+      "f.jsonl:1: field messages: conversation has only a system turn, expected a user turn after it",
+    );
+  });
+});

@@ -158,7 +158,7 @@ export function checkTurnOrder(
     if (!order.allowSystem) fail(context, fieldOf(0), `${what} may not contain a system turn`);
     start = 1;
   }
-  if (start >= messages.length) fail(context, fieldOf(-1), `${what} has only a system turn, expected a ${order.first} turn after it`);
+  if (start >= messages.length) fail(context, fieldOf(-1), `${what} has only a system turn, expected ${article(order.first)} turn after it`);
   let expected: "user" | "assistant" = order.first;
   for (let i = start; i < messages.length; i++) {
     const { role, content } = messages[i]!;
@@ -166,7 +166,7 @@ export function checkTurnOrder(
     if (role !== expected) {
       const reason =
         i === start
-          ? `${what} must start with a ${expected} turn, got ${role}`
+          ? `${what} must start with ${article(expected)} turn, got ${role}`
           : `roles do not alternate: turn ${i} is ${role} after ${messages[i - 1]!.role}`;
       fail(context, fieldOf(i), reason);
     }
@@ -178,6 +178,10 @@ export function checkTurnOrder(
     const tail = order.last === "assistant" ? " (nothing to train on)" : "";
     fail(context, fieldOf(messages.length - 1), `last turn is ${lastRole}, expected ${order.last}${tail}`);
   }
+}
+
+function article(role: string): string {
+  return `${/^[aeiou]/.test(role) ? "an" : "a"} ${role}`;
 }
 
 /** The record id: the input's `id` when present (string or number), else a content hash of `content`. */
