@@ -19,7 +19,7 @@ import type { MixManifest, MixSourceManifest } from "./mix-manifest.js";
 import { createMinHashDedup } from "./minhash-dedup.js";
 import { resolveAmounts, type AmountResult } from "./resolve-amounts.js";
 import { displayPath, resolveLocalFiles } from "./resolve-local-files.js";
-import { resolveHubSource, type HubPull } from "./resolve-hub-source.js";
+import { hubPull, resolveHubSource, type HubPull, type HubPullSettings } from "./resolve-hub-source.js";
 import { RowSpool } from "./row-spool.js";
 import { createRandom, shuffleInPlace } from "./seeded-random.js";
 import { defaultTokenCounterFactory, type CountTokens, type TokenCounterFactory } from "./token-counter.js";
@@ -46,7 +46,9 @@ export interface MixDatasetsOptions {
   decontaminateWith?: string[];
   /** Progress events (the CLI renders them). */
   onProgress?: (event: MixProgress) => void;
-  /** Fetches Hub sources (test seam; default: the hub module's pullDataset). */
+  /** Hub connection for Hub sources (endpoint, token, cacheDir, fetch, offline, ...); default from the environment. */
+  hub?: HubPullSettings;
+  /** Fetches Hub sources (test seam; default: the hub module's pullDataset with `hub`). */
   pullDataset?: HubPull;
   /** Makes token counters by tokenizer name (test seam). */
   tokenCounters?: TokenCounterFactory;
@@ -83,7 +85,7 @@ export async function mixDatasets(options: MixDatasetsOptions): Promise<MixResul
   // Resolve every source's files first, so a missing file fails before any work.
   const located: LocatedSource[] = [];
   for (const [index, spec] of recipe.sources.entries()) {
-    located.push(await locateSource({ spec, index, loaded, frozen, pull: options.pullDataset, onProgress: options.onProgress }));
+    located.push(await locateSource({ spec, index, loaded, frozen, pull: options.pullDataset ?? hubPull(options.hub), onProgress: options.onProgress }));
   }
 
   const globalFilter = buildRowFilter({ spec: recipe.filters });

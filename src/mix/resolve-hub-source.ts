@@ -3,6 +3,7 @@
  * the local cache and returns the resolved commit sha and local paths.
  */
 import { ConfigError, ToolkitError } from "../errors.js";
+import type { PullDatasetOptions } from "../hub/pull-dataset.js";
 
 /** A pulled Hub source: the commit it resolved to and its files on disk. */
 export interface PulledSource {
@@ -30,7 +31,7 @@ export async function resolveHubSource({
   file: string;
   field: string;
 }): Promise<PulledSource> {
-  const fetcher = pull ?? (await defaultPull());
+  const fetcher = pull ?? hubPull();
   let pulled: PulledSource;
   try {
     pulled = await fetcher({ repo, revision, ...(files ? { files } : {}), ...(split ? { split } : {}) });
@@ -48,10 +49,14 @@ export function splitGlobs(split: string): string[] {
   return [`data/${split}-*.${ext}`, `data/${split}/**/*.${ext}`, `${split}/**/*.${ext}`, `${split}-*.${ext}`, `data/${split}.${ext}`, `${split}.${ext}`];
 }
 
-async function defaultPull(): Promise<HubPull> {
-  const { pullDataset } = await import("../hub/pull-dataset.js");
+/** Connection settings passed through to the hub module's pullDataset (endpoint, token, cache, fetch, ...). */
+export type HubPullSettings = Omit<PullDatasetOptions, "repo" | "revision" | "files">;
+
+/** The default HubPull: the hub module's pullDataset (sha-keyed verified cache, HF_ENDPOINT/HF_TOKEN honoured). */
+export function hubPull(settings: HubPullSettings = {}): HubPull {
   return async ({ repo, revision, files, split }) => {
-    const result = await pullDataset({ repo, revision, files: files ?? splitGlobs(split!) });
+    const { pullDataset } = await import("../hub/pull-dataset.js");
+    const result = await pullDataset({ ...settings, repo, revision, files: files ?? splitGlobs(split!) });
     return { sha: result.sha, files: result.files.map((f) => ({ path: f.path, localPath: f.localPath })) };
   };
 }
