@@ -30,6 +30,8 @@ describe("SFT post-filters", () => {
     expect(reason(minLengthScore(80)(sft("Write a 10000-word essay on rivers.", long)))).toBe("length_score");
     expect(reason(minLengthScore(80)(sft("Write an essay.", long, { agentwrite: { requiredLength: 10000 } })))).toBe("length_score");
     expect(reason(minLengthScore(80)(sft("Write an essay on rivers.", long)))).toBe(true);
+    // A record whose maker says "no stated length" is not second-guessed from the prompt.
+    expect(reason(minLengthScore(80)(sft("Write a 10000-word essay.", long, { agentwrite: { requiredLength: null } })))).toBe(true);
   });
 
   it.each([

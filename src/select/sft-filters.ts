@@ -32,9 +32,10 @@ export function minWords(min: number): Filter<SftRecord> {
  */
 export function requiredLengthOf(record: SftRecord): number | null {
   const meta = record.meta as { agentwrite?: { requiredLength?: unknown }; requiredLength?: unknown } | undefined;
-  const fromMeta = meta?.agentwrite?.requiredLength ?? meta?.requiredLength;
-  if (typeof fromMeta === "number" && fromMeta > 0) return fromMeta;
-  if (fromMeta === null) return null;
+  for (const value of [meta?.agentwrite?.requiredLength, meta?.requiredLength]) {
+    if (typeof value === "number" && value > 0) return value;
+    if (value === null) return null; // stated as unknown by the stage that made the record
+  }
   const prompt = promptAndAnswer(record.messages).prompt;
   return prompt === undefined ? null : extractRequiredLength(prompt);
 }

@@ -5,6 +5,8 @@ import { reportCommand } from "./report.js";
 import { convertCommand } from "./convert.js";
 import { statsCommand } from "./stats.js";
 import { agentwriteCommand } from "./agentwrite.js";
+import { selectCommand } from "./select.js";
+import { filterCommand } from "./filter.js";
 import { mixCommand } from "./mix.js";
 import { sampleCommand } from "./sample.js";
 import { judgeCommand } from "./judge.js";
@@ -20,6 +22,8 @@ export const commands: CommandModule<any, any>[] = [
   convertCommand as CommandModule,
   statsCommand as CommandModule,
   agentwriteCommand as CommandModule,
+  selectCommand as CommandModule,
+  filterCommand as CommandModule,
   mixCommand as CommandModule,
   sampleCommand as CommandModule,
   judgeCommand as CommandModule,
