@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BENCH_COMMIT, BENCH_FILE_SHA256, benchFileUrl, resolveBenchFile } from "../src/eval/bench-files.js";
+import { BENCH_COMMIT, BENCH_FALLBACK_COMMITS, BENCH_FILE_SHA256, benchFileUrl, resolveBenchFile } from "../src/eval/bench-files.js";
 import { loadBench } from "../src/eval/load-bench.js";
 import { makeTmpDir } from "./helpers/tmp-dir.js";
 
@@ -17,12 +17,14 @@ let server: Server;
 let base: string;
 const hits: string[] = [];
 let tamper = false;
+/** Commits the fake upstream can serve. */
+let served = new Set([BENCH_COMMIT]);
 
 beforeAll(async () => {
   server = createServer((req, res) => {
     hits.push(req.url ?? "");
     const match = /^\/THUDM\/LongWriter\/([^/]+)\/evaluation\/([a-z_]+\.jsonl)$/.exec(req.url ?? "");
-    if (!match || match[1] !== BENCH_COMMIT || !existsSync(join(DATA, match[2]!))) {
+    if (!match || !served.has(match[1]!) || !existsSync(join(DATA, match[2]!))) {
       res.writeHead(404).end("not found");
       return;
     }
@@ -85,6 +87,21 @@ describe("bench files", () => {
     await expect(resolveBenchFile({ name: "longwrite_ruler.jsonl", cacheDir: join(dir, "c4"), baseUrl: base, commit: "0000000" })).rejects.toThrow(
       /HTTP 404.*--bench-file/,
     );
+  });
+
+  it("falls back to the full-sha pin when the short commit is not found", async () => {
+    served = new Set([BENCH_FALLBACK_COMMITS[0]!]);
+    try {
+      const urls: string[] = [];
+      const got = await resolveBenchFile({ name: "longwrite_ruler.jsonl", cacheDir: join(dir, "cache-fb"), baseUrl: base, onDownload: (u) => urls.push(u) });
+      expect(got.downloaded).toBe(true);
+      expect(got.url).toBe(`${base}/THUDM/LongWriter/${BENCH_FALLBACK_COMMITS[0]}/evaluation/longwrite_ruler.jsonl`);
+      expect(urls).toHaveLength(2);
+      // An explicit commit gets no fallback.
+      await expect(resolveBenchFile({ name: "longwrite_ruler.jsonl", cacheDir: join(dir, "cache-fb2"), baseUrl: base, commit: BENCH_COMMIT })).rejects.toThrow(/HTTP 404/);
+    } finally {
+      served = new Set([BENCH_COMMIT]);
+    }
   });
 
   it("loads LongBench-Write with the en file's language split from the download", async () => {

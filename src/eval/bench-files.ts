@@ -28,6 +28,12 @@ export const BENCH_REPO = "THUDM/LongWriter";
  * content. Users can override it with `commit` (or LONGWRITER_BENCH_COMMIT).
  */
 export const BENCH_COMMIT = "3fcfdff";
+/**
+ * Tried, in order, when the pinned commit's URL answers 404 (raw hosts may not resolve a short id):
+ * a later upstream commit whose `evaluation/` files are the same (seen in a code index with identical
+ * content). The sha256 check applies to whatever is downloaded, so a fallback cannot change the data.
+ */
+export const BENCH_FALLBACK_COMMITS: readonly string[] = ["ca6ccd4dec16696d1b8c449b12901c88d4cbf442"];
 /** Where raw files are served from; `${base}/${repo}/${commit}/evaluation/${name}`. */
 export const BENCH_RAW_BASE_URL = "https://raw.githubusercontent.com";
 
@@ -90,21 +96,32 @@ export async function resolveBenchFile(options: ResolveBenchFileOptions): Promis
   const cached = await readFile(path).catch(() => undefined);
   if (cached && sha256Hex(cached) === expected) return { path, sha256: expected, downloaded: false, url };
 
-  options.onDownload?.(url);
   const doFetch = options.fetch ?? globalThis.fetch;
-  let response: Response;
-  try {
-    response = await doFetch(url, { redirect: "follow" });
-  } catch (cause) {
-    throw new ToolkitError(
-      `could not download ${name} from ${url}: ${cause instanceof Error ? cause.message : String(cause)}; ` +
-        `pass --bench-file with a local copy to work offline`,
-      { cause },
-    );
+  const pinned = options.commit ?? process.env.LONGWRITER_BENCH_COMMIT;
+  const commits = pinned ? [pinned] : [BENCH_COMMIT, ...BENCH_FALLBACK_COMMITS];
+  let response: Response | undefined;
+  let fetchedFrom = url;
+  const notFound: string[] = [];
+  for (const commit of commits) {
+    fetchedFrom = benchFileUrl(name, { ...options, commit });
+    options.onDownload?.(fetchedFrom);
+    try {
+      response = await doFetch(fetchedFrom, { redirect: "follow" });
+    } catch (cause) {
+      throw new ToolkitError(
+        `could not download ${name} from ${fetchedFrom}: ${cause instanceof Error ? cause.message : String(cause)}; ` +
+          `pass --bench-file with a local copy to work offline`,
+        { cause },
+      );
+    }
+    if (response.status !== 404) break;
+    await response.body?.cancel();
+    notFound.push(fetchedFrom);
   }
-  if (!response.ok) {
+  if (!response || !response.ok) {
+    const status = response ? `HTTP ${response.status} ${response.statusText}` : "no response";
     throw new ToolkitError(
-      `could not download ${name} from ${url}: HTTP ${response.status} ${response.statusText}; ` +
+      `could not download ${name} from ${fetchedFrom}: ${status}${notFound.length > 1 ? ` (also 404: ${notFound.slice(0, -1).join(", ")})` : ""}; ` +
         `pass --bench-file with a local copy to work offline`,
     );
   }
@@ -112,12 +129,12 @@ export async function resolveBenchFile(options: ResolveBenchFileOptions): Promis
   const actual = sha256Hex(body);
   if (actual !== expected) {
     throw new ToolkitError(
-      `checksum mismatch for ${name} from ${url}: expected sha256 ${expected}, got ${actual} (${body.length} bytes); ` +
+      `checksum mismatch for ${name} from ${fetchedFrom}: expected sha256 ${expected}, got ${actual} (${body.length} bytes); ` +
         `the file was not cached`,
     );
   }
   await writeFileAtomic(path, body);
-  return { path, sha256: expected, downloaded: true, url };
+  return { path, sha256: expected, downloaded: true, url: fetchedFrom };
 }
 
 /** sha256 of a local file, and whether it is byte-identical to the pinned upstream file `name`. */
