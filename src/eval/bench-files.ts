@@ -30,7 +30,7 @@ export const BENCH_REPO = "THUDM/LongWriter";
 export const BENCH_COMMIT = "3fcfdff";
 /**
  * Tried, in order, when the pinned commit's URL answers 404 (raw hosts may not resolve a short id):
- * a later upstream commit whose `evaluation/` files are the same (seen in a code index with identical
+ * another upstream commit whose `evaluation/` files are the same (seen in a code index with identical
  * content). The sha256 check applies to whatever is downloaded, so a fallback cannot change the data.
  */
 export const BENCH_FALLBACK_COMMITS: readonly string[] = ["ca6ccd4dec16696d1b8c449b12901c88d4cbf442"];
