@@ -82,6 +82,8 @@ describe("extractRequiredLength: table", () => {
     ["介绍一下UTF-8中一个汉字占3个字节", null],
     ["2023年9月23日举行，采访时间2个小时左右", null],
     ["每次食用2-3克左右", null],
+    ["设计一个数据结构来存储5000个单词的字典", null],
+    ["Categorize the following three words: joy, rain, sun", null],
   ])("%j → %j", (prompt, expected) => {
     expect(extractRequiredLength(prompt)).toBe(expected);
   });

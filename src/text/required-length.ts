@@ -52,8 +52,10 @@ const EN_UNIT =
 const EN_COUNT = String.raw`(?<![\w.,])(?:\d{1,3}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|fifty)(?![\w])`;
 const ZH_MEASURE = "(?:个部分|部分|节课|篇|章|段|节|首|封|则|条|集|幕|回|课|讲|天|日|期|份|个方面|方面|问|题|页|个)";
 const ZH_CHAR_UNIT = "(?:多|余|来)?\\s*个?\\s*(?:汉字|中文字|字|词|单词)";
-// "字" followed by these is another word: 字节 byte, 字母 letter, 字体 font, 十字架 cross, 千字文 a classic…
-const ZH_NOT_LENGTH_AFTER = "(?![节母体幕号段典迹画经架路绣军街形型语汇组条性根])(?!文(?![章献稿案本字]))";
+// "字" followed by these is another word: 字节 byte, 字母 letter, 字体 font, 十字架 cross, 千字文 a classic…;
+// "5000个单词的字典" is the size of a word list, not a length.
+const ZH_NOT_LENGTH_AFTER =
+  "(?![节母体幕号段典迹画经架路绣军街形型语汇组条性根])(?!文(?![章献稿案本字]))(?!的?(?:字典|词典|列表|词表|清单|单词表|词汇表))";
 
 const EN_INPUT_BEFORE = /(?:\bthis|\bthese|\bthe following|\bthe above|\bthe attached|\bthe given|\bthe original|\bthe provided|\bfollowing|\babove|\battached|\bgiven|\bprovided|\bfrom)\s+(?:(?:approximately|about|around|roughly|nearly)\s+)?$/i;
 const EN_NOT_LENGTH_BEFORE = /(?:\bthese|\bthose|\bfirst|\blast|\bnext|\btop|\blist|\blist of|\bkey|\bnew|\bvocabulary|\bseveral|\ba few|\bfew|\bmany|\bsome|\btens of|\bhundreds of|\bthousands of|\bmillions of)\s+$/i;
