@@ -181,7 +181,7 @@ export function checkTurnOrder(
 }
 
 function article(role: string): string {
-  return `${/^[aeiou]/.test(role) ? "an" : "a"} ${role}`;
+  return `${role === "assistant" ? "an" : "a"} ${role}`;
 }
 
 /** The record id: the input's `id` when present (string or number), else a content hash of `content`. */
