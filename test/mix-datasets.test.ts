@@ -201,3 +201,40 @@ describe("mixDatasets", () => {
     expect(filesOf(out)["data/train-00000-of-00001.parquet"]).toEqual(filesOf(join(tmp, "qs-a"))["data/train-00000-of-00001.parquet"]);
   });
 });
+
+describe("mixDatasets: token budgets and language filters", () => {
+  it("takes rows until a cl100k_base token budget is met and keeps only the languages asked for", async () => {
+    const { manifest } = await mixDatasets({
+      recipe: {
+        name: "tokens",
+        seed: 3,
+        tokenizer: "cl100k_base",
+        sources: [
+          { source: "zh-long", path: "examples/data/long-writing.jsonl", filters: { languages: ["zh"] } },
+          { source: "chat", path: "examples/data/general-chat.jsonl", amount: { tokens: "1.5k" } },
+        ],
+      },
+      baseDir: process.cwd(),
+      outDir: join(tmp, "tokens"),
+    });
+    const [zh, chat] = manifest.sources;
+    expect(zh!.dropped).toEqual({ "language:en": 6 });
+    expect(zh!.obtained.rows).toBe(4);
+    expect(chat!.amount).toEqual({ kind: "tokens", requested: 1500, unit: "tokens", tokenizer: "cl100k_base" });
+    expect(chat!.obtained.tokens).toBeGreaterThanOrEqual(1500);
+    expect(chat!.obtained.tokens).toBeLessThan(1500 + 200); // whole rows: overshoot below one row
+    expect(chat!.obtained.rows).toBeLessThan(chat!.candidates);
+    expect(manifest.totals.tokens).toBe(zh!.obtained.tokens! + chat!.obtained.tokens!);
+    expect(manifest.tokenizer).toBe("cl100k_base");
+  });
+
+  it("an unknown tokenizer names the recipe field", async () => {
+    await expect(
+      mixDatasets({
+        recipe: { name: "t", sources: [{ path: "examples/data/general-chat.jsonl", amount: { tokens: 100, tokenizer: "glm4" } }] },
+        baseDir: process.cwd(),
+        outDir: join(tmp, "tok-bad"),
+      }),
+    ).rejects.toThrow(/<recipe>: field sources\.0\.amount\.tokenizer: .*glm4/);
+  });
+});

@@ -94,7 +94,9 @@ export async function mixDatasets(options: MixDatasetsOptions): Promise<MixResul
   const counterFor = (name: string, field: string): Promise<CountTokens> => {
     let counter = counters.get(name);
     if (!counter) {
-      counter = tokenCounters(name, { file, field });
+      // A tokenizer.json path in a recipe is relative to the recipe, like the sources.
+      const resolved = /[\\/]|\.json$/i.test(name) ? resolve(loaded.baseDir, name) : name;
+      counter = tokenCounters(resolved, { file, field });
       counters.set(name, counter);
     }
     return counter;
