@@ -5,9 +5,9 @@
  */
 import type { CanonicalRecord, RecordKind } from "../io/adapters/format.js";
 import { isPreferencePair } from "../io/adapters/format.js";
-import { scriptLanguage } from "../mix/filters/text-tools.js";
 import type { Message } from "../schemas/message.js";
 import { countWords } from "../text/count-words.js";
+import { detectLanguage } from "../text/language.js";
 import { lengthScore } from "../text/length-score.js";
 import { extractRequiredLength } from "../text/required-length.js";
 import { bucketize, summarize, type Bucket, type Summary } from "./summarize.js";
@@ -29,7 +29,7 @@ export interface DatasetStats {
   withSystem: number;
   /** Rows with more than one user turn. */
   multiTurn: number;
-  /** Language of the last user prompt, by script: zh, en, ja, ko, other. */
+  /** Language of the last user prompt, by script (detectLanguage): zh, en, other. */
   languages: Record<string, number>;
   words: Summary | null;
   tokens: (Summary & { tokenizer: string }) | null;
@@ -97,7 +97,7 @@ export async function computeDatasetStats(
     const prompt = lastOf(context, "user")?.content ?? "";
     if (context[0]?.role === "system") withSystem += 1;
     if (context.filter((m) => m.role === "user").length > 1) multiTurn += 1;
-    const language = scriptLanguage(prompt);
+    const language = detectLanguage(prompt);
     languages[language] = (languages[language] ?? 0) + 1;
     const text = answer?.content ?? "";
     const n = countWords(text);

@@ -56,7 +56,7 @@ export const statsCommand: CommandModule<object, StatsArgs> = {
         "Lengths are measured on the final assistant turn (for preference pairs: of the chosen side) with LongBench-Write's " +
           "word count (CJK characters + English words). The required length is extracted from the last user prompt " +
           "(\"5000-word\", \"2000字\", ...); S_l is LongWriter's length score (Eq. 1) of the output against it. " +
-          "Language is decided by script (zh/en/ja/ko/other).",
+          "Language is decided by script (zh/en/other, see detectLanguage).",
       ),
   handler: runCommand(async (args: StatsArgs) => {
     const from: FormatName | "auto" = args.from === "auto" ? "auto" : parseFormatName(args.from, "--from format");
