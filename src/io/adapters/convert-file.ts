@@ -25,7 +25,7 @@ export interface ConvertFileOptions {
   issues?: InputIssue[];
   /** Parquet codec for a .parquet output. @default "SNAPPY" */
   codec?: ParquetCodec;
-  /** Called after every 1,000 records read. */
+  /** Called after every 100 records read. */
   onProgress?: (progress: { read: number }) => void;
 }
 
@@ -88,7 +88,7 @@ export async function convertFile(options: ConvertFileOptions): Promise<ConvertF
     while (!next.done) {
       const { file, line, record } = next.value;
       read += 1;
-      if (read % 1000 === 0) options.onProgress?.({ read });
+      if (read % 100 === 0) options.onProgress?.({ read });
       let row: RawRecord | undefined;
       try {
         row = (adapter.fromCanonical as (r: CanonicalRecord) => RawRecord)(record);
