@@ -67,14 +67,17 @@ export async function writePairsDataset(options: WritePairsDatasetOptions): Prom
           xLabel: "words (chosen − rejected)",
           bins: 30,
         }),
-        [AUDIT_MARGIN_SVG]: renderHistogramSvg({
+      };
+      const margins = rows.flatMap((r) => (r.margin === null ? [] : [r.margin]));
+      if (margins.length > 0) {
+        files[AUDIT_MARGIN_SVG] = renderHistogramSvg({
           title: "Score margin per pair (score_chosen − score_rejected)",
-          values: rows.flatMap((r) => (r.margin === null ? [] : [r.margin])),
+          values: margins,
           xLabel: "margin (0–100 scale)",
           bins: 30,
           color: "#59a14f",
-        }),
-      };
+        });
+      }
       if (options.policyText !== undefined) files[POLICY_FILE] = options.policyText;
       return files;
     },
@@ -93,7 +96,6 @@ export async function writePairsDataset(options: WritePairsDatasetOptions): Prom
           "words (English words + CJK characters)",
           "chosen response length",
         ),
-        histogramFile: AUDIT_LENGTH_SVG,
         extraSections: [auditSection(getAudit()), ...(options.policyText !== undefined ? [policySection(options.policyText)] : []), ...(typeof options.sections === "function" ? options.sections() : (options.sections ?? []))],
       }),
   });
@@ -136,7 +138,7 @@ export function auditSection(audit: PairAudit): string {
   const lines = [
     "## Length-bias audit",
     "",
-    `${audit.verdict}.`,
+    `${audit.verdict.charAt(0).toUpperCase()}${audit.verdict.slice(1)}.`,
     "",
     "| measure | value |",
     "|---|---|",

@@ -3,6 +3,7 @@
  * applies a declarative pair policy to judged candidates (or to existing preference data, re-paired or
  * only audited) and writes a DPO dataset dir with a length-bias audit.
  */
+import { basename } from "node:path";
 import type { Argv, CommandModule } from "yargs";
 import { auditPairs, auditRow, type PairAudit } from "../../dpo/audit-pairs.js";
 import { buildPairs, emptyBuildPairsSummary } from "../../dpo/build-pairs.js";
@@ -86,7 +87,7 @@ export const pairsCommand: CommandModule<object, PairsArgs> = {
           dir: args.out,
           pairs,
           signals: signalNamesOf(pairs),
-          title: args.title ?? `Preference pairs from ${args.input}`,
+          title: args.title ?? `Preference pairs from ${basename(args.input.replace(/[\\/]+$/, ""))}`,
           description: `Preference pairs imported unchanged from \`${args.input}\` by longwriter-toolkit, with a length-bias audit.`,
           manifest: { input: args.input, mode: "audit-only", counts: { pairs: pairs.length, skippedRows: issues.length } },
         }));
