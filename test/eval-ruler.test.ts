@@ -1,6 +1,7 @@
 /**
  * LongWrite-Ruler through the CLI against the loopback OpenAI server: a scripted model whose outputs
- * plateau (English at 6,000 words, Chinese at 9,000 characters), checked against values worked out by hand.
+ * plateau (English at 6,000 words, Chinese at 9,000 characters) and is cut off at max tokens for L ≥ 20,000,
+ * checked against values worked out by hand.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -17,7 +18,9 @@ beforeAll(async () => {
   server = await startOpenAiServer({
     respond: (_body, ctx) => {
       const L = Number(/(\d+)/.exec(ctx.prompt)![1]);
-      return CJK.test(ctx.prompt) ? "字".repeat(Math.min(L, 9000)) : Array.from({ length: Math.min(L, 6000) }, () => "w").join(" ");
+      const text = CJK.test(ctx.prompt) ? "字".repeat(Math.min(L, 9000)) : Array.from({ length: Math.min(L, 6000) }, () => "w").join(" ");
+      // At L ≥ 20000 the model "runs out of tokens": the cut-off text is still the response, as upstream scores it.
+      return { text, finishReason: L >= 20000 ? "length" : "stop" };
     },
   });
 });
@@ -45,6 +48,8 @@ describe("eval ruler", () => {
     expect(byL[10000].meets).toBe(true);
     // L = 20000: en 0 (6000 ≤ 20000/3); zh 100·(1 − (20/9 − 1)/2) = 350/9.
     expect(byL[20000].meanS_l).toBeCloseTo(350 / 9 / 2, 10);
+    expect(summary.truncated).toBe(16);
+    expect(summary.complete).toBe(true);
     expect(summary.ruler.maxRequiredLengthMet).toBe(10000);
     expect(summary.ruler.maxRequiredLengthMetByEvery).toBe(5000);
     expect(summary.ruler.maxOutputLength).toBe(9000);

@@ -42,6 +42,8 @@ export interface EvalRun {
   /** False when any item failed (failures lists them); scores then cover the other items only. */
   complete: boolean;
   failures: EvalFailure[];
+  /** Responses that stopped at max_tokens (finish_reason "length"); scored as they are. */
+  truncated?: number;
   /** LLM usage of this invocation (replayed calls are free). */
   usage?: Record<string, { calls: number; replayed: number; failed: number; promptTokens: number; completionTokens: number; costUsd: number }>;
   summary: BenchmarkSummary;

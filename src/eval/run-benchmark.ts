@@ -22,7 +22,7 @@ export interface EvalChatClient {
   chat(
     request: { messages: { role: "system" | "user" | "assistant"; content: string }[]; model?: string; temperature?: number; maxTokens?: number; tag?: string },
     options?: { signal?: AbortSignal },
-  ): Promise<{ text: string; model: string; replayed?: boolean }>;
+  ): Promise<{ text: string; model: string; replayed?: boolean; finishReason?: string }>;
   readonly model: string;
   totals?(): { calls: number; replayed: number; failed: number; promptTokens: number; completionTokens: number; costUsd: number };
 }
@@ -44,7 +44,11 @@ export interface RunBenchmarkOptions {
     client: EvalChatClient;
     /** @default 0.5 (LongBench-Write's setting) */
     temperature?: number;
-    /** max_tokens sent with each request; unset sends none (the server's maximum). */
+    /**
+     * max_tokens sent with each request; unset sends none (the server's maximum). A response cut off
+     * there is scored as it is, like upstream does — create the client with `acceptLengthLimit: true`
+     * (otherwise such an item fails with LengthLimitError); `run.truncated` counts them.
+     */
     maxTokens?: number;
   };
   /** Score the responses in this file (upstream pred.jsonl shape) instead of generating. */
@@ -111,7 +115,7 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<Benchm
   const { benchmark, items, bench, lang = "all", generator, predictionsFile, judge, onProgress, signal } = options;
   if (!generator === !predictionsFile) throw new TypeError("runBenchmark: pass exactly one of generator and predictionsFile");
   const failures: EvalFailure[] = [];
-  const responses = new Map<string, { item: BenchItem; response: string; model: string | null; scores?: Prediction["scores"] }>();
+  const responses = new Map<string, { item: BenchItem; response: string; model: string | null; finishReason?: string; scores?: Prediction["scores"] }>();
   let model: string | null = null;
 
   if (predictionsFile) {
@@ -132,7 +136,7 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<Benchm
     let done = 0;
     let failed = 0;
     let replayed = 0;
-    const settled = new Map<string, { text: string; model: string }>();
+    const settled = new Map<string, { text: string; model: string; finishReason?: string }>();
     // The client's limiter bounds HTTP concurrency; we hand it everything at once.
     await Promise.all(
       items.map(async (item) => {
@@ -146,7 +150,7 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<Benchm
             },
             signal ? { signal } : undefined,
           );
-          settled.set(item.id, { text: result.text, model: result.model });
+          settled.set(item.id, { text: result.text, model: result.model, ...(result.finishReason ? { finishReason: result.finishReason } : {}) });
           if (result.replayed) replayed += 1;
         } catch (error) {
           failed += 1;
@@ -159,7 +163,7 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<Benchm
     onProgress?.({ stage: "generate", event: "end", done, failed });
     for (const item of items) {
       const got = settled.get(item.id);
-      if (got) responses.set(item.id, { item, response: got.text, model: got.model });
+      if (got) responses.set(item.id, { item, response: got.text, model: got.model, ...(got.finishReason ? { finishReason: got.finishReason } : {}) });
     }
   }
 
@@ -244,6 +248,7 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<Benchm
     bench,
     complete: failures.length === 0,
     failures,
+    truncated: ordered.filter((r) => r.finishReason === "length").length,
     ...(Object.keys(usage).length > 0 ? { usage } : {}),
     summary: aggregateScores(scored),
     ...(benchmark === "ruler" ? { ruler: summarizeRuler(scored) } : {}),
@@ -251,7 +256,10 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<Benchm
   };
   return {
     run,
-    predictions: ordered.map((r) => predictionRow(r.item, r.response, lengths.get(r.item.id)!, r.model)),
+    predictions: ordered.map((r) => ({
+      ...predictionRow(r.item, r.response, lengths.get(r.item.id)!, r.model),
+      ...(r.finishReason ? { finish_reason: r.finishReason } : {}),
+    })),
     judgements: ordered.flatMap((r) => {
       const judgement = judgements.get(r.item.id);
       return judgement ? [{ id: r.item.id, judgement }] : [];

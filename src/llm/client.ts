@@ -89,6 +89,11 @@ export interface LlmClientOptions {
   maxRetryAfterMs?: number;
   /** Stream completions (SSE, with usage). @default true */
   stream?: boolean;
+  /**
+   * Return a completion cut off at max_tokens (finish_reason "length") as a result, instead of throwing
+   * LengthLimitError: for benchmarks that score whatever the model wrote. @default false
+   */
+  acceptLengthLimit?: boolean;
   /** Journal file; when set, finished calls are appended and replayed. */
   journalPath?: string;
   /** Price table, USD per 1M tokens. */
@@ -204,7 +209,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
     totals.promptTokens += usage.promptTokens;
     totals.completionTokens += usage.completionTokens;
     totals.costUsd += costUsd;
-    if (finishReason === "length") throw new LengthLimitError({ model, partialChars: text.length });
+    if (finishReason === "length" && !options.acceptLengthLimit) throw new LengthLimitError({ model, partialChars: text.length });
     if (finishReason === "content_filter") throw new ContentFilterError({ model });
     if (text.trim() === "") throw new EmptyCompletionError({ model, finishReason });
     return { text, finishReason, model: answeredModel, usage, costUsd, replayed: false, key };

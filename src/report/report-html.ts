@@ -112,7 +112,8 @@ export function renderReportHtml(options: ReportHtmlOptions): string {
           text: `${run.bench.sha256.slice(0, 12)}${run.bench.matchesUpstream === true ? " (upstream)" : run.bench.matchesUpstream === false ? " (modified)" : ""}`,
           title: run.bench.file,
         },
-        run.complete ? { text: "complete", className: "good" } : { text: `${run.failures.length} failed`, className: "bad", title: run.failures.slice(0, 5).map((f) => `${f.id}: ${f.message}`).join("\n") },
+        run.complete
+          ? { text: run.truncated ? `complete, ${run.truncated} cut at max_tokens` : "complete", className: "good" } : { text: `${run.failures.length} failed`, className: "bad", title: run.failures.slice(0, 5).map((f) => `${f.id}: ${f.message}`).join("\n") },
         run.createdAt.slice(0, 19).replace("T", " "),
       ]),
     }),

@@ -140,6 +140,7 @@ export function summaryJson(output: BenchmarkRunOutput, files: Record<string, st
     judgeModel: run.judgeModel,
     complete: run.complete,
     failures: run.failures.length,
+    truncated: run.truncated ?? 0,
     overall: pick(run.summary.overall),
     byBucket: mapGroups(run.summary.byBucket),
     byLanguage: mapGroups(run.summary.byLanguage),
@@ -182,7 +183,8 @@ function evalCommand(benchmark: BenchmarkName, describe: string): CommandModule<
       let generator: { client: LlmClient; temperature: number; maxTokens?: number } | undefined;
       if (!args.predictions) {
         const options = await llmClientOptionsFromArgs({ ...args, model: args.model! }, { journalPath: join(outDir, RUN_FILES.generateJournal) });
-        const client = createLlmClient(options);
+        // A response cut off at max_tokens is scored as it is, like upstream does (and counted).
+        const client = createLlmClient({ ...options, acceptLengthLimit: true });
         clients.push(client);
         generator = { client, temperature: args.temperature, ...(args["max-tokens"] === undefined ? {} : { maxTokens: args["max-tokens"] }) };
       }
