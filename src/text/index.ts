@@ -1,7 +1,7 @@
 export * from "./count-words.js";
 export * from "./length-score.js";
 export * from "./record-id.js";
-export * from "./parse-numeral.js";
+export { parseArabicNumber, parseChineseNumeral, parseEnglishNumber, parseNumeral } from "./parse-numeral.js";
 export * from "./required-length.js";
 export * from "./split-for-tokenizer.js";
 export * from "./tokens.js";

@@ -2,7 +2,7 @@
  * @module text/required-length — the output length a writing prompt asks for ("a 5000-word essay",
  * "不少于3000字", "五篇…每篇400字"), in countWords units: English words or Chinese characters.
  */
-import { EN_NUMBER_WORD, parseArabicNumber, parseChineseNumeral, parseEnglishNumber } from "./parse-numeral.js";
+import { EN_NUMBER_WORD, parseArabicNumber, parseChineseNumeral, parseEnglishNumber, ZH_NUMERAL_CHARS } from "./parse-numeral.js";
 
 /**
  * What a length mention is:
@@ -37,7 +37,7 @@ export interface RequiredLengthDetails {
 }
 
 // ---------- building blocks ----------
-const ZH_NUM_CHARS = "零〇一二两三四五六七八九十百千万亿半";
+const ZH_NUM_CHARS = ZH_NUMERAL_CHARS;
 const ZH_ARABIC = String.raw`(?:\d{1,3}(?:[,，]\d{3})+|\d+)(?:\.\d+)?`;
 const ZH_CHARS = `[${ZH_NUM_CHARS}]+`;
 // Arabic runs and Chinese numeral runs alternate ("1万5千"); written without nested quantifiers over the
