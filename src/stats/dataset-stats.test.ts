@@ -53,6 +53,7 @@ describe("computeDatasetStats", () => {
       { words: 10000, count: 1, share: 0.25 },
     ]);
     expect(stats.wordBuckets.map((b) => b.count)).toEqual([1, 0, 0, 1, 1, 1, 0]);
+    expect(stats.tokenBuckets!.map((b) => b.count)).toEqual([1, 0, 0, 0, 1, 1, 1]); // tokens = characters here
     expect(stats.requiredLength.stated).toBe(3);
     expect(stats.requiredLength.required).toMatchObject({ min: 3000, max: 11_000 });
     const expectedSl = [lengthScore(3000, 3000), lengthScore(5000, 4500), lengthScore(11_000, 10_500)];
@@ -70,7 +71,7 @@ describe("computeDatasetStats", () => {
       score_rejected: null,
     };
     const { stats } = await computeDatasetStats([pair]);
-    expect(stats).toMatchObject({ kind: "preference", measured: "chosen final assistant turn", tokens: null });
+    expect(stats).toMatchObject({ kind: "preference", measured: "chosen final assistant turn", tokens: null, tokenBuckets: null });
     expect(stats.words!.max).toBe(100);
     expect(stats.requiredLength.sl!.mean).toBe(100);
   });

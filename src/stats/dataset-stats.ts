@@ -36,6 +36,8 @@ export interface DatasetStats {
   /** Rows whose measured turn has more than N words, per N in OVER_WORDS. */
   over: Array<{ words: number; count: number; share: number }>;
   wordBuckets: Bucket[];
+  /** The same buckets in tokens (null without a token counter). */
+  tokenBuckets: Bucket[] | null;
   requiredLength: {
     /** Rows whose last user prompt states a length (extractRequiredLength ≠ null). */
     stated: number;
@@ -125,6 +127,7 @@ export async function computeDatasetStats(
       return { words: threshold, count, share: rows === 0 ? 0 : count / rows };
     }),
     wordBuckets: bucketize(words, WORD_BUCKETS),
+    tokenBuckets: countTokens ? bucketize(tokens, WORD_BUCKETS) : null,
     requiredLength: {
       stated: required.length,
       share: rows === 0 ? 0 : required.length / rows,

@@ -52,6 +52,7 @@ export function renderStatsTable({ stats, file, formats, skipped = 0 }: StatsTab
   if (stats.tokens) row(`  tokens`, `${summaryLine(stats.tokens)}  [${stats.tokens.tokenizer}]`);
   row("  over", stats.over.map((o) => `${num(o.words)} words: ${num(o.count)} (${pct(o.share)})`).join(" · "));
   lines.push("", "words (countWords, LongBench-Write's length)", ...bucketLines(stats.wordBuckets));
+  if (stats.tokens && stats.tokenBuckets) lines.push("", `tokens (${stats.tokens.tokenizer})`, ...bucketLines(stats.tokenBuckets));
   const req = stats.requiredLength;
   lines.push("", "required length (stated in the last user prompt)");
   row("  stated", `${num(req.stated)} of ${num(stats.rows)} (${pct(req.share)})`);
