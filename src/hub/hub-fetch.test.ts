@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createHubFetch, retryAfterMs } from "./hub-fetch.js";
+import { createHubFetch, hubRetryDelayMs } from "./hub-fetch.js";
 import { redactTokens, resolveHubConfig } from "./hub-config.js";
 
 function scripted(responses: Array<Response | Error>): { fetch: typeof fetch; calls: number } {
@@ -61,9 +61,9 @@ describe("createHubFetch", () => {
 
   it("parses Retry-After dates and RateLimit t=", () => {
     const now = Date.parse("2026-01-01T00:00:00Z");
-    expect(retryAfterMs(new Headers({ "Retry-After": "Thu, 01 Jan 2026 00:00:10 GMT" }), now)).toBe(10_000);
-    expect(retryAfterMs(new Headers({ RateLimit: '"api";r=0;t=55' }))).toBe(55_000);
-    expect(retryAfterMs(new Headers())).toBeUndefined();
+    expect(hubRetryDelayMs(new Headers({ "Retry-After": "Thu, 01 Jan 2026 00:00:10 GMT" }), now)).toBe(10_000);
+    expect(hubRetryDelayMs(new Headers({ RateLimit: '"api";r=0;t=55' }))).toBe(55_000);
+    expect(hubRetryDelayMs(new Headers())).toBeUndefined();
   });
 });
 

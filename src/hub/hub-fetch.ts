@@ -3,6 +3,7 @@
  * retries 429 (honouring Retry-After / RateLimit, capped), 5xx and network resets with bounded
  * exponential backoff and jitter, and counts uploaded bytes. 409/412 are left to the caller.
  */
+import { retryAfterMs } from "../llm/capped-fetch.js";
 
 export interface HubRetryEvent {
   attempt: number;
@@ -47,19 +48,16 @@ export interface HubFetch {
 
 const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
 
-/** Parses Retry-After (seconds or an HTTP date) or `RateLimit: …;t=N`; milliseconds or undefined. */
-export function retryAfterMs(headers: Headers, now: number = Date.now()): number | undefined {
-  const retryAfter = headers.get("retry-after");
-  if (retryAfter) {
-    const seconds = Number(retryAfter);
-    if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-    const date = Date.parse(retryAfter);
-    if (Number.isFinite(date)) return Math.max(0, date - now);
-  }
+/**
+ * How long the Hub asks us to wait: `Retry-After` (seconds or an HTTP date, parsed by the LLM layer's
+ * `retryAfterMs`), else the `t=` of a `RateLimit: "api";r=0;t=55` header; milliseconds or undefined.
+ */
+export function hubRetryDelayMs(headers: Headers, now: number = Date.now()): number | undefined {
+  const hinted = retryAfterMs(headers, now);
+  if (hinted !== undefined) return Math.max(0, hinted);
   const rateLimit = headers.get("ratelimit");
   const match = rateLimit ? /(?:^|[;,\s])t=(\d+)/.exec(rateLimit) : null;
-  if (match) return Number(match[1]) * 1000;
-  return undefined;
+  return match ? Number(match[1]) * 1000 : undefined;
 }
 
 function bodySize(body: unknown): number | undefined {
@@ -118,7 +116,7 @@ export function createHubFetch(options: HubFetchOptions = {}): HubFetch {
         continue;
       }
       if (RETRY_STATUS.has(response.status) && canRetry && attempt < retries) {
-        const hinted = retryAfterMs(response.headers);
+        const hinted = hubRetryDelayMs(response.headers);
         const delayMs = Math.round(Math.min(maxDelay, hinted ?? backoff));
         void response.body?.cancel().catch(() => undefined); // do not wait: a tee'd body never settles
         retried += 1;
