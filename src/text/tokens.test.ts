@@ -72,6 +72,8 @@ describe("createTokenCounter", () => {
     expect(counter.count("hello world")).toBe(2);
     expect(counter.count("hello, unknown world")).toBe(4); // "," and the unknown word are one token each
     counter.free();
+    const byDirectory = await createTokenCounter(dir);
+    expect(byDirectory.count("hello world")).toBe(2);
   });
 
   it("rejects an unknown name with the list of valid ones", async () => {

