@@ -39,6 +39,9 @@ describe("extractRequiredLength: table", () => {
     ["A novel in 5 chapters, each chapter about 2000 words.", 10000],
     ["Write 4 poems. Each poem should be 100 words.", 400],
     ["Write ten tweets, 30 words each", 300],
+    ["Write 3 articles; each article should be 500 words.", 1500],
+    ["Write four speeches. Each speech: 250 words.", 1000],
+    ["Write 2 diary entries, 300 words per entry", 600],
     // Chinese single values
     ["写一篇2000字的文章", 2000],
     ["写一篇五千字的科幻小说", 5000],

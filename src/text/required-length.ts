@@ -145,7 +145,10 @@ function enPerPart(text: string, out: Candidate[]): void {
 }
 
 function unitStem(unit: string): string {
-  return unit.toLowerCase().replace(/(?:ies|y)$/, "y").replace(/(?:es|s)$/, "").replace(/^(?:diary|journal) /, "");
+  const lower = unit.toLowerCase().replace(/^(?:diary|journal) /, "");
+  if (/ies$/.test(lower)) return lower.replace(/ies$/, "y");
+  if (/(?:ch|sh|ss|x)es$/.test(lower)) return lower.slice(0, -2);
+  return lower.replace(/s$/, "");
 }
 
 interface CountMention {
