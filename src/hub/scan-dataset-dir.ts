@@ -79,8 +79,15 @@ function asDataFiles(value: unknown): Array<{ split: string; path: string[] }> |
  * Scans and checks a dataset dir; throws an InputError naming the file and the problem, so nothing is
  * uploaded from a dir the Hub or its viewer would reject.
  */
-export async function scanDatasetDir(options: { dir: string; secrets?: Array<string | undefined> }): Promise<ScannedDatasetDir> {
+export async function scanDatasetDir(options: {
+  dir: string;
+  /** Strings that must not appear in any text file (the token). */
+  secrets?: Array<string | undefined>;
+  /** @default VIEWER_MAX_ROW_GROUP_BYTES */
+  maxRowGroupBytes?: number;
+}): Promise<ScannedDatasetDir> {
   const { dir } = options;
+  const maxRowGroupBytes = options.maxRowGroupBytes ?? VIEWER_MAX_ROW_GROUP_BYTES;
   try {
     if (!(await stat(dir)).isDirectory()) throw new Error("not a directory");
   } catch {
@@ -152,10 +159,10 @@ export async function scanDatasetDir(options: { dir: string; secrets?: Array<str
         for (const [index, group] of info.metadata.row_groups.entries()) {
           const bytes = Number(group.total_byte_size);
           const rows = Number(group.num_rows);
-          if (bytes > VIEWER_MAX_ROW_GROUP_BYTES) {
+          if (bytes > maxRowGroupBytes) {
             throw new InputError(
               { file: join(dir, file), field: `row group ${index}` },
-              `${(bytes / 2 ** 20).toFixed(1)} MiB uncompressed, over the dataset viewer's ${VIEWER_MAX_ROW_GROUP_BYTES / 2 ** 20} MiB limit; rewrite with smaller row groups`,
+              `${(bytes / 2 ** 20).toFixed(1)} MiB uncompressed, over the dataset viewer's ${(maxRowGroupBytes / 2 ** 20).toFixed(maxRowGroupBytes % 2 ** 20 ? 2 : 0)} MiB limit; rewrite with smaller row groups`,
             );
           }
           if (rows > 0 && bytes / rows > LARGE_CELL_BYTES) {
