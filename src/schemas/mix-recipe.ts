@@ -21,19 +21,19 @@ export const quantitySchema = z.union([
 export const mixAmountSchema = z
   .strictObject({
     /** Exactly this many rows (random, seeded; more than the source holds → upsampled). */
-    count: z.number().int().positive().optional(),
+    count: z.number().int().positive().optional().describe("Exactly this many rows (random, seeded; more than the source holds → upsampled)."),
     /** This fraction of the source's rows after filtering and dedup (2.5 = two copies + a random half). */
-    fraction: z.number().positive().optional(),
+    fraction: z.number().positive().optional().describe("This fraction of the source's rows after filtering and dedup (2.5 = two copies + a random half)."),
     /** This share (0–1) of the final mixture's rows. */
-    share: z.number().gt(0).lt(1).or(z.literal(1)).optional(),
+    share: z.number().gt(0).lt(1).or(z.literal(1)).optional().describe("This share (0–1) of the final mixture's rows."),
     /** Rows adding up to this many words (countWords over every turn), e.g. "60M". */
-    words: quantitySchema.optional(),
+    words: quantitySchema.optional().describe("Rows adding up to this many words (countWords over every turn), e.g. \"60M\"."),
     /** Rows adding up to this many tokens of `tokenizer`, e.g. "80M". */
-    tokens: quantitySchema.optional(),
+    tokens: quantitySchema.optional().describe("Rows adding up to this many tokens of `tokenizer`, e.g. \"80M\"."),
     /** Offline tokenizer for `tokens` (e.g. "cl100k_base", "o200k_base", "qwen3"); default: the recipe's `tokenizer`. */
-    tokenizer: z.string().min(1).optional(),
+    tokenizer: z.string().min(1).optional().describe("Offline tokenizer for `tokens` (e.g. \"cl100k_base\", \"o200k_base\", \"qwen3\"); default: the recipe's `tokenizer`."),
     /** For `share`: allow upsampling a source that holds too few rows instead of failing. */
-    allowUpsample: z.boolean().optional(),
+    allowUpsample: z.boolean().optional().describe("For `share`: allow upsampling a source that holds too few rows instead of failing."),
   })
   .superRefine((amount, ctx) => {
     const kinds = (["count", "fraction", "share", "words", "tokens"] as const).filter((k) => amount[k] !== undefined);
@@ -51,31 +51,31 @@ export type MixAmount = z.infer<typeof mixAmountSchema>;
 /** Role checks: drop rows whose conversation shape is unusable for SFT. */
 export const roleCheckSchema = z.strictObject({
   /** The last turn must be the assistant's (default true). */
-  lastIsAssistant: z.boolean().optional(),
+  lastIsAssistant: z.boolean().optional().describe("The last turn must be the assistant's (default true)."),
   /** After an optional leading system turn, user and assistant must alternate, starting with user (default true). */
-  alternate: z.boolean().optional(),
+  alternate: z.boolean().optional().describe("After an optional leading system turn, user and assistant must alternate, starting with user (default true)."),
   /** No turn may be empty or whitespace only (default true). */
-  nonEmpty: z.boolean().optional(),
+  nonEmpty: z.boolean().optional().describe("No turn may be empty or whitespace only (default true)."),
   /** At most this many user+assistant turns. */
-  maxTurns: z.number().int().positive().optional(),
+  maxTurns: z.number().int().positive().optional().describe("At most this many user+assistant turns."),
   /** Drop rows carrying a system turn. */
-  noSystem: z.boolean().optional(),
+  noSystem: z.boolean().optional().describe("Drop rows carrying a system turn."),
 });
 
 /** Filters over one row; each keeps the row or names the reason it was dropped. */
 export const mixFiltersSchema = z.strictObject({
   /** Conversation shape checks (`true` = all defaults). */
-  roles: z.union([z.boolean(), roleCheckSchema]).optional(),
+  roles: z.union([z.boolean(), roleCheckSchema]).optional().describe("Conversation shape checks (`true` = all defaults)."),
   /** Keep only rows whose last user turn is in one of these languages ("en", "zh", ...). */
-  languages: z.array(z.string().min(1)).min(1).optional(),
+  languages: z.array(z.string().min(1)).min(1).optional().describe("Keep only rows whose last user turn is in one of these languages (\"en\", \"zh\", ...)."),
   /** The final assistant turn must have at least this many words (LongBench-Write's countWords). */
-  minWords: z.number().int().nonnegative().optional(),
+  minWords: z.number().int().nonnegative().optional().describe("The final assistant turn must have at least this many words (LongBench-Write's countWords)."),
   /** The final assistant turn must have at most this many words. */
-  maxWords: z.number().int().positive().optional(),
+  maxWords: z.number().int().positive().optional().describe("The final assistant turn must have at most this many words."),
   /** The last user turn must state exactly one explicit required length ("write 3000 words", "5000字"). */
-  requireLength: z.boolean().optional(),
+  requireLength: z.boolean().optional().describe("The last user turn must state exactly one explicit required length (\"write 3000 words\", \"5000字\")."),
   /** S_l of the final answer against the prompt's required length must be ≥ this (0–100); rows without one are dropped. */
-  minLengthScore: z.number().min(0).max(100).optional(),
+  minLengthScore: z.number().min(0).max(100).optional().describe("S_l of the final answer against the prompt's required length must be ≥ this (0–100); rows without one are dropped."),
 });
 export type MixFilters = z.infer<typeof mixFiltersSchema>;
 
@@ -83,23 +83,23 @@ export type MixFilters = z.infer<typeof mixFiltersSchema>;
 export const mixSourceSchema = z
   .strictObject({
     /** Tag written into each row's `source` column and used in the manifest (default: file or repo name). */
-    source: z.string().min(1).optional(),
+    source: z.string().min(1).optional().describe("Tag written into each row's `source` column and used in the manifest (default: file or repo name)."),
     /** Local file or glob (`*`, `?`, `**`), relative to the recipe file. */
-    path: z.string().min(1).optional(),
+    path: z.string().min(1).optional().describe("Local file or glob (`*`, `?`, `**`), relative to the recipe file."),
     /** Hub dataset repo ("THUDM/LongWriter-6k"). */
-    repo: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'expected "owner/name"').optional(),
+    repo: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'expected "owner/name"').optional().describe("Hub dataset repo (\"THUDM/LongWriter-6k\")."),
     /** Hub revision: a 40-hex commit (required by --frozen) or a branch/tag. */
-    revision: z.string().min(1).optional(),
+    revision: z.string().min(1).optional().describe("Hub revision: a 40-hex commit (required by --frozen) or a branch/tag."),
     /** Files inside the Hub repo to read. */
-    files: z.array(z.string().min(1)).min(1).optional(),
+    files: z.array(z.string().min(1)).min(1).optional().describe("Files inside the Hub repo to read."),
     /** Hub split to read (files under `data/{split}-*` or `{split}/`), instead of `files`. */
-    split: z.string().min(1).optional(),
+    split: z.string().min(1).optional().describe("Hub split to read (files under `data/{split}-*` or `{split}/`), instead of `files`."),
     /** Input format: "auto" (detect) or an adapter name ("messages", "sharegpt", "alpaca", ...). */
-    format: z.string().min(1).optional(),
+    format: z.string().min(1).optional().describe("Input format: \"auto\" (detect) or an adapter name (\"messages\", \"sharegpt\", \"alpaca\", ...)."),
     /** How much of the source to take (default: every row once). */
-    amount: mixAmountSchema.optional(),
+    amount: mixAmountSchema.optional().describe("How much of the source to take (default: every row once)."),
     /** Filters for this source only (applied after the recipe's global filters). */
-    filters: mixFiltersSchema.optional(),
+    filters: mixFiltersSchema.optional().describe("Filters for this source only (applied after the recipe's global filters)."),
   })
   .superRefine((source, ctx) => {
     const local = source.path !== undefined;
@@ -120,37 +120,37 @@ export type MixSource = z.infer<typeof mixSourceSchema>;
 
 export const nearDedupSchema = z.strictObject({
   /** Estimated Jaccard similarity at or above which a row counts as a near duplicate (default 0.8). */
-  threshold: z.number().gt(0).max(1).optional(),
+  threshold: z.number().gt(0).max(1).optional().describe("Estimated Jaccard similarity at or above which a row counts as a near duplicate (default 0.8)."),
   /** Words per shingle (default 5; CJK characters count as words). */
-  shingle: z.number().int().positive().optional(),
+  shingle: z.number().int().positive().optional().describe("Words per shingle (default 5; CJK characters count as words)."),
   /** MinHash permutations (default 128); must be divisible by `bands`. */
-  permutations: z.number().int().positive().max(1024).optional(),
+  permutations: z.number().int().positive().max(1024).optional().describe("MinHash permutations (default 128); must be divisible by `bands`."),
   /** LSH bands (default 16). */
-  bands: z.number().int().positive().optional(),
+  bands: z.number().int().positive().optional().describe("LSH bands (default 16)."),
 });
 
 export const mixDedupSchema = z.strictObject({
   /** Drop rows whose messages equal an earlier row's after normalising whitespace and case (default true). */
-  exact: z.boolean().optional(),
+  exact: z.boolean().optional().describe("Drop rows whose messages equal an earlier row's after normalising whitespace and case (default true)."),
   /** Near-duplicate removal by MinHash + LSH over word shingles (off unless given). */
-  near: z.union([z.boolean(), nearDedupSchema]).optional(),
+  near: z.union([z.boolean(), nearDedupSchema]).optional().describe("Near-duplicate removal by MinHash + LSH over word shingles (off unless given)."),
 });
 
 export const mixDecontaminateSchema = z.strictObject({
   /** Eval prompt files (JSONL with `prompt`, or any records with user turns), relative to the recipe. Default: LongBench-Write. */
-  files: z.array(z.string().min(1)).optional(),
+  files: z.array(z.string().min(1)).optional().describe("Eval prompt files (JSONL with `prompt`, or any records with user turns), relative to the recipe. Default: LongBench-Write."),
   /** Words per n-gram (CJK characters count as words; default 8). */
-  ngram: z.number().int().positive().optional(),
+  ngram: z.number().int().positive().optional().describe("Words per n-gram (CJK characters count as words; default 8)."),
   /** Share (0–1) of an eval prompt's n-grams found in a user turn that marks the row contaminated (default 0.5). */
-  threshold: z.number().gt(0).max(1).optional(),
+  threshold: z.number().gt(0).max(1).optional().describe("Share (0–1) of an eval prompt's n-grams found in a user turn that marks the row contaminated (default 0.5)."),
 });
 
 export const mixSplitsSchema = z
   .strictObject({
     /** Test split size: a fraction (< 1) of the mixture or a row count (≥ 1), carved after the shuffle. */
-    test: z.number().positive().optional(),
+    test: z.number().positive().optional().describe("Test split size: a fraction (< 1) of the mixture or a row count (≥ 1), carved after the shuffle."),
     /** Source tags whose rows form the test split instead (they are not in train). */
-    testSources: z.array(z.string().min(1)).min(1).optional(),
+    testSources: z.array(z.string().min(1)).min(1).optional().describe("Source tags whose rows form the test split instead (they are not in train)."),
   })
   .refine((splits) => !(splits.test !== undefined && splits.testSources !== undefined), {
     message: "use either test or testSources, not both",
@@ -158,13 +158,13 @@ export const mixSplitsSchema = z
 
 export const mixOutputSchema = z.strictObject({
   /** A Parquet shard is closed once its file reaches about this many MB (default 500). */
-  shardMB: z.number().positive().optional(),
+  shardMB: z.number().positive().optional().describe("A Parquet shard is closed once its file reaches about this many MB (default 500)."),
   /** A row group is closed once its rows hold about this many MB of text (default 100, sized for the Hub viewer). */
-  rowGroupMB: z.number().positive().optional(),
+  rowGroupMB: z.number().positive().optional().describe("A row group is closed once its rows hold about this many MB of text (default 100, sized for the Hub viewer)."),
   /** At most this many rows per row group, whatever their size. */
-  rowGroupRows: z.number().int().positive().optional(),
+  rowGroupRows: z.number().int().positive().optional().describe("At most this many rows per row group, whatever their size."),
   /** Parquet codec (default snappy, as `datasets` writes). */
-  compression: z.enum(["snappy", "zstd", "gzip", "none"]).optional(),
+  compression: z.enum(["snappy", "zstd", "gzip", "none"]).optional().describe("Parquet codec (default snappy, as `datasets` writes)."),
 });
 
 export const mixCardSchema = z.strictObject({
@@ -178,18 +178,18 @@ export const mixCardSchema = z.strictObject({
 export const mixRecipeSchema = z
   .strictObject({
     /** Marks the file as a mixture recipe (pair policies say `kind: pair-policy`). */
-    kind: z.literal("mix").optional(),
+    kind: z.literal("mix").optional().describe("Marks the file as a mixture recipe (pair policies say `kind: pair-policy`)."),
     name: z.string().regex(/^[\w.-]+$/, "use letters, digits, '.', '_' and '-'"),
     /** Seed of every random choice (default 0); `--seed` overrides it. */
-    seed: z.number().int().nonnegative().max(2 ** 32 - 1).optional(),
+    seed: z.number().int().nonnegative().max(2 ** 32 - 1).optional().describe("Seed of every random choice (default 0); `--seed` overrides it."),
     /** Offline tokenizer used to report tokens per source in the manifest (and the default for tokens budgets). */
-    tokenizer: z.string().min(1).optional(),
+    tokenizer: z.string().min(1).optional().describe("Offline tokenizer used to report tokens per source in the manifest (and the default for tokens budgets)."),
     sources: z.array(mixSourceSchema).min(1),
     /** Filters applied to every source (before the source's own). */
-    filters: mixFiltersSchema.optional(),
+    filters: mixFiltersSchema.optional().describe("Filters applied to every source (before the source's own)."),
     dedup: mixDedupSchema.optional(),
     /** Eval decontamination (`true` = defaults; the prompt files come from `files`, --decontaminate-with or LongBench-Write). */
-    decontaminate: z.union([z.boolean(), mixDecontaminateSchema]).optional(),
+    decontaminate: z.union([z.boolean(), mixDecontaminateSchema]).optional().describe("Eval decontamination (`true` = defaults; the prompt files come from `files`, --decontaminate-with or LongBench-Write)."),
     splits: mixSplitsSchema.optional(),
     output: mixOutputSchema.optional(),
     card: mixCardSchema.optional(),
