@@ -74,6 +74,8 @@ describe("extractRequiredLength: table", () => {
     ["创作五篇日记。在日本行程5天，每天一篇。每篇400字左右。", 2000],
     ["分两部分写，各写1000字", 2000],
     ["写一个剧本，共5幕，每幕不少于2000字", 10000],
+    ["写5篇文章，每篇文章1000字", 5000],
+    ["写一部小说，共10个章节，每个章节不少于2000字", 20000],
     // no stated length
     ["Give me 3 examples of irony.", null],
     ["In 2024, what were the top 10 films?", null],

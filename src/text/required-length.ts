@@ -192,7 +192,7 @@ function nearestCount(
 /** Chinese per-part: "每篇400字" with "五篇" elsewhere, "分两部分写，各写1000字". */
 function zhPerPart(text: string, out: Candidate[]): void {
   const rule = regex(
-    `(每|各)\\s*一?\\s*(${ZH_MEASURE})?\\s*的?(?:字数|篇幅)?\\s*(?:需要|应该|大约|大概|不少于|不低于|至少|控制在|[都均需要应请写约在为：:\\s]){0,8}(${ZH_NUM})\\s*${ZH_CHAR_UNIT}${ZH_NOT_LENGTH_AFTER}`,
+    `(每|各)\\s*一?\\s*(${ZH_MEASURE})?(?:(?<=[分课篇章段节首封则条集幕回讲天日期份面问题页个])\\p{Script=Han}{0,4}?)?\\s*的?(?:字数|篇幅)?\\s*(?:需要|应该|大约|大概|不少于|不低于|至少|控制在|[都均需要应请写约在为：:\\s]){0,8}(${ZH_NUM})\\s*${ZH_CHAR_UNIT}${ZH_NOT_LENGTH_AFTER}`,
   );
   let mentions: CountMention[] | undefined;
   for (const m of text.matchAll(rule)) {
