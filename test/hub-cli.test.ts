@@ -48,7 +48,7 @@ describe("longwriter publish / pull", () => {
     expect(hub.head(REPO)).toBeUndefined();
   });
 
-  it("publishes with a JSON summary, then reports up to date", async () => {
+  it("publishes with a JSON summary holding the commit URL", async () => {
     const result = await cli(["publish", dir, "--repo", REPO, "--json"]);
     expect(result.code, result.stderr).toBe(0);
     const summary = JSON.parse(result.stdout);
