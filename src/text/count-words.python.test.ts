@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { countWords } from "./count-words.js";
 
@@ -148,6 +149,30 @@ describe("countWords matches LongBench-Write's Python count_words", () => {
   it.skipIf(!hasPython)("agrees with python3 on the tricky table", () => {
     const texts = TRICKY.map(([text]) => text);
     expect(pythonCounts(texts)).toEqual(TRICKY.map(([, expected]) => expected));
+  });
+
+  it.skipIf(!hasPython)("agrees with python3 on real text (alpaca en/zh, c4, LongBench-Write prompts)", () => {
+    const data = "../shared/data";
+    const alpaca = (file: string) =>
+      (JSON.parse(readFileSync(`${data}/general-sft/${file}`, "utf8")) as Array<Record<string, string>>).flatMap(
+        (row) => [row.instruction ?? "", row.input ?? "", row.output ?? ""],
+      );
+    const jsonl = (file: string, field: string) =>
+      readFileSync(`${data}/${file}`, "utf8")
+        .split("\n")
+        .filter((line) => line.trim() !== "")
+        .map((line) => String((JSON.parse(line) as Record<string, unknown>)[field]));
+    const texts = [
+      ...alpaca("alpaca_en_demo.json"),
+      ...alpaca("alpaca_zh_demo.json"),
+      ...jsonl("general-sft/c4_demo.jsonl", "text"),
+      ...jsonl("longbench-write/longbench_write.jsonl", "prompt"),
+    ];
+    expect(texts.length).toBeGreaterThan(3000);
+    const expected = pythonCounts(texts);
+    const ours = texts.map((text) => countWords(text));
+    expect(ours).toEqual(expected);
+    expect(ours.reduce((a, b) => a + b, 0)).toBeGreaterThan(200_000);
   });
 
   it.skipIf(!hasPython)("agrees with python3 on 2,000 seeded random adversarial strings", () => {
