@@ -11,7 +11,6 @@ import { countWords } from "../text/count-words.js";
 import type { ContaminationMatch, Decontaminator } from "./decontaminate.js";
 import { createExactDedup } from "./exact-dedup.js";
 import type { RowFilter } from "./filters/build-row-filter.js";
-import { promptAndAnswer } from "./filters/last-turn.js";
 import type { createMinHashDedup } from "./minhash-dedup.js";
 import { NumberColumn, type RowSpool } from "./row-spool.js";
 
@@ -144,14 +143,18 @@ export async function collectCandidates({
           continue;
         }
         spool.append(row);
+        // One countWords per message: the row's total and the final assistant answer's share of it.
         let total = 0;
+        let answer = 0;
         let text = "";
         for (const message of row.messages) {
-          total += countWords(message.content);
+          const n = countWords(message.content);
+          total += n;
+          if (message.role === "assistant") answer = n;
           if (source.countTokens) text += `${message.content}\n`;
         }
         words.push(total);
-        answerWords.push(countWords(promptAndAnswer(row.messages).answer ?? ""));
+        answerWords.push(answer);
         tokens.push(source.countTokens ? source.countTokens(text) : Number.NaN);
         stats.count++;
         if (stats.input % 5000 === 0) onProgress?.({ phase: "read", source: source.tag, rows: stats.input });
