@@ -19,7 +19,7 @@ const ROW_BYTES = 20_000;
 export default async function parquetWriteBench(): Promise<BenchSection> {
   const rows = scaled(50_000, 100);
   const dir = await workDir("parquet-write");
-  const input = join(dir, `rows-${rows}x${ROW_BYTES}.jsonl`);
+  const input = join(dir, `rows-v2-${rows}x${ROW_BYTES}.jsonl`);
   if (!existsSync(input)) await measureNode({ script: "bench/jobs/make-long-rows.ts", args: [input, String(rows), String(ROW_BYTES)] });
   const inputBytes = statSync(input).size;
 

@@ -86,8 +86,12 @@ export async function mixedCorpusFile(bytes: number, seed = 20240807): Promise<s
 /** One long SFT row (~`bytes` of text): a ~10% user prompt and a ~90% answer, sliced from the pools. */
 export function longRow(index: number, bytes: number, random: () => number, pool: string): Record<string, unknown> {
   const take = (size: number) => {
-    const start = Math.floor(random() * (pool.length - size));
-    return pool.slice(start, start + size);
+    let start = Math.floor(random() * (pool.length - size));
+    let end = start + size;
+    // never cut a surrogate pair in half (a lone surrogate is not valid UTF-8; DuckDB's read_json rejects it)
+    if (isLowSurrogate(pool.charCodeAt(start))) start += 1;
+    if (isHighSurrogate(pool.charCodeAt(end - 1))) end -= 1;
+    return pool.slice(start, end);
   };
   const promptChars = Math.round(bytes * 0.1);
   return {
@@ -99,6 +103,9 @@ export function longRow(index: number, bytes: number, random: () => number, pool
     source: index % 2 === 0 ? "bench-en" : "bench-mixed",
   };
 }
+
+const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
+const isLowSurrogate = (code: number) => code >= 0xdc00 && code <= 0xdfff;
 
 /** A single string of English (mostly) and Chinese text to slice long rows from (~`chars` characters). */
 export function slicePool(chars: number, seed = 7): string {
