@@ -238,3 +238,41 @@ describe("mixDatasets: token budgets and language filters", () => {
     ).rejects.toThrow(/<recipe>: field sources\.0\.amount\.tokenizer: .*glm4/);
   });
 });
+
+describe("mixDatasets: splits and output layout", () => {
+  it("testSources feed only the test split; output options shard and compress", async () => {
+    const out = join(tmp, "layout");
+    const { manifest, dataset } = await mixDatasets({
+      recipe: {
+        name: "layout",
+        sources: [
+          { source: "chat", path: "examples/data/general-chat.jsonl" },
+          { source: "alpaca", path: "examples/data/general-alpaca.json", amount: { count: 10 } },
+          { source: "heldout", path: "examples/data/general-sharegpt.json", amount: { count: 8 } },
+        ],
+        splits: { testSources: ["heldout"] },
+        output: { compression: "zstd", rowGroupRows: 5, shardMB: 0.004 },
+      },
+      baseDir: process.cwd(),
+      outDir: out,
+    });
+    expect(manifest.sources.map((s) => s.split)).toEqual(["train", "train", "test"]);
+    expect(manifest.splitTotals.test!.rows).toBe(8);
+    expect(dataset.codec).toBe("ZSTD");
+    expect(dataset.splits.train!.files.length).toBeGreaterThan(1);
+    const sources = new Set<string>();
+    for await (const { record } of (await readDatasetDir(out)).rows<{ source: string }>("test")) sources.add(record.source);
+    expect([...sources]).toEqual(["heldout"]);
+    const trainRows = dataset.splits.train!.rows;
+    expect(trainRows).toBe(manifest.sources[0]!.obtained.rows + 10);
+  });
+
+  it("a test size of N rows is carved from the shuffled mixture; one that leaves no train rows is an error", async () => {
+    const recipe = (test: number) => ({ name: "split", sources: [{ source: "chat", path: "examples/data/general-chat.jsonl" }], splits: { test } });
+    const { manifest } = await mixDatasets({ recipe: recipe(5), baseDir: process.cwd(), outDir: join(tmp, "split5") });
+    expect([manifest.splitTotals.train!.rows, manifest.splitTotals.test!.rows]).toEqual([25, 5]);
+    await expect(mixDatasets({ recipe: recipe(30), baseDir: process.cwd(), outDir: join(tmp, "split30") })).rejects.toThrow(
+      /field splits\.test: a test split of 30 leaves no training rows/,
+    );
+  });
+});
