@@ -20,7 +20,7 @@ afterAll(() => server.close());
 const lines = (file: string) => readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
 
 describe("select → agentwrite → filter (CLI)", () => {
-  it("runs the pipeline and reports JSON summaries", async () => {
+  it("runs the pipeline and reports JSON summaries", { timeout: 120_000 }, async () => {
     const selected = join(dir, "selected.jsonl");
     const sel = await runCli(["select", LBW, "--out", selected, "--min-length", "2000", "--json"]);
     expect(sel.code).toBe(0);
@@ -58,8 +58,5 @@ describe("select → agentwrite → filter (CLI)", () => {
     const bad = await runCli(["filter", LBW, "--out", join(dir, "x.jsonl"), "--min-length-score", "300"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("--min-length-score is 0–100");
-    const noModel = await runCli(["select", LBW, "--out", join(dir, "y.jsonl"), "--classify", "all"]);
-    expect(noModel.code).toBe(2);
-    expect(noModel.stderr).toContain("needs --model");
   });
 });

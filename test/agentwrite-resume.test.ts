@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ChildProcess } from "node:child_process";
+import { loadAgentWritePrompts } from "../src/agentwrite/prompts.js";
+import { runAgentWrite } from "../src/agentwrite/run-agentwrite.js";
 import { agentWriteScript } from "./helpers/agentwrite-script.js";
 import { startOpenAiServer, type OpenAiServer } from "./helpers/openai-server.js";
 import { startCli } from "./helpers/run-cli.js";
@@ -58,12 +60,20 @@ describe("agentwrite CLI resume after SIGKILL", () => {
     const args = (out: string) => ["agentwrite", input, "--out", out, "--model", "test-model", "--base-url", server.baseURL, "--concurrency", "3", "--json"];
     const env = { OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined };
 
-    // Uninterrupted reference run.
+    // Uninterrupted reference run, in process with the CLI's defaults (saves a process start).
     const reference = join(dir, "reference.jsonl");
     runRequests = 0;
-    const clean = await startCli(args(reference), { env }).done;
-    expect(clean.stderr).toContain("10 written, 0 failed");
-    expect(clean.code).toBe(0);
+    const clean = await runAgentWrite({
+      input,
+      out: reference,
+      llm: { baseURL: server.baseURL, model: "test-model", env: {}, concurrency: 3 },
+      prompts: await loadAgentWritePrompts(),
+      parallel: 3,
+      planAttempts: 3,
+      planLimits: { maxSteps: 50 },
+      settings: { temperature: 1, maxTokens: 4096, callRetries: 2 },
+    });
+    expect(clean).toMatchObject({ done: 10, failed: 0 });
     const total = runRequests;
     expect(total).toBeGreaterThanOrEqual(30);
 
@@ -102,5 +112,30 @@ describe("agentwrite CLI resume after SIGKILL", () => {
     expect(counts.size).toBe(total); // the same set of distinct requests as the clean run
     const summary = JSON.parse(last.stdout) as { llm: { replayed: number; calls: number } };
     expect(summary.llm.replayed).toBeGreaterThan(0);
+  }, 150_000);
+});
+
+describe("agentwrite CLI on Ctrl-C", () => {
+  it("stops with exit 130, writes no output and keeps the journal", async () => {
+    const hanging = await startOpenAiServer({
+      respond: (_body, ctx) => (ctx.index < 2 ? "Section 1 | 100 words | a\nSection 2 | 100 words | b" : { fault: "hang" }),
+    });
+    try {
+      const input = join(dir, "sigint.jsonl");
+      writeFileSync(input, '{"prompt":"Write a story."}\n{"prompt":"Write a poem."}\n');
+      const out = join(dir, "sigint.out.jsonl");
+      const run = startCli(["agentwrite", input, "--out", out, "--model", "m", "--base-url", hanging.baseURL], {
+        env: { OPENAI_API_KEY: undefined },
+      });
+      while (hanging.requestCount() < 3) await new Promise((r) => setTimeout(r, 20));
+      run.child.kill("SIGINT");
+      const result = await run.done;
+      expect(result.code).toBe(130);
+      expect(result.stderr).toContain("interrupted");
+      expect(existsSync(out)).toBe(false);
+      expect(journalKeys(`${out}.journal.jsonl`).size).toBe(2);
+    } finally {
+      await hanging.close();
+    }
   }, 60_000);
 });
