@@ -276,3 +276,19 @@ describe("mixDatasets: splits and output layout", () => {
     );
   });
 });
+
+describe("mixDatasets: evalscope's length rule", () => {
+  it("reads required lengths with evalscope's regexes when lengthRule is evalscope", async () => {
+    const { manifest } = await mixDatasets({
+      recipe: {
+        name: "evalscope",
+        sources: [{ source: "long", path: "examples/data/long-writing.jsonl", filters: { requireLength: true, lengthRule: "evalscope", minLengthScore: 80 } }],
+      },
+      baseDir: process.cwd(),
+      outDir: join(tmp, "evalscope"),
+    });
+    // Only "2000字" and "800字" prompts state a length under the regexes ("2,000-word", "800-word" do not).
+    expect(manifest.sources[0]!.dropped).toEqual({ "no-required-length": 7, "length-score<80": 1 });
+    expect((await ids(join(tmp, "evalscope"))).sort()).toEqual(["long-03", "long-08"]);
+  });
+});

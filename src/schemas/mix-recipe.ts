@@ -76,6 +76,8 @@ export const mixFiltersSchema = z.strictObject({
   requireLength: z.boolean().optional().describe("The last user turn must state exactly one explicit required length (\"write 3000 words\", \"5000字\")."),
   /** S_l of the final answer against the prompt's required length must be ≥ this (0–100); rows without one are dropped. */
   minLengthScore: z.number().min(0).max(100).optional().describe("S_l of the final answer against the prompt's required length must be ≥ this (0–100); rows without one are dropped."),
+  /** How the required length is read from the prompt: "toolkit" (text/required-length, default) or "evalscope" (the rule behind LongWriter-6k-filtered). */
+  lengthRule: z.enum(["toolkit", "evalscope"]).optional().describe("How the required length is read from the prompt: toolkit (default) or evalscope (the rule behind LongWriter-6k-filtered)."),
 });
 export type MixFilters = z.infer<typeof mixFiltersSchema>;
 

@@ -7,6 +7,7 @@ import type { MixFilters } from "../../schemas/mix-recipe.js";
 import type { SftRecord } from "../../schemas/sft-record.js";
 import { countWords } from "../../text/count-words.js";
 import { lengthScore } from "../../text/length-score.js";
+import { evalscopeRequiredLength } from "./evalscope-length.js";
 import { promptAndAnswer } from "./last-turn.js";
 import { checkRoles } from "./role-check.js";
 import { defaultTextTools, type TextTools } from "./text-tools.js";
@@ -35,12 +36,13 @@ export function buildRowFilter({ spec, tools = defaultTextTools }: { spec: MixFi
     });
   }
   const needsLength = spec.requireLength === true || spec.minLengthScore !== undefined;
+  const requiredLength = spec.lengthRule === "evalscope" ? evalscopeRequiredLength : tools.requiredLength;
   const needsWords = needsLength || spec.minWords !== undefined || spec.maxWords !== undefined;
   if (needsWords) {
     checks.push((record) => {
       const { prompt, answer } = promptAndAnswer(record.messages);
       if (answer === undefined) return "no-answer";
-      const required = needsLength ? tools.requiredLength(prompt ?? "") : null;
+      const required = needsLength ? requiredLength(prompt ?? "") : null;
       if (needsLength && required === null) return "no-required-length";
       if (required === "ambiguous") return "ambiguous-required-length";
       const words = countWords(answer);
