@@ -19,3 +19,4 @@ export * from "./filters/build-row-filter.js";
 export * from "./filters/role-check.js";
 export * from "./filters/last-turn.js";
 export * from "./filters/text-tools.js";
+export * from "./filters/evalscope-length.js";
