@@ -21,6 +21,11 @@ export function isNetworkError(error: unknown): boolean {
   return error instanceof TypeError && !(error instanceof HubApiError);
 }
 
+/** Drops query strings from URLs in a message (presigned upload URLs carry signatures there). */
+export function stripUrlQueries(text: string): string {
+  return text.replace(/(https?:\/\/[^\s?#]+)\?[^\s#]*/g, "$1?…");
+}
+
 /** Turns a library/network error into a HubError with a clear, token-free message. */
 export function toHubError(error: unknown, what: string, token?: string): HubError {
   if (ToolkitError.isInstance(error)) return error as HubError;
@@ -33,10 +38,10 @@ export function toHubError(error: unknown, what: string, token?: string): HubErr
           : error.statusCode === 404
             ? " (repo, revision or file not found)"
             : "";
-    return new HubError(redactTokens(`${what}: HTTP ${error.statusCode}${hint}: ${error.message}`, token), { cause: error, status: error.statusCode });
+    return new HubError(redactTokens(stripUrlQueries(`${what}: HTTP ${error.statusCode}${hint}: ${error.message}`), token), { cause: error, status: error.statusCode });
   }
   const cause = (error as { cause?: { code?: string } } | undefined)?.cause;
   const detail = error instanceof Error ? `${error.message}${cause?.code ? ` (${cause.code})` : ""}` : String(error);
-  return new HubError(redactTokens(`${what}: ${detail}`, token), { cause: error });
+  return new HubError(redactTokens(stripUrlQueries(`${what}: ${detail}`), token), { cause: error });
 }
 

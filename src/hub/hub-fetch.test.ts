@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createHubFetch, hubRetryDelayMs } from "./hub-fetch.js";
 import { redactTokens, resolveHubConfig } from "./hub-config.js";
+import { stripUrlQueries } from "./hub-error.js";
 
 function scripted(responses: Array<Response | Error>): { fetch: typeof fetch; calls: number } {
   const state = { calls: 0, fetch: undefined as unknown as typeof fetch };
@@ -57,6 +58,9 @@ describe("createHubFetch", () => {
     await hub.fetch("http://127.0.0.1/put", { method: "PUT", body: new Blob([new Uint8Array(1234)]) });
     expect(hub.uploadedBytes()).toBe(1234);
     expect(hub.requestCount()).toBe(2);
+    await hub.fetch("http://127.0.0.1/v1/xorbs/default/abc", { method: "POST", body: new Uint8Array(10) });
+    await hub.fetch("http://127.0.0.1/api/x/commit/main", { method: "POST", body: "{}" });
+    expect(hub.uploadedBytes()).toBe(1244);
   });
 
   it("parses Retry-After dates and RateLimit t=", () => {
@@ -86,7 +90,8 @@ describe("resolveHubConfig", () => {
     expect(() => resolveHubConfig({ env: { HF_ENDPOINT: "ftp://x" } })).toThrow(/endpoint/);
   });
 
-  it("redacts tokens", () => {
+  it("redacts tokens and URL query strings", () => {
     expect(redactTokens("Bearer hf_abcdefgh and xyz", "xyz")).toBe("Bearer hf_*** and hf_***");
+    expect(stripUrlQueries("PUT https://s3.test/obj?X-Amz-Signature=abc failed. URL: http://h/x")).toBe("PUT https://s3.test/obj?… failed. URL: http://h/x");
   });
 });

@@ -27,7 +27,7 @@ export interface HubFetchOptions {
   maxDelayMs?: number;
   /** Called before each retry (logging). */
   onRetry?: (event: HubRetryEvent) => void;
-  /** Called after a successful upload request (PUT) with the bytes it sent. */
+  /** Called after a successful upload request (LFS PUT, Xet xorb/shard POST) with the bytes it sent. */
   onUploaded?: (bytes: number) => void;
   /** Sleep function (tests). */
   sleep?: (ms: number) => Promise<void>;
@@ -38,7 +38,7 @@ export interface HubFetchOptions {
 /** A fetch with retries, plus counters. */
 export interface HubFetch {
   fetch: typeof fetch;
-  /** Bytes sent by successful PUTs so far (LFS uploads). */
+  /** Bytes sent by successful uploads so far (LFS PUTs, Xet xorbs/shards). */
   uploadedBytes(): number;
   /** Requests made, retries included. */
   requestCount(): number;
@@ -124,7 +124,8 @@ export function createHubFetch(options: HubFetchOptions = {}): HubFetch {
         await sleep(delayMs);
         continue;
       }
-      if (response.ok && method === "PUT" && size) {
+      // LFS uploads are PUTs (basic and multipart parts); Xet uploads POST xorbs and shards to the CAS.
+      if (response.ok && size && (method === "PUT" || /\/v1\/(xorbs|shards)(\/|$)/.test(url))) {
         uploaded += size;
         options.onUploaded?.(size);
       }
