@@ -3,8 +3,7 @@
  * append-only JSONL file, so a rerun re-judges nothing and a killed run loses at most the call in flight.
  * Each line is written with one append; a torn last line (SIGKILL mid-write) is ignored on the next open.
  */
-import { appendFileSync, closeSync, openSync, readFileSync, writeSync } from "node:fs";
-import { mkdirSync } from "node:fs";
+import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { judgementSchema, type Judgement } from "../schemas/judgement.js";
 import { stableHash } from "../text/record-id.js";
