@@ -81,7 +81,7 @@ describe("runAgentWrite", () => {
 
     // A finished run is replayed entirely from the journal: same bytes, no HTTP.
     const before = clean.requestCount();
-    const again = await runAgentWrite({ input, out: join(dir, "clean.out.jsonl"), llm: llm(clean), prompts, parallel: 8 });
+    const again = await runAgentWrite({ input, out: join(dir, "clean.out.jsonl"), llm: llm(clean), prompts, parallel: 8, lookAhead: 2 });
     expect(clean.requestCount()).toBe(before);
     expect(again.llm.calls).toBe(0);
     expect(again.llm.replayed).toBeGreaterThan(0);
@@ -94,7 +94,7 @@ describe("runAgentWrite", () => {
     const reference = join(dir, "faults.reference.jsonl");
     await runAgentWrite({ input, out: reference, llm: llm(clean), prompts, parallel: 8 });
     const started = Date.now();
-    const summary = await runAgentWrite({ input, out, llm: llm(faulty), prompts, parallel: 8, settings: { callRetries: 2 } });
+    const summary = await runAgentWrite({ input, out, llm: llm(faulty), prompts, parallel: 8, lookAhead: 10, settings: { callRetries: 2 } });
     expect(Date.now() - started).toBeLessThan(15_000);
     const written = readJsonlFile(out);
     const failures = readJsonlFile(`${out}.failures.jsonl`);

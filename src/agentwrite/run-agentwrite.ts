@@ -27,6 +27,11 @@ export interface RunAgentWriteOptions extends Omit<AgentWriteOptions, "client" |
   client?: LlmClient;
   /** Skip invalid input lines (reported in the summary) instead of failing. @default false */
   skipInvalid?: boolean;
+  /**
+   * How many instructions may be started past the first one not yet written (bounds memory when one
+   * instruction is slow). @default max(64, 8 × parallel)
+   */
+  lookAhead?: number;
   /** Called for every event (progress rendering). */
   onEvent?: (event: AgentWriteEvent, llm: LlmTotals) => void;
 }
@@ -70,6 +75,8 @@ export async function runAgentWrite(options: RunAgentWriteOptions): Promise<Agen
         continue;
       }
       seen.add(record.id);
+      // Bounded look-ahead: finished records wait in memory only until the ones before them are written.
+      while (instructions - nextPosition >= lookAhead) await new Promise<void>((resolve) => waiting.push(resolve));
       instructions += 1;
       yield record;
     }
@@ -79,6 +86,8 @@ export async function runAgentWrite(options: RunAgentWriteOptions): Promise<Agen
   const failFile = await AtomicFile.open(failuresPath);
   const pending = new Map<number, { line: string; failed: boolean }>();
   let nextPosition = 0;
+  const lookAhead = options.lookAhead ?? Math.max(64, (options.parallel ?? 4) * 8);
+  const waiting: Array<() => void> = [];
   let done = 0;
   let failed = 0;
   let sections = 0;
@@ -90,6 +99,7 @@ export async function runAgentWrite(options: RunAgentWriteOptions): Promise<Agen
       await (item.failed ? failFile : outFile).write(`${item.line}\n`);
       nextPosition += 1;
     }
+    for (const resolve of waiting.splice(0)) resolve();
   };
   try {
     for await (const event of agentWriteIter({ ...options, client, instructions: unique() })) {

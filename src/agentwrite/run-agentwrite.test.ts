@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { makeTmpDir } from "../../test/helpers/tmp-dir.js";
+import type { ChatRequest, ChatResult, LlmClient } from "../llm/client.js";
+import { LengthLimitError } from "../llm/errors.js";
+import { loadAgentWritePrompts } from "./prompts.js";
+import { runAgentWrite } from "./run-agentwrite.js";
+
+const dir = makeTmpDir("lw-run-aw-");
+
+/** An in-process LlmClient: plans of two sections; `hold` delays every call of prompts containing it. */
+function stubClient(options: { hold?: { marker: string; until: Promise<void> }; failOn?: string } = {}) {
+  const planned: string[] = [];
+  const client: LlmClient = {
+    model: "stub",
+    async chat(request: ChatRequest): Promise<ChatResult> {
+      const content = request.messages[0]!.content;
+      if (options.hold && content.includes(options.hold.marker)) await options.hold.until;
+      if (options.failOn && content.includes(options.failOn) && !content.startsWith("You are planning")) {
+        throw new LengthLimitError({ model: "stub", partialChars: 10 });
+      }
+      const planning = content.startsWith("You are planning");
+      if (planning) planned.push(/number (\d+)/.exec(content)![1]!);
+      const text = planning ? "Section 1 | 100 words | one\nSection 2 | 100 words | two" : `Paragraph ${content.includes("Section 1 |") ? 1 : 2}: Text.`;
+      return { text, finishReason: "stop", model: "stub", usage: { promptTokens: 1, completionTokens: 1 }, costUsd: 0, replayed: false, key: "k" };
+    },
+    totals: () => ({ calls: 0, replayed: 0, failed: 0, promptTokens: 0, completionTokens: 0, costUsd: 0, savedCostUsd: 0 }),
+    close: async () => undefined,
+  };
+  return { client, planned };
+}
+
+function input(name: string, count: number): string {
+  const file = join(dir, name);
+  writeFileSync(file, Array.from({ length: count }, (_, i) => JSON.stringify({ prompt: `Write about number ${i}.` })).join("\n") + "\n");
+  return file;
+}
+
+describe("runAgentWrite", () => {
+  it("does not start more than lookAhead instructions past the first unwritten one", async () => {
+    let release!: () => void;
+    const until = new Promise<void>((resolve) => (release = resolve));
+    const { client, planned } = stubClient({ hold: { marker: "number 0.", until } });
+    const prompts = await loadAgentWritePrompts();
+    const run = runAgentWrite({ input: input("ahead.jsonl", 20), out: join(dir, "ahead.out.jsonl"), client, prompts, parallel: 4, lookAhead: 3 });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(planned.sort()).toEqual(["1", "2"]); // #0 is held before its plan call returns; only #1 and #2 may start
+    release();
+    const summary = await run;
+    expect(summary.done).toBe(20);
+    const ids = readFileSync(join(dir, "ahead.out.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l).messages[0].content);
+    expect(ids).toEqual(Array.from({ length: 20 }, (_, i) => `Write about number ${i}.`));
+  });
+
+  it("records a failed section with its stage, section number and kind, and skips duplicate ids", async () => {
+    const { client } = stubClient({ failOn: "number 1." });
+    const file = join(dir, "dups.jsonl");
+    writeFileSync(file, ['{"prompt":"Write about number 0."}', '{"prompt":"Write about number 1."}', '{"prompt":"Write about number 0."}'].join("\n"));
+    const out = join(dir, "dups.out.jsonl");
+    const summary = await runAgentWrite({ input: file, out, client, prompts: await loadAgentWritePrompts() });
+    expect(summary).toMatchObject({ instructions: 2, done: 1, failed: 1, duplicates: 1, failuresByKind: { length: 1 } });
+    const failure = JSON.parse(readFileSync(`${out}.failures.jsonl`, "utf8"));
+    expect(failure).toMatchObject({ stage: "write", section: 1, kind: "length", prompt: "Write about number 1." });
+    expect(failure.reason).toContain("max_tokens");
+    const record = JSON.parse(readFileSync(out, "utf8"));
+    expect(record.messages[1].content).toBe("Text.\n\nText.");
+  });
+});
