@@ -97,6 +97,9 @@ describe("pairsForPrompt: degenerate candidates and gates", () => {
     expect(out.pairs).toEqual([]);
     expect(out.skipped).toBe("too-few-candidates");
     expect(out.excluded).toEqual({ "empty-response": 1, "duplicate-response": 1, "missing-quality": 1 });
+    const none = pairsForPrompt({ promptId: "p1", candidates: candidates([{ quality: 80, text: "" }, { quality: null }]), policy: policy() });
+    expect(none.skipped).toBe("no-eligible-candidates");
+    expect(none.excluded).toEqual({ "empty-response": 1, "missing-quality": 1 });
   });
 
   it("ifMissing: ignore drops the signal's weight for candidates without it", () => {

@@ -134,6 +134,8 @@ export function pairsForPrompt({
     if (weights === 0) exclude("no-weighted-signal");
     else scored.push({ candidate, signals, combined: sum / weights });
   }
+  // A prompt whose every candidate was degenerate or gated out is told apart from one that merely has too few.
+  if (scored.length === 0) return result("no-eligible-candidates", 0);
   if (scored.length < policy.minCandidates) return result("too-few-candidates", scored.length);
 
   // 6. Chosen: the best combined score; a shared best is dropped, drawn at random, or broken by a signal.
