@@ -79,7 +79,8 @@ export async function llmClientOptionsFromArgs(args: LlmArgs, extra: { journalPa
   };
   if (!args.model || args.model.trim() === "") throw new ConfigError("--model must name a model");
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(args["api-key-env"])) {
-    throw new ConfigError(`--api-key-env must be an environment variable name, got "${args["api-key-env"]}"`);
+    // Never echo the value: people paste the key itself here by mistake.
+    throw new ConfigError("--api-key-env must name an environment variable (letters, digits, _), not hold the key itself");
   }
   const options: LlmClientOptions = {
     model: args.model,
