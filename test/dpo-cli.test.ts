@@ -8,7 +8,7 @@ import { makeTmpDir } from "./helpers/tmp-dir.js";
 const DEMO = "../shared/data/general-sft/dpo_en_demo.json";
 const dir = makeTmpDir("dpo-cli-");
 
-describe("longwriter pairs / export (CLI)", () => {
+describe("longwriter pairs / export (CLI)", { timeout: 120_000 }, () => {
   it("pairs --audit-only audits LLaMA-Factory data without writing anything", async () => {
     const run = await runCli(["pairs", DEMO, "--audit-only", "--json"]);
     expect(run.stderr).toBe("");

@@ -61,7 +61,7 @@ const llm = () => ["--base-url", server.baseURL, "--concurrency", "4"];
 const readCandidates = (file: string): Candidate[] =>
   readFileSync(file, "utf8").trim().split("\n").map((line) => candidateSchema.parse(JSON.parse(line)));
 
-describe("DPO end to end on the test server", () => {
+describe("DPO end to end on the test server", { timeout: 180_000 }, () => {
   it("samples 20 × 4 candidates, survives SIGKILL, and resumes without repeating a finished call", async () => {
     const first = startCli(["sample", prompts, "--model", "writer", "--n", "4", "--out", candidates, ...llm()]);
     const deadline = Date.now() + 30_000;
