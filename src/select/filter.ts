@@ -61,6 +61,6 @@ export function newFilterCounts(): FilterCounts {
 }
 
 /** Shorthand for a drop result. */
-export function drop(reason: string, detail?: string): { keep: false; reason: string; detail?: string } {
+export function filterDrop(reason: string, detail?: string): { keep: false; reason: string; detail?: string } {
   return detail === undefined ? { keep: false, reason } : { keep: false, reason, detail };
 }

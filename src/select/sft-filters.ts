@@ -10,19 +10,19 @@ import { lengthScore } from "../text/length-score.js";
 import { stableHash } from "../text/record-id.js";
 import { extractRequiredLength } from "../text/required-length.js";
 import { promptAndAnswer } from "../mix/filters/last-turn.js";
-import { combineFilters, drop, type Filter } from "./filter.js";
+import { combineFilters, filterDrop, type Filter } from "./filter.js";
 
 /** Drops records without a non-empty final assistant answer. */
 export const hasAnswer: Filter<SftRecord> = (record) => {
   const { answer } = promptAndAnswer(record.messages);
-  return answer !== undefined && answer.trim() !== "" ? true : drop("no_answer");
+  return answer !== undefined && answer.trim() !== "" ? true : filterDrop("no_answer");
 };
 
 /** Drops answers shorter than `minWords` (countWords units: English words, CJK characters). */
 export function minWords(min: number): Filter<SftRecord> {
   return (record) => {
     const words = countWords(promptAndAnswer(record.messages).answer ?? "");
-    return words >= min ? true : drop("too_short", `${words} < ${min} words`);
+    return words >= min ? true : filterDrop("too_short", `${words} < ${min} words`);
   };
 }
 
@@ -47,7 +47,7 @@ export function minLengthScore(minScore: number): Filter<SftRecord> {
     if (required === null) return true;
     const words = countWords(promptAndAnswer(record.messages).answer ?? "");
     const score = lengthScore(required, words);
-    return score >= minScore ? true : drop("length_score", `S_l ${score.toFixed(1)} < ${minScore} (${words} vs ${required})`);
+    return score >= minScore ? true : filterDrop("length_score", `S_l ${score.toFixed(1)} < ${minScore} (${words} vs ${required})`);
   };
 }
 
@@ -66,10 +66,10 @@ const ERROR_OPENINGS: RegExp[] = [
 export const noErrorText: Filter<SftRecord> = (record) => {
   const answer = promptAndAnswer(record.messages).answer ?? "";
   const sentinel = SENTINELS.find((s) => answer.includes(s));
-  if (sentinel) return drop("error_text", sentinel);
+  if (sentinel) return filterDrop("error_text", sentinel);
   const head = answer.slice(0, 600);
   const pattern = ERROR_OPENINGS.find((p) => p.test(head));
-  return pattern ? drop("error_text", head.slice(0, 80)) : true;
+  return pattern ? filterDrop("error_text", head.slice(0, 80)) : true;
 };
 
 const REFUSAL_OPENINGS: RegExp[] = [
@@ -86,7 +86,7 @@ const REFUSAL_OPENINGS: RegExp[] = [
 export const noRefusal: Filter<SftRecord> = (record) => {
   const answer = (promptAndAnswer(record.messages).answer ?? "").trimStart().slice(0, 300);
   const hit = REFUSAL_OPENINGS.find((p) => p.test(answer));
-  return hit ? drop("refusal", answer.slice(0, 80)) : true;
+  return hit ? filterDrop("refusal", answer.slice(0, 80)) : true;
 };
 
 /** Drops records whose AgentWrite plan has more than `maxSteps` sections (LongWriter's runaway guard). */
@@ -96,7 +96,7 @@ export function maxPlanSteps(maxSteps: number): Filter<SftRecord> {
     const steps = meta?.agentwrite?.plan?.steps;
     let count: number | undefined = Array.isArray(steps) ? steps.length : undefined;
     if (count === undefined && typeof meta?.plan === "string") count = meta.plan.split("\n").filter((l) => l.trim()).length;
-    return count !== undefined && count > maxSteps ? drop("runaway_plan", `${count} > ${maxSteps} sections`) : true;
+    return count !== undefined && count > maxSteps ? filterDrop("runaway_plan", `${count} > ${maxSteps} sections`) : true;
   };
 }
 
@@ -105,7 +105,7 @@ export function exactDuplicates(): Filter<SftRecord> {
   const seen = new Set<string>();
   return (record) => {
     const key = stableHash(record.messages.map((m) => [m.role, m.content]));
-    if (seen.has(key)) return drop("duplicate");
+    if (seen.has(key)) return filterDrop("duplicate");
     seen.add(key);
     return true;
   };
