@@ -33,7 +33,7 @@ function builder(yargs: Argv) {
       "decontaminate-with": {
         type: "string",
         array: true,
-        describe: "Eval prompt file(s) (JSONL with `prompt`) to decontaminate against; turns decontamination on",
+        describe: "Eval prompt file (JSONL with `prompt`) to decontaminate against; turns decontamination on (repeat the flag for several files)",
       },
       json: { type: "boolean", default: false, describe: "Print the mix manifest (sources, drops, splits) as JSON on stdout" },
     })
@@ -44,7 +44,8 @@ function builder(yargs: Argv) {
       return true;
     })
     .example("$0 mix recipes/quickstart.yaml --out out/quickstart", "Mix the bundled example data (no network)")
-    .example("$0 mix recipes/longwriter-paper.yaml --frozen --seed 1 --json", "The paper's mixture, pinned revisions only, JSON summary")
+    .example("$0 mix recipes/longwriter-paper.yaml --seed 1 --json", "The paper's mixture from the Hub, JSON summary")
+    .example("$0 mix my-mix.yaml --frozen --decontaminate-with eval.jsonl", "Pinned Hub revisions only; drop rows overlapping eval prompts")
     .epilog(
       "A recipe names its sources (local files/globs or Hub repo + revision + files), an amount per source " +
         "(count, fraction, share of the mixture, or a words/tokens budget), filters, dedup, decontamination, " +
