@@ -4,7 +4,7 @@
  * those in flight at a kill.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ChildProcess } from "node:child_process";
 import { loadAgentWritePrompts } from "../src/agentwrite/prompts.js";
@@ -101,6 +101,7 @@ describe("agentwrite CLI resume after SIGKILL", () => {
     const last = await startCli(args(out), { env }).done;
     expect(last.code).toBe(0);
     expect(readFileSync(out, "utf8")).toBe(readFileSync(reference, "utf8"));
+    expect(readdirSync(dir).filter((name) => name.endsWith(".tmp"))).toEqual([]); // killed runs' temp files are cleaned up
 
     // Across the killed and resumed runs, only requests in flight at a kill were sent twice.
     const counts = new Map<string, number>();

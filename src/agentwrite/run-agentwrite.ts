@@ -4,7 +4,7 @@
  * beside the output (`<out>.journal.jsonl`) makes the re-run replay every finished call, so the resumed
  * output equals an uninterrupted run's. Failed instructions go to `<out>.failures.jsonl` with a reason.
  */
-import { AtomicFile } from "../io/atomic-file.js";
+import { AtomicFile, removeStaleTempFiles } from "../io/atomic-file.js";
 import type { InputIssue } from "../io/input-issue.js";
 import { createLlmClient, type LlmClient, type LlmClientOptions, type LlmTotals } from "../llm/client.js";
 import type { Instruction } from "../schemas/instruction.js";
@@ -82,6 +82,9 @@ export async function runAgentWrite(options: RunAgentWriteOptions): Promise<Agen
     }
   }
 
+  // Temp files of earlier runs that were killed before renaming them into place.
+  await removeStaleTempFiles(out);
+  await removeStaleTempFiles(failuresPath);
   const outFile = await AtomicFile.open(out);
   const failFile = await AtomicFile.open(failuresPath);
   const pending = new Map<number, { line: string; failed: boolean }>();

@@ -3,7 +3,7 @@
  * data goes to a temp file beside the target, which is renamed over it on commit and removed on abort.
  */
 import { createWriteStream, type WriteStream } from "node:fs";
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import { basename, dirname, join } from "node:path";
 import { once } from "node:events";
@@ -11,6 +11,40 @@ import { once } from "node:events";
 /** Path of a fresh temp file in the same directory as `target` (same filesystem, so rename is atomic). */
 export function tempPathFor(target: string): string {
   return join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+}
+
+/**
+ * Removes temp files that killed writers of `target` left behind (`tempPathFor` names whose process
+ * is gone). Files of live processes are kept. Returns how many were removed.
+ */
+export async function removeStaleTempFiles(target: string): Promise<number> {
+  const prefix = `.${basename(target)}.`;
+  let names: string[];
+  try {
+    names = await readdir(dirname(target));
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith(".tmp")) continue;
+    const match = /^(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name.slice(prefix.length));
+    if (!match) continue;
+    const pid = Number(match[1]);
+    if (pid === process.pid || processAlive(pid)) continue;
+    await rm(join(dirname(target), name), { force: true });
+    removed += 1;
+  }
+  return removed;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 /** Writes `data` to `target` atomically (temp file + rename), creating parent directories. */
