@@ -26,8 +26,8 @@ describe("resolveLocalFiles", () => {
     expect(await resolveLocalFiles({ pattern: "nothing/*.jsonl", baseDir: dir })).toEqual([]);
   });
 
-  it("shows paths relative to the recipe when inside it", () => {
+  it("shows paths relative to the recipe, also outside its folder", () => {
     expect(displayPath(join(dir, "a/1.jsonl"), dir)).toBe("a/1.jsonl");
-    expect(displayPath("/elsewhere/x.jsonl", dir)).toBe("/elsewhere/x.jsonl");
+    expect(displayPath(join(dir, "a/1.jsonl"), join(dir, "c"))).toBe("../a/1.jsonl");
   });
 });

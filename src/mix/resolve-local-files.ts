@@ -55,8 +55,11 @@ async function walk(root: string, prefix: string, matcher: RegExp, found: string
   }
 }
 
-/** `file` relative to `baseDir` with `/` separators (for manifests that must not depend on where a run happened). */
+/**
+ * `file` relative to `baseDir` with `/` separators, also when it lies outside (`../data/x.jsonl`), so
+ * manifests and cards don't depend on where the checkout sits; absolute only across drives.
+ */
 export function displayPath(file: string, baseDir: string): string {
   const rel = relative(baseDir, file);
-  return (rel.startsWith("..") || isAbsolute(rel) ? file : rel).split(sep).join("/");
+  return (isAbsolute(rel) ? file : rel).split(sep).join("/");
 }

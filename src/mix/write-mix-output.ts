@@ -132,7 +132,7 @@ export function sourceTable(manifest: MixManifest): string {
   for (const s of manifest.sources) {
     const dropped = Object.values(s.dropped).reduce((a, b) => a + b, 0);
     lines.push(
-      `| ${s.source} | ${s.input} | ${dropped} | ${s.candidates} | ${describeAmount(s)} | ${s.obtained.rows} | ${s.obtained.uniqueRows} | ${s.obtained.words} | ${s.upsampleFactor > 1 ? `×${s.upsampleFactor} (${s.copies} whole copies + remainder)` : "–"} |`,
+      `| ${s.source} | ${s.input} | ${dropped} | ${s.candidates} | ${describeAmount(s)} | ${s.obtained.rows} | ${s.obtained.uniqueRows} | ${s.obtained.words} | ${s.upsampleFactor > 1 ? `×${s.upsampleFactor} (${s.copies} whole ${s.copies === 1 ? "copy" : "copies"}${Number.isInteger(s.upsampleFactor) ? "" : " + a random remainder"})` : "–"} |`,
     );
   }
   const reasons = new Map<string, number>();
