@@ -3,7 +3,7 @@
  * records to `out` (JSONL), dropped ones (with reason) to an optional rejects file; both written
  * atomically. Input is any format `readRecords` reads (JSONL/JSON/Parquet; messages, ShareGPT, Alpaca).
  */
-import { withAtomicFile, AtomicFile } from "../io/atomic-file.js";
+import { AtomicFile, removeStaleTempFiles, withAtomicFile } from "../io/atomic-file.js";
 import type { InputIssue } from "../io/input-issue.js";
 import { readRecords } from "../io/read-records.js";
 import type { SftRecord } from "../schemas/sft-record.js";
@@ -33,6 +33,8 @@ export async function runFilter(options: {
   const filter = options.filter ?? sftPostFilter(options.filterOptions);
   const counts = newFilterCounts();
   const invalid: InputIssue[] = [];
+  await removeStaleTempFiles(out);
+  if (rejects) await removeStaleTempFiles(rejects);
   const rejectFile = rejects ? await AtomicFile.open(rejects) : undefined;
   try {
     await withAtomicFile(out, async (file) => {

@@ -3,7 +3,7 @@
  * rules (stated length ≥ threshold; writing task + long-output cue) and optionally an LLM classifier,
  * and write them as Instruction records (requiredLength, language, reason) in input order.
  */
-import { AtomicFile } from "../io/atomic-file.js";
+import { AtomicFile, removeStaleTempFiles } from "../io/atomic-file.js";
 import { handleBadRecord, type InputIssue } from "../io/input-issue.js";
 import { readRawRecords } from "../io/read-records.js";
 import { InputError } from "../errors.js";
@@ -121,6 +121,8 @@ export async function runSelect(options: SelectOptions): Promise<SelectSummary> 
     }
   };
 
+  await removeStaleTempFiles(out);
+  if (rejects) await removeStaleTempFiles(rejects);
   const outFile = await AtomicFile.open(out);
   const rejectFile = rejects ? await AtomicFile.open(rejects) : undefined;
   const emit = async (decision: Decision | "duplicate", row?: Record<string, unknown>): Promise<void> => {
