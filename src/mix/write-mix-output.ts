@@ -86,7 +86,7 @@ export async function writeMixOutput({
         ...(recipe.card?.license ? { license: recipe.card.license } : {}),
         ...(recipe.card?.language ? { language: recipe.card.language } : {}),
         tags: ["longwriter", "sft", ...(recipe.card?.tags ?? [])],
-        sources: manifest.sources.map(cardSource),
+        sources: manifest.sources.map((source, index) => cardSource(source, recipe.sources[index]?.license)),
         lengthStats: summarizeLengths(lengths, "words", "final answer length"),
         histogramFile: HISTOGRAM_FILE,
         trainer: "sft",
@@ -102,9 +102,10 @@ function* spoolRows(spool: RowSpool, indices: Uint32Array): Generator<Record<str
   }
 }
 
-function cardSource(source: MixSourceManifest): CardSource {
+function cardSource(source: MixSourceManifest, license: string | undefined): CardSource {
   const location = source.location;
   return {
+    ...(license ? { license } : {}),
     repo: location.kind === "hub" ? location.repo : location.files.join(", "),
     ...(location.kind === "hub" ? { revision: location.sha } : {}),
     rows: source.obtained.rows,

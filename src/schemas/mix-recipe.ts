@@ -100,6 +100,8 @@ export const mixSourceSchema = z
     format: z.string().min(1).optional().describe("Input format: \"auto\" (detect) or an adapter name (\"messages\", \"sharegpt\", \"alpaca\", ...)."),
     /** How much of the source to take (default: every row once). */
     amount: mixAmountSchema.optional().describe("How much of the source to take (default: every row once)."),
+    /** Licence of this source (shown in the dataset card's source table), e.g. "apache-2.0". */
+    license: z.string().min(1).optional().describe("Licence of this source, shown in the dataset card's source table (e.g. apache-2.0)."),
     /** Filters for this source only (applied after the recipe's global filters). */
     filters: mixFiltersSchema.optional().describe("Filters for this source only (applied after the recipe's global filters)."),
   })
