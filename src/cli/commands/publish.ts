@@ -72,6 +72,7 @@ function formatBytes(bytes: number): string {
 function reporter(json: boolean): { onProgress: (event: PublishProgressEvent) => void; stop: () => void } {
   const tty = process.stderr.isTTY === true && !json;
   let bar: cliProgress.SingleBar | undefined;
+  let lastPrinted = 0;
   const line = (text: string) => {
     if (bar) bar.stop();
     bar = undefined;
@@ -96,7 +97,10 @@ function reporter(json: boolean): { onProgress: (event: PublishProgressEvent) =>
           if (bar) {
             bar.setTotal(Math.max(event.total, event.bytes));
             bar.update(event.bytes);
-          } else if (!tty) process.stderr.write(`uploaded ${formatBytes(event.bytes)}\n`);
+          } else if (!tty && (event.bytes - lastPrinted >= event.total / 20 || event.bytes >= event.total)) {
+            lastPrinted = event.bytes;
+            process.stderr.write(`uploaded ${formatBytes(event.bytes)}${event.total ? ` of ${formatBytes(event.total)}` : ""}\n`);
+          }
           break;
         case "retry":
           line(`retrying ${event.retry.method} ${event.retry.url} in ${(event.retry.delayMs / 1000).toFixed(1)} s (${event.retry.reason}, attempt ${event.retry.attempt})`);
@@ -134,7 +138,7 @@ function renderSummary(result: PublishDatasetResult): string {
   } else {
     lines.push(`${result.created ? "created and published" : "published"} ${result.repoUrl}`);
     const count = (a: string) => result.plan.filter((e) => e.action === a).length;
-    lines.push(`  ${count("add")} added, ${count("update")} updated, ${count("delete")} deleted, ${count("unchanged")} unchanged; ${formatBytes(result.uploadedBytes)} uploaded`);
+    lines.push(`  ${count("add")} added, ${count("update")} updated, ${count("delete")} deleted, ${count("unchanged")} unchanged; ${formatBytes(result.uploadedBytes)} of large-file (LFS) data uploaded`);
     if (result.pullRequestUrl) lines.push(`  pull request: ${result.pullRequestUrl}`);
     lines.push(`  commit: ${result.commitUrl}`);
   }
