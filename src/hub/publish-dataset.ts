@@ -35,6 +35,7 @@ export type PublishProgressEvent =
   | { type: "planned"; add: number; update: number; delete: number; unchanged: number; bytes: number; commits: number }
   | { type: "phase"; phase: "preuploading" | "uploadingLargeFiles" | "committing"; commit: number; commits: number }
   | { type: "file"; path: string; state: "hashing" | "uploading" | "error"; progress: number }
+  /** LFS bytes sent so far, of `total` planned for LFS (a guess: the Hub decides what is LFS). */
   | { type: "uploaded"; bytes: number; total: number }
   | { type: "retry"; retry: HubRetryEvent }
   | { type: "conflict"; attempt: number; delayMs: number; status: number }
@@ -276,9 +277,10 @@ export async function publishDataset(options: PublishDatasetOptions): Promise<Pu
     const plan = planCommit({ local: sources, remote, replaceDirs: scanned.dataDirs });
     lastPlan = plan;
     const chunks = chunkPlan(plan, maxFiles);
-    plannedTotal = plan.reduce((a, e) => a + e.bytes, 0);
+    const sendBytes = plan.reduce((a, e) => a + e.bytes, 0);
+    plannedTotal = plan.reduce((a, e) => a + (e.lfs ? e.bytes : 0), 0); // what goes through LFS uploads
     const count = (action: PlanEntry["action"]) => plan.filter((e) => e.action === action).length;
-    emit({ type: "planned", add: count("add"), update: count("update"), delete: count("delete"), unchanged: count("unchanged"), bytes: plannedTotal, commits: chunks.length });
+    emit({ type: "planned", add: count("add"), update: count("update"), delete: count("delete"), unchanged: count("unchanged"), bytes: sendBytes, commits: chunks.length });
 
     if (dryRun || chunks.length === 0) break;
 
