@@ -82,7 +82,15 @@ export async function mixDatasets(options: MixDatasetsOptions): Promise<MixResul
   const outDir = resolve(options.outDir);
   const tokenCounters = options.tokenCounters ?? defaultTokenCounterFactory;
 
-  // Resolve every source's files first, so a missing file fails before any work.
+  // Recipe-level checks before anything is read or fetched.
+  if (frozen) recipe.sources.forEach((spec, index) => checkFrozen(spec, index, file));
+  const near = recipe.dedup?.near;
+  const nearOptions = near ? { threshold: 0.8, shingle: 5, permutations: 128, bands: 16, ...(near === true ? {} : near) } : null;
+  if (nearOptions && nearOptions.permutations % nearOptions.bands !== 0) {
+    throw new ConfigError(`permutations (${nearOptions.permutations}) must be divisible by bands (${nearOptions.bands})`, { file, field: "dedup.near" });
+  }
+
+  // Resolve every source's files next, so a missing file fails before any rows are read.
   const located: LocatedSource[] = [];
   for (const [index, spec] of recipe.sources.entries()) {
     located.push(await locateSource({ spec, index, loaded, frozen, pull: options.pullDataset ?? hubPull(options.hub), onProgress: options.onProgress }));
@@ -122,11 +130,6 @@ export async function mixDatasets(options: MixDatasetsOptions): Promise<MixResul
   }
 
   const decontamination = await prepareDecontamination({ recipe, loaded, options });
-  const near = recipe.dedup?.near;
-  const nearOptions = near ? { threshold: 0.8, shingle: 5, permutations: 128, bands: 16, ...(near === true ? {} : near) } : null;
-  if (nearOptions && nearOptions.permutations % nearOptions.bands !== 0) {
-    throw new ConfigError(`permutations (${nearOptions.permutations}) must be divisible by bands (${nearOptions.bands})`, { file, field: "dedup.near" });
-  }
 
   await mkdir(dirname(outDir), { recursive: true });
   const spool = RowSpool.create(join(dirname(outDir), `.${basename(outDir)}.mix-spool-${process.pid}.jsonl`));
@@ -298,14 +301,7 @@ async function locateSource({
     return { tag, files: files.map((path, i) => ({ path, display: display[i]! })), location: { kind: "local", path: spec.path, files: display } };
   }
   const repo = spec.repo!;
-  if (frozen && !/^[0-9a-f]{40}$/.test(spec.revision ?? "")) {
-    throw new ConfigError(
-      spec.revision === undefined
-        ? "--frozen needs every Hub source pinned to a commit: add revision: <40-hex sha>"
-        : `--frozen needs a 40-hex commit sha, not "${spec.revision}"`,
-      { file, field: `sources.${index}.revision` },
-    );
-  }
+  if (frozen) checkFrozen(spec, index, file);
   onProgress?.({ phase: "resolve", source: spec.source ?? repo });
   const pulled = await resolveHubSource({ repo, revision: spec.revision ?? "main", files: spec.files, split: spec.split, pull, file, field: `sources.${index}` });
   const tag = spec.source ?? repo;
@@ -318,6 +314,17 @@ async function locateSource({
 
 async function defaultEvalFile(): Promise<string> {
   return (await resolveBenchFile({ name: "longbench_write.jsonl" })).path;
+}
+
+/** Under --frozen a Hub source must name a 40-hex commit. */
+function checkFrozen(spec: MixSource, index: number, file: string): void {
+  if (spec.repo === undefined || /^[0-9a-f]{40}$/.test(spec.revision ?? "")) return;
+  throw new ConfigError(
+    spec.revision === undefined
+      ? "--frozen needs every Hub source pinned to a commit: add revision: <40-hex sha>"
+      : `--frozen needs a 40-hex commit sha, not "${spec.revision}"`,
+    { file, field: `sources.${index}.revision` },
+  );
 }
 
 function defaultTag(path: string): string {
