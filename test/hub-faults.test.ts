@@ -70,12 +70,14 @@ describe("publish under faults", () => {
     expect(remotePaths(repo)).toEqual(FULL);
   });
 
-  it("500 on an LFS upload and a dropped connection mid-part: completes", async () => {
+  it("500 on an LFS upload, dropped connections mid-part and mid-commit: completes", async () => {
     const repo = freshRepo();
     hub.addFault({ method: "PUT", path: /^\/__lfs\/[0-9a-f]{64}\?/, action: { type: "status", status: 500 } });
     hub.addFault({ method: "PUT", path: /\/part\/2\?/, action: { type: "drop" } });
+    hub.addFault({ method: "POST", path: /\/commit\//, action: { type: "drop" } });
     const result = await run(repo).promise;
-    expect(result.retries).toBe(2);
+    expect(result.retries).toBe(3);
+    expect(result.commits).toHaveLength(1);
     expect(remotePaths(repo)).toEqual(FULL);
     const train = await hub.read(repo, "data/train-00000-of-00001.parquet");
     const { readFile } = await import("node:fs/promises");

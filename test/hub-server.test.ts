@@ -109,6 +109,30 @@ describe("test hub server", () => {
     expect(hub.files("tester/server-test", "refs/pr/1").has("pr.txt")).toBe(true);
   });
 
+  it("serves resolve/raw like the Hub: Range, HEAD, LFS pointers on raw, 416, X-Repo-Commit", async () => {
+    const base = `${hub.url}/datasets/${repo.name}`;
+    const head = hub.head(repo.name);
+    const range = await loopbackFetch(`${base}/resolve/main/data/big.bin`, { headers: { Range: "bytes=0-0" } });
+    expect(range.status).toBe(206);
+    expect(range.headers.get("content-range")).toMatch(/^bytes 0-0\/\d+$/);
+    expect(range.headers.get("x-repo-commit")).toBe(head);
+    expect(range.headers.get("x-linked-etag")).toMatch(/^"[0-9a-f]{64}"$/);
+    const suffix = await loopbackFetch(`${base}/resolve/main/data/big.bin`, { headers: { Range: "bytes=-3" } });
+    expect((await suffix.arrayBuffer()).byteLength).toBe(3);
+    const headReq = await loopbackFetch(`${base}/resolve/main/data/big.bin`, { method: "HEAD" });
+    expect(headReq.status).toBe(200);
+    expect(Number(headReq.headers.get("content-length"))).toBeGreaterThan(1 << 20);
+    const raw = await (await loopbackFetch(`${base}/raw/main/data/big.bin`)).text();
+    expect(raw).toMatch(/^version https:\/\/git-lfs\.github\.com\/spec\/v1\noid sha256:[0-9a-f]{64}\nsize \d+\n$/);
+    const outOfRange = await loopbackFetch(`${base}/resolve/main/data/big.bin`, { headers: { Range: "bytes=999999999-" } });
+    expect(outOfRange.status).toBe(416);
+    const missing = await loopbackFetch(`${base}/resolve/main/nope.txt`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get("x-error-code")).toBe("EntryNotFound");
+    const badRev = await loopbackFetch(`${hub.url}/api/datasets/${repo.name}/revision/nope`);
+    expect(badRev.headers.get("x-error-code")).toBe("RevisionNotFound");
+  });
+
   it("injects faults: status with Retry-After, dropped connections", async () => {
     hub.addFault({ method: "POST", path: /\/commit\//, action: { type: "status", status: 429, headers: { "Retry-After": "1" } } });
     await expect(uploadFiles({ repo, ...common(), files: [{ path: "a.txt", content: new Blob(["a"]) }] })).rejects.toMatchObject({ statusCode: 429 });
