@@ -65,6 +65,13 @@ describe("bad recipes name the file and the field", () => {
     await expect(mixDatasets({ recipePath: glob, outDir: join(tmp, "out-glob") })).rejects.toThrow(/field sources\.0\.path: no file matches "parts\/\*\.jsonl"/);
   });
 
+  it("an unknown or non-SFT format", async () => {
+    const file = writeRecipe("format", "name: x\nsources:\n  - { path: data.jsonl, format: sharegtp }\n");
+    await expect(mixDatasets({ recipePath: file, outDir: join(tmp, "out-format") })).rejects.toThrow(/recipe\.yaml: field sources\.0\.format: unknown format "sharegtp"/);
+    const pref = writeRecipe("format-pref", "name: x\nsources:\n  - { path: data.jsonl, format: trl }\n");
+    await expect(mixDatasets({ recipePath: pref, outDir: join(tmp, "out-format2") })).rejects.toThrow(/field sources\.0\.format: format "trl" holds preference records/);
+  });
+
   it("a Hub source without a pinned revision under --frozen (before anything is fetched)", async () => {
     const file = writeRecipe("frozen", "name: x\nsources:\n  - { repo: THUDM/LongWriter-6k, files: [long.jsonl] }\n");
     let pulls = 0;

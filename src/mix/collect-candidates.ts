@@ -4,6 +4,7 @@
  * near dedup. Survivors go to the row spool with their words (and tokens when needed); every other row is
  * counted under the reason it was dropped.
  */
+import type { SftFormat } from "../io/adapters/format.js";
 import { readRecords } from "../io/read-records.js";
 import type { InputIssue } from "../io/input-issue.js";
 import type { SftRecord } from "../schemas/sft-record.js";
@@ -19,7 +20,7 @@ export interface CollectSource {
   tag: string;
   /** Local files to read, in order, with the name shown in manifests. */
   files: Array<{ path: string; display: string }>;
-  format: string;
+  format: SftFormat | "auto";
   filter: RowFilter | undefined;
   /** Count tokens for this source's rows (a tokens budget or recipe-wide token stats). */
   countTokens: ((text: string) => number) | undefined;
@@ -103,7 +104,7 @@ export async function collectCandidates({
       let seenIssues = 0;
       const records = readRecords(file.path, {
         kind: "sft",
-        format: source.format as never,
+        format: source.format,
         skipInvalid: true,
         issues,
         allowEmpty: true,

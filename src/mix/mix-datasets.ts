@@ -8,6 +8,8 @@ import { mkdir, readFile, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { ConfigError } from "../errors.js";
 import { resolveBenchFile } from "../eval/bench-files.js";
+import { assertFormatKind } from "../io/adapters/detect-format.js";
+import { parseFormatName, type SftFormat } from "../io/adapters/format.js";
 import type { DatasetManifest } from "../io/dataset-dir.js";
 import type { MixRecipe, MixSource } from "../schemas/mix-recipe.js";
 import { TOOL_NAME, TOOL_VERSION } from "../version.js";
@@ -89,6 +91,7 @@ export async function mixDatasets(options: MixDatasetsOptions): Promise<MixResul
   if (nearOptions && nearOptions.permutations % nearOptions.bands !== 0) {
     throw new ConfigError(`permutations (${nearOptions.permutations}) must be divisible by bands (${nearOptions.bands})`, { file, field: "dedup.near" });
   }
+  const formats = recipe.sources.map((spec, index) => sourceFormat(spec, index, file));
 
   // Resolve every source's files next, so a missing file fails before any rows are read.
   const located: LocatedSource[] = [];
@@ -123,7 +126,7 @@ export async function mixDatasets(options: MixDatasetsOptions): Promise<MixResul
     collectSources.push({
       tag: located[index]!.tag,
       files: located[index]!.files,
-      format: spec.format ?? "auto",
+      format: formats[index]!,
       filter: chainFilters([globalFilter, buildRowFilter({ spec: spec.filters })]),
       countTokens: tokenizer ? await counterFor(tokenizer, spec.amount?.tokenizer ? `sources.${index}.amount.tokenizer` : "tokenizer") : undefined,
     });
@@ -314,6 +317,19 @@ async function locateSource({
 
 async function defaultEvalFile(): Promise<string> {
   return (await resolveBenchFile({ name: "longbench_write.jsonl" })).path;
+}
+
+/** The source's format: "auto" or a known SFT format name (aliases accepted), else a ConfigError naming the field. */
+function sourceFormat(spec: MixSource, index: number, file: string): SftFormat | "auto" {
+  if (spec.format === undefined || spec.format.trim().toLowerCase() === "auto") return "auto";
+  try {
+    const format = parseFormatName(spec.format);
+    assertFormatKind(format, "sft");
+    return format as SftFormat;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConfigError(reason, { file, field: `sources.${index}.format`, cause: error });
+  }
 }
 
 /** Under --frozen a Hub source must name a 40-hex commit. */
