@@ -145,22 +145,24 @@ function createProgress(total: number): { update: (event: AgentWriteEvent, llm: 
     const bar = new cliProgress.SingleBar(
       {
         format:
-          "agentwrite [{bar}] {value}/{total} | failed {failed} | sections {sections} | tokens {tokens} | ${cost} | ETA {eta_formatted}",
+          "agentwrite [{bar}] {value}/{total} | failed {failed} | sections {sections} | tokens {tokens} | ${cost} | ETA {eta}",
         stream: process.stderr,
         hideCursor: true,
       },
       cliProgress.Presets.shades_classic,
     );
-    bar.start(total, 0, { failed: 0, sections: 0, tokens: 0, cost: "0.00" });
+    bar.start(total, 0, { failed: 0, sections: 0, tokens: 0, cost: "0.00", eta: "?" });
     return {
       update(event, llm) {
         if (event.type === "section") sections += 1;
         if (event.type === "failed") failed += 1;
-        bar.update(event.type === "done" || event.type === "failed" ? ++done : done, {
+        if (event.type === "done" || event.type === "failed") done += 1;
+        bar.update(done, {
           failed,
           sections,
           tokens: llm.promptTokens + llm.completionTokens,
           cost: llm.costUsd.toFixed(2),
+          eta: etaText(started, done, total),
         });
       },
       stop: () => bar.stop(),
@@ -175,8 +177,7 @@ function createProgress(total: number): { update: (event: AgentWriteEvent, llm: 
       const now = Date.now();
       if (now - lastLine < 2000 && done !== total) return;
       lastLine = now;
-      const rate = done / Math.max(1, now - started);
-      const eta = total > done ? `, ETA ${Math.round((total - done) / rate / 1000)}s` : "";
+      const eta = total > done ? `, ETA ${etaText(started, done, total)}` : "";
       process.stderr.write(
         `agentwrite: ${done}/${total || "?"} instructions (failed ${failed}), ${sections} sections, ` +
           `tokens ${llm.promptTokens + llm.completionTokens}, $${llm.costUsd.toFixed(4)}${eta}\n`,
@@ -184,4 +185,11 @@ function createProgress(total: number): { update: (event: AgentWriteEvent, llm: 
     },
     stop: () => undefined,
   };
+}
+
+/** Remaining time from the average pace so far ("?" before the first instruction finishes). */
+function etaText(started: number, done: number, total: number): string {
+  if (done === 0 || total <= done) return done === 0 ? "?" : "0s";
+  const seconds = Math.round(((Date.now() - started) / done) * (total - done) / 1000);
+  return seconds >= 3600 ? `${Math.floor(seconds / 3600)}h${Math.round((seconds % 3600) / 60)}m` : seconds >= 60 ? `${Math.floor(seconds / 60)}m${seconds % 60}s` : `${seconds}s`;
 }
