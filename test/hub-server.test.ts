@@ -13,7 +13,8 @@ function sha256(data: Uint8Array): string {
 }
 
 beforeAll(async () => {
-  hub = await startHubServer({ tokens: [TOKEN], multipartThreshold: 1 << 20, chunkSize: 300 * 1024, treePageSize: 3 });
+  // lfsThreshold: big.bin (1 MiB of random bytes) must be LFS whether or not its first 512 bytes hold a NUL.
+  hub = await startHubServer({ tokens: [TOKEN], lfsThreshold: 1 << 19, multipartThreshold: 1 << 20, chunkSize: 300 * 1024, treePageSize: 3 });
   // Guard: nothing may leave the machine.
   loopbackFetch = ((input: Parameters<typeof fetch>[0], init?: RequestInit) => {
     const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url);
