@@ -205,5 +205,7 @@ describe("validatePlan", () => {
     const original = plan([400, null]);
     const again = parsePlan(formatPlan(original));
     expect(again.ok && again.plan.steps).toEqual(original.steps);
+    const chinese = parsePlan(formatPlan(original, "字"));
+    expect(chinese.ok && chinese.plan.steps).toEqual(original.steps);
   });
 });

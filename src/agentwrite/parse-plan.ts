@@ -108,14 +108,17 @@ export function validatePlan(plan: Plan, limits: PlanLimits = {}): { ok: true } 
   return { ok: true };
 }
 
-/** Renders one step the way the write prompt shows it. */
-export function formatStep(step: PlanStep): string {
-  return `Section ${step.index} | ${step.words === null ? "as needed" : `${step.words} words`} | ${step.mainPoint}`;
+/**
+ * Renders one step the way the write prompt shows it. `unit` names the budget's unit: "words", or
+ * "字" for Chinese instructions, whose lengths are counted in characters.
+ */
+export function formatStep(step: PlanStep, unit: "words" | "字" = "words"): string {
+  return `Section ${step.index} | ${step.words === null ? "as needed" : `${step.words} ${unit}`} | ${step.mainPoint}`;
 }
 
 /** Renders the whole plan, one step per line. */
-export function formatPlan(plan: Plan): string {
-  return plan.steps.map(formatStep).join("\n");
+export function formatPlan(plan: Plan, unit: "words" | "字" = "words"): string {
+  return plan.steps.map((step) => formatStep(step, unit)).join("\n");
 }
 
 function cleanLine(raw: string): string {

@@ -41,13 +41,14 @@ export async function writeSections(options: {
   onSection?: (section: WrittenSection, of: number) => void;
 }): Promise<WrittenText> {
   const { client, instruction, plan, prompts, settings = {}, onSection } = options;
-  const planText = formatPlan(plan);
+  const unit = instruction.language === "zh" ? "字" : "words";
+  const planText = formatPlan(plan, unit);
   const sections: WrittenSection[] = [];
   const usage = { promptTokens: 0, completionTokens: 0 };
   let costUsd = 0;
   let text = "";
   for (const step of plan.steps) {
-    const content = fillTemplate(prompts.write, { instruction: instruction.prompt, plan: planText, text, step: formatStep(step) });
+    const content = fillTemplate(prompts.write, { instruction: instruction.prompt, plan: planText, text, step: formatStep(step, unit) });
     let result;
     try {
       result = await callWithRetries({
