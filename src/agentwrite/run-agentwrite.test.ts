@@ -22,7 +22,7 @@ function stubClient(options: { hold?: { marker: string; until: Promise<void> }; 
       }
       const planning = content.startsWith("You are planning");
       if (planning) planned.push(/number (\d+)/.exec(content)![1]!);
-      const text = planning ? "Section 1 | 100 words | one\nSection 2 | 100 words | two" : `Paragraph ${content.includes("Section 1 |") ? 1 : 2}: Text.`;
+      const text = planning ? "Section 1 | 100 words | one\nSection 2 | 100 words | two" : `Paragraph ${content.includes("now:\nSection 1 |") ? 1 : 2}: Text.`;
       return { text, finishReason: "stop", model: "stub", usage: { promptTokens: 1, completionTokens: 1 }, costUsd: 0, replayed: false, key: "k" };
     },
     totals: () => ({ calls: 0, replayed: 0, failed: 0, promptTokens: 0, completionTokens: 0, costUsd: 0, savedCostUsd: 0 }),
@@ -65,5 +65,37 @@ describe("runAgentWrite", () => {
     expect(failure.reason).toContain("max_tokens");
     const record = JSON.parse(readFileSync(out, "utf8"));
     expect(record.messages[1].content).toBe("Text.\n\nText.");
+  });
+});
+
+describe("runAgentWrite on a Chinese LongWriter prompt line", () => {
+  it("derives id, length and language, plans from a Chinese reply, budgets in 字 and strips 段落 labels", async () => {
+    const seen: string[] = [];
+    const client: LlmClient = {
+      model: "stub",
+      async chat(request: ChatRequest): Promise<ChatResult> {
+        const content = request.messages[0]!.content;
+        seen.push(content);
+        const text = content.startsWith("You are planning")
+          ? "好的，计划如下：\n段落1 - 要点：故乡的春天 - 字数：1000字\n段落2 - 要点：离别 - 字数：1000字"
+          : content.includes("The section to write now:\nSection 1 |")
+            ? "段落1：春天来了。"
+            : "**段落2**\n我们分别了。";
+        return { text, finishReason: "stop", model: "stub", usage: { promptTokens: 1, completionTokens: 1 }, costUsd: 0, replayed: false, key: "k" };
+      },
+      totals: () => ({ calls: 0, replayed: 0, failed: 0, promptTokens: 0, completionTokens: 0, costUsd: 0, savedCostUsd: 0 }),
+      close: async () => undefined,
+    };
+    const file = join(dir, "zh.jsonl");
+    writeFileSync(file, `${JSON.stringify({ prompt: "写一篇2000字的散文，题目是《故乡》" })}\n`);
+    const out = join(dir, "zh.out.jsonl");
+    const summary = await runAgentWrite({ input: file, out, client, prompts: await loadAgentWritePrompts() });
+    expect(summary.done).toBe(1);
+    const record = JSON.parse(readFileSync(out, "utf8"));
+    expect(record.id).toMatch(/^[0-9a-f]{16}$/);
+    expect(record.meta.agentwrite).toMatchObject({ requiredLength: 2000, language: "zh" });
+    expect(record.messages[1].content).toBe("春天来了。\n\n我们分别了。");
+    expect(seen[0]).toContain("about 2000 Chinese characters");
+    expect(seen[1]).toContain("Section 1 | 1000 字 | 故乡的春天");
   });
 });
