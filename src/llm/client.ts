@@ -135,6 +135,9 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
     maxRetries,
     timeout: timeoutMs,
     fetch: cappedRetryAfterFetch(options.fetch ?? globalThis.fetch, maxRetryAfterMs),
+    // Failures reach the caller as LlmCallErrors; the SDK's own console logging (e.g. raw garbage SSE
+    // chunks) stays off unless the user asks for it with OPENAI_LOG.
+    ...(env.OPENAI_LOG ? {} : { logLevel: "off" as const }),
   });
   const limiter = createLimiter({ concurrency });
   const journalPromise: Promise<Journal> | undefined = journalPath ? openJournal({ path: journalPath }) : undefined;
