@@ -118,6 +118,13 @@ describe("runAgentWrite", () => {
       const expected = byId.get(record.id)!;
       expect(record.messages).toEqual(expected.messages);
     }
+    // A rerun (faults gone) retries only what failed, replaying the rest, and matches the clean run.
+    const before = clean.requestCount();
+    const rerun = await runAgentWrite({ input, out, llm: llm(clean), prompts, parallel: 8 });
+    expect(rerun).toMatchObject({ done: 50, failed: 0 });
+    expect(rerun.llm.replayed).toBeGreaterThan(rerun.llm.calls);
+    expect(clean.requestCount() - before).toBe(rerun.llm.calls);
+    expect(readFileSync(out, "utf8")).toBe(readFileSync(reference, "utf8"));
     // Kinds come from the fault mix.
     for (const kind of Object.keys(summary.failuresByKind)) {
       expect(["length", "content_filter", "truncated", "empty", "bad_response", "http", "timeout", "connection", "plan_invalid"]).toContain(kind);
