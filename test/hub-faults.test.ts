@@ -101,12 +101,15 @@ describe("publish under faults", () => {
     const dir2 = join(tmp, "ds2");
     await cp(dir, dir2, { recursive: true });
     await writeFile(join(dir2, "length-histogram.svg"), "<svg xmlns='http://www.w3.org/2000/svg'><g/></svg>\n");
-    // Hold our preupload (after we read the head) while someone else commits.
+    // Hold our preupload (we have read the head by then) until someone else has committed.
+    let release: () => void = () => undefined;
+    const theirsDone = new Promise<void>((resolve) => (release = resolve));
     const seen = hub.requests.filter((r) => r.path.includes("/preupload/")).length;
-    hub.addFault({ method: "POST", path: /\/preupload\//, action: { type: "delay", ms: 400 } });
+    hub.addFault({ method: "POST", path: /\/preupload\//, action: { type: "hold", until: theirsDone } });
     const ours = run(repo, { dir: dir2 }).promise;
     while (hub.requests.filter((r) => r.path.includes("/preupload/")).length === seen) await new Promise((r) => setTimeout(r, 5));
     await uploadFiles({ repo: { type: "dataset", name: repo }, hubUrl: hub.url, accessToken: TOKEN, fetch: loopback, files: [{ path: "notes.md", content: new Blob(["theirs"]) }] });
+    release();
     const result = await ours;
     expect(result.conflicts).toBeGreaterThanOrEqual(1);
     expect(remotePaths(repo)).toContain("notes.md");

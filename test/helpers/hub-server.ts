@@ -53,11 +53,15 @@ export interface HubFault {
   path: RegExp;
   /** How many matching requests to hit. @default 1 */
   times?: number;
-  /** `status` answers with that code; `drop` destroys the socket midway; `delay` waits, then serves. */
+  /**
+   * `status` answers with that code; `drop` destroys the socket midway; `delay` waits, then serves;
+   * `hold` serves once `until` settles (lets a test interleave another client deterministically).
+   */
   action:
     | { type: "status"; status: number; headers?: Record<string, string>; body?: unknown }
     | { type: "drop" }
-    | { type: "delay"; ms: number };
+    | { type: "delay"; ms: number }
+    | { type: "hold"; until: Promise<unknown> };
 }
 
 /** A request the server received (for counting in tests). */
@@ -703,6 +707,7 @@ export async function startHubServer(options: HubServerOptions = {}): Promise<Te
           return;
         }
         if (fault?.action.type === "delay") await new Promise((r) => setTimeout(r, (fault.action as { ms: number }).ms));
+        if (fault?.action.type === "hold") await fault.action.until.catch(() => undefined);
         await route(req, res, body);
       } catch (error) {
         if (res.headersSent) {
