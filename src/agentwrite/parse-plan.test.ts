@@ -184,6 +184,16 @@ describe("parsePlan on real-world-shaped replies", () => {
   });
 });
 
+describe("parsePlan, template echoes", () => {
+  it("20. brackets copied from LongWriter's template", () => {
+    const reply = "Paragraph 1 - Main Point: [The founding of the city] - Word Count: [400 words]\nParagraph 2 - Main Point: [Its decline] - Word Count: [e.g., 600 words]";
+    expect(steps(reply)).toEqual([
+      ["The founding of the city", 400],
+      ["Its decline", 600],
+    ]);
+  });
+});
+
 describe("validatePlan", () => {
   const plan = (words: Array<number | null>) => {
     const steps = words.map((w, i) => ({ index: i + 1, mainPoint: `p${i}`, words: w }));

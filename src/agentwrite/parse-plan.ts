@@ -20,7 +20,7 @@ const HEADER_PATTERNS: RegExp[] = [
   /^(\d{1,3})\s*[.)、|]\s*(?=\S)/,
 ];
 const MAIN_POINT = /(?:main\s*point|要点|主要内容|内容)\s*[:：]\s*(.+?)(?=\s*[-–—|]?\s*(?:word\s*count|字数)\s*[:：]|$)/i;
-const WORD_FIELD = /(?:word\s*count|字数)\s*[:：]\s*(?:about|approximately|approx\.?|around|约|大约)?\s*([\d,，]+(?:\s*[-–~到至]\s*[\d,，]+)?)/i;
+const WORD_FIELD = /(?:word\s*count|字数)\s*[:：]\s*[[(（]?\s*(?:about|approximately|approx\.?|around|e\.g\.,?|约|大约)?\s*([\d,，]+(?:\s*[-–~到至]\s*[\d,，]+)?)/i;
 const WORDS_INLINE = /(?:about|approximately|approx\.?|around|~|约|大约)?\s*(\d[\d,，]*(?:\s*[-–~到至]\s*\d[\d,，]*)?)\s*(?:words?\b|字)/gi;
 const TOTAL_LINE = /^(?:total|overall|in total|sum|总字数|总计|合计|共计|全文)/i;
 
@@ -197,6 +197,7 @@ function tidyMainPoint(text: string): string {
   point = point.replace(/(?:word\s*count|字数)\s*[:：].*$/i, "");
   point = point.replace(/^(?:main\s*point|要点)\s*[:：]\s*/i, "");
   point = point.replace(/^[\s|:：\-–—.、]+|[\s|\-–—]+$/g, "");
+  point = point.replace(/^\[(.*)\]$/, "$1"); // "[main point]" copied from the template's brackets
   point = point.replace(/\s{2,}/g, " ");
   return point.trim();
 }
