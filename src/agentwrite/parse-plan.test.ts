@@ -194,6 +194,19 @@ describe("parsePlan, template echoes", () => {
   });
 });
 
+describe("parsePlan, budgets in other places", () => {
+  it.each([
+    ["Paragraph 1 (400 words): Intro to the topic\nParagraph 2 (500 words): Body", [["Intro to the topic", 400], ["Body", 500]]],
+    ["Paragraph 1: Intro (Word Count: 400)\nParagraph 2: Body (Word Count: 500 words)", [["Intro", 400], ["Body", 500]]],
+    ["Paragraph 1 - Intro - 400 words\nParagraph 2 - Body - 500 words", [["Intro", 400], ["Body", 500]]],
+    ["**Section 1: Introduction** (approx. 300 words)\nSet the scene.\n**Section 2: Rise** (approx. 700 words)\nThe climb.", [["Introduction", 300], ["Rise", 700]]],
+    ["Part 1 — The Call (about 800 words): Hero receives the call.\nPart 2 — The Road (about 900 words): Trials.", [["The Call: Hero receives the call.", 800], ["The Road: Trials.", 900]]],
+    ["第1部分：背景介绍，约500字\n第2部分：主要论点，约800字", [["背景介绍", 500], ["主要论点", 800]]],
+  ] as Array<[string, Array<[string, number]>]>)("%j", (reply, expected) => {
+    expect(steps(reply)).toEqual(expected);
+  });
+});
+
 describe("validatePlan", () => {
   const plan = (words: Array<number | null>) => {
     const steps = words.map((w, i) => ({ index: i + 1, mainPoint: `p${i}`, words: w }));

@@ -192,11 +192,13 @@ function parseBudget(text: string): number | null {
 function tidyMainPoint(text: string): string {
   let point = text;
   point = point.replace(/[（(]\s*(?:about|approximately|approx\.?|around|~|约|大约)?\s*\d[\d,，]*(?:\s*[-–~到至]\s*\d[\d,，]*)?\s*(?:words?|字)\s*[)）]/gi, " ");
-  point = point.replace(/(?:^|\s*[|\-–—]\s*)(?:about|approximately|approx\.?|around|~|约|大约)?\s*\d[\d,，]*(?:\s*[-–~到至]\s*\d[\d,，]*)?\s*(?:words?|字)\s*(?=[|\-–—]|$)/gi, " ");
+  point = point.replace(/(?:^|\s*[|\-–—,，;；]\s*)(?:about|approximately|approx\.?|around|~|约|大约)?\s*\d[\d,，]*(?:\s*[-–~到至]\s*\d[\d,，]*)?\s*(?:words?|字)\s*(?=[|\-–—]|$)/gi, " ");
   point = point.replace(/^\s*as needed\s*(?=[|\-–—])/i, "");
   point = point.replace(/(?:word\s*count|字数)\s*[:：].*$/i, "");
   point = point.replace(/^(?:main\s*point|要点)\s*[:：]\s*/i, "");
-  point = point.replace(/^[\s|:：\-–—.、]+|[\s|\-–—]+$/g, "");
+  point = point.replace(/[\s(（[]+$/, "");
+  point = point.replace(/^[\s|:：\-–—.、]+|[\s|\-–—,，;；]+$/g, "");
+  point = point.replace(/\s+([:：])/g, "$1");
   point = point.replace(/^\[(.*)\]$/, "$1"); // "[main point]" copied from the template's brackets
   point = point.replace(/\s{2,}/g, " ");
   return point.trim();
