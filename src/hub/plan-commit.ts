@@ -45,7 +45,8 @@ export function predictLfs(path: string, size: number, sample?: Uint8Array): boo
   return sample !== undefined && sample.subarray(0, 512).includes(0);
 }
 
-function sameContent(local: PlannedSource, remote: RemoteFile): boolean {
+/** Whether a remote file holds exactly the local content (sha256 for LFS, git blob sha1 otherwise). */
+export function sameContent(local: PlannedSource, remote: RemoteFile): boolean {
   if (remote.lfsOid) return remote.lfsOid === local.sha256 && remote.size === local.size;
   return remote.oid === local.gitSha1 || remote.oid === lfsPointerSha1(local.sha256, local.size);
 }

@@ -25,7 +25,7 @@ import { redactTokens, resolveHubConfig } from "./hub-config.js";
 import { HubError, toHubError } from "./hub-error.js";
 import { createHubFetch, type HubRetryEvent } from "./hub-fetch.js";
 import { mergeDatasetCard } from "./merge-dataset-card.js";
-import { chunkPlan, planCommit, type PlanEntry, type PlannedSource, type RemoteFile } from "./plan-commit.js";
+import { chunkPlan, planCommit, sameContent, type PlanEntry, type PlannedSource, type RemoteFile } from "./plan-commit.js";
 import { parseRepoId } from "./pull-dataset.js";
 import { scanDatasetDir } from "./scan-dataset-dir.js";
 import { createHash } from "node:crypto";
@@ -357,6 +357,24 @@ export async function publishDataset(options: PublishDatasetOptions): Promise<Pu
   }
 
   const last = commits[commits.length - 1];
+  if (last) {
+    // Verify: the tree at our last commit holds every local file with the same hash.
+    const remote = new Map<string, RemoteFile>();
+    try {
+      for await (const entry of listFiles({ repo: designation, revision: last.oid, recursive: true, ...common })) {
+        if (entry.type === "file") remote.set(entry.path, { path: entry.path, size: entry.size, oid: entry.oid ?? "", ...(entry.lfs ? { lfsOid: entry.lfs.oid } : {}) });
+      }
+    } catch (error) {
+      fail(error, `verifying ${repo}@${last.oid}`);
+    }
+    const wrong = lastPlan.filter((e) => e.source && !(remote.has(e.path) && sameContent(e.source, remote.get(e.path)!))).map((e) => e.path);
+    const stale = lastPlan.filter((e) => e.action === "delete" && remote.has(e.path)).map((e) => e.path);
+    if (wrong.length || stale.length) {
+      throw new HubError(
+        `published ${last.url}, but the repo does not match the dir: ${[...wrong.map((p) => `${p} differs or is missing`), ...stale.map((p) => `${p} was not deleted`)].join("; ")}`,
+      );
+    }
+  }
   return {
     repo,
     repoUrl: repoWebUrl(config.endpoint, repo),
