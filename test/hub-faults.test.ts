@@ -157,4 +157,20 @@ describe("publish under faults", () => {
     const again = await run(repo, { maxFilesPerCommit: 2 }).promise;
     expect(again.upToDate).toBe(true);
   });
+
+  it("fails loudly when the tree after the commit does not match the dir", async () => {
+    const repo = freshRepo();
+    let committed = false;
+    const lying = (async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
+      const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+      const response = await loopback(input, init);
+      if (/\/commit\//.test(url) && response.ok) committed = true;
+      if (committed && /\/tree\//.test(url)) {
+        const entries = (await response.json()) as Array<{ path: string }>;
+        return new Response(JSON.stringify(entries.filter((e) => e.path !== "manifest.json")), { status: 200, headers: { "Content-Type": "application/json" } });
+      }
+      return response;
+    }) as typeof fetch;
+    await expect(run(repo, { fetch: lying }).promise).rejects.toThrow(/does not match the dir: manifest\.json differs or is missing/);
+  });
 });
