@@ -144,6 +144,15 @@ describe("createLlmClient", () => {
     expect(after.trim().split("\n").map((l) => JSON.parse(l).text)).toEqual(["A: one", "A: two", "A: three"]);
   });
 
+  it("reports an unusable journal path on the first call, without an unhandled rejection", async () => {
+    const notADir = join(dir, "plain-file");
+    writeFileSync(notADir, "");
+    const llm = client({ journalPath: join(notADir, "x.journal.jsonl") });
+    await new Promise((r) => setTimeout(r, 20));
+    await expect(llm.chat({ messages: user("j") })).rejects.toThrow();
+    await llm.close();
+  });
+
   it("keys requests by content: a different temperature is a different call", async () => {
     const journalPath = join(dir, "keys.journal.jsonl");
     writeFileSync(journalPath, "");

@@ -141,6 +141,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
   });
   const limiter = createLimiter({ concurrency });
   const journalPromise: Promise<Journal> | undefined = journalPath ? openJournal({ path: journalPath }) : undefined;
+  journalPromise?.catch(() => undefined); // reported by the first chat(), not as an unhandled rejection
   const inFlight = new Map<string, Promise<ChatResult>>();
   const totals: LlmTotals = { calls: 0, replayed: 0, failed: 0, promptTokens: 0, completionTokens: 0, costUsd: 0, savedCostUsd: 0 };
   let closed = false;
@@ -265,7 +266,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
     totals: () => ({ ...totals }),
     async close() {
       closed = true;
-      if (journalPromise) (await journalPromise).close();
+      if (journalPromise) (await journalPromise.catch(() => undefined))?.close();
     },
   };
 }
