@@ -43,6 +43,23 @@ describe("openJournal", () => {
     expect(JSON.parse(lines.at(-2)!).text).toBe("C");
   });
 
+  it("never replays a wrong line when another writer appends to the same journal", async () => {
+    const path = join(dir, "shared.jsonl");
+    const a = await openJournal({ path });
+    const b = await openJournal({ path });
+    a.append(entry("a1", "from a"));
+    b.append(entry("b1", "from b"));
+    a.append(entry("a2", "second from a"));
+    expect(a.get("a1")?.text).toBe("from a");
+    expect(a.get("a2")?.text).toBe("second from a");
+    expect(b.get("b1")?.text).toBe("from b");
+    a.close();
+    b.close();
+    const again = await openJournal({ path });
+    expect([again.get("a1")?.text, again.get("b1")?.text, again.get("a2")?.text]).toEqual(["from a", "from b", "second from a"]);
+    again.close();
+  });
+
   it("indexes entries across read-chunk boundaries", async () => {
     const path = join(dir, "big.jsonl");
     const big = "x".repeat(700_000);

@@ -2,7 +2,8 @@
  * @module llm/journal — an append-only JSONL file of finished LLM calls, keyed by request hash, so a
  * re-run replays what it already paid for. One line per call, written with a single append: a SIGKILL
  * can at worst leave a torn last line, which `openJournal` cuts off before appending again.
- * Only an index (key → byte range) stays in memory; texts are read back from disk on replay.
+ * Only an index (key → byte range) stays in memory; texts are read back from disk on replay (and a line
+ * whose key does not match is treated as a miss, so a second writer can never cause a wrong replay).
  */
 import { closeSync, ftruncateSync, openSync, readSync, fstatSync, writeSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
@@ -105,7 +106,15 @@ export async function openJournal({ path }: { path: string }): Promise<Journal> 
       if (!where) return undefined;
       const bytes = Buffer.allocUnsafe(where.length);
       readSync(fd, bytes, 0, where.length, where.offset);
-      return JSON.parse(bytes.toString("utf8")) as JournalEntry;
+      try {
+        const entry = JSON.parse(bytes.toString("utf8")) as JournalEntry;
+        // Another process appending to the same journal could shift our offsets: never replay a wrong line.
+        if (entry.key === key) return entry;
+      } catch {
+        // fall through to a miss
+      }
+      index.delete(key);
+      return undefined;
     },
     append(entry) {
       if (closed) throw new ToolkitError(`journal ${path} is closed`);
@@ -113,8 +122,9 @@ export async function openJournal({ path }: { path: string }): Promise<Journal> 
       const line = Buffer.from(`${JSON.stringify(entry)}\n`, "utf8");
       let written = 0;
       while (written < line.length) written += writeSync(fd, line, written, line.length - written);
-      index.set(entry.key, { offset: end, length: line.length - 1 });
-      end += line.length;
+      // O_APPEND put the line at the end of the file, wherever that was (another writer may have appended).
+      end = fstatSync(fd).size;
+      index.set(entry.key, { offset: end - line.length, length: line.length - 1 });
     },
     close() {
       if (closed) return;
