@@ -5,6 +5,14 @@ import { hideBin } from "yargs/helpers";
 import { TOOL_VERSION } from "../version.js";
 import { commands } from "./commands/index.js";
 
+// `longwriter stats x | head` closes stdout early: that is the reader's choice, not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 async function main(argv: string[]): Promise<void> {
   let parser = yargs(argv)
     .scriptName("longwriter")

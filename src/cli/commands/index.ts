@@ -1,4 +1,4 @@
-/** @module cli/commands — every CLI command, registered in this order. Add one line per command. */
+/** @module cli/commands — every CLI command, registered in pipeline order (the order `--help` lists them). */
 import type { CommandModule } from "yargs";
 import { evalCommandModule } from "./eval.js";
 import { reportCommand } from "./report.js";
@@ -17,18 +17,24 @@ import { pullCommand } from "./pull.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const commands: CommandModule<any, any>[] = [
-  evalCommandModule,
-  reportCommand as CommandModule,
+  // read and describe data
   convertCommand as CommandModule,
   statsCommand as CommandModule,
-  agentwriteCommand as CommandModule,
+  // long-output SFT data
   selectCommand as CommandModule,
+  agentwriteCommand as CommandModule,
   filterCommand as CommandModule,
+  // mixtures
   mixCommand as CommandModule,
+  // DPO
   sampleCommand as CommandModule,
   judgeCommand as CommandModule,
   pairsCommand as CommandModule,
   exportCommand as CommandModule,
+  // the Hub
   publishCommand as CommandModule,
   pullCommand as CommandModule,
+  // evaluation
+  evalCommandModule,
+  reportCommand as CommandModule,
 ];
