@@ -12,3 +12,4 @@ export * from "./adapters/index.js";
 export * from "./read-records.js";
 export * from "./write-records.js";
 export * from "./dataset-dir.js";
+export * from "./yaml-config.js";
