@@ -6,6 +6,7 @@ export * from "./errors.js";
 export * from "./version.js";
 export * from "./schemas/index.js";
 export * from "./text/index.js";
+export * from "./util/index.js";
 export * from "./io/index.js";
 export * from "./llm/index.js";
 export * from "./agentwrite/index.js";

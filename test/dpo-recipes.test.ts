@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { auditPairs, auditRow, type PairAudit } from "../src/dpo/audit-pairs.js";
 import { buildPairs, emptyBuildPairsSummary } from "../src/dpo/build-pairs.js";
 import { loadPairPolicy } from "../src/dpo/load-pair-policy.js";
-import { createRandom } from "../src/mix/seeded-random.js";
+import { createRandom } from "../src/util/seeded-random.js";
 import type { Candidate } from "../src/schemas/candidate.js";
 import type { PreferencePair } from "../src/schemas/preference-pair.js";
 import { lengthScore } from "../src/text/length-score.js";

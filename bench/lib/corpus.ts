@@ -9,19 +9,14 @@ import { once } from "node:events";
 import { join, resolve } from "node:path";
 import { PROJECT_ROOT } from "./measure.js";
 import { workDir } from "./scale.js";
+import { createRandom } from "../../src/util/seeded-random.js";
 
 export const SHARED_DATA = resolve(PROJECT_ROOT, "..", "shared", "data", "general-sft");
 
-/** mulberry32: a tiny seeded PRNG returning floats in [0, 1). */
+/** Floats in [0, 1) from the toolkit's seeded PRNG, so generated inputs are the same on every run. */
 export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = createRandom({ seed, label: "bench-corpus" });
+  return () => rng.nextFloat();
 }
 
 interface Pools {

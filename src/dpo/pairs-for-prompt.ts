@@ -5,7 +5,7 @@
  * Every outcome names its reason: a pair says why it was made, a skipped prompt says why it was skipped.
  */
 import { ToolkitError } from "../errors.js";
-import { createRandom, type SeededRandom } from "../mix/seeded-random.js";
+import { createRandom, type SeededRandom } from "../util/seeded-random.js";
 import type { Candidate } from "../schemas/candidate.js";
 import { messageSchema, type Message } from "../schemas/message.js";
 import type { PairPolicy, PairSignal } from "../schemas/pair-policy.js";

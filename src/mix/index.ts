@@ -4,7 +4,6 @@ export * from "./mix-manifest.js";
 export * from "./load-recipe.js";
 export * from "./resolve-amounts.js";
 export * from "./parse-quantity.js";
-export * from "./seeded-random.js";
 export * from "./exact-dedup.js";
 export * from "./minhash-dedup.js";
 export * from "./decontaminate.js";

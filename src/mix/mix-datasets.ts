@@ -23,7 +23,7 @@ import { resolveAmounts, type AmountResult } from "./resolve-amounts.js";
 import { displayPath, resolveLocalFiles } from "./resolve-local-files.js";
 import { hubPull, resolveHubSource, type HubPull, type HubPullSettings } from "./resolve-hub-source.js";
 import { RowSpool } from "./row-spool.js";
-import { createRandom, shuffleInPlace } from "./seeded-random.js";
+import { createRandom, shuffleInPlace } from "../util/seeded-random.js";
 import { defaultTokenCounterFactory, type CountTokens, type TokenCounterFactory } from "./token-counter.js";
 import { writeMixOutput, type WriteProgress } from "./write-mix-output.js";
 import { stableHash } from "../text/record-id.js";

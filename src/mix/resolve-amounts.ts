@@ -14,7 +14,7 @@
 import { ConfigError } from "../errors.js";
 import type { MixAmount } from "../schemas/mix-recipe.js";
 import { parseQuantity } from "./parse-quantity.js";
-import { createRandom, randomPermutation, sampleIndices, type SeededRandom } from "./seeded-random.js";
+import { createRandom, randomPermutation, sampleIndices, type SeededRandom } from "../util/seeded-random.js";
 
 /** What the sampler knows about one source's candidate rows (after filters, dedup, decontamination). */
 export interface AmountInput {

@@ -13,6 +13,7 @@ def count_words(text):
     return len(chinese) + len(english)
 json.dump([count_words(t) for t in texts], sys.stdout)
 `;
+import { createRandom } from "../util/seeded-random.js";
 
 const hasPython = spawnSync("python3", ["--version"], { encoding: "utf8" }).status === 0;
 
@@ -26,16 +27,10 @@ function pythonCounts(texts: string[]): number[] {
   return JSON.parse(result.stdout) as number[];
 }
 
-/** mulberry32: a small seeded PRNG so the random strings are the same on every run. */
+/** Floats in [0, 1) from the toolkit's seeded PRNG, so generated inputs are the same on every run. */
 function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = createRandom({ seed, label: "count-words-cross-check" });
+  return () => rng.nextFloat();
 }
 
 // Every code point drawn here is assigned in Unicode 14 (python 3.11) and in Node's ICU, so both sides

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseQuantity } from "./parse-quantity.js";
-import { createRandom, randomPermutation, sampleIndices } from "./seeded-random.js";
+import { createRandom, randomPermutation, sampleIndices } from "../util/seeded-random.js";
 
 describe("createRandom", () => {
   it("is reproducible per (seed, label) and differs across seeds and labels", () => {

@@ -1,5 +1,5 @@
 /**
- * @module mix/seeded-random — a small seeded PRNG (xoshiro128**) with named sub-streams, so every random
+ * @module util/seeded-random — a small seeded PRNG (xoshiro128**) with named sub-streams, so every random
  * choice of a mix (each source's sample, the global shuffle, the test split) is reproducible from the
  * recipe's seed and independent of the others: changing one source does not reshuffle another.
  */
