@@ -9,7 +9,8 @@ import { describe, expect, it } from "vitest";
 import { readDatasetDir } from "../src/io/dataset-dir.js";
 import { mixDatasets } from "../src/mix/mix-datasets.js";
 import type { MixManifest } from "../src/mix/mix-manifest.js";
-import { runCli } from "./helpers/run-cli.js";
+import { tempPathFor } from "../src/io/atomic-file.js";
+import { PROJECT_ROOT, runCli } from "./helpers/run-cli.js";
 import { makeTmpDir } from "./helpers/tmp-dir.js";
 
 const tmp = makeTmpDir("lw-mix-");
@@ -290,5 +291,21 @@ describe("mixDatasets: evalscope's length rule", () => {
     // Only "2000字" and "800字" prompts state a length under the regexes ("2,000-word", "800-word" do not).
     expect(manifest.sources[0]!.dropped).toEqual({ "no-required-length": 7, "length-score<80": 1 });
     expect((await ids(join(tmp, "evalscope"))).sort()).toEqual(["long-03", "long-08"]);
+  });
+});
+
+describe("mix scratch space", () => {
+  it("removes the row spool of a killed run and leaves none of its own", async () => {
+    const root = makeTmpDir("lw-mix-spool-");
+    const outDir = join(root, "out");
+    // A spool left by a process that no longer exists (pid 4194305 is above Linux's largest pid_max).
+    const stale = tempPathFor(outDir).replace(`.${process.pid}.`, ".4194305.");
+    writeFileSync(stale, "{}\n");
+    await mixDatasets({
+      baseDir: join(PROJECT_ROOT, "examples"),
+      outDir,
+      recipe: { name: "spool", seed: 1, sources: [{ source: "chat", path: "data/general-chat.jsonl", amount: { count: 5 } }] },
+    });
+    expect(readdirSync(root)).toEqual(["out"]);
   });
 });

@@ -5,7 +5,7 @@
  * streams rows back in shuffled order into Parquet shards, then writes the manifest, card and recipe.
  */
 import { mkdir, readFile, stat } from "node:fs/promises";
-import { basename, dirname, join, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { ConfigError } from "../errors.js";
 import { resolveBenchFile } from "../eval/bench-files.js";
 import { assertFormatKind } from "../io/adapters/detect-format.js";
@@ -23,6 +23,7 @@ import { resolveAmounts, type AmountResult } from "./resolve-amounts.js";
 import { displayPath, resolveLocalFiles } from "./resolve-local-files.js";
 import { hubPull, resolveHubSource, type HubPull, type HubPullSettings } from "./resolve-hub-source.js";
 import { RowSpool } from "./row-spool.js";
+import { removeStaleTempFiles, tempPathFor } from "../io/atomic-file.js";
 import { createRandom, shuffleInPlace } from "../util/seeded-random.js";
 import { defaultTokenCounterFactory, type CountTokens, type TokenCounterFactory } from "./token-counter.js";
 import { writeMixOutput, type WriteProgress } from "./write-mix-output.js";
@@ -135,7 +136,9 @@ export async function mixDatasets(options: MixDatasetsOptions): Promise<MixResul
   const decontamination = await prepareDecontamination({ recipe, loaded, options });
 
   await mkdir(dirname(outDir), { recursive: true });
-  const spool = RowSpool.create(join(dirname(outDir), `.${basename(outDir)}.mix-spool-${process.pid}.jsonl`));
+  // The spool sits beside the output under a temp name; spools of killed runs are removed first.
+  await removeStaleTempFiles(outDir);
+  const spool = RowSpool.create(tempPathFor(outDir));
   try {
     const collected = await collectCandidates({
       sources: collectSources,
