@@ -176,13 +176,21 @@ export async function mixDatasets(options: MixDatasetsOptions): Promise<MixResul
     let train = shuffleInPlace(concat(trainParts), createRandom({ seed, label: "shuffle:train" }));
     let test = shuffleInPlace(concat(testParts), createRandom({ seed, label: "shuffle:test" }));
     const testSize = recipe.splits?.test;
+    let copiesRemovedFromTrain = 0;
     if (testSize !== undefined) {
       const k = testSize < 1 ? Math.round(testSize * train.length) : Math.min(testSize, train.length);
       if (k >= train.length && train.length > 0) {
         throw new ConfigError(`a test split of ${testSize} leaves no training rows (the mixture has ${train.length})`, { file, field: "splits.test" });
       }
-      test = train.slice(0, k);
-      train = train.slice(k);
+      const before = train.length;
+      ({ test, train } = carveTestSplit(train, k));
+      copiesRemovedFromTrain = before - test.length - train.length;
+      if (train.length === 0) {
+        throw new ConfigError(`a test split of ${testSize} leaves no training rows once its rows' upsampled copies are removed`, {
+          file,
+          field: "splits.test",
+        });
+      }
     }
     const splits = [{ name: "train", indices: train }, ...(test.length > 0 || testTags.size > 0 ? [{ name: "test", indices: test }] : [])];
 
@@ -212,6 +220,7 @@ export async function mixDatasets(options: MixDatasetsOptions): Promise<MixResul
           }
         : null,
       splitTotals: {},
+      testSplit: testSize === undefined ? null : { requested: testSize, rows: test.length, copiesRemovedFromTrain },
       totals: { input: 0, dropped: 0, candidates: 0, notSampled: 0, rows: 0, words: 0, tokens: null },
       balanced: true,
     };
@@ -417,6 +426,21 @@ function buildSourceManifests({
       upsampleFactor: Math.round(amount.upsampleFactor * 1e6) / 1e6,
     };
   });
+}
+
+/**
+ * Takes the first `k` distinct rows of the shuffled training order as the test split and removes every
+ * copy of them from training, so an upsampled row never sits in both splits (test rows appear once).
+ */
+export function carveTestSplit(shuffled: Uint32Array, k: number): { test: Uint32Array; train: Uint32Array } {
+  const chosen = new Set<number>();
+  for (const index of shuffled) {
+    if (chosen.size >= k) break;
+    chosen.add(index);
+  }
+  const test = Uint32Array.from(chosen);
+  const train = shuffled.filter((index) => !chosen.has(index));
+  return { test, train };
 }
 
 function sortKeys(record: Record<string, number>): Record<string, number> {

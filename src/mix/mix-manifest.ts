@@ -52,6 +52,11 @@ export interface MixManifest {
     dropped: number;
     matches: ContaminatedRow[];
   };
+  /**
+   * The test split carved from the shuffled mixture (`splits.test`): distinct rows only; upsampled copies
+   * of those rows are removed from train so no row sits in both splits. null without `splits.test`.
+   */
+  testSplit: null | { requested: number; rows: number; copiesRemovedFromTrain: number };
   /** Rows, words and tokens per output split (the dataset dir's own `splits` lists their files). */
   splitTotals: Record<string, { rows: number; words: number; tokens: number | null }>;
   totals: { input: number; dropped: number; candidates: number; notSampled: number; rows: number; words: number; tokens: number | null };

@@ -95,10 +95,18 @@ export async function writeMixOutput({
   });
 }
 
+/**
+ * Rows in the given order. An upsampled row's second and later copies get the id `<id>#copy<k>`, so ids
+ * stay unique within the dataset while still naming the row they copy.
+ */
 function* spoolRows(spool: RowSpool, indices: Uint32Array): Generator<Record<string, unknown>> {
+  const seen = new Uint32Array(spool.size);
   for (const index of indices) {
     const record = spool.read<SftRecord>(index);
-    yield { messages: record.messages, id: record.id, source: record.source ?? null, meta: record.meta ?? null };
+    const copy = seen[index]!;
+    seen[index] = copy + 1;
+    const id = copy === 0 ? record.id : `${record.id}#copy${copy}`;
+    yield { messages: record.messages, id, source: record.source ?? null, meta: record.meta ?? null };
   }
 }
 
