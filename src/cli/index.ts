@@ -3,7 +3,7 @@
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { TOOL_VERSION } from "../version.js";
-import { commands } from "./commands/index.js";
+import { loadCommands } from "./commands/index.js";
 
 // `longwriter stats x | head` closes stdout early: that is the reader's choice, not an error.
 for (const stream of [process.stdout, process.stderr]) {
@@ -27,7 +27,7 @@ async function main(argv: string[]): Promise<void> {
       process.stderr.write(`error: ${message}\n\nRun 'longwriter --help' for usage.\n`);
       process.exit(2);
     });
-  for (const command of commands) parser = parser.command(command);
+  for (const command of await loadCommands(argv)) parser = parser.command(command);
   await parser.help().alias("h", "help").parseAsync();
 }
 

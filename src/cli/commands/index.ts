@@ -1,40 +1,44 @@
-/** @module cli/commands — every CLI command, registered in pipeline order (the order `--help` lists them). */
+/**
+ * @module cli/commands — every CLI command, in pipeline order (the order `--help` lists them). Each is
+ * loaded on demand: running one command imports only that command's part of the library, which keeps
+ * start-up short; the top-level `--help` (or an unknown name) loads them all.
+ */
 import type { CommandModule } from "yargs";
-import { evalCommandModule } from "./eval.js";
-import { reportCommand } from "./report.js";
-import { convertCommand } from "./convert.js";
-import { statsCommand } from "./stats.js";
-import { agentwriteCommand } from "./agentwrite.js";
-import { selectCommand } from "./select.js";
-import { filterCommand } from "./filter.js";
-import { mixCommand } from "./mix.js";
-import { sampleCommand } from "./sample.js";
-import { judgeCommand } from "./judge.js";
-import { pairsCommand } from "./pairs.js";
-import { exportCommand } from "./export.js";
-import { publishCommand } from "./publish.js";
-import { pullCommand } from "./pull.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [
+type AnyCommand = CommandModule<any, any>;
+
+/** Command name (the first word of its `command` string) → loader of its module. */
+export const commandLoaders: ReadonlyArray<readonly [string, () => Promise<AnyCommand>]> = [
   // read and describe data
-  convertCommand as CommandModule,
-  statsCommand as CommandModule,
+  ["convert", async () => (await import("./convert.js")).convertCommand as AnyCommand],
+  ["stats", async () => (await import("./stats.js")).statsCommand as AnyCommand],
   // long-output SFT data
-  selectCommand as CommandModule,
-  agentwriteCommand as CommandModule,
-  filterCommand as CommandModule,
+  ["select", async () => (await import("./select.js")).selectCommand as AnyCommand],
+  ["agentwrite", async () => (await import("./agentwrite.js")).agentwriteCommand as AnyCommand],
+  ["filter", async () => (await import("./filter.js")).filterCommand as AnyCommand],
   // mixtures
-  mixCommand as CommandModule,
+  ["mix", async () => (await import("./mix.js")).mixCommand as AnyCommand],
   // DPO
-  sampleCommand as CommandModule,
-  judgeCommand as CommandModule,
-  pairsCommand as CommandModule,
-  exportCommand as CommandModule,
+  ["sample", async () => (await import("./sample.js")).sampleCommand as AnyCommand],
+  ["judge", async () => (await import("./judge.js")).judgeCommand as AnyCommand],
+  ["pairs", async () => (await import("./pairs.js")).pairsCommand as AnyCommand],
+  ["export", async () => (await import("./export.js")).exportCommand as AnyCommand],
   // the Hub
-  publishCommand as CommandModule,
-  pullCommand as CommandModule,
+  ["publish", async () => (await import("./publish.js")).publishCommand as AnyCommand],
+  ["pull", async () => (await import("./pull.js")).pullCommand as AnyCommand],
   // evaluation
-  evalCommandModule,
-  reportCommand as CommandModule,
+  ["eval", async () => (await import("./eval.js")).evalCommandModule as AnyCommand],
+  ["report", async () => (await import("./report.js")).reportCommand as AnyCommand],
 ];
+
+/**
+ * The command modules to register for `argv`: just the named command when the first non-option word
+ * names one, else all of them (for `--help`, a typo's suggestion, or no command at all).
+ */
+export async function loadCommands(argv: readonly string[]): Promise<AnyCommand[]> {
+  const name = argv.find((arg) => !arg.startsWith("-"));
+  const named = commandLoaders.find(([command]) => command === name);
+  if (named) return [await named[1]()];
+  return Promise.all(commandLoaders.map(([, load]) => load()));
+}
