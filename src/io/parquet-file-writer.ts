@@ -35,11 +35,20 @@ export interface ParquetFileWriterOptions {
   compressors: Compressors;
   /** Extra key-value metadata (keep it free of timestamps if files must be reproducible). */
   kvMetadata?: Array<{ key: string; value: string }>;
-  /** Target uncompressed page size. @default 1 MiB (as Arrow writes) */
+  /**
+   * Target uncompressed page size. Each page is compressed on its own, so ZSTD and GZIP get more context
+   * from larger pages (5,000 × 20 KB rows with ZSTD: 37.0 MB at 1 MiB, 28.7 MB at 4 MiB, DuckDB 25.8 MB).
+   * @default 4 MiB for ZSTD and GZIP, 1 MiB (as Arrow writes) otherwise
+   */
   pageBytes?: number;
 }
 
 const FLUSH_BYTES = 4 << 20;
+
+/** Default page size for a codec: block compressors with a long window gain from larger pages. */
+export function defaultPageBytes(codec: ParquetCodec): number {
+  return codec === "ZSTD" || codec === "GZIP" ? 4 << 20 : 1 << 20;
+}
 
 /** hyparquet-writer's ByteWriter, flushing to a file descriptor every few MB and hashing what it writes. */
 class HashingFileSink extends ByteWriter {
@@ -95,7 +104,7 @@ export class ParquetFileWriter {
     this.columns = options.columns;
     this.fd = fd;
     this.sink = new HashingFileSink(fd);
-    this.pageBytes = options.pageBytes ?? 1 << 20;
+    this.pageBytes = options.pageBytes ?? defaultPageBytes(options.codec);
     this.writer = new ParquetWriter({
       writer: this.sink,
       schema: parquetSchemaFor(options.columns),
