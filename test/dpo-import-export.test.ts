@@ -17,16 +17,12 @@ import { exportLlamaFactory, exportOpenAiDpo, exportTrl, openAiDpoToPair } from 
 import { readPairsDataset } from "../src/dpo/read-pairs-dataset.js";
 import { AUDIT_LENGTH_SVG, writePairsDataset } from "../src/dpo/write-pairs-dataset.js";
 import { makeTmpDir } from "./helpers/tmp-dir.js";
+import { collect } from "./helpers/collect.js";
 
 const DEMO = "../shared/data/general-sft/dpo_en_demo.json";
 const dir = makeTmpDir("dpo-import-");
 const strip = (p: PreferencePair) => ({ prompt: p.prompt, chosen: p.chosen, rejected: p.rejected });
 
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-}
 
 describe("dpo_en_demo.json: import, audit, export, round trip", () => {
   let imported: PreferencePair[];

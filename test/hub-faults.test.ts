@@ -9,17 +9,13 @@ import { publishDataset, type PublishProgressEvent } from "../src/hub/publish-da
 import { buildDatasetDir } from "./helpers/hub-dataset.js";
 import { startHubServer, type TestHubServer } from "./helpers/hub-server.js";
 import { makeTmpDir } from "./helpers/tmp-dir.js";
+import { loopbackOnlyFetch as loopback } from "./helpers/loopback-fetch.js";
 
 const TOKEN = "hf_faults_test_token_42";
 const tmp = makeTmpDir("lw-hub-faults-");
 const dir = join(tmp, "ds");
 let hub: TestHubServer;
 let repoCounter = 0;
-const loopback = ((input: Parameters<typeof fetch>[0], init?: RequestInit) => {
-  const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url);
-  if (url.hostname !== "127.0.0.1") throw new Error(`test tried to reach ${url.host}`);
-  return fetch(input, init);
-}) as typeof fetch;
 
 beforeAll(async () => {
   // Small multipart threshold so the train shard (~120 KB) goes up in 32 KiB parts.

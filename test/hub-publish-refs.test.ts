@@ -7,16 +7,12 @@ import { pullDataset } from "../src/hub/pull-dataset.js";
 import { buildDatasetDir } from "./helpers/hub-dataset.js";
 import { startHubServer, type TestHubServer } from "./helpers/hub-server.js";
 import { makeTmpDir } from "./helpers/tmp-dir.js";
+import { loopbackOnlyFetch as loopback } from "./helpers/loopback-fetch.js";
 
 const TOKEN = "hf_refs_test_token_777";
 const tmp = makeTmpDir("lw-hub-refs-");
 const dir = join(tmp, "ds");
 let hub: TestHubServer;
-const loopback = ((input: Parameters<typeof fetch>[0], init?: RequestInit) => {
-  const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url);
-  if (url.hostname !== "127.0.0.1") throw new Error(`test tried to reach ${url.host}`);
-  return fetch(input, init);
-}) as typeof fetch;
 
 beforeAll(async () => {
   hub = await startHubServer({ tokens: [TOKEN] });

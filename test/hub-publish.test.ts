@@ -14,16 +14,12 @@ import { parseDatasetCard } from "../src/hub/merge-dataset-card.js";
 import { buildDatasetDir } from "./helpers/hub-dataset.js";
 import { startHubServer, type TestHubServer } from "./helpers/hub-server.js";
 import { makeTmpDir } from "./helpers/tmp-dir.js";
+import { loopbackOnlyFetch as loopback } from "./helpers/loopback-fetch.js";
 
 const TOKEN = "hf_publish_test_token_0123";
 const REPO = "tester/longwriter-e2e";
 const tmp = makeTmpDir("lw-hub-publish-");
 let hub: TestHubServer;
-const loopback = ((input: Parameters<typeof fetch>[0], init?: RequestInit) => {
-  const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url);
-  if (url.hostname !== "127.0.0.1") throw new Error(`test tried to reach ${url.host}`);
-  return fetch(input, init);
-}) as typeof fetch;
 const dirA = join(tmp, "a");
 const dirB = join(tmp, "b"); // same train, different test split
 

@@ -7,16 +7,12 @@ import { uploadFiles } from "@huggingface/hub";
 import { pullDataset } from "../src/hub/pull-dataset.js";
 import { startHubServer, type TestHubServer } from "./helpers/hub-server.js";
 import { makeTmpDir } from "./helpers/tmp-dir.js";
+import { loopbackOnlyFetch as loopback } from "./helpers/loopback-fetch.js";
 
 const TOKEN = "hf_pull_test_token";
 const REPO = "tester/pull-me";
 let hub: TestHubServer;
 const tmp = makeTmpDir("lw-hub-pull-");
-const loopback = ((input: Parameters<typeof fetch>[0], init?: RequestInit) => {
-  const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url);
-  if (url.hostname !== "127.0.0.1") throw new Error(`test tried to reach ${url.host}`);
-  return fetch(input, init);
-}) as typeof fetch;
 const files = {
   "README.md": Buffer.from("---\npretty_name: pull\n---\n# pull me\n"),
   "data/train-00000-of-00002.parquet": randomBytes(4000),

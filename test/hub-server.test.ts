@@ -3,6 +3,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HubApiError, commit, createBranch, createRepo, datasetInfo, downloadFile, listCommits, listFiles, repoExists, uploadFiles, whoAmI } from "@huggingface/hub";
 import { gitBlobSha1, startHubServer, type TestHubServer } from "./helpers/hub-server.js";
+import { loopbackOnlyFetch } from "./helpers/loopback-fetch.js";
 
 const TOKEN = "hf_server_test_token";
 let hub: TestHubServer;
@@ -16,11 +17,7 @@ beforeAll(async () => {
   // lfsThreshold: big.bin (1 MiB of random bytes) must be LFS whether or not its first 512 bytes hold a NUL.
   hub = await startHubServer({ tokens: [TOKEN], lfsThreshold: 1 << 19, multipartThreshold: 1 << 20, chunkSize: 300 * 1024, treePageSize: 3 });
   // Guard: nothing may leave the machine.
-  loopbackFetch = ((input: Parameters<typeof fetch>[0], init?: RequestInit) => {
-    const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url);
-    if (url.hostname !== "127.0.0.1") throw new Error(`test tried to reach ${url.host}`);
-    return fetch(input, init);
-  }) as typeof fetch;
+  loopbackFetch = loopbackOnlyFetch;
 });
 afterAll(() => hub.close());
 

@@ -11,15 +11,11 @@ import { writeParquet } from "../src/io/parquet-write.js";
 import { mixDatasets } from "../src/mix/mix-datasets.js";
 import { startHubServer, type TestHubServer } from "./helpers/hub-server.js";
 import { makeTmpDir } from "./helpers/tmp-dir.js";
+import { loopbackOnlyFetch as loopback } from "./helpers/loopback-fetch.js";
 
 const TOKEN = "hf_mix_test_token";
 const REPO = "tester/mix-source";
 const tmp = makeTmpDir("lw-mix-hub-");
-const loopback = ((input: Parameters<typeof fetch>[0], init?: RequestInit) => {
-  const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url);
-  if (url.hostname !== "127.0.0.1") throw new Error(`test tried to reach ${url.host}`);
-  return fetch(input, init);
-}) as typeof fetch;
 let hub: TestHubServer;
 let sha = "";
 

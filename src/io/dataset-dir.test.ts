@@ -8,6 +8,7 @@ import { TOOL_VERSION } from "../version.js";
 import { SFT_COLUMNS } from "./column-spec.js";
 import { readDatasetDir, sha256File, shardFileName, writeDatasetDir } from "./dataset-dir.js";
 import { readParquetInfo } from "./parquet-read.js";
+import { collect } from "../../test/helpers/collect.js";
 
 const root = makeTmpDir("lw-dsdir-");
 
@@ -26,11 +27,6 @@ function rows(count: number, size = 200, offset = 0) {
   });
 }
 
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of iterable) out.push(item);
-  return out;
-}
 
 describe("writeDatasetDir", () => {
   it("writes the Hub layout: shards named -of-n, card with configs, manifest with sha256", async () => {

@@ -3,13 +3,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { makeTmpDir } from "../../test/helpers/tmp-dir.js";
 import { elementStartLines, firstInvalidUtf8Offset, readJsonArray } from "./json-array.js";
+import { collect } from "../../test/helpers/collect.js";
 
 const dir = makeTmpDir();
-async function collect<T>(iter: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of iter) out.push(item);
-  return out;
-}
 
 describe("readJsonArray", () => {
   it("yields elements with the line each starts on", async () => {

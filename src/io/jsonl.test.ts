@@ -6,6 +6,7 @@ import { InputError } from "../errors.js";
 import { sftRecordSchema } from "../schemas/sft-record.js";
 import type { InputIssue } from "./input-issue.js";
 import { readJsonl, writeJsonl } from "./jsonl.js";
+import { collect } from "../../test/helpers/collect.js";
 
 const dir = makeTmpDir();
 let n = 0;
@@ -13,11 +14,6 @@ function file(content: string | Buffer): string {
   const path = join(dir, `f${n++}.jsonl`);
   writeFileSync(path, content);
   return path;
-}
-async function collect<T>(iter: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of iter) out.push(item);
-  return out;
 }
 
 describe("readJsonl", () => {

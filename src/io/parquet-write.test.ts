@@ -7,6 +7,7 @@ import { SFT_COLUMNS, type ColumnSpec } from "./column-spec.js";
 import { parseParquetCodec } from "./parquet-codecs.js";
 import { readParquet, readParquetInfo } from "./parquet-read.js";
 import { writeParquet, writeParquetShards } from "./parquet-write.js";
+import { collect } from "../../test/helpers/collect.js";
 
 const dir = makeTmpDir("lw-parquet-");
 
@@ -22,11 +23,6 @@ function sftRow(i: number, size = 100) {
   };
 }
 
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of iterable) out.push(item);
-  return out;
-}
 
 async function* fromArray<T>(rows: T[]): AsyncGenerator<T> {
   for (const row of rows) yield row;

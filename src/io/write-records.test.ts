@@ -11,15 +11,11 @@ import type { CanonicalRecord } from "./adapters/format.js";
 import { readParquetInfo } from "./parquet-read.js";
 import { readRawRecords, readRecords } from "./read-records.js";
 import { writeRecords } from "./write-records.js";
+import { collect } from "../../test/helpers/collect.js";
 
 const dir = makeTmpDir();
 const DATA = fileURLToPath(new URL("../../../shared/data/general-sft/", import.meta.url));
 
-async function collect<T>(iter: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of iter) out.push(item);
-  return out;
-}
 async function records(path: string): Promise<CanonicalRecord[]> {
   return (await collect(readRecords(path))).map((r) => r.record);
 }

@@ -9,14 +9,10 @@ import type { InputIssue } from "../input-issue.js";
 import { readRawRecords, readRecords, type RawRow } from "../read-records.js";
 import { detectFormat, getAdapter } from "./detect-format.js";
 import { PREFERENCE_FORMATS, SFT_FORMATS, type CanonicalRecord, type FormatName } from "./format.js";
+import { collect } from "../../../test/helpers/collect.js";
 
 const DATA = fileURLToPath(new URL("../../../../shared/data/general-sft/", import.meta.url));
 
-async function collect<T>(iter: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of iter) out.push(item);
-  return out;
-}
 
 const expected: Array<{ file: string; format: FormatName; rows: number; ok: number }> = [
   { file: "alpaca_en_demo.json", format: "alpaca", rows: 999, ok: 999 },
