@@ -23,8 +23,8 @@ import { resolveAmounts, type AmountResult } from "./resolve-amounts.js";
 import { displayPath, resolveLocalFiles } from "./resolve-local-files.js";
 import { hubPull, resolveHubSource, type HubPull, type HubPullSettings } from "./resolve-hub-source.js";
 import { RowSpool } from "./row-spool.js";
+import { assembleSplits } from "./assemble-splits.js";
 import { removeStaleTempFiles, tempPathFor } from "../io/atomic-file.js";
-import { createRandom, shuffleInPlace } from "../util/seeded-random.js";
 import { defaultTokenCounterFactory, type CountTokens, type TokenCounterFactory } from "./token-counter.js";
 import { writeMixOutput, type WriteProgress } from "./write-mix-output.js";
 import { stableHash } from "../text/record-id.js";
@@ -164,35 +164,14 @@ export async function mixDatasets(options: MixDatasetsOptions): Promise<MixResul
       }),
     });
 
-    // Assemble the splits as arrays of spool indices, then shuffle them (seeded, independent streams).
     const testTags = new Set(recipe.splits?.testSources ?? []);
-    const trainParts: Uint32Array[] = [];
-    const testParts: Uint32Array[] = [];
-    amounts.forEach((amount, index) => {
-      const start = collected.sources[index]!.start;
-      const global = amount.indices.map((i) => i + start);
-      (testTags.has(located[index]!.tag) ? testParts : trainParts).push(global);
+    const { splits, testSplit } = assembleSplits({
+      sources: amounts.map((amount, index) => ({ tag: located[index]!.tag, start: collected.sources[index]!.start, indices: amount.indices })),
+      seed,
+      test: recipe.splits?.test,
+      testSources: recipe.splits?.testSources,
+      file,
     });
-    let train = shuffleInPlace(concat(trainParts), createRandom({ seed, label: "shuffle:train" }));
-    let test = shuffleInPlace(concat(testParts), createRandom({ seed, label: "shuffle:test" }));
-    const testSize = recipe.splits?.test;
-    let copiesRemovedFromTrain = 0;
-    if (testSize !== undefined) {
-      const k = testSize < 1 ? Math.round(testSize * train.length) : Math.min(testSize, train.length);
-      if (k >= train.length && train.length > 0) {
-        throw new ConfigError(`a test split of ${testSize} leaves no training rows (the mixture has ${train.length})`, { file, field: "splits.test" });
-      }
-      const before = train.length;
-      ({ test, train } = carveTestSplit(train, k));
-      copiesRemovedFromTrain = before - test.length - train.length;
-      if (train.length === 0) {
-        throw new ConfigError(`a test split of ${testSize} leaves no training rows once its rows' upsampled copies are removed`, {
-          file,
-          field: "splits.test",
-        });
-      }
-    }
-    const splits = [{ name: "train", indices: train }, ...(test.length > 0 || testTags.size > 0 ? [{ name: "test", indices: test }] : [])];
 
     const sourcesManifest = buildSourceManifests({ recipe, located, collected, amounts, testTags, tokenizerOf });
     const manifest: MixManifest = {
@@ -220,7 +199,7 @@ export async function mixDatasets(options: MixDatasetsOptions): Promise<MixResul
           }
         : null,
       splitTotals: {},
-      testSplit: testSize === undefined ? null : { requested: testSize, rows: test.length, copiesRemovedFromTrain },
+      testSplit,
       totals: { input: 0, dropped: 0, candidates: 0, notSampled: 0, rows: 0, words: 0, tokens: null },
       balanced: true,
     };
@@ -428,33 +407,8 @@ function buildSourceManifests({
   });
 }
 
-/**
- * Takes the first `k` distinct rows of the shuffled training order as the test split and removes every
- * copy of them from training, so an upsampled row never sits in both splits (test rows appear once).
- */
-export function carveTestSplit(shuffled: Uint32Array, k: number): { test: Uint32Array; train: Uint32Array } {
-  const chosen = new Set<number>();
-  for (const index of shuffled) {
-    if (chosen.size >= k) break;
-    chosen.add(index);
-  }
-  const test = Uint32Array.from(chosen);
-  const train = shuffled.filter((index) => !chosen.has(index));
-  return { test, train };
-}
-
 function sortKeys(record: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
-
-function concat(parts: Uint32Array[]): Uint32Array {
-  const out = new Uint32Array(sum(parts.map((p) => p.length)));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }
 
 function sum(values: readonly number[]): number {
