@@ -109,8 +109,10 @@ export const pairsCommand: CommandModule<object, PairsArgs> = {
           })(),
         );
     const summary = emptyBuildPairsSummary();
+    // A first, cheap pass counts candidates per prompt so finished prompts are paired while streaming.
+    const groupSizes = isCandidates ? await countCandidatesPerPrompt(args.input) : undefined;
     const pairs = (async function* () {
-      for await (const outcome of buildPairs({ candidates, policy, summary })) yield* outcome.pairs;
+      for await (const outcome of buildPairs({ candidates, policy, summary, groupSizes })) yield* outcome.pairs;
     })();
     const { audit } = await writePairsDataset({
       dir: args.out!,
@@ -195,4 +197,13 @@ function printResult(args: PairsArgs, result: Record<string, unknown> & { audit:
   lines.push(`audit: ${a.verdict}`);
   if (a.margin) lines.push(`margin: median ${a.margin.median.toFixed(1)}, p25 ${a.margin.p25.toFixed(1)}, p75 ${a.margin.p75.toFixed(1)} (min ${a.margin.min.toFixed(1)}, max ${a.margin.max.toFixed(1)})`);
   process.stdout.write(`${lines.join("\n")}\n`);
+}
+
+/** Candidates per promptId in a candidates JSONL file (lines that are not candidates are left to the real read). */
+async function countCandidatesPerPrompt(file: string): Promise<Map<string, number>> {
+  const sizes = new Map<string, number>();
+  for await (const { record } of readJsonl<{ promptId?: unknown }>(file, { skipInvalid: true, issues: [] })) {
+    if (typeof record.promptId === "string") sizes.set(record.promptId, (sizes.get(record.promptId) ?? 0) + 1);
+  }
+  return sizes;
 }
