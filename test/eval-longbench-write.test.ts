@@ -186,6 +186,10 @@ describe("eval longbench-write against the test server", () => {
     expect(third.code).toBe(0);
     expect(server.requestCount()).toBe(before);
     expect(JSON.parse(third.stdout).overall.S).toBeCloseTo(want.s, 9);
+    // ... and its progress lines say the judge calls came from the journal.
+    const judgeLines = third.stderr.split("\n").filter((line) => /^judge: \d+\/120 /.test(line));
+    expect(judgeLines.length).toBeGreaterThan(0);
+    expect(judgeLines.at(-1)).toMatch(/replayed [1-9]\d*\)$/);
   });
 
   it("marks the run incomplete when generation fails for some prompts, scoring the rest", async () => {

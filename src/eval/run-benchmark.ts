@@ -55,7 +55,7 @@ export interface RunBenchmarkOptions {
   predictionsFile?: string;
   /** Judge each response for S_q; without it the run reports S_l only. */
   judge?: {
-    client: JudgeChatClient;
+    client: JudgeChatClient & { totals?(): { replayed: number } };
     model: string;
     template?: JudgeTemplate;
     /** Calls per item before its verdict counts as unparseable. @default 5 (as upstream) */
@@ -177,6 +177,9 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<Benchm
     onProgress?.({ stage: "judge", event: "start", total: ordered.length });
     let done = ordered.length - toJudge.length;
     let failed = 0;
+    // Judge calls answered from the journal, for the progress line (the judge client counts them).
+    const replayedBefore = judge.client.totals?.().replayed ?? 0;
+    const replayedSince = (): number => (judge.client.totals?.().replayed ?? replayedBefore) - replayedBefore;
     await forEachSettled(toJudge, judge.concurrency ?? 8, async (r) => {
       try {
         const judgement = await judgeResponse({
@@ -194,7 +197,7 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<Benchm
         failures.push(failureOf(error, r.item.id, "judge"));
       }
       done += 1;
-      onProgress?.({ stage: "judge", event: "item", done, total: ordered.length, failed, replayed: 0, id: r.item.id });
+      onProgress?.({ stage: "judge", event: "item", done, total: ordered.length, failed, replayed: replayedSince(), id: r.item.id });
     });
     onProgress?.({ stage: "judge", event: "end", done, failed });
   }
