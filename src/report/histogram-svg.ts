@@ -2,6 +2,7 @@
  * @module report/histogram-svg — a histogram as a standalone SVG string (axes, ticks, bars, title):
  * no dependencies, no fonts to fetch, and the same input always gives byte-identical output.
  */
+import { escapeXml as esc, fmtNumber as fmt } from "./svg-text.js";
 
 /** One bin of a histogram: values `v` with `lower <= v < upper` (the last bin also holds `upper`). */
 export interface HistogramBin {
@@ -238,12 +239,4 @@ export function formatTick(v: number): string {
 
 function trim(s: string): string {
   return s.includes(".") ? s.replace(/\.?0+$/, "") : s;
-}
-
-function fmt(v: number): string {
-  return trim(v.toFixed(2));
-}
-
-function esc(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
