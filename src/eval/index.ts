@@ -12,3 +12,4 @@ export * from "./run-benchmark.js";
 export * from "./run-longbench-write.js";
 export * from "./run-ruler.js";
 export * from "./write-run-dir.js";
+export * from "./run-bench-suite.js";

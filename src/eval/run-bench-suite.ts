@@ -1,0 +1,27 @@
+/**
+ * @module eval/run-bench-suite — the steps every benchmark run shares: load its prompts (pinned download
+ * or a local copy), generate or read predictions, judge, score, and write the run folder when asked.
+ */
+import { loadBench, type LanguageFilter, type LoadBenchOptions } from "./load-bench.js";
+import { runBenchmark, type BenchmarkRunOutput, type RunBenchmarkOptions } from "./run-benchmark.js";
+import { writeRunDir } from "./write-run-dir.js";
+
+export interface RunBenchSuiteOptions
+  extends Omit<RunBenchmarkOptions, "benchmark" | "items" | "bench" | "lang">,
+    Omit<LoadBenchOptions, "benchmark" | "lang"> {
+  /** Output language subset. @default "all" */
+  lang?: LanguageFilter;
+  /** Run folder to write (predictions, judgements, scores.json, scores.md, report.html). */
+  outDir?: string;
+}
+
+export type BenchSuiteOutput = BenchmarkRunOutput & { files?: Record<string, string> };
+
+/** Runs `benchmark` with `options`: load, run, and write the run folder when `outDir` is set. */
+export async function runBenchSuite(benchmark: RunBenchmarkOptions["benchmark"], options: RunBenchSuiteOptions): Promise<BenchSuiteOutput> {
+  const lang = options.lang ?? "all";
+  const { items, source } = await loadBench({ ...options, benchmark, lang });
+  const output = await runBenchmark({ ...options, benchmark, items, bench: source, lang });
+  if (!options.outDir) return output;
+  return { ...output, files: await writeRunDir(options.outDir, output) };
+}
