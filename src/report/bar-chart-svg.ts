@@ -3,7 +3,7 @@
  * run). A standalone, deterministic SVG string; missing values leave a gap marked "–".
  */
 import { SERIES_COLORS } from "./scatter-svg.js";
-import { escapeXml, fmtNumber } from "./svg-text.js";
+import { escapeXml, fmtNumber, svgChartStart } from "./svg-text.js";
 
 export interface BarChartSvgOptions {
   title: string;
@@ -35,12 +35,7 @@ export function renderBarChartSvg(options: BarChartSvgOptions): string {
   const groupW = plotW / Math.max(1, categories.length);
   const barW = Math.max(2, Math.min(36, (groupW * 0.8) / Math.max(1, series.length)));
   const out: string[] = [];
-  out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" class="bars" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeXml(title)}" font-family="Helvetica, Arial, sans-serif" font-size="12">`,
-  );
-  out.push(`<title>${escapeXml(title)}</title>`);
-  out.push(`<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`);
-  out.push(`<text x="${f(width / 2)}" y="24" text-anchor="middle" font-size="15" font-weight="bold">${escapeXml(title)}</text>`);
+  out.push(...svgChartStart({ width, height, title, className: "bars", titleY: 24, titleSize: 15 }));
   out.push(`<g class="grid" stroke="#e3e3e3">`);
   const ticks = [0, 0.2, 0.4, 0.6, 0.8, 1].map((t) => t * max);
   for (const t of ticks) out.push(`<line x1="${x0}" y1="${f(sy(t))}" x2="${x0 + plotW}" y2="${f(sy(t))}"/>`);

@@ -2,7 +2,7 @@
  * @module report/histogram-svg — a histogram as a standalone SVG string (axes, ticks, bars, title):
  * no dependencies, no fonts to fetch, and the same input always gives byte-identical output.
  */
-import { escapeXml as esc, fmtNumber as fmt } from "./svg-text.js";
+import { escapeXml as esc, fmtNumber as fmt, svgChartStart } from "./svg-text.js";
 
 /** One bin of a histogram: values `v` with `lower <= v < upper` (the last bin also holds `upper`). */
 export interface HistogramBin {
@@ -142,12 +142,7 @@ export function renderHistogramSvg(options: HistogramSvgOptions): string {
   const sy = (v: number) => y0 - (v / yTop) * plotH;
 
   const out: string[] = [];
-  out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(title)}" font-family="Helvetica, Arial, sans-serif" font-size="12">`,
-  );
-  out.push(`<title>${esc(title)}</title>`);
-  out.push(`<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`);
-  out.push(`<text x="${fmt(width / 2)}" y="28" text-anchor="middle" font-size="16" font-weight="bold">${esc(title)}</text>`);
+  out.push(...svgChartStart({ width, height, title, titleY: 28, titleSize: 16 }));
 
   // Grid lines and y ticks.
   out.push(`<g class="y-axis" stroke="#dddddd">`);

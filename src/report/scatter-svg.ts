@@ -3,7 +3,7 @@
  * y = x line and the band where S_l ≥ 80 (0.714·l ≤ l' ≤ 1.6·l). A standalone, deterministic SVG string.
  */
 import { formatTick } from "./histogram-svg.js";
-import { escapeXml, fmtNumber } from "./svg-text.js";
+import { escapeXml, fmtNumber, svgChartStart } from "./svg-text.js";
 
 export interface ScatterPoint {
   /** Required length (x). */
@@ -88,12 +88,7 @@ export function renderScatterSvg(options: ScatterSvgOptions): string {
   const f = fmtNumber;
 
   const out: string[] = [];
-  out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" class="scatter" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeXml(title)}" font-family="Helvetica, Arial, sans-serif" font-size="12">`,
-  );
-  out.push(`<title>${escapeXml(title)}</title>`);
-  out.push(`<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`);
-  out.push(`<text x="${f(width / 2)}" y="26" text-anchor="middle" font-size="15" font-weight="bold">${escapeXml(title)}</text>`);
+  out.push(...svgChartStart({ width, height, title, className: "scatter", titleY: 26, titleSize: 15 }));
   out.push(`<defs><clipPath id="plot-area"><rect x="${x0}" y="${MARGIN.top}" width="${plotW}" height="${plotH}"/></clipPath></defs>`);
 
   const ticks = logTicks(lo, hi);

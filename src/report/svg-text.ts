@@ -17,3 +17,31 @@ export function fmtNumber(v: number): string {
 export function formatScore(v: number | null | undefined, digits = 1): string {
   return v === null || v === undefined || !Number.isFinite(v) ? "–" : v.toFixed(digits);
 }
+
+/**
+ * The opening of a standalone chart SVG: the root element (accessible name = title), a `<title>`, a white
+ * background and the centred bold title text. Close it with `</svg>`.
+ */
+export function svgChartStart({
+  width,
+  height,
+  title,
+  className,
+  titleY,
+  titleSize,
+}: {
+  width: number;
+  height: number;
+  title: string;
+  className?: string;
+  titleY: number;
+  titleSize: number;
+}): string[] {
+  const cls = className ? ` class="${className}"` : "";
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg"${cls} width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeXml(title)}" font-family="Helvetica, Arial, sans-serif" font-size="12">`,
+    `<title>${escapeXml(title)}</title>`,
+    `<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`,
+    `<text x="${fmtNumber(width / 2)}" y="${titleY}" text-anchor="middle" font-size="${titleSize}" font-weight="bold">${escapeXml(title)}</text>`,
+  ];
+}
