@@ -14,7 +14,7 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { chromium } from "playwright-core";
-import { renderReportHtml } from "../src/report/report-html.js";
+import { renderReportHtml } from "../src/eval/report-html.js";
 import { sampleEvalRun } from "../test/helpers/sample-eval-run.js";
 
 export const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"];

@@ -9,7 +9,7 @@ import { LlmCallError } from "../llm/errors.js";
 import type { Candidate } from "../schemas/candidate.js";
 import { countWords } from "../text/count-words.js";
 import { lengthScore } from "../text/length-score.js";
-import { mapOrdered } from "./map-ordered.js";
+import { mapOrdered } from "../util/map-ordered.js";
 import type { SamplePrompt } from "./sample-prompts.js";
 
 export interface SampleCandidatesOptions {

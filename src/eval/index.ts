@@ -13,3 +13,5 @@ export * from "./run-longbench-write.js";
 export * from "./run-ruler.js";
 export * from "./write-run-dir.js";
 export * from "./run-bench-suite.js";
+export * from "./scores-markdown.js";
+export * from "./report-html.js";

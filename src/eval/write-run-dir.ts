@@ -5,8 +5,8 @@
 import { join } from "node:path";
 import { writeFileAtomic } from "../io/atomic-file.js";
 import { writeJsonl } from "../io/jsonl.js";
-import { renderReportHtml } from "../report/report-html.js";
-import { renderScoresMarkdown } from "../report/scores-markdown.js";
+import { renderReportHtml } from "./report-html.js";
+import { renderScoresMarkdown } from "./scores-markdown.js";
 import type { BenchmarkRunOutput } from "./run-benchmark.js";
 
 /** File names inside a run folder. */

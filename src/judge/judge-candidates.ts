@@ -6,7 +6,7 @@
  */
 import type { Candidate } from "../schemas/candidate.js";
 import type { Judgement } from "../schemas/judgement.js";
-import { mapOrdered } from "../dpo/map-ordered.js";
+import { mapOrdered } from "../util/map-ordered.js";
 import type { JudgeCache } from "./judge-cache.js";
 import { judgeResponse, type JudgeChatClient } from "./judge-response.js";
 import type { JudgeTemplate } from "./judge-template.js";

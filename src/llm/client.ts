@@ -14,7 +14,7 @@ import { ConfigError } from "../errors.js";
 import { cappedRetryAfterFetch } from "./capped-fetch.js";
 import { ContentFilterError, EmptyCompletionError, LengthLimitError, LlmCallError, TruncatedStreamError } from "./errors.js";
 import { openJournal, type Journal } from "./journal.js";
-import { createLimiter } from "./limiter.js";
+import { createLimiter } from "../util/limiter.js";
 import { costOf, type PriceTable } from "./prices.js";
 import { requestKey } from "./request-key.js";
 

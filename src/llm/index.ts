@@ -1,6 +1,5 @@
-/** @module llm — the shared LLM layer: client, journal, errors, limiter, prices. */
+/** @module llm — the shared LLM layer: client, journal, errors, prices. */
 export * from "./errors.js";
-export * from "./limiter.js";
 export * from "./prices.js";
 export * from "./request-key.js";
 export * from "./journal.js";

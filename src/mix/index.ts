@@ -15,7 +15,5 @@ export * from "./collect-candidates.js";
 export * from "./write-mix-output.js";
 export * from "./token-counter.js";
 export * from "./filters/build-row-filter.js";
-export * from "./filters/role-check.js";
-export * from "./filters/last-turn.js";
 export * from "./filters/text-tools.js";
 export * from "./filters/evalscope-length.js";

@@ -1,9 +1,7 @@
-/** @module report — SVG charts and the HTML/Markdown evaluation report, no browser needed to make them. */
+/** @module report — SVG charts HTML/Markdown tables, no browser needed to make them. */
 export * from "./histogram-svg.js";
 export * from "./svg-text.js";
 export * from "./scatter-svg.js";
 export * from "./bar-chart-svg.js";
 export * from "./html-table.js";
 export * from "./markdown-table.js";
-export * from "./scores-markdown.js";
-export * from "./report-html.js";

@@ -6,3 +6,5 @@ export * from "./writing-cues.js";
 export * from "./select-by-rules.js";
 export * from "./classify-instruction.js";
 export * from "./run-select.js";
+export * from "./last-turn.js";
+export * from "./role-check.js";

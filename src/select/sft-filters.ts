@@ -9,7 +9,7 @@ import { countWords } from "../text/count-words.js";
 import { lengthScore } from "../text/length-score.js";
 import { stableHash } from "../text/record-id.js";
 import { extractRequiredLength } from "../text/required-length.js";
-import { promptAndAnswer } from "../mix/filters/last-turn.js";
+import { promptAndAnswer } from "./last-turn.js";
 import { combineFilters, filterDrop, type Filter } from "./filter.js";
 
 /** Drops records without a non-empty final assistant answer. */

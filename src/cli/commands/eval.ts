@@ -13,7 +13,7 @@ import { runRuler } from "../../eval/run-ruler.js";
 import type { BenchmarkName, LanguageFilter } from "../../eval/load-bench.js";
 import { loadJudgeTemplate } from "../../judge/judge-template.js";
 import { createLlmClient, type LlmClient } from "../../llm/client.js";
-import { renderScoresMarkdown } from "../../report/scores-markdown.js";
+import { renderScoresMarkdown } from "../../eval/scores-markdown.js";
 import { llmClientOptionsFromArgs, llmOptions, type LlmArgs } from "../llm-options.js";
 import { runCommand } from "../run-command.js";
 

@@ -10,8 +10,8 @@ import { ConfigError, InputError, issuePath } from "../../errors.js";
 import { evalRunSchema, type EvalRun } from "../../eval/eval-run.js";
 import { RUN_FILES } from "../../eval/write-run-dir.js";
 import { writeFileAtomic } from "../../io/atomic-file.js";
-import { renderReportHtml } from "../../report/report-html.js";
-import { renderScoresMarkdown } from "../../report/scores-markdown.js";
+import { renderReportHtml } from "../../eval/report-html.js";
+import { renderScoresMarkdown } from "../../eval/scores-markdown.js";
 import { runCommand } from "../run-command.js";
 
 interface ReportArgs {

@@ -8,8 +8,8 @@ import type { SftRecord } from "../../schemas/sft-record.js";
 import { countWords } from "../../text/count-words.js";
 import { lengthScore } from "../../text/length-score.js";
 import { evalscopeRequiredLength } from "./evalscope-length.js";
-import { promptAndAnswer } from "./last-turn.js";
-import { checkRoles } from "./role-check.js";
+import { promptAndAnswer } from "../../select/last-turn.js";
+import { checkRoles } from "../../select/role-check.js";
 import { defaultTextTools, type TextTools } from "./text-tools.js";
 
 /** null = keep; a string = the drop reason (counted in the manifest). */

@@ -1,19 +1,19 @@
 /**
- * @module report/report-html — the evaluation report as one self-contained HTML page (inline CSS and
+ * @module eval/report-html — the evaluation report as one self-contained HTML page (inline CSS and
  * SVG, no scripts, no external requests): runs side by side, S / S_l / S_q overall and per length bucket,
  * per-dimension judge scores, language and type breakdowns, the required-vs-output scatter, the
  * LongWrite-Ruler table, and optionally the paper's published numbers, labelled as such.
  */
-import type { EvalRun } from "../eval/eval-run.js";
-import { LENGTH_BUCKETS } from "../eval/length-bucket.js";
-import { PUBLISHED_NOTE, PUBLISHED_RESULTS, formatPublished } from "../eval/published-results.js";
-import type { GroupScores } from "../eval/score/aggregate.js";
+import type { EvalRun } from "./eval-run.js";
+import { LENGTH_BUCKETS } from "./length-bucket.js";
+import { PUBLISHED_NOTE, PUBLISHED_RESULTS, formatPublished } from "./published-results.js";
+import type { GroupScores } from "./score/aggregate.js";
 import { JUDGE_DIMENSIONS } from "../schemas/judgement.js";
 import { TOOL_NAME, TOOL_VERSION } from "../version.js";
-import { renderBarChartSvg } from "./bar-chart-svg.js";
-import { renderHtmlTable, type HtmlCell } from "./html-table.js";
-import { renderScatterSvg, SERIES_COLORS } from "./scatter-svg.js";
-import { escapeXml, formatScore } from "./svg-text.js";
+import { renderBarChartSvg } from "../report/bar-chart-svg.js";
+import { renderHtmlTable, type HtmlCell } from "../report/html-table.js";
+import { renderScatterSvg, SERIES_COLORS } from "../report/scatter-svg.js";
+import { escapeXml, formatScore } from "../report/svg-text.js";
 
 export interface ReportHtmlOptions {
   runs: readonly EvalRun[];

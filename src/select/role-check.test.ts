@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Message } from "../../schemas/message.js";
+import type { Message } from "../schemas/message.js";
 import { checkRoles } from "./role-check.js";
 
 const m = (role: Message["role"], content = "x"): Message => ({ role, content });

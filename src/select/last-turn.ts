@@ -1,5 +1,5 @@
-/** @module mix/filters/last-turn — the last turn of a role in a conversation (the answer, its prompt). */
-import type { Message, Role } from "../../schemas/message.js";
+/** @module select/last-turn — the last turn of a role in a conversation (the answer, its prompt). */
+import type { Message, Role } from "../schemas/message.js";
 
 /** Content of the last message with `role`, or undefined when there is none. */
 export function lastTurn(messages: readonly Message[], role: Role): string | undefined {

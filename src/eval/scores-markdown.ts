@@ -1,13 +1,13 @@
 /**
- * @module report/scores-markdown — the run tables as Markdown for pasting into a README or an issue:
+ * @module eval/scores-markdown — the run tables as Markdown for pasting into a README or an issue:
  * LongBench-Write S / S_l / S_q overall and per length bucket (optionally with the paper's published
  * rows, marked), and LongWrite-Ruler mean output and S_l per required length.
  */
-import type { EvalRun } from "../eval/eval-run.js";
-import { LENGTH_BUCKETS } from "../eval/length-bucket.js";
-import { PUBLISHED_NOTE, PUBLISHED_RESULTS, formatPublished } from "../eval/published-results.js";
-import { markdownTable } from "./markdown-table.js";
-import { formatScore } from "./svg-text.js";
+import type { EvalRun } from "./eval-run.js";
+import { LENGTH_BUCKETS } from "./length-bucket.js";
+import { PUBLISHED_NOTE, PUBLISHED_RESULTS, formatPublished } from "./published-results.js";
+import { markdownTable } from "../report/markdown-table.js";
+import { formatScore } from "../report/svg-text.js";
 
 export interface ScoresMarkdownOptions {
   runs: readonly EvalRun[];

@@ -1,5 +1,5 @@
-/** @module mix/filters/role-check — conversation-shape checks for SFT rows, each failure a named reason. */
-import type { Message } from "../../schemas/message.js";
+/** @module select/role-check — conversation-shape checks for SFT rows, each failure a named reason. */
+import type { Message } from "../schemas/message.js";
 
 export interface RoleCheckOptions {
   /** @default true */
