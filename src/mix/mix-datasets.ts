@@ -12,10 +12,12 @@ import { assertFormatKind } from "../io/adapters/detect-format.js";
 import { parseFormatName, type SftFormat } from "../io/adapters/format.js";
 import type { DatasetManifest } from "../io/dataset-dir.js";
 import type { MixRecipe, MixSource } from "../schemas/mix-recipe.js";
+import type { SftRecord } from "../schemas/sft-record.js";
+import type { Filter } from "../select/filter.js";
 import { TOOL_NAME, TOOL_VERSION } from "../version.js";
 import { collectCandidates, type CollectProgress, type CollectSource } from "./collect-candidates.js";
 import { createDecontaminator, readEvalPrompts } from "./decontaminate.js";
-import { buildRowFilter, chainFilters } from "./filters/build-row-filter.js";
+import { buildRowFilter, chainFilters, toRowFilter } from "./filters/build-row-filter.js";
 import { loadRecipe, validateRecipe, type LoadedRecipe } from "./load-recipe.js";
 import type { MixManifest, MixSourceManifest } from "./mix-manifest.js";
 import { createMinHashDedup } from "./minhash-dedup.js";
@@ -47,6 +49,11 @@ export interface MixDatasetsOptions {
   frozen?: boolean;
   /** Eval prompt files for decontamination (override the recipe's `decontaminate.files`; turn it on). */
   decontaminateWith?: string[];
+  /**
+   * A filter of your own, run on every source's rows after the recipe's filters; its drops are counted
+   * in the manifest under their reason. Stateful filters (dedup) see rows source by source, in order.
+   */
+  filter?: Filter<SftRecord>;
   /** Progress events (the CLI renders them). */
   onProgress?: (event: MixProgress) => void;
   /** Hub connection for Hub sources (endpoint, token, cacheDir, fetch, offline, ...); default from the environment. */
@@ -101,6 +108,7 @@ export async function mixDatasets(options: MixDatasetsOptions): Promise<MixResul
   }
 
   const globalFilter = buildRowFilter({ spec: recipe.filters });
+  const ownFilter = options.filter ? toRowFilter(options.filter) : undefined;
   const recipeTokenizer = recipe.tokenizer;
   const counters = new Map<string, Promise<CountTokens>>();
   const counterFor = (name: string, field: string): Promise<CountTokens> => {
@@ -128,7 +136,7 @@ export async function mixDatasets(options: MixDatasetsOptions): Promise<MixResul
       tag: located[index]!.tag,
       files: located[index]!.files,
       format: formats[index]!,
-      filter: chainFilters([globalFilter, buildRowFilter({ spec: spec.filters })]),
+      filter: chainFilters([globalFilter, buildRowFilter({ spec: spec.filters }), ownFilter]),
       countTokens: tokenizer ? await counterFor(tokenizer, spec.amount?.tokenizer ? `sources.${index}.amount.tokenizer` : "tokenizer") : undefined,
     });
   }

@@ -3,8 +3,18 @@
  * that counts every drop by reason (datatrove's `dropped_<reason>` habit). Reusable by any stage.
  */
 
-/** `true` keeps the record; otherwise the reason it is dropped (a short stable code) and optional detail. */
-export type FilterResult = true | { keep: false; reason: string; detail?: string };
+/** Why a filter dropped a record: a short stable code (see `DROP_REASONS`) and optional detail. */
+export interface FilterDrop {
+  keep: false;
+  reason: string;
+  detail?: string;
+}
+
+/**
+ * `true` keeps the record; otherwise the drop. The one filter contract of the toolkit: `filter`, `mix`
+ * (recipe filters and `mixDatasets({ filter })`) and a caller's own code all use it.
+ */
+export type FilterResult = true | FilterDrop;
 export type Filter<T> = (record: T) => FilterResult;
 
 /** Drop counts by reason, plus totals. */
@@ -61,6 +71,6 @@ export function newFilterCounts(): FilterCounts {
 }
 
 /** Shorthand for a drop result. */
-export function filterDrop(reason: string, detail?: string): { keep: false; reason: string; detail?: string } {
+export function filterDrop(reason: string, detail?: string): FilterDrop {
   return detail === undefined ? { keep: false, reason } : { keep: false, reason, detail };
 }

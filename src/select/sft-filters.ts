@@ -1,16 +1,67 @@
 /**
- * @module select/sft-filters — LongWriter's post-AgentWrite filters for SFT records: too short, length
- * score below a floor against the required length, refusals, error strings saved as text (the original
+ * @module select/sft-filters — the one set of filters for SFT records, used by `filter`, `mix` and any
+ * caller's own pipeline: answer present, answer length (min/max words), required length known, length
+ * score floor, conversation shape, prompt language, refusals, error strings saved as text (the original
  * code's "Max tries. Failed." and content-policy sentinels, API error bodies), runaway plans, exact
- * duplicates. Each is a `Filter<SftRecord>`; `sftPostFilter` combines them with LongWriter's defaults.
+ * duplicates. Each is a `Filter<SftRecord>` dropping with a reason from `DROP_REASONS`; `sftPostFilter`
+ * combines them with LongWriter's post-AgentWrite defaults.
  */
 import type { SftRecord } from "../schemas/sft-record.js";
 import { countWords } from "../text/count-words.js";
+import { detectLanguage } from "../text/language.js";
 import { lengthScore } from "../text/length-score.js";
 import { stableHash } from "../text/record-id.js";
 import { extractRequiredLength } from "../text/required-length.js";
 import { promptAndAnswer } from "./last-turn.js";
+import { checkRoles, type RoleCheckOptions } from "./role-check.js";
 import { combineFilters, filterDrop, type Filter } from "./filter.js";
+
+/**
+ * The reasons these filters drop a record with (the `reason` of a drop, counted per reason by
+ * `applyFilters`). `detail` says more about the one record (`"1500 < 2000 words"`, the language, the
+ * role problem).
+ */
+export const DROP_REASONS = [
+  "no_answer",
+  "error_text",
+  "refusal",
+  "runaway_plan",
+  "roles",
+  "language",
+  "no_required_length",
+  "ambiguous_required_length",
+  "too_short",
+  "too_long",
+  "length_score",
+  "duplicate",
+] as const;
+export type DropReason = (typeof DROP_REASONS)[number];
+
+/** The length a record's prompt asks for: a number, null when none is stated, "ambiguous" when several are. */
+export type RequiredLengthOf = (record: SftRecord) => number | null | "ambiguous";
+
+const answerWordCache = new WeakMap<SftRecord, number>();
+
+/** countWords of the final assistant answer (0 without one); computed once per record object. */
+export function answerWords(record: SftRecord): number {
+  let words = answerWordCache.get(record);
+  if (words === undefined) {
+    words = countWords(promptAndAnswer(record.messages).answer ?? "");
+    answerWordCache.set(record, words);
+  }
+  return words;
+}
+
+/** Wraps a required-length rule so filters sharing it compute it once per record object. */
+export function memoRequiredLength(rule: RequiredLengthOf): RequiredLengthOf {
+  const cache = new WeakMap<SftRecord, number | null | "ambiguous">();
+  return (record) => {
+    if (cache.has(record)) return cache.get(record)!;
+    const value = rule(record);
+    cache.set(record, value);
+    return value;
+  };
+}
 
 /** Drops records without a non-empty final assistant answer. */
 export const hasAnswer: Filter<SftRecord> = (record) => {
@@ -21,8 +72,16 @@ export const hasAnswer: Filter<SftRecord> = (record) => {
 /** Drops answers shorter than `minWords` (countWords units: English words, CJK characters). */
 export function minWords(min: number): Filter<SftRecord> {
   return (record) => {
-    const words = countWords(promptAndAnswer(record.messages).answer ?? "");
+    const words = answerWords(record);
     return words >= min ? true : filterDrop("too_short", `${words} < ${min} words`);
+  };
+}
+
+/** Drops answers longer than `max` words. */
+export function maxWords(max: number): Filter<SftRecord> {
+  return (record) => {
+    const words = answerWords(record);
+    return words <= max ? true : filterDrop("too_long", `${words} > ${max} words`);
   };
 }
 
@@ -40,14 +99,43 @@ export function requiredLengthOf(record: SftRecord): number | null {
   return prompt === undefined ? null : extractRequiredLength(prompt);
 }
 
-/** Drops answers whose length score S_l (0–100) against the required length is below `minScore`; keeps records without one. */
-export function minLengthScore(minScore: number): Filter<SftRecord> {
+/**
+ * Drops answers whose length score S_l (0–100) against the required length is below `minScore`; keeps
+ * records without one (pair with `requiredLengthKnown` to drop those). @default rule `requiredLengthOf`
+ */
+export function minLengthScore(minScore: number, requiredLength: RequiredLengthOf = requiredLengthOf): Filter<SftRecord> {
   return (record) => {
-    const required = requiredLengthOf(record);
-    if (required === null) return true;
-    const words = countWords(promptAndAnswer(record.messages).answer ?? "");
+    const required = requiredLength(record);
+    if (typeof required !== "number") return true;
+    const words = answerWords(record);
     const score = lengthScore(required, words);
     return score >= minScore ? true : filterDrop("length_score", `S_l ${score.toFixed(1)} < ${minScore} (${words} vs ${required})`);
+  };
+}
+
+/** Drops records whose prompt states no length (`no_required_length`) or several different ones (`ambiguous_required_length`). */
+export function requiredLengthKnown(requiredLength: RequiredLengthOf = requiredLengthOf): Filter<SftRecord> {
+  return (record) => {
+    const required = requiredLength(record);
+    if (required === null) return filterDrop("no_required_length");
+    return required === "ambiguous" ? filterDrop("ambiguous_required_length") : true;
+  };
+}
+
+/** Drops conversations of the wrong shape (reason `roles`, detail e.g. `system-turn`; see `checkRoles`). */
+export function rolesCheck(options: RoleCheckOptions = {}): Filter<SftRecord> {
+  return (record) => {
+    const problem = checkRoles(record.messages, options);
+    return problem === null ? true : filterDrop("roles", problem.replace(/^roles:/, ""));
+  };
+}
+
+/** Keeps records whose prompt is in one of `languages` (reason `language`, detail the detected one). */
+export function promptLanguage(languages: readonly string[], detect: (text: string) => string = detectLanguage): Filter<SftRecord> {
+  const wanted = new Set(languages.map((l) => l.toLowerCase()));
+  return (record) => {
+    const language = detect(promptAndAnswer(record.messages).prompt ?? "").toLowerCase();
+    return wanted.has(language) ? true : filterDrop("language", language);
   };
 }
 
