@@ -17,6 +17,7 @@ import { buildPairs, emptyBuildPairsSummary, type BuildPairsSummary } from "./bu
 import { loadPairPolicy } from "./load-pair-policy.js";
 import { pairsToCandidates } from "./pairs-to-candidates.js";
 import { writePairsDataset } from "./write-pairs-dataset.js";
+import { markdownTable } from "../util/markdown-table.js";
 
 /** Input formats `runPairs` reads: judged candidates, a preference format (or an alias of one), or "auto". */
 export const PAIRS_INPUT_FORMATS = ["auto", "candidates", ...PREFERENCE_FORMATS] as const;
@@ -161,19 +162,15 @@ function signalNamesOf(pairs: readonly PreferencePair[]): string[] {
 
 /** The card section that says how many prompts gave pairs and why the others did not. */
 function countsSection(summary: BuildPairsSummary): string {
-  const rows = (counts: Record<string, number>) => Object.entries(counts).map(([reason, n]) => `| ${reason} | ${n} |`);
+  const rows = (counts: Record<string, number>): string[][] =>
+    Object.keys(counts).length ? Object.entries(counts).map(([reason, n]) => [reason, String(n)]) : [["(none)", "0"]];
   return [
     "## How the pairs were made",
     "",
     `${summary.pairs} pairs from ${summary.promptsWithPairs} of ${summary.prompts} prompts (${summary.candidates} candidates).`,
     "",
-    "| prompts skipped, by reason | prompts |",
-    "|---|---|",
-    ...(Object.keys(summary.skipped).length ? rows(summary.skipped) : ["| (none) | 0 |"]),
-    "",
-    "| candidates excluded before ranking, by reason | candidates |",
-    "|---|---|",
-    ...(Object.keys(summary.excludedCandidates).length ? rows(summary.excludedCandidates) : ["| (none) | 0 |"]),
+    markdownTable(["prompts skipped, by reason", "prompts"], rows(summary.skipped)),
+    markdownTable(["candidates excluded before ranking, by reason", "candidates"], rows(summary.excludedCandidates)).trimEnd(),
   ].join("\n");
 }
 

@@ -11,6 +11,7 @@ import { renderHistogramSvg } from "../report/histogram-svg.js";
 import type { PreferencePair } from "../schemas/preference-pair.js";
 import { auditPairs, auditRow, type AuditRow, type PairAudit } from "./audit-pairs.js";
 import { pairColumns, pairToRow } from "./pair-columns.js";
+import { markdownTable } from "../util/markdown-table.js";
 
 export const AUDIT_LENGTH_SVG = "audit-length-difference.svg";
 export const AUDIT_MARGIN_SVG = "audit-margin.svg";
@@ -139,21 +140,20 @@ export function auditSection(audit: PairAudit): string {
     "## Length-bias audit",
     "",
     `${audit.verdict.charAt(0).toUpperCase()}${audit.verdict.slice(1)}.`,
-    "",
-    "| measure | value |",
-    "|---|---|",
-    `| pairs | ${audit.pairs} |`,
-    `| chosen longer / rejected longer / same length | ${audit.chosenLonger} / ${audit.rejectedLonger} / ${audit.sameLength} |`,
-    `| share of pairs where chosen is longer | ${audit.shareChosenLonger === null ? "—" : `${(audit.shareChosenLonger * 100).toFixed(1)}%`} |`,
-    `| Cohen's d, chosen vs rejected length | ${f(audit.lengthCohensD, 3)} |`,
-    `| mean length chosen / rejected (words) | ${f(audit.chosenLength?.mean)} / ${f(audit.rejectedLength?.mean)} |`,
-    `| median length chosen / rejected (words) | ${f(audit.chosenLength?.median)} / ${f(audit.rejectedLength?.median)} |`,
   ];
-  if (audit.margin) {
-    const m = audit.margin;
-    lines.push(`| score margin min / p25 / median / p75 / max | ${f(m.min)} / ${f(m.p25)} / ${f(m.median)} / ${f(m.p75)} / ${f(m.max)} |`);
-  } else lines.push("| score margin | no scores |");
+  const m = audit.margin;
+  const rows = [
+    ["pairs", String(audit.pairs)],
+    ["chosen longer / rejected longer / same length", `${audit.chosenLonger} / ${audit.rejectedLonger} / ${audit.sameLength}`],
+    ["share of pairs where chosen is longer", audit.shareChosenLonger === null ? "—" : `${(audit.shareChosenLonger * 100).toFixed(1)}%`],
+    ["Cohen's d, chosen vs rejected length", f(audit.lengthCohensD, 3)],
+    ["mean length chosen / rejected (words)", `${f(audit.chosenLength?.mean)} / ${f(audit.rejectedLength?.mean)}`],
+    ["median length chosen / rejected (words)", `${f(audit.chosenLength?.median)} / ${f(audit.rejectedLength?.median)}`],
+    m ? ["score margin min / p25 / median / p75 / max", `${f(m.min)} / ${f(m.p25)} / ${f(m.median)} / ${f(m.p75)} / ${f(m.max)}`] : ["score margin", "no scores"],
+  ];
   lines.push(
+    "",
+    markdownTable(["measure", "value"], rows, ["left", "left"]).trimEnd(),
     "",
     `![chosen − rejected length](${AUDIT_LENGTH_SVG})`,
     "",

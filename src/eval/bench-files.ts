@@ -3,12 +3,12 @@
  * from the upstream repository at a pinned commit, checked against pinned sha256 sums and cached.
  * The toolkit ships no copy of them.
  */
-import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { ToolkitError } from "../errors.js";
 import { writeFileAtomic } from "../io/atomic-file.js";
+import { sha256Hex } from "../util/sha256.js";
 
 /** Names of the benchmark files in the upstream `evaluation/` folder. */
 export type BenchFileName = "longbench_write.jsonl" | "longbench_write_en.jsonl" | "longwrite_ruler.jsonl";
@@ -65,10 +65,6 @@ export function defaultCacheDir(): string {
   const fromEnv = process.env.LONGWRITER_CACHE;
   if (fromEnv) return fromEnv;
   return join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "longwriter-toolkit");
-}
-
-function sha256Hex(data: string | Uint8Array): string {
-  return createHash("sha256").update(data).digest("hex");
 }
 
 /** The raw-file URL for a benchmark file. */

@@ -4,7 +4,7 @@ import { PUBLISHED_RESULTS } from "./published-results.js";
 import { renderReportHtml } from "./report-html.js";
 import { renderScatterSvg } from "../report/scatter-svg.js";
 import { renderScoresMarkdown } from "./scores-markdown.js";
-import { markdownTable } from "../report/markdown-table.js";
+import { markdownTable } from "../util/markdown-table.js";
 
 const a = sampleEvalRun({ label: "model-a", seed: 1, plateau: 2500, quality: 4, unparseableEvery: 17 });
 const b = sampleEvalRun({ label: "model-b <x>", seed: 2, plateau: 12000, quality: 3.5 });

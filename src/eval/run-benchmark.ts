@@ -16,6 +16,7 @@ import type { BenchSource, BenchmarkName, LanguageFilter } from "./load-bench.js
 import { loadPredictions, predictionRow, type Prediction } from "./predictions.js";
 import { aggregateScores, type ScoredItem } from "./score/aggregate.js";
 import { summarizeRuler } from "./score/ruler-summary.js";
+import { createLimiter } from "../util/limiter.js";
 
 /** The part of the shared LLM client (src/llm `LlmClient`) a run needs. */
 export interface EvalChatClient {
@@ -93,14 +94,8 @@ async function forEachSettled<T>(
   concurrency: number,
   task: (input: T) => Promise<void>,
 ): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < inputs.length) {
-      const input = inputs[next++]!;
-      await task(input);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, inputs.length) }, worker));
+  const limiter = createLimiter({ concurrency });
+  await Promise.all(inputs.map((input) => limiter.run(() => task(input))));
 }
 
 /**

@@ -6,7 +6,7 @@
 import type { EvalRun } from "./eval-run.js";
 import { LENGTH_BUCKETS } from "./length-bucket.js";
 import { PUBLISHED_NOTE, PUBLISHED_RESULTS, formatPublished } from "./published-results.js";
-import { markdownTable } from "../report/markdown-table.js";
+import { markdownTable } from "../util/markdown-table.js";
 import { formatScore } from "../report/svg-text.js";
 
 export interface ScoresMarkdownOptions {

@@ -4,6 +4,9 @@
  * columns, length statistics, load snippets).
  */
 import { stringify } from "yaml";
+import { formatBytes } from "../util/format-bytes.js";
+import { markdownTable, type Align } from "../util/markdown-table.js";
+import { quantile } from "../util/quantile.js";
 
 /** Placeholder used in load snippets when the repo id is not known yet; `publishDataset` fills it in. */
 export const REPO_ID_PLACEHOLDER = "<namespace>/<dataset-name>";
@@ -116,7 +119,7 @@ export function sizeCategory(rows: number): string {
 export function summarizeLengths(values: readonly number[], unit: string, label?: string): CardLengthStats {
   const sorted = [...values].sort((a, b) => a - b);
   const n = sorted.length;
-  const at = (q: number): number => (n === 0 ? 0 : sorted[Math.min(n - 1, Math.floor(q * (n - 1) + 0.5))]!);
+  const at = (q: number): number => (n === 0 ? 0 : quantile(sorted, q));
   const sum = sorted.reduce((acc, v) => acc + v, 0);
   return {
     ...(label === undefined ? {} : { label }),
@@ -153,29 +156,12 @@ export function datasetCardMetadata(info: DatasetCardInfo): Record<string, unkno
   return metadata;
 }
 
-function escapeCell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
-}
-
 function formatNumber(value: number): string {
   return Number.isInteger(value) ? value.toLocaleString("en-US") : value.toLocaleString("en-US", { maximumFractionDigits: 1 });
 }
 
-function formatBytes(bytes: number): string {
-  const units = ["B", "KB", "MB", "GB", "TB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
-}
-
-function table(header: string[], rows: string[][]): string {
-  const lines = [`| ${header.join(" | ")} |`, `| ${header.map(() => "---").join(" | ")} |`];
-  for (const row of rows) lines.push(`| ${row.map(escapeCell).join(" | ")} |`);
-  return lines.join("\n");
+function table(header: string[], rows: string[][], align?: Align[]): string {
+  return markdownTable(header, rows, align).trimEnd();
 }
 
 function loadSnippets(info: DatasetCardInfo): string {
@@ -244,6 +230,7 @@ export function renderDatasetCardBody(info: DatasetCardInfo): string {
           formatNumber(s.rows),
           ...(info.sources!.some((x) => x.note) ? [s.note ?? ""] : []),
         ]),
+        ["left", "left", "left", "right", "left"],
       ),
     );
   }
@@ -255,6 +242,7 @@ export function renderDatasetCardBody(info: DatasetCardInfo): string {
       table(
         ["column", "type", "description"],
         info.columns.map((c) => [`\`${c.name}\``, c.type ? `\`${c.type}\`` : "", c.description]),
+        ["left", "left", "left"],
       ),
     );
   }

@@ -5,7 +5,6 @@ export * from "./hub-config.js";
 export * from "./hub-fetch.js";
 export * from "./hub-error.js";
 export * from "./hash-file.js";
-export * from "./match-glob.js";
 export * from "./pull-dataset.js";
 export * from "./scan-dataset-dir.js";
 export * from "./plan-commit.js";

@@ -28,7 +28,7 @@ import { mergeDatasetCard } from "./merge-dataset-card.js";
 import { chunkPlan, planCommit, sameContent, type PlanEntry, type PlannedSource, type RemoteFile } from "./plan-commit.js";
 import { parseRepoId } from "./pull-dataset.js";
 import { scanDatasetDir } from "./scan-dataset-dir.js";
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../util/sha256.js";
 
 export type PublishProgressEvent =
   | { type: "scanned"; files: number; bytes: number }
@@ -117,10 +117,6 @@ export interface PublishDatasetResult {
   retries: number;
   conflicts: number;
   warnings: string[];
-}
-
-function sha256Hex(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
 }
 
 function isConflict(error: unknown): error is HubApiError {

@@ -14,7 +14,7 @@ import { withAtomicFile, writeFileAtomic } from "../io/atomic-file.js";
 import { resolveHubConfig } from "./hub-config.js";
 import { HubError, isNetworkError, toHubError } from "./hub-error.js";
 import { createHubFetch } from "./hub-fetch.js";
-import { pathMatcher } from "./match-glob.js";
+import { pathMatcher } from "../util/match-glob.js";
 
 /** One file as listed at a commit. */
 export interface HubListedFile {

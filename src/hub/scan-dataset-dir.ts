@@ -10,7 +10,7 @@ import type { SchemaElement } from "hyparquet";
 import { InputError } from "../errors.js";
 import { readParquetInfo } from "../io/parquet-read.js";
 import { hashFile, type FileHashes } from "./hash-file.js";
-import { pathMatcher } from "./match-glob.js";
+import { pathMatcher } from "../util/match-glob.js";
 import { parseDatasetCard } from "./merge-dataset-card.js";
 
 /** The dataset viewer refuses row groups bigger than this (uncompressed). */

@@ -5,7 +5,7 @@
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { ConfigError } from "../errors.js";
-import { sha256Hex } from "./sha256-hex.js";
+import { sha256Hex } from "../util/sha256.js";
 
 /** A judge prompt template with `{{prompt}}` and `{{response}}` placeholders. */
 export interface JudgeTemplate {

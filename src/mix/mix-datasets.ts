@@ -30,7 +30,7 @@ import { removeStaleTempFiles, tempPathFor } from "../io/atomic-file.js";
 import { defaultTokenCounterFactory, type CountTokens, type TokenCounterFactory } from "./token-counter.js";
 import { writeMixOutput, type WriteProgress } from "./write-mix-output.js";
 import { stableHash } from "../text/record-id.js";
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../util/sha256.js";
 
 export type MixProgress = CollectProgress | WriteProgress | { phase: "resolve"; source: string };
 
@@ -358,7 +358,7 @@ async function prepareDecontamination({ recipe, loaded, options }: { recipe: Mix
   const ngram = settings.ngram ?? 8;
   const threshold = settings.threshold ?? 0.5;
   const prompts = await readEvalPrompts({ files });
-  const hashes = await Promise.all(files.map(async (path) => createHash("sha256").update(await readFile(path)).digest("hex")));
+  const hashes = await Promise.all(files.map(async (path) => sha256Hex(await readFile(path))));
   return {
     decontaminator: createDecontaminator({ prompts, ngram, threshold }),
     files: files.map((path, i) => ({ path: displayPath(path, loaded.baseDir), sha256: hashes[i]! })),

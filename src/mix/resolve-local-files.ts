@@ -5,7 +5,7 @@
  */
 import { readdir, stat } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
-import { globToRegExp } from "../hub/match-glob.js";
+import { globToRegExp } from "../util/match-glob.js";
 
 const GLOB_CHARS = /[*?{[]/;
 

@@ -12,6 +12,7 @@ import type { MixRecipe } from "../schemas/mix-recipe.js";
 import type { SftRecord } from "../schemas/sft-record.js";
 import type { MixManifest, MixSourceManifest } from "./mix-manifest.js";
 import type { NumberColumn, RowSpool } from "./row-spool.js";
+import { markdownTable } from "../util/markdown-table.js";
 
 export interface WriteProgress {
   phase: "write";
@@ -135,15 +136,24 @@ export function sourceTable(manifest: MixManifest): string {
     "",
     `Recipe \`${manifest.recipe.name}\` (sha256 \`${manifest.recipe.sha256.slice(0, 12)}\`), seed ${manifest.seed}. Every input row is accounted for: input = dropped + not sampled + taken (distinct).`,
     "",
-    "| source | input rows | dropped | candidates | amount | rows taken | distinct | words | upsampling |",
-    "|---|---:|---:|---:|---|---:|---:|---:|---|",
+    markdownTable(
+      ["source", "input rows", "dropped", "candidates", "amount", "rows taken", "distinct", "words", "upsampling"],
+      manifest.sources.map((s) => [
+        s.source,
+        String(s.input),
+        String(Object.values(s.dropped).reduce((a, b) => a + b, 0)),
+        String(s.candidates),
+        describeAmount(s),
+        String(s.obtained.rows),
+        String(s.obtained.uniqueRows),
+        String(s.obtained.words),
+        s.upsampleFactor > 1
+          ? `×${s.upsampleFactor} (${s.copies} whole ${s.copies === 1 ? "copy" : "copies"}${Number.isInteger(s.upsampleFactor) ? "" : " + a random remainder"})`
+          : "–",
+      ]),
+      ["left", "right", "right", "right", "left", "right", "right", "right", "left"],
+    ).trimEnd(),
   ];
-  for (const s of manifest.sources) {
-    const dropped = Object.values(s.dropped).reduce((a, b) => a + b, 0);
-    lines.push(
-      `| ${s.source} | ${s.input} | ${dropped} | ${s.candidates} | ${describeAmount(s)} | ${s.obtained.rows} | ${s.obtained.uniqueRows} | ${s.obtained.words} | ${s.upsampleFactor > 1 ? `×${s.upsampleFactor} (${s.copies} whole ${s.copies === 1 ? "copy" : "copies"}${Number.isInteger(s.upsampleFactor) ? "" : " + a random remainder"})` : "–"} |`,
-    );
-  }
   const reasons = new Map<string, number>();
   for (const s of manifest.sources) for (const [reason, n] of Object.entries(s.dropped)) reasons.set(reason, (reasons.get(reason) ?? 0) + n);
   if (reasons.size > 0) {

@@ -4,4 +4,3 @@ export * from "./svg-text.js";
 export * from "./scatter-svg.js";
 export * from "./bar-chart-svg.js";
 export * from "./html-table.js";
-export * from "./markdown-table.js";

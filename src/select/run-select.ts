@@ -14,6 +14,7 @@ import { detectLanguage } from "../text/language.js";
 import { recordId } from "../text/record-id.js";
 import { classifyInstruction, loadClassifierPrompt } from "./classify-instruction.js";
 import { selectByRules } from "./select-by-rules.js";
+import { mapOrdered } from "../util/map-ordered.js";
 
 /** When the LLM classifier is asked: never, only when rules cannot tell (no stated length), or always. */
 export type ClassifyMode = "none" | "undecided" | "all";
@@ -142,35 +143,31 @@ export async function runSelect(options: SelectOptions): Promise<SelectSummary> 
     onProgress?.({ read: summary.read, kept: summary.kept });
   };
   try {
-    // A window of pending decisions, written in input order as the head resolves.
-    const window: Array<{ decision: Promise<Decision> | "duplicate"; row: Record<string, unknown> }> = [];
-    const limit = Math.max(8, (options.llm?.concurrency ?? 4) * 4);
-    for await (const { file, line, record } of readRawRecords(input, { skipInvalid, issues: invalid })) {
-      const prompt = promptOfRow(record);
-      if (prompt === undefined || prompt.trim() === "") {
-        try {
-          throw new InputError({ file, line, field: "prompt" }, "no instruction found (expected prompt, instruction, messages or conversations)");
-        } catch (error) {
-          handleBadRecord(error, { skipInvalid, issues: invalid });
-          continue;
+    // Up to `window` decisions in flight, written in input order as the head resolves.
+    async function* prompts(): AsyncGenerator<{ prompt: string; row: Record<string, unknown>; duplicate: boolean }> {
+      for await (const { file, line, record } of readRawRecords(input, { skipInvalid, issues: invalid })) {
+        const prompt = promptOfRow(record);
+        if (prompt === undefined || prompt.trim() === "") {
+          try {
+            throw new InputError({ file, line, field: "prompt" }, "no instruction found (expected prompt, instruction, messages or conversations)");
+          } catch (error) {
+            handleBadRecord(error, { skipInvalid, issues: invalid });
+            continue;
+          }
         }
-      }
-      summary.read += 1;
-      const key = recordId(prompt);
-      if (seen.has(key)) {
-        window.push({ decision: "duplicate", row: record });
-      } else {
+        summary.read += 1;
+        const key = recordId(prompt);
+        const duplicate = seen.has(key);
         seen.add(key);
-        const decision = decide(prompt, record);
-        decision.catch(() => undefined); // observed when it reaches the head
-        window.push({ decision, row: record });
-      }
-      while (window.length >= limit) {
-        const head = window.shift()!;
-        await emit(head.decision === "duplicate" ? "duplicate" : await head.decision, head.row);
+        yield { prompt, row: record, duplicate };
       }
     }
-    for (const head of window) await emit(head.decision === "duplicate" ? "duplicate" : await head.decision, head.row);
+    const decided = mapOrdered({
+      source: prompts(),
+      window: Math.max(8, (options.llm?.concurrency ?? 4) * 4),
+      map: async ({ prompt, row, duplicate }) => ({ decision: duplicate ? ("duplicate" as const) : await decide(prompt, row), row }),
+    });
+    for await (const { decision, row } of decided) await emit(decision, row);
     await outFile.commit();
     await rejectFile?.commit();
   } catch (error) {

@@ -1,4 +1,5 @@
 /** @module stats/summarize — a numeric distribution in a few numbers (count, mean, quantiles, extremes). */
+import { quantile } from "../util/quantile.js";
 
 export interface Summary {
   count: number;
@@ -16,19 +17,14 @@ export interface Summary {
 
 /**
  * Summarises `values` (need not be sorted; not modified). Quantiles interpolate linearly between order
- * statistics (numpy's default), so they are deterministic. Returns null for no values.
+ * statistics (`util/quantile`, numpy's default), so they are deterministic. Returns null for no values.
  */
 export function summarize(values: readonly number[]): Summary | null {
   if (values.length === 0) return null;
   const sorted = Float64Array.from(values).sort();
   let sum = 0;
   for (const v of sorted) sum += v;
-  const q = (p: number): number => {
-    const position = (sorted.length - 1) * p;
-    const lo = Math.floor(position);
-    const hi = Math.ceil(position);
-    return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (position - lo);
-  };
+  const q = (p: number): number => quantile(sorted, p);
   return {
     count: sorted.length,
     sum,

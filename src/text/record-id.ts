@@ -1,9 +1,9 @@
 /** @module text/record-id — stable content-hash ids, so reruns of a stage line up with earlier output. */
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../util/sha256.js";
 
 /** sha256 hex of a JSON value serialised with sorted object keys. */
 export function stableHash(value: unknown): string {
-  return createHash("sha256").update(stableStringify(value)).digest("hex");
+  return sha256Hex(stableStringify(value));
 }
 
 /** JSON.stringify with object keys sorted at every level (arrays keep their order). */

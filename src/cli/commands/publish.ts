@@ -6,6 +6,7 @@ import cliProgress from "cli-progress";
 import type { Argv, CommandModule } from "yargs";
 import { publishDataset, type PublishDatasetResult, type PublishProgressEvent } from "../../hub/publish-dataset.js";
 import { runCommand } from "../run-command.js";
+import { formatBytes } from "../../util/format-bytes.js";
 
 interface PublishArgs {
   dir: string;
@@ -55,18 +56,6 @@ function builder(yargs: Argv) {
         "concurrent commit (409/412) makes it re-read the repo and re-plan. A failed run changes nothing half-way: re-run " +
         "it. Token: $HF_TOKEN or --token-env; endpoint: $HF_ENDPOINT or --endpoint. See docs/hub.md.",
     );
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1000) return `${bytes} B`;
-  const units = ["kB", "MB", "GB", "TB"];
-  let value = bytes / 1000;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
 }
 
 function reporter(json: boolean): { onProgress: (event: PublishProgressEvent) => void; stop: () => void } {

@@ -6,6 +6,7 @@
  * meets 10,000 reports 10,000; `maxContiguousLengthMet` is the largest L with every smaller L also met.
  */
 import type { ScoredItem } from "./aggregate.js";
+import { quantile } from "../../util/quantile.js";
 
 /** The S_l threshold for "meets the required length". */
 export const RULER_THRESHOLD = 80;
@@ -39,10 +40,7 @@ export interface RulerSummary extends RulerTable {
   byLanguage: Record<string, RulerTable>;
 }
 
-function median(sorted: readonly number[]): number {
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
+const median = (sorted: readonly number[]): number => quantile(sorted, 0.5);
 
 /** The per-L table over `items` (any language mix). */
 export function rulerTable(items: readonly ScoredItem[], threshold = RULER_THRESHOLD): RulerTable {

@@ -1,4 +1,4 @@
-/** @module report/markdown-table — a GitHub-flavoured Markdown table from headers and rows, cells escaped. */
+/** @module util/markdown-table — a GitHub-flavoured Markdown table from headers and rows, cells escaped. */
 
 export type Align = "left" | "right" | "center";
 
