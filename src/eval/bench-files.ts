@@ -11,11 +11,11 @@ import {
   UPSTREAM_RAW_BASE_URL,
   UPSTREAM_REPO,
   resolveUpstreamFile,
-  sha256OfBytes,
   upstreamFileUrl,
   type ResolveUpstreamFileOptions,
   type ResolvedUpstreamFile,
 } from "../upstream/upstream-files.js";
+import { sha256Hex } from "../util/sha256.js";
 
 export { defaultCacheDir } from "../upstream/upstream-files.js";
 
@@ -68,6 +68,6 @@ export async function checkLocalBenchFile(
       exitCode: 2,
     });
   });
-  const sha256 = sha256OfBytes(bytes);
+  const sha256 = sha256Hex(bytes);
   return { sha256, matchesUpstream: name ? sha256 === BENCH_FILE_SHA256[name] : null };
 }

@@ -4,12 +4,12 @@
  * is read from a local copy the user names, or downloaded once from the repository at a pinned commit,
  * checked against a pinned sha256 and cached.
  */
-import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { ToolkitError } from "../errors.js";
 import { writeFileAtomic } from "../io/atomic-file.js";
+import { sha256Hex } from "../util/sha256.js";
 
 /** Upstream repository the files come from. */
 export const UPSTREAM_REPO = "THUDM/LongWriter";
@@ -67,10 +67,6 @@ export function defaultCacheDir(): string {
   return join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "longwriter-toolkit");
 }
 
-export function sha256OfBytes(data: string | Uint8Array): string {
-  return createHash("sha256").update(data).digest("hex");
-}
-
 /** The raw-file URL of an upstream file. */
 export function upstreamFileUrl(name: UpstreamFileName, options: { baseUrl?: string; commit?: string } = {}): string {
   const base = (options.baseUrl ?? process.env.LONGWRITER_BENCH_BASE_URL ?? UPSTREAM_RAW_BASE_URL).replace(/\/+$/, "");
@@ -102,7 +98,7 @@ export async function resolveUpstreamFile(options: ResolveUpstreamFileOptions): 
         exitCode: 2,
       });
     });
-    const actual = sha256OfBytes(bytes);
+    const actual = sha256Hex(bytes);
     if (actual !== expected) {
       throw new ToolkitError(
         `${path} is not upstream's ${name} at ${UPSTREAM_COMMIT.slice(0, 7)}: expected sha256 ${expected}, got ${actual}`,
@@ -115,7 +111,7 @@ export async function resolveUpstreamFile(options: ResolveUpstreamFileOptions): 
   const cacheDir = options.cacheDir ?? defaultCacheDir();
   const path = join(cacheDir, "upstream", expected.slice(0, 12), name);
   const cached = await readFile(path).catch(() => undefined);
-  if (cached && sha256OfBytes(cached) === expected) return { path, sha256: expected, downloaded: false, url, from: "cache" };
+  if (cached && sha256Hex(cached) === expected) return { path, sha256: expected, downloaded: false, url, from: "cache" };
 
   const doFetch = options.fetch ?? globalThis.fetch;
   const offlineHint = `set LONGWRITER_UPSTREAM_DIR to a folder holding a copy${name.endsWith(".jsonl") ? " (or pass --bench-file)" : ""} to work offline`;
@@ -133,7 +129,7 @@ export async function resolveUpstreamFile(options: ResolveUpstreamFileOptions): 
     throw new ToolkitError(`could not download ${name} from ${url}: HTTP ${response.status} ${response.statusText}; ${offlineHint}`);
   }
   const body = new Uint8Array(await response.arrayBuffer());
-  const actual = sha256OfBytes(body);
+  const actual = sha256Hex(body);
   if (actual !== expected) {
     throw new ToolkitError(
       `checksum mismatch for ${name} from ${url}: expected sha256 ${expected}, got ${actual} (${body.length} bytes); the file was not cached`,
