@@ -74,11 +74,11 @@ export interface AgentWriteOptions {
 /**
  * Runs AgentWrite; events arrive in completion order, each carrying its input `position`.
  * @example
- * for await (const event of agentWriteIter({ client, instructions, prompts })) {
+ * for await (const event of agentWrite({ client, instructions, prompts })) {
  *   if (event.type === "done") records[event.position] = event.record;
  * }
  */
-export async function* agentWriteIter(options: AgentWriteOptions): AsyncGenerator<AgentWriteEvent> {
+export async function* agentWrite(options: AgentWriteOptions): AsyncGenerator<AgentWriteEvent> {
   const { parallel = 4 } = options;
   const source = (options.instructions as AsyncIterable<Instruction>)[Symbol.asyncIterator]
     ? (options.instructions as AsyncIterable<Instruction>)[Symbol.asyncIterator]()

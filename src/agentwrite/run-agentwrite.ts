@@ -8,7 +8,7 @@ import { AtomicFile, removeStaleTempFiles } from "../io/atomic-file.js";
 import type { InputIssue } from "../io/input-issue.js";
 import { createLlmClient, type LlmClient, type LlmClientOptions, type LlmTotals } from "../llm/client.js";
 import type { Instruction } from "../schemas/instruction.js";
-import { agentWriteIter, type AgentWriteEvent, type AgentWriteOptions } from "./agent-write.js";
+import { agentWrite, type AgentWriteEvent, type AgentWriteOptions } from "./agent-write.js";
 import type { AgentWriteFailure } from "./errors.js";
 import { readInstructions } from "./read-instructions.js";
 
@@ -107,7 +107,7 @@ export async function runAgentWrite(options: RunAgentWriteOptions): Promise<Agen
     for (const resolve of waiting.splice(0)) resolve();
   };
   try {
-    for await (const event of agentWriteIter({ ...options, client, instructions: unique() })) {
+    for await (const event of agentWrite({ ...options, client, instructions: unique() })) {
       if (event.type === "section") sections += 1;
       if (event.type === "done") {
         done += 1;

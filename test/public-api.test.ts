@@ -1,0 +1,66 @@
+/**
+ * The public API is a written list (src/index.ts). This test holds the same list: adding or removing an
+ * export without updating it here fails, so the package surface never grows or shrinks by accident.
+ * When you change it on purpose, update this list and docs/library.md together.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import * as api from "../src/index.js";
+import { PROJECT_ROOT } from "./helpers/run-cli.js";
+
+/** Runtime exports (135). */
+const VALUES = [
+  "AgentWriteError", "ConfigError", "ContentFilterError", "DROP_REASONS", "EmptyCompletionError", "FORMATS",
+  "HubError", "InputError", "JUDGE_DIMENSIONS", "LENGTH_BUCKETS", "LengthLimitError", "LlmCallError",
+  "PREFERENCE_FORMATS", "PUBLISHED_RESULTS", "SFT_COLUMNS", "SFT_FORMATS", "TOOL_NAME", "TOOL_VERSION",
+  "ToolkitError", "TruncatedStreamError", "agentWrite", "aggregateScores", "applyFilters", "auditPairs", "auditRow",
+  "binValues", "buildPairs", "candidateSchema", "combineFilters", "computeDatasetStats", "convertFile",
+  "countScripts", "countWords", "createLimiter", "createLlmClient", "createTokenCounter", "datasetConfigs",
+  "detectFormat", "detectLanguage", "evalRunSchema", "exactDuplicates", "exportLlamaFactory", "exportOpenAiDpo",
+  "exportTrl", "extractRequiredLength", "extractRequiredLengthDetailed", "filterDrop", "formatLocation",
+  "getAdapter", "hasAnswer", "instructionSchema", "judgeAgreement", "judgeCandidates", "judgeResponse",
+  "judgementSchema", "lengthScore", "loadAgentWritePrompts", "loadBench", "loadJudgeTemplate", "loadPairPolicy",
+  "loadPrices", "loadRecipe", "loadUpstreamAgentWritePrompts", "mapOrdered", "markdownTable", "maxPlanSteps",
+  "maxWords", "mergeDatasetCard", "messageSchema", "minLengthScore", "minWords", "mixDatasets", "mixRecipeSchema",
+  "newFilterCounts", "noErrorText", "noRefusal", "openAiDpoToPair", "openJudgeCache", "pairPolicySchema",
+  "pairsForPrompt", "pairsToCandidates", "parseDatasetCard", "parseJudgeReply", "planSchema", "preferencePairSchema",
+  "promptLanguage", "publishDataset", "pullDataset", "qualityFromScores", "quantile", "readDatasetDir",
+  "readInstructions", "readJsonl", "readPairsDataset", "readParquet", "readParquetInfo", "readRawRecords",
+  "readRecords", "readSamplePrompts", "recordId", "renderBarChartSvg", "renderDatasetCard", "renderHistogramSvg",
+  "renderReportHtml", "renderScatterSvg", "renderScoresMarkdown", "requiredLengthKnown", "requiredLengthOf",
+  "resolveBenchFile", "rolesCheck", "runAgentWrite", "runBenchmark", "runFilter", "runJudge", "runLongBenchWrite",
+  "runPairs", "runRuler", "runSample", "runSelect", "sampleCandidates", "selectByRules", "sftPostFilter",
+  "sftRecordSchema", "summarize", "summarizeRuler", "validateRecipe", "writeDatasetDir", "writeFileAtomic",
+  "writeJsonl", "writePairsDataset", "writeParquet", "writeParquetShards", "writeRawRecords", "writeRecords",
+  "writeRunDir",
+];
+
+/** Type-only exports (65). */
+const TYPES = [
+  "AgentWriteEvent", "AgentWriteFailure", "AgentWriteOptions", "AgentWriteSummary", "BenchSuiteOutput",
+  "BuildPairsSummary", "Candidate", "ChatRequest", "ChatResult", "DatasetCardInfo", "DatasetManifest", "DropReason",
+  "EvalRun", "Filter", "FilterCounts", "FilterDrop", "FilterResult", "FilterSummary", "FormatName", "InputLocation",
+  "Instruction", "JudgeAgreement", "JudgeCache", "JudgeCandidatesOptions", "JudgeSummary", "JudgeTemplate",
+  "JudgedCandidate", "Judgement", "Limiter", "LlmClient", "LlmClientOptions", "LlmTotals", "LocatedRecord",
+  "Message", "MixDatasetsOptions", "MixManifest", "MixProgress", "MixRecipe", "MixResult", "PairAudit", "PairPolicy",
+  "PairsSummary", "Plan", "PreferencePair", "PublishDatasetOptions", "PublishDatasetResult", "PublishProgressEvent",
+  "PullDatasetOptions", "PullDatasetResult", "ReadRecordsOptions", "RunAgentWriteOptions", "RunJudgeOptions",
+  "RunLongBenchWriteOptions", "RunPairsOptions", "RunRulerOptions", "RunSampleOptions", "SampleCandidatesOptions",
+  "SampleFailure", "SamplePrompt", "SampleSummary", "SampledPrompt", "SelectOptions", "SelectSummary",
+  "SftPostFilterOptions", "SftRecord",
+];
+
+describe("public API", () => {
+  it("exports exactly the listed runtime names", () => {
+    expect(Object.keys(api).sort()).toEqual(VALUES);
+  });
+
+  it("exports exactly the listed types", () => {
+    const index = readFileSync(join(PROJECT_ROOT, "src/index.ts"), "utf8");
+    const types = [...index.matchAll(/export type \{([^}]*)\}/g)].flatMap((m) => m[1]!.split(",").map((name) => name.trim()));
+    expect(types.sort()).toEqual(TYPES);
+    // Everything re-exported is named: no `export *` lets a module's internals leak into the package.
+    expect(index).not.toMatch(/export \*/);
+  });
+});
