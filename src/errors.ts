@@ -5,20 +5,56 @@
 
 const MARKER = Symbol.for("longwriter-toolkit.error");
 
-/** Base class of all toolkit errors; `ToolkitError.isInstance` works across duplicate package copies. */
-export class ToolkitError extends Error {
-  readonly [MARKER] = true;
+/** What every toolkit error carries, whichever built-in error class it extends. */
+export interface ToolkitErrorFields {
+  /** A short stable code for programs (`invalid_input`, `invalid_config`, `invalid_option`, `hub`, `llm_http`, …). */
+  readonly code: string;
   /** Process exit code the CLI uses for this error: 1 failure, 2 usage. */
   readonly exitCode: number;
+}
 
-  constructor(message: string, options: { cause?: unknown; exitCode?: number } = {}) {
+/**
+ * Base class of all toolkit errors. `ToolkitError.isInstance(e)` (and `e instanceof ToolkitError`) is
+ * true for every error of the family, also across duplicate package copies and for `OptionError`,
+ * which extends RangeError so code that catches RangeError keeps working.
+ */
+export class ToolkitError extends Error implements ToolkitErrorFields {
+  readonly [MARKER] = true;
+  readonly code: string;
+  readonly exitCode: number;
+
+  constructor(message: string, options: { cause?: unknown; exitCode?: number; code?: string } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "ToolkitError";
     this.exitCode = options.exitCode ?? 1;
+    this.code = options.code ?? "toolkit_error";
   }
 
   static isInstance(value: unknown): value is ToolkitError {
     return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[MARKER] === true;
+  }
+
+  /** `e instanceof ToolkitError` checks the family marker; subclasses keep the ordinary prototype check. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return this === ToolkitError ? ToolkitError.isInstance(value) : Function.prototype[Symbol.hasInstance].call(this, value);
+  }
+}
+
+/**
+ * A bad argument or option passed to a library function (a count that must be positive, a missing
+ * client). A RangeError, so it reads like one, and a member of the toolkit family (`code`
+ * "invalid_option", `field`, exit code 2).
+ */
+export class OptionError extends RangeError implements ToolkitErrorFields {
+  readonly [MARKER] = true;
+  readonly code = "invalid_option";
+  readonly exitCode = 2;
+  readonly field: string | undefined;
+
+  constructor(message: string, options: { field?: string } = {}) {
+    super(message);
+    this.name = "OptionError";
+    this.field = options.field;
   }
 }
 
@@ -45,7 +81,7 @@ export class InputError extends ToolkitError {
   readonly reason: string;
 
   constructor(location: InputLocation, reason: string, options: { cause?: unknown } = {}) {
-    super(`${formatLocation(location)}: ${reason}`, options);
+    super(`${formatLocation(location)}: ${reason}`, { ...options, code: "invalid_input" });
     this.name = "InputError";
     this.file = location.file;
     this.line = location.line;
@@ -61,7 +97,7 @@ export class ConfigError extends ToolkitError {
 
   constructor(message: string, options: { file?: string; field?: string; cause?: unknown; exitCode?: number } = {}) {
     const where = [options.file, options.field ? `field ${options.field}` : undefined].filter(Boolean).join(": ");
-    super(where ? `${where}: ${message}` : message, { cause: options.cause, exitCode: options.exitCode ?? 2 });
+    super(where ? `${where}: ${message}` : message, { cause: options.cause, exitCode: options.exitCode ?? 2, code: "invalid_config" });
     this.name = "ConfigError";
     this.file = options.file;
     this.field = options.field;

@@ -8,11 +8,11 @@
  */
 
 // Errors: one family; every error a user can cause names file, line and field
-export { ToolkitError, InputError, ConfigError, formatLocation } from "./errors.js";
+export { ToolkitError, InputError, ConfigError, OptionError, formatLocation } from "./errors.js";
 export { HubError } from "./hub/hub-error.js";
 export { LlmCallError, LengthLimitError, ContentFilterError, EmptyCompletionError, TruncatedStreamError } from "./llm/errors.js";
 export { AgentWriteError } from "./agentwrite/errors.js";
-export type { InputLocation } from "./errors.js";
+export type { InputLocation, ToolkitErrorFields } from "./errors.js";
 
 // Records and their schemas (zod; JSON Schema in schemas/)
 export { messageSchema } from "./schemas/message.js";

@@ -9,10 +9,10 @@ import { describe, expect, it } from "vitest";
 import * as api from "../src/index.js";
 import { PROJECT_ROOT } from "./helpers/run-cli.js";
 
-/** Runtime exports (135). */
+/** Runtime exports (136). */
 const VALUES = [
   "AgentWriteError", "ConfigError", "ContentFilterError", "DROP_REASONS", "EmptyCompletionError", "FORMATS",
-  "HubError", "InputError", "JUDGE_DIMENSIONS", "LENGTH_BUCKETS", "LengthLimitError", "LlmCallError",
+  "HubError", "InputError", "JUDGE_DIMENSIONS", "LENGTH_BUCKETS", "LengthLimitError", "LlmCallError", "OptionError",
   "PREFERENCE_FORMATS", "PUBLISHED_RESULTS", "SFT_COLUMNS", "SFT_FORMATS", "TOOL_NAME", "TOOL_VERSION",
   "ToolkitError", "TruncatedStreamError", "agentWrite", "aggregateScores", "applyFilters", "auditPairs", "auditRow",
   "binValues", "buildPairs", "candidateSchema", "combineFilters", "computeDatasetStats", "convertFile",
@@ -36,7 +36,7 @@ const VALUES = [
   "writeRunDir",
 ];
 
-/** Type-only exports (65). */
+/** Type-only exports (66). */
 const TYPES = [
   "AgentWriteEvent", "AgentWriteFailure", "AgentWriteOptions", "AgentWriteSummary", "BenchSuiteOutput",
   "BuildPairsSummary", "Candidate", "ChatRequest", "ChatResult", "DatasetCardInfo", "DatasetManifest", "DropReason",
@@ -48,7 +48,7 @@ const TYPES = [
   "PullDatasetOptions", "PullDatasetResult", "ReadRecordsOptions", "RunAgentWriteOptions", "RunJudgeOptions",
   "RunLongBenchWriteOptions", "RunPairsOptions", "RunRulerOptions", "RunSampleOptions", "SampleCandidatesOptions",
   "SampleFailure", "SamplePrompt", "SampleSummary", "SampledPrompt", "SelectOptions", "SelectSummary",
-  "SftPostFilterOptions", "SftRecord",
+  "SftPostFilterOptions", "SftRecord", "ToolkitErrorFields",
 ];
 
 describe("public API", () => {

@@ -22,7 +22,7 @@ export class AgentWriteError extends ToolkitError {
   readonly kind: AgentWriteFailureKind;
   readonly section: number | undefined;
   constructor(stage: AgentWriteStage, kind: AgentWriteFailureKind, message: string, options: { section?: number; cause?: unknown } = {}) {
-    super(message, { cause: options.cause });
+    super(message, { cause: options.cause, code: `agentwrite_${kind}` });
     this.name = "AgentWriteError";
     this.stage = stage;
     this.kind = kind;

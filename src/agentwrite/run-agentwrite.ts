@@ -11,6 +11,7 @@ import type { Instruction } from "../schemas/instruction.js";
 import { agentWrite, type AgentWriteEvent, type AgentWriteOptions } from "./agent-write.js";
 import type { AgentWriteFailure } from "./errors.js";
 import { readInstructions } from "./read-instructions.js";
+import { OptionError } from "../errors.js";
 
 export interface RunAgentWriteOptions extends Omit<AgentWriteOptions, "client" | "instructions"> {
   /** Instructions JSONL (Instruction records or `{"prompt": ...}` lines). */
@@ -64,7 +65,7 @@ export async function runAgentWrite(options: RunAgentWriteOptions): Promise<Agen
   const { input, out, skipInvalid = false, onEvent } = options;
   const failuresPath = options.failuresPath ?? `${out}.failures.jsonl`;
   const journalPath = options.client ? null : (options.journalPath ?? `${out}.journal.jsonl`);
-  if (!options.client && !options.llm) throw new TypeError("runAgentWrite needs `client` or `llm` options");
+  if (!options.client && !options.llm) throw new OptionError("runAgentWrite needs `client` or `llm` options", { field: "llm" });
   const client = options.client ?? createLlmClient({ ...options.llm!, journalPath: journalPath! });
   const invalid: InputIssue[] = [];
   let instructions = 0;

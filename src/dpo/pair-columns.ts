@@ -8,6 +8,7 @@ import type { ColumnSpec } from "../io/column-spec.js";
 import type { Message } from "../schemas/message.js";
 import type { PreferencePair } from "../schemas/preference-pair.js";
 import { completionLength } from "./audit-pairs.js";
+import { ConfigError } from "../errors.js";
 
 const FIXED: readonly ColumnSpec[] = [
   { name: "prompt", type: "messages" },
@@ -31,7 +32,7 @@ const RESERVED = new Set([...FIXED, ...TAIL].map((c) => c.name));
 /** Column names a signal takes; throws when they would clash with a fixed column. */
 export function signalColumns(signal: string): [string, string] {
   const names: [string, string] = [`${signal}_chosen`, `${signal}_rejected`];
-  for (const name of names) if (RESERVED.has(name)) throw new Error(`signal "${signal}" would produce column "${name}", which is reserved`);
+  for (const name of names) if (RESERVED.has(name)) throw new ConfigError(`signal "${signal}" would produce column "${name}", which is reserved`, { field: "signals" });
   return names;
 }
 

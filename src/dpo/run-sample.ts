@@ -9,6 +9,7 @@ import { writeJsonl } from "../io/jsonl.js";
 import { createLlmClient, type LlmClient, type LlmClientOptions } from "../llm/client.js";
 import { sampleCandidates, type SampleCandidatesOptions, type SampleFailure } from "./sample-candidates.js";
 import { readSamplePrompts } from "./sample-prompts.js";
+import { OptionError } from "../errors.js";
 
 export interface RunSampleOptions extends Omit<SampleCandidatesOptions, "client" | "prompts"> {
   /** Prompts: JSONL (or a JSON array) of `{"prompt": ...}` lines, Instruction records or LongBench-Write rows. */
@@ -58,7 +59,7 @@ export async function runSample(options: RunSampleOptions): Promise<SampleSummar
   const { input, out, skipInvalid = false, onProgress, llm, client: given, failuresPath = `${out}.failures.jsonl`, ...rest } = options;
   const { journalPath: journalOption, ...sampling } = rest;
   const journalPath = given ? null : (journalOption ?? `${out}.journal.jsonl`);
-  if (!given && !llm) throw new TypeError("runSample needs `client` or `llm` options");
+  if (!given && !llm) throw new OptionError("runSample needs `client` or `llm` options", { field: "llm" });
   const client = given ?? createLlmClient({ ...llm!, journalPath: journalPath! });
   const n = sampling.n ?? 4;
   const invalid: InputIssue[] = [];

@@ -11,6 +11,7 @@ import { countWords } from "../text/count-words.js";
 import { lengthScore } from "../text/length-score.js";
 import { mapOrdered } from "../util/map-ordered.js";
 import type { SamplePrompt } from "./sample-prompts.js";
+import { OptionError } from "../errors.js";
 
 export interface SampleCandidatesOptions {
   client: Pick<LlmClient, "chat">;
@@ -61,7 +62,7 @@ const FATAL_STATUSES = new Set([400, 401, 403, 404]);
  */
 export async function* sampleCandidates(options: SampleCandidatesOptions): AsyncGenerator<SampledPrompt> {
   const { client, prompts, model, n = 4, temperature = 0.8, topP, maxTokens, seed = 0, window = 8, signal } = options;
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`n must be a positive integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 1) throw new OptionError(`n must be a positive integer, got ${n}`, { field: "n" });
   yield* mapOrdered({
     source: prompts,
     window,

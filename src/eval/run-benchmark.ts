@@ -17,6 +17,7 @@ import { loadPredictions, predictionRow, type Prediction } from "./predictions.j
 import { aggregateScores, type ScoredItem } from "./score/aggregate.js";
 import { summarizeRuler } from "./score/ruler-summary.js";
 import { createLimiter } from "../util/limiter.js";
+import { OptionError } from "../errors.js";
 
 /** The part of the shared LLM client (src/llm `LlmClient`) a run needs. */
 export interface EvalChatClient {
@@ -108,7 +109,7 @@ async function forEachSettled<T>(
  */
 export async function runBenchmark(options: RunBenchmarkOptions): Promise<BenchmarkRunOutput> {
   const { benchmark, items, bench, lang = "all", generator, predictionsFile, judge, onProgress, signal } = options;
-  if (!generator === !predictionsFile) throw new TypeError("runBenchmark: pass exactly one of generator and predictionsFile");
+  if (!generator === !predictionsFile) throw new OptionError("runBenchmark: pass exactly one of generator and predictionsFile", { field: "generator" });
   const failures: EvalFailure[] = [];
   const responses = new Map<string, { item: BenchItem; response: string; model: string | null; finishReason?: string; scores?: Prediction["scores"] }>();
   let model: string | null = null;

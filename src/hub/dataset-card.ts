@@ -7,6 +7,7 @@ import { stringify } from "yaml";
 import { formatBytes } from "../util/format-bytes.js";
 import { markdownTable, type Align } from "../util/markdown-table.js";
 import { quantile } from "../util/quantile.js";
+import { OptionError } from "../errors.js";
 
 /** Placeholder used in load snippets when the repo id is not known yet; `publishDataset` fills it in. */
 export const REPO_ID_PLACEHOLDER = "<namespace>/<dataset-name>";
@@ -284,7 +285,7 @@ export function renderFrontMatter(metadata: Record<string, unknown>): string {
  */
 export function renderDatasetCard(info: DatasetCardInfo): string {
   for (const split of info.splits) {
-    if (!/^\w+(\.\w+)*$/.test(split.name)) throw new TypeError(`invalid split name "${split.name}" (letters, digits, _ and dots only)`);
+    if (!/^\w+(\.\w+)*$/.test(split.name)) throw new OptionError(`invalid split name "${split.name}" (letters, digits, _ and dots only)`, { field: "splits" });
   }
   return `${renderFrontMatter(datasetCardMetadata(info))}\n${CARD_BEGIN_MARKER}\n${renderDatasetCardBody(info)}\n${CARD_END_MARKER}\n`;
 }

@@ -31,14 +31,11 @@ export interface HubConfig {
 export function resolveHubConfig(options: HubConfigOptions = {}): HubConfig {
   const env = options.env ?? process.env;
   const rawEndpoint = options.endpoint ?? (env.HF_ENDPOINT?.trim() || DEFAULT_HUB_ENDPOINT);
-  let endpoint: string;
-  try {
-    const url = new URL(rawEndpoint);
-    if (url.protocol !== "https:" && url.protocol !== "http:") throw new Error("not http(s)");
-    endpoint = url.href.replace(/\/+$/, "");
-  } catch {
+  const url = URL.canParse(rawEndpoint) ? new URL(rawEndpoint) : undefined;
+  if (url?.protocol !== "https:" && url?.protocol !== "http:") {
     throw new ConfigError(`Hub endpoint is not an http(s) URL: ${JSON.stringify(rawEndpoint)}`, { field: options.endpoint ? "endpoint" : "HF_ENDPOINT" });
   }
+  const endpoint = url.href.replace(/\/+$/, "");
   const tokenEnv = options.tokenEnv ?? "HF_TOKEN";
   if (options.tokenEnv !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(tokenEnv)) {
     throw new ConfigError(`--token-env must name an environment variable, got ${JSON.stringify(redactTokens(tokenEnv))}`, { field: "token-env" });

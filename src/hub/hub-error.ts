@@ -10,7 +10,7 @@ import { redactTokens } from "./hub-config.js";
 export class HubError extends ToolkitError {
   readonly status: number | undefined;
   constructor(message: string, options: { cause?: unknown; status?: number; exitCode?: number } = {}) {
-    super(message, options);
+    super(message, { ...options, code: "hub" });
     this.name = "HubError";
     this.status = options.status;
   }

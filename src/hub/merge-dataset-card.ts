@@ -6,6 +6,7 @@
 import { parse } from "yaml";
 import { stableStringify } from "../text/record-id.js";
 import { CARD_BEGIN_MARKER, CARD_END_MARKER, renderFrontMatter } from "./dataset-card.js";
+import { InputError } from "../errors.js";
 
 /** A card split into its front-matter object and its markdown body. */
 export interface ParsedDatasetCard {
@@ -20,7 +21,7 @@ export function parseDatasetCard(text: string): ParsedDatasetCard {
   if (!match) return { metadata: {}, body: normalized };
   const parsed: unknown = match[1]!.trim() === "" ? {} : parse(match[1]!);
   if (parsed !== null && (typeof parsed !== "object" || Array.isArray(parsed))) {
-    throw new TypeError("dataset card front matter is not a YAML mapping");
+    throw new InputError({ file: "README.md", field: "front matter" }, "the dataset card front matter is not a YAML mapping");
   }
   return { metadata: (parsed ?? {}) as Record<string, unknown>, body: normalized.slice(match[0].length) };
 }

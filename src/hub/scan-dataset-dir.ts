@@ -88,11 +88,8 @@ export async function scanDatasetDir(options: {
 }): Promise<ScannedDatasetDir> {
   const { dir } = options;
   const maxRowGroupBytes = options.maxRowGroupBytes ?? VIEWER_MAX_ROW_GROUP_BYTES;
-  try {
-    if (!(await stat(dir)).isDirectory()) throw new Error("not a directory");
-  } catch {
-    throw new InputError({ file: dir }, "not a dataset directory (expected README.md, manifest.json, data/*.parquet)");
-  }
+  const isDirectory = await stat(dir).then((s) => s.isDirectory(), () => false);
+  if (!isDirectory) throw new InputError({ file: dir }, "not a dataset directory (expected README.md, manifest.json, data/*.parquet)");
   const paths: string[] = [];
   await walk(dir, dir, paths);
   paths.sort();

@@ -7,6 +7,7 @@ import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import { basename, dirname, join } from "node:path";
 import { once } from "node:events";
+import { ToolkitError } from "../errors.js";
 
 /** Path of a fresh temp file in the same directory as `target` (same filesystem, so rename is atomic). */
 export function tempPathFor(target: string): string {
@@ -83,7 +84,7 @@ export class AtomicFile {
   /** Writes a chunk, waiting for the stream to drain when its buffer is full. */
   async write(chunk: string | Uint8Array): Promise<void> {
     const stream = this.stream;
-    if (!stream || this.done) throw new Error(`AtomicFile ${this.target}: write after commit/abort`);
+    if (!stream || this.done) throw new ToolkitError(`AtomicFile ${this.target}: write after commit/abort`, { code: "invalid_state" });
     if (!stream.write(chunk)) await once(stream, "drain");
   }
 

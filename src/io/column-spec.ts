@@ -4,7 +4,7 @@
  * be written and read back with the same code.
  */
 import type { SchemaElement } from "hyparquet";
-import { InputError } from "../errors.js";
+import { InputError, OptionError } from "../errors.js";
 
 /**
  * Column types:
@@ -40,12 +40,12 @@ const COLUMN_TYPES: ReadonlySet<string> = new Set(["string", "int32", "int64", "
 
 /** Checks a column list (unique, non-empty names; known types); throws a plain Error naming the problem. */
 export function validateColumns(columns: readonly ColumnSpec[]): void {
-  if (columns.length === 0) throw new Error("a Parquet table needs at least one column");
+  if (columns.length === 0) throw new OptionError("a Parquet table needs at least one column", { field: "columns" });
   const seen = new Set<string>();
   for (const column of columns) {
-    if (!column.name) throw new Error("column with an empty name");
-    if (seen.has(column.name)) throw new Error(`duplicate column "${column.name}"`);
-    if (!COLUMN_TYPES.has(column.type)) throw new Error(`column "${column.name}": unknown type "${String(column.type)}"`);
+    if (!column.name) throw new OptionError("column with an empty name", { field: "columns" });
+    if (seen.has(column.name)) throw new OptionError(`duplicate column "${column.name}"`, { field: "columns" });
+    if (!COLUMN_TYPES.has(column.type)) throw new OptionError(`column "${column.name}": unknown type "${String(column.type)}"`, { field: "columns" });
     seen.add(column.name);
   }
 }

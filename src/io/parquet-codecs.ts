@@ -9,6 +9,7 @@ import { snappyCompressor } from "hysnappy";
 import { compressors as baseDecompressors } from "hyparquet-compressors";
 import type { Compressors as WriteCompressors } from "hyparquet-writer/src/types.js";
 import type { Compressors as ReadCompressors } from "hyparquet";
+import { ConfigError } from "../errors.js";
 
 /** Codecs a caller may choose for writing. */
 export const PARQUET_CODECS = ["SNAPPY", "ZSTD", "GZIP", "UNCOMPRESSED"] as const;
@@ -36,13 +37,13 @@ export function loadZstd(): Promise<void> {
 export function parseParquetCodec(name: string): ParquetCodec {
   const upper = name.toUpperCase();
   if ((PARQUET_CODECS as readonly string[]).includes(upper)) return upper as ParquetCodec;
-  throw new Error(`unknown Parquet codec "${name}" (choose one of ${PARQUET_CODECS.join(", ").toLowerCase()})`);
+  throw new ConfigError(`unknown Parquet codec "${name}" (choose one of ${PARQUET_CODECS.join(", ").toLowerCase()})`, { field: "compression" });
 }
 
 /** Compressors for hyparquet-writer, for every codec in PARQUET_CODECS. */
 export async function writeCompressors({ zstdLevel = DEFAULT_ZSTD_LEVEL, gzipLevel = 6 }: CodecOptions = {}): Promise<WriteCompressors> {
-  if (!Number.isInteger(zstdLevel) || zstdLevel < 1 || zstdLevel > 22) throw new Error(`ZSTD level must be 1–22, got ${zstdLevel}`);
-  if (!Number.isInteger(gzipLevel) || gzipLevel < 1 || gzipLevel > 9) throw new Error(`GZIP level must be 1–9, got ${gzipLevel}`);
+  if (!Number.isInteger(zstdLevel) || zstdLevel < 1 || zstdLevel > 22) throw new ConfigError(`ZSTD level must be 1–22, got ${zstdLevel}`, { field: "zstdLevel" });
+  if (!Number.isInteger(gzipLevel) || gzipLevel < 1 || gzipLevel > 9) throw new ConfigError(`GZIP level must be 1–9, got ${gzipLevel}`, { field: "gzipLevel" });
   await loadZstd();
   return {
     SNAPPY: snappyCompressor(),

@@ -13,6 +13,7 @@ import { TOOL_NAME, TOOL_VERSION } from "../version.js";
 import { tempPathFor } from "./atomic-file.js";
 import { parquetSchemaFor, type ColumnSpec } from "./column-spec.js";
 import type { ParquetCodec } from "./parquet-codecs.js";
+import { ToolkitError } from "../errors.js";
 
 /** Key of the Parquet key-value metadata entry that records the column spec (so `json` columns decode). */
 export const COLUMNS_METADATA_KEY = "longwriter.columns";
@@ -143,7 +144,7 @@ export class ParquetFileWriter {
 
   /** Writes one row group from per-column arrays of encoded values (all of the same length > 0). */
   writeRowGroup(columnData: unknown[][]): void {
-    if (this.closed) throw new Error(`${this.file}: write after finish/abort`);
+    if (this.closed) throw new ToolkitError(`${this.file}: write after finish/abort`, { code: "invalid_state" });
     const count = columnData[0]?.length ?? 0;
     if (count === 0) return;
     this.writer.write({
@@ -157,7 +158,7 @@ export class ParquetFileWriter {
 
   /** Writes the footer, closes the file and renames it into place. */
   async finish(): Promise<ParquetFileInfo> {
-    if (this.closed) throw new Error(`${this.file}: finish after finish/abort`);
+    if (this.closed) throw new ToolkitError(`${this.file}: finish after finish/abort`, { code: "invalid_state" });
     this.closed = true;
     try {
       this.writer.finish();

@@ -7,6 +7,7 @@ import type { Message } from "../schemas/message.js";
 import type { Judgement } from "../schemas/judgement.js";
 import { loadJudgeTemplate, renderJudgePrompt, type JudgeTemplate } from "./judge-template.js";
 import { parseJudgeReply, qualityFromScores } from "./parse-judge-reply.js";
+import { OptionError } from "../errors.js";
 
 /** The part of the shared LLM client the judge needs (src/llm `LlmClient` satisfies it). */
 export interface JudgeChatClient {
@@ -73,7 +74,7 @@ export async function judgeResponse(options: JudgeResponseOptions): Promise<Judg
     firstSeed,
     signal,
   } = options;
-  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new RangeError(`maxAttempts must be a positive integer, got ${maxAttempts}`);
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new OptionError(`maxAttempts must be a positive integer, got ${maxAttempts}`, { field: "maxAttempts" });
   const template = options.template ?? (await defaultJudgeTemplate());
   const content = renderJudgePrompt(template, { prompt, response });
   const reasons: string[] = [];

@@ -13,6 +13,7 @@ import { judgeAgreement, type JudgeAgreement } from "./judge-agreement.js";
 import { openJudgeCache } from "./judge-cache.js";
 import { judgeCandidates, type JudgeCandidatesOptions } from "./judge-candidates.js";
 import { loadJudgeTemplate, type JudgeTemplate } from "./judge-template.js";
+import { OptionError } from "../errors.js";
 
 export interface RunJudgeOptions extends Omit<JudgeCandidatesOptions, "client" | "candidates" | "template" | "cache"> {
   /** JSONL of Candidate records (from `runSample`). */
@@ -61,7 +62,7 @@ export interface JudgeSummary {
 export async function runJudge(options: RunJudgeOptions): Promise<JudgeSummary> {
   const { input, out, skipInvalid = false, onProgress, llm, client: given, cachePath = `${out}.judge-cache.jsonl`, ...judging } = options;
   const template = options.template ?? (await loadJudgeTemplate());
-  if (!given && !llm) throw new TypeError("runJudge needs `client` or `llm` options");
+  if (!given && !llm) throw new OptionError("runJudge needs `client` or `llm` options", { field: "llm" });
   const cache = openJudgeCache({ path: cachePath });
   const client = given ?? createLlmClient(llm!);
   const invalid: InputIssue[] = [];

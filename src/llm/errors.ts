@@ -30,7 +30,7 @@ export class LlmCallError extends ToolkitError {
     message: string,
     options: { model: string; status?: number; retryable?: boolean; cause?: unknown },
   ) {
-    super(`LLM call to ${options.model} failed (${kind}): ${message}`, { cause: options.cause });
+    super(`LLM call to ${options.model} failed (${kind}): ${message}`, { cause: options.cause, code: `llm_${kind}` });
     this.name = "LlmCallError";
     this.kind = kind;
     this.model = options.model;

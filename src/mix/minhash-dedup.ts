@@ -5,6 +5,7 @@
  * kept row).
  */
 import { fmix32, shingleHashes, wordTokens } from "./text-shingles.js";
+import { OptionError } from "../errors.js";
 
 export interface MinHashOptions {
   /** Estimated Jaccard at or above which a row is a near duplicate. @default 0.8 */
@@ -56,7 +57,7 @@ export function createMinHashDedup(options: MinHashOptions = {}): {
   readonly size: number;
 } {
   const { threshold = 0.8, shingle = 5, permutations = 128, bands = 16 } = options;
-  if (permutations % bands !== 0) throw new RangeError(`minhash: permutations (${permutations}) must be divisible by bands (${bands})`);
+  if (permutations % bands !== 0) throw new OptionError(`minhash: permutations (${permutations}) must be divisible by bands (${bands})`, { field: "bands" });
   const rows = permutations / bands;
   // Per band: bucket key → newest row in it; `chain` links each row to the previous row of the same bucket.
   const heads: Map<number, number>[] = Array.from({ length: bands }, () => new Map());

@@ -37,8 +37,8 @@ export type MixProgress = CollectProgress | WriteProgress | { phase: "resolve"; 
 export interface MixDatasetsOptions {
   /** A recipe file (YAML/JSON); relative source paths resolve against its directory. */
   recipePath?: string;
-  /** Or an in-memory recipe (validated here); relative paths resolve against `baseDir`. */
-  recipe?: unknown;
+  /** Or a recipe built in code (validated here like a file); relative paths resolve against `baseDir`. */
+  recipe?: MixRecipe;
   /** @default process.cwd() (only with `recipe`) */
   baseDir?: string;
   /** Output dataset dir (created; existing data files of ours are replaced). */

@@ -11,7 +11,7 @@
  *   the source holds is an error unless the source sets `allowUpsample: true`.
  * - no amount — every row once.
  */
-import { ConfigError } from "../errors.js";
+import { ConfigError, OptionError } from "../errors.js";
 import type { MixAmount } from "../schemas/mix-recipe.js";
 import { parseQuantity } from "./parse-quantity.js";
 import { createRandom, randomPermutation, sampleIndices, type SeededRandom } from "../util/seeded-random.js";
@@ -110,7 +110,7 @@ function resolveFixed(input: AmountInput, rng: SeededRandom, file: string | unde
   const budget = parseQuantity((amount.words ?? amount.tokens)!);
   const weights = kind === "words" ? input.words : input.tokens;
   if (budget === undefined) throw new ConfigError("not a quantity", { file, field: `${input.field}.${kind}` });
-  if (!weights) throw new Error(`resolveAmounts: ${kind} per row are needed for ${input.field}`);
+  if (!weights) throw new OptionError(`resolveAmounts: ${kind} per row are needed for ${input.field}`, { field: kind });
   return { ...takeBudget(rows, weights, budget, rng), kind, requested: budget };
 }
 

@@ -6,6 +6,7 @@
  * arrays, Parquet row groups, Hub files) is read sequentially exactly once.
  */
 import { closeSync, openSync, readSync, rmSync, writeSync } from "node:fs";
+import { OptionError, ToolkitError } from "../errors.js";
 
 const WRITE_BUFFER = 4 << 20;
 
@@ -61,7 +62,7 @@ export class RowSpool {
 
   /** Reads row `index` back (parsed). */
   read<T = unknown>(index: number): T {
-    if (index < 0 || index >= this.count) throw new RangeError(`RowSpool: no row ${index} (size ${this.count})`);
+    if (index < 0 || index >= this.count) throw new OptionError(`RowSpool: no row ${index} (size ${this.count})`, { field: "index" });
     if (this.pendingBytes > 0) this.flush();
     const length = this.lengths[index]!;
     if (length > this.readBuffer.length) this.readBuffer = Buffer.alloc(Math.max(length, this.readBuffer.length * 2));
@@ -69,7 +70,7 @@ export class RowSpool {
     let got = 0;
     while (got < length) {
       const n = readSync(this.fd, this.readBuffer, got, length - got, position + got);
-      if (n === 0) throw new Error(`RowSpool: ${this.path} ended early at row ${index}`);
+      if (n === 0) throw new ToolkitError(`RowSpool: ${this.path} ended early at row ${index}`, { code: "invalid_state" });
       got += n;
     }
     return JSON.parse(this.readBuffer.toString("utf8", 0, length)) as T;

@@ -3,6 +3,7 @@
  * no dependencies, no fonts to fetch, and the same input always gives byte-identical output.
  */
 import { escapeXml as esc, fmtNumber as fmt, svgChartStart } from "./svg-text.js";
+import { OptionError } from "../errors.js";
 
 /** One bin of a histogram: values `v` with `lower <= v < upper` (the last bin also holds `upper`). */
 export interface HistogramBin {
@@ -41,11 +42,11 @@ export function binValues(values: Iterable<number>, { bins = 30, logX = false }:
   if (typeof bins !== "number") {
     edges = [...bins];
     if (edges.length < 2 || edges.some((e, i) => !Number.isFinite(e) || (i > 0 && e <= edges[i - 1]!))) {
-      throw new RangeError("bins: explicit edges must be at least two finite, strictly ascending numbers");
+      throw new OptionError("bins: explicit edges must be at least two finite, strictly ascending numbers", { field: "bins" });
     }
-    if (logX && edges[0]! <= 0) throw new RangeError("bins: edges must be > 0 on a log axis");
+    if (logX && edges[0]! <= 0) throw new OptionError("bins: edges must be > 0 on a log axis", { field: "bins" });
   } else {
-    if (!Number.isInteger(bins) || bins < 1) throw new RangeError(`bins: expected a positive integer, got ${bins}`);
+    if (!Number.isInteger(bins) || bins < 1) throw new OptionError(`bins: expected a positive integer, got ${bins}`, { field: "bins" });
     edges = equalEdges(kept, bins, logX);
   }
   const counts = new Array<number>(edges.length - 1).fill(0);
@@ -126,7 +127,7 @@ const MARGIN = { top: 48, right: 24, bottom: 64, left: 72 };
  */
 export function renderHistogramSvg(options: HistogramSvgOptions): string {
   const { title, xLabel, yLabel = "count", logX = false, width = 720, height = 400, color = "#4e79a7" } = options;
-  if (!(width >= 200 && height >= 150)) throw new RangeError("width must be >= 200 and height >= 150");
+  if (!(width >= 200 && height >= 150)) throw new OptionError("width must be >= 200 and height >= 150", { field: "width" });
   const data = binValues(options.values, { bins: options.bins ?? 30, logX });
   const plotW = width - MARGIN.left - MARGIN.right;
   const plotH = height - MARGIN.top - MARGIN.bottom;

@@ -6,7 +6,7 @@
 import { AtomicFile, removeStaleTempFiles } from "../io/atomic-file.js";
 import { handleBadRecord, type InputIssue } from "../io/input-issue.js";
 import { readRawRecords } from "../io/read-records.js";
-import { InputError } from "../errors.js";
+import { InputError, OptionError } from "../errors.js";
 import { createLlmClient, type LlmClient, type LlmClientOptions, type LlmTotals } from "../llm/client.js";
 import { LlmCallError } from "../llm/errors.js";
 import type { Instruction } from "../schemas/instruction.js";
@@ -82,7 +82,7 @@ export async function runSelect(options: SelectOptions): Promise<SelectSummary> 
   let client = options.client;
   const ownClient = !client && classify !== "none";
   if (ownClient) {
-    if (!options.llm) throw new TypeError("runSelect: classify needs `llm` options or a `client`");
+    if (!options.llm) throw new OptionError("runSelect: classify needs `llm` options or a `client`", { field: "llm" });
     client = createLlmClient({ ...options.llm, journalPath: `${out}.journal.jsonl` });
   }
   const template = classify === "none" ? "" : await loadClassifierPrompt(options.classifierPromptFile);

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
-import { ConfigError } from "../errors.js";
+import { ConfigError, ToolkitError } from "../errors.js";
 import { splitForTokenizer } from "./split-for-tokenizer.js";
 
 /** Counts tokens of one tokenizer. Call `free()` when done (it releases tiktoken's wasm memory). */
@@ -118,7 +118,7 @@ export async function createTokenCounter(name: string, options: TokenCounterOpti
   return {
     name,
     count(text: string): number {
-      if (freed) throw new Error(`token counter ${name} was already freed`);
+      if (freed) throw new ToolkitError(`token counter ${name} was already freed`, { code: "invalid_state" });
       let total = 0;
       for (const piece of splitForTokenizer(text, { maxChars: pieceChars })) total += encode(piece);
       return total;

@@ -4,6 +4,7 @@
  * JavaScript's `trim()`: it strips U+001C–U+001F and U+0085 and keeps U+FEFF) and chained
  * `str.replace(old, new)` (every non-overlapping occurrence, left to right, no `$&`-style patterns).
  */
+import { OptionError } from "../errors.js";
 
 /** Characters Python's `str.isspace()` is true for. */
 const PYTHON_SPACE = "\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
@@ -17,7 +18,7 @@ export function pythonStrip(text: string): string {
 
 /** Python's `text.replace(old, new)`: every non-overlapping occurrence, scanning left to right. */
 export function pythonReplace(text: string, old: string, replacement: string): string {
-  if (old === "") throw new RangeError("pythonReplace: empty pattern");
+  if (old === "") throw new OptionError("pythonReplace: empty pattern", { field: "old" });
   return text.split(old).join(replacement);
 }
 

@@ -1,4 +1,5 @@
-/** @module llm/limiter — run at most N async tasks at once, starting waiting tasks in arrival order. */
+/** @module util/limiter — run at most N async tasks at once, starting waiting tasks in arrival order. */
+import { OptionError } from "../errors.js";
 
 export interface Limiter {
   /** Runs `task` when a slot is free; resolves or rejects with the task's outcome. */
@@ -15,7 +16,7 @@ export interface Limiter {
  */
 export function createLimiter({ concurrency }: { concurrency: number }): Limiter {
   if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
+    throw new OptionError(`concurrency must be a positive integer, got ${concurrency}`, { field: "concurrency" });
   }
   let active = 0;
   const queue: Array<() => void> = [];

@@ -1,8 +1,9 @@
 /**
- * @module dpo/map-ordered — maps an async stream through an async function with up to `window` items in
+ * @module util/map-ordered — maps an async stream through an async function with up to `window` items in
  * flight, yielding results in input order (so output files line up with input files and memory stays
  * bounded). The first rejection stops the stream and is rethrown after in-flight work settles.
  */
+import { OptionError } from "../errors.js";
 
 /**
  * @example for await (const judged of mapOrdered({ source: candidates, window: 16, map: judgeOne })) write(judged);
@@ -17,7 +18,7 @@ export async function* mapOrdered<T, R>({
   /** Items in flight at once. */
   window: number;
 }): AsyncGenerator<R> {
-  if (!Number.isInteger(window) || window < 1) throw new RangeError(`window must be a positive integer, got ${window}`);
+  if (!Number.isInteger(window) || window < 1) throw new OptionError(`window must be a positive integer, got ${window}`, { field: "window" });
   const queue: Array<Promise<R>> = [];
   let index = 0;
   try {

@@ -4,6 +4,7 @@
  * recipe's seed and independent of the others: changing one source does not reshuffle another.
  */
 import { createHash } from "node:crypto";
+import { OptionError } from "../errors.js";
 
 /** A deterministic stream of random numbers. */
 export interface SeededRandom {
@@ -73,7 +74,7 @@ export function randomPermutation(n: number, rng: SeededRandom): Uint32Array {
  * returned in ascending order so that downstream reads stay sequential.
  */
 export function sampleIndices(n: number, k: number, rng: SeededRandom): Uint32Array {
-  if (k > n) throw new RangeError(`sampleIndices: cannot draw ${k} distinct rows from ${n}`);
+  if (k > n) throw new OptionError(`sampleIndices: cannot draw ${k} distinct rows from ${n}`, { field: "k" });
   const pool = new Uint32Array(n);
   for (let i = 0; i < n; i++) pool[i] = i;
   for (let i = 0; i < k; i++) {

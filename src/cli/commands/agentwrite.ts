@@ -4,7 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import cliProgress from "cli-progress";
-import type { Argv, CommandModule } from "yargs";
+import type { CommandModule } from "yargs";
 import { loadAgentWritePrompts } from "../../agentwrite/prompts.js";
 import { loadUpstreamAgentWritePrompts } from "../../agentwrite/upstream-prompts.js";
 import { runAgentWrite } from "../../agentwrite/run-agentwrite.js";
@@ -36,7 +36,7 @@ export const agentwriteCommand: CommandModule<object, AgentWriteArgs> = {
   command: "agentwrite <instructions>",
   describe: "Write long answers by plan-then-write (AgentWrite) with any OpenAI-compatible model",
   builder: (yargs) =>
-    (yargs as Argv)
+    yargs
       .positional("instructions", {
         type: "string",
         demandOption: true,
@@ -74,7 +74,7 @@ export const agentwriteCommand: CommandModule<object, AgentWriteArgs> = {
       .epilog(
         "Every finished LLM call is appended to <out>.journal.jsonl; run the same command again after a crash or kill and " +
           "it replays those calls for free, paying only for what is missing. Output files appear only when the run ends.",
-      ) as unknown as Argv<AgentWriteArgs>,
+      ),
   handler: runCommand(async (args: AgentWriteArgs, run) => {
     for (const name of ["plan-attempts", "max-steps", "max-tokens"] as const) {
       if (!Number.isInteger(args[name]) || args[name] < 1) throw new ConfigError(`--${name} must be a positive integer, got ${args[name]}`);

@@ -163,7 +163,7 @@ function evalCommand(benchmark: BenchmarkName, describe: string): CommandModule<
   return {
     command: benchmark,
     describe,
-    builder: builder(benchmark) as unknown as CommandModule<object, EvalArgs>["builder"],
+    builder: builder(benchmark),
     handler: runCommand(async (args: EvalArgs) => {
       if (!args.predictions && !args.model) throw new ConfigError("--model is required (or --predictions to score existing outputs)");
       if (args.predictions && args.model === undefined && args["base-url"]) {

@@ -4,7 +4,7 @@
  */
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
-import type { Argv, CommandModule } from "yargs";
+import type { CommandModule } from "yargs";
 import { EXPORT_TARGETS, exportLlamaFactory, exportOpenAiDpo, exportTrl, type ExportResult, type ExportTarget } from "../../dpo/export-pairs.js";
 import { readPairsDataset } from "../../dpo/read-pairs-dataset.js";
 import { ConfigError } from "../../errors.js";
@@ -24,7 +24,7 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
   command: "export <input>",
   describe: "Export DPO pairs for a trainer: TRL JSONL, LLaMA-Factory ranking data, OpenAI preference fine-tuning JSONL",
   builder: (yargs) =>
-    (yargs as Argv)
+    yargs
       .positional("input", {
         type: "string",
         demandOption: true,
@@ -48,7 +48,7 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
           "(DPOTrainer ignores the extras; raise its max_length for long-writing pairs). LLaMA-Factory gets a ShareGPT " +
           "ranking file and a dataset_info.json entry (formatting sharegpt, ranking true), merged into an existing file. " +
           "OpenAI rows are {input: {messages}, preferred_output, non_preferred_output}.",
-      ) as unknown as Argv<ExportArgs>,
+      ),
   handler: runCommand(async (args: ExportArgs) => {
     const pairs = await openPairs(args.input);
     let result: ExportResult;

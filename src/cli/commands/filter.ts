@@ -2,7 +2,7 @@
  * @module cli/commands/filter — `longwriter filter <sft> --out <file>`: LongWriter's post-AgentWrite
  * filters (too short, length score floor, refusals, error text, runaway plans, duplicates).
  */
-import type { Argv, CommandModule } from "yargs";
+import type { CommandModule } from "yargs";
 import { ConfigError } from "../../errors.js";
 import { runFilter } from "../../select/run-filter.js";
 import { runCommand } from "../run-command.js";
@@ -23,7 +23,7 @@ export const filterCommand: CommandModule<object, FilterArgs> = {
   command: "filter <sft>",
   describe: "Drop SFT records that are too short, off-length, refusals, error text, runaway plans or duplicates",
   builder: (yargs) =>
-    (yargs as Argv)
+    yargs
       .positional("sft", { type: "string", demandOption: true, describe: "SFT records (JSONL/JSON/Parquet; messages, ShareGPT or Alpaca)" })
       .options({
         out: { type: "string", demandOption: true, describe: "Kept records (JSONL)" },
@@ -44,7 +44,7 @@ export const filterCommand: CommandModule<object, FilterArgs> = {
       .epilog(
         "Checks run in this order and the first failure is the counted reason: no_answer, error_text (\"Max tries. Failed.\", " +
           "content-policy sentinels, API error bodies), refusal (en/zh openings), runaway_plan, too_short, length_score, duplicate.",
-      ) as unknown as Argv<FilterArgs>,
+      ),
   handler: runCommand(async (args: FilterArgs) => {
     for (const name of ["min-words", "min-length-score", "max-plan-steps"] as const) {
       if (!Number.isFinite(args[name]) || args[name] < 0) throw new ConfigError(`--${name} must be a number ≥ 0, got ${args[name]}`);

@@ -2,7 +2,7 @@
  * @module cli/commands/judge — `longwriter judge <candidates> --judge-model M --out scored.jsonl`:
  * LongBench-Write's six-dimension quality judge over candidates, cached so a rerun re-judges nothing.
  */
-import type { Argv, CommandModule } from "yargs";
+import type { CommandModule } from "yargs";
 import { ConfigError } from "../../errors.js";
 import { issueToString } from "../../io/input-issue.js";
 import { loadJudgeTemplate } from "../../judge/judge-template.js";
@@ -29,7 +29,7 @@ export const judgeCommand: CommandModule<object, JudgeArgs> = {
   command: "judge <candidates>",
   describe: "Score candidates with an LLM judge on LongBench-Write's six quality dimensions",
   builder: (yargs) =>
-    (yargs as Argv)
+    yargs
       .positional("candidates", { type: "string", demandOption: true, describe: "JSONL of Candidate records (from `longwriter sample`)" })
       .options({
         out: { type: "string", demandOption: true, describe: "Output JSONL: the candidates with a `judgement` each, in input order" },
@@ -51,7 +51,7 @@ export const judgeCommand: CommandModule<object, JudgeArgs> = {
           "Clarity, Breadth and Depth, Reading Experience), and is told to ignore length. quality = (mean of the six − 1) × 25. " +
           "A reply that never parses is recorded as scores: null with the reason — never a made-up number. Each judgement " +
           "records the judge model and the sha256 of the template; a rerun takes cached verdicts for free.",
-      ) as unknown as Argv<JudgeArgs>,
+      ),
   handler: runCommand(async (args: JudgeArgs, run) => {
     for (const name of ["attempts", "max-tokens"] as const) {
       if (!Number.isInteger(args[name]) || args[name] < 1) throw new ConfigError(`--${name} must be a positive integer, got ${args[name]}`);

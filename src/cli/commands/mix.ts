@@ -115,7 +115,7 @@ function renderSummary(outDir: string, manifest: MixManifest): string {
 export const mixCommand: CommandModule<object, MixArgs> = {
   command: "mix <recipe>",
   describe: "Build an SFT mixture from a recipe (sample, filter, dedup, decontaminate, shuffle) into a dataset dir",
-  builder: builder as unknown as CommandModule<object, MixArgs>["builder"],
+  builder,
   handler: runCommand<MixArgs>(async (args) => {
     const { recipe } = await loadRecipe({ path: args.recipe });
     const outDir = args.out ?? `out/${recipe.name}`;

@@ -3,7 +3,7 @@
  * applies a declarative pair policy to judged candidates (or to existing preference data, re-paired or
  * only audited) and writes a DPO dataset dir with a length-bias audit.
  */
-import type { Argv, CommandModule } from "yargs";
+import type { CommandModule } from "yargs";
 import { PAIRS_INPUT_FORMATS, runPairs, type PairsSummary } from "../../dpo/run-pairs.js";
 import { ConfigError } from "../../errors.js";
 import { issueToString } from "../../io/input-issue.js";
@@ -25,7 +25,7 @@ export const pairsCommand: CommandModule<object, PairsArgs> = {
   command: "pairs <input>",
   describe: "Build DPO preference pairs from scored candidates with a pair policy (or audit existing preference data)",
   builder: (yargs) =>
-    (yargs as Argv)
+    yargs
       .positional("input", {
         type: "string",
         demandOption: true,
@@ -51,7 +51,7 @@ export const pairsCommand: CommandModule<object, PairsArgs> = {
           "manifest.json. The audit reports the share of pairs whose chosen answer is longer, Cohen's d of chosen vs rejected " +
           "length and the margin distribution (manifest, card and SVG). Imported pairs become candidates with meta.score " +
           "(score_chosen/score_rejected) and meta.preferred (1/0) for re-pairing policies.",
-      ) as unknown as Argv<PairsArgs>,
+      ),
   handler: runCommand(async (args: PairsArgs) => {
     if (!args["audit-only"] && !args.policy) throw new ConfigError("name a pair policy with --policy (or use --audit-only)");
     if (!args["audit-only"] && !args.out) throw new ConfigError("name the output dataset dir with --out");

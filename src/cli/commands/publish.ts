@@ -137,7 +137,7 @@ function renderSummary(result: PublishDatasetResult): string {
 export const publishCommand: CommandModule<object, PublishArgs> = {
   command: "publish <dir>",
   describe: "Publish a dataset dir to a Hugging Face dataset repo (only what changed; --dry-run shows the plan)",
-  builder: builder as unknown as CommandModule<object, PublishArgs>["builder"],
+  builder,
   handler: runCommand<PublishArgs>(async (args) => {
     const progress = reporter(args.json);
     try {

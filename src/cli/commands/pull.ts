@@ -47,7 +47,7 @@ function builder(yargs: Argv) {
 export const pullCommand: CommandModule<object, PullArgs> = {
   command: "pull <repo>",
   describe: "Download dataset files from the Hub at a pinned revision (cached by commit sha, works offline)",
-  builder: builder as unknown as CommandModule<object, PullArgs>["builder"],
+  builder,
   handler: runCommand<PullArgs>(async (args) => {
     const onProgress = (event: PullProgressEvent) => {
       if (args.json) return;

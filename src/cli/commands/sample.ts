@@ -3,7 +3,7 @@
  * k responses per prompt from any OpenAI-compatible endpoint, each a Candidate with its length and S_l;
  * resumable through the journal beside the output.
  */
-import type { Argv, CommandModule } from "yargs";
+import type { CommandModule } from "yargs";
 import { runSample } from "../../dpo/run-sample.js";
 import { ConfigError } from "../../errors.js";
 import { issueToString } from "../../io/input-issue.js";
@@ -29,7 +29,7 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
   command: "sample <prompts>",
   describe: "Sample k responses per prompt (DPO candidates) with their length and length score",
   builder: (yargs) =>
-    (yargs as Argv)
+    yargs
       .positional("prompts", {
         type: "string",
         demandOption: true,
@@ -54,7 +54,7 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
           "else parsed from the prompt) and lengthScore (S_l, null when the prompt states no length). Every finished call is " +
           "appended to the journal; after a crash or kill, run the same command again: finished samples replay for free. " +
           "The output appears only when the run ends; failed samples are listed in the failures file and the exit code is 1.",
-      ) as unknown as Argv<SampleArgs>,
+      ),
   handler: runCommand(async (args: SampleArgs, run) => {
     if (!Number.isInteger(args.n) || args.n < 1) throw new ConfigError(`--n must be a positive integer, got ${args.n}`);
     if (!Number.isInteger(args.seed)) throw new ConfigError(`--seed must be an integer, got ${args.seed}`);

@@ -2,7 +2,7 @@
  * @module cli/commands/select — `longwriter select <file> --out <file>`: keep the instructions that
  * need long answers (rules, optionally an LLM classifier) as Instruction records.
  */
-import type { Argv, CommandModule } from "yargs";
+import type { CommandModule } from "yargs";
 import { ConfigError } from "../../errors.js";
 import { runSelect, type ClassifyMode } from "../../select/run-select.js";
 import { llmClientOptionsFromArgs, llmOptions, type LlmArgs } from "../llm-options.js";
@@ -24,7 +24,7 @@ export const selectCommand: CommandModule<object, SelectArgs> = {
   command: "select <file>",
   describe: "Select instructions that need long answers (≥ --min-length) as Instruction records",
   builder: (yargs) =>
-    (yargs as Argv)
+    yargs
       .positional("file", {
         type: "string",
         demandOption: true,
@@ -51,7 +51,7 @@ export const selectCommand: CommandModule<object, SelectArgs> = {
         "Rules: a stated length (\"3000 words\", \"5000字\", \"两千字\") ≥ --min-length keeps a prompt, a smaller one drops it; " +
           "without one, a writing task (write/compose … essay/story/report, 写/撰写 … 文章/小说/报告) with a long-output cue " +
           "(detailed, comprehensive, chapter, 长篇, 详细) keeps it. Exact duplicate prompts are dropped.",
-      ) as unknown as Argv<SelectArgs>,
+      ),
   handler: runCommand(async (args: SelectArgs) => {
     if (!Number.isInteger(args["min-length"]) || args["min-length"] < 1) {
       throw new ConfigError(`--min-length must be a positive integer, got ${args["min-length"]}`);
