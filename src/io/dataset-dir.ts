@@ -49,7 +49,7 @@ export interface WriteDatasetDirOptions extends CodecOptions {
   splits: Record<string, RowSource> | Array<{ name: string; rows: RowSource }>;
   /** @default "SNAPPY" */
   codec?: ParquetCodec;
-  /** @default 100 MiB of text per row group */
+  /** @default 96,000,000 estimated uncompressed bytes per row group (under the Hub viewer's 100,000,000) */
   rowGroupBytes?: number;
   /** @default 500 MiB per shard */
   maxShardBytes?: number;

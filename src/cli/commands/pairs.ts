@@ -11,6 +11,8 @@ import { loadPairPolicy } from "../../dpo/load-pair-policy.js";
 import { pairsToCandidates } from "../../dpo/pairs-to-candidates.js";
 import { writePairsDataset } from "../../dpo/write-pairs-dataset.js";
 import { ConfigError } from "../../errors.js";
+import { isLongWriterSource } from "../../hub/citations.js";
+import { licenseMetadata } from "../../hub/hub-licenses.js";
 import { parseFormatName, PREFERENCE_FORMATS, type FormatName } from "../../io/adapters/format.js";
 import { issueToString, type InputIssue } from "../../io/input-issue.js";
 import { readJsonl } from "../../io/jsonl.js";
@@ -29,6 +31,10 @@ interface PairsArgs {
   title?: string;
   "skip-invalid": boolean;
   json: boolean;
+  license?: string;
+  "license-name"?: string;
+  "license-link"?: string;
+  language?: string[];
 }
 
 const INPUT_FORMATS = ["auto", "candidates", ...PREFERENCE_FORMATS] as const;
@@ -52,6 +58,10 @@ export const pairsCommand: CommandModule<object, PairsArgs> = {
         title: { type: "string", describe: "Dataset card title (default: from the policy or input name)" },
         "skip-invalid": { type: "boolean", default: false, describe: "Skip invalid input rows (reported on stderr) instead of stopping" },
         json: { type: "boolean", default: false, describe: "Print a JSON summary (counts, skips by reason, audit) on stdout" },
+        license: { type: "string", describe: "Hub licence id for the dataset card (e.g. apache-2.0, cc-by-4.0, other)" },
+        "license-name": { type: "string", describe: "With --license other: the licence's short id (card license_name)" },
+        "license-link": { type: "string", describe: "With --license other: URL or repo path of the licence text (card license_link)" },
+        language: { type: "string", array: true, describe: "Language codes for the dataset card (e.g. --language en zh)" },
       })
       .example("$0 pairs scored.jsonl --policy recipes/dpo-longwriter-paper.yaml --out dpo-pairs", "The paper's rule: best vs a random other")
       .example("$0 pairs scored.jsonl --policy recipes/dpo-length-matched.yaml --out dpo-lm", "Rejected within ±15% of the chosen length")
@@ -72,8 +82,10 @@ export const pairsCommand: CommandModule<object, PairsArgs> = {
     }
     if (!args["audit-only"] && !args.policy) throw new ConfigError("name a pair policy with --policy (or use --audit-only)");
     if (!args["audit-only"] && !args.out) throw new ConfigError("name the output dataset dir with --out");
+    const card = cardOptions(args);
     const isCandidates = args.format === "candidates" || (args.format === "auto" && (await looksLikeCandidates(args.input)));
     if (isCandidates && args["audit-only"]) throw new ConfigError("--audit-only works on preference pairs; candidates need a --policy");
+    const inputName = basename(args.input.replace(/[\\/]+$/, ""));
     const issues: InputIssue[] = [];
     const readOptions = { skipInvalid: args["skip-invalid"], issues };
 
@@ -87,9 +99,11 @@ export const pairsCommand: CommandModule<object, PairsArgs> = {
           dir: args.out,
           pairs,
           signals: signalNamesOf(pairs),
-          title: args.title ?? `Preference pairs from ${basename(args.input.replace(/[\\/]+$/, ""))}`,
-          description: `Preference pairs imported unchanged from \`${args.input}\` by longwriter-toolkit, with a length-bias audit.`,
-          manifest: { input: args.input, mode: "audit-only", counts: { pairs: pairs.length, skippedRows: issues.length } },
+          title: args.title ?? `Preference pairs from ${inputName}`,
+          description: `Preference pairs imported unchanged from \`${inputName}\` by longwriter-toolkit, with a length-bias audit.`,
+          manifest: { input: inputName, mode: "audit-only", counts: { pairs: pairs.length, skippedRows: issues.length } },
+          ...card,
+          citeLongWriter: isLongWriterSource(inputName),
         }));
       } else audit = auditPairs(pairs.map(auditRow));
       printResult(args, { mode: "audit-only", pairs: pairs.length, skippedRows: issues.length, audit, out: args.out });
@@ -120,13 +134,16 @@ export const pairsCommand: CommandModule<object, PairsArgs> = {
       signals: policy.signals.map((s) => s.name),
       title: args.title ?? `DPO pairs (${policy.name})`,
       description:
-        `Preference pairs for DPO made by longwriter-toolkit from \`${args.input}\` with the pair policy \`${policy.name}\`` +
+        `Preference pairs for DPO made by longwriter-toolkit from \`${inputName}\` with the pair policy \`${policy.name}\`` +
         `${policy.description ? ` (${policy.description})` : ""}. Rows follow TRL's conversational explicit-prompt layout.`,
       policyText: loaded.text,
+      ...card,
+      // Candidates carry LongBench-Write's length score (and usually its judge's scores).
+      citeLongWriter: isCandidates || isLongWriterSource(inputName),
       manifest: {
-        input: args.input,
+        input: inputName,
         inputKind: isCandidates ? "candidates" : "preference",
-        policy: { name: policy.name, file: loaded.file, hash: loaded.hash, seed: policy.seed },
+        policy: { name: policy.name, file: basename(loaded.file), hash: loaded.hash, seed: policy.seed },
         counts: () => ({ ...summary, skippedRows: issues.length }),
       },
       sections: () => [countsSection(summary)],
@@ -140,6 +157,20 @@ export const pairsCommand: CommandModule<object, PairsArgs> = {
     return 0;
   }),
 };
+
+/** Card licence and language from the flags, checked before any work (exit 2 on a bad licence id). */
+function cardOptions(args: PairsArgs): { license?: string; licenseName?: string; licenseLink?: string; language?: string[] } {
+  const license = { license: args.license, licenseName: args["license-name"], licenseLink: args["license-link"] };
+  licenseMetadata(license, "--license");
+  const language = (args.language ?? []).flatMap((l) => String(l).split(",")).map((l) => l.trim()).filter(Boolean);
+  for (const code of language) if (!/^[a-z]{2,3}(-[A-Za-z0-9]+)*$/.test(code)) throw new ConfigError(`--language ${code}: expected a language code such as en, zh or pt-BR`);
+  return {
+    ...(license.license ? { license: license.license.trim().toLowerCase() } : {}),
+    ...(license.licenseName ? { licenseName: license.licenseName } : {}),
+    ...(license.licenseLink ? { licenseLink: license.licenseLink } : {}),
+    ...(language.length ? { language } : {}),
+  };
+}
 
 async function looksLikeCandidates(path: string): Promise<boolean> {
   for await (const { record } of readRawRecords(path)) return typeof record.promptId === "string" && typeof record.response === "string";
