@@ -33,6 +33,8 @@ export interface SelectOptions {
   /** Own classifier template ({{instruction}}). */
   classifierPromptFile?: string;
   skipInvalid?: boolean;
+  /** For a dataset dir input: the split to read, or "all". @default every file */
+  split?: string;
   onProgress?: (progress: { read: number; kept: number }) => void;
 }
 
@@ -145,7 +147,7 @@ export async function runSelect(options: SelectOptions): Promise<SelectSummary> 
   try {
     // Up to `window` decisions in flight, written in input order as the head resolves.
     async function* prompts(): AsyncGenerator<{ prompt: string; row: Record<string, unknown>; duplicate: boolean }> {
-      for await (const { file, line, record } of readRawRecords(input, { skipInvalid, issues: invalid })) {
+      for await (const { file, line, record } of readRawRecords(input, { skipInvalid, issues: invalid, ...(options.split !== undefined ? { split: options.split } : {}) })) {
         const prompt = promptOfRow(record);
         if (prompt === undefined || prompt.trim() === "") {
           try {
