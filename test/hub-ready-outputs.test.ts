@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRepo, downloadFile, uploadFiles } from "@huggingface/hub";
-import { HUB_LICENSES } from "../src/hub/hub-licenses.js";
+import { HUB_LICENSES } from "../src/schemas/hub-licenses.js";
 import { parseDatasetCard } from "../src/hub/merge-dataset-card.js";
 import { publishDataset } from "../src/hub/publish-dataset.js";
 import { mixDatasets } from "../src/mix/mix-datasets.js";

@@ -7,7 +7,7 @@
 import { basename } from "node:path";
 import { ConfigError } from "../errors.js";
 import { isLongWriterSource } from "../hub/citations.js";
-import { licenseMetadata } from "../hub/hub-licenses.js";
+import { licenseMetadata } from "../schemas/hub-licenses.js";
 import { parseFormatName, PREFERENCE_FORMATS, type FormatName } from "../io/adapters/format.js";
 import type { InputIssue } from "../io/input-issue.js";
 import { readJsonl } from "../io/jsonl.js";

@@ -8,7 +8,7 @@ import { formatBytes } from "../util/format-bytes.js";
 import { markdownTable, type Align } from "../util/markdown-table.js";
 import { quantile } from "../util/quantile.js";
 import { OptionError } from "../errors.js";
-import { licenseMetadata } from "./hub-licenses.js";
+import { licenseMetadata } from "../schemas/hub-licenses.js";
 
 /** Placeholder used in load snippets when the repo id is not known yet; `publishDataset` fills it in. */
 export const REPO_ID_PLACEHOLDER = "<namespace>/<dataset-name>";

@@ -4,7 +4,7 @@
  * strict, so a misspelt field is an error instead of being ignored.
  */
 import { z } from "zod";
-import { licenseMetadata } from "../hub/hub-licenses.js";
+import { licenseMetadata } from "./hub-licenses.js";
 
 const QUANTITY_TEXT = /^\s*(\d+(?:[_,]?\d)*(?:\.\d+)?|\.\d+)\s*[kKmMbB]?\s*$/;
 

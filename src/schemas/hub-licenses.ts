@@ -1,5 +1,5 @@
 /**
- * @module hub/hub-licenses — the licence ids the Hub accepts in a card's `license:` field, and the check
+ * @module schemas/hub-licenses — the licence ids the Hub accepts in a card's `license:` field, and the check
  * that turns a user's `--license` (plus `license_name`/`license_link` for `other`) into valid metadata.
  */
 import { ConfigError } from "../errors.js";
