@@ -140,6 +140,7 @@ describe("eval: a judge call failing in transport", () => {
     expect(scores.failures.map((f) => [f.stage, f.kind])).toEqual([["judge", "http"], ["judge", "http"]]);
     const failedIds = new Set(scores.failures.map((f) => f.id));
     expect(scores.items.filter((item) => failedIds.has(item.id)).map((item) => item.judge.status)).toEqual(["failed", "failed"]);
+    expect(readFileSync(join(out, "scores.md"), "utf8")).toContain("2 item(s) have no verdict (the judge call failed in transport)");
     const journal = readFileSync(join(out, "judge.journal.jsonl"), "utf8").trim().split("\n");
     expect(journal).toHaveLength(118);
 
