@@ -41,7 +41,7 @@ export { countWords } from "./text/count-words.js";
 export { countScripts, detectLanguage } from "./text/language.js";
 export { lengthScore } from "./text/length-score.js";
 export { extractRequiredLength, extractRequiredLengthDetailed } from "./text/required-length.js";
-export { createTokenCounter } from "./text/tokens.js";
+export { createTokenCounter } from "./tokenizers/tokens.js";
 export { recordId } from "./text/record-id.js";
 
 // I/O: streaming readers and writers, formats, Parquet, dataset dirs, stats

@@ -4,5 +4,4 @@ export * from "./record-id.js";
 export { parseArabicNumber, parseChineseNumeral, parseEnglishNumber, parseNumeral } from "./parse-numeral.js";
 export * from "./required-length.js";
 export * from "./split-for-tokenizer.js";
-export * from "./tokens.js";
 export * from "./language.js";
