@@ -47,7 +47,7 @@ export default async function countWordsBench(): Promise<BenchSection> {
       "in both languages. Python uses the benchmark's own definition",
       "(`len(re.findall(r'[\\u4e00-\\u9fff]', t)) + len(re.findall(r'\\b[a-zA-Z]+\\b', t))`).",
       `Both counted **${js.words.toLocaleString("en-US")} words** (checked equal).`,
-      "\"counting\" is the time inside the job (reading + counting, without process start-up); speed ratio > 1 means faster than Python.",
+      '"counting" is the time inside the job (reading + counting, without process start-up); speed ratio > 1 means faster than Python.',
       "",
       table,
     ].join("\n"),

@@ -26,7 +26,9 @@ async function makeRows(dir: string, count: number, bytes: number): Promise<stri
 async function countRows(file: string): Promise<number> {
   const instance = await DuckDBInstance.create(":memory:");
   const con = await instance.connect();
-  const [row] = (await con.runAndReadAll(`SELECT count(*)::BIGINT AS n, count(DISTINCT id)::BIGINT AS ids FROM '${file}'`)).getRowObjectsJson() as Array<{ n: string }>;
+  const [row] = (await con.runAndReadAll(`SELECT count(*)::BIGINT AS n, count(DISTINCT id)::BIGINT AS ids FROM '${file}'`)).getRowObjectsJson() as Array<{
+    n: string;
+  }>;
   con.closeSync();
   instance.closeSync();
   return Number(row!.n);
@@ -49,7 +51,11 @@ export default async function mixBench(): Promise<BenchSection> {
   const oursDedup = await measureNode({ script: "bench/jobs/mix-ours.ts", args: [long, general, String(sample), `${oursDir}-dedup`, "1"] });
   const duck = await measureNode({ script: "bench/jobs/mix-duckdb.ts", args: [long, general, String(sample), duckFile] });
   const expected = longRows + sample;
-  for (const [name, m] of [["ours", ours], ["ours+dedup", oursDedup], ["duckdb", duck]] as const) {
+  for (const [name, m] of [
+    ["ours", ours],
+    ["ours+dedup", oursDedup],
+    ["duckdb", duck],
+  ] as const) {
     const rows = (m.result as { rows: number }).rows;
     if (rows !== expected) throw new Error(`${name}: wrote ${rows} rows, expected ${expected}`);
   }
@@ -64,14 +70,25 @@ export default async function mixBench(): Promise<BenchSection> {
   const tiny = await makeRows(dir, 10, GENERAL_BYTES);
   const scaling: string[][] = [];
   const rss: Record<string, Measurement> = {};
-  for (const [label, n] of [["1×", small1], ["10×", small10]] as const) {
+  for (const [label, n] of [
+    ["1×", small1],
+    ["10×", small10],
+  ] as const) {
     const input = await makeRows(dir, n, GENERAL_BYTES);
     const out = join(dir, `out-scale-${n}`);
     await rm(out, { recursive: true, force: true });
     const m = await measureNode({ script: "bench/jobs/mix-ours.ts", args: [tiny, input, String(n), out, "0"] });
     const d = await measureNode({ script: "bench/jobs/mix-duckdb.ts", args: [tiny, input, String(n), `${out}.parquet`] });
     rss[label] = m;
-    scaling.push([label, n.toLocaleString("en-US"), formatBytes(statSync(input).size), formatMs(m.wallMs), formatMb(m.peakRssMb), formatMs(d.wallMs), formatMb(d.peakRssMb)]);
+    scaling.push([
+      label,
+      n.toLocaleString("en-US"),
+      formatBytes(statSync(input).size),
+      formatMs(m.wallMs),
+      formatMb(m.peakRssMb),
+      formatMs(d.wallMs),
+      formatMb(d.peakRssMb),
+    ]);
   }
 
   const row = (name: string, m: Measurement, size: string) => [

@@ -68,15 +68,21 @@ export default async function orchestrationBench(): Promise<BenchSection> {
     markdown: [
       `AgentWrite (plan + ${SECTIONS} serial sections per instruction, instructions in parallel) through the real openai SDK with`,
       `streaming, against the loopback test server answering every call after ${LATENCY_MS} ms. The bound is concurrency ÷ latency`,
-      "calls per second; \"share\" is how much of it the run reached (calls ÷ run wall time, process start-up excluded). CPU per call",
+      'calls per second; "share" is how much of it the run reached (calls ÷ run wall time, process start-up excluded). CPU per call',
       "is the client process's CPU inside the run ÷ calls (journal appends, SDK, SSE parsing, prompt building, word counts).",
       "Concurrency 1 runs 25 instructions instead of 200 (the bound makes 200 a 6-minute wait); the share does not depend on the count.",
       "",
-      markdownTable(
-        ["concurrency", "instructions × sections", "calls", "run wall", "calls/s", "bound", "share of bound", "CPU / call", "peak RSS"],
-        rows,
-        ["r", "l", "r", "r", "r", "r", "r", "r", "r"],
-      ),
+      markdownTable(["concurrency", "instructions × sections", "calls", "run wall", "calls/s", "bound", "share of bound", "CPU / call", "peak RSS"], rows, [
+        "r",
+        "l",
+        "r",
+        "r",
+        "r",
+        "r",
+        "r",
+        "r",
+        "r",
+      ]),
     ].join("\n"),
   };
 }

@@ -41,9 +41,9 @@ export default async function parquetWriteBench(): Promise<BenchSection> {
   const con = await instance.connect();
   const checks = new Set<string>();
   for (const r of results) {
-    const [row] = (await con.runAndReadAll(
-      `SELECT count(*)::BIGINT AS n, sum(length(messages[1].content) + length(messages[2].content))::BIGINT AS chars FROM '${r.file}'`,
-    )).getRowObjectsJson() as Array<{ n: string; chars: string }>;
+    const [row] = (
+      await con.runAndReadAll(`SELECT count(*)::BIGINT AS n, sum(length(messages[1].content) + length(messages[2].content))::BIGINT AS chars FROM '${r.file}'`)
+    ).getRowObjectsJson() as Array<{ n: string; chars: string }>;
     checks.add(`${row!.n}/${row!.chars}`);
   }
   con.closeSync();
@@ -60,8 +60,20 @@ export default async function parquetWriteBench(): Promise<BenchSection> {
     if (JSON.stringify(duck.result) !== JSON.stringify(ours.result)) {
       throw new Error(`read-back differs for ${codec}: DuckDB ${JSON.stringify(duck.result)}, ours ${JSON.stringify(ours.result)}`);
     }
-    for (const [name, m] of [["DuckDB stream → JS objects (anchor)", duck], ["ours: readParquet", ours]] as const) {
-      reads.push([name, codec, formatMs(m.wallMs), formatMs(m.cpuMs), formatMb(m.peakRssMb), ratio(m.wallMs, duck.wallMs), ratio(m.cpuMs, duck.cpuMs), ratio(m.peakRssMb, duck.peakRssMb)]);
+    for (const [name, m] of [
+      ["DuckDB stream → JS objects (anchor)", duck],
+      ["ours: readParquet", ours],
+    ] as const) {
+      reads.push([
+        name,
+        codec,
+        formatMs(m.wallMs),
+        formatMs(m.cpuMs),
+        formatMb(m.peakRssMb),
+        ratio(m.wallMs, duck.wallMs),
+        ratio(m.cpuMs, duck.cpuMs),
+        ratio(m.peakRssMb, duck.peakRssMb),
+      ]);
     }
   }
 
@@ -91,19 +103,31 @@ export default async function parquetWriteBench(): Promise<BenchSection> {
       `Checked: DuckDB reads all four outputs with the same row count and total content length (${checked}).`,
       `Parsing the JSONL alone (readJsonl, no writing) takes ${formatMs(parse.wallMs)} wall at ${formatMb(parse.peakRssMb)} peak RSS.`,
       "",
-      markdownTable(
-        ["writer", "codec", "wall", "CPU", "peak RSS", "file", "row groups", "wall vs DuckDB", "CPU vs DuckDB", "RSS vs DuckDB"],
-        table,
-        ["l", "l", "r", "r", "r", "r", "r", "r", "r", "r"],
-      ),
+      markdownTable(["writer", "codec", "wall", "CPU", "peak RSS", "file", "row groups", "wall vs DuckDB", "CPU vs DuckDB", "RSS vs DuckDB"], table, [
+        "l",
+        "l",
+        "r",
+        "r",
+        "r",
+        "r",
+        "r",
+        "r",
+        "r",
+        "r",
+      ]),
       "",
       "Reading our files back into JS rows (every row materialised, content lengths summed; both readers agree):",
       "",
-      markdownTable(
-        ["reader", "file codec", "wall", "CPU", "peak RSS", "wall vs DuckDB", "CPU vs DuckDB", "RSS vs DuckDB"],
-        reads,
-        ["l", "l", "r", "r", "r", "r", "r", "r"],
-      ),
+      markdownTable(["reader", "file codec", "wall", "CPU", "peak RSS", "wall vs DuckDB", "CPU vs DuckDB", "RSS vs DuckDB"], reads, [
+        "l",
+        "l",
+        "r",
+        "r",
+        "r",
+        "r",
+        "r",
+        "r",
+      ]),
     ].join("\n"),
   };
 }

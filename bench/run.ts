@@ -66,7 +66,10 @@ async function main(argv: string[]): Promise<number> {
 }
 
 function normaliseName(arg: string): string {
-  return arg.replace(/^bench\//, "").replace(/\.bench\.ts$/, "").replace(/\.ts$/, "");
+  return arg
+    .replace(/^bench\//, "")
+    .replace(/\.bench\.ts$/, "")
+    .replace(/\.ts$/, "");
 }
 
 function machineLine(): string {

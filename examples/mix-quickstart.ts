@@ -35,7 +35,10 @@ const { manifest } = await mixDatasets({
 
 console.log(`wrote ${outDir}: ${manifest.totals.rows} rows, ${manifest.totals.words} words (seed ${manifest.seed})`);
 for (const s of manifest.sources) {
-  const dropped = Object.entries(s.dropped).map(([reason, n]) => `${reason}=${n}`).join(" ") || "none";
+  const dropped =
+    Object.entries(s.dropped)
+      .map(([reason, n]) => `${reason}=${n}`)
+      .join(" ") || "none";
   console.log(
     `  ${s.source.padEnd(8)} input ${s.input} = dropped ${Object.values(s.dropped).reduce((a, b) => a + b, 0)} (${dropped})` +
       ` + not sampled ${s.notSampled} + taken ${s.obtained.uniqueRows}; rows written ${s.obtained.rows}, ${s.obtained.words} words`,

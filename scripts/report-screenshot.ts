@@ -81,7 +81,12 @@ export async function screenshotReport(options: {
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { out: { type: "string", default: "report-screenshot.png" }, width: { type: "string", default: "1240" }, height: { type: "string", default: "1400" }, "full-page": { type: "boolean", default: false } },
+    options: {
+      out: { type: "string", default: "report-screenshot.png" },
+      width: { type: "string", default: "1240" },
+      height: { type: "string", default: "1400" },
+      "full-page": { type: "boolean", default: false },
+    },
   });
   let htmlPath = positionals[0];
   let temp: string | undefined;

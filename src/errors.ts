@@ -36,6 +36,7 @@ export class ToolkitError extends Error implements ToolkitErrorFields {
 
   /** `e instanceof ToolkitError` checks the family marker; subclasses keep the ordinary prototype check. */
   static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class instanceof was called on; only the base checks the marker
     return this === ToolkitError ? ToolkitError.isInstance(value) : Function.prototype[Symbol.hasInstance].call(this, value);
   }
 }

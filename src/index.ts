@@ -70,7 +70,22 @@ export type { LlmClient, LlmClientOptions, ChatRequest, ChatResult, LlmTotals } 
 
 // Filters: one contract (keep | reason) for filter, mix and your own code
 export { applyFilters, combineFilters, filterDrop, newFilterCounts } from "./select/filter.js";
-export { DROP_REASONS, sftPostFilter, hasAnswer, minWords, maxWords, minLengthScore, requiredLengthKnown, requiredLengthOf, rolesCheck, promptLanguage, noErrorText, noRefusal, maxPlanSteps, exactDuplicates } from "./select/sft-filters.js";
+export {
+  DROP_REASONS,
+  sftPostFilter,
+  hasAnswer,
+  minWords,
+  maxWords,
+  minLengthScore,
+  requiredLengthKnown,
+  requiredLengthOf,
+  rolesCheck,
+  promptLanguage,
+  noErrorText,
+  noRefusal,
+  maxPlanSteps,
+  exactDuplicates,
+} from "./select/sft-filters.js";
 export type { Filter, FilterResult, FilterDrop, FilterCounts } from "./select/filter.js";
 export type { DropReason, SftPostFilterOptions } from "./select/sft-filters.js";
 

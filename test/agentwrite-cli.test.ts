@@ -17,7 +17,11 @@ beforeAll(async () => {
   server = await startOpenAiServer({ respond: agentWriteScript({ sectionWords: 25 }) });
 });
 afterAll(() => server.close());
-const lines = (file: string) => readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
+const lines = (file: string) =>
+  readFileSync(file, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 
 describe("select → agentwrite → filter (CLI)", () => {
   it("runs the pipeline and reports JSON summaries", { timeout: 120_000 }, async () => {
@@ -32,11 +36,20 @@ describe("select → agentwrite → filter (CLI)", () => {
 
     // Three instructions, without the required length so the toy plan's budgets pass validation.
     const few = join(dir, "few.jsonl");
-    writeFileSync(few, instructions.slice(0, 3).map((i) => JSON.stringify({ ...i, requiredLength: null })).join("\n") + "\n");
+    writeFileSync(
+      few,
+      instructions
+        .slice(0, 3)
+        .map((i) => JSON.stringify({ ...i, requiredLength: null }))
+        .join("\n") + "\n",
+    );
     const sft = join(dir, "sft.jsonl");
-    const aw = await runCli(["agentwrite", few, "--prompts", "toolkit", "--out", sft, "--model", "test-model", "--base-url", server.baseURL, "--json", "--concurrency", "3"], {
-      env: { OPENAI_API_KEY: undefined },
-    });
+    const aw = await runCli(
+      ["agentwrite", few, "--prompts", "toolkit", "--out", sft, "--model", "test-model", "--base-url", server.baseURL, "--json", "--concurrency", "3"],
+      {
+        env: { OPENAI_API_KEY: undefined },
+      },
+    );
     expect(aw.code).toBe(0);
     expect(aw.stderr).toContain("3 written, 0 failed");
     expect(JSON.parse(aw.stdout)).toMatchObject({ done: 3, failed: 0 });

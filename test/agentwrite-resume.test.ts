@@ -53,11 +53,22 @@ const journalKeys = (file: string): Set<string> =>
 describe("agentwrite CLI resume after SIGKILL", () => {
   it("gives the uninterrupted output after 5 kills, repeating only in-flight requests", async () => {
     const input = join(dir, "instructions.jsonl");
-    writeFileSync(
+    writeFileSync(input, Array.from({ length: 10 }, (_, i) => JSON.stringify({ prompt: `Write an essay on bridge number ${i}.` })).join("\n") + "\n");
+    const args = (out: string) => [
+      "agentwrite",
       input,
-      Array.from({ length: 10 }, (_, i) => JSON.stringify({ prompt: `Write an essay on bridge number ${i}.` })).join("\n") + "\n",
-    );
-    const args = (out: string) => ["agentwrite", input, "--prompts", "toolkit", "--out", out, "--model", "test-model", "--base-url", server.baseURL, "--concurrency", "3", "--json"];
+      "--prompts",
+      "toolkit",
+      "--out",
+      out,
+      "--model",
+      "test-model",
+      "--base-url",
+      server.baseURL,
+      "--concurrency",
+      "3",
+      "--json",
+    ];
     const env = { OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined };
 
     // Uninterrupted reference run, in process with the CLI's defaults (saves a process start).

@@ -38,7 +38,10 @@ function planReply(instruction: string): string {
     return Array.from({ length: 51 }, (_, i) => `Paragraph ${i + 1} - Main Point: part ${i + 1} - Word Count: 200 words`).join("\n");
   }
   const n = 2 + (parseInt(stableHash(instruction).slice(0, 2), 16) % 3);
-  const lines = Array.from({ length: n }, (_, i) => `Paragraph ${i + 1} - Main Point: ${stableHash(`${instruction}#${i}`).slice(0, 10)} point - Word Count: ${300 + 100 * i} words  `);
+  const lines = Array.from(
+    { length: n },
+    (_, i) => `Paragraph ${i + 1} - Main Point: ${stableHash(`${instruction}#${i}`).slice(0, 10)} point - Word Count: ${300 + 100 * i} words  `,
+  );
   const sep = instruction.includes("tidal") ? "\n\n\n\n" : "\n\n";
   return `\n  ${lines.join(sep)}\n\n `;
 }
@@ -132,7 +135,11 @@ json.dump(out, sys.stdout)
 }
 
 const env = { OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined, LONGWRITER_UPSTREAM_DIR: UPSTREAM };
-const lines = (file: string) => readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, any>);
+const lines = (file: string) =>
+  readFileSync(file, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, any>);
 
 describe("agentwrite --prompts upstream", () => {
   const input = join(dir, "instructions.jsonl");
@@ -142,7 +149,21 @@ describe("agentwrite --prompts upstream", () => {
     const out = join(dir, "sft.jsonl");
     const first = server.requestCount();
     const run = await startCli(
-      ["agentwrite", input, "--out", out, "--model", "gpt-4o-2024-05-13", "--base-url", server.baseURL, "--concurrency", "2", "--json", "--upstream-dir", UPSTREAM],
+      [
+        "agentwrite",
+        input,
+        "--out",
+        out,
+        "--model",
+        "gpt-4o-2024-05-13",
+        "--base-url",
+        server.baseURL,
+        "--concurrency",
+        "2",
+        "--json",
+        "--upstream-dir",
+        UPSTREAM,
+      ],
       { env: { ...env, LONGWRITER_UPSTREAM_DIR: undefined } },
     ).done;
     expect([0, 1], run.stderr).toContain(run.code); // one instruction failed (its plan has 51 lines)
@@ -176,14 +197,14 @@ describe("agentwrite --prompts upstream", () => {
     for (const record of records) {
       const meta = record.meta.agentwrite;
       expect(meta).toMatchObject({ prompts: "upstream", cleanup: "strip-labels" });
-      const responses = meta.plan.steps.map((_: string, i: number) => expectedRequests(record.messages[0].content)[i + 1]).map((req: string) => replies.get(req)!);
+      const responses = meta.plan.steps
+        .map((_: string, i: number) => expectedRequests(record.messages[0].content)[i + 1])
+        .map((req: string) => replies.get(req)!);
       expect(record.messages[1].content).toBe(upstreamAnswer(responses, "strip-labels"));
       expect(record.messages[1].content).not.toMatch(/^Paragraph \d+:/m);
     }
     const failures = lines(`${out}.failures.jsonl`);
-    expect(failures).toEqual([
-      expect.objectContaining({ stage: "plan", kind: "plan_invalid", reason: expect.stringMatching(/51 lines, more than 50/) }),
-    ]);
+    expect(failures).toEqual([expect.objectContaining({ stage: "plan", kind: "plan_invalid", reason: expect.stringMatching(/51 lines, more than 50/) })]);
   });
 
   it("keeps the raw concatenation with cleanup off, and needs --prompts toolkit for own templates", { timeout: 30_000 }, async () => {

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, InputError, ToolkitError } from "../src/errors.js";
+import { ConfigError, InputError, type ToolkitError } from "../src/errors.js";
 import { convertFile, type ConvertFileOptions } from "../src/io/adapters/convert-file.js";
 import type { InputIssue } from "../src/io/input-issue.js";
 import { readRecords } from "../src/io/read-records.js";
@@ -50,32 +50,124 @@ const cases: Case[] = [
     line: 1,
     reason: "the file is UTF-16 (little-endian byte-order mark); it must be UTF-8 — re-encode it, e.g. iconv -f UTF-16 -t UTF-8",
   },
-  { name: "UTF-16 file without a byte-order mark", content: Buffer.from(`${GOOD}\n`, "utf16le"), line: 1, reason: "the file looks like UTF-16 without a byte-order mark; it must be UTF-8" },
-  { name: "NUL bytes", content: Buffer.concat([Buffer.from(`${GOOD}\n{"messages":`), Buffer.from([0, 0]), Buffer.from("[]}\n")]), line: 2, reason: "NUL byte in the file (binary data?); expected UTF-8 JSON text" },
+  {
+    name: "UTF-16 file without a byte-order mark",
+    content: Buffer.from(`${GOOD}\n`, "utf16le"),
+    line: 1,
+    reason: "the file looks like UTF-16 without a byte-order mark; it must be UTF-8",
+  },
+  {
+    name: "NUL bytes",
+    content: Buffer.concat([Buffer.from(`${GOOD}\n{"messages":`), Buffer.from([0, 0]), Buffer.from("[]}\n")]),
+    line: 2,
+    reason: "NUL byte in the file (binary data?); expected UTF-8 JSON text",
+  },
   { name: "non-object line", content: `${GOOD}\n42\n`, line: 2, reason: "expected a JSON object, got a number" },
   { name: "array top-level in JSONL", content: `[${GOOD}]\n`, line: 1, reason: "expected a JSON object, got an array" },
   { name: "empty file", content: "", reason: "no records (the input is empty)" },
   { name: "blank lines only", content: "\n  \r\n\n", reason: "no records (the input is empty)" },
   { name: "empty JSON array", content: "[]", ext: ".json", reason: "no records (the input is empty)" },
   { name: "file not found", make: (path) => `${path}.missing`, reason: "file not found" },
-  { name: "a directory without Parquet files", make: (path) => (mkdirSync(path), path), reason: "is a directory with no .parquet files (expected a file or a dataset dir with data/*.parquet)" },
+  {
+    name: "a directory without Parquet files",
+    make: (path) => (mkdirSync(path), path),
+    reason: "is a directory with no .parquet files (expected a file or a dataset dir with data/*.parquet)",
+  },
   { name: "unsupported extension", content: GOOD, ext: ".csv", reason: /unsupported input type "\.csv"/, error: ConfigError },
-  { name: "undetectable format", content: `{"text":"plain pretraining text"}\n`, line: 1, reason: 'cannot detect the record format from fields {"text"}; expected messages, conversations, instruction+output, or chosen+rejected (or name the format explicitly)' },
-  { name: "wrong field type (content a number)", content: `${GOOD}\n{"messages":[${U("hi")},{"role":"assistant","content":5}]}\n`, line: 2, field: "messages.1.content", reason: "expected a string or a list of text parts, got a number" },
+  {
+    name: "undetectable format",
+    content: `{"text":"plain pretraining text"}\n`,
+    line: 1,
+    reason:
+      'cannot detect the record format from fields {"text"}; expected messages, conversations, instruction+output, or chosen+rejected (or name the format explicitly)',
+  },
+  {
+    name: "wrong field type (content a number)",
+    content: `${GOOD}\n{"messages":[${U("hi")},{"role":"assistant","content":5}]}\n`,
+    line: 2,
+    field: "messages.1.content",
+    reason: "expected a string or a list of text parts, got a number",
+  },
   { name: "messages not an array", content: `${GOOD}\n{"messages":"hi"}\n`, line: 2, field: "messages", reason: "expected an array of turns, got a string" },
   { name: "missing messages", content: `${GOOD}\n{"id":"x","turns":[]}\n`, line: 2, field: "messages", reason: 'missing field "messages"' },
   { name: "empty messages", content: `${GOOD}\n{"messages":[]}\n`, line: 2, field: "messages", reason: "conversation has no turns" },
-  { name: "unknown role", content: `{"messages":[${U("hi")},{"role":"bot","content":"x"}]}\n`, line: 1, field: "messages.1.role", reason: 'unknown role "bot" (expected one of system, developer, user, assistant, tool, function)' },
-  { name: "role not a string", content: `{"messages":[{"role":1,"content":"hi"}]}\n`, line: 1, field: "messages.0.role", reason: "expected a string, got a number" },
-  { name: "non-alternating roles", content: `{"messages":[${U("a")},${A("b")},${A("c")}]}\n`, line: 1, field: "messages.2", reason: "roles do not alternate: turn 2 is assistant after assistant" },
-  { name: "conversation starting with the assistant", content: `{"messages":[${A("a")},${U("b")},${A("c")}]}\n`, line: 1, field: "messages.0", reason: "conversation must start with a user turn, got assistant" },
-  { name: "system turn not first", content: `{"messages":[${U("a")},${A("b")},{"role":"system","content":"s"},${A("c")}]}\n`, line: 1, field: "messages.2", reason: "system turn at position 2; only the first turn may be a system turn" },
-  { name: "empty assistant turn", content: `${GOOD}\n${GOOD}\n{"messages":[${U("a")},${A("  \n")}]}\n`, line: 3, field: "messages.1", reason: "empty assistant turn" },
-  { name: "last turn user", content: `{"messages":[${U("a")},${A("b")},${U("c")}]}\n`, line: 1, field: "messages.2", reason: "last turn is user, expected assistant (nothing to train on)" },
-  { name: "tool role in messages", content: `{"messages":[${U("a")},{"role":"tool","content":"{}"},${A("b")}]}\n`, line: 1, field: "messages.1.role", reason: 'role "tool" is a tool turn; canonical records hold only system/user/assistant turns, so rows with tool calls cannot be converted' },
-  { name: "image content part", content: `{"messages":[{"role":"user","content":[{"type":"image_url","image_url":"x"}]},${A("b")}]}\n`, line: 1, field: "messages.0.content.0.type", reason: 'content part of type "image_url" cannot be converted; only text parts can' },
-  { name: "id of the wrong type", content: `{"id":{"a":1},"messages":[${U("a")},${A("b")}]}\n`, line: 1, field: "id", reason: "expected a string or number id, got an object" },
-  { name: "meta not an object", content: `{"meta":"x","messages":[${U("a")},${A("b")}]}\n`, line: 1, field: "meta", reason: "expected an object, got a string" },
+  {
+    name: "unknown role",
+    content: `{"messages":[${U("hi")},{"role":"bot","content":"x"}]}\n`,
+    line: 1,
+    field: "messages.1.role",
+    reason: 'unknown role "bot" (expected one of system, developer, user, assistant, tool, function)',
+  },
+  {
+    name: "role not a string",
+    content: `{"messages":[{"role":1,"content":"hi"}]}\n`,
+    line: 1,
+    field: "messages.0.role",
+    reason: "expected a string, got a number",
+  },
+  {
+    name: "non-alternating roles",
+    content: `{"messages":[${U("a")},${A("b")},${A("c")}]}\n`,
+    line: 1,
+    field: "messages.2",
+    reason: "roles do not alternate: turn 2 is assistant after assistant",
+  },
+  {
+    name: "conversation starting with the assistant",
+    content: `{"messages":[${A("a")},${U("b")},${A("c")}]}\n`,
+    line: 1,
+    field: "messages.0",
+    reason: "conversation must start with a user turn, got assistant",
+  },
+  {
+    name: "system turn not first",
+    content: `{"messages":[${U("a")},${A("b")},{"role":"system","content":"s"},${A("c")}]}\n`,
+    line: 1,
+    field: "messages.2",
+    reason: "system turn at position 2; only the first turn may be a system turn",
+  },
+  {
+    name: "empty assistant turn",
+    content: `${GOOD}\n${GOOD}\n{"messages":[${U("a")},${A("  \n")}]}\n`,
+    line: 3,
+    field: "messages.1",
+    reason: "empty assistant turn",
+  },
+  {
+    name: "last turn user",
+    content: `{"messages":[${U("a")},${A("b")},${U("c")}]}\n`,
+    line: 1,
+    field: "messages.2",
+    reason: "last turn is user, expected assistant (nothing to train on)",
+  },
+  {
+    name: "tool role in messages",
+    content: `{"messages":[${U("a")},{"role":"tool","content":"{}"},${A("b")}]}\n`,
+    line: 1,
+    field: "messages.1.role",
+    reason: 'role "tool" is a tool turn; canonical records hold only system/user/assistant turns, so rows with tool calls cannot be converted',
+  },
+  {
+    name: "image content part",
+    content: `{"messages":[{"role":"user","content":[{"type":"image_url","image_url":"x"}]},${A("b")}]}\n`,
+    line: 1,
+    field: "messages.0.content.0.type",
+    reason: 'content part of type "image_url" cannot be converted; only text parts can',
+  },
+  {
+    name: "id of the wrong type",
+    content: `{"id":{"a":1},"messages":[${U("a")},${A("b")}]}\n`,
+    line: 1,
+    field: "id",
+    reason: "expected a string or number id, got an object",
+  },
+  {
+    name: "meta not an object",
+    content: `{"meta":"x","messages":[${U("a")},${A("b")}]}\n`,
+    line: 1,
+    field: "meta",
+    reason: "expected an object, got a string",
+  },
   {
     name: "alpaca without output",
     ext: ".json",
@@ -84,10 +176,37 @@ const cases: Case[] = [
     field: "output",
     reason: 'missing field "output"',
   },
-  { name: "alpaca output of the wrong type", ext: ".json", content: '[{"instruction": "a", "output": 3}]', line: 1, field: "output", reason: "expected a string, got a number" },
-  { name: "alpaca empty instruction", ext: ".json", content: '[{"instruction": " ", "input": "", "output": "b"}]', line: 1, field: "instruction", reason: "empty user turn" },
-  { name: "alpaca malformed history", ext: ".json", content: '[{"instruction": "a", "output": "b", "history": [["q"]]}]', line: 1, field: "history.0", reason: 'expected a [user, assistant] pair of strings, got ["q"]' },
-  { name: "sharegpt unknown from", content: `{"conversations":[{"from":"robot","value":"a"},{"from":"gpt","value":"b"}]}\n`, line: 1, field: "conversations.0.from", reason: 'unknown role "robot" (expected one of system, human, user, gpt, assistant, function_call, observation, tool)' },
+  {
+    name: "alpaca output of the wrong type",
+    ext: ".json",
+    content: '[{"instruction": "a", "output": 3}]',
+    line: 1,
+    field: "output",
+    reason: "expected a string, got a number",
+  },
+  {
+    name: "alpaca empty instruction",
+    ext: ".json",
+    content: '[{"instruction": " ", "input": "", "output": "b"}]',
+    line: 1,
+    field: "instruction",
+    reason: "empty user turn",
+  },
+  {
+    name: "alpaca malformed history",
+    ext: ".json",
+    content: '[{"instruction": "a", "output": "b", "history": [["q"]]}]',
+    line: 1,
+    field: "history.0",
+    reason: 'expected a [user, assistant] pair of strings, got ["q"]',
+  },
+  {
+    name: "sharegpt unknown from",
+    content: `{"conversations":[{"from":"robot","value":"a"},{"from":"gpt","value":"b"}]}\n`,
+    line: 1,
+    field: "conversations.0.from",
+    reason: 'unknown role "robot" (expected one of system, human, user, gpt, assistant, function_call, observation, tool)',
+  },
   {
     name: "sharegpt tool-call turn",
     content: `{"conversations":[{"from":"human","value":"a"},{"from":"function_call","value":"{}"},{"from":"observation","value":"{}"},{"from":"gpt","value":"b"}]}\n`,
@@ -95,21 +214,64 @@ const cases: Case[] = [
     field: "conversations.1.from",
     reason: 'from "function_call" is a tool turn; canonical records hold only system/user/assistant turns, so rows with tool calls cannot be converted',
   },
-  { name: "sharegpt system field and system turn", content: `{"system":"s","conversations":[{"from":"system","value":"t"},{"from":"human","value":"a"},{"from":"gpt","value":"b"}]}\n`, line: 1, field: "system", reason: 'both a "system" field and a system turn in conversations; give one' },
-  { name: "sharegpt missing value", content: `{"conversations":[{"from":"human"},{"from":"gpt","value":"b"}]}\n`, line: 1, field: "conversations.0.value", reason: "missing content" },
+  {
+    name: "sharegpt system field and system turn",
+    content: `{"system":"s","conversations":[{"from":"system","value":"t"},{"from":"human","value":"a"},{"from":"gpt","value":"b"}]}\n`,
+    line: 1,
+    field: "system",
+    reason: 'both a "system" field and a system turn in conversations; give one',
+  },
+  {
+    name: "sharegpt missing value",
+    content: `{"conversations":[{"from":"human"},{"from":"gpt","value":"b"}]}\n`,
+    line: 1,
+    field: "conversations.0.value",
+    reason: "missing content",
+  },
   {
     name: "preference missing rejected",
     ext: ".json",
-    content: '[\n{"conversations":[{"from":"human","value":"q"}],"chosen":{"from":"gpt","value":"a"},"rejected":{"from":"gpt","value":"b"}},\n{"conversations":[{"from":"human","value":"q"}],"chosen":{"from":"gpt","value":"a"}}\n]',
+    content:
+      '[\n{"conversations":[{"from":"human","value":"q"}],"chosen":{"from":"gpt","value":"a"},"rejected":{"from":"gpt","value":"b"}},\n{"conversations":[{"from":"human","value":"q"}],"chosen":{"from":"gpt","value":"a"}}\n]',
     line: 3,
     field: "rejected",
     reason: 'missing field "rejected"',
   },
-  { name: "chosen equal to rejected", content: `{"prompt":[${U("q")}],"chosen":[${A("same")}],"rejected":[${A("same")}]}\n`, line: 1, field: "rejected", reason: "chosen and rejected are identical" },
-  { name: "preference prompt ending with the assistant", content: `{"prompt":[${U("q")},${A("a")}],"chosen":[${A("x")}],"rejected":[${A("y")}]}\n`, line: 1, field: "prompt.1", reason: "last turn is assistant, expected user" },
-  { name: "preference score of the wrong type", content: `{"prompt":"q","chosen":"x","rejected":"y","score_chosen":"high"}\n`, line: 1, field: "score_chosen", reason: 'expected a number or null, got a string' },
-  { name: "ultrafeedback pair with different prompts", content: `{"chosen":[${U("q1")},${A("x")}],"rejected":[${U("q2")},${A("y")}]}\n`, line: 1, field: "rejected.0", reason: "chosen and rejected do not share the prompt turns (they differ at turn 0)" },
-  { name: "JSON array with a non-object element", ext: ".json", content: '[\n{"instruction":"a","output":"b"},\n"oops"\n]', line: 3, reason: "array element 1 is a string, expected an object" },
+  {
+    name: "chosen equal to rejected",
+    content: `{"prompt":[${U("q")}],"chosen":[${A("same")}],"rejected":[${A("same")}]}\n`,
+    line: 1,
+    field: "rejected",
+    reason: "chosen and rejected are identical",
+  },
+  {
+    name: "preference prompt ending with the assistant",
+    content: `{"prompt":[${U("q")},${A("a")}],"chosen":[${A("x")}],"rejected":[${A("y")}]}\n`,
+    line: 1,
+    field: "prompt.1",
+    reason: "last turn is assistant, expected user",
+  },
+  {
+    name: "preference score of the wrong type",
+    content: `{"prompt":"q","chosen":"x","rejected":"y","score_chosen":"high"}\n`,
+    line: 1,
+    field: "score_chosen",
+    reason: "expected a number or null, got a string",
+  },
+  {
+    name: "ultrafeedback pair with different prompts",
+    content: `{"chosen":[${U("q1")},${A("x")}],"rejected":[${U("q2")},${A("y")}]}\n`,
+    line: 1,
+    field: "rejected.0",
+    reason: "chosen and rejected do not share the prompt turns (they differ at turn 0)",
+  },
+  {
+    name: "JSON array with a non-object element",
+    ext: ".json",
+    content: '[\n{"instruction":"a","output":"b"},\n"oops"\n]',
+    line: 3,
+    reason: "array element 1 is a string, expected an object",
+  },
   { name: "JSON array cut short", ext: ".json", content: '[\n{"instruction":"a","output":"b"},\n{"instruction":"c",', line: 3, reason: /^invalid JSON: / },
   {
     name: "a .json file holding one pretty-printed object",
@@ -118,12 +280,25 @@ const cases: Case[] = [
     line: 1,
     reason: /^invalid JSON: .* \(a \.json file must hold a JSON array of records, or one JSON object per line\)$/,
   },
-  { name: "Parquet that is not Parquet", ext: ".parquet", content: "this is plainly not a parquet file, it is text", reason: /^not a Parquet file or truncated \(/ },
+  {
+    name: "Parquet that is not Parquet",
+    ext: ".parquet",
+    content: "this is plainly not a parquet file, it is text",
+    reason: /^not a Parquet file or truncated \(/,
+  },
   {
     name: "truncated Parquet",
     make: async (path) => {
       const whole = `${path}.whole.parquet`;
-      await writeRecords(whole, [{ id: "a", messages: [{ role: "user", content: "q" }, { role: "assistant", content: "a".repeat(5000) }] }]);
+      await writeRecords(whole, [
+        {
+          id: "a",
+          messages: [
+            { role: "user", content: "q" },
+            { role: "assistant", content: "a".repeat(5000) },
+          ],
+        },
+      ]);
       const bytes = readFileSync(whole);
       const cut = `${path}.parquet`;
       writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length / 2)));
@@ -132,9 +307,29 @@ const cases: Case[] = [
     reason: /^not a Parquet file or truncated \(/,
   },
   { name: "Parquet shorter than its magic", ext: ".parquet", content: "PAR1", reason: "not a Parquet file (only 4 bytes)" },
-  { name: "explicit --from of the wrong shape", content: `${GOOD}\n`, options: { from: "alpaca" }, line: 1, field: "instruction", reason: 'missing field "instruction"' },
-  { name: "output format of the other kind", content: `${GOOD}\n`, options: { to: "trl" }, reason: /holds sft records; output format "trl" holds preference records$/, error: ConfigError },
-  { name: "output format Parquet cannot hold", content: `${GOOD}\n`, out: "out.parquet", options: { to: "sharegpt" }, reason: /format "sharegpt" cannot be written as Parquet/, error: ConfigError },
+  {
+    name: "explicit --from of the wrong shape",
+    content: `${GOOD}\n`,
+    options: { from: "alpaca" },
+    line: 1,
+    field: "instruction",
+    reason: 'missing field "instruction"',
+  },
+  {
+    name: "output format of the other kind",
+    content: `${GOOD}\n`,
+    options: { to: "trl" },
+    reason: /holds sft records; output format "trl" holds preference records$/,
+    error: ConfigError,
+  },
+  {
+    name: "output format Parquet cannot hold",
+    content: `${GOOD}\n`,
+    out: "out.parquet",
+    options: { to: "sharegpt" },
+    reason: /format "sharegpt" cannot be written as Parquet/,
+    error: ConfigError,
+  },
   {
     name: "record the output format cannot express",
     content: `{"prompt":[${U("q")}],"chosen":[${A("a")},${U("more?")},${A("b")}],"rejected":[${A("c")}]}\n`,
@@ -239,7 +434,13 @@ describe("skip-and-count", () => {
       [input, 6, "messages.1"],
       [input, 8, "messages.1.role"],
     ]);
-    expect(issues.map((i) => i.reason.split(":")[0])).toEqual(["invalid JSON", "empty assistant turn", "expected a JSON object, got a number", "roles do not alternate", 'unknown role "bot" (expected one of system, developer, user, assistant, tool, function)']);
+    expect(issues.map((i) => i.reason.split(":")[0])).toEqual([
+      "invalid JSON",
+      "empty assistant turn",
+      "expected a JSON object, got a number",
+      "roles do not alternate",
+      'unknown role "bot" (expected one of system, developer, user, assistant, tool, function)',
+    ]);
     expect(readFileSync(output, "utf8").trim().split("\n")).toHaveLength(3);
   });
 });

@@ -30,7 +30,10 @@ function rows(split: string, n: number) {
 }
 
 async function ids(file: string): Promise<string[]> {
-  return (await readFile(file, "utf8")).trim().split("\n").map((line) => (JSON.parse(line) as { id: string }).id);
+  return (await readFile(file, "utf8"))
+    .trim()
+    .split("\n")
+    .map((line) => (JSON.parse(line) as { id: string }).id);
 }
 
 beforeAll(async () => {

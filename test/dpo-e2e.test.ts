@@ -15,8 +15,28 @@ import { runCli, startCli } from "./helpers/run-cli.js";
 import { makeTmpDir } from "./helpers/tmp-dir.js";
 
 const dir = makeTmpDir("dpo-e2e-");
-const TOPICS = ["tides", "bridges", "honeybees", "glaciers", "printing", "volcanoes", "lighthouses", "salt", "clocks", "maps",
-  "coral", "rivers", "kites", "paper", "silk", "owls", "comets", "deserts", "violins", "ferns"];
+const TOPICS = [
+  "tides",
+  "bridges",
+  "honeybees",
+  "glaciers",
+  "printing",
+  "volcanoes",
+  "lighthouses",
+  "salt",
+  "clocks",
+  "maps",
+  "coral",
+  "rivers",
+  "kites",
+  "paper",
+  "silk",
+  "owls",
+  "comets",
+  "deserts",
+  "violins",
+  "ferns",
+];
 const LENGTHS = [300, 500, 800, 1200];
 const FACTORS = [0.45, 0.9, 1.0, 1.7]; // sample i's length relative to the request → varied S_l
 const WORDS = ["amber", "basalt", "cedar", "delta", "ember", "fjord", "granite", "harbor", "island", "juniper"];
@@ -59,7 +79,10 @@ afterAll(() => server.close());
 
 const llm = () => ["--base-url", server.baseURL, "--concurrency", "4"];
 const readCandidates = (file: string): Candidate[] =>
-  readFileSync(file, "utf8").trim().split("\n").map((line) => candidateSchema.parse(JSON.parse(line)));
+  readFileSync(file, "utf8")
+    .trim()
+    .split("\n")
+    .map((line) => candidateSchema.parse(JSON.parse(line)));
 
 describe("DPO end to end on the test server", { timeout: 180_000 }, () => {
   it("samples 20 × 4 candidates, survives SIGKILL, and resumes without repeating a finished call", async () => {
@@ -73,7 +96,9 @@ describe("DPO end to end on the test server", { timeout: 180_000 }, () => {
     expect(requestsBeforeKill).toBeLessThan(80);
     expect(() => readFileSync(candidates)).toThrow(); // no partial output
 
-    const journal = readFileSync(`${candidates}.journal.jsonl`, "utf8").split("\n").filter((l) => l.trim() !== "");
+    const journal = readFileSync(`${candidates}.journal.jsonl`, "utf8")
+      .split("\n")
+      .filter((l) => l.trim() !== "");
     const finished = new Set(journal.map((line) => (JSON.parse(line) as { tag: string }).tag));
     expect(finished.size).toBeGreaterThan(0);
 

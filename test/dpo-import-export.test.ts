@@ -23,7 +23,6 @@ const DEMO = "../shared/data/general-sft/dpo_en_demo.json";
 const dir = makeTmpDir("dpo-import-");
 const strip = (p: PreferencePair) => ({ prompt: p.prompt, chosen: p.chosen, rejected: p.rejected });
 
-
 describe("dpo_en_demo.json: import, audit, export, round trip", () => {
   let imported: PreferencePair[];
   const datasetDir = join(dir, "demo-pairs");

@@ -33,7 +33,8 @@ beforeAll(async () => {
   });
   writeFileSync(
     prompts,
-    ['{"prompt":"Write 80 words about rain."}', "not json", '{"prompt":"Write 120 words about snow, fail me."}', '{"prompt":"Write about hail."}'].join("\n") + "\n",
+    ['{"prompt":"Write 80 words about rain."}', "not json", '{"prompt":"Write 120 words about snow, fail me."}', '{"prompt":"Write about hail."}'].join("\n") +
+      "\n",
   );
 });
 afterAll(() => server.close());
@@ -57,15 +58,28 @@ describe("runSample → runJudge → runPairs", () => {
     expect(progress).toEqual([1, 2, 3]);
     expect(sampled.journal).toBe(`${candidates}.journal.jsonl`);
     expect(sampled.failures).toBe(`${candidates}.failures.jsonl`);
-    const failures = readFileSync(sampled.failures!, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const failures = readFileSync(sampled.failures!, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(failures).toEqual([expect.objectContaining({ sample: 1, kind: "length" })]);
-    const rows = readFileSync(candidates, "utf8").trim().split("\n").map((l) => candidateSchema.parse(JSON.parse(l)));
+    const rows = readFileSync(candidates, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => candidateSchema.parse(JSON.parse(l)));
     expect(rows.map((c) => c.sample)).toEqual([0, 1, 2, 0, 2, 0, 1, 2]);
     expect(rows[0]).toMatchObject({ requiredLength: 80, lengthWords: 40 });
 
     // A re-run replays every finished sample from the journal and asks only for the failed one.
     const mark = server.requestCount();
-    const again = await runSample({ input: prompts, out: candidates, llm: { baseURL: server.baseURL, model: "w", maxRetries: 0 }, model: "w", n: 3, skipInvalid: true });
+    const again = await runSample({
+      input: prompts,
+      out: candidates,
+      llm: { baseURL: server.baseURL, model: "w", maxRetries: 0 },
+      model: "w",
+      n: 3,
+      skipInvalid: true,
+    });
     expect(server.requestCount() - mark).toBe(1);
     expect(again).toMatchObject({ replayed: 8, calls: 0, failedSamples: 1 }); // `calls` counts answered calls; the cut-off one is re-asked and fails again
 

@@ -34,14 +34,29 @@ async function drain<T>(items: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
-const prompt = (promptId: string, text: string, requiredLength: number | null = 50): SamplePrompt => ({ promptId, prompt: text, requiredLength, file: "x", line: 1 });
+const prompt = (promptId: string, text: string, requiredLength: number | null = 50): SamplePrompt => ({
+  promptId,
+  prompt: text,
+  requiredLength,
+  file: "x",
+  line: 1,
+});
 
 describe("sampleCandidates", () => {
   it("sends k distinct seeded requests per prompt and scores length", async () => {
     const client = createLlmClient({ baseURL: server.baseURL, model: "w", maxRetries: 0 });
     const mark = server.requestCount();
     const out: SampledPrompt[] = await drain(
-      sampleCandidates({ client, model: "w", n: 3, seed: 10, temperature: 0.7, topP: 0.9, maxTokens: 500, prompts: [prompt("a", "Write about A"), prompt("b", "Write about B", null)] }),
+      sampleCandidates({
+        client,
+        model: "w",
+        n: 3,
+        seed: 10,
+        temperature: 0.7,
+        topP: 0.9,
+        maxTokens: 500,
+        prompts: [prompt("a", "Write about A"), prompt("b", "Write about B", null)],
+      }),
     );
     expect(server.requestCount() - mark).toBe(6);
     const bodies = server.requests.slice(mark).map((r) => r.body);
@@ -82,7 +97,12 @@ describe("readSamplePrompts", () => {
         .join("\n"),
     );
     const rows = await drain(readSamplePrompts(file));
-    expect(rows.map((r) => [r.requiredLength, r.line])).toEqual([[500, 1], [800, 2], [2000, 3], [null, 4]]);
+    expect(rows.map((r) => [r.requiredLength, r.line])).toEqual([
+      [500, 1],
+      [800, 2],
+      [2000, 3],
+      [null, 4],
+    ]);
     expect(rows[1]!.promptId).toBe("i1");
     expect(rows[3]!.promptId).toBe("7");
     expect(rows[0]!.promptId).toMatch(/^[0-9a-f]{16}$/);
@@ -95,6 +115,10 @@ describe("readSamplePrompts", () => {
     const issues: InputIssue[] = [];
     const rows = await drain(readSamplePrompts(file, { skipInvalid: true, issues }));
     expect(rows).toHaveLength(1);
-    expect(issues.map((i) => [i.line, i.field])).toEqual([[2, "prompt"], [3, "length"], [4, "id"]]); // line 4 repeats line 1's prompt → same id
+    expect(issues.map((i) => [i.line, i.field])).toEqual([
+      [2, "prompt"],
+      [3, "length"],
+      [4, "id"],
+    ]); // line 4 repeats line 1's prompt → same id
   });
 });

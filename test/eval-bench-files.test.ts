@@ -20,7 +20,7 @@ let base: string;
 const hits: string[] = [];
 let tamper = false;
 /** Commits the fake upstream can serve. */
-let served = new Set([BENCH_COMMIT]);
+const served = new Set([BENCH_COMMIT]);
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -130,7 +130,9 @@ describe("bench files", () => {
     const edited = join(dir, "edited");
     mkdirSync(edited, { recursive: true });
     writeFileSync(join(edited, "plan.txt"), `${readFileSync(join(PROMPTS, "plan.txt"), "utf8")} `);
-    await expect(resolveUpstreamFile({ name: "plan.txt", localDir: edited })).rejects.toThrow(/plan\.txt is not upstream's plan\.txt.*expected sha256 cf65adef/);
+    await expect(resolveUpstreamFile({ name: "plan.txt", localDir: edited })).rejects.toThrow(
+      /plan\.txt is not upstream's plan\.txt.*expected sha256 cf65adef/,
+    );
     // A file the folder does not hold comes from the cache or a download.
     const fallback = await resolveUpstreamFile({ name: "judge.txt", localDir: edited, cacheDir: join(dir, "cache-fallthrough"), baseUrl: base });
     expect(fallback.from).toBe("download");
@@ -157,7 +159,10 @@ describe("bench files", () => {
       expect(urls).toEqual([`${base}/THUDM/LongWriter/${BENCH_COMMIT}/evaluation/longwrite_ruler.jsonl`]);
       expect(source.file.startsWith(cache)).toBe(true);
     } finally {
-      for (const [key, value] of [["LONGWRITER_BENCH_BASE_URL", saved.base], ["LONGWRITER_CACHE", saved.cache]] as const) {
+      for (const [key, value] of [
+        ["LONGWRITER_BENCH_BASE_URL", saved.base],
+        ["LONGWRITER_CACHE", saved.cache],
+      ] as const) {
         if (value === undefined) delete process.env[key];
         else process.env[key] = value;
       }

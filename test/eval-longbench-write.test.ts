@@ -21,8 +21,16 @@ interface Row {
   type: string;
   length: number;
 }
-const rows: Row[] = readFileSync(BENCH, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Row);
-const english = new Set(readFileSync(BENCH_EN, "utf8").trim().split("\n").map((l) => (JSON.parse(l) as Row).prompt));
+const rows: Row[] = readFileSync(BENCH, "utf8")
+  .trim()
+  .split("\n")
+  .map((l) => JSON.parse(l) as Row);
+const english = new Set(
+  readFileSync(BENCH_EN, "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => (JSON.parse(l) as Row).prompt),
+);
 
 /** Output length (in words) the scripted model writes for item i: a chosen fraction/multiple of the required length. */
 const RATIOS = [1, 0.5, 2, 3, 0.25, 1.25, 4.5, 0.8];
@@ -170,7 +178,10 @@ describe("eval longbench-write against the test server", () => {
     expect(summary.byLanguage.en!.S_q).toBeCloseTo(en.sq, 9);
 
     // The run folder holds every artefact; predictions carry upstream's field names.
-    const predictions = readFileSync(join(out, "predictions.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const predictions = readFileSync(join(out, "predictions.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(predictions).toHaveLength(120);
     expect(predictions[2]).toMatchObject({ prompt: rows[2]!.prompt, length: rows[2]!.length, response_length: outputWords(2) });
     const judgements = readFileSync(join(out, "judgements.jsonl"), "utf8").trim().split("\n");
@@ -196,7 +207,7 @@ describe("eval longbench-write against the test server", () => {
 
   it("marks the run incomplete when generation fails for some prompts, scoring the rest", async () => {
     const failing = await startOpenAiServer({
-      respond: (body, ctx) => (ctx.prompt.startsWith("写") ? { fault: "status", status: 400, body: "bad request" } : "a few words only"),
+      respond: (_body, ctx) => (ctx.prompt.startsWith("写") ? { fault: "status", status: 400, body: "bad request" } : "a few words only"),
     });
     const client = createLlmClient({ baseURL: failing.baseURL, model: "m", maxRetries: 0, journalPath: join(dir, "failing", "generate.journal.jsonl") });
     try {

@@ -53,7 +53,10 @@ describe("eval --predictions", () => {
   });
 
   it("scores upstream-shaped rows through the CLI, using judge.jsonl scores and the real bench split", async () => {
-    const benchRows = readFileSync("../shared/data/longbench-write/longbench_write.jsonl", "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const benchRows = readFileSync("../shared/data/longbench-write/longbench_write.jsonl", "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     const file = join(dir, "judge.jsonl");
     // Every item exactly on length; scores all 4 except Accuracy 2 → S_q = ((4−1)·25·5 + (2−1)·25)/6.
     const scores = { Relevance: 4, Accuracy: 2, Coherence: 4, Clarity: 4, "Breadth and Depth": 4, "Reading Experience": 4 };
@@ -62,8 +65,16 @@ describe("eval --predictions", () => {
       benchRows.map((r: { length: number }) => JSON.stringify({ ...r, response: words(r.length), response_length: r.length, scores })).join("\n") + "\n",
     );
     const result = await runCli([
-      "eval", "longbench-write", "--predictions", file, "--no-judge", "--json",
-      "--bench-file", "../shared/data/longbench-write/", "--out", join(dir, "out"),
+      "eval",
+      "longbench-write",
+      "--predictions",
+      file,
+      "--no-judge",
+      "--json",
+      "--bench-file",
+      "../shared/data/longbench-write/",
+      "--out",
+      join(dir, "out"),
     ]);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
@@ -96,10 +107,23 @@ describe("eval --predictions", () => {
       prompts.map((p, i) => JSON.stringify({ ...p, response: words(100), response_length: 100, scores: scores[i] })).join("\n") +
         `\n${JSON.stringify({ ...all(50), total: 50 })}\n`,
     );
-    const result = await runCli(["eval", "longbench-write", "--predictions", file, "--no-judge", "--json", "--bench-file", bench, "--out", join(dir, "imported")]);
+    const result = await runCli([
+      "eval",
+      "longbench-write",
+      "--predictions",
+      file,
+      "--no-judge",
+      "--json",
+      "--bench-file",
+      bench,
+      "--out",
+      join(dir, "imported"),
+    ]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/skipped 1 summary line\(s\) of upstream's judge\.jsonl/);
-    expect(result.stderr).toMatch(/2 row\(s\) carry scores that cannot be used \(first: .*upstream-judge\.jsonl:4: field scores: scores\.Clarity is "high", which float\(\) cannot read\)/);
+    expect(result.stderr).toMatch(
+      /2 row\(s\) carry scores that cannot be used \(first: .*upstream-judge\.jsonl:4: field scores: scores\.Clarity is "high", which float\(\) cannot read\)/,
+    );
     const summary = JSON.parse(result.stdout);
     expect(summary.overall).toMatchObject({ n: 6, judged: 4, S_l: 100 });
     // Per dimension over the 4 usable rows (4, 5, 2, 1 — Clarity 4, 4.5, 3, 1; Relevance 4, 5, 2, 6), (mean − 1) × 25.

@@ -32,8 +32,17 @@ describe("eval ruler", () => {
   it("tables output vs required length per L and finds the largest L met", async () => {
     const out = join(dir, "ruler");
     const result = await runCli([
-      "eval", "ruler", "--base-url", server.baseURL, "--model", "m",
-      "--bench-file", "../shared/data/longbench-write/", "--out", out, "--json",
+      "eval",
+      "ruler",
+      "--base-url",
+      server.baseURL,
+      "--model",
+      "m",
+      "--bench-file",
+      "../shared/data/longbench-write/",
+      "--out",
+      out,
+      "--json",
     ]);
     expect(result.stderr).not.toMatch(/error/);
     expect(result.code).toBe(0);
@@ -61,7 +70,10 @@ describe("eval ruler", () => {
 
   it("report puts several runs side by side, with published rows on request", async () => {
     const pred = join(dir, "pred.jsonl");
-    const rows = readFileSync("../shared/data/longbench-write/longbench_write.jsonl", "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const rows = readFileSync("../shared/data/longbench-write/longbench_write.jsonl", "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     const { writeFileSync } = await import("node:fs");
     writeFileSync(pred, rows.map((r: { length: number }) => JSON.stringify({ ...r, response: "w ".repeat(Math.min(r.length, 2000)) })).join("\n"));
     const lbw = join(dir, "lbw");

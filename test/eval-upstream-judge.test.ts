@@ -27,17 +27,22 @@ interface Row {
   type: string;
   length: number;
 }
-const rows: Row[] = readFileSync(BENCH, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Row);
+const rows: Row[] = readFileSync(BENCH, "utf8")
+  .trim()
+  .split("\n")
+  .map((l) => JSON.parse(l) as Row);
 const RATIOS = [1, 0.5, 2, 3, 0.25, 1.25, 4.5, 0.8];
 /** Words of item i's response, and the response_length its row states (7 rows state a wrong one). */
 const words = (i: number): number => Math.max(1, Math.floor(rows[i]!.length * RATIOS[i % 8]!));
 const statedLength = (i: number): number => (i % 17 === 3 ? words(i) + 7 : words(i));
 const responseOf = (i: number): string => `[[item ${i}]]${" w".repeat(words(i) - 1)}`;
 
-const scoresFor = (i: number): Record<Dim, number> =>
-  Object.fromEntries(DIMS.map((d, k) => [d, 1 + ((i * 7 + 3 * k) % 5)])) as Record<Dim, number>;
+const scoresFor = (i: number): Record<Dim, number> => Object.fromEntries(DIMS.map((d, k) => [d, 1 + ((i * 7 + 3 * k) % 5)])) as Record<Dim, number>;
 const fenced = (json: string): string => `The response is focused.\n\`\`\`json\n${json}\n\`\`\``;
-const pairs = (s: Record<string, unknown>): string => Object.entries(s).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(", ");
+const pairs = (s: Record<string, unknown>): string =>
+  Object.entries(s)
+    .map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`)
+    .join(", ");
 
 /** The judge's reply to item i on its `call`-th request (0-based): shape i % 13. */
 function reply(i: number, call: number): string {
@@ -59,7 +64,8 @@ function reply(i: number, call: number): string {
       return fenced(JSON.stringify({ analysis: "ok", ...Object.fromEntries(DIMS.map((d) => [d.toLowerCase(), s[d]])) }));
     case 7: // garbage, then valid
       return call === 0 ? "I cannot decide yet." : fenced(JSON.stringify({ Analysis: "ok", ...s }));
-    case 8: { // a dimension missing three times, then valid
+    case 8: {
+      // a dimension missing three times, then valid
       const missing: Dim = Math.floor(i / 13) % 2 === 0 ? "Reading Experience" : "Clarity";
       const partial = Object.fromEntries(DIMS.filter((d) => d !== missing).map((d) => [d, s[d]]));
       return fenced(JSON.stringify({ Analysis: "ok", ...(call < 3 ? partial : s) }));
@@ -123,7 +129,8 @@ const PINNED = {
 };
 
 /** A python3 model of upstream's eval_quality.py loop and aggregation and eval_length.py's score. */
-const PYTHON_MODEL = String.raw`
+const PYTHON_MODEL =
+  String.raw`
 import json, re, sys
 DIMS = ["Relevance", "Accuracy", "Coherence", "Clarity", "Breadth and Depth", "Reading Experience"]
 d = json.load(sys.stdin)
@@ -132,8 +139,14 @@ def judge(replies):
     while scores is None and trys < 5:
         output = replies[calls]; calls += 1
         try:
-            if '` + "```json" + String.raw`' in output:
-                m = re.search(r'` + "```json" + String.raw`\n(.*?)\n` + "```" + String.raw`', output, re.DOTALL)
+            if '` +
+  "```json" +
+  String.raw`' in output:
+                m = re.search(r'` +
+  "```json" +
+  String.raw`\n(.*?)\n` +
+  "```" +
+  String.raw`', output, re.DOTALL)
                 output = m.group(1) if m else None
             output = output.replace('\n', '')
             scores = json.loads(output)
@@ -186,19 +199,37 @@ describe("eval longbench-write judges as upstream by default", () => {
     expect(costs).toEqual([0, 1, 0, 1, 0, 0, 2, 1, 2, 0, 1, 2, 1]);
     expect(parseUpstreamJudgeReply(reply(8, 0))).toMatchObject({ ok: false, cost: 1 }); // only the last name missing
     expect(parseUpstreamJudgeReply(reply(4, 0))).toEqual({ ok: true, scores: Object.fromEntries(DIMS.map((d) => [d, 3])) });
-    expect([pythonFloat(" 4\n"), pythonFloat("4.5"), pythonFloat(true), pythonFloat("1e1"), pythonFloat("high"), pythonFloat(null)]).toEqual([4, 4.5, 1, 10, undefined, undefined]);
+    expect([pythonFloat(" 4\n"), pythonFloat("4.5"), pythonFloat(true), pythonFloat("1e1"), pythonFloat("high"), pythonFloat(null)]).toEqual([
+      4,
+      4.5,
+      1,
+      10,
+      undefined,
+      undefined,
+    ]);
   });
 
   it("gives upstream's S_q per dimension, judged count and S_l, sending upstream's prompt byte for byte", { timeout: 120_000 }, async () => {
     const predictions = join(dir, "pred.jsonl");
-    writeFileSync(
-      predictions,
-      rows.map((r, i) => JSON.stringify({ ...r, response: responseOf(i), response_length: statedLength(i) })).join("\n") + "\n",
-    );
+    writeFileSync(predictions, rows.map((r, i) => JSON.stringify({ ...r, response: responseOf(i), response_length: statedLength(i) })).join("\n") + "\n");
     const out = join(dir, "run");
     const first = server.requestCount();
     const result = await runCli(
-      ["eval", "longbench-write", "--predictions", predictions, "--bench-file", BENCH, "--judge-base-url", server.baseURL, "--upstream-dir", UPSTREAM, "--out", out, "--json"],
+      [
+        "eval",
+        "longbench-write",
+        "--predictions",
+        predictions,
+        "--bench-file",
+        BENCH,
+        "--judge-base-url",
+        server.baseURL,
+        "--upstream-dir",
+        UPSTREAM,
+        "--out",
+        out,
+        "--json",
+      ],
       { env: { OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined, LONGWRITER_UPSTREAM_DIR: undefined } },
     );
     expect(result.code, result.stderr).toBe(0);
@@ -224,10 +255,17 @@ describe("eval longbench-write judges as upstream by default", () => {
       maxTries: 5,
       temperature: 0.5,
       maxTokens: 1024,
-      template: { origin: "upstream", matchesUpstream: true, placeholders: "upstream", sha256: "2c423ce88a0eb6a61482f427997a3c03c4bc11fe861102895dcac45926ae1d57" },
+      template: {
+        origin: "upstream",
+        matchesUpstream: true,
+        placeholders: "upstream",
+        sha256: "2c423ce88a0eb6a61482f427997a3c03c4bc11fe861102895dcac45926ae1d57",
+      },
     });
     // response_length is what counts, as upstream; the disagreeing rows are reported.
-    expect(result.stderr).toMatch(/7 row\(s\) have a response_length that differs from countWords\(response\) \(first: .*pred\.jsonl:4: field response_length\)/);
+    expect(result.stderr).toMatch(
+      /7 row\(s\) have a response_length that differs from countWords\(response\) \(first: .*pred\.jsonl:4: field response_length\)/,
+    );
 
     // Every judge request: upstream's prompt byte for byte, upstream's parameters, as many calls as upstream makes.
     const sent = server.requests.slice(first);

@@ -17,7 +17,10 @@ const DATA = join(import.meta.dirname, "..", "..", "shared", "data", "general-sf
 const tmp = makeTmpDir("lw-kto-");
 
 function jsonl(file: string): Array<Record<string, unknown>> {
-  return readFileSync(file, "utf8").trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+  return readFileSync(file, "utf8")
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 async function demoPairs(): Promise<PreferencePair[]> {
@@ -44,7 +47,10 @@ describe("KTO, ORPO and SimPO exports", () => {
     const out = join(tmp, "kto-feedback.jsonl");
     const cli = await runCli(["export", join(DATA, "kto_en_demo.json"), "--to", "kto", "--out", out]);
     expect(cli.code).toBe(0);
-    const source = JSON.parse(readFileSync(join(DATA, "kto_en_demo.json"), "utf8")) as Array<{ messages: Array<{ role: string; content: string }>; label: boolean }>;
+    const source = JSON.parse(readFileSync(join(DATA, "kto_en_demo.json"), "utf8")) as Array<{
+      messages: Array<{ role: string; content: string }>;
+      label: boolean;
+    }>;
     const rows = jsonl(out);
     expect(rows).toHaveLength(300);
     rows.forEach((row, i) => {

@@ -23,8 +23,7 @@ const row = (id: string, answer: string): SftRecord => ({
   ],
 });
 /** A user's own filter: drops answers that mention a banned word. */
-const noBanana: Filter<SftRecord> = (record) =>
-  record.messages.at(-1)!.content.includes("banana") ? filterDrop("mentions_banana", "banana") : true;
+const noBanana: Filter<SftRecord> = (record) => (record.messages.at(-1)!.content.includes("banana") ? filterDrop("mentions_banana", "banana") : true);
 
 describe("one filter contract", () => {
   it("a user's filter and a toolkit filter combine and count by reason", async () => {

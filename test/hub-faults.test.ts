@@ -82,7 +82,11 @@ describe("publish under faults", () => {
 
   it("412 on the commit: re-reads the head, re-plans, completes", async () => {
     const repo = freshRepo();
-    hub.addFault({ method: "POST", path: /\/commit\//, action: { type: "status", status: 412, body: { error: "A commit has happened since. Please refresh and try again." } } });
+    hub.addFault({
+      method: "POST",
+      path: /\/commit\//,
+      action: { type: "status", status: 412, body: { error: "A commit has happened since. Please refresh and try again." } },
+    });
     const { promise, events } = run(repo);
     const result = await promise;
     expect(result.conflicts).toBe(1);
@@ -104,7 +108,13 @@ describe("publish under faults", () => {
     hub.addFault({ method: "POST", path: /\/preupload\//, action: { type: "hold", until: theirsDone } });
     const ours = run(repo, { dir: dir2 }).promise;
     while (hub.requests.filter((r) => r.path.includes("/preupload/")).length === seen) await new Promise((r) => setTimeout(r, 5));
-    await uploadFiles({ repo: { type: "dataset", name: repo }, hubUrl: hub.url, accessToken: TOKEN, fetch: loopback, files: [{ path: "notes.md", content: new Blob(["theirs"]) }] });
+    await uploadFiles({
+      repo: { type: "dataset", name: repo },
+      hubUrl: hub.url,
+      accessToken: TOKEN,
+      fetch: loopback,
+      files: [{ path: "notes.md", content: new Blob(["theirs"]) }],
+    });
     release();
     const result = await ours;
     expect(result.conflicts).toBeGreaterThanOrEqual(1);
@@ -138,7 +148,8 @@ describe("publish under faults", () => {
     let commitsSeen = 0;
     const failingSecond = ((input: Parameters<typeof fetch>[0], init?: RequestInit) => {
       const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
-      if (/\/commit\//.test(url) && ++commitsSeen === 2) return Promise.resolve(new Response(JSON.stringify({ error: "boom" }), { status: 500, headers: { "Content-Type": "application/json" } }));
+      if (/\/commit\//.test(url) && ++commitsSeen === 2)
+        return Promise.resolve(new Response(JSON.stringify({ error: "boom" }), { status: 500, headers: { "Content-Type": "application/json" } }));
       return loopback(input, init);
     }) as typeof fetch;
     const error = await run(repo, { maxFilesPerCommit: 2, fetch: failingSecond, retries: 0 }).promise.then(
@@ -163,7 +174,10 @@ describe("publish under faults", () => {
       if (/\/commit\//.test(url) && response.ok) committed = true;
       if (committed && /\/tree\//.test(url)) {
         const entries = (await response.json()) as Array<{ path: string }>;
-        return new Response(JSON.stringify(entries.filter((e) => e.path !== "manifest.json")), { status: 200, headers: { "Content-Type": "application/json" } });
+        return new Response(JSON.stringify(entries.filter((e) => e.path !== "manifest.json")), {
+          status: 200,
+          headers: { "Content-Type": "application/json" },
+        });
       }
       return response;
     }) as typeof fetch;

@@ -29,7 +29,13 @@ async function editCard(dir: string, from: string | RegExp, to: string): Promise
 describe("scanDatasetDir", () => {
   it("accepts a dir from writeDatasetDir and hashes every file", async () => {
     const scan = await scanDatasetDir({ dir: good });
-    expect(scan.files.map((f) => f.path)).toEqual(["README.md", "data/test-00000-of-00001.parquet", "data/train-00000-of-00001.parquet", "length-histogram.svg", "manifest.json"]);
+    expect(scan.files.map((f) => f.path)).toEqual([
+      "README.md",
+      "data/test-00000-of-00001.parquet",
+      "data/train-00000-of-00001.parquet",
+      "length-histogram.svg",
+      "manifest.json",
+    ]);
     expect(scan.configs).toEqual([
       {
         name: "default",
@@ -69,7 +75,9 @@ describe("scanDatasetDir", () => {
     const mixed = await variant("mixed", (d) => cp(join(other, "data/test-00000-of-00001.parquet"), join(d, "data/test-00000-of-00001.parquet")));
     // The manifest hash would catch the swap first; drop it to reach the schema check.
     await writeFile(join(mixed, "manifest.json"), "{}");
-    await expect(scanDatasetDir({ dir: mixed })).rejects.toThrow(/test-00000-of-00001\.parquet: field schema: features differ from data\/train-00000-of-00001\.parquet \(split "train"\)/);
+    await expect(scanDatasetDir({ dir: mixed })).rejects.toThrow(
+      /test-00000-of-00001\.parquet: field schema: features differ from data\/train-00000-of-00001\.parquet \(split "train"\)/,
+    );
   });
 
   it("enforces the row-group limit and the manifest hashes, and refuses files holding the token", async () => {

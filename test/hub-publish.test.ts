@@ -123,7 +123,13 @@ describe("publishDataset", () => {
     const { uploadFiles } = await import("@huggingface/hub");
     const current = (await hub.read(REPO, "README.md")).toString("utf8");
     const edited = current.replace("---\n", "---\nannotations_creators:\n- machine-generated\n").replace("license: apache-2.0", "license: mit");
-    await uploadFiles({ repo: { type: "dataset", name: REPO }, hubUrl: hub.url, accessToken: TOKEN, fetch: loopback, files: [{ path: "README.md", content: new Blob([edited]) }] });
+    await uploadFiles({
+      repo: { type: "dataset", name: REPO },
+      hubUrl: hub.url,
+      accessToken: TOKEN,
+      fetch: loopback,
+      files: [{ path: "README.md", content: new Blob([edited]) }],
+    });
     const result = await publishDataset(opts(dirA));
     expect(result.upToDate).toBe(true); // merging our card into theirs changes nothing
     const { metadata } = parseDatasetCard((await hub.read(REPO, "README.md")).toString("utf8"));

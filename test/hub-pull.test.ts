@@ -26,7 +26,11 @@ beforeAll(async () => {
   const common = { hubUrl: hub.url, accessToken: TOKEN, fetch: loopback };
   const { createRepo } = await import("@huggingface/hub");
   await createRepo({ repo: { type: "dataset", name: REPO }, ...common });
-  await uploadFiles({ repo: { type: "dataset", name: REPO }, ...common, files: Object.entries(files).map(([path, bytes]) => ({ path, content: new Blob([bytes]) })) });
+  await uploadFiles({
+    repo: { type: "dataset", name: REPO },
+    ...common,
+    files: Object.entries(files).map(([path, bytes]) => ({ path, content: new Blob([bytes]) })),
+  });
   firstSha = hub.head(REPO)!;
 });
 afterAll(() => hub.close());

@@ -1,7 +1,19 @@
 /** The test Hub server, exercised through @huggingface/hub itself (not through our publisher). */
 import { createHash, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HubApiError, commit, createBranch, createRepo, datasetInfo, downloadFile, listCommits, listFiles, repoExists, uploadFiles, whoAmI } from "@huggingface/hub";
+import {
+  HubApiError,
+  commit,
+  createBranch,
+  createRepo,
+  datasetInfo,
+  downloadFile,
+  listCommits,
+  listFiles,
+  repoExists,
+  uploadFiles,
+  whoAmI,
+} from "@huggingface/hub";
 import { gitBlobSha1, startHubServer, type TestHubServer } from "./helpers/hub-server.js";
 import { loopbackOnlyFetch } from "./helpers/loopback-fetch.js";
 
@@ -37,7 +49,9 @@ describe("test hub server", () => {
 
   it("rejects a wrong token with 401", async () => {
     await expect(whoAmI({ ...common(), accessToken: "hf_wrong" })).rejects.toMatchObject({ statusCode: 401 });
-    await expect(uploadFiles({ repo, ...common(), accessToken: "hf_wrong", files: [{ path: "x.txt", content: new Blob(["x"]) }] })).rejects.toBeInstanceOf(HubApiError);
+    await expect(uploadFiles({ repo, ...common(), accessToken: "hf_wrong", files: [{ path: "x.txt", content: new Blob(["x"]) }] })).rejects.toBeInstanceOf(
+      HubApiError,
+    );
   });
 
   it("stores regular, basic-LFS and multipart-LFS files that read back byte-identical", async () => {
@@ -68,7 +82,11 @@ describe("test hub server", () => {
     expect(byPath.get("data/big.bin")!.lfs).toMatchObject({ oid: sha256(big), size: big.length });
     expect(byPath.get("data")!.type).toBe("directory");
 
-    for (const [path, bytes] of [["notes.txt", small], ["data/train-00000-of-00001.parquet", parquet], ["data/big.bin", big]] as const) {
+    for (const [path, bytes] of [
+      ["notes.txt", small],
+      ["data/train-00000-of-00001.parquet", parquet],
+      ["data/big.bin", big],
+    ] as const) {
       const blob = await downloadFile({ repo, path, ...common(), xet: false });
       expect(Buffer.from(await blob!.arrayBuffer()).equals(Buffer.from(bytes))).toBe(true);
       const slice = await blob!.slice(2, 7).arrayBuffer();
@@ -85,8 +103,12 @@ describe("test hub server", () => {
   it("checks parentCommit (412), applies deletions, lists commits and resolves old revisions", async () => {
     const info = await datasetInfo({ name: repo.name, additionalFields: ["sha"], ...common() });
     const head = info.sha as string;
-    await expect(commit({ repo, ...common(), title: "stale", parentCommit: "0".repeat(40), operations: [{ operation: "delete", path: "notes.txt" }] })).rejects.toMatchObject({ statusCode: 412 });
-    await expect(commit({ repo, ...common(), title: "missing", operations: [{ operation: "delete", path: "nope.txt" }] })).rejects.toMatchObject({ statusCode: 404 });
+    await expect(
+      commit({ repo, ...common(), title: "stale", parentCommit: "0".repeat(40), operations: [{ operation: "delete", path: "notes.txt" }] }),
+    ).rejects.toMatchObject({ statusCode: 412 });
+    await expect(commit({ repo, ...common(), title: "missing", operations: [{ operation: "delete", path: "nope.txt" }] })).rejects.toMatchObject({
+      statusCode: 404,
+    });
     expect(hub.head("tester/server-test")).toBe(head); // failed commits change nothing
     await commit({ repo, ...common(), title: "delete notes", parentCommit: head, operations: [{ operation: "delete", path: "notes.txt" }] });
     expect(hub.files("tester/server-test").has("notes.txt")).toBe(false);

@@ -15,7 +15,7 @@ import { makeTmpDir } from "./helpers/tmp-dir.js";
 
 const TRANSPORT_FAULTS: ServerFault[] = [
   { fault: "500" },
-  { fault: "truncate", text: "```json\n{\"Relev" },
+  { fault: "truncate", text: '```json\n{"Relev' },
   { fault: "reset", text: "The response" },
   { fault: "garbage" },
   { fault: "empty" },
@@ -72,7 +72,21 @@ describe("judge (DPO): transport failures are item failures", () => {
       }),
     ).join("\n") + "\n",
   );
-  const args = (out: string) => ["judge", input, "--out", out, "--model", "judge-m", "--base-url", server.baseURL, "--max-retries", "0", "--concurrency", "4", "--json"];
+  const args = (out: string) => [
+    "judge",
+    input,
+    "--out",
+    out,
+    "--model",
+    "judge-m",
+    "--base-url",
+    server.baseURL,
+    "--max-retries",
+    "0",
+    "--concurrency",
+    "4",
+    "--json",
+  ];
 
   it("a run at 20 % transport faults, then a clean re-run, equals a clean run", { timeout: 120_000 }, async () => {
     faultRate = 0;
@@ -86,14 +100,20 @@ describe("judge (DPO): transport failures are item failures", () => {
     expect(faulty.code).toBe(1);
     expect(faulty.stderr).toMatch(/\d+ candidate\(s\) got no verdict: the judge call failed in transport/);
     expect(existsSync(out)).toBe(false); // nothing half-written
-    const failures = readFileSync(`${out}.failures.jsonl`, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { kind: string });
+    const failures = readFileSync(`${out}.failures.jsonl`, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { kind: string });
     const summary = JSON.parse(faulty.stdout) as { failed: number; unscored: number };
     expect(summary.failed).toBe(failures.length);
     expect(failures.length).toBeGreaterThan(0);
     expect(summary.unscored).toBe(0); // no transport failure became a null verdict
     for (const failure of failures) expect(["http", "truncated", "connection", "bad_response", "empty"]).toContain(failure.kind);
     // Nothing about the failed candidates was cached: only real verdicts are in the cache.
-    const cached = readFileSync(`${out}.judge-cache.jsonl`, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { judgement: { scores: unknown } });
+    const cached = readFileSync(`${out}.judge-cache.jsonl`, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { judgement: { scores: unknown } });
     expect(cached).toHaveLength(48 - failures.length);
     expect(cached.every((c) => c.judgement.scores !== null)).toBe(true);
 
@@ -109,12 +129,28 @@ describe("judge (DPO): transport failures are item failures", () => {
 describe("eval: a judge call failing in transport", () => {
   it("is listed, exits 1, keeps the item in S_l, is not journaled, and a re-run completes the clean numbers", { timeout: 120_000 }, async () => {
     const bench = "../shared/data/longbench-write/longbench_write.jsonl";
-    const rows = readFileSync(bench, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { prompt: string; type: string; length: number });
+    const rows = readFileSync(bench, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { prompt: string; type: string; length: number });
     const predictions = join(dir, "pred.jsonl");
     writeFileSync(predictions, rows.map((r, i) => JSON.stringify({ ...r, response: `[[fail-${i}]] ${"word ".repeat(50 + i * 13)}` })).join("\n") + "\n");
     const args = (out: string) => [
-      "eval", "longbench-write", "--predictions", predictions, "--bench-file", bench, "--judge-base-url", server.baseURL,
-      "--upstream-dir", "../shared/data/longwriter-upstream", "--max-retries", "0", "--out", out, "--json",
+      "eval",
+      "longbench-write",
+      "--predictions",
+      predictions,
+      "--bench-file",
+      bench,
+      "--judge-base-url",
+      server.baseURL,
+      "--upstream-dir",
+      "../shared/data/longwriter-upstream",
+      "--max-retries",
+      "0",
+      "--out",
+      out,
+      "--json",
     ];
 
     failingMarkers = new Set();
@@ -128,7 +164,10 @@ describe("eval: a judge call failing in transport", () => {
     const faulty = await runCli(args(out), { env });
     expect(faulty.code).toBe(1);
     expect(faulty.stderr).toMatch(/2 item\(s\) failed \(judge\/http\)/);
-    const summary = JSON.parse(faulty.stdout) as { complete: boolean; overall: { n: number; S_l: number; judged: number; unparseable: number; judgeFailed: number } };
+    const summary = JSON.parse(faulty.stdout) as {
+      complete: boolean;
+      overall: { n: number; S_l: number; judged: number; unparseable: number; judgeFailed: number };
+    };
     expect(summary.complete).toBe(false);
     // S_l is over every prediction; S_q over the items that got a verdict; the two are not "unparseable".
     expect(summary.overall).toMatchObject({ n: 120, judged: 118, unparseable: 0, judgeFailed: 2 });
@@ -137,7 +176,10 @@ describe("eval: a judge call failing in transport", () => {
       failures: Array<{ id: string; stage: string; kind: string }>;
       items: Array<{ id: string; judge: { status: string } }>;
     };
-    expect(scores.failures.map((f) => [f.stage, f.kind])).toEqual([["judge", "http"], ["judge", "http"]]);
+    expect(scores.failures.map((f) => [f.stage, f.kind])).toEqual([
+      ["judge", "http"],
+      ["judge", "http"],
+    ]);
     const failedIds = new Set(scores.failures.map((f) => f.id));
     expect(scores.items.filter((item) => failedIds.has(item.id)).map((item) => item.judge.status)).toEqual(["failed", "failed"]);
     expect(readFileSync(join(out, "scores.md"), "utf8")).toContain("2 item(s) have no verdict (the judge call failed in transport)");

@@ -58,7 +58,15 @@ function cycles(graph: Map<string, Set<string>>): string[] {
 
 describe("folder layering", () => {
   it("finds a planted cycle", () => {
-    expect(cycles(new Map([["a", new Set(["b"])], ["b", new Set(["c"])], ["c", new Set(["a"])]]))).toEqual(["a → b → c → a"]);
+    expect(
+      cycles(
+        new Map([
+          ["a", new Set(["b"])],
+          ["b", new Set(["c"])],
+          ["c", new Set(["a"])],
+        ]),
+      ),
+    ).toEqual(["a → b → c → a"]);
   });
 
   it("has no folder-level import cycle in src/", () => {

@@ -59,7 +59,10 @@ describe("mixDatasets", () => {
     expect(filesOf(b)).toEqual(filesA);
 
     const other = await mixDatasets({ recipePath: "recipes/quickstart.yaml", outDir: c, seed: 7 });
-    const [idsA, idsC] = [[...(await ids(a)), ...(await ids(a, "test"))], [...(await ids(c)), ...(await ids(c, "test"))]];
+    const [idsA, idsC] = [
+      [...(await ids(a)), ...(await ids(a, "test"))],
+      [...(await ids(c)), ...(await ids(c, "test"))],
+    ];
     expect(idsC).not.toEqual(idsA);
     // Row totals may differ by seed: upsampled copies of the rows drawn for the test split leave train.
     expect(idsC.length).toBe(other.manifest.totals.rows);
@@ -153,7 +156,10 @@ describe("mixDatasets", () => {
 
   it("decontaminates against eval prompt files and reports the prompt each row matched", async () => {
     const evalFile = join(tmp, "eval.jsonl");
-    const long = readFileSync(join(EXAMPLES, "long-writing.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const long = readFileSync(join(EXAMPLES, "long-writing.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     writeFileSync(
       evalFile,
       [

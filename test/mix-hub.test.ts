@@ -75,7 +75,9 @@ describe("mixDatasets with Hub sources", () => {
     const again = await mixDatasets({ recipe: pinned, outDir: join(tmp, "out2"), hub: settings, frozen: true });
     expect(hub.requests.length).toBe(before);
     expect(again.manifest.sources[1]!.location).toMatchObject({ revision: sha, sha });
-    expect(readFileSync(join(tmp, "out2", "data", "train-00000-of-00001.parquet"))).toEqual(readFileSync(join(tmp, "out", "data", "train-00000-of-00001.parquet")));
+    expect(readFileSync(join(tmp, "out2", "data", "train-00000-of-00001.parquet"))).toEqual(
+      readFileSync(join(tmp, "out", "data", "train-00000-of-00001.parquet")),
+    );
   });
 
   it("a missing repo fails naming the recipe field", async () => {

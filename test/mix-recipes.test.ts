@@ -33,7 +33,15 @@ describe("recipes/", () => {
 function writeRecipe(name: string, text: string): string {
   const dir = join(tmp, name);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "data.jsonl"), `${JSON.stringify({ messages: [{ role: "user", content: "hi" }, { role: "assistant", content: "hello" }] })}\n`);
+  writeFileSync(
+    join(dir, "data.jsonl"),
+    `${JSON.stringify({
+      messages: [
+        { role: "user", content: "hi" },
+        { role: "assistant", content: "hello" },
+      ],
+    })}\n`,
+  );
   const file = join(dir, "recipe.yaml");
   writeFileSync(file, text);
   return file;
@@ -50,7 +58,11 @@ describe("bad recipes name the file and the field", () => {
     ["no location", "name: x\nsources:\n  - amount: { count: 1 }\n", /field sources\.0: name a location: path \(local\) or repo \(Hub\)/],
     ["bad quantity", "name: x\nsources:\n  - path: data.jsonl\n    amount: { words: 60 million }\n", /field sources\.0\.amount\.words: .*k, M or B suffix/],
     ["YAML syntax", "name: x\nsources: [\n", /recipe\.yaml: invalid YAML/],
-    ["duplicate tag", "name: x\nsources:\n  - { path: data.jsonl, source: a }\n  - { path: data.jsonl, source: a }\n", /field sources\.1\.source: tag "a" is already used/],
+    [
+      "duplicate tag",
+      "name: x\nsources:\n  - { path: data.jsonl, source: a }\n  - { path: data.jsonl, source: a }\n",
+      /field sources\.1\.source: tag "a" is already used/,
+    ],
   ])("%s", async (label, text, message) => {
     const file = writeRecipe(label.replace(/\W+/g, "-"), text);
     await expect(loadRecipe({ path: file })).rejects.toThrow(message);
@@ -62,14 +74,20 @@ describe("bad recipes name the file and the field", () => {
       /recipe\.yaml: field sources\.0\.path: file not found: .*nope\.jsonl/,
     );
     const glob = writeRecipe("missing-glob", "name: x\nsources:\n  - path: 'parts/*.jsonl'\n");
-    await expect(mixDatasets({ recipePath: glob, outDir: join(tmp, "out-glob") })).rejects.toThrow(/field sources\.0\.path: no file matches "parts\/\*\.jsonl"/);
+    await expect(mixDatasets({ recipePath: glob, outDir: join(tmp, "out-glob") })).rejects.toThrow(
+      /field sources\.0\.path: no file matches "parts\/\*\.jsonl"/,
+    );
   });
 
   it("an unknown or non-SFT format", async () => {
     const file = writeRecipe("format", "name: x\nsources:\n  - { path: data.jsonl, format: sharegtp }\n");
-    await expect(mixDatasets({ recipePath: file, outDir: join(tmp, "out-format") })).rejects.toThrow(/recipe\.yaml: field sources\.0\.format: unknown format "sharegtp"/);
+    await expect(mixDatasets({ recipePath: file, outDir: join(tmp, "out-format") })).rejects.toThrow(
+      /recipe\.yaml: field sources\.0\.format: unknown format "sharegtp"/,
+    );
     const pref = writeRecipe("format-pref", "name: x\nsources:\n  - { path: data.jsonl, format: trl }\n");
-    await expect(mixDatasets({ recipePath: pref, outDir: join(tmp, "out-format2") })).rejects.toThrow(/field sources\.0\.format: format "trl" holds preference records/);
+    await expect(mixDatasets({ recipePath: pref, outDir: join(tmp, "out-format2") })).rejects.toThrow(
+      /field sources\.0\.format: format "trl" holds preference records/,
+    );
   });
 
   it("a Hub source without a pinned revision under --frozen (before anything is fetched)", async () => {

@@ -115,7 +115,15 @@ describe("DuckDB reads our Parquet", () => {
     const answer = longAnswer(30_000);
     expect(countWords(answer)).toBeGreaterThanOrEqual(30_000);
     const rows = [
-      { messages: [{ role: "user", content: "Write a 30000-word novel." }, { role: "assistant", content: answer }], id: "long", source: null, meta: null },
+      {
+        messages: [
+          { role: "user", content: "Write a 30000-word novel." },
+          { role: "assistant", content: answer },
+        ],
+        id: "long",
+        source: null,
+        meta: null,
+      },
       ...realRows().slice(0, 20),
     ];
     for (const codec of ["ZSTD", "GZIP"] as const) {
@@ -140,7 +148,16 @@ describe("DuckDB reads our Parquet", () => {
       { name: "reason", type: "string", nullable: true },
     ];
     const file = join(dir, "dpo.parquet");
-    const rows = [{ prompt: [{ role: "user", content: "p" }], chosen: [{ role: "assistant", content: "c" }], rejected: [{ role: "assistant", content: "r" }], score_chosen: 88.5, score_rejected: 12, reason: null }];
+    const rows = [
+      {
+        prompt: [{ role: "user", content: "p" }],
+        chosen: [{ role: "assistant", content: "c" }],
+        rejected: [{ role: "assistant", content: "r" }],
+        score_chosen: 88.5,
+        score_rejected: 12,
+        reason: null,
+      },
+    ];
     await writeParquet({ file, columns, rows });
     const described = await query(`DESCRIBE SELECT * FROM '${file}'`);
     expect(described.map((r) => r.column_type)).toEqual([MESSAGES_TYPE, MESSAGES_TYPE, MESSAGES_TYPE, "DOUBLE", "DOUBLE", "VARCHAR"]);
@@ -159,7 +176,14 @@ describe("our reader reads DuckDB's Parquet", () => {
       expect(rows.length).toBe(300);
       expect(rows[299]).toEqual({
         line: 300,
-        record: { messages: [{ role: "user", content: "q300" }, { role: "assistant", content: "答".repeat(300) }], id: "d300", n: 300 },
+        record: {
+          messages: [
+            { role: "user", content: "q300" },
+            { role: "assistant", content: "答".repeat(300) },
+          ],
+          id: "d300",
+          n: 300,
+        },
       });
     }
   });

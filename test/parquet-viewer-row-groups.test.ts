@@ -21,8 +21,13 @@ async function writeLongRows(file: string): Promise<number> {
   let bytes = 0;
   for (let i = 0; i < 1500; i++) {
     const size = 60_000 + ((i * 7919) % 80_000);
-    const answer = block.slice(i % 1000, i % 1000 + size);
-    const line = `${JSON.stringify({ messages: [{ role: "user", content: `Write ${size} characters, please (row ${i}).` }, { role: "assistant", content: answer }] })}\n`;
+    const answer = block.slice(i % 1000, (i % 1000) + size);
+    const line = `${JSON.stringify({
+      messages: [
+        { role: "user", content: `Write ${size} characters, please (row ${i}).` },
+        { role: "assistant", content: answer },
+      ],
+    })}\n`;
     bytes += line.length;
     if (!out.write(line)) await once(out, "drain");
   }

@@ -61,7 +61,14 @@ describe("tokenizers from the Hub", () => {
 
   it("works offline afterwards: the CLI with HF_HUB_OFFLINE=1, then the library with the Hub gone", async () => {
     const data = join(tmp, "rows.jsonl");
-    const rows = [{ messages: [{ role: "user", content: "say it" }, { role: "assistant", content: "hello world tokens" }] }];
+    const rows = [
+      {
+        messages: [
+          { role: "user", content: "say it" },
+          { role: "assistant", content: "hello world tokens" },
+        ],
+      },
+    ];
     await import("node:fs/promises").then((fs) => fs.writeFile(data, rows.map((r) => JSON.stringify(r)).join("\n")));
     const env = { HF_ENDPOINT: hub.url, LONGWRITER_CACHE: tmp, HF_TOKEN: undefined };
     const online = await runCli(["stats", data, "--tokenizer", MODEL, "--json"], { env });

@@ -15,7 +15,9 @@ import { PROJECT_ROOT } from "./helpers/run-cli.js";
 
 const SRC = join(PROJECT_ROOT, "src");
 const files = (dir: string): string[] =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith(".ts") && !e.name.endsWith(".test.ts") ? [join(dir, e.name)] : []));
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith(".ts") && !e.name.endsWith(".test.ts") ? [join(dir, e.name)] : [],
+  );
 
 describe("typed errors", () => {
   it("no library file throws a plain Error, RangeError or TypeError", () => {

@@ -14,7 +14,9 @@ await con.run(
    TO ${quote(output!)} (FORMAT parquet, COMPRESSION ${codec!.toLowerCase()})`,
 );
 const meta = (
-  await con.runAndReadAll(`SELECT count(DISTINCT row_group_id)::INT AS groups, max(row_group_num_rows)::BIGINT AS biggest FROM parquet_metadata(${quote(output!)})`)
+  await con.runAndReadAll(
+    `SELECT count(DISTINCT row_group_id)::INT AS groups, max(row_group_num_rows)::BIGINT AS biggest FROM parquet_metadata(${quote(output!)})`,
+  )
 ).getRowObjectsJson()[0] as { groups: number };
 const rows = (await con.runAndReadAll(`SELECT count(*)::BIGINT AS n FROM ${quote(output!)}`)).getRowObjectsJson()[0] as { n: string };
 con.closeSync();

@@ -106,7 +106,11 @@ function runChild(command: string, args: string[], options: { cwd: string; env: 
     child.on("close", (code, signal) => {
       const wallMs = performance.now() - started;
       if (code !== 0) {
-        const tail = stderr.split("\n").filter((l) => !l.startsWith("@@usage")).slice(-15).join("\n");
+        const tail = stderr
+          .split("\n")
+          .filter((l) => !l.startsWith("@@usage"))
+          .slice(-15)
+          .join("\n");
         reject(new Error(`${command} ${args.filter((a) => !a.includes("\n")).join(" ")} exited with ${signal ?? code}:\n${tail}`));
         return;
       }

@@ -140,16 +140,14 @@ export async function* agentWrite(options: AgentWriteOptions): AsyncGenerator<Ag
   }
 }
 
-async function runOne(
-  options: AgentWriteOptions,
-  instruction: Instruction,
-  position: number,
-  push: (event: AgentWriteEvent) => void,
-): Promise<void> {
+async function runOne(options: AgentWriteOptions, instruction: Instruction, position: number, push: (event: AgentWriteEvent) => void): Promise<void> {
   const { prompts } = options;
   const id = instruction.id;
   try {
-    const record = prompts.preset === "upstream" ? await runUpstream(options, prompts, instruction, position, push) : await runToolkit(options, prompts, instruction, position, push);
+    const record =
+      prompts.preset === "upstream"
+        ? await runUpstream(options, prompts, instruction, position, push)
+        : await runToolkit(options, prompts, instruction, position, push);
     push({ type: "done", position, id, record });
   } catch (error) {
     if (!(error instanceof AgentWriteError)) throw error;

@@ -46,7 +46,8 @@ describe("parsePlan on real-world-shaped replies", () => {
   });
 
   it("4. markdown bold labels on one line", () => {
-    const reply = "**Paragraph 1** - **Main Point:** The village before the war - **Word Count:** 450 words\n**Paragraph 2** - **Main Point:** Conscription - **Word Count:** 550 words";
+    const reply =
+      "**Paragraph 1** - **Main Point:** The village before the war - **Word Count:** 450 words\n**Paragraph 2** - **Main Point:** Conscription - **Word Count:** 550 words";
     expect(steps(reply)).toEqual([
       ["The village before the war", 450],
       ["Conscription", 550],
@@ -70,7 +71,8 @@ describe("parsePlan on real-world-shaped replies", () => {
   });
 
   it("6. Chinese LongWriter format with full-width colons", () => {
-    const reply = "段落1 - 要点：介绍春节的起源与传说 - 字数：500字\n段落2 - 要点：描述除夕夜的家庭团聚 - 字数：800字\n段落3 - 要点：现代春节的变化 - 字数：700字";
+    const reply =
+      "段落1 - 要点：介绍春节的起源与传说 - 字数：500字\n段落2 - 要点：描述除夕夜的家庭团聚 - 字数：800字\n段落3 - 要点：现代春节的变化 - 字数：700字";
     expect(steps(reply)).toEqual([
       ["介绍春节的起源与传说", 500],
       ["描述除夕夜的家庭团聚", 800],
@@ -88,7 +90,8 @@ describe("parsePlan on real-world-shaped replies", () => {
   });
 
   it("8. missing word counts keep null budgets", () => {
-    const reply = "Paragraph 1 - Main Point: The problem\nParagraph 2 - Main Point: The solution - Word Count: 500 words\nParagraph 3 - Main Point: The outlook";
+    const reply =
+      "Paragraph 1 - Main Point: The problem\nParagraph 2 - Main Point: The solution - Word Count: 500 words\nParagraph 3 - Main Point: The outlook";
     expect(steps(reply)).toEqual([
       ["The problem", null],
       ["The solution", 500],
@@ -186,7 +189,8 @@ describe("parsePlan on real-world-shaped replies", () => {
 
 describe("parsePlan, template echoes", () => {
   it("20. brackets copied from LongWriter's template", () => {
-    const reply = "Paragraph 1 - Main Point: [The founding of the city] - Word Count: [400 words]\nParagraph 2 - Main Point: [Its decline] - Word Count: [e.g., 600 words]";
+    const reply =
+      "Paragraph 1 - Main Point: [The founding of the city] - Word Count: [400 words]\nParagraph 2 - Main Point: [Its decline] - Word Count: [e.g., 600 words]";
     expect(steps(reply)).toEqual([
       ["The founding of the city", 400],
       ["Its decline", 600],
@@ -196,12 +200,48 @@ describe("parsePlan, template echoes", () => {
 
 describe("parsePlan, budgets in other places", () => {
   it.each([
-    ["Paragraph 1 (400 words): Intro to the topic\nParagraph 2 (500 words): Body", [["Intro to the topic", 400], ["Body", 500]]],
-    ["Paragraph 1: Intro (Word Count: 400)\nParagraph 2: Body (Word Count: 500 words)", [["Intro", 400], ["Body", 500]]],
-    ["Paragraph 1 - Intro - 400 words\nParagraph 2 - Body - 500 words", [["Intro", 400], ["Body", 500]]],
-    ["**Section 1: Introduction** (approx. 300 words)\nSet the scene.\n**Section 2: Rise** (approx. 700 words)\nThe climb.", [["Introduction", 300], ["Rise", 700]]],
-    ["Part 1 — The Call (about 800 words): Hero receives the call.\nPart 2 — The Road (about 900 words): Trials.", [["The Call: Hero receives the call.", 800], ["The Road: Trials.", 900]]],
-    ["第1部分：背景介绍，约500字\n第2部分：主要论点，约800字", [["背景介绍", 500], ["主要论点", 800]]],
+    [
+      "Paragraph 1 (400 words): Intro to the topic\nParagraph 2 (500 words): Body",
+      [
+        ["Intro to the topic", 400],
+        ["Body", 500],
+      ],
+    ],
+    [
+      "Paragraph 1: Intro (Word Count: 400)\nParagraph 2: Body (Word Count: 500 words)",
+      [
+        ["Intro", 400],
+        ["Body", 500],
+      ],
+    ],
+    [
+      "Paragraph 1 - Intro - 400 words\nParagraph 2 - Body - 500 words",
+      [
+        ["Intro", 400],
+        ["Body", 500],
+      ],
+    ],
+    [
+      "**Section 1: Introduction** (approx. 300 words)\nSet the scene.\n**Section 2: Rise** (approx. 700 words)\nThe climb.",
+      [
+        ["Introduction", 300],
+        ["Rise", 700],
+      ],
+    ],
+    [
+      "Part 1 — The Call (about 800 words): Hero receives the call.\nPart 2 — The Road (about 900 words): Trials.",
+      [
+        ["The Call: Hero receives the call.", 800],
+        ["The Road: Trials.", 900],
+      ],
+    ],
+    [
+      "第1部分：背景介绍，约500字\n第2部分：主要论点，约800字",
+      [
+        ["背景介绍", 500],
+        ["主要论点", 800],
+      ],
+    ],
   ] as Array<[string, Array<[string, number]>]>)("%j", (reply, expected) => {
     expect(steps(reply)).toEqual(expected);
   });

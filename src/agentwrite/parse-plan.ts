@@ -20,7 +20,8 @@ const HEADER_PATTERNS: RegExp[] = [
   /^(\d{1,3})\s*[.)、|]\s*(?=\S)/,
 ];
 const MAIN_POINT = /(?:main\s*point|要点|主要内容|内容)\s*[:：]\s*(.+?)(?=\s*[-–—|]?\s*(?:word\s*count|字数)\s*[:：]|$)/i;
-const WORD_FIELD = /(?:word\s*count|字数)\s*[:：]\s*[[(（]?\s*(?:about|approximately|approx\.?|around|e\.g\.,?|约|大约)?\s*([\d,，]+(?:\s*[-–~到至]\s*[\d,，]+)?)/i;
+const WORD_FIELD =
+  /(?:word\s*count|字数)\s*[:：]\s*[[(（]?\s*(?:about|approximately|approx\.?|around|e\.g\.,?|约|大约)?\s*([\d,，]+(?:\s*[-–~到至]\s*[\d,，]+)?)/i;
 const WORDS_INLINE = /(?:about|approximately|approx\.?|around|~|约|大约)?\s*(\d[\d,，]*(?:\s*[-–~到至]\s*\d[\d,，]*)?)\s*(?:words?\b|字)/gi;
 const TOTAL_LINE = /^(?:total|overall|in total|sum|总字数|总计|合计|共计|全文)/i;
 
@@ -69,7 +70,10 @@ export function parsePlan(reply: string): ParsePlanResult {
     steps.push({ index: steps.length + 1, mainPoint, words: draft.words });
   }
   if (steps.length === 0) {
-    return { ok: false, reason: drafts.length ? "the plan's sections have no main points" : "no plan lines found (expected 'Section N | W words | main point')" };
+    return {
+      ok: false,
+      reason: drafts.length ? "the plan's sections have no main points" : "no plan lines found (expected 'Section N | W words | main point')",
+    };
   }
   const totalWords = steps.reduce((sum, step) => sum + (step.words ?? 0), 0);
   return { ok: true, plan: { steps, totalWords } };
@@ -191,8 +195,14 @@ function parseBudget(text: string): number | null {
 /** Removes the budget and separators around a main point. */
 function tidyMainPoint(text: string): string {
   let point = text;
-  point = point.replace(/[（(]\s*(?:about|approximately|approx\.?|around|~|约|大约)?\s*\d[\d,，]*(?:\s*[-–~到至]\s*\d[\d,，]*)?\s*(?:words?|字)\s*[)）]/gi, " ");
-  point = point.replace(/(?:^|\s*[|\-–—,，;；]\s*)(?:about|approximately|approx\.?|around|~|约|大约)?\s*\d[\d,，]*(?:\s*[-–~到至]\s*\d[\d,，]*)?\s*(?:words?|字)\s*(?=[|\-–—]|$)/gi, " ");
+  point = point.replace(
+    /[（(]\s*(?:about|approximately|approx\.?|around|~|约|大约)?\s*\d[\d,，]*(?:\s*[-–~到至]\s*\d[\d,，]*)?\s*(?:words?|字)\s*[)）]/gi,
+    " ",
+  );
+  point = point.replace(
+    /(?:^|\s*[|\-–—,，;；]\s*)(?:about|approximately|approx\.?|around|~|约|大约)?\s*\d[\d,，]*(?:\s*[-–~到至]\s*\d[\d,，]*)?\s*(?:words?|字)\s*(?=[|\-–—]|$)/gi,
+    " ",
+  );
   point = point.replace(/^\s*as needed\s*(?=[|\-–—])/i, "");
   point = point.replace(/(?:word\s*count|字数)\s*[:：].*$/i, "");
   point = point.replace(/^(?:main\s*point|要点)\s*[:：]\s*/i, "");

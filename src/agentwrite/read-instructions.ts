@@ -46,7 +46,7 @@ function toInstruction(value: Record<string, unknown>, file: string, line: numbe
   if (full.success) return full.data;
   const prompt = value.prompt;
   if (typeof prompt !== "string" || prompt.trim() === "") {
-    throw new InputError({ file, line, field: "prompt" }, "expected a non-empty string (an Instruction record or a {\"prompt\": ...} line)");
+    throw new InputError({ file, line, field: "prompt" }, 'expected a non-empty string (an Instruction record or a {"prompt": ...} line)');
   }
   const { prompt: _prompt, id, source, ...rest } = value;
   if (id !== undefined && (typeof id !== "string" || id === "")) {

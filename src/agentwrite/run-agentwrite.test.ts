@@ -49,7 +49,10 @@ describe("runAgentWrite", () => {
     release();
     const summary = await run;
     expect(summary.done).toBe(20);
-    const ids = readFileSync(join(dir, "ahead.out.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l).messages[0].content);
+    const ids = readFileSync(join(dir, "ahead.out.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l).messages[0].content);
     expect(ids).toEqual(Array.from({ length: 20 }, (_, i) => `Write about number ${i}.`));
   });
 

@@ -39,10 +39,7 @@ export function upstreamPlanRequest(prompts: UpstreamAgentWritePrompts, instruct
  * `plan` is the normalised plan, `text` the earlier responses each followed by "\n\n" and then stripped,
  * `step` the stripped plan line (the caller prepares them; see write-upstream).
  */
-export function upstreamWriteRequest(
-  prompts: UpstreamAgentWritePrompts,
-  values: { instruction: string; plan: string; text: string; step: string },
-): string {
+export function upstreamWriteRequest(prompts: UpstreamAgentWritePrompts, values: { instruction: string; plan: string; text: string; step: string }): string {
   return replaceInOrder(prompts.write, [
     ["$INST$", values.instruction],
     ["$PLAN$", values.plan],

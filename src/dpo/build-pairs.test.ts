@@ -29,7 +29,11 @@ function candidate(promptId: string, sample: number, quality: number): Candidate
 
 const contiguous = ["a", "b", "c"].flatMap((p, i) => [0, 1, 2, 3].map((s) => candidate(p, s, 20 * s + i)));
 const interleaved = [0, 1, 2, 3].flatMap((s) => ["a", "b", "c"].map((p, i) => candidate(p, s, 20 * s + i)));
-const sizes = new Map([["a", 4], ["b", 4], ["c", 4]]);
+const sizes = new Map([
+  ["a", 4],
+  ["b", 4],
+  ["c", 4],
+]);
 
 async function run(candidates: Candidate[], groupSizes?: Map<string, number>, consumed?: number[]) {
   const summary = emptyBuildPairsSummary();
@@ -58,7 +62,11 @@ describe("buildPairs with group sizes", () => {
   it("gives the same pairs, order and counts with or without group sizes, grouped or interleaved", async () => {
     const reference = await run(contiguous);
     expect(reference.summary.pairs).toBe(3);
-    for (const [input, groupSizes] of [[contiguous, sizes], [interleaved, sizes], [interleaved, undefined]] as const) {
+    for (const [input, groupSizes] of [
+      [contiguous, sizes],
+      [interleaved, sizes],
+      [interleaved, undefined],
+    ] as const) {
       const other = await run(input as Candidate[], groupSizes);
       expect(other.outcomes.map((o) => o.pairs.map((p) => p.id))).toEqual(reference.outcomes.map((o) => o.pairs.map((p) => p.id)));
       expect(other.summary).toEqual(reference.summary);
@@ -67,7 +75,15 @@ describe("buildPairs with group sizes", () => {
 
   it("holds a prompt whose count was overestimated until the end, still in first-seen order", async () => {
     const consumed: number[] = [];
-    const { outcomes } = await run(contiguous, new Map([["a", 5], ["b", 4], ["c", 4]]), consumed);
+    const { outcomes } = await run(
+      contiguous,
+      new Map([
+        ["a", 5],
+        ["b", 4],
+        ["c", 4],
+      ]),
+      consumed,
+    );
     expect(consumed).toEqual([12, 12, 12]);
     expect(outcomes.map((o) => o.promptId)).toEqual(["a", "b", "c"]);
   });

@@ -29,7 +29,12 @@ export function pairToKtoRows(pair: PreferencePair): [KtoRow, KtoRow] {
 
 /** Whether a raw record is feedback data (`messages` + boolean `label`) rather than a pair. */
 export function isKtoFeedback(raw: unknown): boolean {
-  return typeof raw === "object" && raw !== null && Array.isArray((raw as { messages?: unknown }).messages) && typeof (raw as { label?: unknown }).label === "boolean";
+  return (
+    typeof raw === "object" &&
+    raw !== null &&
+    Array.isArray((raw as { messages?: unknown }).messages) &&
+    typeof (raw as { label?: unknown }).label === "boolean"
+  );
 }
 
 /**
@@ -47,7 +52,7 @@ export function ktoRowFromFeedback(raw: unknown, where: { file: string; line: nu
     return parsed.success ? { role: parsed.data.role, content: parsed.data.content } : fail(`messages.${i}`, "expected {role, content}");
   });
   const last = messages.at(-1);
-  if (!last || last.role !== "assistant") fail(`messages.${messages.length - 1}`, "the last turn must be the assistant's answer (the completion)");
+  if (last?.role !== "assistant") fail(`messages.${messages.length - 1}`, "the last turn must be the assistant's answer (the completion)");
   if (messages.length < 2 || messages.at(-2)!.role !== "user") fail(`messages.${messages.length - 2}`, "the answer must follow a user turn");
   if (last!.content.trim() === "") fail(`messages.${messages.length - 1}.content`, "the completion is empty");
   return { prompt: messages.slice(0, -1), completion: [last!], label: row.label };
@@ -64,7 +69,9 @@ export function ktoRowProblems(row: Record<string, unknown>): string[] {
   if (keys.join(",") !== "completion,label,prompt") problems.push(`columns must be prompt, completion, label (got ${keys.join(", ")})`);
   if (typeof row.label !== "boolean") problems.push("label must be a boolean");
   const isMessages = (v: unknown) =>
-    Array.isArray(v) && v.length > 0 && v.every((m) => typeof m === "object" && m !== null && typeof (m as Message).role === "string" && typeof (m as Message).content === "string");
+    Array.isArray(v) &&
+    v.length > 0 &&
+    v.every((m) => typeof m === "object" && m !== null && typeof (m as Message).role === "string" && typeof (m as Message).content === "string");
   const conversational = isMessages(row.prompt);
   if (conversational) {
     if (!isMessages(row.completion)) problems.push("a conversational prompt needs a conversational completion (a list of messages)");
@@ -77,7 +84,13 @@ export function ktoRowProblems(row: Record<string, unknown>): string[] {
 }
 
 /** Writes KTO rows as JSONL (atomically); returns the counts of desirable and undesirable rows. */
-export async function writeKtoJsonl({ rows, out }: { rows: AsyncIterable<KtoRow> | Iterable<KtoRow>; out: string }): Promise<{ rows: number; desirable: number; undesirable: number }> {
+export async function writeKtoJsonl({
+  rows,
+  out,
+}: {
+  rows: AsyncIterable<KtoRow> | Iterable<KtoRow>;
+  out: string;
+}): Promise<{ rows: number; desirable: number; undesirable: number }> {
   return withAtomicFile(out, async (file) => {
     let desirable = 0;
     let undesirable = 0;

@@ -10,7 +10,7 @@
 import { readFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { ConfigError, InputError, ToolkitError } from "../errors.js";
-import { AtomicFile, withAtomicFile, writeFileAtomic } from "../io/atomic-file.js";
+import { type AtomicFile, withAtomicFile, writeFileAtomic } from "../io/atomic-file.js";
 import { sharegptPreferenceAdapter } from "../io/adapters/sharegpt-preference.js";
 import { trlAdapter } from "../io/adapters/trl.js";
 import { messageSchema, type Message } from "../schemas/message.js";
@@ -170,7 +170,8 @@ export async function exportLlamaFactory({ pairs, outDir, name }: { pairs: PairS
     info = parsed as Record<string, unknown>;
   } catch (error) {
     if (error instanceof InputError) throw error;
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw new InputError({ file: infoFile }, `cannot read: ${(error as Error).message}`, { cause: error });
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT")
+      throw new InputError({ file: infoFile }, `cannot read: ${(error as Error).message}`, { cause: error });
   }
   let hasSystem = false;
   const rows = await withAtomicFile(dataFile, async (file) => {

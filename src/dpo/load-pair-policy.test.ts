@@ -22,14 +22,21 @@ describe("loadPairPolicy", () => {
     }
     const { policy } = await loadPairPolicy({ path: "recipes/dpo-longwriter-paper.yaml" });
     expect(policy.rejected).toEqual({ strategy: "random-other" });
-    expect(policy.signals.map((s) => [s.source, s.weight])).toEqual([["quality", 1], ["lengthScore", 1]]);
+    expect(policy.signals.map((s) => [s.source, s.weight])).toEqual([
+      ["quality", 1],
+      ["lengthScore", 1],
+    ]);
     expect(policy.minCandidates).toBe(2);
   });
 
   it.each([
     ["unknown field", "name: x\nsignals:\n  - name: q\n    source: quality\n    wieght: 2\n", /field signals\.0\.wieght: unknown field \(line 5\)/],
     ["bad strategy", "name: x\nsignals:\n  - {name: q, source: quality}\nrejected:\n  strategy: best\n", /field rejected(\.strategy)?: .*random-other/],
-    ["gate on unknown signal", "name: x\nsignals:\n  - {name: q, source: quality}\ngates:\n  - {signal: len, min: 3}\n", /field gates\.0\.signal: unknown signal "len"/],
+    [
+      "gate on unknown signal",
+      "name: x\nsignals:\n  - {name: q, source: quality}\ngates:\n  - {signal: len, min: 3}\n",
+      /field gates\.0\.signal: unknown signal "len"/,
+    ],
     ["breakBy unknown", "name: x\nsignals:\n  - {name: q, source: quality}\nties: {breakBy: nope}\n", /field ties\.breakBy: unknown signal/],
     ["duplicate name", "name: x\nsignals:\n  - {name: q, source: quality}\n  - {name: q, source: lengthScore}\n", /field signals\.1\.name: duplicate/],
     ["bad range", "name: x\nsignals:\n  - {name: q, source: meta.r, normalize: {min: 5, max: 1}}\n", /field signals\.0\.normalize/],

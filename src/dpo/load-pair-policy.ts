@@ -28,15 +28,7 @@ export async function loadPairPolicy({ path }: { path: string }): Promise<Loaded
 }
 
 /** Validates an already-parsed policy object; `file` names it in errors. */
-export function validatePairPolicy({
-  value,
-  file = "<policy>",
-  locate,
-}: {
-  value: unknown;
-  file?: string;
-  locate?: LocateField;
-}): PairPolicy {
+export function validatePairPolicy({ value, file = "<policy>", locate }: { value: unknown; file?: string; locate?: LocateField }): PairPolicy {
   return validateConfig({
     schema: pairPolicySchema,
     value,

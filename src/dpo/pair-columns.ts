@@ -32,7 +32,8 @@ const RESERVED = new Set([...FIXED, ...TAIL].map((c) => c.name));
 /** Column names a signal takes; throws when they would clash with a fixed column. */
 export function signalColumns(signal: string): [string, string] {
   const names: [string, string] = [`${signal}_chosen`, `${signal}_rejected`];
-  for (const name of names) if (RESERVED.has(name)) throw new ConfigError(`signal "${signal}" would produce column "${name}", which is reserved`, { field: "signals" });
+  for (const name of names)
+    if (RESERVED.has(name)) throw new ConfigError(`signal "${signal}" would produce column "${name}", which is reserved`, { field: "signals" });
   return names;
 }
 
@@ -100,7 +101,11 @@ export function pairFromRow(row: Record<string, unknown>, signals: readonly stri
   }
   const rawMeta = row.meta;
   const meta: Record<string, unknown> =
-    typeof rawMeta === "string" ? (JSON.parse(rawMeta) as Record<string, unknown>) : rawMeta && typeof rawMeta === "object" ? { ...(rawMeta as Record<string, unknown>) } : {};
+    typeof rawMeta === "string"
+      ? (JSON.parse(rawMeta) as Record<string, unknown>)
+      : rawMeta && typeof rawMeta === "object"
+        ? { ...(rawMeta as Record<string, unknown>) }
+        : {};
   if (typeof row.prompt_id === "string") meta.promptId = row.prompt_id;
   const chosenLength = num(row.chosen_length);
   const rejectedLength = num(row.rejected_length);

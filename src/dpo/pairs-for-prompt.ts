@@ -251,8 +251,7 @@ function makePair({
     signals[signal.name] = { chosen: chosen.signals[signal.name] ?? null, rejected: rejected.signals[signal.name] ?? null };
   }
   const margin = chosen.combined - rejected.combined;
-  const how =
-    policy.rejected.strategy === "length-matched" ? `length-matched ±${policy.rejected.withinPercent}%` : policy.rejected.strategy;
+  const how = policy.rejected.strategy === "length-matched" ? `length-matched ±${policy.rejected.withinPercent}%` : policy.rejected.strategy;
   return {
     id: recordId({ promptId, chosen: c.sample, rejected: r.sample }),
     prompt: promptMessages(c),

@@ -158,7 +158,10 @@ export async function runPairs(options: RunPairsOptions): Promise<PairsSummary> 
 function cardOptions(options: RunPairsOptions): { license?: string; licenseName?: string; licenseLink?: string; language?: string[] } {
   const { license, licenseName, licenseLink } = options;
   licenseMetadata({ license, licenseName, licenseLink }, "license");
-  const language = (options.language ?? []).flatMap((l) => String(l).split(",")).map((l) => l.trim()).filter(Boolean);
+  const language = (options.language ?? [])
+    .flatMap((l) => String(l).split(","))
+    .map((l) => l.trim())
+    .filter(Boolean);
   for (const code of language) {
     if (!/^[a-z]{2,3}(-[A-Za-z0-9]+)*$/.test(code)) throw new ConfigError(`"${code}" is not a language code such as en, zh or pt-BR`, { field: "language" });
   }

@@ -28,10 +28,7 @@ const LENGTH_FIELDS = ["requiredLength", "required_length", "length"] as const;
  * else the id is a hash of the prompt text. The required length comes from `requiredLength`,
  * `required_length` or `length` (LongBench-Write), else from the text (`extractRequiredLength`).
  */
-export async function* readSamplePrompts(
-  file: string,
-  options: { skipInvalid?: boolean; issues?: InputIssue[] } = {},
-): AsyncGenerator<SamplePrompt> {
+export async function* readSamplePrompts(file: string, options: { skipInvalid?: boolean; issues?: InputIssue[] } = {}): AsyncGenerator<SamplePrompt> {
   const rows = extname(file).toLowerCase() === ".json" ? readJsonArray(file, options) : readJsonl(file, options);
   const seen = new Set<string>();
   for await (const { line, record } of rows) {

@@ -114,7 +114,11 @@ export async function writePairsDataset(options: WritePairsDatasetOptions): Prom
           "words (English words + CJK characters)",
           "chosen response length",
         ),
-        extraSections: [auditSection(getAudit()), ...(options.policyText !== undefined ? [policySection(options.policyText)] : []), ...(typeof options.sections === "function" ? options.sections() : (options.sections ?? []))],
+        extraSections: [
+          auditSection(getAudit()),
+          ...(options.policyText !== undefined ? [policySection(options.policyText)] : []),
+          ...(typeof options.sections === "function" ? options.sections() : (options.sections ?? [])),
+        ],
       }),
   });
   manifest.audit = getAudit();
@@ -153,11 +157,7 @@ const f = (v: number | null | undefined, digits = 1): string => (v === null || v
 
 /** The card's audit section (markdown). */
 export function auditSection(audit: PairAudit): string {
-  const lines = [
-    "## Length-bias audit",
-    "",
-    `${audit.verdict.charAt(0).toUpperCase()}${audit.verdict.slice(1)}.`,
-  ];
+  const lines = ["## Length-bias audit", "", `${audit.verdict.charAt(0).toUpperCase()}${audit.verdict.slice(1)}.`];
   const m = audit.margin;
   const rows = [
     ["pairs", String(audit.pairs)],
@@ -166,7 +166,9 @@ export function auditSection(audit: PairAudit): string {
     ["Cohen's d, chosen vs rejected length", f(audit.lengthCohensD, 3)],
     ["mean length chosen / rejected (words)", `${f(audit.chosenLength?.mean)} / ${f(audit.rejectedLength?.mean)}`],
     ["median length chosen / rejected (words)", `${f(audit.chosenLength?.median)} / ${f(audit.rejectedLength?.median)}`],
-    m ? ["score margin min / p25 / median / p75 / max", `${f(m.min)} / ${f(m.p25)} / ${f(m.median)} / ${f(m.p75)} / ${f(m.max)}`] : ["score margin", "no scores"],
+    m
+      ? ["score margin min / p25 / median / p75 / max", `${f(m.min)} / ${f(m.p25)} / ${f(m.median)} / ${f(m.p75)} / ${f(m.max)}`]
+      : ["score margin", "no scores"],
   ];
   lines.push(
     "",
@@ -182,7 +184,15 @@ export function auditSection(audit: PairAudit): string {
 
 /** The policy as shown in the card: its settings re-serialised, without the file's comments. */
 function policySection(policyText: string): string {
-  return ["## Pair policy", "", `The pairs were made by this policy (the file as written is \`${POLICY_FILE}\`):`, "", "```yaml", policySettings(policyText), "```"].join("\n");
+  return [
+    "## Pair policy",
+    "",
+    `The pairs were made by this policy (the file as written is \`${POLICY_FILE}\`):`,
+    "",
+    "```yaml",
+    policySettings(policyText),
+    "```",
+  ].join("\n");
 }
 
 /** A policy's YAML without comments (notes to its author are not card text). */

@@ -58,10 +58,7 @@ export async function resolveBenchFile(options: ResolveBenchFileOptions): Promis
 }
 
 /** sha256 of a local file, and whether it is byte-identical to the pinned upstream file `name`. */
-export async function checkLocalBenchFile(
-  path: string,
-  name?: BenchFileName,
-): Promise<{ sha256: string; matchesUpstream: boolean | null }> {
+export async function checkLocalBenchFile(path: string, name?: BenchFileName): Promise<{ sha256: string; matchesUpstream: boolean | null }> {
   const bytes = await readFile(path).catch((cause: unknown) => {
     throw new ToolkitError(`cannot read bench file ${path}: ${cause instanceof Error ? cause.message : String(cause)}`, {
       cause,

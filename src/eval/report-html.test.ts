@@ -52,7 +52,18 @@ describe("renderReportHtml", () => {
 
 describe("renderScatterSvg", () => {
   it("draws empty outputs on the bottom edge and counts them", () => {
-    const svg = renderScatterSvg({ title: "t", series: [{ name: "s", points: [{ x: 1000, y: 0 }, { x: 100, y: 150 }] }] });
+    const svg = renderScatterSvg({
+      title: "t",
+      series: [
+        {
+          name: "s",
+          points: [
+            { x: 1000, y: 0 },
+            { x: 100, y: 150 },
+          ],
+        },
+      ],
+    });
     expect(svg).toContain('fill="none"');
     expect(svg).toContain("1 empty output on the bottom edge");
     expect(svg.match(/<circle/g)!.length).toBeGreaterThanOrEqual(2);

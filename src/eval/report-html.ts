@@ -56,7 +56,14 @@ function runLabelHtml(run: EvalRun, color: string): string {
   return `<span class="swatch" style="background:${color}"></span>${escapeXml(run.label)}${run.complete ? "" : " <em>(incomplete)</em>"}`;
 }
 
-function groupTable(runs: readonly EvalRun[], colorOf: ColorOf, groups: (run: EvalRun) => Record<string, GroupScores>, caption: string, order?: readonly string[], groupName = "group"): string {
+function groupTable(
+  runs: readonly EvalRun[],
+  colorOf: ColorOf,
+  groups: (run: EvalRun) => Record<string, GroupScores>,
+  caption: string,
+  order?: readonly string[],
+  groupName = "group",
+): string {
   const names = order ? order.filter((name) => runs.some((run) => groups(run)[name])) : [];
   for (const run of runs) for (const name of Object.keys(groups(run))) if (!names.includes(name)) names.push(name);
   // One row per (group, run), so runs sit next to each other within a group and the table stays narrow.
@@ -100,7 +107,7 @@ export function renderReportHtml(options: ReportHtmlOptions): string {
   body.push(
     renderHtmlTable({
       headers: ["run", "benchmark", "model", "judge", "prompts", "lang", "source", "bench file", "status", "created"],
-      rows: runs.map((run, i) => [
+      rows: runs.map((run) => [
         runLabelCell(run, colorOf),
         { text: run.benchmark, className: "l" },
         run.model ?? "–",
@@ -113,7 +120,15 @@ export function renderReportHtml(options: ReportHtmlOptions): string {
           title: run.bench.file,
         },
         run.complete
-          ? { text: run.truncated ? `complete, ${run.truncated} cut at max_tokens` : "complete", className: "good" } : { text: `${run.failures.length} failed`, className: "bad", title: run.failures.slice(0, 5).map((f) => `${f.id}: ${f.message}`).join("\n") },
+          ? { text: run.truncated ? `complete, ${run.truncated} cut at max_tokens` : "complete", className: "good" }
+          : {
+              text: `${run.failures.length} failed`,
+              className: "bad",
+              title: run.failures
+                .slice(0, 5)
+                .map((f) => `${f.id}: ${f.message}`)
+                .join("\n"),
+            },
         run.createdAt.slice(0, 19).replace("T", " "),
       ]),
     }),
@@ -123,7 +138,7 @@ export function renderReportHtml(options: ReportHtmlOptions): string {
   if (lbw.length > 0 || published) {
     // Overall, with published rows.
     body.push(`<section id="overall"><h2>LongBench-Write: overall</h2>`);
-    const rows: HtmlCell[][] = lbw.map((run, i) => [
+    const rows: HtmlCell[][] = lbw.map((run) => [
       runLabelCell(run, colorOf),
       scoreCell(run.summary.overall.overall),
       scoreCell(run.summary.overall.lengthScore),
@@ -152,7 +167,8 @@ export function renderReportHtml(options: ReportHtmlOptions): string {
         headers: ["run", "S", "S_l", "S_q", "n", "judged", "unparseable"],
         rows,
         rowClasses,
-        caption: "S_l: mean length score over all items (Eq. 1). S_q: per-dimension mean of the judge's 1–5 scores over judged items, mapped (m − 1) × 25, averaged over the six dimensions; unparseable judgements are dropped. S = (S_l + S_q) / 2.",
+        caption:
+          "S_l: mean length score over all items (Eq. 1). S_q: per-dimension mean of the judge's 1–5 scores over judged items, mapped (m − 1) × 25, averaged over the six dimensions; unparseable judgements are dropped. S = (S_l + S_q) / 2.",
       }),
     );
     if (published) body.push(`<p class="note">${escapeXml(PUBLISHED_NOTE)}</p>`);
@@ -195,7 +211,11 @@ export function renderReportHtml(options: ReportHtmlOptions): string {
           renderBarChartSvg({
             title: "S_q by required length",
             categories: LENGTH_BUCKETS,
-            series: lbw.map((run) => ({ name: run.label, color: colorOf(run), values: LENGTH_BUCKETS.map((b) => run.summary.byBucket[b]?.qualityScore ?? null) })),
+            series: lbw.map((run) => ({
+              name: run.label,
+              color: colorOf(run),
+              values: LENGTH_BUCKETS.map((b) => run.summary.byBucket[b]?.qualityScore ?? null),
+            })),
             width: 540,
             height: 252,
           }),
@@ -203,12 +223,23 @@ export function renderReportHtml(options: ReportHtmlOptions): string {
       }
       body.push(`</div>`);
     }
-    body.push(`</div><p class="note">Scatter: points on the dashed line have exactly the required length; the shaded band is where S_l ≥ 80; hover a point for its prompt.</p></section>`);
+    body.push(
+      `</div><p class="note">Scatter: points on the dashed line have exactly the required length; the shaded band is where S_l ≥ 80; hover a point for its prompt.</p></section>`,
+    );
   }
 
   if (lbw.length > 0) {
     body.push(`<section id="buckets"><h2>LongBench-Write: by required length</h2>`);
-    body.push(groupTable(lbw, colorOf, (r) => r.summary.byBucket, "Buckets [0,500), [500,2k), [2k,4k), [4k,20k] of the required length (the 20,000-word prompt is in the last).", LENGTH_BUCKETS, "required length"));
+    body.push(
+      groupTable(
+        lbw,
+        colorOf,
+        (r) => r.summary.byBucket,
+        "Buckets [0,500), [500,2k), [2k,4k), [4k,20k] of the required length (the 20,000-word prompt is in the last).",
+        LENGTH_BUCKETS,
+        "required length",
+      ),
+    );
     body.push(`</section>`);
   }
 
@@ -231,7 +262,16 @@ export function renderReportHtml(options: ReportHtmlOptions): string {
 
   if (lbw.length > 0) {
     body.push(`<section id="language"><h2>By output language</h2>`);
-    body.push(groupTable(lbw, colorOf, (r) => r.summary.byLanguage, "The English set is the prompts of longbench_write_en.jsonl; the rest are Chinese.", ["en", "zh"], "language"));
+    body.push(
+      groupTable(
+        lbw,
+        colorOf,
+        (r) => r.summary.byLanguage,
+        "The English set is the prompts of longbench_write_en.jsonl; the rest are Chinese.",
+        ["en", "zh"],
+        "language",
+      ),
+    );
     body.push(`</section><section id="type"><h2>By type</h2>`);
     body.push(groupTable(lbw, colorOf, (r) => r.summary.byType, "Prompt categories as labelled in the benchmark.", undefined, "type"));
     body.push(`</section>`);
@@ -258,7 +298,8 @@ export function renderReportHtml(options: ReportHtmlOptions): string {
           String(run.ruler?.maxRequiredLengthMetByEvery ?? "none"),
           String(run.ruler?.maxOutputLength ?? "–"),
         ]),
-        caption: "Cells: mean output length · mean S_l of the prompts at L. Max L met: the largest L whose prompts reach a mean S_l ≥ 80 (second column: every prompt ≥ 80).",
+        caption:
+          "Cells: mean output length · mean S_l of the prompts at L. Max L met: the largest L whose prompts reach a mean S_l ≥ 80 (second column: every prompt ≥ 80).",
       }),
     );
     body.push(`</section>`);

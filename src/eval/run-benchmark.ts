@@ -102,11 +102,7 @@ function failureOf(error: unknown, id: string, stage: EvalFailure["stage"]): Eva
 }
 
 /** Runs `task` over `inputs` with at most `concurrency` in flight, reporting each settled task. */
-async function forEachSettled<T>(
-  inputs: readonly T[],
-  concurrency: number,
-  task: (input: T) => Promise<void>,
-): Promise<void> {
+async function forEachSettled<T>(inputs: readonly T[], concurrency: number, task: (input: T) => Promise<void>): Promise<void> {
   const limiter = createLimiter({ concurrency });
   await Promise.all(inputs.map((input) => limiter.run(() => task(input))));
 }

@@ -33,15 +33,7 @@ export function longBenchWriteRows(runs: readonly EvalRun[]): string[][] {
   });
 }
 
-export const LONGBENCH_WRITE_HEADERS = [
-  "run",
-  "S",
-  "S_l",
-  "S_q",
-  ...LENGTH_BUCKETS.flatMap((b) => [`S_l ${b}`, `S_q ${b}`]),
-  "n",
-  "judged",
-];
+export const LONGBENCH_WRITE_HEADERS = ["run", "S", "S_l", "S_q", ...LENGTH_BUCKETS.flatMap((b) => [`S_l ${b}`, `S_q ${b}`]), "n", "judged"];
 
 /** Renders the Markdown for a set of runs (LongBench-Write and ruler runs each get their own table). */
 export function renderScoresMarkdown({ runs, published = false }: ScoresMarkdownOptions): string {

@@ -34,6 +34,9 @@ export async function writeRunDir(outDir: string, output: BenchmarkRunOutput): P
   paths.markdown = join(outDir, RUN_FILES.markdown);
   await writeFileAtomic(paths.markdown, renderScoresMarkdown({ runs: [output.run] }));
   paths.report = join(outDir, RUN_FILES.report);
-  await writeFileAtomic(paths.report, renderReportHtml({ runs: [output.run], title: `${output.run.benchmark === "ruler" ? "LongWrite-Ruler" : "LongBench-Write"}: ${output.run.label}` }));
+  await writeFileAtomic(
+    paths.report,
+    renderReportHtml({ runs: [output.run], title: `${output.run.benchmark === "ruler" ? "LongWrite-Ruler" : "LongBench-Write"}: ${output.run.label}` }),
+  );
   return paths;
 }

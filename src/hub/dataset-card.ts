@@ -202,7 +202,7 @@ function loadSnippets(info: DatasetCardInfo): string {
     const cls = trainer === "dpo" ? "DPO" : "SFT";
     parts.push(
       "",
-      `With TRL (${cls}; the rows are in TRL's conversational ${trainer === "dpo" ? "preference" : "\"messages\""} format):`,
+      `With TRL (${cls}; the rows are in TRL's conversational ${trainer === "dpo" ? "preference" : '"messages"'} format):`,
       "",
       "```python",
       "from datasets import load_dataset",
@@ -300,10 +300,26 @@ export function renderDatasetCardBody(info: DatasetCardInfo): string {
   }
   const jsonColumns = (info.columns ?? []).filter((c) => c.type?.includes("JSON"));
   parts.push("", loadSnippets(info));
-  if (jsonColumns.length > 0) parts.push("", jsonColumnsNote(jsonColumns.map((c) => c.name), info.splits[0]?.name ?? "train"));
+  if (jsonColumns.length > 0)
+    parts.push(
+      "",
+      jsonColumnsNote(
+        jsonColumns.map((c) => c.name),
+        info.splits[0]?.name ?? "train",
+      ),
+    );
   for (const section of info.extraSections ?? []) parts.push("", section.trim());
   if (info.citations?.length) {
-    parts.push("", "## Citation", "", "If you use this dataset, please cite:", "", "```bibtex", unique(info.citations.map((c) => c.trim())).join("\n\n"), "```");
+    parts.push(
+      "",
+      "## Citation",
+      "",
+      "If you use this dataset, please cite:",
+      "",
+      "```bibtex",
+      unique(info.citations.map((c) => c.trim())).join("\n\n"),
+      "```",
+    );
   }
   return parts.join("\n");
 }

@@ -38,10 +38,12 @@ export function toHubError(error: unknown, what: string, token?: string): HubErr
           : error.statusCode === 404
             ? " (repo, revision or file not found)"
             : "";
-    return new HubError(redactTokens(stripUrlQueries(`${what}: HTTP ${error.statusCode}${hint}: ${error.message}`), token), { cause: error, status: error.statusCode });
+    return new HubError(redactTokens(stripUrlQueries(`${what}: HTTP ${error.statusCode}${hint}: ${error.message}`), token), {
+      cause: error,
+      status: error.statusCode,
+    });
   }
   const cause = (error as { cause?: { code?: string } } | undefined)?.cause;
   const detail = error instanceof Error ? `${error.message}${cause?.code ? ` (${cause.code})` : ""}` : String(error);
   return new HubError(redactTokens(stripUrlQueries(`${what}: ${detail}`), token), { cause: error });
 }
-

@@ -47,13 +47,22 @@ describe("planCommit", () => {
 describe("chunkPlan", () => {
   it("keeps one commit up to the limit and puts the card last when splitting", () => {
     const files = Array.from({ length: 5 }, (_, i) => local(`data/train-0000${i}-of-00005.parquet`, `row${i}`));
-    const plan = planCommit({ local: [...files, local("README.md", "c"), local("manifest.json", "{}")], remote: [{ path: "data/old.parquet", size: 1, oid: "o", lfsOid: "p" }], replaceDirs: ["data"] });
+    const plan = planCommit({
+      local: [...files, local("README.md", "c"), local("manifest.json", "{}")],
+      remote: [{ path: "data/old.parquet", size: 1, oid: "o", lfsOid: "p" }],
+      replaceDirs: ["data"],
+    });
     expect(chunkPlan(plan, 50)).toHaveLength(1);
     const chunks = chunkPlan(plan, 2);
     expect(chunks.every((c) => c.length <= 2)).toBe(true);
     expect(chunks.flat()).toHaveLength(8);
     expect(chunks[chunks.length - 1]!.map((e) => e.path)).toContain("README.md");
-    expect(chunks.slice(0, 3).flat().every((e) => e.path.endsWith(".parquet") && e.action === "add")).toBe(true);
+    expect(
+      chunks
+        .slice(0, 3)
+        .flat()
+        .every((e) => e.path.endsWith(".parquet") && e.action === "add"),
+    ).toBe(true);
     expect(chunkPlan(planCommit({ local: [], remote: [], replaceDirs: [] }), 2)).toEqual([]);
   });
 });

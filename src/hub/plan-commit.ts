@@ -42,7 +42,7 @@ export function predictLfs(path: string, size: number, sample?: Uint8Array): boo
   if (size === 0) return false;
   if (/\.(parquet|arrow|bin|zst|gz|zip|png|jpg|jpeg|wav|mp3|npy)$/i.test(path)) return true;
   if (size >= 10 * 1000 * 1000) return true;
-  return sample !== undefined && sample.subarray(0, 512).includes(0);
+  return sample?.subarray(0, 512).includes(0) === true;
 }
 
 /** Whether a remote file holds exactly the local content (sha256 for LFS, git blob sha1 otherwise). */

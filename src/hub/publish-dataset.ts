@@ -187,7 +187,13 @@ export async function publishDataset(options: PublishDatasetOptions): Promise<Pu
     if (dryRun) created = true;
     else {
       try {
-        await createRepo({ repo: designation, accessToken: token!, hubUrl: config.endpoint, fetch: hubFetch.fetch, visibility: options.private ? "private" : "public" });
+        await createRepo({
+          repo: designation,
+          accessToken: token!,
+          hubUrl: config.endpoint,
+          fetch: hubFetch.fetch,
+          visibility: options.private ? "private" : "public",
+        });
         created = true;
       } catch (error) {
         if (!(error instanceof HubApiError && error.statusCode === 409)) fail(error, `creating dataset repo ${repo}`);
@@ -260,9 +266,12 @@ export async function publishDataset(options: PublishDatasetOptions): Promise<Pu
     try {
       card = mergeDatasetCard(remoteCard, localCard);
     } catch (error) {
-      throw new HubError(`the README.md already in ${repo} has invalid YAML front matter (${(error as Error).message}); fix it on the Hub first, so its metadata is not lost`, {
-        cause: error,
-      });
+      throw new HubError(
+        `the README.md already in ${repo} has invalid YAML front matter (${(error as Error).message}); fix it on the Hub first, so its metadata is not lost`,
+        {
+          cause: error,
+        },
+      );
     }
     const cardBytes = new TextEncoder().encode(card);
     const sources: PlannedSource[] = scanned.files.map((f) =>
@@ -276,7 +285,15 @@ export async function publishDataset(options: PublishDatasetOptions): Promise<Pu
     const sendBytes = plan.reduce((a, e) => a + e.bytes, 0);
     plannedTotal = plan.reduce((a, e) => a + (e.lfs ? e.bytes : 0), 0); // what goes through LFS uploads
     const count = (action: PlanEntry["action"]) => plan.filter((e) => e.action === action).length;
-    emit({ type: "planned", add: count("add"), update: count("update"), delete: count("delete"), unchanged: count("unchanged"), bytes: sendBytes, commits: chunks.length });
+    emit({
+      type: "planned",
+      add: count("add"),
+      update: count("update"),
+      delete: count("delete"),
+      unchanged: count("unchanged"),
+      bytes: sendBytes,
+      commits: chunks.length,
+    });
 
     if (dryRun || chunks.length === 0) break;
 
@@ -340,10 +357,7 @@ export async function publishDataset(options: PublishDatasetOptions): Promise<Pu
         continue; // re-read the head, re-merge the card, re-plan (committed parts show as unchanged)
       }
       const landed = commits.length;
-      const where =
-        landed === 0
-          ? "nothing was committed"
-          : `${landed} of ${chunks.length} part commits landed (each complete; the card is committed last)`;
+      const where = landed === 0 ? "nothing was committed" : `${landed} of ${chunks.length} part commits landed (each complete; the card is committed last)`;
       const base = toHubError(error, `publishing ${scanned.dir} to ${repo}`, token);
       throw new HubError(`${base.message}; ${where}. Re-run the same command to finish: files the Hub already stores are not uploaded again.`, {
         cause: error,
@@ -358,7 +372,8 @@ export async function publishDataset(options: PublishDatasetOptions): Promise<Pu
     const remote = new Map<string, RemoteFile>();
     try {
       for await (const entry of listFiles({ repo: designation, revision: last.oid, recursive: true, ...common })) {
-        if (entry.type === "file") remote.set(entry.path, { path: entry.path, size: entry.size, oid: entry.oid ?? "", ...(entry.lfs ? { lfsOid: entry.lfs.oid } : {}) });
+        if (entry.type === "file")
+          remote.set(entry.path, { path: entry.path, size: entry.size, oid: entry.oid ?? "", ...(entry.lfs ? { lfsOid: entry.lfs.oid } : {}) });
       }
     } catch (error) {
       fail(error, `verifying ${repo}@${last.oid}`);

@@ -263,9 +263,8 @@ async function downloadVerified(args: {
       });
       return;
     } catch (error) {
-      const retryable = !(error instanceof HubApiError) && !(ToolkitError.isInstance(error));
+      const retryable = !(error instanceof HubApiError) && !ToolkitError.isInstance(error);
       if (!retryable || attempt >= attempts) throw toHubError(error, `downloading ${file.path}`, args.token);
     }
   }
 }
-

@@ -53,7 +53,9 @@ async function walk(dir: string, root: string, out: string[]): Promise<void> {
 
 function schemaSignature(schema: SchemaElement[]): string {
   return JSON.stringify(
-    schema.slice(1).map((e) => [e.name, e.type ?? null, e.repetition_type ?? null, e.converted_type ?? null, e.logical_type?.type ?? null, e.num_children ?? null]),
+    schema
+      .slice(1)
+      .map((e) => [e.name, e.type ?? null, e.repetition_type ?? null, e.converted_type ?? null, e.logical_type?.type ?? null, e.num_children ?? null]),
   );
 }
 
@@ -66,7 +68,8 @@ function schemaColumns(schema: SchemaElement[]): string {
 }
 
 function asDataFiles(value: unknown): Array<{ split: string; path: string[] }> | undefined {
-  const toList = (p: unknown): string[] | undefined => (typeof p === "string" ? [p] : Array.isArray(p) && p.every((x) => typeof x === "string") ? (p as string[]) : undefined);
+  const toList = (p: unknown): string[] | undefined =>
+    typeof p === "string" ? [p] : Array.isArray(p) && p.every((x) => typeof x === "string") ? (p as string[]) : undefined;
   if (typeof value === "string" || (Array.isArray(value) && value.every((x) => typeof x === "string"))) return [{ split: "train", path: toList(value)! }];
   if (!Array.isArray(value)) return undefined;
   const out: Array<{ split: string; path: string[] }> = [];
@@ -91,7 +94,10 @@ export async function scanDatasetDir(options: {
 }): Promise<ScannedDatasetDir> {
   const { dir } = options;
   const maxRowGroupBytes = options.maxRowGroupBytes ?? VIEWER_MAX_ROW_GROUP_BYTES;
-  const isDirectory = await stat(dir).then((s) => s.isDirectory(), () => false);
+  const isDirectory = await stat(dir).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   if (!isDirectory) throw new InputError({ file: dir }, "not a dataset directory (expected README.md, manifest.json, data/*.parquet)");
   const paths: string[] = [];
   await walk(dir, dir, paths);
@@ -119,7 +125,10 @@ export async function scanDatasetDir(options: {
     const field = `configs.${index}`;
     const name = raw?.config_name;
     if (typeof name !== "string" || !CONFIG_NAME.test(name) || name === "data") {
-      throw new InputError({ file: cardPath, field: `${field}.config_name` }, `invalid config name ${JSON.stringify(name)} (letters, digits, _ . -; not "data")`);
+      throw new InputError(
+        { file: cardPath, field: `${field}.config_name` },
+        `invalid config name ${JSON.stringify(name)} (letters, digits, _ . -; not "data")`,
+      );
     }
     if (names.has(name)) throw new InputError({ file: cardPath, field: `${field}.config_name` }, `config "${name}" listed twice`);
     names.add(name);
@@ -129,12 +138,14 @@ export async function scanDatasetDir(options: {
     const splits: Array<{ split: string; files: string[] }> = [];
     const seenSplits = new Set<string>();
     for (const { split, path } of dataFiles) {
-      if (!SPLIT_NAME.test(split)) throw new InputError({ file: cardPath, field: `${field}.data_files` }, `invalid split name "${split}" (must match ${SPLIT_NAME.source})`);
+      if (!SPLIT_NAME.test(split))
+        throw new InputError({ file: cardPath, field: `${field}.data_files` }, `invalid split name "${split}" (must match ${SPLIT_NAME.source})`);
       if (seenSplits.has(split)) throw new InputError({ file: cardPath, field: `${field}.data_files` }, `split "${split}" listed twice`);
       seenSplits.add(split);
       const matches = pathMatcher(path);
       const files = paths.filter(matches);
-      if (files.length === 0) throw new InputError({ file: cardPath, field: `${field}.data_files` }, `split "${split}": ${JSON.stringify(path)} matches no file in ${dir}`);
+      if (files.length === 0)
+        throw new InputError({ file: cardPath, field: `${field}.data_files` }, `split "${split}": ${JSON.stringify(path)} matches no file in ${dir}`);
       splits.push({ split, files });
     }
     configs.push({ name, splits });

@@ -22,7 +22,12 @@ describe("parquetSchemaFor", () => {
 
   it("rejects empty, duplicate and unknown columns", () => {
     expect(() => validateColumns([])).toThrow(/at least one column/);
-    expect(() => validateColumns([{ name: "a", type: "string" }, { name: "a", type: "int32" }])).toThrow(/duplicate column "a"/);
+    expect(() =>
+      validateColumns([
+        { name: "a", type: "string" },
+        { name: "a", type: "int32" },
+      ]),
+    ).toThrow(/duplicate column "a"/);
     expect(() => validateColumns([{ name: "a", type: "float16" as never }])).toThrow(/unknown type "float16"/);
     expect(() => validateColumns([{ name: "", type: "string" }])).toThrow(/empty name/);
   });
@@ -66,7 +71,11 @@ describe("encodeValue / decodeValue", () => {
   });
 
   it("sizes rows by UTF-8 bytes of their text plus Parquet's length prefixes and levels", () => {
-    const columns: ColumnSpec[] = [{ name: "m", type: "messages" }, { name: "s", type: "string" }, { name: "n", type: "double" }];
+    const columns: ColumnSpec[] = [
+      { name: "m", type: "messages" },
+      { name: "s", type: "string" },
+      { name: "n", type: "double" },
+    ];
     const bytes = rowTextBytes(columns, [[{ role: "user", content: "你好" }], "abc", 1]);
     expect(bytes).toBe(1 + (4 + 6 + 10) + (3 + 4) + 8);
   });

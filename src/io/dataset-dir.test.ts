@@ -27,7 +27,6 @@ function rows(count: number, size = 200, offset = 0) {
   });
 }
 
-
 describe("writeDatasetDir", () => {
   it("writes the Hub layout: shards named -of-n, card with configs, manifest with sha256", async () => {
     const dir = join(root, "hub");
@@ -62,7 +61,15 @@ describe("writeDatasetDir", () => {
     const card = await readFile(join(dir, "README.md"), "utf8");
     const front = parseYaml(/^---\n([\s\S]*?)\n---\n/.exec(card)![1]!);
     expect(front).toEqual({
-      configs: [{ config_name: "default", data_files: [{ split: "train", path: "data/train-*" }, { split: "test", path: "data/test-*" }] }],
+      configs: [
+        {
+          config_name: "default",
+          data_files: [
+            { split: "train", path: "data/train-*" },
+            { split: "test", path: "data/test-*" },
+          ],
+        },
+      ],
     });
     expect(card).toContain("train: 120 rows");
   });
@@ -150,9 +157,7 @@ describe("writeDatasetDir", () => {
     it(`rejects ${name} and writes nothing`, async () => {
       const parent = join(root, `cfg-${name.replace(/\W+/g, "-")}`);
       await mkdir(parent);
-      const error = await writeDatasetDir({ dir: join(parent, "out"), columns: SFT_COLUMNS, splits: { train: rows(2) }, ...override }).catch(
-        (e: unknown) => e,
-      );
+      const error = await writeDatasetDir({ dir: join(parent, "out"), columns: SFT_COLUMNS, splits: { train: rows(2) }, ...override }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ConfigError);
       expect((error as Error).message).toMatch(message);
       expect(await readdir(parent)).toEqual([]);

@@ -156,7 +156,10 @@ export async function writeDatasetDir(options: WriteDatasetDirOptions): Promise<
       await writeFile(join(temp, safe), content);
     }
     const card = typeof options.card === "function" ? await options.card(manifest) : (options.card ?? minimalCard(target, manifest));
-    checkCard(card, splits.map((s) => s.name));
+    checkCard(
+      card,
+      splits.map((s) => s.name),
+    );
     await writeFile(join(temp, CARD_FILE), card);
     await writeFile(join(temp, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
 

@@ -70,7 +70,10 @@ async function readManifestSplits(dir: string): Promise<DirSplit[] | undefined> 
   for (const [name, entry] of Object.entries(manifest.splits)) {
     const files = Array.isArray(entry?.files) ? entry.files.filter((f): f is string => typeof f === "string" && !f.split(/[\\/]/).includes("..")) : [];
     if (files.length === 0) return undefined;
-    splits.set(name, files.map((f) => join(dir, f)));
+    splits.set(
+      name,
+      files.map((f) => join(dir, f)),
+    );
   }
   return splits.size > 0 ? ordered(splits) : undefined;
 }
@@ -91,7 +94,10 @@ export interface SplitChoice {
  * never ends up in training data unnoticed. A file input takes no `--split`.
  */
 export async function chooseSplit(input: string, requested: string | undefined): Promise<SplitChoice> {
-  const isDir = await stat(input).then((s) => s.isDirectory(), () => false);
+  const isDir = await stat(input).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   if (!isDir) {
     if (requested !== undefined) throw new ConfigError(`--split applies to a dataset dir; ${input} is a file`);
     return { split: undefined, splits: [] };

@@ -42,7 +42,8 @@ export function parseParquetCodec(name: string): ParquetCodec {
 
 /** Compressors for hyparquet-writer, for every codec in PARQUET_CODECS. */
 export async function writeCompressors({ zstdLevel = DEFAULT_ZSTD_LEVEL, gzipLevel = 6 }: CodecOptions = {}): Promise<WriteCompressors> {
-  if (!Number.isInteger(zstdLevel) || zstdLevel < 1 || zstdLevel > 22) throw new ConfigError(`ZSTD level must be 1–22, got ${zstdLevel}`, { field: "zstdLevel" });
+  if (!Number.isInteger(zstdLevel) || zstdLevel < 1 || zstdLevel > 22)
+    throw new ConfigError(`ZSTD level must be 1–22, got ${zstdLevel}`, { field: "zstdLevel" });
   if (!Number.isInteger(gzipLevel) || gzipLevel < 1 || gzipLevel > 9) throw new ConfigError(`GZIP level must be 1–9, got ${gzipLevel}`, { field: "gzipLevel" });
   await loadZstd();
   return {

@@ -67,10 +67,7 @@ export async function readParquetInfo(file: string): Promise<ParquetInfo> {
  * @example
  * for await (const { line, record } of readParquet("train.parquet", { schema: sftRecordSchema })) { ... }
  */
-export async function* readParquet<T = Record<string, unknown>>(
-  file: string,
-  options: ParquetReadOptions<T> = {},
-): AsyncGenerator<LocatedRecord<T>> {
+export async function* readParquet<T = Record<string, unknown>>(file: string, options: ParquetReadOptions<T> = {}): AsyncGenerator<LocatedRecord<T>> {
   const info = await readParquetInfo(file);
   const buffer = await asyncBufferFromFile(file);
   const compressors = await readDecompressors();

@@ -23,7 +23,6 @@ function sftRow(i: number, size = 100) {
   };
 }
 
-
 async function* fromArray<T>(rows: T[]): AsyncGenerator<T> {
   for (const row of rows) yield row;
 }
@@ -188,7 +187,14 @@ describe("bad rows and bad files", () => {
       throw new Error("source broke");
     }
     await expect(
-      writeParquetShards({ columns: SFT_COLUMNS, rows: rows(), rowGroupBytes: 5000, maxShardBytes: 8000, codec: "UNCOMPRESSED", shardPath: (i) => join(shardDir, `p${i}.parquet`) }),
+      writeParquetShards({
+        columns: SFT_COLUMNS,
+        rows: rows(),
+        rowGroupBytes: 5000,
+        maxShardBytes: 8000,
+        codec: "UNCOMPRESSED",
+        shardPath: (i) => join(shardDir, `p${i}.parquet`),
+      }),
     ).rejects.toThrow("source broke");
     expect(await readdir(shardDir)).toEqual([]);
   });

@@ -97,7 +97,9 @@ export async function* readRawRecords(path: string, options: ReadRawOptions = {}
   } catch (error) {
     // A .json file that is neither an array nor JSON Lines is most often one pretty-printed object.
     if (extension === ".json" && error instanceof InputError && error.line === 1 && error.reason.startsWith("invalid JSON")) {
-      throw new InputError({ file: path, line: 1 }, `${error.reason} (a .json file must hold a JSON array of records, or one JSON object per line)`, { cause: error });
+      throw new InputError({ file: path, line: 1 }, `${error.reason} (a .json file must hold a JSON array of records, or one JSON object per line)`, {
+        cause: error,
+      });
     }
     throw error;
   }
@@ -200,7 +202,10 @@ async function sniffText(path: string): Promise<string> {
   }
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
     const order = bytes[0] === 0xff ? "little-endian" : "big-endian";
-    throw new InputError({ file: path, line: 1 }, `the file is UTF-16 (${order} byte-order mark); it must be UTF-8 — re-encode it, e.g. iconv -f UTF-16 -t UTF-8`);
+    throw new InputError(
+      { file: path, line: 1 },
+      `the file is UTF-16 (${order} byte-order mark); it must be UTF-8 — re-encode it, e.g. iconv -f UTF-16 -t UTF-8`,
+    );
   }
   const nul = bytes.indexOf(0);
   if (nul !== -1) {

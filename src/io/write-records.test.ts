@@ -21,13 +21,33 @@ async function records(path: string): Promise<CanonicalRecord[]> {
 }
 
 const sft: SftRecord[] = [
-  { id: "a", messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "写一首诗" }, { role: "assistant", content: "床前明月光" }], source: "s", meta: { k: [1, 2] } },
-  { id: "b", messages: [{ role: "user", content: "Q1" }, { role: "assistant", content: "A1" }, { role: "user", content: "Q2" }, { role: "assistant", content: "A2" }] },
+  {
+    id: "a",
+    messages: [
+      { role: "system", content: "Be brief." },
+      { role: "user", content: "写一首诗" },
+      { role: "assistant", content: "床前明月光" },
+    ],
+    source: "s",
+    meta: { k: [1, 2] },
+  },
+  {
+    id: "b",
+    messages: [
+      { role: "user", content: "Q1" },
+      { role: "assistant", content: "A1" },
+      { role: "user", content: "Q2" },
+      { role: "assistant", content: "A2" },
+    ],
+  },
 ];
 const pairs: PreferencePair[] = [
   {
     id: "p1",
-    prompt: [{ role: "system", content: "S" }, { role: "user", content: "Write 500 words." }],
+    prompt: [
+      { role: "system", content: "S" },
+      { role: "user", content: "Write 500 words." },
+    ],
     chosen: [{ role: "assistant", content: "long answer" }],
     rejected: [{ role: "assistant", content: "short" }],
     score_chosen: 90,
@@ -35,7 +55,14 @@ const pairs: PreferencePair[] = [
     signals: { length: { chosen: 95, rejected: null } },
     reason: "margin 49.5",
   },
-  { id: "p2", prompt: [{ role: "user", content: "Hi" }], chosen: [{ role: "assistant", content: "Hello!" }], rejected: [{ role: "assistant", content: "Go away." }], score_chosen: null, score_rejected: null },
+  {
+    id: "p2",
+    prompt: [{ role: "user", content: "Hi" }],
+    chosen: [{ role: "assistant", content: "Hello!" }],
+    rejected: [{ role: "assistant", content: "Go away." }],
+    score_chosen: null,
+    score_rejected: null,
+  },
 ];
 
 describe("writeRecords / readRecords round trips", () => {
@@ -93,7 +120,9 @@ describe("writeRecords / readRecords round trips", () => {
       expect(types).toMatchObject({ prompt: 'STRUCT("role" VARCHAR, "content" VARCHAR)[]', score_chosen: "DOUBLE", signals: "VARCHAR" });
       expect(types.chosen).toBe(types.prompt);
       const rows = await query(`SELECT id, prompt, chosen, rejected, score_chosen, score_rejected FROM '${path}' ORDER BY id`);
-      expect(rows).toEqual(pairs.map(({ id, prompt, chosen, rejected, score_chosen, score_rejected }) => ({ id, prompt, chosen, rejected, score_chosen, score_rejected })));
+      expect(rows).toEqual(
+        pairs.map(({ id, prompt, chosen, rejected, score_chosen, score_rejected }) => ({ id, prompt, chosen, rejected, score_chosen, score_rejected })),
+      );
     } finally {
       con.closeSync();
       instance.closeSync();
@@ -126,11 +155,18 @@ describe("writeRecords / readRecords round trips", () => {
     const out = join(dir, "refuse");
     mkdirSync(out);
     await expect(writeRecords(join(out, "x.jsonl"), [sft[0]!, pairs[0]!] as CanonicalRecord[])).rejects.toThrow(
-      "record p1 is a preference pair; format \"messages\" holds sft records",
+      'record p1 is a preference pair; format "messages" holds sft records',
     );
     await expect(writeRecords(join(out, "x.parquet"), sft, { to: "alpaca" })).rejects.toBeInstanceOf(ConfigError);
     await expect(writeRecords(join(out, "x.csv"), sft)).rejects.toThrow(/unsupported output type "\.csv"/);
-    const multi: PreferencePair = { ...pairs[1]!, chosen: [{ role: "assistant", content: "a" }, { role: "user", content: "b" }, { role: "assistant", content: "c" }] };
+    const multi: PreferencePair = {
+      ...pairs[1]!,
+      chosen: [
+        { role: "assistant", content: "a" },
+        { role: "user", content: "b" },
+        { role: "assistant", content: "c" },
+      ],
+    };
     await expect(writeRecords(join(out, "x.json"), [multi], { to: "sharegpt-preference" })).rejects.toBeInstanceOf(ToolkitError);
     expect(readdirSync(out)).toEqual([]);
   });

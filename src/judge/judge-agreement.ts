@@ -46,7 +46,8 @@ export function judgeAgreement(pairs: Iterable<readonly [Judgement, Judgement]>)
   const items = firstQ.length;
   const dimensions: Record<string, DimensionAgreement> = {};
   for (const [d, s] of sums) {
-    dimensions[d] = items === 0 ? { exact: 0, withinOne: 0, meanAbsDiff: 0 } : { exact: s.exact / items, withinOne: s.withinOne / items, meanAbsDiff: s.abs / items };
+    dimensions[d] =
+      items === 0 ? { exact: 0, withinOne: 0, meanAbsDiff: 0 } : { exact: s.exact / items, withinOne: s.withinOne / items, meanAbsDiff: s.abs / items };
   }
   let quality: JudgeAgreement["quality"] = null;
   if (items > 0) {

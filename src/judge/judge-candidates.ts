@@ -54,7 +54,20 @@ export interface JudgedCandidate {
  * for await (const { candidate } of judgeCandidates({ client, candidates, judgeModel, template, cache })) write(candidate);
  */
 export async function* judgeCandidates(options: JudgeCandidatesOptions): AsyncGenerator<JudgedCandidate> {
-  const { client, candidates, judgeModel, template, cache, maxAttempts = 3, temperature = 0.5, maxTokens = 1024, twice = false, retryFailed = false, window = 16, signal } = options;
+  const {
+    client,
+    candidates,
+    judgeModel,
+    template,
+    cache,
+    maxAttempts = 3,
+    temperature = 0.5,
+    maxTokens = 1024,
+    twice = false,
+    retryFailed = false,
+    window = 16,
+    signal,
+  } = options;
   const verdict = async (candidate: Candidate, pass: number): Promise<{ judgement: Judgement; cached: boolean }> => {
     const key = { prompt: candidate.prompt, response: candidate.response, judgeModel, promptHash: template.hash, pass };
     const hit = cache.get(key);

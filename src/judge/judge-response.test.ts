@@ -27,7 +27,7 @@ describe("judgeResponse", () => {
     const judgement = await judgeResponse({ client, prompt: "Write about bees.", response: "Bees are...", judgeModel: "judge-1", template });
     expect(judgement).toEqual({
       scores: { Relevance: 5, Accuracy: 4, Coherence: 4, Clarity: 4, "Breadth and Depth": 3, "Reading Experience": 4 },
-      quality: ((24 / 6 - 1) * 25),
+      quality: (24 / 6 - 1) * 25,
       analysis: "ok",
       judgeModel: "judge-1",
       promptHash: template.hash,

@@ -60,19 +60,9 @@ export function defaultJudgeTemplate(): Promise<JudgeTemplate> {
  * if (j.quality !== null) console.log(j.quality);
  */
 export async function judgeResponse(options: JudgeResponseOptions): Promise<Judgement> {
-  const {
-    client,
-    prompt,
-    response,
-    judgeModel,
-    maxAttempts = 3,
-    temperature = 0.5,
-    maxTokens = 1024,
-    retrySeedBase = 1,
-    firstSeed,
-    signal,
-  } = options;
-  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new OptionError(`maxAttempts must be a positive integer, got ${maxAttempts}`, { field: "maxAttempts" });
+  const { client, prompt, response, judgeModel, maxAttempts = 3, temperature = 0.5, maxTokens = 1024, retrySeedBase = 1, firstSeed, signal } = options;
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1)
+    throw new OptionError(`maxAttempts must be a positive integer, got ${maxAttempts}`, { field: "maxAttempts" });
   const template = options.template ?? (await defaultJudgeTemplate());
   const content = renderJudgePrompt(template, { prompt, response });
   const reasons: string[] = [];

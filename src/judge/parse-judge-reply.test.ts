@@ -16,18 +16,24 @@ describe("parseJudgeReply", () => {
   });
 
   it("takes the last fenced block when the judge quotes an example first", () => {
-    const reply = "Format: ```json\n{\"Relevance\": 1}\n```\nMy verdict:\n```json\n" + JSON.stringify(MIXED) + "\n```";
+    const reply = 'Format: ```json\n{"Relevance": 1}\n```\nMy verdict:\n```json\n' + JSON.stringify(MIXED) + "\n```";
     expect(parseJudgeReply(reply)).toMatchObject({ scores: MIXED });
   });
 
   it("repairs trailing commas and raw newlines inside strings", () => {
-    const reply = '```json\n{"Analysis": "line one\nline two", "Relevance": 5, "Accuracy": 3, "Coherence": 4,\n "Clarity": 2, "Breadth and Depth": 1, "Reading Experience": 5,\n}\n```';
+    const reply =
+      '```json\n{"Analysis": "line one\nline two", "Relevance": 5, "Accuracy": 3, "Coherence": 4,\n "Clarity": 2, "Breadth and Depth": 1, "Reading Experience": 5,\n}\n```';
     expect(parseJudgeReply(reply)).toEqual({ scores: MIXED, analysis: "line one\nline two" });
   });
 
   it("accepts key spelling variants and numeric strings", () => {
     const reply = JSON.stringify({
-      relevance: "5", accuracy: 3, COHERENCE: 4, clarity: 2, breadth_and_depth: 1, "Reading-Experience": 5.0,
+      relevance: "5",
+      accuracy: 3,
+      COHERENCE: 4,
+      clarity: 2,
+      breadth_and_depth: 1,
+      "Reading-Experience": 5.0,
     });
     expect(parseJudgeReply(reply)).toEqual({ scores: MIXED });
   });

@@ -9,7 +9,11 @@ import { JUDGE_DIMENSIONS, type JudgeDimension, type JudgeScores } from "../sche
 /** What a judge reply parses to: the scores (and the judge's analysis), or why it could not be read. */
 export type JudgeReplyParse = { scores: JudgeScores; analysis?: string } | { error: string };
 
-const normaliseKey = (key: string): string => key.toLowerCase().replace(/&/g, "and").replace(/[^a-z]/g, "");
+const normaliseKey = (key: string): string =>
+  key
+    .toLowerCase()
+    .replace(/&/g, "and")
+    .replace(/[^a-z]/g, "");
 const DIMENSION_BY_KEY = new Map<string, JudgeDimension>(JUDGE_DIMENSIONS.map((d) => [normaliseKey(d), d]));
 
 /**

@@ -18,7 +18,7 @@ export type UpstreamScores = Partial<Record<JudgeDimension, number>>;
 
 export type UpstreamReplyParse =
   | { ok: true; scores: UpstreamScores }
-  | { ok: false; /** Tries this reply costs in upstream's loop. */ cost: 1 | 2; reason: string };
+  | { ok: false /** Tries this reply costs in upstream's loop. */; cost: 1 | 2; reason: string };
 
 const FENCE = /```json\n([\s\S]*?)\n```/;
 
@@ -127,6 +127,8 @@ function parsePythonJson(text: string): unknown {
     out += c;
   }
   return JSON.parse(out, (_key, v: unknown) =>
-    typeof v === "string" && v.startsWith(marker) ? ({ NaN: NaN, Infinity: Infinity, "-Infinity": -Infinity } as Record<string, number>)[v.slice(marker.length)] : v,
+    typeof v === "string" && v.startsWith(marker)
+      ? ({ NaN: NaN, Infinity: Infinity, "-Infinity": -Infinity } as Record<string, number>)[v.slice(marker.length)]
+      : v,
   );
 }

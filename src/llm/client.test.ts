@@ -59,7 +59,9 @@ describe("createLlmClient", () => {
 
   it.each([true, false])("garbage bodies are bad_response errors (stream=%s)", async (stream) => {
     script = () => ({ fault: "garbage" });
-    const error = await client({ stream, maxRetries: 0 }).chat({ messages: user("garbage") }).catch((e: unknown) => e);
+    const error = await client({ stream, maxRetries: 0 })
+      .chat({ messages: user("garbage") })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LlmCallError);
     expect((error as LlmCallError).kind).toBe("bad_response");
   });
@@ -77,7 +79,9 @@ describe("createLlmClient", () => {
   it("gives up after maxRetries on 500 with an http error carrying the status", async () => {
     script = () => ({ fault: "500" });
     const before = server.requestCount();
-    const error = (await client({ maxRetries: 1 }).chat({ messages: user("500") }).catch((e: unknown) => e)) as LlmCallError;
+    const error = (await client({ maxRetries: 1 })
+      .chat({ messages: user("500") })
+      .catch((e: unknown) => e)) as LlmCallError;
     expect(error.kind).toBe("http");
     expect(error.status).toBe(500);
     expect(error.retryable).toBe(true);
@@ -86,13 +90,17 @@ describe("createLlmClient", () => {
 
   it("times out a hanging server", async () => {
     script = () => ({ fault: "hang" });
-    const error = (await client({ timeoutMs: 150, maxRetries: 0 }).chat({ messages: user("hang") }).catch((e: unknown) => e)) as LlmCallError;
+    const error = (await client({ timeoutMs: 150, maxRetries: 0 })
+      .chat({ messages: user("hang") })
+      .catch((e: unknown) => e)) as LlmCallError;
     expect(error.kind).toBe("timeout");
   });
 
   it("never puts the API key into error messages", async () => {
     script = () => ({ fault: "status", status: 401 });
-    const error = (await client({ apiKey: "sk-very-secret", maxRetries: 0 }).chat({ messages: user("401") }).catch((e: unknown) => e)) as Error;
+    const error = (await client({ apiKey: "sk-very-secret", maxRetries: 0 })
+      .chat({ messages: user("401") })
+      .catch((e: unknown) => e)) as Error;
     expect(error.message).toContain("401");
     expect(error.message).not.toContain("sk-very-secret");
   });
@@ -141,7 +149,12 @@ describe("createLlmClient", () => {
     await second.close();
     const after = readFileSync(journalPath, "utf8");
     expect(after.endsWith("\n")).toBe(true);
-    expect(after.trim().split("\n").map((l) => JSON.parse(l).text)).toEqual(["A: one", "A: two", "A: three"]);
+    expect(
+      after
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l).text),
+    ).toEqual(["A: one", "A: two", "A: three"]);
   });
 
   it("reports an unusable journal path on the first call, without an unhandled rejection", async () => {

@@ -176,10 +176,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
     let usage = { promptTokens: 0, completionTokens: 0 };
     try {
       if (stream) {
-        const chunks = await sdk.chat.completions.create(
-          { ...body, stream: true, stream_options: { include_usage: true } },
-          { signal: controller.signal },
-        );
+        const chunks = await sdk.chat.completions.create({ ...body, stream: true, stream_options: { include_usage: true } }, { signal: controller.signal });
         armIdle();
         for await (const chunk of chunks) {
           armIdle();
@@ -272,10 +269,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
 }
 
 /** Maps whatever the SDK threw onto our error classes (messages never include the API key). */
-function toLlmError(
-  error: unknown,
-  context: { model: string; idle: boolean; callerAborted: boolean; partialChars: number; timeoutMs: number },
-): LlmCallError {
+function toLlmError(error: unknown, context: { model: string; idle: boolean; callerAborted: boolean; partialChars: number; timeoutMs: number }): LlmCallError {
   const { model } = context;
   if (LlmCallError.isLlmCallError(error)) return error;
   if (context.idle) {

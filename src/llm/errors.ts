@@ -5,16 +5,7 @@
 import { ToolkitError } from "../errors.js";
 
 /** Why a call failed, as a short stable code (used in failure files and counters). */
-export type LlmFailureKind =
-  | "length"
-  | "content_filter"
-  | "empty"
-  | "truncated"
-  | "bad_response"
-  | "http"
-  | "timeout"
-  | "connection"
-  | "aborted";
+export type LlmFailureKind = "length" | "content_filter" | "empty" | "truncated" | "bad_response" | "http" | "timeout" | "connection" | "aborted";
 
 /** Base class of every LLM call failure. */
 export class LlmCallError extends ToolkitError {
@@ -25,11 +16,7 @@ export class LlmCallError extends ToolkitError {
   /** True when the same request may succeed on another try (transient network or server trouble). */
   readonly retryable: boolean;
 
-  constructor(
-    kind: LlmFailureKind,
-    message: string,
-    options: { model: string; status?: number; retryable?: boolean; cause?: unknown },
-  ) {
+  constructor(kind: LlmFailureKind, message: string, options: { model: string; status?: number; retryable?: boolean; cause?: unknown }) {
     super(`LLM call to ${options.model} failed (${kind}): ${message}`, { cause: options.cause, code: `llm_${kind}` });
     this.name = "LlmCallError";
     this.kind = kind;
@@ -48,7 +35,7 @@ export class LengthLimitError extends LlmCallError {
   /** How much text arrived before the cut (kept for debugging, never written as output). */
   readonly partialChars: number;
   constructor(options: { model: string; partialChars: number }) {
-    super("length", "the completion hit the max_tokens limit (finish_reason \"length\"); raise --max-tokens or shorten the request", {
+    super("length", 'the completion hit the max_tokens limit (finish_reason "length"); raise --max-tokens or shorten the request', {
       model: options.model,
       retryable: false,
     });
@@ -60,7 +47,7 @@ export class LengthLimitError extends LlmCallError {
 /** The provider's content filter stopped the completion (`finish_reason: "content_filter"`). */
 export class ContentFilterError extends LlmCallError {
   constructor(options: { model: string }) {
-    super("content_filter", "the provider's content filter blocked the completion (finish_reason \"content_filter\")", {
+    super("content_filter", 'the provider\'s content filter blocked the completion (finish_reason "content_filter")', {
       model: options.model,
       retryable: false,
     });

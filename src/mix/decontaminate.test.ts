@@ -17,7 +17,12 @@ describe("decontamination", () => {
     expect(hit!.overlap).toBeGreaterThanOrEqual(0.9);
     expect(dc.match([{ role: "user", content: "Write a short poem about autumn leaves falling in a quiet park." }])).toBeNull();
     // assistant turns are not checked
-    expect(dc.match([{ role: "user", content: "hi" }, { role: "assistant", content: target.text }])).toBeNull();
+    expect(
+      dc.match([
+        { role: "user", content: "hi" },
+        { role: "assistant", content: target.text },
+      ]),
+    ).toBeNull();
   });
 
   it("uses the threshold on the share of the eval prompt's n-grams", () => {

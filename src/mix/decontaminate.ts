@@ -62,9 +62,7 @@ function promptTexts(record: Record<string, unknown>): string[] {
     return [typeof record.input === "string" && record.input ? `${record.instruction}\n${record.input}` : record.instruction];
   }
   if (Array.isArray(record.messages)) {
-    return (record.messages as Array<Partial<Message>>)
-      .filter((m) => m?.role === "user" && typeof m.content === "string")
-      .map((m) => m.content as string);
+    return (record.messages as Array<Partial<Message>>).filter((m) => m?.role === "user" && typeof m.content === "string").map((m) => m.content as string);
   }
   return [];
 }
@@ -81,11 +79,7 @@ export interface Decontaminator {
  *
  * @example const dc = createDecontaminator({ prompts: await readEvalPrompts({ files: ["longbench_write.jsonl"] }) });
  */
-export function createDecontaminator({
-  prompts,
-  ngram = 8,
-  threshold = 0.5,
-}: { prompts: readonly EvalPrompt[] } & DecontaminationOptions): Decontaminator {
+export function createDecontaminator({ prompts, ngram = 8, threshold = 0.5 }: { prompts: readonly EvalPrompt[] } & DecontaminationOptions): Decontaminator {
   const index = new Map<number, number[]>();
   const gramCounts: number[] = [];
   const kept: EvalPrompt[] = [];

@@ -35,15 +35,7 @@ export async function loadRecipe({ path }: { path: string }): Promise<LoadedReci
 /**
  * Validates an in-memory recipe object (already parsed). `file` names it in errors.
  */
-export function validateRecipe({
-  value,
-  file = "<recipe>",
-  locate,
-}: {
-  value: unknown;
-  file?: string;
-  locate?: LocateField;
-}): MixRecipe {
+export function validateRecipe({ value, file = "<recipe>", locate }: { value: unknown; file?: string; locate?: LocateField }): MixRecipe {
   return validateConfig({
     schema: mixRecipeSchema,
     value,

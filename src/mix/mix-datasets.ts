@@ -124,7 +124,8 @@ export async function mixDatasets(options: MixDatasetsOptions): Promise<MixResul
   const tokenizerOf = (spec: MixSource, index: number): string | undefined => {
     if (spec.amount?.tokens !== undefined) {
       const name = spec.amount.tokenizer ?? recipeTokenizer;
-      if (!name) throw new ConfigError("a tokens budget needs a tokenizer (here or the recipe's `tokenizer`)", { file, field: `sources.${index}.amount.tokenizer` });
+      if (!name)
+        throw new ConfigError("a tokens budget needs a tokenizer (here or the recipe's `tokenizer`)", { file, field: `sources.${index}.amount.tokenizer` });
       return name;
     }
     return recipeTokenizer;
@@ -292,20 +293,35 @@ async function locateSource({
       if (!info || !(info.isFile() || info.isDirectory())) missing.push(path);
     }
     if (files.length === 0 || missing.length > 0) {
-      throw new ConfigError(files.length === 0 ? `no file matches "${spec.path}" (relative to ${displayPath(baseDir, process.cwd()) || "."})` : `file not found: ${missing[0]}`, {
-        file,
-        field: `sources.${index}.path`,
-        exitCode: 1,
-      });
+      throw new ConfigError(
+        files.length === 0 ? `no file matches "${spec.path}" (relative to ${displayPath(baseDir, process.cwd()) || "."})` : `file not found: ${missing[0]}`,
+        {
+          file,
+          field: `sources.${index}.path`,
+          exitCode: 1,
+        },
+      );
     }
     const display = files.map((path) => displayPath(path, baseDir));
     const tag = spec.source ?? defaultTag(spec.path);
-    return { tag, files: files.map((path, i) => ({ path, display: display[i]! })), location: { kind: "local", path: isAbsolute(spec.path) ? displayPath(spec.path, baseDir) : spec.path, files: display } };
+    return {
+      tag,
+      files: files.map((path, i) => ({ path, display: display[i]! })),
+      location: { kind: "local", path: isAbsolute(spec.path) ? displayPath(spec.path, baseDir) : spec.path, files: display },
+    };
   }
   const repo = spec.repo!;
   if (frozen) checkFrozen(spec, index, file);
   onProgress?.({ phase: "resolve", source: spec.source ?? repo });
-  const pulled = await resolveHubSource({ repo, revision: spec.revision ?? "main", files: spec.files, split: spec.split, pull, file, field: `sources.${index}` });
+  const pulled = await resolveHubSource({
+    repo,
+    revision: spec.revision ?? "main",
+    files: spec.files,
+    split: spec.split,
+    pull,
+    file,
+    field: `sources.${index}`,
+  });
   const tag = spec.source ?? repo;
   return {
     tag,
@@ -343,7 +359,11 @@ function checkFrozen(spec: MixSource, index: number, file: string): void {
 }
 
 function defaultTag(path: string): string {
-  const base = path.split(/[\\/]/).filter((p) => p && !/[*?{[]/.test(p)).at(-1) ?? path;
+  const base =
+    path
+      .split(/[\\/]/)
+      .filter((p) => p && !/[*?{[]/.test(p))
+      .at(-1) ?? path;
   return base.replace(/\.(jsonl|ndjson|json|parquet)$/i, "");
 }
 

@@ -11,9 +11,7 @@ import type { ContaminatedRow } from "./collect-candidates.js";
 export interface MixSourceManifest {
   source: string;
   /** Local files (relative to the recipe) or the Hub repo with the requested and resolved revision. */
-  location:
-    | { kind: "local"; path: string; files: string[] }
-    | { kind: "hub"; repo: string; revision: string; sha: string; files: string[] };
+  location: { kind: "local"; path: string; files: string[] } | { kind: "hub"; repo: string; revision: string; sha: string; files: string[] };
   /** Format used per file (detected or given). */
   formats: Record<string, string>;
   /** The split this source feeds ("train" unless listed in splits.testSources). */
@@ -43,7 +41,12 @@ export interface MixManifest {
   frozen: boolean;
   tokenizer: string | null;
   sources: MixSourceManifest[];
-  dedup: { exact: boolean; near: null | { threshold: number; shingle: number; permutations: number; bands: number }; droppedExact: number; droppedNear: number };
+  dedup: {
+    exact: boolean;
+    near: null | { threshold: number; shingle: number; permutations: number; bands: number };
+    droppedExact: number;
+    droppedNear: number;
+  };
   decontamination: null | {
     files: Array<{ path: string; sha256: string }>;
     ngram: number;

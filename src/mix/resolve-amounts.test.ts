@@ -90,9 +90,7 @@ describe("resolveAmounts", () => {
     });
     expect(ok[1]!.indices.length).toBe(100);
     expect(ok[1]!.copies).toBe(2);
-    expect(() => resolveAmounts({ inputs: [inputs[0]!, input({ share: 1 }, 40, { field: "sources.1.amount" })], seed: 1 })).toThrow(
-      /shares add up to 1/,
-    );
+    expect(() => resolveAmounts({ inputs: [inputs[0]!, input({ share: 1 }, 40, { field: "sources.1.amount" })], seed: 1 })).toThrow(/shares add up to 1/);
   });
 
   it("no amount takes every row once; changing one source leaves another's sample alone", () => {

@@ -39,7 +39,8 @@ export async function resolveHubSource({
     const reason = error instanceof Error ? error.message : String(error);
     throw new ToolkitError(`${file}: field ${field}: cannot fetch ${repo}@${revision}: ${reason}`, { cause: error });
   }
-  if (pulled.files.length === 0) throw new ConfigError(`${repo}@${revision} has no files for ${split ? `split "${split}"` : "this source"}`, { file, field, exitCode: 1 });
+  if (pulled.files.length === 0)
+    throw new ConfigError(`${repo}@${revision} has no files for ${split ? `split "${split}"` : "this source"}`, { file, field, exitCode: 1 });
   return pulled;
 }
 

@@ -19,9 +19,7 @@ describe("resolveLocalFiles", () => {
 
   it("expands *, ** and {a,b} in sorted order, skipping hidden files", async () => {
     expect(await resolveLocalFiles({ pattern: "a/*.jsonl", baseDir: dir })).toEqual([join(dir, "a/1.jsonl"), join(dir, "a/2.jsonl")]);
-    expect(await resolveLocalFiles({ pattern: "a/**/*.jsonl", baseDir: dir })).toEqual(
-      ["a/1.jsonl", "a/2.jsonl", "a/b/3.jsonl"].map((f) => join(dir, f)),
-    );
+    expect(await resolveLocalFiles({ pattern: "a/**/*.jsonl", baseDir: dir })).toEqual(["a/1.jsonl", "a/2.jsonl", "a/b/3.jsonl"].map((f) => join(dir, f)));
     expect(await resolveLocalFiles({ pattern: "a/b/*.{json,jsonl}", baseDir: dir })).toEqual(["a/b/3.jsonl", "a/b/4.json"].map((f) => join(dir, f)));
     expect(await resolveLocalFiles({ pattern: "nothing/*.jsonl", baseDir: dir })).toEqual([]);
   });

@@ -157,7 +157,15 @@ function cardSource(source: MixSourceManifest, license: string | undefined): Car
 function describeAmount(source: MixSourceManifest): string {
   const { kind, requested } = source.amount;
   const asked =
-    kind === "all" ? "all rows" : kind === "count" ? `${requested} rows` : kind === "fraction" ? `fraction ${requested}` : kind === "share" ? `share ${requested}` : `${requested} ${kind}`;
+    kind === "all"
+      ? "all rows"
+      : kind === "count"
+        ? `${requested} rows`
+        : kind === "fraction"
+          ? `fraction ${requested}`
+          : kind === "share"
+            ? `share ${requested}`
+            : `${requested} ${kind}`;
   return source.upsampleFactor > 1 ? `${asked}, upsampled ×${source.upsampleFactor}` : asked;
 }
 
@@ -189,7 +197,15 @@ export function sourceTable(manifest: MixManifest): string {
   const reasons = new Map<string, number>();
   for (const s of manifest.sources) for (const [reason, n] of Object.entries(s.dropped)) reasons.set(reason, (reasons.get(reason) ?? 0) + n);
   if (reasons.size > 0) {
-    lines.push("", "Dropped rows by reason: " + [...reasons].sort(([a], [b]) => (a < b ? -1 : 1)).map(([r, n]) => `\`${r}\` ${n}`).join(", ") + ".");
+    lines.push(
+      "",
+      "Dropped rows by reason: " +
+        [...reasons]
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([r, n]) => `\`${r}\` ${n}`)
+          .join(", ") +
+        ".",
+    );
   }
   if (manifest.decontamination) {
     lines.push(

@@ -60,7 +60,9 @@ export function renderBarChartSvg(options: BarChartSvgOptions): string {
     });
     out.push(`<text x="${f(x0 + ci * groupW + groupW / 2)}" y="${y0 + 17}" text-anchor="middle" fill="#333333">${escapeXml(category)}</text>`);
   });
-  out.push(`<g class="axes" stroke="#333333"><line x1="${x0}" y1="${y0}" x2="${x0 + plotW}" y2="${y0}"/><line x1="${x0}" y1="${MARGIN.top}" x2="${x0}" y2="${y0}"/></g>`);
+  out.push(
+    `<g class="axes" stroke="#333333"><line x1="${x0}" y1="${y0}" x2="${x0 + plotW}" y2="${y0}"/><line x1="${x0}" y1="${MARGIN.top}" x2="${x0}" y2="${y0}"/></g>`,
+  );
   const midY = f(MARGIN.top + plotH / 2);
   out.push(`<text x="14" y="${midY}" text-anchor="middle" transform="rotate(-90 14 ${midY})">${escapeXml(yLabel)}</text>`);
   const legend = series.map((s, si) => {

@@ -134,7 +134,9 @@ export function renderScatterSvg(options: ScatterSvgOptions): string {
     out.push(`</g>`);
   });
 
-  out.push(`<g class="axes" stroke="#333333"><line x1="${x0}" y1="${y0}" x2="${x0 + plotW}" y2="${y0}"/><line x1="${x0}" y1="${MARGIN.top}" x2="${x0}" y2="${y0}"/></g>`);
+  out.push(
+    `<g class="axes" stroke="#333333"><line x1="${x0}" y1="${y0}" x2="${x0 + plotW}" y2="${y0}"/><line x1="${x0}" y1="${MARGIN.top}" x2="${x0}" y2="${y0}"/></g>`,
+  );
   out.push(`<g class="ticks" fill="#333333">`);
   for (const t of ticks) {
     out.push(`<text x="${f(sx(t))}" y="${y0 + 17}" text-anchor="middle">${escapeXml(formatTick(t))}</text>`);
@@ -161,7 +163,9 @@ export function renderScatterSvg(options: ScatterSvgOptions): string {
   }
   out.push(`<g class="legend" fill="#222222">${legend.join("")}</g>`);
   if (zeros > 0) {
-    out.push(`<text x="${x0 + plotW}" y="${MARGIN.top - 6}" text-anchor="end" fill="#666666">${zeros} empty output${zeros > 1 ? "s" : ""} on the bottom edge (hollow)</text>`);
+    out.push(
+      `<text x="${x0 + plotW}" y="${MARGIN.top - 6}" text-anchor="end" fill="#666666">${zeros} empty output${zeros > 1 ? "s" : ""} on the bottom edge (hollow)</text>`,
+    );
   }
   out.push(`</svg>`);
   return `${out.join("\n")}\n`;

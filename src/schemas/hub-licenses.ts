@@ -10,16 +10,81 @@ import { ConfigError } from "../errors.js";
  * metadata validation, so we reject it before publishing.
  */
 export const HUB_LICENSES = [
-  "apache-2.0", "mit", "openrail", "bigscience-openrail-m", "creativeml-openrail-m", "bigscience-bloom-rail-1.0",
-  "bigcode-openrail-m", "afl-3.0", "artistic-2.0", "bsl-1.0", "bsd", "bsd-2-clause", "bsd-3-clause",
-  "bsd-3-clause-clear", "c-uda", "cc", "cc0-1.0", "cc-by-2.0", "cc-by-2.5", "cc-by-3.0", "cc-by-4.0", "cc-by-sa-3.0",
-  "cc-by-sa-4.0", "cc-by-nc-2.0", "cc-by-nc-3.0", "cc-by-nc-4.0", "cc-by-nd-4.0", "cc-by-nc-nd-3.0", "cc-by-nc-nd-4.0",
-  "cc-by-nc-sa-2.0", "cc-by-nc-sa-3.0", "cc-by-nc-sa-4.0", "cdla-sharing-1.0", "cdla-permissive-1.0",
-  "cdla-permissive-2.0", "wtfpl", "ecl-2.0", "epl-1.0", "epl-2.0", "etalab-2.0", "eupl-1.1", "agpl-3.0", "gfdl", "gpl",
-  "gpl-2.0", "gpl-3.0", "lgpl", "lgpl-2.1", "lgpl-3.0", "isc", "lppl-1.3c", "ms-pl", "mpl-2.0", "odc-by", "odbl",
-  "openrail++", "osl-3.0", "postgresql", "ofl-1.1", "ncsa", "unlicense", "zlib", "pddl", "lgpl-lr",
-  "deepfloyd-if-license", "llama2", "llama3", "llama3.1", "llama3.2", "llama3.3", "gemma", "apple-ascl", "apple-amlr",
-  "unknown", "other",
+  "apache-2.0",
+  "mit",
+  "openrail",
+  "bigscience-openrail-m",
+  "creativeml-openrail-m",
+  "bigscience-bloom-rail-1.0",
+  "bigcode-openrail-m",
+  "afl-3.0",
+  "artistic-2.0",
+  "bsl-1.0",
+  "bsd",
+  "bsd-2-clause",
+  "bsd-3-clause",
+  "bsd-3-clause-clear",
+  "c-uda",
+  "cc",
+  "cc0-1.0",
+  "cc-by-2.0",
+  "cc-by-2.5",
+  "cc-by-3.0",
+  "cc-by-4.0",
+  "cc-by-sa-3.0",
+  "cc-by-sa-4.0",
+  "cc-by-nc-2.0",
+  "cc-by-nc-3.0",
+  "cc-by-nc-4.0",
+  "cc-by-nd-4.0",
+  "cc-by-nc-nd-3.0",
+  "cc-by-nc-nd-4.0",
+  "cc-by-nc-sa-2.0",
+  "cc-by-nc-sa-3.0",
+  "cc-by-nc-sa-4.0",
+  "cdla-sharing-1.0",
+  "cdla-permissive-1.0",
+  "cdla-permissive-2.0",
+  "wtfpl",
+  "ecl-2.0",
+  "epl-1.0",
+  "epl-2.0",
+  "etalab-2.0",
+  "eupl-1.1",
+  "agpl-3.0",
+  "gfdl",
+  "gpl",
+  "gpl-2.0",
+  "gpl-3.0",
+  "lgpl",
+  "lgpl-2.1",
+  "lgpl-3.0",
+  "isc",
+  "lppl-1.3c",
+  "ms-pl",
+  "mpl-2.0",
+  "odc-by",
+  "odbl",
+  "openrail++",
+  "osl-3.0",
+  "postgresql",
+  "ofl-1.1",
+  "ncsa",
+  "unlicense",
+  "zlib",
+  "pddl",
+  "lgpl-lr",
+  "deepfloyd-if-license",
+  "llama2",
+  "llama3",
+  "llama3.1",
+  "llama3.2",
+  "llama3.3",
+  "gemma",
+  "apple-ascl",
+  "apple-amlr",
+  "unknown",
+  "other",
 ] as const;
 
 export type HubLicense = (typeof HUB_LICENSES)[number];
@@ -81,15 +146,17 @@ export function licenseMetadata(info: LicenseInfo, field = "license"): Record<st
     return { license: id };
   }
   if (!licenseName || !/^[a-z0-9][a-z0-9._-]*$/.test(licenseName)) {
-    throw new ConfigError(
-      `license: other needs a licence name (lower-case letters, digits, ".", "_", "-"), got ${JSON.stringify(licenseName ?? "")}`,
-      { field: `${field}_name` },
-    );
+    throw new ConfigError(`license: other needs a licence name (lower-case letters, digits, ".", "_", "-"), got ${JSON.stringify(licenseName ?? "")}`, {
+      field: `${field}_name`,
+    });
   }
   if (!licenseLink || !(/^https?:\/\/\S+$/.test(licenseLink) || /^[\w./-]+$/.test(licenseLink)) || licenseLink.includes("..")) {
-    throw new ConfigError(`license: other needs a licence link (an http(s) URL or a path inside the repo, e.g. LICENSE.md), got ${JSON.stringify(licenseLink ?? "")}`, {
-      field: `${field}_link`,
-    });
+    throw new ConfigError(
+      `license: other needs a licence link (an http(s) URL or a path inside the repo, e.g. LICENSE.md), got ${JSON.stringify(licenseLink ?? "")}`,
+      {
+        field: `${field}_link`,
+      },
+    );
   }
   return { license: "other", license_name: licenseName, license_link: licenseLink };
 }

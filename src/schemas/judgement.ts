@@ -2,14 +2,7 @@
 import { z } from "zod";
 
 /** The six quality dimensions of LongBench-Write, in the benchmark's order, with the keys the judge emits. */
-export const JUDGE_DIMENSIONS = [
-  "Relevance",
-  "Accuracy",
-  "Coherence",
-  "Clarity",
-  "Breadth and Depth",
-  "Reading Experience",
-] as const;
+export const JUDGE_DIMENSIONS = ["Relevance", "Accuracy", "Coherence", "Clarity", "Breadth and Depth", "Reading Experience"] as const;
 export type JudgeDimension = (typeof JUDGE_DIMENSIONS)[number];
 
 const dimensionScore = z.number().int().min(1).max(5);

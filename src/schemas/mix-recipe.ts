@@ -28,11 +28,17 @@ export const mixAmountSchema = z
     /** This share (0–1) of the final mixture's rows. */
     share: z.number().gt(0).lt(1).or(z.literal(1)).optional().describe("This share (0–1) of the final mixture's rows."),
     /** Rows adding up to this many words (countWords over every turn), e.g. "60M". */
-    words: quantitySchema.optional().describe("Rows adding up to this many words (countWords over every turn), e.g. \"60M\"."),
+    words: quantitySchema.optional().describe('Rows adding up to this many words (countWords over every turn), e.g. "60M".'),
     /** Rows adding up to this many tokens of `tokenizer`, e.g. "80M". */
-    tokens: quantitySchema.optional().describe("Rows adding up to this many tokens of `tokenizer`, e.g. \"80M\"."),
+    tokens: quantitySchema.optional().describe('Rows adding up to this many tokens of `tokenizer`, e.g. "80M".'),
     /** Tokenizer for `tokens`: "cl100k_base", "o200k_base", a Hub model id ("Qwen/Qwen2.5-7B-Instruct@<sha>") or a tokenizer.json path; default: the recipe's `tokenizer`. */
-    tokenizer: z.string().min(1).optional().describe("Tokenizer for `tokens`: cl100k_base, o200k_base, a Hub model id (Qwen/Qwen2.5-7B-Instruct@<sha>) or a tokenizer.json path; default: the recipe's `tokenizer`."),
+    tokenizer: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "Tokenizer for `tokens`: cl100k_base, o200k_base, a Hub model id (Qwen/Qwen2.5-7B-Instruct@<sha>) or a tokenizer.json path; default: the recipe's `tokenizer`.",
+      ),
     /** For `share`: allow upsampling a source that holds too few rows instead of failing. */
     allowUpsample: z.boolean().optional().describe("For `share`: allow upsampling a source that holds too few rows instead of failing."),
   })
@@ -68,17 +74,25 @@ export const mixFiltersSchema = z.strictObject({
   /** Conversation shape checks (`true` = all defaults). */
   roles: z.union([z.boolean(), roleCheckSchema]).optional().describe("Conversation shape checks (`true` = all defaults)."),
   /** Keep only rows whose last user turn is in one of these languages ("en", "zh", ...). */
-  languages: z.array(z.string().min(1)).min(1).optional().describe("Keep only rows whose last user turn is in one of these languages (\"en\", \"zh\", ...)."),
+  languages: z.array(z.string().min(1)).min(1).optional().describe('Keep only rows whose last user turn is in one of these languages ("en", "zh", ...).'),
   /** The final assistant turn must have at least this many words (LongBench-Write's countWords). */
   minWords: z.number().int().nonnegative().optional().describe("The final assistant turn must have at least this many words (LongBench-Write's countWords)."),
   /** The final assistant turn must have at most this many words. */
   maxWords: z.number().int().positive().optional().describe("The final assistant turn must have at most this many words."),
   /** The last user turn must state exactly one explicit required length ("write 3000 words", "5000字"). */
-  requireLength: z.boolean().optional().describe("The last user turn must state exactly one explicit required length (\"write 3000 words\", \"5000字\")."),
+  requireLength: z.boolean().optional().describe('The last user turn must state exactly one explicit required length ("write 3000 words", "5000字").'),
   /** S_l of the final answer against the prompt's required length must be ≥ this (0–100); rows without one are dropped. */
-  minLengthScore: z.number().min(0).max(100).optional().describe("S_l of the final answer against the prompt's required length must be ≥ this (0–100); rows without one are dropped."),
+  minLengthScore: z
+    .number()
+    .min(0)
+    .max(100)
+    .optional()
+    .describe("S_l of the final answer against the prompt's required length must be ≥ this (0–100); rows without one are dropped."),
   /** How the required length is read from the prompt: "toolkit" (text/required-length, default) or "evalscope" (the rule behind LongWriter-6k-filtered). */
-  lengthRule: z.enum(["toolkit", "evalscope"]).optional().describe("How the required length is read from the prompt: toolkit (default) or evalscope (the rule behind LongWriter-6k-filtered)."),
+  lengthRule: z
+    .enum(["toolkit", "evalscope"])
+    .optional()
+    .describe("How the required length is read from the prompt: toolkit (default) or evalscope (the rule behind LongWriter-6k-filtered)."),
 });
 export type MixFilters = z.infer<typeof mixFiltersSchema>;
 
@@ -90,7 +104,11 @@ export const mixSourceSchema = z
     /** Local file or glob (`*`, `?`, `**`), relative to the recipe file. */
     path: z.string().min(1).optional().describe("Local file or glob (`*`, `?`, `**`), relative to the recipe file."),
     /** Hub dataset repo ("THUDM/LongWriter-6k"). */
-    repo: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'expected "owner/name"').optional().describe("Hub dataset repo (\"THUDM/LongWriter-6k\")."),
+    repo: z
+      .string()
+      .regex(/^[\w.-]+\/[\w.-]+$/, 'expected "owner/name"')
+      .optional()
+      .describe('Hub dataset repo ("THUDM/LongWriter-6k").'),
     /** Hub revision: a 40-hex commit (required by --frozen) or a branch/tag. */
     revision: z.string().min(1).optional().describe("Hub revision: a 40-hex commit (required by --frozen) or a branch/tag."),
     /** Files inside the Hub repo to read. */
@@ -98,7 +116,7 @@ export const mixSourceSchema = z
     /** Hub split to read (files under `data/{split}-*` or `{split}/`), instead of `files`. */
     split: z.string().min(1).optional().describe("Hub split to read (files under `data/{split}-*` or `{split}/`), instead of `files`."),
     /** Input format: "auto" (detect) or an adapter name ("messages", "sharegpt", "alpaca", ...). */
-    format: z.string().min(1).optional().describe("Input format: \"auto\" (detect) or an adapter name (\"messages\", \"sharegpt\", \"alpaca\", ...)."),
+    format: z.string().min(1).optional().describe('Input format: "auto" (detect) or an adapter name ("messages", "sharegpt", "alpaca", ...).'),
     /** How much of the source to take (default: every row once). */
     amount: mixAmountSchema.optional().describe("How much of the source to take (default: every row once)."),
     /** Licence of this source (shown in the dataset card's source table), e.g. "apache-2.0". */
@@ -143,11 +161,19 @@ export const mixDedupSchema = z.strictObject({
 
 export const mixDecontaminateSchema = z.strictObject({
   /** Eval prompt files (JSONL with `prompt`, or any records with user turns), relative to the recipe. Default: LongBench-Write. */
-  files: z.array(z.string().min(1)).optional().describe("Eval prompt files (JSONL with `prompt`, or any records with user turns), relative to the recipe. Default: LongBench-Write."),
+  files: z
+    .array(z.string().min(1))
+    .optional()
+    .describe("Eval prompt files (JSONL with `prompt`, or any records with user turns), relative to the recipe. Default: LongBench-Write."),
   /** Words per n-gram (CJK characters count as words; default 8). */
   ngram: z.number().int().positive().optional().describe("Words per n-gram (CJK characters count as words; default 8)."),
   /** Share (0–1) of an eval prompt's n-grams found in a user turn that marks the row contaminated (default 0.5). */
-  threshold: z.number().gt(0).max(1).optional().describe("Share (0–1) of an eval prompt's n-grams found in a user turn that marks the row contaminated (default 0.5)."),
+  threshold: z
+    .number()
+    .gt(0)
+    .max(1)
+    .optional()
+    .describe("Share (0–1) of an eval prompt's n-grams found in a user turn that marks the row contaminated (default 0.5)."),
 });
 
 export const mixSplitsSchema = z
@@ -165,33 +191,39 @@ export const mixOutputSchema = z.strictObject({
   /** A Parquet shard is closed once its file reaches about this many MB (default 500). */
   shardMB: z.number().positive().optional().describe("A Parquet shard is closed once its file reaches about this many MB (default 500)."),
   /** A row group is closed once its rows hold about this many MB of text (default 100, sized for the Hub viewer). */
-  rowGroupMB: z.number().positive().optional().describe("A row group is closed once its rows hold about this many MB of text (default 100, sized for the Hub viewer)."),
+  rowGroupMB: z
+    .number()
+    .positive()
+    .optional()
+    .describe("A row group is closed once its rows hold about this many MB of text (default 100, sized for the Hub viewer)."),
   /** At most this many rows per row group, whatever their size. */
   rowGroupRows: z.number().int().positive().optional().describe("At most this many rows per row group, whatever their size."),
   /** Parquet codec (default snappy, as `datasets` writes). */
   compression: z.enum(["snappy", "zstd", "gzip", "none"]).optional().describe("Parquet codec (default snappy, as `datasets` writes)."),
 });
 
-export const mixCardSchema = z.strictObject({
-  /** Hub licence id of the mixture (checked against the Hub's list), e.g. "apache-2.0", or "other". */
-  license: z.string().min(1).optional().describe("Hub licence id of the mixture (checked against the Hub's list), e.g. apache-2.0, or other."),
-  /** With license: other — the licence's short id (card `license_name`). */
-  licenseName: z.string().min(1).optional().describe("With license: other, the licence's short id (card license_name)."),
-  /** With license: other — URL or repo path of the licence text (card `license_link`). */
-  licenseLink: z.string().min(1).optional().describe("With license: other, a URL or repo path of the licence text (card license_link)."),
-  description: z.string().optional(),
-  tags: z.array(z.string().min(1)).optional(),
-  language: z.array(z.string().min(1)).optional(),
-  prettyName: z.string().min(1).optional(),
-}).superRefine((card, ctx) => {
-  try {
-    licenseMetadata({ license: card.license, licenseName: card.licenseName, licenseLink: card.licenseLink });
-  } catch (error) {
-    const field = (error as { field?: string }).field ?? "license";
-    const path = field.endsWith("_name") ? "licenseName" : field.endsWith("_link") ? "licenseLink" : "license";
-    ctx.addIssue({ code: "custom", path: [path], message: (error as Error).message.replace(/^field [^:]+: /, "") });
-  }
-});
+export const mixCardSchema = z
+  .strictObject({
+    /** Hub licence id of the mixture (checked against the Hub's list), e.g. "apache-2.0", or "other". */
+    license: z.string().min(1).optional().describe("Hub licence id of the mixture (checked against the Hub's list), e.g. apache-2.0, or other."),
+    /** With license: other — the licence's short id (card `license_name`). */
+    licenseName: z.string().min(1).optional().describe("With license: other, the licence's short id (card license_name)."),
+    /** With license: other — URL or repo path of the licence text (card `license_link`). */
+    licenseLink: z.string().min(1).optional().describe("With license: other, a URL or repo path of the licence text (card license_link)."),
+    description: z.string().optional(),
+    tags: z.array(z.string().min(1)).optional(),
+    language: z.array(z.string().min(1)).optional(),
+    prettyName: z.string().min(1).optional(),
+  })
+  .superRefine((card, ctx) => {
+    try {
+      licenseMetadata({ license: card.license, licenseName: card.licenseName, licenseLink: card.licenseLink });
+    } catch (error) {
+      const field = (error as { field?: string }).field ?? "license";
+      const path = field.endsWith("_name") ? "licenseName" : field.endsWith("_link") ? "licenseLink" : "license";
+      ctx.addIssue({ code: "custom", path: [path], message: (error as Error).message.replace(/^field [^:]+: /, "") });
+    }
+  });
 
 export const mixRecipeSchema = z
   .strictObject({
@@ -199,15 +231,28 @@ export const mixRecipeSchema = z
     kind: z.literal("mix").optional().describe("Marks the file as a mixture recipe (pair policies say `kind: pair-policy`)."),
     name: z.string().regex(/^[\w.-]+$/, "use letters, digits, '.', '_' and '-'"),
     /** Seed of every random choice (default 0); `--seed` overrides it. */
-    seed: z.number().int().nonnegative().max(2 ** 32 - 1).optional().describe("Seed of every random choice (default 0); `--seed` overrides it."),
+    seed: z
+      .number()
+      .int()
+      .nonnegative()
+      .max(2 ** 32 - 1)
+      .optional()
+      .describe("Seed of every random choice (default 0); `--seed` overrides it."),
     /** Offline tokenizer used to report tokens per source in the manifest (and the default for tokens budgets). */
-    tokenizer: z.string().min(1).optional().describe("Offline tokenizer used to report tokens per source in the manifest (and the default for tokens budgets)."),
+    tokenizer: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Offline tokenizer used to report tokens per source in the manifest (and the default for tokens budgets)."),
     sources: z.array(mixSourceSchema).min(1),
     /** Filters applied to every source (before the source's own). */
     filters: mixFiltersSchema.optional().describe("Filters applied to every source (before the source's own)."),
     dedup: mixDedupSchema.optional(),
     /** Eval decontamination (`true` = defaults; the prompt files come from `files`, --decontaminate-with or LongBench-Write). */
-    decontaminate: z.union([z.boolean(), mixDecontaminateSchema]).optional().describe("Eval decontamination (`true` = defaults; the prompt files come from `files`, --decontaminate-with or LongBench-Write)."),
+    decontaminate: z
+      .union([z.boolean(), mixDecontaminateSchema])
+      .optional()
+      .describe("Eval decontamination (`true` = defaults; the prompt files come from `files`, --decontaminate-with or LongBench-Write)."),
     splits: mixSplitsSchema.optional(),
     output: mixOutputSchema.optional(),
     card: mixCardSchema.optional(),

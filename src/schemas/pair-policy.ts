@@ -15,9 +15,7 @@ export const signalNormalizeSchema = z.union([
   /** Min–max within each prompt's eligible candidates (best 100, worst 0; all equal → 50). */
   z.literal("minmax-per-prompt"),
   /** Linear from [min, max] onto [0, 100], clamped (e.g. a reward model's −10…10, judge dimensions 1…5). */
-  z
-    .strictObject({ min: z.number(), max: z.number() })
-    .refine((range) => range.max > range.min, { message: "max must be greater than min" }),
+  z.strictObject({ min: z.number(), max: z.number() }).refine((range) => range.max > range.min, { message: "max must be greater than min" }),
 ]);
 
 /** One score a candidate is ranked by. */

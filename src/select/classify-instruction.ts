@@ -43,15 +43,7 @@ export function parseClassifierReply(reply: string): ClassifierResult {
 }
 
 /** Asks the model about one instruction (temperature 0); LLM call failures are thrown as LlmCallError. */
-export async function classifyInstruction({
-  client,
-  prompt,
-  template,
-}: {
-  client: LlmClient;
-  prompt: string;
-  template: string;
-}): Promise<ClassifierResult> {
+export async function classifyInstruction({ client, prompt, template }: { client: LlmClient; prompt: string; template: string }): Promise<ClassifierResult> {
   const content = template.replace("{{instruction}}", () => prompt);
   const result = await client.chat({ messages: [{ role: "user", content }], temperature: 0, maxTokens: 300, tag: "classify" });
   return parseClassifierReply(result.text);

@@ -45,7 +45,10 @@ export async function runFilter(options: {
         filter,
         counts,
         ...(rejectFile
-          ? { onDrop: (record: SftRecord, reason: string, detail: string | undefined) => rejectFile.write(`${JSON.stringify({ reason, ...(detail ? { detail } : {}), record })}\n`) }
+          ? {
+              onDrop: (record: SftRecord, reason: string, detail: string | undefined) =>
+                rejectFile.write(`${JSON.stringify({ reason, ...(detail ? { detail } : {}), record })}\n`),
+            }
           : {}),
       });
       for await (const record of kept) await file.write(`${JSON.stringify(record)}\n`);

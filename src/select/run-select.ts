@@ -147,7 +147,11 @@ export async function runSelect(options: SelectOptions): Promise<SelectSummary> 
   try {
     // Up to `window` decisions in flight, written in input order as the head resolves.
     async function* prompts(): AsyncGenerator<{ prompt: string; row: Record<string, unknown>; duplicate: boolean }> {
-      for await (const { file, line, record } of readRawRecords(input, { skipInvalid, issues: invalid, ...(options.split !== undefined ? { split: options.split } : {}) })) {
+      for await (const { file, line, record } of readRawRecords(input, {
+        skipInvalid,
+        issues: invalid,
+        ...(options.split !== undefined ? { split: options.split } : {}),
+      })) {
         const prompt = promptOfRow(record);
         if (prompt === undefined || prompt.trim() === "") {
           try {

@@ -15,7 +15,10 @@ const dir = makeTmpDir("lw-select-");
 
 describe("selectByRules", () => {
   it("agrees with LongBench-Write's annotated lengths on which prompts need ≥ 2,000", () => {
-    const rows = readFileSync(LBW, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { prompt: string; length: number });
+    const rows = readFileSync(LBW, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { prompt: string; length: number });
     let agree = 0;
     for (const row of rows) {
       const verdict = selectByRules({ prompt: row.prompt, minLength: 2000 });
@@ -77,7 +80,12 @@ describe("runSelect", () => {
       { prompt: "Write a 3000-word essay on bridges." },
       { prompt: "Tell me about the lighthouse at Alexandria." },
       { instruction: "Summarise this text", input: "Cats sleep a lot." },
-      { messages: [{ role: "user", content: "写一篇5000字的科幻小说" }, { role: "assistant", content: "..." }] },
+      {
+        messages: [
+          { role: "user", content: "写一篇5000字的科幻小说" },
+          { role: "assistant", content: "..." },
+        ],
+      },
       { prompt: "Write a 3000-word essay on bridges." },
       { prompt: "A garbled case: write something." },
       { prompt: "Write a 300-word essay on rivers." },
@@ -93,12 +101,11 @@ describe("runSelect", () => {
       classify: "undecided",
       llm: { baseURL: server.baseURL, model: "m", env: {}, concurrency: 2, maxRetries: 0 },
     });
-    const kept = readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l));
-    expect(kept.map((r) => r.prompt)).toEqual([
-      "Write a 3000-word essay on bridges.",
-      "Tell me about the lighthouse at Alexandria.",
-      "写一篇5000字的科幻小说",
-    ]);
+    const kept = readFileSync(out, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(kept.map((r) => r.prompt)).toEqual(["Write a 3000-word essay on bridges.", "Tell me about the lighthouse at Alexandria.", "写一篇5000字的科幻小说"]);
     expect(kept[0]).toMatchObject({ requiredLength: 3000, language: "en" });
     expect(kept[1]).toMatchObject({ requiredLength: null, meta: { estimatedLength: 4000 } });
     expect(kept[1].reason).toContain("classifier");

@@ -42,11 +42,19 @@ export function renderStatsTable({ stats, file, formats, skipped = 0 }: StatsTab
   const lines: string[] = [];
   const row = (label: string, value: string) => lines.push(`${label.padEnd(16)}${value}`);
   row("file", `${file}${formats.length ? ` (${formats.join(", ")})` : ""}`);
-  row("rows", `${num(stats.rows)}${stats.kind ? ` ${stats.kind === "sft" ? "SFT records" : "preference pairs"}` : ""}${skipped ? ` (+${num(skipped)} skipped as invalid)` : ""}`);
+  row(
+    "rows",
+    `${num(stats.rows)}${stats.kind ? ` ${stats.kind === "sft" ? "SFT records" : "preference pairs"}` : ""}${skipped ? ` (+${num(skipped)} skipped as invalid)` : ""}`,
+  );
   if (stats.rows === 0) return `${lines.join("\n")}\n`;
   row("system prompt", `${num(stats.withSystem)} (${pct(stats.withSystem / stats.rows)})`);
   row("multi-turn", `${num(stats.multiTurn)} (${pct(stats.multiTurn / stats.rows)})`);
-  row("languages", Object.entries(stats.languages).map(([lang, n]) => `${lang} ${num(n)} (${pct(n / stats.rows)})`).join(", "));
+  row(
+    "languages",
+    Object.entries(stats.languages)
+      .map(([lang, n]) => `${lang} ${num(n)} (${pct(n / stats.rows)})`)
+      .join(", "),
+  );
   lines.push("", `length of the ${stats.measured}`);
   if (stats.words) row("  words", summaryLine(stats.words));
   if (stats.tokens) row(`  tokens`, `${summaryLine(stats.tokens)}  [${stats.tokens.tokenizer}]`);

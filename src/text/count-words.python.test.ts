@@ -36,8 +36,7 @@ function seededRandom(seed: number): () => number {
 // Every code point drawn here is assigned in Unicode 14 (python 3.11) and in Node's ICU, so both sides
 // agree on which characters are letters. Characters assigned after the reader's Unicode version are the
 // one place a port can legitimately differ (see docs/text-metrics.md).
-const range = (from: number, to: number) => (random: () => number) =>
-  String.fromCodePoint(from + Math.floor(random() * (to - from + 1)));
+const range = (from: number, to: number) => (random: () => number) => String.fromCodePoint(from + Math.floor(random() * (to - from + 1)));
 const pick = (items: string) => {
   const chars = [...items];
   return (random: () => number) => chars[Math.floor(random() * chars.length)] ?? "";
@@ -149,9 +148,11 @@ describe("countWords matches LongBench-Write's Python count_words", () => {
   it.skipIf(!hasPython)("agrees with python3 on real text (alpaca en/zh, c4, LongBench-Write prompts)", () => {
     const data = "../shared/data";
     const alpaca = (file: string) =>
-      (JSON.parse(readFileSync(`${data}/general-sft/${file}`, "utf8")) as Array<Record<string, string>>).flatMap(
-        (row) => [row.instruction ?? "", row.input ?? "", row.output ?? ""],
-      );
+      (JSON.parse(readFileSync(`${data}/general-sft/${file}`, "utf8")) as Array<Record<string, string>>).flatMap((row) => [
+        row.instruction ?? "",
+        row.input ?? "",
+        row.output ?? "",
+      ]);
     const jsonl = (file: string, field: string) =>
       readFileSync(`${data}/${file}`, "utf8")
         .split("\n")
@@ -175,9 +176,7 @@ describe("countWords matches LongBench-Write's Python count_words", () => {
     const texts = Array.from({ length: 2000 }, () => randomString(random));
     const expected = pythonCounts(texts);
     expect(expected).toHaveLength(texts.length);
-    const mismatches = texts
-      .map((text, i) => ({ text, python: expected[i], ours: countWords(text) }))
-      .filter((row) => row.python !== row.ours);
+    const mismatches = texts.map((text, i) => ({ text, python: expected[i], ours: countWords(text) })).filter((row) => row.python !== row.ours);
     expect(mismatches).toEqual([]);
     // The generator must really reach the interesting cases, or this test proves little.
     expect(texts.filter((t) => /[\u4e00-\u9fff]/.test(t)).length).toBeGreaterThan(500);

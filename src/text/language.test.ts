@@ -35,9 +35,7 @@ describe("detectLanguage", () => {
         .map((line) => (JSON.parse(line) as { prompt: string }).prompt);
     const english = new Set(read("longbench_write_en.jsonl"));
     const prompts = read("longbench_write.jsonl");
-    const disagreements = prompts.flatMap((prompt, row) =>
-      (detectLanguage(prompt) === "en") === english.has(prompt) ? [] : [row],
-    );
+    const disagreements = prompts.flatMap((prompt, row) => ((detectLanguage(prompt) === "en") === english.has(prompt) ? [] : [row]));
     // Row 12 is a mostly-English prompt (written in Chinese) filed under zh; row 93 is a Chinese prompt asking
     // for an English article, filed under en. The script of the prompt says otherwise in both cases.
     expect(disagreements).toEqual([12, 93]);

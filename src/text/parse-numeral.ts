@@ -5,7 +5,18 @@
  */
 
 const ZH_DIGITS: Record<string, number> = {
-  零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9,
+  零: 0,
+  〇: 0,
+  一: 1,
+  二: 2,
+  两: 2,
+  三: 3,
+  四: 4,
+  五: 5,
+  六: 6,
+  七: 7,
+  八: 8,
+  九: 9,
 };
 const ZH_SMALL_UNITS: Record<string, number> = { 十: 10, 百: 100, 千: 1000 };
 const ZH_BIG_UNITS: Record<string, number> = { 万: 10_000, 亿: 100_000_000 };
@@ -97,18 +108,40 @@ export function parseChineseNumeral(text: string): number | null {
 }
 
 const EN_ONES: Record<string, number> = {
-  zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
-  eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17,
-  eighteen: 18, nineteen: 19,
+  zero: 0,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  sixteen: 16,
+  seventeen: 17,
+  eighteen: 18,
+  nineteen: 19,
 };
 const EN_TENS: Record<string, number> = {
-  twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90,
+  twenty: 20,
+  thirty: 30,
+  forty: 40,
+  fifty: 50,
+  sixty: 60,
+  seventy: 70,
+  eighty: 80,
+  ninety: 90,
 };
 
 /** A regex source matching one English number word (used to build the number grammar). */
-export const EN_NUMBER_WORD = `(?:${[...Object.keys(EN_ONES), ...Object.keys(EN_TENS), "hundred", "thousand"]
-  .sort((a, b) => b.length - a.length)
-  .join("|")})`;
+export const EN_NUMBER_WORD = `(?:${[...Object.keys(EN_ONES), ...Object.keys(EN_TENS), "hundred", "thousand"].sort((a, b) => b.length - a.length).join("|")})`;
 
 /**
  * Parses English number words: "two thousand five hundred", "a thousand", "twenty-five hundred",
@@ -117,7 +150,10 @@ export const EN_NUMBER_WORD = `(?:${[...Object.keys(EN_ONES), ...Object.keys(EN_
  * @example parseEnglishNumber("two thousand") // 2000
  */
 export function parseEnglishNumber(text: string): number | null {
-  const words = text.toLowerCase().split(/[\s-]+/).filter((w) => w !== "" && w !== "and");
+  const words = text
+    .toLowerCase()
+    .split(/[\s-]+/)
+    .filter((w) => w !== "" && w !== "and");
   if (words.length === 0) return null;
   let total = 0;
   let current = 0;

@@ -117,7 +117,10 @@ describe("extractRequiredLengthDetailed", () => {
   it("ignores the length of the supplied text", () => {
     const en = extractRequiredLengthDetailed("Summarize this 3000-word article in 200 words.");
     expect(en.length).toBe(200);
-    expect(en.matches.map((m) => [m.kind, m.value])).toEqual([["input", 3000], ["words", 200]]);
+    expect(en.matches.map((m) => [m.kind, m.value])).toEqual([
+      ["input", 3000],
+      ["words", 200],
+    ]);
     expect(en.ambiguous).toBe(false);
     expect(extractRequiredLength("把这篇3000字的文章缩写成500字")).toBe(500);
   });
@@ -158,15 +161,32 @@ describe("extractRequiredLength on adversarial input", () => {
 
 describe("numerals", () => {
   it.each<[string, number | null]>([
-    ["两千五百", 2500], ["一万五千", 15000], ["一万五", 15000], ["三千五", 3500], ["两千零五", 2005],
-    ["十五", 15], ["二十", 20], ["一百二", 120], ["半万", 5000], ["两千半", 2500], ["1万5千", 15000],
-    ["1.5万", 15000], ["1w", 10000], ["3,000", 3000], ["二三", null], ["字", null],
+    ["两千五百", 2500],
+    ["一万五千", 15000],
+    ["一万五", 15000],
+    ["三千五", 3500],
+    ["两千零五", 2005],
+    ["十五", 15],
+    ["二十", 20],
+    ["一百二", 120],
+    ["半万", 5000],
+    ["两千半", 2500],
+    ["1万5千", 15000],
+    ["1.5万", 15000],
+    ["1w", 10000],
+    ["3,000", 3000],
+    ["二三", null],
+    ["字", null],
   ])("Chinese %j → %j", (text, expected) => {
     expect(parseChineseNumeral(text)).toBe(expected);
   });
   it.each<[string, number | null]>([
-    ["two thousand five hundred", 2500], ["twenty-five hundred", 2500], ["a thousand", 1000],
-    ["one hundred and fifty", 150], ["seven", 7], ["many", null],
+    ["two thousand five hundred", 2500],
+    ["twenty-five hundred", 2500],
+    ["a thousand", 1000],
+    ["one hundred and fifty", 150],
+    ["seven", 7],
+    ["many", null],
   ])("English %j → %j", (text, expected) => {
     expect(parseEnglishNumber(text)).toBe(expected);
   });

@@ -54,11 +54,12 @@ const ZH_MEASURE = "(?:个部分|部分|节课|篇|章|段|节|首|封|则|条|�
 const ZH_CHAR_UNIT = "(?:多|余|来)?\\s*个?\\s*(?:汉字|中文字|字|词|单词)";
 // "字" followed by these is another word: 字节 byte, 字母 letter, 字体 font, 十字架 cross, 千字文 a classic…;
 // "5000个单词的字典" is the size of a word list, not a length.
-const ZH_NOT_LENGTH_AFTER =
-  "(?![节母体幕号段典迹画经架路绣军街形型语汇组条性根])(?!文(?![章献稿案本字]))(?!的?(?:字典|词典|列表|词表|清单|单词表|词汇表))";
+const ZH_NOT_LENGTH_AFTER = "(?![节母体幕号段典迹画经架路绣军街形型语汇组条性根])(?!文(?![章献稿案本字]))(?!的?(?:字典|词典|列表|词表|清单|单词表|词汇表))";
 
-const EN_INPUT_BEFORE = /(?:\bthis|\bthese|\bthe following|\bthe above|\bthe attached|\bthe given|\bthe original|\bthe provided|\bfollowing|\babove|\battached|\bgiven|\bprovided|\bfrom)\s+(?:(?:approximately|about|around|roughly|nearly)\s+)?$/i;
-const EN_NOT_LENGTH_BEFORE = /(?:\bthese|\bthose|\bfirst|\blast|\bnext|\btop|\blist|\blist of|\bkey|\bnew|\bvocabulary|\bseveral|\ba few|\bfew|\bmany|\bsome|\btens of|\bhundreds of|\bthousands of|\bmillions of)\s+$/i;
+const EN_INPUT_BEFORE =
+  /(?:\bthis|\bthese|\bthe following|\bthe above|\bthe attached|\bthe given|\bthe original|\bthe provided|\bfollowing|\babove|\battached|\bgiven|\bprovided|\bfrom)\s+(?:(?:approximately|about|around|roughly|nearly)\s+)?$/i;
+const EN_NOT_LENGTH_BEFORE =
+  /(?:\bthese|\bthose|\bfirst|\blast|\bnext|\btop|\blist|\blist of|\bkey|\bnew|\bvocabulary|\bseveral|\ba few|\bfew|\bmany|\bsome|\btens of|\bhundreds of|\bthousands of|\bmillions of)\s+$/i;
 const EN_NOT_LENGTH_AFTER = /^\s+(?:that|which|starting|beginning|ending|rhyming|related to|associated|too)\b/i;
 const ZH_INPUT_BEFORE = /(?:这篇|这段|这份|这|以下|以上|上面|下面|上述|原文|该|本文|从)(?:约|大约|共)?$/;
 const ZH_NOT_LENGTH_BEFORE = /(?:第|前|后|数|几)$/;
@@ -104,7 +105,9 @@ function zhUsable(numberText: string, value: number | null, before: string): val
 function enPerPart(text: string, out: Candidate[]): void {
   const direct = [
     regex(`(${EN_COUNT})\\s+(?:[A-Za-z'-]+\\s+){0,3}?(${EN_UNIT})\\b[^.;\\n]{0,40}?\\b(?:each|apiece)\\b[^.;\\n]{0,25}?(${EN_NUM})${EN_WORDS_UNIT}`),
-    regex(`(${EN_COUNT})\\s+(?:[A-Za-z'-]+\\s+){0,3}?(${EN_UNIT})\\b[^.;\\n]{0,40}?(${EN_NUM})${EN_WORDS_UNIT}\\s+(?:each|apiece|per\\s+${EN_UNIT}|for each(?:\\s+${EN_UNIT})?)\\b`),
+    regex(
+      `(${EN_COUNT})\\s+(?:[A-Za-z'-]+\\s+){0,3}?(${EN_UNIT})\\b[^.;\\n]{0,40}?(${EN_NUM})${EN_WORDS_UNIT}\\s+(?:each|apiece|per\\s+${EN_UNIT}|for each(?:\\s+${EN_UNIT})?)\\b`,
+    ),
     regex(`(${EN_COUNT})\\s+(${EN_NUM})\\s*[-–]?\\s*words?\\s+(?:[A-Za-z'-]+\\s+){0,2}?(${EN_UNIT})\\b`),
   ];
   for (const [ruleIndex, rule] of direct.entries()) {
@@ -136,9 +139,15 @@ function enPerPart(text: string, out: Candidate[]): void {
       if (count === null) {
         out.push(candidate(m.index, m[0], each, "each"));
       } else {
-        out.push({ ...candidate(m.index, m[0], count.value * each, "per-part"), match: {
-          text: `${count.text} … ${m[0]}`, value: count.value * each, kind: "per-part", index: m.index,
-        } });
+        out.push({
+          ...candidate(m.index, m[0], count.value * each, "per-part"),
+          match: {
+            text: `${count.text} … ${m[0]}`,
+            value: count.value * each,
+            kind: "per-part",
+            index: m.index,
+          },
+        });
       }
     }
   }
@@ -171,11 +180,7 @@ function enCountMentions(text: string): CountMention[] {
 }
 
 /** The count mention that goes with a per-part length at `at`: same unit, nearest, preferably before. */
-function nearestCount(
-  mentions: CountMention[],
-  at: number,
-  accepts: (mention: CountMention) => boolean,
-): CountMention | null {
+function nearestCount(mentions: CountMention[], at: number, accepts: (mention: CountMention) => boolean): CountMention | null {
   let best: CountMention | null = null;
   let bestDistance = Infinity;
   for (const mention of mentions) {
@@ -209,15 +214,25 @@ function zhPerPart(text: string, out: Candidate[]): void {
     if (count === null) {
       out.push(candidate(m.index, m[0], each, "each"));
     } else {
-      out.push({ start: m.index, end: m.index + m[0].length, match: {
-        text: `${count.text} … ${m[0]}`, value: count.value * each, kind: "per-part", index: m.index,
-      } });
+      out.push({
+        start: m.index,
+        end: m.index + m[0].length,
+        match: {
+          text: `${count.text} … ${m[0]}`,
+          value: count.value * each,
+          kind: "per-part",
+          index: m.index,
+        },
+      });
     }
   }
 }
 
 function zhMeasureStem(measure: string): string {
-  return measure.replace(/^个(?=.)/, "").replace(/^节课$/, "节").replace(/^日$/, "天");
+  return measure
+    .replace(/^个(?=.)/, "")
+    .replace(/^节课$/, "节")
+    .replace(/^日$/, "天");
 }
 
 /** Every "<count><measure>" mention ("五篇", "两部分", "5幕"), found once per prompt. */
@@ -259,15 +274,15 @@ function fields(text: string, out: Candidate[]): void {
     `(?:总字数|全文字数|文章字数|字数|篇幅|字符数)\\s*(?:要求|限制|控制|需要|需|须|必须|应该|应当|应|要|大约|大概|约)?\\s*(?:在|为|是|达到|达|大于|超过|不少于|不低于|不多于|不超过|不高于|至少|最少|最多|少于|低于|多于|高于|约|大约|大概)?\\s*[：:]?\\s*(?:不少于|不低于|不多于|不超过|至少|最少|约|大约|大概|在|为)?\\s*(${ZH_NUM})(?:\\s*(?:至|到|-|~|—|–)\\s*(${ZH_NUM}))?(?:\\s*${ZH_CHAR_UNIT})?`,
   );
   for (const m of text.matchAll(zh)) {
-    const value = parseZh((m[2] ?? m[1]) ?? "");
-    if (!zhUsable((m[2] ?? m[1]) ?? "", value, "")) continue;
+    const value = parseZh(m[2] ?? m[1] ?? "");
+    if (!zhUsable(m[2] ?? m[1] ?? "", value, "")) continue;
     out.push(candidate(m.index, m[0], value, "field"));
   }
   const en = regex(
     `\\bword[\\s-]*(?:count|limit|length|target|minimum|maximum|requirement)s?\\b(?:\\s*(?:of|:|=|is|should be|must be|to be|around|about|approximately|roughly|at least|no less than|no more than|minimum|maximum|min\\.?|max\\.?|~)){0,6}\\s*(${EN_NUM})(?:\\s*(?:-|–|to)\\s*(${EN_NUM}))?(?!\\s*(?:%|percent|characters|chars|tokens|pages))`,
   );
   for (const m of text.matchAll(en)) {
-    const value = parseEn((m[2] ?? m[1]) ?? "");
+    const value = parseEn(m[2] ?? m[1] ?? "");
     if (value === null) continue;
     out.push(candidate(m.index, m[0], value, "field"));
   }
@@ -301,9 +316,7 @@ function candidate(index: number, text: string, value: number, kind: LengthMatch
 }
 
 /** Rules in priority order: a later rule's match is dropped when it overlaps an earlier accepted one. */
-const RULES: Array<(text: string, out: Candidate[]) => void> = [
-  enPerPart, zhPerPart, enRanges, zhRanges, fields, enSingles, zhSingles,
-];
+const RULES: Array<(text: string, out: Candidate[]) => void> = [enPerPart, zhPerPart, enRanges, zhRanges, fields, enSingles, zhSingles];
 
 const USED_KINDS: ReadonlySet<LengthMatchKind> = new Set(["words", "chars", "range", "field", "per-part"]);
 

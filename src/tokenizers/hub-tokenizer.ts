@@ -46,11 +46,24 @@ export async function fetchHubTokenizer(id: HubTokenizerId, settings: HubTokeniz
   const offline = settings.offline ?? ["1", "true", "yes"].includes((env.HF_HUB_OFFLINE ?? "").toLowerCase());
   let pulled;
   try {
-    pulled = await pullDataset({ ...settings, offline, repo: id.repo, revision: id.revision, repoType: "model", files: ["tokenizer.json", "tokenizer_config.json"] });
+    pulled = await pullDataset({
+      ...settings,
+      offline,
+      repo: id.repo,
+      revision: id.revision,
+      repoType: "model",
+      files: ["tokenizer.json", "tokenizer_config.json"],
+    });
   } catch (error) {
-    throw new ConfigError(`cannot get the tokenizer of ${id.repo}@${id.revision} from the Hub: ${(error as Error).message}`, { field: "tokenizer", cause: error });
+    throw new ConfigError(`cannot get the tokenizer of ${id.repo}@${id.revision} from the Hub: ${(error as Error).message}`, {
+      field: "tokenizer",
+      cause: error,
+    });
   }
   const file = pulled.files.find((f) => f.path === "tokenizer.json");
-  if (!file) throw new ConfigError(`${id.repo}@${pulled.sha.slice(0, 10)} has no tokenizer.json (only slow tokenizers?); pass a local tokenizer.json instead`, { field: "tokenizer" });
+  if (!file)
+    throw new ConfigError(`${id.repo}@${pulled.sha.slice(0, 10)} has no tokenizer.json (only slow tokenizers?); pass a local tokenizer.json instead`, {
+      field: "tokenizer",
+    });
   return { file: file.localPath, sha: pulled.sha, fromCache: pulled.fromCache, warnings: pulled.warnings };
 }

@@ -10,9 +10,11 @@ const TINY_BPE = join(import.meta.dirname, "..", "..", "test", "fixtures", "tiny
 
 // Mixed text with every kind of boundary the piece splitter must respect: contractions, CJK with and
 // without punctuation, digits, astral characters, newlines and runs of spaces.
-const MIXED = Array.from({ length: 40 }, (_, i) =>
-  `Paragraph ${i}: it's the quick brown fox — don't stop!  Numbers 12345, 3.14. ` +
-  `中文句子，第${i}段。没有标点的一长串汉字没有标点的一长串汉字𠀀𠀁😀 café naïve\n\n   indented line ’quoted’\r\n`,
+const MIXED = Array.from(
+  { length: 40 },
+  (_, i) =>
+    `Paragraph ${i}: it's the quick brown fox — don't stop!  Numbers 12345, 3.14. ` +
+    `中文句子，第${i}段。没有标点的一长串汉字没有标点的一长串汉字𠀀𠀁😀 café naïve\n\n   indented line ’quoted’\r\n`,
 ).join("");
 
 describe("createTokenCounter", () => {
@@ -66,11 +68,20 @@ describe("createTokenCounter", () => {
   it("loads a user's tokenizer.json by path (and a tokenizer_config.json beside it)", async () => {
     const dir = makeTmpDir();
     const file = join(dir, "tokenizer.json");
-    writeFileSync(file, JSON.stringify({
-      version: "1.0", truncation: null, padding: null, added_tokens: [], normalizer: null,
-      pre_tokenizer: { type: "Whitespace" }, post_processor: null, decoder: null,
-      model: { type: "WordLevel", vocab: { "[UNK]": 0, hello: 1, world: 2 }, unk_token: "[UNK]" },
-    }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        version: "1.0",
+        truncation: null,
+        padding: null,
+        added_tokens: [],
+        normalizer: null,
+        pre_tokenizer: { type: "Whitespace" },
+        post_processor: null,
+        decoder: null,
+        model: { type: "WordLevel", vocab: { "[UNK]": 0, hello: 1, world: 2 }, unk_token: "[UNK]" },
+      }),
+    );
     writeFileSync(join(dir, "tokenizer_config.json"), JSON.stringify({ model_max_length: 512 }));
     const counter = await createTokenCounter(file);
     expect(counter.name).toBe(file);
@@ -84,7 +95,9 @@ describe("createTokenCounter", () => {
   it("rejects an unknown name with the list of valid ones", async () => {
     const error = await createTokenCounter("gpt5_base").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as Error).message).toMatch(/unknown tokenizer "gpt5_base"; use o200k_base, cl100k_base \(built in\), a Hub model id such as Qwen\/Qwen2.5-7B-Instruct/);
+    expect((error as Error).message).toMatch(
+      /unknown tokenizer "gpt5_base"; use o200k_base, cl100k_base \(built in\), a Hub model id such as Qwen\/Qwen2.5-7B-Instruct/,
+    );
   });
 
   it("rejects a missing or broken tokenizer.json naming the file", async () => {
@@ -102,5 +115,4 @@ describe("createTokenCounter", () => {
     counter.free(); // idempotent
     expect(() => counter.count("x")).toThrow(/freed/);
   });
-
 });

@@ -14,6 +14,11 @@ describe("python-text", () => {
   });
 
   it("chains replacements like Python's str.replace(...).replace(...)", () => {
-    expect(replaceInOrder("<$INST$|$RESPONSE$>", [["$INST$", "say $RESPONSE$"], ["$RESPONSE$", "R"]])).toBe("<say R|R>");
+    expect(
+      replaceInOrder("<$INST$|$RESPONSE$>", [
+        ["$INST$", "say $RESPONSE$"],
+        ["$RESPONSE$", "R"],
+      ]),
+    ).toBe("<say R|R>");
   });
 });

@@ -104,10 +104,9 @@ export async function resolveUpstreamFile(options: ResolveUpstreamFileOptions): 
     const bytes = localBytes;
     const actual = sha256Hex(bytes);
     if (actual !== expected) {
-      throw new ToolkitError(
-        `${path} is not upstream's ${name} at ${UPSTREAM_COMMIT.slice(0, 7)}: expected sha256 ${expected}, got ${actual}`,
-        { exitCode: 2 },
-      );
+      throw new ToolkitError(`${path} is not upstream's ${name} at ${UPSTREAM_COMMIT.slice(0, 7)}: expected sha256 ${expected}, got ${actual}`, {
+        exitCode: 2,
+      });
     }
     return { path, sha256: expected, downloaded: false, url, from: "local" };
   }

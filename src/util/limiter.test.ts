@@ -25,7 +25,11 @@ describe("createLimiter", () => {
 
   it("survives a task that throws synchronously and rejects bad sizes", async () => {
     const limit = createLimiter({ concurrency: 1 });
-    await expect(limit.run(() => { throw new Error("sync"); })).rejects.toThrow("sync");
+    await expect(
+      limit.run(() => {
+        throw new Error("sync");
+      }),
+    ).rejects.toThrow("sync");
     await expect(limit.run(async () => 1)).resolves.toBe(1);
     expect(() => createLimiter({ concurrency: 0 })).toThrow(RangeError);
   });

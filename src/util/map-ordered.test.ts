@@ -18,7 +18,8 @@ describe("mapOrdered", () => {
         active--;
         return x * 10;
       },
-    })) out.push(v);
+    }))
+      out.push(v);
     expect(out).toEqual([50, 10, 40, 20, 30, 0]);
     expect(peak).toBe(3);
   });

@@ -423,7 +423,10 @@ export async function startHubServer(options: HubServerOptions = {}): Promise<Te
     requireToken(req);
     if (body.length > maxCommitBytes) throw new HttpError(413, "Payload Too Large");
     const base0 = resolveRev(repo, rev);
-    const lines = body.toString("utf8").split("\n").filter((l) => l.trim() !== "");
+    const lines = body
+      .toString("utf8")
+      .split("\n")
+      .filter((l) => l.trim() !== "");
     const parsed = lines.map((line) => {
       try {
         return JSON.parse(line) as { key: string; value: Record<string, unknown> };
@@ -432,7 +435,7 @@ export async function startHubServer(options: HubServerOptions = {}): Promise<Te
       }
     });
     const header = parsed[0];
-    if (!header || header.key !== "header") throw new HttpError(400, "The first line must be the header");
+    if (header?.key !== "header") throw new HttpError(400, "The first line must be the header");
     const summary = header.value.summary;
     if (typeof summary !== "string" || summary.trim() === "") throw new HttpError(400, "summary is required");
     const parent = header.value.parentCommit;
@@ -655,7 +658,11 @@ export async function startHubServer(options: HubServerOptions = {}): Promise<Te
         const json = parseJson(body);
         const commit = resolveRev(repo, decodeURIComponent(rest));
         const wanted = new Set((json.paths as string[] | undefined) ?? []);
-        return sendJson(res, 200, treeEntries(commit, "", true).filter((e) => wanted.has(String(e.path))));
+        return sendJson(
+          res,
+          200,
+          treeEntries(commit, "", true).filter((e) => wanted.has(String(e.path))),
+        );
       }
       throw new HttpError(404, "Not found");
     }

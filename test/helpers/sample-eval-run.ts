@@ -20,7 +20,11 @@ interface Row {
   type: string;
   length: number;
 }
-const readRows = (name: string): Row[] => readFileSync(`${DATA}${name}`, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Row);
+const readRows = (name: string): Row[] =>
+  readFileSync(`${DATA}${name}`, "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as Row);
 
 export interface SampleRunOptions {
   label: string;
@@ -70,7 +74,12 @@ export function sampleEvalRun({ label, seed, plateau, quality, benchmark = "long
     model: label,
     judgeModel: benchmark === "ruler" ? null : "judge-model",
     settings: { source: "generated", temperature: 0.5, maxTokens: null, lang: "all", judge: benchmark !== "ruler" },
-    bench: { file: "longbench_write.jsonl", sha256: "1f6e99497cc24d65894d65e014062f398ba946ebdd254b7f8b339e48d3ab5779", matchesUpstream: true, languageFrom: "en-file" },
+    bench: {
+      file: "longbench_write.jsonl",
+      sha256: "1f6e99497cc24d65894d65e014062f398ba946ebdd254b7f8b339e48d3ab5779",
+      matchesUpstream: true,
+      languageFrom: "en-file",
+    },
     complete: true,
     failures: [],
     summary: aggregateScores(items),

@@ -56,11 +56,18 @@ export const agentwriteCommand: CommandModule<object, AgentWriteArgs> = {
           default: true,
           describe: "upstream prompts: strip 'Paragraph N' labels from each section of the final answer (--no-strip-labels keeps the raw concatenation)",
         },
-        "upstream-dir": { type: "string", describe: "Folder with local copies of upstream's plan.txt/write.txt (offline; sha256-checked; default $LONGWRITER_UPSTREAM_DIR)" },
+        "upstream-dir": {
+          type: "string",
+          describe: "Folder with local copies of upstream's plan.txt/write.txt (offline; sha256-checked; default $LONGWRITER_UPSTREAM_DIR)",
+        },
         "plan-prompt": { type: "string", describe: "toolkit prompts: own plan template ({{instruction}}, {{length}})" },
         "write-prompt": { type: "string", describe: "toolkit prompts: own write template ({{instruction}}, {{plan}}, {{text}}, {{step}})" },
         "plan-attempts": { type: "number", default: 3, describe: "toolkit prompts: plan requests per instruction before it counts as failed" },
-        "max-steps": { type: "number", default: 50, describe: "toolkit prompts: plans with more sections are rejected (re-asked); upstream's limit is 50 lines" },
+        "max-steps": {
+          type: "number",
+          default: 50,
+          describe: "toolkit prompts: plans with more sections are rejected (re-asked); upstream's limit is 50 lines",
+        },
         "call-retries": { type: "number", default: 2, describe: "Extra tries of a call whose answer was cut off, empty or garbled" },
         temperature: { type: "number", default: 1, describe: "Sampling temperature for plan and write calls" },
         "max-tokens": { type: "number", default: 4096, describe: "max_tokens per call; a completion that hits it fails" },
@@ -129,7 +136,9 @@ export const agentwriteCommand: CommandModule<object, AgentWriteArgs> = {
         `  → ${summary.out}${summary.failed ? `, failures → ${summary.failuresPath}` : ""}\n`,
     );
     if (summary.failed) {
-      const kinds = Object.entries(summary.failuresByKind).map(([k, n]) => `${k} ${n}`).join(", ");
+      const kinds = Object.entries(summary.failuresByKind)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(", ");
       process.stderr.write(`  failures by kind: ${kinds}\n`);
     }
     if (args.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
@@ -156,8 +165,8 @@ function createProgress(total: number): { update: (event: AgentWriteEvent, llm: 
   if (process.stderr.isTTY) {
     const bar = new cliProgress.SingleBar(
       {
-        format:
-          "agentwrite [{bar}] {value}/{total} | failed {failed} | sections {sections} | tokens {tokens} | ${cost} | ETA {eta}",
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: "$" is a dollar sign before cli-progress's {cost} placeholder
+        format: "agentwrite [{bar}] {value}/{total} | failed {failed} | sections {sections} | tokens {tokens} | ${cost} | ETA {eta}",
         stream: process.stderr,
         hideCursor: true,
       },
@@ -202,6 +211,10 @@ function createProgress(total: number): { update: (event: AgentWriteEvent, llm: 
 /** Remaining time from the average pace so far ("?" before the first instruction finishes). */
 function etaText(started: number, done: number, total: number): string {
   if (done === 0 || total <= done) return done === 0 ? "?" : "0s";
-  const seconds = Math.round(((Date.now() - started) / done) * (total - done) / 1000);
-  return seconds >= 3600 ? `${Math.floor(seconds / 3600)}h${Math.round((seconds % 3600) / 60)}m` : seconds >= 60 ? `${Math.floor(seconds / 60)}m${seconds % 60}s` : `${seconds}s`;
+  const seconds = Math.round((((Date.now() - started) / done) * (total - done)) / 1000);
+  return seconds >= 3600
+    ? `${Math.floor(seconds / 3600)}h${Math.round((seconds % 3600) / 60)}m`
+    : seconds >= 60
+      ? `${Math.floor(seconds / 60)}m${seconds % 60}s`
+      : `${seconds}s`;
 }

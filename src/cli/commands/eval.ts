@@ -64,7 +64,8 @@ function builder(benchmark: BenchmarkName) {
         "judge-api-key-env": { type: "string", default: "OPENAI_API_KEY", describe: "Environment variable with the judge's API key", group: "Judge:" },
         "judge-template": {
           type: "string",
-          describe: "Judge prompt file with upstream's $INST$ and $RESPONSE$, or {{prompt}} and {{response}} (default: LongBench-Write's judge.txt, downloaded at the pinned commit)",
+          describe:
+            "Judge prompt file with upstream's $INST$ and $RESPONSE$, or {{prompt}} and {{response}} (default: LongBench-Write's judge.txt, downloaded at the pinned commit)",
           group: "Judge:",
         },
         "judge-parse": {
@@ -81,13 +82,17 @@ function builder(benchmark: BenchmarkName) {
         },
         "upstream-dir": {
           type: "string",
-          describe: "Folder with local copies of upstream files (judge.txt, the bench files), used offline when their sha256 matches (default $LONGWRITER_UPSTREAM_DIR)",
+          describe:
+            "Folder with local copies of upstream files (judge.txt, the bench files), used offline when their sha256 matches (default $LONGWRITER_UPSTREAM_DIR)",
         },
         lang: { choices: ["en", "zh", "all"] as const, default: "all" as const, describe: "Output-language subset of the prompts" },
         out: { type: "string", describe: "Run folder (default: longwriter-eval/<benchmark>-<model>)" },
         "max-tokens": { type: "number", describe: "max_tokens per response (default: none sent, i.e. the server's maximum)" },
         temperature: { type: "number", default: 0.5, describe: "Sampling temperature (the benchmark uses 0.5)" },
-        predictions: { type: "string", describe: "Score this predictions file (rows with prompt, length, response, like upstream pred.jsonl) instead of generating" },
+        predictions: {
+          type: "string",
+          describe: "Score this predictions file (rows with prompt, length, response, like upstream pred.jsonl) instead of generating",
+        },
         "bench-file": { type: "string", describe: "Local copy of the benchmark file (or a folder holding the upstream files) instead of the pinned download" },
         label: { type: "string", describe: "Run name in reports (default: the model name)" },
         json: { type: "boolean", default: false, describe: "Print the summary as JSON on stdout" },
@@ -116,7 +121,10 @@ function progressReporter(): { onProgress: (event: EvalProgress) => void; stop: 
         lastTenth = -1;
         if (tty) {
           bar = new cliProgress.SingleBar(
-            { format: `${event.stage.padEnd(8)} [{bar}] {value}/{total} | failed {failed} | replayed {replayed} | ETA {eta_formatted}`, stream: process.stderr },
+            {
+              format: `${event.stage.padEnd(8)} [{bar}] {value}/{total} | failed {failed} | replayed {replayed} | ETA {eta_formatted}`,
+              stream: process.stderr,
+            },
             cliProgress.Presets.shades_classic,
           );
           bar.start(event.total, 0, { failed: 0, replayed: 0 });
@@ -145,7 +153,15 @@ function progressReporter(): { onProgress: (event: EvalProgress) => void; stop: 
 /** The `--json` summary: overall and per-bucket S_l, S_q, S, plus the files written. */
 export function summaryJson(output: BenchmarkRunOutput, files: Record<string, string> | undefined): Record<string, unknown> {
   const { run } = output;
-  const pick = (g: { n: number; lengthScore: number | null; qualityScore: number | null; overall: number | null; judged: number; unparseable: number; judgeFailed?: number }) => ({
+  const pick = (g: {
+    n: number;
+    lengthScore: number | null;
+    qualityScore: number | null;
+    overall: number | null;
+    judged: number;
+    unparseable: number;
+    judgeFailed?: number;
+  }) => ({
     n: g.n,
     S_l: g.lengthScore,
     S_q: g.qualityScore,
@@ -284,8 +300,15 @@ export const evalCommandModule: CommandModule = {
   describe: "Evaluate a model on LongBench-Write or LongWrite-Ruler (scores, tables, HTML report)",
   builder: (yargs) =>
     yargs
-      .command(evalCommand("longbench-write", "LongBench-Write: 120 prompts, S_l (length), S_q (judge), S; by length bucket, language and type") as CommandModule)
-      .command(evalCommand("ruler", "LongWrite-Ruler: 48 prompts at L = 1k…30k; output vs required length and the largest L still met (mean S_l ≥ 80)") as CommandModule)
+      .command(
+        evalCommand("longbench-write", "LongBench-Write: 120 prompts, S_l (length), S_q (judge), S; by length bucket, language and type") as CommandModule,
+      )
+      .command(
+        evalCommand(
+          "ruler",
+          "LongWrite-Ruler: 48 prompts at L = 1k…30k; output vs required length and the largest L still met (mean S_l ≥ 80)",
+        ) as CommandModule,
+      )
       .demandCommand(1, "Name a benchmark: longbench-write or ruler"),
   handler: () => undefined,
 };

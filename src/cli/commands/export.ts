@@ -36,7 +36,8 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
         out: {
           type: "string",
           demandOption: true,
-          describe: "trl / orpo / simpo / kto / openai-dpo: the .jsonl file to write; llama-factory: the data directory (gets <name>.json and dataset_info.json)",
+          describe:
+            "trl / orpo / simpo / kto / openai-dpo: the .jsonl file to write; llama-factory: the data directory (gets <name>.json and dataset_info.json)",
         },
         name: { type: "string", describe: "llama-factory: dataset name in dataset_info.json (default: the input's base name)" },
         json: { type: "boolean", default: false, describe: "Print a JSON summary on stdout" },
@@ -52,7 +53,7 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
           "ranking file and a dataset_info.json entry (formatting sharegpt, ranking true), merged into an existing file. " +
           "OpenAI rows are {input: {messages}, preferred_output, non_preferred_output} (a warning counts multi-turn prompts: " +
           "OpenAI learns from the last turn only). orpo and simpo write the trl rows (ORPOTrainer; CPOTrainer with " +
-          "loss_type=\"simpo\"). kto writes unpaired {prompt, completion, label} rows for KTOTrainer.",
+          'loss_type="simpo"). kto writes unpaired {prompt, completion, label} rows for KTOTrainer.',
       ),
   handler: runCommand(async (args: ExportArgs) => {
     let result: ExportResult;
@@ -64,7 +65,8 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
       const counts = await writeKtoJsonl({ rows, out: args.out });
       result = { target: "kto", rows: counts.rows, files: [args.out] };
     } else if (args.to === "kto") result = await exportKto({ pairs: await openPairs(args.input), out: args.out });
-    else if (args.to === "trl" || args.to === "orpo" || args.to === "simpo") result = await exportTrl({ pairs: await openPairs(args.input), out: args.out, target: args.to });
+    else if (args.to === "trl" || args.to === "orpo" || args.to === "simpo")
+      result = await exportTrl({ pairs: await openPairs(args.input), out: args.out, target: args.to });
     else if (args.to === "openai-dpo") result = await exportOpenAiDpo({ pairs: await openPairs(args.input), out: args.out });
     else {
       const name = args.name ?? defaultName(args.input);
@@ -90,15 +92,25 @@ async function openPairs(input: string): Promise<AsyncIterable<PreferencePair>> 
 
 /** A file of `{messages, label}` feedback records (the first record decides). */
 async function isFeedbackFile(input: string): Promise<boolean> {
-  const isDir = await stat(input).then((s) => s.isDirectory(), () => false);
+  const isDir = await stat(input).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   if (isDir) return false;
   for await (const { record } of readRawRecords(input)) return isKtoFeedback(record);
   return false;
 }
 
 function defaultName(input: string): string {
-  const base = input.replace(/[\\/]+$/, "").split(/[\\/]/).pop() ?? "dpo";
-  const name = base.replace(/\.(jsonl|json|parquet)$/i, "").replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^[._-]+/, "");
+  const base =
+    input
+      .replace(/[\\/]+$/, "")
+      .split(/[\\/]/)
+      .pop() ?? "dpo";
+  const name = base
+    .replace(/\.(jsonl|json|parquet)$/i, "")
+    .replace(/[^A-Za-z0-9._-]+/g, "_")
+    .replace(/^[._-]+/, "");
   if (!name) throw new ConfigError("cannot derive a dataset name from the input; pass --name");
   return name;
 }

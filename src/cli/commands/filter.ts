@@ -45,7 +45,7 @@ export const filterCommand: CommandModule<object, FilterArgs> = {
       .example("$0 filter sft.jsonl --out long.jsonl --rejects dropped.jsonl", "LongWriter's defaults")
       .example("$0 filter long.jsonl --out filtered.jsonl --min-words 0 --min-length-score 80", "a 666-style S_l ≥ 80 subset")
       .epilog(
-        "Checks run in this order and the first failure is the counted reason: no_answer, error_text (\"Max tries. Failed.\", " +
+        'Checks run in this order and the first failure is the counted reason: no_answer, error_text ("Max tries. Failed.", ' +
           "content-policy sentinels, API error bodies), refusal (en/zh openings), runaway_plan, too_short, length_score, duplicate.",
       ),
   handler: runCommand(async (args: FilterArgs) => {
@@ -68,7 +68,10 @@ export const filterCommand: CommandModule<object, FilterArgs> = {
       },
       skipInvalid: args["skip-invalid"],
     });
-    const drops = Object.entries(summary.dropped).map(([k, n]) => `${k} ${n}`).join(", ") || "none";
+    const drops =
+      Object.entries(summary.dropped)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(", ") || "none";
     process.stderr.write(
       `filter: ${summary.kept} of ${summary.read} kept; dropped: ${drops}` +
         (summary.invalid.length ? `; ${summary.invalid.length} invalid rows skipped` : "") +

@@ -6,6 +6,7 @@
 import type { CommandModule } from "yargs";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: one list holds commands whose argument types differ
 type AnyCommand = CommandModule<any, any>;
 
 /** Command name (the first word of its `command` string) → loader of its module. */

@@ -98,7 +98,8 @@ function progressReporter(): { onProgress: (event: MixProgress) => void; stop: (
 
 function renderSummary(outDir: string, manifest: MixManifest): string {
   const lines = [`wrote ${outDir}`];
-  for (const [split, totals] of Object.entries(manifest.splitTotals)) lines.push(`  ${split}: ${totals.rows} rows, ${totals.words} words${totals.tokens !== null ? `, ${totals.tokens} tokens` : ""}`);
+  for (const [split, totals] of Object.entries(manifest.splitTotals))
+    lines.push(`  ${split}: ${totals.rows} rows, ${totals.words} words${totals.tokens !== null ? `, ${totals.tokens} tokens` : ""}`);
   for (const s of manifest.sources) {
     const dropped = Object.entries(s.dropped)
       .map(([reason, n]) => `${reason} ${n}`)

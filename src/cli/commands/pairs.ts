@@ -33,12 +33,17 @@ export const pairsCommand: CommandModule<object, PairsArgs> = {
       .positional("input", {
         type: "string",
         demandOption: true,
-        describe: "Judged candidates (JSONL from `longwriter judge`), or preference data: LLaMA-Factory, UltraFeedback-binarized, TRL (.json/.jsonl/.parquet/dir)",
+        describe:
+          "Judged candidates (JSONL from `longwriter judge`), or preference data: LLaMA-Factory, UltraFeedback-binarized, TRL (.json/.jsonl/.parquet/dir)",
       })
       .options({
         policy: { type: "string", describe: "Pair policy YAML (e.g. recipes/dpo-longwriter-paper.yaml); required unless --audit-only" },
         out: { type: "string", describe: "Output dataset dir (Parquet + README.md card + manifest.json + audit SVGs); optional with --audit-only" },
-        "audit-only": { type: "boolean", default: false, describe: "Keep existing preference pairs as they are: audit them (and write them to --out if given)" },
+        "audit-only": {
+          type: "boolean",
+          default: false,
+          describe: "Keep existing preference pairs as they are: audit them (and write them to --out if given)",
+        },
         format: { type: "string", default: "auto", describe: `Input format: ${PAIRS_INPUT_FORMATS.join(", ")}` },
         seed: { type: "number", describe: "Override the policy's seed" },
         title: { type: "string", describe: "Dataset card title (default: from the policy or input name)" },
@@ -80,7 +85,9 @@ export const pairsCommand: CommandModule<object, PairsArgs> = {
     for (const issue of invalid) process.stderr.write(`skipped ${issueToString(issue)}\n`);
     printResult(args, result);
     if (result.mode === "pairs" && result.pairs === 0) {
-      process.stderr.write(`no pairs were made; prompts skipped by reason: ${JSON.stringify(result.skipped)}, candidates excluded: ${JSON.stringify(result.excludedCandidates)}\n`);
+      process.stderr.write(
+        `no pairs were made; prompts skipped by reason: ${JSON.stringify(result.skipped)}, candidates excluded: ${JSON.stringify(result.excludedCandidates)}\n`,
+      );
       return 1;
     }
     return 0;
@@ -106,7 +113,10 @@ function printResult(args: PairsArgs, result: DistributiveOmit<PairsSummary, "in
     if (excluded.length) lines.push(`candidates excluded: ${excluded.map(([r, n]) => `${r} ${n}`).join(", ")}`);
   } else lines.push(`${result.pairs} pairs imported${result.out ? ` → ${result.out}` : ""}`);
   lines.push(`audit: ${a.verdict}`);
-  if (a.margin) lines.push(`margin: median ${a.margin.median.toFixed(1)}, p25 ${a.margin.p25.toFixed(1)}, p75 ${a.margin.p75.toFixed(1)} (min ${a.margin.min.toFixed(1)}, max ${a.margin.max.toFixed(1)})`);
+  if (a.margin)
+    lines.push(
+      `margin: median ${a.margin.median.toFixed(1)}, p25 ${a.margin.p25.toFixed(1)}, p75 ${a.margin.p75.toFixed(1)} (min ${a.margin.min.toFixed(1)}, max ${a.margin.max.toFixed(1)})`,
+    );
   process.stdout.write(`${lines.join("\n")}\n`);
 }
 

@@ -74,11 +74,16 @@ function reporter(json: boolean): { onProgress: (event: PublishProgressEvent) =>
           line(`checked ${event.files} files (${formatBytes(event.bytes)})`);
           break;
         case "planned":
-          line(`plan: ${event.add} to add, ${event.update} to update, ${event.delete} to delete, ${event.unchanged} unchanged; ${formatBytes(event.bytes)} to send${event.commits > 1 ? ` in ${event.commits} commits` : ""}`);
+          line(
+            `plan: ${event.add} to add, ${event.update} to update, ${event.delete} to delete, ${event.unchanged} unchanged; ${formatBytes(event.bytes)} to send${event.commits > 1 ? ` in ${event.commits} commits` : ""}`,
+          );
           break;
         case "phase":
           if (event.phase === "uploadingLargeFiles" && tty) {
-            bar = new cliProgress.SingleBar({ format: "uploading [{bar}] {percentage}% | {value}/{total} bytes", stream: process.stderr }, cliProgress.Presets.shades_classic);
+            bar = new cliProgress.SingleBar(
+              { format: "uploading [{bar}] {percentage}% | {value}/{total} bytes", stream: process.stderr },
+              cliProgress.Presets.shades_classic,
+            );
             bar.start(1, 0);
           } else line(`${event.commits > 1 ? `commit ${event.commit}/${event.commits}: ` : ""}${event.phase}`);
           break;
@@ -92,7 +97,9 @@ function reporter(json: boolean): { onProgress: (event: PublishProgressEvent) =>
           }
           break;
         case "retry":
-          line(`retrying ${event.retry.method} ${event.retry.url} in ${(event.retry.delayMs / 1000).toFixed(1)} s (${event.retry.reason}, attempt ${event.retry.attempt})`);
+          line(
+            `retrying ${event.retry.method} ${event.retry.url} in ${(event.retry.delayMs / 1000).toFixed(1)} s (${event.retry.reason}, attempt ${event.retry.attempt})`,
+          );
           break;
         case "conflict":
           line(`the repo changed meanwhile (HTTP ${event.status}); re-planning in ${(event.delayMs / 1000).toFixed(1)} s`);
@@ -119,7 +126,9 @@ function renderSummary(result: PublishDatasetResult): string {
   if (result.dryRun) {
     lines.push(`dry run: ${result.created ? `${result.repo} does not exist and would be created` : result.repoUrl} (nothing was changed)`);
     for (const entry of result.plan) {
-      lines.push(`  ${entry.action.padEnd(9)} ${entry.path}  ${entry.action === "delete" || entry.action === "unchanged" ? "" : `${formatBytes(entry.bytes)}  `}${entry.lfs ? "LFS" : "regular"}`);
+      lines.push(
+        `  ${entry.action.padEnd(9)} ${entry.path}  ${entry.action === "delete" || entry.action === "unchanged" ? "" : `${formatBytes(entry.bytes)}  `}${entry.lfs ? "LFS" : "regular"}`,
+      );
     }
     lines.push(`  total to send: ${formatBytes(result.plannedBytes)}`);
   } else if (result.upToDate) {
@@ -127,7 +136,9 @@ function renderSummary(result: PublishDatasetResult): string {
   } else {
     lines.push(`${result.created ? "created and published" : "published"} ${result.repoUrl}`);
     const count = (a: string) => result.plan.filter((e) => e.action === a).length;
-    lines.push(`  ${count("add")} added, ${count("update")} updated, ${count("delete")} deleted, ${count("unchanged")} unchanged; ${formatBytes(result.uploadedBytes)} of large-file (LFS) data uploaded`);
+    lines.push(
+      `  ${count("add")} added, ${count("update")} updated, ${count("delete")} deleted, ${count("unchanged")} unchanged; ${formatBytes(result.uploadedBytes)} of large-file (LFS) data uploaded`,
+    );
     if (result.pullRequestUrl) lines.push(`  pull request: ${result.pullRequestUrl}`);
     lines.push(`  commit: ${result.commitUrl}`);
   }

@@ -83,7 +83,9 @@ export const pullCommand: CommandModule<object, PullArgs> = {
       files.push({ ...file, ...(outPath ? { outPath } : {}) });
     }
     if (args.json) {
-      process.stdout.write(`${JSON.stringify({ repo: result.repo, revision: result.revision, sha: result.sha, fromCache: result.fromCache, warnings: result.warnings, files }, null, 2)}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ repo: result.repo, revision: result.revision, sha: result.sha, fromCache: result.fromCache, warnings: result.warnings, files }, null, 2)}\n`,
+      );
     } else {
       process.stdout.write(`${result.repo}@${result.revision} → ${result.sha}${result.fromCache ? " (from cache)" : ""}\n`);
       for (const f of files) process.stdout.write(`  ${f.path}  ${f.bytes} bytes  ${f.outPath ?? f.localPath}\n`);

@@ -31,7 +31,9 @@ export async function readEvalRun(path: string): Promise<EvalRun> {
   try {
     text = await readFile(file, "utf8");
   } catch (cause) {
-    throw new ConfigError(`cannot read run ${file}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)} (pass a run folder or its scores.json)`, { cause });
+    throw new ConfigError(`cannot read run ${file}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)} (pass a run folder or its scores.json)`, {
+      cause,
+    });
   }
   let value: unknown;
   try {

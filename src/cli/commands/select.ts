@@ -51,7 +51,7 @@ export const selectCommand: CommandModule<object, SelectArgs> = {
       .example("$0 select wildchat.jsonl --out long.jsonl", "rules only")
       .example("$0 select pool.jsonl --out long.jsonl --classify undecided --model gpt-4o-mini", "rules, then an LLM for prompts without a stated length")
       .epilog(
-        "Rules: a stated length (\"3000 words\", \"5000字\", \"两千字\") ≥ --min-length keeps a prompt, a smaller one drops it; " +
+        'Rules: a stated length ("3000 words", "5000字", "两千字") ≥ --min-length keeps a prompt, a smaller one drops it; ' +
           "without one, a writing task (write/compose … essay/story/report, 写/撰写 … 文章/小说/报告) with a long-output cue " +
           "(detailed, comprehensive, chapter, 长篇, 详细) keeps it. Exact duplicate prompts are dropped.",
       ),
@@ -81,8 +81,14 @@ export const selectCommand: CommandModule<object, SelectArgs> = {
         process.stderr.write(`select: ${read} read, ${kept} kept\n`);
       },
     });
-    const drops = Object.entries(summary.dropped).map(([k, n]) => `${k} ${n}`).join(", ") || "none";
-    const by = Object.entries(summary.keptBy).map(([k, n]) => `${k} ${n}`).join(", ") || "none";
+    const drops =
+      Object.entries(summary.dropped)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(", ") || "none";
+    const by =
+      Object.entries(summary.keptBy)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(", ") || "none";
     process.stderr.write(
       `select: ${summary.kept} of ${summary.read} kept (${by}); dropped: ${drops}` +
         (summary.invalid.length ? `; ${summary.invalid.length} invalid rows skipped` : "") +

@@ -55,11 +55,14 @@ export const statsCommand: CommandModule<object, StatsArgs> = {
         "plot-unit": { choices: ["words", "tokens"] as const, default: "words" as const, describe: "Unit of the --plot histogram" },
       })
       .example("$0 stats LongWriter-6k.jsonl --plot lengths.svg", "Table of statistics and a length histogram")
-      .example("$0 stats data/ --tokenizer Qwen/Qwen2.5-7B-Instruct --json", "A dataset dir, Qwen2.5 token counts (tokenizer pulled from the Hub once), as JSON")
+      .example(
+        "$0 stats data/ --tokenizer Qwen/Qwen2.5-7B-Instruct --json",
+        "A dataset dir, Qwen2.5 token counts (tokenizer pulled from the Hub once), as JSON",
+      )
       .epilog(
         "Lengths are measured on the final assistant turn (for preference pairs: of the chosen side) with LongBench-Write's " +
           "word count (CJK characters + English words). The required length is extracted from the last user prompt " +
-          "(\"5000-word\", \"2000字\", ...); S_l is LongWriter's length score (Eq. 1) of the output against it. " +
+          '("5000-word", "2000字", ...); S_l is LongWriter\'s length score (Eq. 1) of the output against it. ' +
           "Language is decided by script (zh/en/other, see detectLanguage).",
       ),
   handler: runCommand(async (args: StatsArgs) => {
@@ -69,10 +72,16 @@ export const statsCommand: CommandModule<object, StatsArgs> = {
     let counter: TokenCounter | undefined;
     if (args.tokenizer !== "none") counter = await createTokenCounter(args.tokenizer);
     // A dataset dir with several splits: each split gets its own statistics (unless --split names one or all).
-    const dirSplits = await stat(args.input).then((info) => info.isDirectory(), () => false) ? (await datasetDirSplits(args.input)).map((s) => s.name) : [];
+    const dirSplits = (await stat(args.input).then(
+      (info) => info.isDirectory(),
+      () => false,
+    ))
+      ? (await datasetDirSplits(args.input)).map((s) => s.name)
+      : [];
     if (args.split !== undefined) {
       if (dirSplits.length === 0) throw new ConfigError(`--split applies to a dataset dir; ${args.input} is a file`);
-      if (args.split !== ALL_SPLITS && !dirSplits.includes(args.split)) throw new ConfigError(`${args.input} has no split "${args.split}" (it has ${dirSplits.join(", ")}; or --split all)`);
+      if (args.split !== ALL_SPLITS && !dirSplits.includes(args.split))
+        throw new ConfigError(`${args.input} has no split "${args.split}" (it has ${dirSplits.join(", ")}; or --split all)`);
     }
     const runs: Array<string | undefined> = args.split !== undefined ? [args.split] : dirSplits.length > 1 ? dirSplits : [undefined];
     const bar = process.stderr.isTTY && !args.json ? new cliProgress.SingleBar({ format: "reading | {value} rows", stream: process.stderr }) : undefined;
@@ -125,14 +134,18 @@ export const statsCommand: CommandModule<object, StatsArgs> = {
           process.stdout.write(`${JSON.stringify({ file: args.input, splits, ...plot }, null, 2)}\n`);
         } else {
           const r = results[0]!;
-          process.stdout.write(`${JSON.stringify({ file: args.input, ...(r.split !== undefined ? { split: r.split } : {}), formats: r.formats, skipped: r.issues.length, issues: r.issues, stats: r.stats, ...plot }, null, 2)}\n`);
+          process.stdout.write(
+            `${JSON.stringify({ file: args.input, ...(r.split !== undefined ? { split: r.split } : {}), formats: r.formats, skipped: r.issues.length, issues: r.issues, stats: r.stats, ...plot }, null, 2)}\n`,
+          );
         }
         return;
       }
       const issues = results.flatMap((r) => r.issues);
       for (const issue of issues.slice(0, 50)) process.stderr.write(`skipped ${issueToString(issue)}\n`);
       if (issues.length > 50) process.stderr.write(`... and ${issues.length - 50} more skipped rows (--json lists all)\n`);
-      process.stdout.write(results.map((r) => renderStatsTable({ stats: r.stats, file: label(r.split), formats: r.formats, skipped: r.issues.length })).join("\n"));
+      process.stdout.write(
+        results.map((r) => renderStatsTable({ stats: r.stats, file: label(r.split), formats: r.formats, skipped: r.issues.length })).join("\n"),
+      );
       if (args.plot) process.stdout.write(`\nwrote ${args.plot}\n`);
     } finally {
       bar?.stop();

@@ -3,7 +3,17 @@ import type { ScoredItem } from "./aggregate.js";
 import { summarizeRuler } from "./ruler-summary.js";
 
 function item(requiredLength: number, outputLength: number, lengthScore: number, language = "en"): ScoredItem {
-  return { id: `${requiredLength}-${outputLength}-${language}`, prompt: "p", type: "t", language, bucket: "", requiredLength, outputLength, lengthScore, judge: { status: "skipped" } };
+  return {
+    id: `${requiredLength}-${outputLength}-${language}`,
+    prompt: "p",
+    type: "t",
+    language,
+    bucket: "",
+    requiredLength,
+    outputLength,
+    lengthScore,
+    judge: { status: "skipped" },
+  };
 }
 
 describe("summarizeRuler", () => {
@@ -21,7 +31,17 @@ describe("summarizeRuler", () => {
       item(20000, 0, 0, "zh"),
     ]);
     expect(s.rows.map((r) => r.requiredLength)).toEqual([1000, 2000, 5000, 10000, 20000]);
-    expect(s.rows[1]).toMatchObject({ n: 2, meanOutput: 1550, medianOutput: 1550, minOutput: 1000, maxOutput: 2100, meanLengthScore: 84, minLengthScore: 70, meets: true, meetsEvery: false });
+    expect(s.rows[1]).toMatchObject({
+      n: 2,
+      meanOutput: 1550,
+      medianOutput: 1550,
+      minOutput: 1000,
+      maxOutput: 2100,
+      meanLengthScore: 84,
+      minLengthScore: 70,
+      meets: true,
+      meetsEvery: false,
+    });
     expect(s.maxRequiredLengthMet).toBe(10000);
     expect(s.maxRequiredLengthMetByEvery).toBe(10000);
     expect(s.maxContiguousLengthMet).toBe(2000);

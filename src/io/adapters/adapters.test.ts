@@ -13,7 +13,6 @@ import { collect } from "../../../test/helpers/collect.js";
 
 const DATA = fileURLToPath(new URL("../../../../shared/data/general-sft/", import.meta.url));
 
-
 const expected: Array<{ file: string; format: FormatName; rows: number; ok: number }> = [
   { file: "alpaca_en_demo.json", format: "alpaca", rows: 999, ok: 999 },
   { file: "alpaca_zh_demo.json", format: "alpaca", rows: 1000, ok: 1000 },
@@ -32,7 +31,10 @@ beforeAll(async () => {
   for (const { file } of expected) {
     raw.set(file, await collect(readRawRecords(DATA + file)));
     const issues: InputIssue[] = [];
-    canonical.set(file, (await collect(readRecords(DATA + file, { skipInvalid: true, issues }))).map((r) => r.record));
+    canonical.set(
+      file,
+      (await collect(readRecords(DATA + file, { skipInvalid: true, issues }))).map((r) => r.record),
+    );
   }
 });
 
@@ -104,7 +106,14 @@ describe("format adapters on the LLaMA-Factory demo files", () => {
 
 describe("round trips format → canonical → format", () => {
   it("every SFT file survives canonical → each SFT format → canonical unchanged", () => {
-    for (const file of ["alpaca_en_demo.json", "alpaca_zh_demo.json", "identity.json", "glaive_toolcall_en_demo.json", "kto_en_demo.json", "v1_sft_demo.jsonl"]) {
+    for (const file of [
+      "alpaca_en_demo.json",
+      "alpaca_zh_demo.json",
+      "identity.json",
+      "glaive_toolcall_en_demo.json",
+      "kto_en_demo.json",
+      "v1_sft_demo.jsonl",
+    ]) {
       for (const format of SFT_FORMATS) {
         const adapter = getAdapter(format);
         canonical.get(file)!.forEach((record, i) => {
@@ -149,7 +158,9 @@ describe("round trips format → canonical → format", () => {
       expect({ conversations: expectedTurns, ...rest }).toEqual(original);
     });
     const sharegpt = getAdapter("sharegpt");
-    const glaive = raw.get("glaive_toolcall_en_demo.json")!.filter((r) => !(r.record.conversations as Array<{ from: string }>).some((t) => t.from === "function_call" || t.from === "observation"));
+    const glaive = raw
+      .get("glaive_toolcall_en_demo.json")!
+      .filter((r) => !(r.record.conversations as Array<{ from: string }>).some((t) => t.from === "function_call" || t.from === "observation"));
     (canonical.get("glaive_toolcall_en_demo.json")! as SftRecord[]).forEach((record, i) => {
       const { id: _id, ...rest } = sharegpt.fromCanonical(record);
       expect(rest).toEqual(glaive[i]!.record);

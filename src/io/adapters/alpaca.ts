@@ -61,10 +61,7 @@ export const alpacaAdapter: SftAdapter = {
     const messages = record.messages;
     const system = messages[0]?.role === "system" ? messages[0].content : undefined;
     const turns = system === undefined ? messages : messages.slice(1);
-    const ok =
-      turns.length >= 2 &&
-      turns.length % 2 === 0 &&
-      turns.every((m, i) => m.role === (i % 2 === 0 ? "user" : "assistant"));
+    const ok = turns.length >= 2 && turns.length % 2 === 0 && turns.every((m, i) => m.role === (i % 2 === 0 ? "user" : "assistant"));
     if (!ok) {
       throw new ToolkitError(`record ${record.id}: alpaca needs alternating user/assistant turns ending with assistant`);
     }

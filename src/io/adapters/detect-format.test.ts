@@ -10,8 +10,24 @@ const A = { role: "assistant", content: "a" };
 describe("detectFormat", () => {
   it.each([
     [{ messages: [U, A] }, "messages"],
-    [{ messages: [{ from: "human", value: "q" }, { from: "gpt", value: "a" }] }, "sharegpt"],
-    [{ conversations: [{ from: "human", value: "q" }, { from: "gpt", value: "a" }] }, "sharegpt"],
+    [
+      {
+        messages: [
+          { from: "human", value: "q" },
+          { from: "gpt", value: "a" },
+        ],
+      },
+      "sharegpt",
+    ],
+    [
+      {
+        conversations: [
+          { from: "human", value: "q" },
+          { from: "gpt", value: "a" },
+        ],
+      },
+      "sharegpt",
+    ],
     [{ instruction: "q", input: "", output: "a" }, "alpaca"],
     [{ conversations: [{ from: "human", value: "q" }], chosen: { from: "gpt", value: "a" }, rejected: { from: "gpt", value: "b" } }, "sharegpt-preference"],
     [{ prompt: "q", chosen: [U, A], rejected: [U, { role: "assistant", content: "b" }] }, "ultrafeedback"],
@@ -25,7 +41,9 @@ describe("detectFormat", () => {
 
   it("limits detection to a kind and explains failures", () => {
     expect(detectFormat({ prompt: [U], chosen: [A], rejected: [A] }, "sft")).toBeNull();
-    expect(describeUndetected({ text: "x" }, "sft")).toBe('cannot detect the record format from fields {"text"}; expected messages, conversations, or instruction+output (or name the format explicitly)');
+    expect(describeUndetected({ text: "x" }, "sft")).toBe(
+      'cannot detect the record format from fields {"text"}; expected messages, conversations, or instruction+output (or name the format explicitly)',
+    );
   });
 });
 
@@ -38,7 +56,15 @@ describe("adapters on small rows", () => {
       score_chosen: null,
     });
     const uf = getAdapter("ultrafeedback").toCanonical(
-      { prompt_id: "abc", prompt: "q", chosen: [U, A], rejected: [U, { role: "assistant", content: "b" }], messages: [U, A], score_chosen: 8, score_rejected: 3 },
+      {
+        prompt_id: "abc",
+        prompt: "q",
+        chosen: [U, A],
+        rejected: [U, { role: "assistant", content: "b" }],
+        messages: [U, A],
+        score_chosen: 8,
+        score_rejected: 3,
+      },
       ctx,
     );
     expect(uf).toEqual({ id: "abc", prompt: [U], chosen: [A], rejected: [{ role: "assistant", content: "b" }], score_chosen: 8, score_rejected: 3 });
@@ -46,7 +72,20 @@ describe("adapters on small rows", () => {
 
   it("joins typed text parts and keeps unknown fields in meta", () => {
     const record = getAdapter("messages").toCanonical(
-      { id: 7, label: true, messages: [{ role: "user", content: [{ type: "text", text: "a" }, { type: "text", value: "b" }] }, A] },
+      {
+        id: 7,
+        label: true,
+        messages: [
+          {
+            role: "user",
+            content: [
+              { type: "text", text: "a" },
+              { type: "text", value: "b" },
+            ],
+          },
+          A,
+        ],
+      },
       ctx,
     );
     expect(record).toEqual({ id: "7", messages: [{ role: "user", content: "a\nb" }, A], meta: { label: true } });

@@ -42,7 +42,10 @@ export function detectFormat(raw: RawRecord, kind?: RecordKind): FormatName | nu
 
 /** Explains a failed detection: the fields seen and what each format needs. */
 export function describeUndetected(raw: RawRecord, kind?: RecordKind): string {
-  const keys = Object.keys(raw).slice(0, 12).map((k) => JSON.stringify(k)).join(", ");
+  const keys = Object.keys(raw)
+    .slice(0, 12)
+    .map((k) => JSON.stringify(k))
+    .join(", ");
   const wanted =
     kind === "preference"
       ? "conversations+chosen+rejected, prompt+chosen+rejected, or chosen/rejected conversations"

@@ -13,8 +13,7 @@ import { checkTurnOrder, COMPLETION_ORDER, fail, isObject, MESSAGE_SYNTAX, PROMP
 function readSide(raw: RawRecord, key: "prompt" | "chosen" | "rejected", order: TurnOrder, context: AdapterContext): Message[] {
   const value = raw[key];
   if (value === undefined) fail(context, key, `missing field "${key}"`);
-  const messages: Message[] =
-    typeof value === "string" ? [{ role: order.first, content: value }] : readTurns(value, MESSAGE_SYNTAX, context, key);
+  const messages: Message[] = typeof value === "string" ? [{ role: order.first, content: value }] : readTurns(value, MESSAGE_SYNTAX, context, key);
   checkTurnOrder(messages, order, context, typeof value === "string" ? () => key : turnField(key), key);
   return messages;
 }

@@ -18,8 +18,7 @@ export interface TurnSyntax {
   roles: Readonly<Record<string, RoleMapping>>;
 }
 
-const TOOL_REASON =
-  "is a tool turn; canonical records hold only system/user/assistant turns, so rows with tool calls cannot be converted";
+const TOOL_REASON = "is a tool turn; canonical records hold only system/user/assistant turns, so rows with tool calls cannot be converted";
 
 /** OpenAI-style `{role, content}` turns. */
 export const MESSAGE_SYNTAX: TurnSyntax = {

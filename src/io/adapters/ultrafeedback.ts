@@ -30,7 +30,10 @@ export const ultrafeedbackAdapter: PreferenceAdapter = {
     const rejectedAll = readConversation(raw, "rejected", context);
     const prompt = chosenAll.slice(0, -1);
     const rejectedPrompt = rejectedAll.slice(0, -1);
-    const differs = prompt.length !== rejectedPrompt.length ? Math.min(prompt.length, rejectedPrompt.length) : prompt.findIndex((m, i) => m.role !== rejectedPrompt[i]!.role || m.content !== rejectedPrompt[i]!.content);
+    const differs =
+      prompt.length !== rejectedPrompt.length
+        ? Math.min(prompt.length, rejectedPrompt.length)
+        : prompt.findIndex((m, i) => m.role !== rejectedPrompt[i]!.role || m.content !== rejectedPrompt[i]!.content);
     if (differs !== -1) fail(context, `rejected.${differs}`, `chosen and rejected do not share the prompt turns (they differ at turn ${differs})`);
     checkTurnOrder(prompt, PROMPT_ORDER, context, turnField("chosen"), "prompt");
     const promptText = optionalString(raw, "prompt", context);
@@ -39,12 +42,7 @@ export const ultrafeedbackAdapter: PreferenceAdapter = {
       fail(context, "prompt", "does not match any user turn of chosen/rejected");
     }
     const idKey = raw.prompt_id !== undefined && raw.id === undefined ? "prompt_id" : "id";
-    return buildPair(
-      raw,
-      context,
-      { prompt, chosen: chosenAll.slice(-1), rejected: rejectedAll.slice(-1) },
-      { known: ["prompt_id", "messages"], idKey },
-    );
+    return buildPair(raw, context, { prompt, chosen: chosenAll.slice(-1), rejected: rejectedAll.slice(-1) }, { known: ["prompt_id", "messages"], idKey });
   },
   fromCanonical(pair: PreferencePair): RawRecord {
     const copy = (messages: Message[]) => messages.map(({ role, content }) => ({ role, content }));

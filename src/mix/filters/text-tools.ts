@@ -22,4 +22,3 @@ export const defaultTextTools: TextTools = {
   },
   detectLanguage: (text) => detectLanguage(text),
 };
-
