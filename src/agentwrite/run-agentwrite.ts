@@ -63,6 +63,9 @@ export async function runAgentWrite(options: RunAgentWriteOptions): Promise<Agen
   const failuresPath = options.failuresPath ?? `${out}.failures.jsonl`;
   const journalPath = options.client ? null : (options.journalPath ?? `${out}.journal.jsonl`);
   if (!options.client && !options.llm) throw new TypeError("runAgentWrite needs `client` or `llm` options");
+  // Every line is validated before the first call is paid for (a bad line 9,000 must not cost 8,999
+  // answers) and before the journal is created.
+  if (!skipInvalid) for await (const _ of readInstructions(input)) void _;
   const client = options.client ?? createLlmClient({ ...options.llm!, journalPath: journalPath! });
   const invalid: InputIssue[] = [];
   let instructions = 0;
