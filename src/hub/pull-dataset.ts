@@ -94,11 +94,16 @@ export function defaultHubCacheDir(env: Record<string, string | undefined> = pro
   return join(root, "hub");
 }
 
-/** Validates `ns/name` (a `datasets/` prefix is accepted and dropped). */
+/**
+ * Validates `ns/name` as the Hub names repos (a `datasets/` prefix is accepted and dropped): each part
+ * 1–96 of letters, digits, `-`, `_`, `.`, not starting or ending with `-` or `.`, without `--` or `..`.
+ */
 export function parseRepoId(repo: string): string {
   const id = repo.replace(/^datasets\//, "");
-  if (!/^[\w.-]+\/[\w.-]+$/.test(id) || id.includes("..")) {
-    throw new ToolkitError(`invalid dataset repo id ${JSON.stringify(repo)}: expected "namespace/name"`, { exitCode: 2 });
+  const parts = id.split("/");
+  const partOk = (part: string): boolean => /^[A-Za-z0-9_](?:[\w.-]{0,94}[A-Za-z0-9_])?$/.test(part) && !part.includes("..") && !part.includes("--");
+  if (parts.length !== 2 || !parts.every(partOk)) {
+    throw new ToolkitError(`invalid dataset repo id ${JSON.stringify(repo)}: expected "namespace/name" (letters, digits, -, _, .; no leading or trailing . or -)`, { exitCode: 2 });
   }
   return id;
 }
