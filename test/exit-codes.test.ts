@@ -2,6 +2,7 @@
  * Honest exit codes and early validation: usage errors exit 2 before any call, a failed run exits 1,
  * auth errors stop agentwrite as they stop sample, and recipes that cannot work name the field.
  */
+import { fileURLToPath } from "node:url";
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,6 +13,9 @@ import { runJudge } from "../src/judge/run-judge.js";
 import { startOpenAiServer, type OpenAiServer } from "./helpers/openai-server.js";
 import { PROJECT_ROOT, runCli } from "./helpers/run-cli.js";
 import { makeTmpDir } from "./helpers/tmp-dir.js";
+
+/** Upstream AgentWrite prompts from ../shared (agentwrite's default prompts; no download in tests). */
+const UPSTREAM = fileURLToPath(new URL("../../shared/data/longwriter-upstream/", import.meta.url));
 
 const dir = makeTmpDir("lw-exit-codes-");
 let server: OpenAiServer;
@@ -54,7 +58,7 @@ describe("CLI exit codes", () => {
     unauthorized = true;
     const before = server.requestCount();
     const out = join(dir, "aw401", "sft.jsonl");
-    const run = await runCli(["agentwrite", prompts, "--out", out, "--concurrency", "2", ...llm()]);
+    const run = await runCli(["agentwrite", prompts, "--out", out, "--concurrency", "2", ...llm()], { env: { LONGWRITER_UPSTREAM_DIR: UPSTREAM } });
     unauthorized = false;
     expect(run.code, run.stderr).toBe(1);
     expect(run.stderr).toMatch(/HTTP 401/);

@@ -3,12 +3,16 @@
  * (no stack trace, exit 1) and leaves nothing beside where its output would go — no output, no temp
  * file. For agentwrite the bad line is found before the first (paid) call.
  */
+import { fileURLToPath } from "node:url";
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOpenAiServer, type OpenAiServer } from "./helpers/openai-server.js";
 import { runCli } from "./helpers/run-cli.js";
 import { makeTmpDir } from "./helpers/tmp-dir.js";
+
+/** Upstream AgentWrite prompts from ../shared (agentwrite's default prompts; no download in tests). */
+const UPSTREAM = fileURLToPath(new URL("../../shared/data/longwriter-upstream/", import.meta.url));
 
 const dir = makeTmpDir("lw-failed-write-");
 const ROWS = 20_000;
@@ -48,7 +52,7 @@ describe("a bad line after 20,000 good ones", () => {
     const out = join(dir, `out-${n++}`);
     mkdirSync(out);
     const before = server.requestCount();
-    const run = await runCli(c.args(out), { env: { OPENAI_API_KEY: undefined } });
+    const run = await runCli(c.args(out), { env: { OPENAI_API_KEY: undefined, LONGWRITER_UPSTREAM_DIR: UPSTREAM } });
     expect(run.code, run.stderr).toBe(1);
     const errors = run.stderr.split("\n").filter((line) => line.startsWith("error: "));
     expect(errors).toEqual([`error: ${c.input}:${BAD}: invalid JSON: ${errors[0]?.split("invalid JSON: ")[1] ?? "?"}`]);

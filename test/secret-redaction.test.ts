@@ -4,6 +4,7 @@
  * stdout, stderr or in any file the command writes (outputs, failure files, journals, caches,
  * scores.json, report.html), for sample, judge, agentwrite and eval (generation and judge).
  */
+import { fileURLToPath } from "node:url";
 import { readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,6 +13,9 @@ import { LlmCallError } from "../src/llm/errors.js";
 import { startOpenAiServer, type OpenAiServer, type ServerFault } from "./helpers/openai-server.js";
 import { runCli } from "./helpers/run-cli.js";
 import { makeTmpDir } from "./helpers/tmp-dir.js";
+
+/** Upstream AgentWrite prompts from ../shared (agentwrite's default prompts; no download in tests). */
+const UPSTREAM = fileURLToPath(new URL("../../shared/data/longwriter-upstream/", import.meta.url));
 
 const dir = makeTmpDir("lw-secrets-");
 /** An OpenAI-shaped key, and a gateway key of no recognisable shape (only the configured value finds it). */
@@ -116,7 +120,7 @@ describe("no API key in any output when the server echoes the Authorization head
     const caseDir = join(dir, `case-${counter++}`);
     mkdirSync(join(caseDir, "out"), { recursive: true });
     const before = server.requestCount();
-    const run = await runCli(argsFor(c.command, caseDir, "LW_TEST_SECRET_KEY"), { env: { LW_TEST_SECRET_KEY: c.key, OPENAI_API_KEY: undefined } });
+    const run = await runCli(argsFor(c.command, caseDir, "LW_TEST_SECRET_KEY"), { env: { LW_TEST_SECRET_KEY: c.key, OPENAI_API_KEY: undefined, LONGWRITER_UPSTREAM_DIR: UPSTREAM } });
     // The server did receive the key, and echoed it: the test is not vacuous.
     const echoed = server.requests.slice(before).filter((r) => r.authorization === `Bearer ${c.key}`);
     expect(echoed.length).toBeGreaterThan(0);
