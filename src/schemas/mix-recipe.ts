@@ -76,7 +76,11 @@ export const mixFiltersSchema = z.strictObject({
   roles: z.union([z.boolean(), roleCheckSchema]).optional().describe("Conversation shape checks (`true` = all defaults)."),
   /** Keep only rows whose last user turn is in one of these languages ("en", "zh", ...). */
   languages: z
-    .array(z.enum(["en", "zh", "other"], { error: (issue) => `unknown language code ${JSON.stringify(issue.input)}: the language filter tells "en", "zh" and "other"` }))
+    .array(
+      z.string().refine((code) => ["en", "zh", "other"].includes(code.toLowerCase()), {
+        error: (issue) => `unknown language code ${JSON.stringify(issue.input)}: the language filter tells "en", "zh" and "other"`,
+      }),
+    )
     .min(1)
     .optional()
     .describe("Keep only rows whose last user turn is in one of these languages (\"en\", \"zh\", ...)."),
