@@ -10,7 +10,7 @@ import { ConfigError } from "../errors.js";
 import { resolveBenchFile } from "../eval/bench-files.js";
 import { assertFormatKind } from "../io/adapters/detect-format.js";
 import { parseFormatName, type SftFormat } from "../io/adapters/format.js";
-import type { DatasetManifest } from "../io/dataset-dir.js";
+import type { DataFormat, DatasetManifest } from "../io/dataset-dir.js";
 import type { MixRecipe, MixSource } from "../schemas/mix-recipe.js";
 import type { SftRecord } from "../schemas/sft-record.js";
 import type { Filter } from "../select/filter.js";
@@ -37,8 +37,8 @@ export type MixProgress = CollectProgress | WriteProgress | { phase: "resolve"; 
 export interface MixDatasetsOptions {
   /** A recipe file (YAML/JSON); relative source paths resolve against its directory. */
   recipePath?: string;
-  /** Or a recipe built in code (validated here like a file); relative paths resolve against `baseDir`. */
-  recipe?: MixRecipe;
+  /** Or an in-memory recipe (validated here); relative paths resolve against `baseDir`. */
+  recipe?: unknown;
   /** @default process.cwd() (only with `recipe`) */
   baseDir?: string;
   /** Output dataset dir (created; existing data files of ours are replaced). */
@@ -49,6 +49,8 @@ export interface MixDatasetsOptions {
   frozen?: boolean;
   /** Eval prompt files for decontamination (override the recipe's `decontaminate.files`; turn it on). */
   decontaminateWith?: string[];
+  /** Data file format; overrides the recipe's `output.format`. @default "parquet" */
+  format?: DataFormat;
   /**
    * A filter of your own, run on every source's rows after the recipe's filters; its drops are counted
    * in the manifest under their reason. Stateful filters (dedup) see rows source by source, in order.
@@ -173,6 +175,11 @@ export async function mixDatasets(options: MixDatasetsOptions): Promise<MixResul
       }),
     });
 
+    const selected = sum(amounts.map((amount) => amount.indices.length));
+    if (selected === 0) {
+      const dropped = sum(collected.sources.map((source) => source.count)) === 0 ? " (the filters, dedup and decontamination dropped every row)" : "";
+      throw new ConfigError(`the recipe yields 0 rows${dropped}; nothing to write`, { file, field: "sources" });
+    }
     const testTags = new Set(recipe.splits?.testSources ?? []);
     const { splits, testSplit } = assembleSplits({
       sources: amounts.map((amount, index) => ({ tag: located[index]!.tag, start: collected.sources[index]!.start, indices: amount.indices })),
@@ -248,6 +255,7 @@ export async function mixDatasets(options: MixDatasetsOptions): Promise<MixResul
       spool,
       answerWords: collected.answerWords,
       onProgress: options.onProgress,
+      ...(options.format ? { dataFormat: options.format } : {}),
     });
     return { outDir, manifest, dataset: written };
   } finally {
