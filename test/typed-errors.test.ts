@@ -25,6 +25,8 @@ describe("typed errors", () => {
     for (const file of files(SRC)) {
       const rel = relative(SRC, file);
       if (rel.startsWith("cli")) continue;
+      // Rebuilds a foreign `cause` with secrets removed (kept as the cause of an LlmCallError, never thrown alone).
+      if (rel === join("llm", "redact-secrets.ts")) continue;
       readFileSync(file, "utf8")
         .split("\n")
         .forEach((line, i) => {

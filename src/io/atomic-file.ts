@@ -121,7 +121,7 @@ export class AtomicFile {
       };
       const onStop = (): void => {
         off();
-        reject(this.failure ?? new Error(`AtomicFile ${this.target}: the file was closed while writing`));
+        reject(this.failure ?? new ToolkitError(`AtomicFile ${this.target}: the file was closed while writing`, { code: "invalid_state" }));
       };
       stream.once("drain", onDrain);
       stream.once("close", onStop);
