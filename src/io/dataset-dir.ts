@@ -55,6 +55,8 @@ export interface WriteDatasetDirOptions extends CodecOptions {
   maxShardBytes?: number;
   /** Upper bound on rows per row group. @default 1_000_000 */
   maxRowGroupRows?: number;
+  /** Threads for row groups of `JsonRow`s (see `ParquetWriteOptions.threads`). @default every core */
+  threads?: number;
   /** Target uncompressed Parquet page size. @default 1 MiB */
   pageBytes?: number;
   /** `config_name` in the card's `configs:`. @default "default" */

@@ -14,6 +14,7 @@ interface MixArgs {
   seed?: number;
   frozen: boolean;
   "decontaminate-with"?: string[];
+  threads?: number;
   json: boolean;
 }
 
@@ -33,11 +34,15 @@ function builder(yargs: Argv) {
         array: true,
         describe: "Eval prompt file (JSONL with `prompt`) to decontaminate against; turns decontamination on (repeat the flag for several files)",
       },
+      threads: { type: "number", describe: "Threads writing Parquet row groups (default: every core); the output is the same for any number" },
       json: { type: "boolean", default: false, describe: "Print the mix manifest (sources, drops, splits) as JSON on stdout" },
     })
     .check((args) => {
       if (args.seed !== undefined && !(Number.isInteger(args.seed) && args.seed >= 0 && args.seed < 2 ** 32)) {
         throw new Error("--seed must be an integer in 0..4294967295");
+      }
+      if (args.threads !== undefined && !(Number.isInteger(args.threads) && args.threads >= 1 && args.threads <= 256)) {
+        throw new Error("--threads must be an integer from 1 to 256");
       }
       return true;
     })
@@ -131,6 +136,7 @@ export const mixCommand: CommandModule<object, MixArgs> = {
         outDir,
         ...(args.seed !== undefined ? { seed: args.seed } : {}),
         frozen: args.frozen,
+        ...(args.threads !== undefined ? { threads: args.threads } : {}),
         ...(args["decontaminate-with"] ? { decontaminateWith: args["decontaminate-with"] } : {}),
         onProgress: progress.onProgress,
         defaultEvalFile: async () =>
