@@ -11,7 +11,7 @@ import { RUN_FILES } from "../../eval/write-run-dir.js";
 import { runLongBenchWrite } from "../../eval/run-longbench-write.js";
 import { runRuler } from "../../eval/run-ruler.js";
 import type { BenchmarkName, LanguageFilter } from "../../eval/load-bench.js";
-import { loadJudgeTemplate } from "../../judge/judge-template.js";
+import { loadJudgeTemplate, loadUpstreamJudgeTemplate } from "../../judge/judge-template.js";
 import { createLlmClient, type LlmClient } from "../../llm/client.js";
 import { renderScoresMarkdown } from "../../report/scores-markdown.js";
 import { llmClientOptionsFromArgs, llmOptions, type LlmArgs } from "../llm-options.js";
@@ -24,7 +24,9 @@ interface EvalArgs extends Omit<LlmArgs, "model"> {
   "judge-base-url"?: string;
   "judge-api-key-env": string;
   "judge-template"?: string;
+  "judge-parse": "upstream" | "tolerant";
   "judge-attempts": number;
+  "upstream-dir"?: string;
   lang: LanguageFilter;
   out?: string;
   "max-tokens"?: number;
@@ -60,8 +62,27 @@ function builder(benchmark: BenchmarkName) {
           group: "Judge:",
         },
         "judge-api-key-env": { type: "string", default: "OPENAI_API_KEY", describe: "Environment variable with the judge's API key", group: "Judge:" },
-        "judge-template": { type: "string", describe: "Judge prompt template file with {{prompt}} and {{response}} (default: bundled)", group: "Judge:" },
-        "judge-attempts": { type: "number", default: 5, describe: "Judge calls per item before its verdict counts as unparseable (dropped from S_q)", group: "Judge:" },
+        "judge-template": {
+          type: "string",
+          describe: "Judge prompt file with upstream's $INST$ and $RESPONSE$, or {{prompt}} and {{response}} (default: LongBench-Write's judge.txt, downloaded at the pinned commit)",
+          group: "Judge:",
+        },
+        "judge-parse": {
+          choices: ["upstream", "tolerant"] as const,
+          default: "upstream" as const,
+          describe: "upstream: LongBench-Write's reply rules (the benchmark's numbers); tolerant: our parser (fences, prose, key spellings; whole numbers 1–5)",
+          group: "Judge:",
+        },
+        "judge-attempts": {
+          type: "number",
+          default: 5,
+          describe: "Tries per item (upstream rules) or calls per item (tolerant) before its verdict counts as unparseable (dropped from S_q)",
+          group: "Judge:",
+        },
+        "upstream-dir": {
+          type: "string",
+          describe: "Folder with local copies of upstream files (judge.txt, the bench files), used offline when their sha256 matches (default $LONGWRITER_UPSTREAM_DIR)",
+        },
         lang: { choices: ["en", "zh", "all"] as const, default: "all" as const, describe: "Output-language subset of the prompts" },
         out: { type: "string", describe: "Run folder (default: longwriter-eval/<benchmark>-<model>)" },
         "max-tokens": { type: "number", describe: "max_tokens per response (default: none sent, i.e. the server's maximum)" },
@@ -124,13 +145,14 @@ function progressReporter(): { onProgress: (event: EvalProgress) => void; stop: 
 /** The `--json` summary: overall and per-bucket S_l, S_q, S, plus the files written. */
 export function summaryJson(output: BenchmarkRunOutput, files: Record<string, string> | undefined): Record<string, unknown> {
   const { run } = output;
-  const pick = (g: { n: number; lengthScore: number | null; qualityScore: number | null; overall: number | null; judged: number; unparseable: number }) => ({
+  const pick = (g: { n: number; lengthScore: number | null; qualityScore: number | null; overall: number | null; judged: number; unparseable: number; judgeFailed?: number }) => ({
     n: g.n,
     S_l: g.lengthScore,
     S_q: g.qualityScore,
     S: g.overall,
     judged: g.judged,
     unparseable: g.unparseable,
+    judgeFailed: g.judgeFailed ?? 0,
   });
   const mapGroups = (groups: Record<string, Parameters<typeof pick>[0]>) => Object.fromEntries(Object.entries(groups).map(([k, g]) => [k, pick(g)]));
   return {
@@ -198,12 +220,22 @@ function evalCommand(benchmark: BenchmarkName, describe: string): CommandModule<
         if (args["judge-base-url"]) base.baseURL = args["judge-base-url"];
         const client = createLlmClient(base);
         clients.push(client);
+        // Resolved before any call: a missing or altered template is an error before money is spent.
+        const template = args["judge-template"]
+          ? await loadJudgeTemplate(args["judge-template"])
+          : args["judge-parse"] === "upstream"
+            ? await loadUpstreamJudgeTemplate({
+                ...(args["upstream-dir"] ? { localDir: args["upstream-dir"] } : {}),
+                onDownload: (url) => process.stderr.write(`downloading ${url}\n`),
+              })
+            : await loadJudgeTemplate();
         judge = {
           client,
           model: args["judge-model"],
+          parse: args["judge-parse"],
           maxAttempts: args["judge-attempts"],
           concurrency: args.concurrency,
-          ...(args["judge-template"] ? { template: await loadJudgeTemplate(args["judge-template"]) } : {}),
+          template,
         };
       }
 
@@ -216,6 +248,7 @@ function evalCommand(benchmark: BenchmarkName, describe: string): CommandModule<
           outDir,
           label,
           ...(args["bench-file"] ? { benchFile: args["bench-file"] } : {}),
+          ...(args["upstream-dir"] ? { localDir: args["upstream-dir"] } : {}),
           ...(generator ? { generator } : {}),
           ...(args.predictions ? { predictionsFile: args.predictions } : {}),
           ...(judge ? { judge } : {}),
