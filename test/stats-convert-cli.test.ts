@@ -34,14 +34,17 @@ describe("longwriter convert / stats", () => {
     expect(report.stats.languages.zh).toBeGreaterThan(900);
     expect(report.stats.tokens.tokenizer).toBe("o200k_base");
     expect(readFileSync(svg, "utf8")).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"[\s\S]*<\/svg>\n$/);
-    // Without --tokens (or a --tokenizer) no tokenizer is loaded and no token statistics are reported.
-    const plain = await runCli(["stats", out, "--json"]);
+  });
+
+  it("stats without --tokens (or a --tokenizer) loads no tokenizer and reports no token statistics", async () => {
+    const file = DATA + "alpaca_zh_demo.json";
+    const plain = await runCli(["stats", file, "--json"]);
     expect(plain.code).toBe(0);
     const words = JSON.parse(plain.stdout) as { stats: { rows: number; tokens: unknown; tokenBuckets: unknown } };
     expect(words.stats.rows).toBe(1000);
     expect(words.stats.tokens).toBeNull();
     expect(words.stats.tokenBuckets).toBeNull();
-    const tokensPlot = await runCli(["stats", out, "--plot", svg, "--plot-unit", "tokens"]);
+    const tokensPlot = await runCli(["stats", file, "--plot", join(dir, "tokens.svg"), "--plot-unit", "tokens"]);
     expect(tokensPlot.code).toBe(2);
     expect(tokensPlot.stderr).toContain("--plot-unit tokens needs --tokens or a --tokenizer");
   });
