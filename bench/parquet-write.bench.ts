@@ -103,7 +103,7 @@ export default async function parquetWriteBench(): Promise<BenchSection> {
       "`messages: list<struct<role, content>>`, `id`, `source` with the same codec. DuckDB: `read_json` with an explicit",
       "`messages` type, one COPY, all cores. **The anchor is DuckDB configured like us**: `ROW_GROUP_SIZE` set to the rows per",
       "row group of our file (DuckDB's default here is one ~1 GB row group, which costs it memory); its defaults are shown",
-      "beside it. Ours streams, with row groups cut by bytes of text, encoded and compressed on all cores. Ratios are",
+      "beside it. Ours streams on one thread (rows arrive as parsed objects), row groups cut by bytes of text. Ratios are",
       "against the matched DuckDB run with the same codec (< 1 is better); on a busy machine trust CPU over wall.",
       `Checked: DuckDB reads all six outputs with the same row count and total content length (${checked}).`,
       `Parsing the JSONL alone (readJsonl, no writing) takes ${formatMs(parse.wallMs)} wall at ${formatMb(parse.peakRssMb)} peak RSS.`,
