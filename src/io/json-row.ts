@@ -21,6 +21,18 @@ export class JsonRow {
   ) {}
 }
 
+/** The row a `JsonRow` stands for, parsed, with its overrides applied (for writers that need objects). */
+export function jsonRowObject(row: JsonRow, where: { file: string; row: number }): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(row.json.buffer, row.json.byteOffset, row.json.byteLength).toString("utf8"));
+  } catch (cause) {
+    throw new InputError({ file: where.file, line: where.row }, `invalid JSON row: ${(cause as Error).message}`, { cause });
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new InputError({ file: where.file, line: where.row }, "row is not an object");
+  return row.overrides ? { ...(value as Record<string, unknown>), ...row.overrides } : (value as Record<string, unknown>);
+}
+
 /** Parses a JSON row and encodes its columns (`encodeValue`), checking its declared `textBytes`. */
 export function encodeJsonRow(
   columns: readonly ColumnSpec[],
