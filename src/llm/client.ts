@@ -12,11 +12,16 @@ import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUse
 import type { Message } from "../schemas/message.js";
 import { ConfigError } from "../errors.js";
 import { cappedRetryAfterFetch } from "./capped-fetch.js";
-import { ContentFilterError, EmptyCompletionError, LengthLimitError, LlmCallError, TruncatedStreamError } from "./errors.js";
+import { chatBody, checkCompletion, usageFromApi } from "./chat-wire.js";
+import { LlmCallError, TruncatedStreamError } from "./errors.js";
 import { openJournal, type Journal } from "./journal.js";
 import { createLimiter } from "./limiter.js";
-import { costOf, type PriceTable } from "./prices.js";
+import type { PriceTable, UsageCounts } from "./prices.js";
 import { requestKey } from "./request-key.js";
+import { createSpendLedger, type LlmTotals } from "./spend-ledger.js";
+import { createBatchChat, type BatchOptions } from "./batch-chat.js";
+
+export type { LlmTotals } from "./spend-ledger.js";
 
 export interface ChatRequest {
   messages: Message[];
@@ -36,28 +41,13 @@ export interface ChatResult {
   finishReason: string;
   /** The model the server says answered (falls back to the requested one). */
   model: string;
-  usage: { promptTokens: number; completionTokens: number };
+  usage: UsageCounts;
   /** Cost from the price table (0 when the model has no price). Replays report the original call's cost. */
   costUsd: number;
   /** True when the answer came from the journal, without HTTP. */
   replayed: boolean;
   /** Journal key (sha256 of the request). */
   key: string;
-}
-
-export interface LlmTotals {
-  /** Calls answered over HTTP in this run. */
-  calls: number;
-  /** Calls answered from the journal. */
-  replayed: number;
-  /** Calls that failed (after the SDK's retries). */
-  failed: number;
-  /** Tokens and cost paid in this run (HTTP calls, including failed calls that reported usage). */
-  promptTokens: number;
-  completionTokens: number;
-  costUsd: number;
-  /** What the replayed calls cost when they were first made. */
-  savedCostUsd: number;
 }
 
 export interface LlmClient {
@@ -98,6 +88,15 @@ export interface LlmClientOptions {
   journalPath?: string;
   /** Price table, USD per 1M tokens. */
   prices?: PriceTable;
+  /**
+   * Send requests through the Batch API (files + batches, half price) instead of chat calls; needs
+   * `journalPath` (batch ids and results are journaled there, so a killed run resumes the same batches).
+   */
+  batch?: BatchOptions;
+  /** Budget in USD: calls that could pass it are refused with a BudgetExceededError (kind "budget"). */
+  maxCostUsd?: number;
+  /** Warnings (a server that reports no usage, batch notices), once each. */
+  onWarning?: (message: string) => void;
   /** fetch implementation (test seam). */
   fetch?: typeof fetch;
   /** Environment to read OPENAI_BASE_URL and the key from. @default process.env */
@@ -139,23 +138,27 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
     // chunks) stays off unless the user asks for it with OPENAI_LOG.
     ...(env.OPENAI_LOG ? {} : { logLevel: "off" as const }),
   });
-  const limiter = createLimiter({ concurrency });
   const journalPromise: Promise<Journal> | undefined = journalPath ? openJournal({ path: journalPath }) : undefined;
   journalPromise?.catch(() => undefined); // reported by the first chat(), not as an unhandled rejection
+  const ledger = createSpendLedger({ prices, maxCostUsd: options.maxCostUsd, onWarning: options.onWarning });
+  const totals = ledger.totals;
+  if (options.batch) {
+    if (!journalPromise) throw new ConfigError("the Batch API path needs a journal (batch ids and results are kept there)");
+    return createBatchChat({
+      sdk,
+      model: defaultModel,
+      journal: journalPromise,
+      ledger,
+      batch: options.batch,
+      acceptLengthLimit: options.acceptLengthLimit === true,
+    });
+  }
+  const limiter = createLimiter({ concurrency });
   const inFlight = new Map<string, Promise<ChatResult>>();
-  const totals: LlmTotals = { calls: 0, replayed: 0, failed: 0, promptTokens: 0, completionTokens: 0, costUsd: 0, savedCostUsd: 0 };
   let closed = false;
 
   const callOnce = async (request: ChatRequest, model: string, key: string, signal?: AbortSignal): Promise<ChatResult> => {
-    const body = {
-      model,
-      messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
-      ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
-      ...(request.topP === undefined ? {} : { top_p: request.topP }),
-      ...(request.maxTokens === undefined ? {} : { max_tokens: request.maxTokens }),
-      ...(request.seed === undefined ? {} : { seed: request.seed }),
-      ...(request.stop === undefined ? {} : { stop: request.stop }),
-    };
+    const body = chatBody(request, model);
     // Our own controller: aborts on the caller's signal or when a stream goes idle for timeoutMs.
     const controller = new AbortController();
     let idle = false;
@@ -173,7 +176,8 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
     let text = "";
     let finishReason: string | null = null;
     let answeredModel = model;
-    let usage = { promptTokens: 0, completionTokens: 0 };
+    let usage: UsageCounts = { promptTokens: 0, completionTokens: 0 };
+    let usageReported = false;
     try {
       if (stream) {
         const chunks = await sdk.chat.completions.create(
@@ -189,7 +193,10 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
             text += choice.delta?.content ?? "";
             if (choice.finish_reason) finishReason = choice.finish_reason;
           }
-          if (chunk.usage) usage = { promptTokens: chunk.usage.prompt_tokens ?? 0, completionTokens: chunk.usage.completion_tokens ?? 0 };
+          if (chunk.usage) {
+            usage = usageFromApi(chunk.usage);
+            usageReported = true;
+          }
         }
         if (finishReason === null) throw new TruncatedStreamError({ model, partialChars: text.length });
       } else {
@@ -200,7 +207,8 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
         text = choice.message?.content ?? "";
         finishReason = choice.finish_reason ?? "unknown";
         if (completion.usage) {
-          usage = { promptTokens: completion.usage.prompt_tokens ?? 0, completionTokens: completion.usage.completion_tokens ?? 0 };
+          usage = usageFromApi(completion.usage);
+          usageReported = true;
         }
       }
     } catch (error) {
@@ -209,13 +217,8 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
       clearTimeout(idleTimer);
       signal?.removeEventListener("abort", onAbort);
     }
-    const costUsd = costOf(prices, answeredModel, usage.promptTokens, usage.completionTokens);
-    totals.promptTokens += usage.promptTokens;
-    totals.completionTokens += usage.completionTokens;
-    totals.costUsd += costUsd;
-    if (finishReason === "length" && !options.acceptLengthLimit) throw new LengthLimitError({ model, partialChars: text.length });
-    if (finishReason === "content_filter") throw new ContentFilterError({ model });
-    if (text.trim() === "") throw new EmptyCompletionError({ model, finishReason });
+    const costUsd = ledger.charge(answeredModel, usage, { batch: false, usageReported });
+    checkCompletion({ model, text, finishReason, acceptLengthLimit: options.acceptLengthLimit === true });
     return { text, finishReason, model: answeredModel, usage, costUsd, replayed: false, key };
   };
 
@@ -226,15 +229,21 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
     const journal = journalPromise ? await journalPromise : undefined;
     const entry = journal?.get(key);
     if (entry) {
-      const costUsd = costOf(prices, entry.model, entry.usage.promptTokens, entry.usage.completionTokens);
-      totals.replayed += 1;
-      totals.savedCostUsd += costUsd;
+      const costUsd = ledger.replay(entry.model, entry.usage, entry.batch === true);
       return { text: entry.text, finishReason: entry.finishReason, model: entry.model, usage: entry.usage, costUsd, replayed: true, key };
     }
     const running = inFlight.get(key);
     if (running) return running;
     const promise = limiter
-      .run(() => callOnce(request, model, key, callOptions.signal))
+      .run(async () => {
+        // The budget counts calls in flight: reserve this one's worst case while it runs.
+        const release = ledger.reserve(model, [request], false);
+        try {
+          return await callOnce(request, model, key, callOptions.signal);
+        } finally {
+          release();
+        }
+      })
       .then(
         (result) => {
           totals.calls += 1;
@@ -263,7 +272,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
   return {
     chat,
     model: defaultModel,
-    totals: () => ({ ...totals }),
+    totals: () => ledger.snapshot(),
     async close() {
       closed = true;
       if (journalPromise) (await journalPromise.catch(() => undefined))?.close();

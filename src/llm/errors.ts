@@ -14,7 +14,11 @@ export type LlmFailureKind =
   | "http"
   | "timeout"
   | "connection"
-  | "aborted";
+  | "aborted"
+  /** The run's --max-cost budget would be passed by starting this call. */
+  | "budget"
+  /** A Batch API line failed, or its batch expired/was cancelled/failed before answering it. */
+  | "batch";
 
 /** Base class of every LLM call failure. */
 export class LlmCallError extends ToolkitError {
@@ -85,5 +89,19 @@ export class TruncatedStreamError extends LlmCallError {
       cause: options.cause,
     });
     this.name = "TruncatedStreamError";
+  }
+}
+
+/** Starting this call could pass the run's budget (`--max-cost`): it was not sent. */
+export class BudgetExceededError extends LlmCallError {
+  readonly maxCostUsd: number;
+  constructor(options: { model: string; maxCostUsd: number; spentUsd: number }) {
+    super(
+      "budget",
+      `not started: the budget of $${options.maxCostUsd} would be passed ($${options.spentUsd.toFixed(4)} spent or in flight); re-run with a higher --max-cost to continue`,
+      { model: options.model, retryable: false },
+    );
+    this.name = "BudgetExceededError";
+    this.maxCostUsd = options.maxCostUsd;
   }
 }

@@ -4,15 +4,28 @@
  * and faults: 429 + Retry-After, 500 (or any status), hang, truncated or reset streams,
  * `finish_reason: "length"`/`"content_filter"`, empty text, garbage bodies. Speaks JSON and SSE
  * (`stream: true`, usage chunk when `stream_options.include_usage`). It counts and records requests.
+ * It also speaks the Batch API (`/v1/files`, `/v1/batches`; see openai-batch-routes.ts), answering
+ * each batch line with the same `respond` script; batch lines are recorded in `batchRequests`, not
+ * `requests`, so a test can assert that a batch run made no direct chat call.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { stableHash } from "../../src/text/record-id.js";
+import { createBatchRoutes, type BatchBehaviour, type BatchRoutes } from "./openai-batch-routes.js";
 
 /** A normal answer: the text (and optionally finish reason, usage, model, number of stream chunks). */
 export type ServerReply =
   | string
-  | { text: string; finishReason?: string; usage?: { prompt_tokens: number; completion_tokens: number }; model?: string; chunks?: number };
+  | {
+      text: string;
+      finishReason?: string;
+      /** `cached_tokens` is reported as `usage.prompt_tokens_details.cached_tokens`. */
+      usage?: { prompt_tokens: number; completion_tokens: number; cached_tokens?: number };
+      /** Send no usage at all (some servers do not). */
+      omitUsage?: boolean;
+      model?: string;
+      chunks?: number;
+    };
 
 /** A scripted failure. */
 export type ServerFault =
@@ -27,7 +40,9 @@ export type ServerFault =
   | { fault: "length"; text?: string }
   | { fault: "content_filter" }
   | { fault: "empty" }
-  | { fault: "garbage" };
+  | { fault: "garbage" }
+  /** In a batch: the line lands in the error file with this code. Direct: HTTP 500. */
+  | { fault: "batch_error"; code?: string; message?: string };
 
 export interface RecordedRequest {
   /** 0-based arrival order. */
@@ -70,6 +85,8 @@ export interface OpenAiServerOptions {
   seed?: number;
   /** Keep full request bodies in `requests` (turn off for big benchmarks). @default true */
   record?: boolean;
+  /** Batch API behaviour (status progression, outcome, hold, or `enabled: false`). */
+  batch?: Partial<BatchBehaviour>;
 }
 
 export interface OpenAiServer {
@@ -80,6 +97,10 @@ export interface OpenAiServer {
   /** Replace the script (switch faults on/off mid-test). */
   setRespond(respond: Respond): void;
   setLatency(ms: number): void;
+  /** The Batch API routes: stored files and batches, counts, `configure`, `release`, `failNext`. */
+  batch: BatchRoutes;
+  /** Bodies of the batch lines answered (in answer order). */
+  batchRequests: ChatBody[];
   close(): Promise<void>;
 }
 
@@ -115,12 +136,42 @@ export async function startOpenAiServer(options: OpenAiServerOptions): Promise<O
   const record = options.record ?? true;
   const random = seededRandom(options.seed ?? 1);
   const requests: RecordedRequest[] = [];
+  const batchRequests: ChatBody[] = [];
   let count = 0;
+  const batch = createBatchRoutes(async (line) => {
+    const body = line as ChatBody;
+    const request: RecordedRequest = { index: batchRequests.length, body, stream: false, attempt: 0, key: stableHash(body), authorization: undefined };
+    batchRequests.push(body);
+    const users = body.messages.filter((m) => m.role === "user");
+    const answer = await respond(body, { index: request.index, attempt: 0, stream: false, prompt: users[users.length - 1]?.content ?? "", random, request });
+    if (isFault(answer)) {
+      switch (answer.fault) {
+        case "batch_error":
+          return { error: { code: answer.code ?? "invalid_request", message: answer.message ?? "scripted line error (test server)" } };
+        case "429":
+          return { status: 429, body: { error: { message: "Rate limit reached (test server)", type: "rate_limit_error" } } };
+        case "status":
+          return { status: answer.status, body: { error: { message: answer.body ?? `status ${answer.status} (test server)` } } };
+        case "length":
+          return { status: 200, body: completionJson(body.model, answer.text ?? "A long answer that stops because max_tokens ran o", "length", { prompt_tokens: 10, completion_tokens: 16 }) };
+        case "content_filter":
+          return { status: 200, body: completionJson(body.model, "", "content_filter", { prompt_tokens: 10, completion_tokens: 0 }) };
+        case "empty":
+          return { status: 200, body: completionJson(body.model, "", "stop", { prompt_tokens: 10, completion_tokens: 0 }) };
+        default:
+          return { status: 500, body: { error: { message: "Internal server error (test server)", type: "server_error" } } };
+      }
+    }
+    const reply = typeof answer === "string" ? { text: answer } : answer;
+    const usage = reply.omitUsage ? undefined : (reply.usage ?? { prompt_tokens: approxTokens(body.messages.map((m) => m.content).join("\n")), completion_tokens: approxTokens(reply.text) });
+    return { status: 200, body: completionJson(reply.model ?? body.model, reply.text, reply.finishReason ?? "stop", usage) };
+  }, options.batch);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const url = req.url ?? "";
+    if (await batch.handle(req, url, Buffer.concat(chunks), res)) return;
     if (req.method === "GET" && url.endsWith("/models")) {
       sendJson(res, 200, { object: "list", data: [{ id: "test-model", object: "model", owned_by: "test" }] });
       return;
@@ -167,7 +218,7 @@ export async function startOpenAiServer(options: OpenAiServerOptions): Promise<O
     }
     const reply = typeof answer === "string" ? { text: answer } : answer;
     const promptText = body.messages.map((m) => m.content).join("\n");
-    const usage = reply.usage ?? { prompt_tokens: approxTokens(promptText), completion_tokens: approxTokens(reply.text) };
+    const usage = reply.omitUsage ? undefined : (reply.usage ?? { prompt_tokens: approxTokens(promptText), completion_tokens: approxTokens(reply.text) });
     sendCompletion(res, {
       stream,
       model,
@@ -191,6 +242,8 @@ export async function startOpenAiServer(options: OpenAiServerOptions): Promise<O
   return {
     baseURL: `http://127.0.0.1:${port}/v1`,
     requests,
+    batch,
+    batchRequests,
     requestCount: () => count,
     setRespond(next) {
       respond = next;
@@ -207,6 +260,31 @@ export async function startOpenAiServer(options: OpenAiServerOptions): Promise<O
 }
 
 let completionCounter = 0;
+
+type UsageIn = { prompt_tokens: number; completion_tokens: number; cached_tokens?: number };
+
+/** The API's usage object (with `prompt_tokens_details` when cached tokens are scripted). */
+function usageJson(usage: UsageIn) {
+  const { cached_tokens, ...counts } = usage;
+  return {
+    ...counts,
+    total_tokens: usage.prompt_tokens + usage.completion_tokens,
+    ...(cached_tokens === undefined ? {} : { prompt_tokens_details: { cached_tokens } }),
+  };
+}
+
+/** A non-streamed chat completion body. */
+function completionJson(model: string, text: string, finishReason: string, usage: UsageIn | undefined) {
+  completionCounter += 1;
+  return {
+    id: `chatcmpl-test-${completionCounter}`,
+    object: "chat.completion",
+    created: 1_700_000_000,
+    model,
+    choices: [{ index: 0, message: { role: "assistant", content: text }, finish_reason: finishReason, logprobs: null }],
+    ...(usage ? { usage: usageJson(usage) } : {}),
+  };
+}
 
 function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(value);
@@ -238,30 +316,23 @@ function sendCompletion(
     model: string;
     text: string;
     finishReason: string;
-    usage: { prompt_tokens: number; completion_tokens: number };
+    usage: UsageIn | undefined;
     includeUsage: boolean;
     chunks: number;
   },
 ): void {
-  completionCounter += 1;
-  const id = `chatcmpl-test-${completionCounter}`;
-  const usage = { ...o.usage, total_tokens: o.usage.prompt_tokens + o.usage.completion_tokens };
   if (!o.stream) {
-    sendJson(res, 200, {
-      id,
-      object: "chat.completion",
-      created: 1_700_000_000,
-      model: o.model,
-      choices: [{ index: 0, message: { role: "assistant", content: o.text }, finish_reason: o.finishReason, logprobs: null }],
-      usage,
-    });
+    sendJson(res, 200, completionJson(o.model, o.text, o.finishReason, o.usage));
     return;
   }
+  completionCounter += 1;
+  const id = `chatcmpl-test-${completionCounter}`;
+  const usage = o.usage ? usageJson(o.usage) : undefined;
   sseHead(res);
   let out = chunkOf(id, o.model, { role: "assistant", content: "" }, null);
   for (const piece of splitText(o.text, o.chunks)) out += chunkOf(id, o.model, { content: piece }, null);
   out += chunkOf(id, o.model, {}, o.finishReason);
-  if (o.includeUsage) {
+  if (o.includeUsage && usage) {
     out += `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created: 1_700_000_000, model: o.model, choices: [], usage })}\n\n`;
   }
   out += "data: [DONE]\n\n";
@@ -341,6 +412,9 @@ function sendFault(res: ServerResponse, fault: ServerFault, o: { stream: boolean
         includeUsage: o.includeUsage,
         chunks: 1,
       });
+      return;
+    case "batch_error":
+      sendJson(res, 500, { error: { message: fault.message ?? "Internal server error (test server)", type: "server_error" } });
       return;
     case "garbage":
       if (o.stream) {
