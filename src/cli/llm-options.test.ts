@@ -14,6 +14,9 @@ const base: LlmArgs = {
   "max-retries": 2,
   "max-retry-after": 60,
   stream: true,
+  batch: false,
+  "poll-interval": 30,
+  "dry-run": false,
 };
 
 describe("llmClientOptionsFromArgs", () => {
@@ -35,7 +38,19 @@ describe("llmClientOptionsFromArgs", () => {
       baseURL: "http://127.0.0.1:9/v1",
       prices: { m: { input: 1, output: 2 } },
       journalPath: "x.journal.jsonl",
+      onWarning: expect.any(Function),
     });
+  });
+
+  it("maps --batch, --poll-interval and --max-cost, and rejects bad values", async () => {
+    const prices = join(dir, "prices-2.json");
+    writeFileSync(prices, JSON.stringify({ m: { input: 1, output: 2 } }));
+    const options = await llmClientOptionsFromArgs({ ...base, batch: true, "poll-interval": 0.5, "max-cost": 3, prices });
+    expect(options.batch).toMatchObject({ pollIntervalSec: 0.5 });
+    expect(options.maxCostUsd).toBe(3);
+    await expect(llmClientOptionsFromArgs({ ...base, "max-cost": 3 })).rejects.toThrow(/--max-cost needs --prices/);
+    await expect(llmClientOptionsFromArgs({ ...base, "max-cost": -1, prices })).rejects.toThrow(/--max-cost must be a positive/);
+    await expect(llmClientOptionsFromArgs({ ...base, batch: true, "poll-interval": 0 })).rejects.toThrow(/--poll-interval/);
   });
 
   it.each([

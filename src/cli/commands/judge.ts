@@ -15,7 +15,8 @@ import { createLlmClient } from "../../llm/client.js";
 import { candidateSchema, type Candidate } from "../../schemas/candidate.js";
 import type { Judgement } from "../../schemas/judgement.js";
 import { countJsonlLines, itemProgress } from "../item-progress.js";
-import { llmClientOptionsFromArgs, llmOptions, type LlmArgs } from "../llm-options.js";
+import { BATCH_WINDOW, llmClientOptionsFromArgs, llmOptions, type LlmArgs } from "../llm-options.js";
+import { budgetMessage, spendFields, spendText } from "../spend-text.js";
 import { runCommand } from "../run-command.js";
 
 interface JudgeArgs extends LlmArgs {
@@ -29,6 +30,7 @@ interface JudgeArgs extends LlmArgs {
   twice: boolean;
   "retry-failed": boolean;
   "skip-invalid": boolean;
+  journal?: string;
   json: boolean;
 }
 
@@ -48,6 +50,7 @@ export const judgeCommand: CommandModule<object, JudgeArgs> = {
         twice: { type: "boolean", default: false, describe: "Judge each candidate twice and report agreement (<out>.agreement.json)" },
         "retry-failed": { type: "boolean", default: false, describe: "Re-judge cached verdicts that never parsed" },
         "skip-invalid": { type: "boolean", default: false, describe: "Skip invalid candidate lines instead of stopping" },
+        journal: { type: "string", describe: "LLM call journal (default: none; <out>.journal.jsonl with --batch)" },
         json: { type: "boolean", default: false, describe: "Print a JSON summary on stdout" },
         ...llmOptions,
         model: { ...llmOptions.model, alias: "judge-model", describe: "Judge model (e.g. gpt-4o-2024-05-13, LongBench-Write's judge)" },
@@ -66,7 +69,9 @@ export const judgeCommand: CommandModule<object, JudgeArgs> = {
     const template = await loadJudgeTemplate(args.template);
     const cachePath = args.cache ?? `${args.out}.judge-cache.jsonl`;
     const cache = openJudgeCache({ path: cachePath });
-    const client = createLlmClient(await llmClientOptionsFromArgs(args));
+    // The Batch API path keeps batch ids and answers in a journal (the verdict cache stays the source of verdicts).
+    const journalPath = args.journal ?? (args.batch ? `${args.out}.journal.jsonl` : undefined);
+    const client = createLlmClient(await llmClientOptionsFromArgs(args, journalPath ? { journalPath } : {}));
     const controller = new AbortController();
     const onSignal = (): void => controller.abort();
     process.once("SIGINT", onSignal);
@@ -96,14 +101,14 @@ export const judgeCommand: CommandModule<object, JudgeArgs> = {
             maxTokens: args["max-tokens"],
             twice: args.twice,
             retryFailed: args["retry-failed"],
-            window: Math.max(4, args.concurrency * 2),
+            window: args.batch ? BATCH_WINDOW : Math.max(4, args.concurrency * 2),
             signal: controller.signal,
           })) {
             done += 1;
             if (judged.cached) cached += 1;
             if (judged.candidate.judgement?.scores === null) unscored += 1;
             if (judged.second) pairs.push([judged.candidate.judgement!, judged.second]);
-            progress.update(done, { cached, unscored });
+            progress.update(done, { cached, unscored, ...spendFields(client.totals()) });
             yield judged.candidate;
           }
         })(),
@@ -127,16 +132,22 @@ export const judgeCommand: CommandModule<object, JudgeArgs> = {
       judgeModel: args.model,
       templateHash: template.hash,
       calls: totals.calls,
+      batchCalls: totals.batchCalls,
+      replayed: totals.replayed,
       promptTokens: totals.promptTokens,
+      cachedTokens: totals.cachedTokens,
       completionTokens: totals.completionTokens,
       costUsd: totals.costUsd,
+      budgetReached: totals.budgetReached,
       out: args.out,
       cache: cachePath,
       ...(agreement ? { agreement } : {}),
     };
     if (args.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
     else {
-      process.stdout.write(`judged ${written} candidates → ${args.out} (${cached} from the cache, ${totals.calls} judge calls, ${unscored} without a usable verdict)\n`);
+      process.stdout.write(
+        `judged ${written} candidates → ${args.out} (${cached} from the cache, ${totals.calls} judge calls, ${unscored} without a usable verdict; ${spendText(totals)})\n`,
+      );
       if (agreement?.quality) {
         const exact = Object.entries(agreement.dimensions)
           .map(([d, a]) => `${d} ${(a.exact * 100).toFixed(0)}%`)

@@ -13,7 +13,8 @@ import { issueToString } from "../../io/input-issue.js";
 import { writeJsonl } from "../../io/jsonl.js";
 import { createLlmClient } from "../../llm/client.js";
 import { countJsonlLines, itemProgress } from "../item-progress.js";
-import { llmClientOptionsFromArgs, llmOptions, type LlmArgs } from "../llm-options.js";
+import { BATCH_WINDOW, llmClientOptionsFromArgs, llmOptions, type LlmArgs } from "../llm-options.js";
+import { budgetMessage, spendFields, spendText } from "../spend-text.js";
 import { runCommand } from "../run-command.js";
 
 interface SampleArgs extends LlmArgs {
@@ -89,7 +90,7 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
         ...(args["top-p"] === undefined ? {} : { topP: args["top-p"] }),
         ...(args["max-tokens"] === undefined ? {} : { maxTokens: args["max-tokens"] }),
         seed: args.seed,
-        window: Math.max(1, Math.ceil(args.concurrency / args.n) * 2),
+        window: args.batch ? Math.ceil(BATCH_WINDOW / args.n) : Math.max(1, Math.ceil(args.concurrency / args.n) * 2),
         signal: controller.signal,
       });
       written = await writeJsonl(
@@ -99,7 +100,7 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
             prompts += 1;
             replayed += sampled.replayed;
             failures.push(...sampled.failures);
-            progress.update(prompts, { replayed, failed: failures.length });
+            progress.update(prompts, { replayed, failed: failures.length, ...spendFields(client.totals()) });
             yield* sampled.candidates;
           }
         })(),
@@ -121,9 +122,12 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
       skippedLines: issues.length,
       calls: totals.calls,
       replayed: totals.replayed,
+      batchCalls: totals.batchCalls,
       promptTokens: totals.promptTokens,
+      cachedTokens: totals.cachedTokens,
       completionTokens: totals.completionTokens,
       costUsd: totals.costUsd,
+      budgetReached: totals.budgetReached,
       out: args.out,
       journal: journalPath,
       ...(failures.length > 0 ? { failures: failuresPath } : {}),
@@ -131,9 +135,10 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
     if (args.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
     else {
       process.stdout.write(
-        `sampled ${written} candidates for ${prompts} prompts → ${args.out} (${totals.calls} calls, ${totals.replayed} replayed from the journal)\n`,
+        `sampled ${written} candidates for ${prompts} prompts → ${args.out} (${totals.calls} calls, ${totals.replayed} replayed from the journal; ${spendText(totals)})\n`,
       );
     }
+    if (totals.budgetReached) process.stderr.write(budgetMessage(totals, args["max-cost"]!));
     if (failures.length > 0) {
       process.stderr.write(`${failures.length} samples failed (see ${failuresPath}); run the same command again to retry them\n`);
       return 1;
