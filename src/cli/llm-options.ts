@@ -91,9 +91,6 @@ export const llmOptions = {
   },
 } satisfies Record<string, Options>;
 
-/** Items in flight in batch mode: a whole batch file's worth, so one round is one batch. */
-export const BATCH_WINDOW = 50_000;
-
 /** "2m05s" for a progress line. */
 export function formatElapsed(ms: number): string {
   const seconds = Math.round(ms / 1000);

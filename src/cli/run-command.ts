@@ -1,8 +1,11 @@
 /**
- * @module cli/run-command — wraps a command handler: prints toolkit errors as one clear line (no stack
- * unless LONGWRITER_DEBUG=1) and sets the exit code (1 failure, 2 usage).
+ * @module cli/run-command — the run lifecycle every command shares: Ctrl-C/SIGTERM turned into an
+ * AbortSignal (for commands that declare how to resume), progress displays stopped before anything else
+ * is printed, toolkit errors printed as one clear line (no stack unless LONGWRITER_DEBUG=1) and the exit
+ * code set (1 failure, 2 usage, 130 interrupted).
  */
 import { ToolkitError } from "../errors.js";
+import { itemProgress, type ItemProgress } from "./item-progress.js";
 
 export function reportError(error: unknown): number {
   const debug = process.env.LONGWRITER_DEBUG === "1";
@@ -17,14 +20,76 @@ export function reportError(error: unknown): number {
   return 1;
 }
 
-/** Returns a yargs handler that runs `body` and turns thrown errors into an exit code. */
-export function runCommand<A>(body: (args: A) => Promise<void | number>): (args: A) => Promise<void> {
+/** What a command body gets besides its arguments. */
+export interface CommandRun {
+  /** Aborted on Ctrl-C or SIGTERM when the command is `interruptible`; never aborted otherwise. */
+  readonly signal: AbortSignal;
+  /** A progress display on stderr, stopped when the body ends (before results or errors are printed). */
+  progress(label: string, total: number): ItemProgress;
+  /** Registers a display of the command's own to stop when the body ends. */
+  onEnd(stop: () => void): void;
+}
+
+export interface RunCommandOptions {
+  /**
+   * Makes Ctrl-C/SIGTERM abort the run instead of killing the process: the body sees `run.signal`
+   * aborted, and when it then fails the command prints `interrupted: <this text>` and exits 130.
+   */
+  interruptible?: string;
+}
+
+/** Exit code of a run stopped by Ctrl-C/SIGTERM (128 + SIGINT). */
+export const INTERRUPTED_EXIT_CODE = 130;
+
+/** Returns a yargs handler that runs `body` in the shared lifecycle and turns thrown errors into an exit code. */
+export function runCommand<A>(body: (args: A, run: CommandRun) => Promise<void | number>, options: RunCommandOptions = {}): (args: A) => Promise<void> {
   return async (args: A) => {
+    const controller = new AbortController();
+    const stops: Array<() => void> = [];
+    const run: CommandRun = {
+      signal: controller.signal,
+      progress(label, total) {
+        const progress = itemProgress({ label, total });
+        stops.push(() => progress.stop());
+        return progress;
+      },
+      onEnd(stop) {
+        stops.push(stop);
+      },
+    };
+    const onSignal = (): void => controller.abort();
+    if (options.interruptible !== undefined) {
+      process.once("SIGINT", onSignal);
+      process.once("SIGTERM", onSignal);
+    }
+    const stopAll = (): void => {
+      for (const stop of stops.splice(0)) stop();
+    };
     try {
-      const code = await body(args);
+      let code: void | number;
+      try {
+        code = await body(args, run);
+      } finally {
+        stopAll();
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+      }
       if (typeof code === "number") process.exitCode = code;
     } catch (error) {
-      process.exitCode = reportError(error);
+      if (controller.signal.aborted && options.interruptible !== undefined) {
+        process.stderr.write(`interrupted: ${options.interruptible}\n`);
+        process.exitCode = INTERRUPTED_EXIT_CODE;
+      } else process.exitCode = reportError(error);
     }
   };
 }
+
+/** For commands whose finished LLM calls are in a journal beside the output. */
+export const RESUME_FROM_JOURNAL: RunCommandOptions = {
+  interruptible: "no output written; finished calls are in the journal, run the same command to resume",
+};
+
+/** For commands whose finished verdicts are in a judge cache. */
+export const RESUME_FROM_CACHE: RunCommandOptions = {
+  interruptible: "no output written; finished verdicts are in the judge cache, run the same command to resume",
+};

@@ -11,3 +11,5 @@ export * from "./write-pairs-dataset.js";
 export * from "./read-pairs-dataset.js";
 export * from "./pairs-to-candidates.js";
 export * from "./export-pairs.js";
+export * from "./run-sample.js";
+export * from "./run-pairs.js";

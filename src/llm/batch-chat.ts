@@ -25,6 +25,8 @@ import type { SpendLedger } from "./spend-ledger.js";
 /** The Batch API's limits per input file. */
 export const BATCH_MAX_REQUESTS = 50_000;
 export const BATCH_MAX_BYTES = 200 * 1024 * 1024;
+/** Items a stage keeps in flight in batch mode: a whole input file's worth, so one round is one batch. */
+export const BATCH_WINDOW = BATCH_MAX_REQUESTS;
 
 export interface BatchOptions {
   /** Seconds between status polls. @default 30 */

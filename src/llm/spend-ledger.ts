@@ -149,3 +149,20 @@ export function createSpendLedger(options: SpendLedgerOptions = {}): SpendLedger
     snapshot: () => ({ ...totals }),
   };
 }
+
+/** The spend fields every LLM command's summary (and `--json`) carries. */
+export interface SpendSummary {
+  calls: number;
+  batchCalls: number;
+  replayed: number;
+  promptTokens: number;
+  cachedTokens: number;
+  completionTokens: number;
+  costUsd: number;
+  budgetReached: boolean;
+}
+
+export function spendSummary(totals: LlmTotals): SpendSummary {
+  const { calls, batchCalls, replayed, promptTokens, cachedTokens, completionTokens, costUsd, budgetReached } = totals;
+  return { calls, batchCalls, replayed, promptTokens, cachedTokens, completionTokens, costUsd, budgetReached };
+}

@@ -6,12 +6,12 @@ import { readFile } from "node:fs/promises";
 import cliProgress from "cli-progress";
 import type { Argv, CommandModule } from "yargs";
 import { loadAgentWritePrompts } from "../../agentwrite/prompts.js";
-import { runAgentWrite, type AgentWriteSummary } from "../../agentwrite/run-agentwrite.js";
+import { runAgentWrite } from "../../agentwrite/run-agentwrite.js";
 import type { AgentWriteEvent } from "../../agentwrite/agent-write.js";
 import type { LlmTotals } from "../../llm/client.js";
 import { ConfigError } from "../../errors.js";
 import { llmClientOptionsFromArgs, llmOptions, type LlmArgs } from "../llm-options.js";
-import { runCommand } from "../run-command.js";
+import { RESUME_FROM_JOURNAL, runCommand } from "../run-command.js";
 
 interface AgentWriteArgs extends LlmArgs {
   instructions: string;
@@ -58,7 +58,7 @@ export const agentwriteCommand: CommandModule<object, AgentWriteArgs> = {
         "Every finished LLM call is appended to <out>.journal.jsonl; run the same command again after a crash or kill and " +
           "it replays those calls for free, paying only for what is missing. Output files appear only when the run ends.",
       ) as unknown as Argv<AgentWriteArgs>,
-  handler: runCommand(async (args: AgentWriteArgs) => {
+  handler: runCommand(async (args: AgentWriteArgs, run) => {
     for (const name of ["plan-attempts", "max-steps", "max-tokens"] as const) {
       if (!Number.isInteger(args[name]) || args[name] < 1) throw new ConfigError(`--${name} must be a positive integer, got ${args[name]}`);
     }
@@ -70,42 +70,26 @@ export const agentwriteCommand: CommandModule<object, AgentWriteArgs> = {
       ...(args["plan-prompt"] ? { planFile: args["plan-prompt"] } : {}),
       ...(args["write-prompt"] ? { writeFile: args["write-prompt"] } : {}),
     });
-    const controller = new AbortController();
-    const onSignal = (): void => controller.abort();
-    process.once("SIGINT", onSignal);
-    process.once("SIGTERM", onSignal);
     const progress = createProgress(await countLines(args.instructions));
-    let summary: AgentWriteSummary;
-    try {
-      summary = await runAgentWrite({
-        input: args.instructions,
-        out: args.out,
-        ...(args.failures ? { failuresPath: args.failures } : {}),
-        llm,
-        prompts,
-        parallel: llm.concurrency ?? 4,
-        planAttempts: args["plan-attempts"],
-        planLimits: { maxSteps: args["max-steps"] },
-        settings: {
-          temperature: args.temperature,
-          maxTokens: args["max-tokens"],
-          callRetries: args["call-retries"],
-          signal: controller.signal,
-        },
-        skipInvalid: args["skip-invalid"],
-        onEvent: progress.update,
-      });
-    } catch (error) {
-      progress.stop();
-      if (controller.signal.aborted) {
-        process.stderr.write("interrupted: no output written; finished calls are in the journal, run the same command to resume\n");
-        return 130;
-      }
-      throw error;
-    } finally {
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
-    }
+    run.onEnd(progress.stop);
+    const summary = await runAgentWrite({
+      input: args.instructions,
+      out: args.out,
+      ...(args.failures ? { failuresPath: args.failures } : {}),
+      llm,
+      prompts,
+      parallel: llm.concurrency ?? 4,
+      planAttempts: args["plan-attempts"],
+      planLimits: { maxSteps: args["max-steps"] },
+      settings: {
+        temperature: args.temperature,
+        maxTokens: args["max-tokens"],
+        callRetries: args["call-retries"],
+        signal: run.signal,
+      },
+      skipInvalid: args["skip-invalid"],
+      onEvent: progress.update,
+    });
     progress.stop();
     const { llm: t } = summary;
     process.stderr.write(
@@ -122,7 +106,7 @@ export const agentwriteCommand: CommandModule<object, AgentWriteArgs> = {
     }
     if (args.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
     return 0;
-  }),
+  }, RESUME_FROM_JOURNAL),
 };
 
 /** Non-blank lines of the input (for the progress total); 0 if unreadable (the run reports the error). */

@@ -4,20 +4,13 @@
  */
 import type { Argv, CommandModule } from "yargs";
 import { ConfigError } from "../../errors.js";
-import { writeFileAtomic } from "../../io/atomic-file.js";
-import { issueToString, type InputIssue } from "../../io/input-issue.js";
-import { readJsonl, writeJsonl } from "../../io/jsonl.js";
-import { judgeAgreement } from "../../judge/judge-agreement.js";
-import { openJudgeCache } from "../../judge/judge-cache.js";
-import { judgeCandidates } from "../../judge/judge-candidates.js";
+import { issueToString } from "../../io/input-issue.js";
 import { loadJudgeTemplate } from "../../judge/judge-template.js";
-import { createLlmClient } from "../../llm/client.js";
-import { candidateSchema, type Candidate } from "../../schemas/candidate.js";
-import type { Judgement } from "../../schemas/judgement.js";
-import { countJsonlLines, itemProgress } from "../item-progress.js";
-import { BATCH_WINDOW, llmClientOptionsFromArgs, llmOptions, type LlmArgs } from "../llm-options.js";
+import { runJudge } from "../../judge/run-judge.js";
+import { countJsonlLines } from "../item-progress.js";
+import { llmClientOptionsFromArgs, llmOptions, type LlmArgs } from "../llm-options.js";
 import { budgetMessage, spendFields, spendText } from "../spend-text.js";
-import { runCommand } from "../run-command.js";
+import { RESUME_FROM_CACHE, runCommand } from "../run-command.js";
 
 interface JudgeArgs extends LlmArgs {
   candidates: string;
@@ -62,92 +55,39 @@ export const judgeCommand: CommandModule<object, JudgeArgs> = {
           "A reply that never parses is recorded as scores: null with the reason — never a made-up number. Each judgement " +
           "records the judge model and the sha256 of the template; a rerun takes cached verdicts for free.",
       ) as unknown as Argv<JudgeArgs>,
-  handler: runCommand(async (args: JudgeArgs) => {
+  handler: runCommand(async (args: JudgeArgs, run) => {
     for (const name of ["attempts", "max-tokens"] as const) {
       if (!Number.isInteger(args[name]) || args[name] < 1) throw new ConfigError(`--${name} must be a positive integer, got ${args[name]}`);
     }
     const template = await loadJudgeTemplate(args.template);
-    const cachePath = args.cache ?? `${args.out}.judge-cache.jsonl`;
-    const cache = openJudgeCache({ path: cachePath });
-    // The Batch API path keeps batch ids and answers in a journal (the verdict cache stays the source of verdicts).
-    const journalPath = args.journal ?? (args.batch ? `${args.out}.journal.jsonl` : undefined);
-    const client = createLlmClient(await llmClientOptionsFromArgs(args, journalPath ? { journalPath } : {}));
-    const controller = new AbortController();
-    const onSignal = (): void => controller.abort();
-    process.once("SIGINT", onSignal);
-    process.once("SIGTERM", onSignal);
-    const issues: InputIssue[] = [];
-    const progress = itemProgress({ label: "judge", total: await countJsonlLines(args.candidates) });
-    const pairs: Array<[Judgement, Judgement]> = [];
-    let done = 0;
-    let cached = 0;
-    let unscored = 0;
-    let written: number;
-    try {
-      const input = (async function* (): AsyncGenerator<Candidate> {
-        for await (const { record } of readJsonl(args.candidates, { schema: candidateSchema, skipInvalid: args["skip-invalid"], issues })) yield record;
-      })();
-      written = await writeJsonl(
-        args.out,
-        (async function* () {
-          for await (const judged of judgeCandidates({
-            client,
-            candidates: input,
-            judgeModel: args.model,
-            template,
-            cache,
-            maxAttempts: args.attempts,
-            temperature: args.temperature,
-            maxTokens: args["max-tokens"],
-            twice: args.twice,
-            retryFailed: args["retry-failed"],
-            window: args.batch ? BATCH_WINDOW : Math.max(4, args.concurrency * 2),
-            signal: controller.signal,
-          })) {
-            done += 1;
-            if (judged.cached) cached += 1;
-            if (judged.candidate.judgement?.scores === null) unscored += 1;
-            if (judged.second) pairs.push([judged.candidate.judgement!, judged.second]);
-            progress.update(done, { cached, unscored, ...spendFields(client.totals()) });
-            yield judged.candidate;
-          }
-        })(),
-      );
-    } finally {
-      progress.stop();
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
-      cache.close();
-      await client.close();
-    }
-    for (const issue of issues) process.stderr.write(`skipped ${issueToString(issue)}\n`);
-    const totals = client.totals();
-    const agreement = args.twice ? judgeAgreement(pairs) : undefined;
-    const agreementPath = `${args.out}.agreement.json`;
-    if (agreement) await writeFileAtomic(agreementPath, `${JSON.stringify(agreement, null, 2)}\n`);
-    const summary = {
-      candidates: written,
-      fromCache: cached,
-      unscored,
-      judgeModel: args.model,
-      templateHash: template.hash,
-      calls: totals.calls,
-      batchCalls: totals.batchCalls,
-      replayed: totals.replayed,
-      promptTokens: totals.promptTokens,
-      cachedTokens: totals.cachedTokens,
-      completionTokens: totals.completionTokens,
-      costUsd: totals.costUsd,
-      budgetReached: totals.budgetReached,
+    const llm = await llmClientOptionsFromArgs(args);
+    const progress = run.progress("judge", await countJsonlLines(args.candidates));
+    const { invalid, agreementPath, ...summary } = await runJudge({
+      input: args.candidates,
       out: args.out,
-      cache: cachePath,
-      ...(agreement ? { agreement } : {}),
-    };
+      ...(args.cache === undefined ? {} : { cachePath: args.cache }),
+      ...(args.journal === undefined ? {} : { journalPath: args.journal }),
+      template,
+      llm,
+      judgeModel: args.model,
+      maxAttempts: args.attempts,
+      temperature: args.temperature,
+      maxTokens: args["max-tokens"],
+      twice: args.twice,
+      retryFailed: args["retry-failed"],
+      skipInvalid: args["skip-invalid"],
+      signal: run.signal,
+      onProgress: ({ done, cached, unscored, totals }) => progress.update(done, { cached, unscored, ...spendFields(totals) }),
+    });
+    progress.stop();
+    for (const issue of invalid) process.stderr.write(`skipped ${issueToString(issue)}\n`);
     if (args.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
     else {
       process.stdout.write(
-        `judged ${written} candidates → ${args.out} (${cached} from the cache, ${totals.calls} judge calls, ${unscored} without a usable verdict; ${spendText(totals)})\n`,
+        `judged ${summary.candidates} candidates → ${args.out} (${summary.fromCache} from the cache, ${summary.calls} judge calls, ${summary.unscored} without a usable verdict; ${spendText(summary)})\n`,
       );
+      if (summary.budgetReached) process.stderr.write(budgetMessage(summary, args["max-cost"]!));
+      const { agreement } = summary;
       if (agreement?.quality) {
         const exact = Object.entries(agreement.dimensions)
           .map(([d, a]) => `${d} ${(a.exact * 100).toFixed(0)}%`)
@@ -159,5 +99,5 @@ export const judgeCommand: CommandModule<object, JudgeArgs> = {
       }
     }
     return 0;
-  }),
+  }, RESUME_FROM_CACHE),
 };

@@ -3,19 +3,14 @@
  * k responses per prompt from any OpenAI-compatible endpoint, each a Candidate with its length and S_l;
  * resumable through the journal beside the output.
  */
-import { rm } from "node:fs/promises";
 import type { Argv, CommandModule } from "yargs";
-import { sampleCandidates, type SampleFailure } from "../../dpo/sample-candidates.js";
-import { readSamplePrompts } from "../../dpo/sample-prompts.js";
+import { runSample } from "../../dpo/run-sample.js";
 import { ConfigError } from "../../errors.js";
-import type { InputIssue } from "../../io/input-issue.js";
 import { issueToString } from "../../io/input-issue.js";
-import { writeJsonl } from "../../io/jsonl.js";
-import { createLlmClient } from "../../llm/client.js";
-import { countJsonlLines, itemProgress } from "../item-progress.js";
-import { BATCH_WINDOW, llmClientOptionsFromArgs, llmOptions, type LlmArgs } from "../llm-options.js";
+import { countJsonlLines } from "../item-progress.js";
+import { llmClientOptionsFromArgs, llmOptions, type LlmArgs } from "../llm-options.js";
 import { budgetMessage, spendFields, spendText } from "../spend-text.js";
-import { runCommand } from "../run-command.js";
+import { RESUME_FROM_JOURNAL, runCommand } from "../run-command.js";
 
 interface SampleArgs extends LlmArgs {
   prompts: string;
@@ -61,88 +56,43 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
           "appended to the journal; after a crash or kill, run the same command again: finished samples replay for free. " +
           "The output appears only when the run ends; failed samples are listed in the failures file and the exit code is 1.",
       ) as unknown as Argv<SampleArgs>,
-  handler: runCommand(async (args: SampleArgs) => {
+  handler: runCommand(async (args: SampleArgs, run) => {
     if (!Number.isInteger(args.n) || args.n < 1) throw new ConfigError(`--n must be a positive integer, got ${args.n}`);
     if (!Number.isInteger(args.seed)) throw new ConfigError(`--seed must be an integer, got ${args.seed}`);
     if (args["max-tokens"] !== undefined && (!Number.isInteger(args["max-tokens"]) || args["max-tokens"] < 1)) {
       throw new ConfigError(`--max-tokens must be a positive integer, got ${args["max-tokens"]}`);
     }
-    const journalPath = args.journal ?? `${args.out}.journal.jsonl`;
-    const failuresPath = args.failures ?? `${args.out}.failures.jsonl`;
-    const client = createLlmClient(await llmClientOptionsFromArgs(args, { journalPath }));
-    const controller = new AbortController();
-    const onSignal = (): void => controller.abort();
-    process.once("SIGINT", onSignal);
-    process.once("SIGTERM", onSignal);
-    const issues: InputIssue[] = [];
-    const failures: SampleFailure[] = [];
-    const progress = itemProgress({ label: "sample", total: await countJsonlLines(args.prompts) });
-    let prompts = 0;
-    let replayed = 0;
-    let written: number;
-    try {
-      const stream = sampleCandidates({
-        client,
-        prompts: readSamplePrompts(args.prompts, { skipInvalid: args["skip-invalid"], issues }),
-        model: args.model,
-        n: args.n,
-        temperature: args.temperature,
-        ...(args["top-p"] === undefined ? {} : { topP: args["top-p"] }),
-        ...(args["max-tokens"] === undefined ? {} : { maxTokens: args["max-tokens"] }),
-        seed: args.seed,
-        window: args.batch ? Math.ceil(BATCH_WINDOW / args.n) : Math.max(1, Math.ceil(args.concurrency / args.n) * 2),
-        signal: controller.signal,
-      });
-      written = await writeJsonl(
-        args.out,
-        (async function* () {
-          for await (const sampled of stream) {
-            prompts += 1;
-            replayed += sampled.replayed;
-            failures.push(...sampled.failures);
-            progress.update(prompts, { replayed, failed: failures.length, ...spendFields(client.totals()) });
-            yield* sampled.candidates;
-          }
-        })(),
-      );
-    } finally {
-      progress.stop();
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
-      await client.close();
-    }
-    for (const issue of issues) process.stderr.write(`skipped ${issueToString(issue)}\n`);
-    if (failures.length > 0) await writeJsonl(failuresPath, failures);
-    else await rm(failuresPath, { force: true });
-    const totals = client.totals();
-    const summary = {
-      prompts,
-      candidates: written,
-      failedSamples: failures.length,
-      skippedLines: issues.length,
-      calls: totals.calls,
-      replayed: totals.replayed,
-      batchCalls: totals.batchCalls,
-      promptTokens: totals.promptTokens,
-      cachedTokens: totals.cachedTokens,
-      completionTokens: totals.completionTokens,
-      costUsd: totals.costUsd,
-      budgetReached: totals.budgetReached,
+    const llm = await llmClientOptionsFromArgs(args);
+    const progress = run.progress("sample", await countJsonlLines(args.prompts));
+    const { invalid, ...summary } = await runSample({
+      input: args.prompts,
       out: args.out,
-      journal: journalPath,
-      ...(failures.length > 0 ? { failures: failuresPath } : {}),
-    };
+      ...(args.failures === undefined ? {} : { failuresPath: args.failures }),
+      ...(args.journal === undefined ? {} : { journalPath: args.journal }),
+      llm,
+      model: args.model,
+      n: args.n,
+      temperature: args.temperature,
+      ...(args["top-p"] === undefined ? {} : { topP: args["top-p"] }),
+      ...(args["max-tokens"] === undefined ? {} : { maxTokens: args["max-tokens"] }),
+      seed: args.seed,
+      skipInvalid: args["skip-invalid"],
+      signal: run.signal,
+      onProgress: ({ prompts, replayed, failed, totals }) => progress.update(prompts, { replayed, failed, ...spendFields(totals) }),
+    });
+    progress.stop();
+    for (const issue of invalid) process.stderr.write(`skipped ${issueToString(issue)}\n`);
     if (args.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
     else {
       process.stdout.write(
-        `sampled ${written} candidates for ${prompts} prompts → ${args.out} (${totals.calls} calls, ${totals.replayed} replayed from the journal; ${spendText(totals)})\n`,
+        `sampled ${summary.candidates} candidates for ${summary.prompts} prompts → ${args.out} (${summary.calls} calls, ${summary.replayed} replayed from the journal; ${spendText(summary)})\n`,
       );
     }
-    if (totals.budgetReached) process.stderr.write(budgetMessage(totals, args["max-cost"]!));
-    if (failures.length > 0) {
-      process.stderr.write(`${failures.length} samples failed (see ${failuresPath}); run the same command again to retry them\n`);
+    if (summary.budgetReached) process.stderr.write(budgetMessage(summary, args["max-cost"]!));
+    if (summary.failures !== undefined) {
+      process.stderr.write(`${summary.failedSamples} samples failed (see ${summary.failures}); run the same command again to retry them\n`);
       return 1;
     }
     return 0;
-  }),
+  }, RESUME_FROM_JOURNAL),
 };

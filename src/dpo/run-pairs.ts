@@ -1,0 +1,187 @@
+/**
+ * @module dpo/run-pairs — `pairs` as a library call: judged candidates (or existing preference data,
+ * re-paired through a policy or only audited) to a DPO dataset dir with counts, a length-bias audit and
+ * a card. The input format is sniffed unless named; candidate files are read twice (a cheap count per
+ * prompt first) so finished prompts are paired while streaming.
+ */
+import { basename } from "node:path";
+import { ConfigError } from "../errors.js";
+import { parseFormatName, PREFERENCE_FORMATS, type FormatName } from "../io/adapters/format.js";
+import type { InputIssue } from "../io/input-issue.js";
+import { readJsonl } from "../io/jsonl.js";
+import { readRawRecords, readRecords } from "../io/read-records.js";
+import { candidateSchema, type Candidate } from "../schemas/candidate.js";
+import type { PreferencePair } from "../schemas/preference-pair.js";
+import { auditPairs, auditRow, type PairAudit } from "./audit-pairs.js";
+import { buildPairs, emptyBuildPairsSummary, type BuildPairsSummary } from "./build-pairs.js";
+import { loadPairPolicy } from "./load-pair-policy.js";
+import { pairsToCandidates } from "./pairs-to-candidates.js";
+import { writePairsDataset } from "./write-pairs-dataset.js";
+
+/** Input formats `runPairs` reads: judged candidates, a preference format (or an alias of one), or "auto". */
+export const PAIRS_INPUT_FORMATS = ["auto", "candidates", ...PREFERENCE_FORMATS] as const;
+
+export interface RunPairsOptions {
+  /** Judged candidates (JSONL) or preference data (.json/.jsonl/.parquet/dataset dir). */
+  input: string;
+  /** Pair policy YAML; required unless `auditOnly`. */
+  policy?: string;
+  /** Output dataset dir; required unless `auditOnly`. */
+  out?: string;
+  /** Keep existing preference pairs as they are: audit them (and write them to `out` if given). @default false */
+  auditOnly?: boolean;
+  /** One of `PAIRS_INPUT_FORMATS` or a format alias. @default "auto" */
+  format?: string;
+  /** Overrides the policy's seed. */
+  seed?: number;
+  /** Dataset card title. @default from the policy or the input name */
+  title?: string;
+  /** Skip invalid input rows (listed in `invalid`) instead of stopping. @default false */
+  skipInvalid?: boolean;
+}
+
+interface PairsRunCommon {
+  skippedRows: number;
+  audit: PairAudit;
+  out: string | undefined;
+  /** Skipped input rows (with `skipInvalid`). */
+  invalid: InputIssue[];
+}
+
+/** Result of an `auditOnly` run. */
+export interface AuditOnlySummary extends PairsRunCommon {
+  mode: "audit-only";
+  pairs: number;
+}
+
+/** Result of a policy run: the `buildPairs` counts plus the policy name. */
+export interface PolicyPairsSummary extends PairsRunCommon, BuildPairsSummary {
+  mode: "pairs";
+  policy: string;
+}
+
+export type PairsSummary = AuditOnlySummary | PolicyPairsSummary;
+
+/**
+ * Makes (or audits) preference pairs. A policy run that makes no pair still writes the dataset dir and
+ * reports why in `skipped` / `excludedCandidates`.
+ *
+ * @example
+ * const summary = await runPairs({ input: "scored.jsonl", policy: "recipes/dpo-longwriter-paper.yaml", out: "out/dpo" });
+ */
+export async function runPairs(options: RunPairsOptions): Promise<PairsSummary> {
+  const { input, out, auditOnly = false, skipInvalid = false } = options;
+  const format = resolveFormat(options.format ?? "auto");
+  if (!auditOnly && !options.policy) throw new ConfigError("name a pair policy (or audit only)", { field: "policy" });
+  if (!auditOnly && !out) throw new ConfigError("name the output dataset dir", { field: "out" });
+  const isCandidates = format === "candidates" || (format === "auto" && (await looksLikeCandidates(input)));
+  if (isCandidates && auditOnly) throw new ConfigError("auditing only works on preference pairs; candidates need a pair policy");
+  const invalid: InputIssue[] = [];
+  const readOptions = { skipInvalid, issues: invalid };
+
+  if (auditOnly) {
+    const pairs: PreferencePair[] = [];
+    for await (const { record } of readPreference(input, format, readOptions)) pairs.push(record);
+    let audit: PairAudit;
+    if (out) {
+      ({ audit } = await writePairsDataset({
+        dir: out,
+        pairs,
+        signals: signalNamesOf(pairs),
+        title: options.title ?? `Preference pairs from ${basename(input.replace(/[\\/]+$/, ""))}`,
+        description: `Preference pairs imported unchanged from \`${input}\` by longwriter-toolkit, with a length-bias audit.`,
+        manifest: { input, mode: "audit-only", counts: { pairs: pairs.length, skippedRows: invalid.length } },
+      }));
+    } else audit = auditPairs(pairs.map(auditRow));
+    return { mode: "audit-only", pairs: pairs.length, skippedRows: invalid.length, audit, out, invalid };
+  }
+
+  const loaded = await loadPairPolicy({ path: options.policy! });
+  const { seed } = options;
+  const policy = seed === undefined ? loaded.policy : { ...loaded.policy, seed };
+  if (seed !== undefined && !Number.isInteger(seed)) throw new ConfigError(`seed must be an integer, got ${seed}`, { field: "seed" });
+  const candidates: AsyncIterable<Candidate> = isCandidates
+    ? (async function* () {
+        for await (const { record } of readJsonl(input, { schema: candidateSchema, ...readOptions })) yield record;
+      })()
+    : pairsToCandidates(
+        (async function* () {
+          for await (const { record } of readPreference(input, format, readOptions)) yield record;
+        })(),
+      );
+  const summary = emptyBuildPairsSummary();
+  // A first, cheap pass counts candidates per prompt so finished prompts are paired while streaming.
+  const groupSizes = isCandidates ? await countCandidatesPerPrompt(input) : undefined;
+  const pairs = (async function* () {
+    for await (const outcome of buildPairs({ candidates, policy, summary, groupSizes })) yield* outcome.pairs;
+  })();
+  const { audit } = await writePairsDataset({
+    dir: out!,
+    pairs,
+    signals: policy.signals.map((s) => s.name),
+    title: options.title ?? `DPO pairs (${policy.name})`,
+    description:
+      `Preference pairs for DPO made by longwriter-toolkit from \`${input}\` with the pair policy \`${policy.name}\`` +
+      `${policy.description ? ` (${policy.description})` : ""}. Rows follow TRL's conversational explicit-prompt layout.`,
+    policyText: loaded.text,
+    manifest: {
+      input,
+      inputKind: isCandidates ? "candidates" : "preference",
+      policy: { name: policy.name, file: loaded.file, hash: loaded.hash, seed: policy.seed },
+      counts: () => ({ ...summary, skippedRows: invalid.length }),
+    },
+    sections: () => [countsSection(summary)],
+  });
+  return { mode: "pairs", policy: policy.name, ...summary, skippedRows: invalid.length, audit, out, invalid };
+}
+
+type ResolvedFormat = "auto" | "candidates" | FormatName;
+
+function resolveFormat(name: string): ResolvedFormat {
+  if ((PAIRS_INPUT_FORMATS as readonly string[]).includes(name)) return name as ResolvedFormat;
+  const format = parseFormatName(name, "input format");
+  if (!(PREFERENCE_FORMATS as readonly string[]).includes(format)) throw new ConfigError(`format ${name} is not a preference format`, { field: "format" });
+  return format;
+}
+
+async function looksLikeCandidates(path: string): Promise<boolean> {
+  for await (const { record } of readRawRecords(path)) return typeof record.promptId === "string" && typeof record.response === "string";
+  return false;
+}
+
+function readPreference(path: string, format: ResolvedFormat, options: { skipInvalid: boolean; issues: InputIssue[] }) {
+  return readRecords(path, { kind: "preference", ...(format === "auto" ? {} : { format: format as FormatName }), ...options });
+}
+
+function signalNamesOf(pairs: readonly PreferencePair[]): string[] {
+  const names = new Set<string>();
+  for (const pair of pairs) for (const name of Object.keys(pair.signals ?? {})) if (/^[a-z][a-z0-9_]*$/.test(name)) names.add(name);
+  return [...names];
+}
+
+/** The card section that says how many prompts gave pairs and why the others did not. */
+function countsSection(summary: BuildPairsSummary): string {
+  const rows = (counts: Record<string, number>) => Object.entries(counts).map(([reason, n]) => `| ${reason} | ${n} |`);
+  return [
+    "## How the pairs were made",
+    "",
+    `${summary.pairs} pairs from ${summary.promptsWithPairs} of ${summary.prompts} prompts (${summary.candidates} candidates).`,
+    "",
+    "| prompts skipped, by reason | prompts |",
+    "|---|---|",
+    ...(Object.keys(summary.skipped).length ? rows(summary.skipped) : ["| (none) | 0 |"]),
+    "",
+    "| candidates excluded before ranking, by reason | candidates |",
+    "|---|---|",
+    ...(Object.keys(summary.excludedCandidates).length ? rows(summary.excludedCandidates) : ["| (none) | 0 |"]),
+  ].join("\n");
+}
+
+/** Candidates per promptId in a candidates JSONL file (lines that are not candidates are left to the real read). */
+async function countCandidatesPerPrompt(file: string): Promise<Map<string, number>> {
+  const sizes = new Map<string, number>();
+  for await (const { record } of readJsonl<{ promptId?: unknown }>(file, { skipInvalid: true, issues: [] })) {
+    if (typeof record.promptId === "string") sizes.set(record.promptId, (sizes.get(record.promptId) ?? 0) + 1);
+  }
+  return sizes;
+}
