@@ -21,6 +21,8 @@ export interface BatchBehaviour {
   expireAfterLines?: number;
   /** Keep every batch `in_progress` (nothing answered) until `release()`. @default false */
   hold: boolean;
+  /** Hold only the n-th batch created and later ones (1-based), e.g. 2 = let the first round finish. */
+  holdFrom?: number | undefined;
 }
 
 export interface StoredFile {
@@ -151,7 +153,7 @@ export function createBatchRoutes(answer: AnswerLine, initial: Partial<BatchBeha
   const advance = async (batch: StoredBatch): Promise<void> => {
     if (["completed", "expired", "failed", "cancelled"].includes(batch.status)) return;
     if (batch.status === "cancelling") return finish(batch, "cancelled");
-    if (behaviour.hold) {
+    if (behaviour.hold || (behaviour.holdFrom !== undefined && batches.indexOf(batch) + 1 >= behaviour.holdFrom)) {
       batch.status = "in_progress";
       return;
     }
@@ -284,6 +286,7 @@ export function createBatchRoutes(answer: AnswerLine, initial: Partial<BatchBeha
     },
     release() {
       behaviour.hold = false;
+      behaviour.holdFrom = undefined;
     },
     failNext(route, status, times = 1) {
       faults.set(route, { status, times });

@@ -8,6 +8,7 @@
  * each batch line with the same `respond` script; batch lines are recorded in `batchRequests`, not
  * `requests`, so a test can assert that a batch run made no direct chat call.
  */
+import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { stableHash } from "../../src/text/record-id.js";
@@ -87,6 +88,12 @@ export interface OpenAiServerOptions {
   record?: boolean;
   /** Batch API behaviour (status progression, outcome, hold, or `enabled: false`). */
   batch?: Partial<BatchBehaviour>;
+  /**
+   * Simulate automatic prefix caching like OpenAI's: a prompt whose first ≥ `minTokens` tokens (in
+   * `blockTokens` steps, 4 characters a token) were sent before reports them as `cached_tokens`.
+   * Applies to answers without scripted usage. @default off
+   */
+  prefixCache?: { minTokens?: number; blockTokens?: number };
 }
 
 export interface OpenAiServer {
@@ -137,6 +144,7 @@ export async function startOpenAiServer(options: OpenAiServerOptions): Promise<O
   const random = seededRandom(options.seed ?? 1);
   const requests: RecordedRequest[] = [];
   const batchRequests: ChatBody[] = [];
+  const prefixCache = options.prefixCache ? createPrefixCache(options.prefixCache) : undefined;
   let count = 0;
   const batch = createBatchRoutes(async (line) => {
     const body = line as ChatBody;
@@ -218,7 +226,13 @@ export async function startOpenAiServer(options: OpenAiServerOptions): Promise<O
     }
     const reply = typeof answer === "string" ? { text: answer } : answer;
     const promptText = body.messages.map((m) => m.content).join("\n");
-    const usage = reply.omitUsage ? undefined : (reply.usage ?? { prompt_tokens: approxTokens(promptText), completion_tokens: approxTokens(reply.text) });
+    const usage = reply.omitUsage
+      ? undefined
+      : (reply.usage ?? {
+          prompt_tokens: approxTokens(promptText),
+          completion_tokens: approxTokens(reply.text),
+          ...(prefixCache ? { cached_tokens: prefixCache(promptText) } : {}),
+        });
     sendCompletion(res, {
       stream,
       model,
@@ -260,6 +274,28 @@ export async function startOpenAiServer(options: OpenAiServerOptions): Promise<O
 }
 
 let completionCounter = 0;
+
+/**
+ * A prefix cache: remembers a hash chain over `blockTokens`-token blocks of every prompt and answers
+ * how many leading tokens of a new prompt were seen before (0 below `minTokens`).
+ */
+function createPrefixCache({ minTokens = 1024, blockTokens = 128 }: { minTokens?: number; blockTokens?: number }): (prompt: string) => number {
+  const seen = new Set<string>();
+  const blockChars = blockTokens * 4;
+  return (prompt) => {
+    let hash = "";
+    let cachedChars = 0;
+    let missed = false;
+    for (let at = 0; at + blockChars <= prompt.length; at += blockChars) {
+      hash = createHash("sha1").update(hash).update(prompt.slice(at, at + blockChars)).digest("hex");
+      if (!missed && seen.has(hash)) cachedChars = at + blockChars;
+      else missed = true;
+      seen.add(hash);
+    }
+    const tokens = cachedChars / 4;
+    return tokens >= minTokens ? tokens : 0;
+  };
+}
 
 type UsageIn = { prompt_tokens: number; completion_tokens: number; cached_tokens?: number };
 

@@ -11,6 +11,7 @@ import type { AgentWriteEvent } from "../../agentwrite/agent-write.js";
 import type { LlmTotals } from "../../llm/client.js";
 import { ConfigError } from "../../errors.js";
 import { llmClientOptionsFromArgs, llmOptions, type LlmArgs } from "../llm-options.js";
+import { budgetMessage, spendText } from "../spend-text.js";
 import { RESUME_FROM_JOURNAL, runCommand } from "../run-command.js";
 
 interface AgentWriteArgs extends LlmArgs {
@@ -78,7 +79,6 @@ export const agentwriteCommand: CommandModule<object, AgentWriteArgs> = {
       ...(args.failures ? { failuresPath: args.failures } : {}),
       llm,
       prompts,
-      parallel: llm.concurrency ?? 4,
       planAttempts: args["plan-attempts"],
       planLimits: { maxSteps: args["max-steps"] },
       settings: {
@@ -97,7 +97,7 @@ export const agentwriteCommand: CommandModule<object, AgentWriteArgs> = {
         (summary.duplicates ? `, ${summary.duplicates} duplicate ids skipped` : "") +
         (summary.invalid.length ? `, ${summary.invalid.length} invalid lines skipped` : "") +
         ` | ${summary.sections} sections, ${summary.words} words | calls ${t.calls} (+${t.replayed} replayed, ${t.failed} failed)` +
-        ` | tokens ${t.promptTokens}+${t.completionTokens} | $${t.costUsd.toFixed(4)} (saved $${t.savedCostUsd.toFixed(4)})\n` +
+        ` | ${spendText(t)} (saved $${t.savedCostUsd.toFixed(4)})\n` +
         `  → ${summary.out}${summary.failed ? `, failures → ${summary.failuresPath}` : ""}\n`,
     );
     if (summary.failed) {
@@ -105,6 +105,10 @@ export const agentwriteCommand: CommandModule<object, AgentWriteArgs> = {
       process.stderr.write(`  failures by kind: ${kinds}\n`);
     }
     if (args.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+    if (t.budgetReached) {
+      process.stderr.write(budgetMessage(t, args["max-cost"]!));
+      return 1;
+    }
     return 0;
   }, RESUME_FROM_JOURNAL),
 };

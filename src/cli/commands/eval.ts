@@ -12,6 +12,7 @@ import { runLongBenchWrite } from "../../eval/run-longbench-write.js";
 import { runRuler } from "../../eval/run-ruler.js";
 import type { BenchmarkName, LanguageFilter } from "../../eval/load-bench.js";
 import { loadJudgeTemplate } from "../../judge/judge-template.js";
+import { BATCH_WINDOW } from "../../llm/batch-chat.js";
 import { createLlmClient, type LlmClient } from "../../llm/client.js";
 import { renderScoresMarkdown } from "../../report/scores-markdown.js";
 import { llmClientOptionsFromArgs, llmOptions, type LlmArgs } from "../llm-options.js";
@@ -202,7 +203,8 @@ function evalCommand(benchmark: BenchmarkName, describe: string): CommandModule<
           client,
           model: args["judge-model"],
           maxAttempts: args["judge-attempts"],
-          concurrency: args.concurrency,
+          // Batch mode hands every item to the judge at once, so each judging round is one batch.
+          concurrency: args.batch ? BATCH_WINDOW : args.concurrency,
           ...(args["judge-template"] ? { template: await loadJudgeTemplate(args["judge-template"]) } : {}),
         };
       }
