@@ -8,6 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JUDGE_DIMENSIONS } from "../src/schemas/judgement.js";
+import { createTokenCounter } from "../src/text/tokens.js";
 import { startOpenAiServer, type ChatBody, type OpenAiServer, type Respond } from "./helpers/openai-server.js";
 import { runCli, startCli } from "./helpers/run-cli.js";
 import { makeTmpDir } from "./helpers/tmp-dir.js";
@@ -121,6 +122,32 @@ describe("--batch on sample and judge (CLI)", { timeout: 120_000 }, () => {
     const again = await runCli([...args, "--max-cost", "10", "--json"]);
     expect(again.code, again.stderr).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ candidates: 6, replayed: summary.calls, calls: 6 - summary.calls });
+  });
+
+  it("--dry-run prints calls, tokens (o200k_base) and the direct and batch price, sends nothing, counts journal replays", async () => {
+    const prices = join(dir, "dry-prices.json");
+    writeFileSync(prices, JSON.stringify({ w: { input: 2, output: 8 }, j: { input: 1, output: 4 } }));
+    const chats = server.requestCount();
+    const uploads = server.batch.counts.uploads;
+    const counter = await createTokenCounter("o200k_base");
+    const promptTokens = read(prompts).trim().split("\n").reduce((sum, line) => sum + counter.count((JSON.parse(line) as { prompt: string }).prompt), 0);
+    counter.free();
+    const fresh = await runCli(["sample", prompts, "--model", "w", "--n", "2", "--max-tokens", "500", "--out", join(dir, "dry.jsonl"), "--prices", prices, "--dry-run", "--json", ...llm()]);
+    expect(fresh.code, fresh.stderr).toBe(0);
+    const estimate = JSON.parse(fresh.stdout) as { calls: number; replayed: number; inputTokens: number; outputTokens: number; directUsd: number; batchUsd: number };
+    expect(estimate).toMatchObject({ calls: 6, replayed: 0, inputTokens: promptTokens * 2, outputTokens: 3000 });
+    expect(estimate.directUsd).toBeCloseTo((promptTokens * 2 * 2 + 3000 * 8) / 1e6, 12);
+    expect(estimate.batchUsd).toBeCloseTo(estimate.directUsd / 2, 12);
+    // The direct run's journal holds all 6 samples (same settings, no --max-tokens): all replayed.
+    const replay = await runCli(["sample", prompts, "--model", "w", "--n", "2", "--out", join(dir, "direct.jsonl"), "--prices", prices, "--dry-run", ...llm()]);
+    expect(replay.stdout).toMatch(/sample dry run: 0 calls \(6 more replayed/);
+    expect(replay.stdout).toMatch(/price batch +\$0\.00 \(--batch\)/);
+    const judged = await runCli(["judge", join(dir, "direct.jsonl"), "--judge-model", "j", "--out", join(dir, "dry-judged.jsonl"), "--prices", prices, "--dry-run", "--json", ...llm()]);
+    expect(JSON.parse(judged.stdout)).toMatchObject({ calls: 6, replayed: 0 });
+    expect(server.requestCount()).toBe(chats);
+    expect(server.batch.counts.uploads).toBe(uploads);
+    expect(existsSync(join(dir, "dry.jsonl"))).toBe(false);
+    expect(existsSync(join(dir, "dry-judged.jsonl"))).toBe(false);
   });
 
   it("--batch against a server without the Batch API fails fast, before any call", async () => {

@@ -7,6 +7,8 @@ import cliProgress from "cli-progress";
 import type { Argv, CommandModule } from "yargs";
 import { loadAgentWritePrompts } from "../../agentwrite/prompts.js";
 import { runAgentWrite } from "../../agentwrite/run-agentwrite.js";
+import { estimateAgentWriteCost } from "../../agentwrite/agentwrite-cost.js";
+import { costEstimateText } from "../../llm/cost-estimate.js";
 import type { AgentWriteEvent } from "../../agentwrite/agent-write.js";
 import type { LlmTotals } from "../../llm/client.js";
 import { ConfigError } from "../../errors.js";
@@ -71,6 +73,17 @@ export const agentwriteCommand: CommandModule<object, AgentWriteArgs> = {
       ...(args["plan-prompt"] ? { planFile: args["plan-prompt"] } : {}),
       ...(args["write-prompt"] ? { writeFile: args["write-prompt"] } : {}),
     });
+    if (args["dry-run"]) {
+      const estimate = await estimateAgentWriteCost({
+        input: args.instructions,
+        model: args.model,
+        prompts,
+        ...(llm.prices ? { prices: llm.prices } : {}),
+        skipInvalid: args["skip-invalid"],
+      });
+      process.stdout.write(args.json ? `${JSON.stringify(estimate)}\n` : costEstimateText("agentwrite", estimate));
+      return 0;
+    }
     const progress = createProgress(await countLines(args.instructions));
     run.onEnd(progress.stop);
     const summary = await runAgentWrite({

@@ -13,6 +13,9 @@ import { runRuler } from "../../eval/run-ruler.js";
 import type { BenchmarkName, LanguageFilter } from "../../eval/load-bench.js";
 import { loadJudgeTemplate } from "../../judge/judge-template.js";
 import { BATCH_WINDOW } from "../../llm/batch-chat.js";
+import { costEstimateText } from "../../llm/cost-estimate.js";
+import { estimateEvalCost } from "../../eval/eval-cost.js";
+import { loadBench } from "../../eval/load-bench.js";
 import { createLlmClient, type LlmClient } from "../../llm/client.js";
 import { renderScoresMarkdown } from "../../report/scores-markdown.js";
 import { llmClientOptionsFromArgs, llmOptions, type LlmArgs } from "../llm-options.js";
@@ -209,6 +212,28 @@ function evalCommand(benchmark: BenchmarkName, describe: string): CommandModule<
         };
       }
 
+      if (args["dry-run"]) {
+        const { items } = await loadBench({ benchmark, lang: args.lang, ...(args["bench-file"] ? { benchFile: args["bench-file"] } : {}) });
+        const prices = (await llmClientOptionsFromArgs({ ...args, model: args.model ?? args["judge-model"] })).prices;
+        const estimate = await estimateEvalCost({
+          items,
+          ...(generator
+            ? {
+                generator: {
+                  model: args.model!,
+                  temperature: generator.temperature,
+                  ...(generator.maxTokens === undefined ? {} : { maxTokens: generator.maxTokens }),
+                  journalPath: join(outDir, RUN_FILES.generateJournal),
+                },
+              }
+            : {}),
+          ...(judge ? { judge: { model: judge.model, template: judge.template ?? (await loadJudgeTemplate()) } } : {}),
+          ...(prices ? { prices } : {}),
+        });
+        for (const client of clients) await client.close();
+        process.stdout.write(args.json ? `${JSON.stringify(estimate)}\n` : costEstimateText(`eval ${benchmark}`, estimate));
+        return 0;
+      }
       const progress = progressReporter();
       const run = benchmark === "ruler" ? runRuler : runLongBenchWrite;
       let output: Awaited<ReturnType<typeof runLongBenchWrite>>;

@@ -7,6 +7,8 @@ import { ConfigError } from "../../errors.js";
 import { issueToString } from "../../io/input-issue.js";
 import { loadJudgeTemplate } from "../../judge/judge-template.js";
 import { runJudge } from "../../judge/run-judge.js";
+import { estimateJudgeCost } from "../../judge/judge-cost.js";
+import { costEstimateText } from "../../llm/cost-estimate.js";
 import { countJsonlLines } from "../item-progress.js";
 import { llmClientOptionsFromArgs, llmOptions, type LlmArgs } from "../llm-options.js";
 import { budgetMessage, spendFields, spendText } from "../spend-text.js";
@@ -61,6 +63,20 @@ export const judgeCommand: CommandModule<object, JudgeArgs> = {
     }
     const template = await loadJudgeTemplate(args.template);
     const llm = await llmClientOptionsFromArgs(args);
+    if (args["dry-run"]) {
+      const estimate = await estimateJudgeCost({
+        input: args.candidates,
+        cachePath: args.cache ?? `${args.out}.judge-cache.jsonl`,
+        judgeModel: args.model,
+        template,
+        twice: args.twice,
+        retryFailed: args["retry-failed"],
+        ...(llm.prices ? { prices: llm.prices } : {}),
+        skipInvalid: args["skip-invalid"],
+      });
+      process.stdout.write(args.json ? `${JSON.stringify(estimate)}\n` : costEstimateText("judge", estimate));
+      return 0;
+    }
     const progress = run.progress("judge", await countJsonlLines(args.candidates));
     const { invalid, agreementPath, ...summary } = await runJudge({
       input: args.candidates,

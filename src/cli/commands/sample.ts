@@ -5,6 +5,8 @@
  */
 import type { Argv, CommandModule } from "yargs";
 import { runSample } from "../../dpo/run-sample.js";
+import { estimateSampleCost } from "../../dpo/sample-cost.js";
+import { costEstimateText } from "../../llm/cost-estimate.js";
 import { ConfigError } from "../../errors.js";
 import { issueToString } from "../../io/input-issue.js";
 import { countJsonlLines } from "../item-progress.js";
@@ -63,6 +65,22 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
       throw new ConfigError(`--max-tokens must be a positive integer, got ${args["max-tokens"]}`);
     }
     const llm = await llmClientOptionsFromArgs(args);
+    if (args["dry-run"]) {
+      const estimate = await estimateSampleCost({
+        input: args.prompts,
+        model: args.model,
+        n: args.n,
+        temperature: args.temperature,
+        ...(args["top-p"] === undefined ? {} : { topP: args["top-p"] }),
+        ...(args["max-tokens"] === undefined ? {} : { maxTokens: args["max-tokens"] }),
+        seed: args.seed,
+        journalPath: args.journal ?? `${args.out}.journal.jsonl`,
+        ...(llm.prices ? { prices: llm.prices } : {}),
+        skipInvalid: args["skip-invalid"],
+      });
+      process.stdout.write(args.json ? `${JSON.stringify(estimate)}\n` : costEstimateText("sample", estimate));
+      return 0;
+    }
     const progress = run.progress("sample", await countJsonlLines(args.prompts));
     const { invalid, ...summary } = await runSample({
       input: args.prompts,
