@@ -32,6 +32,7 @@ export default async function llmCostBench(): Promise<BenchSection> {
   const server = await startOpenAiServer({ respond, record: false, prefixCache: { minTokens: 1024, blockTokens: 128 } });
   const dir = await workDir("llm-cost");
   const runs: Record<string, Usage> = {};
+  let batches = 0;
   try {
     for (const mode of ["direct", "batch"] as const) {
       const m = await measureNode({ script: "bench/jobs/agentwrite-usage.ts", args: [server.baseURL, String(instructions), mode, dir] });
@@ -39,6 +40,7 @@ export default async function llmCostBench(): Promise<BenchSection> {
       if (usage.failed > 0 || usage.calls !== instructions * (SECTIONS + 1)) throw new Error(`llm-cost ${mode}: ${usage.failed} failed, ${usage.calls} calls`);
       runs[mode] = usage;
     }
+    batches = server.batch.batches.length;
   } finally {
     await server.close();
     await rm(dir, { recursive: true, force: true });
@@ -52,7 +54,7 @@ export default async function llmCostBench(): Promise<BenchSection> {
   const full = costOf(PRICES, "bench-model", { promptTokens: direct.promptTokens, completionTokens: direct.completionTokens });
   const cached = costOf(PRICES, "bench-model", direct);
   const batched = costOf(PRICES, "bench-model", { promptTokens: batch.promptTokens, completionTokens: batch.completionTokens }, { batch: true });
-  const perInstruction = (value: number): string => `$${((value / instructions) * 1000).toFixed(2)} per 1,000`;
+  const perInstruction = (value: number): string => `$${((value / instructions) * 1000).toFixed(2)}`;
   const rows = [
     ["direct, no prefix cache (list price)", usd(full), perInstruction(full), "1.00×"],
     [`direct, cached prefixes (${((direct.cachedTokens / direct.promptTokens) * 100).toFixed(1)} % of prompt tokens cached)`, usd(cached), perInstruction(cached), `${(cached / full).toFixed(2)}×`],
@@ -62,14 +64,14 @@ export default async function llmCostBench(): Promise<BenchSection> {
     title: "AgentWrite cost: direct vs batch vs cached prefixes",
     markdown: [
       `The orchestration bench's workload (${instructions} instructions, plan + ${SECTIONS} serial ~130-word sections each, ${direct.calls} calls)`,
-      `run twice through the library: directly (${direct.calls} chat calls) and with \`batch\` (${batch.batchCalls} calls in ${SECTIONS + 1} batches, one per round).`,
+      `run twice through the library: directly (${direct.calls} chat calls) and with \`batch\` (${batch.batchCalls} calls in ${batches} batches: plans, then one per section index).`,
       `Recorded usage: ${direct.promptTokens} prompt tokens (${direct.cachedTokens} served from the simulated prefix cache on the direct path)`,
       `and ${direct.completionTokens} completion tokens; the batch run reported the same counts. Priced with gpt-4o's list prices`,
       "(input $2.50, cached input $1.25, output $10 per 1M tokens; batch half of input and output) by the toolkit's `costOf`.",
       "The test server counts 4 characters a token. Sections here are short (~130 words); LongWriter's are ~500 words, so real",
       "write prompts pass the 1,024-token cache minimum sooner and the cached share is higher (see docs/batch.md).",
       "",
-      markdownTable(["path", "cost of this run", "scaled", "vs list"], rows, ["l", "r", "r", "r"]),
+      markdownTable(["path", "cost of this run", "per 1,000 instructions", "vs list"], rows, ["l", "r", "r", "r"]),
     ].join("\n"),
   };
 }
