@@ -34,7 +34,7 @@ describe("select → agentwrite → filter (CLI)", () => {
     const few = join(dir, "few.jsonl");
     writeFileSync(few, instructions.slice(0, 3).map((i) => JSON.stringify({ ...i, requiredLength: null })).join("\n") + "\n");
     const sft = join(dir, "sft.jsonl");
-    const aw = await runCli(["agentwrite", few, "--out", sft, "--model", "test-model", "--base-url", server.baseURL, "--json", "--concurrency", "3"], {
+    const aw = await runCli(["agentwrite", few, "--prompts", "toolkit", "--out", sft, "--model", "test-model", "--base-url", server.baseURL, "--json", "--concurrency", "3"], {
       env: { OPENAI_API_KEY: undefined },
     });
     expect(aw.code).toBe(0);

@@ -57,7 +57,7 @@ describe("agentwrite CLI resume after SIGKILL", () => {
       input,
       Array.from({ length: 10 }, (_, i) => JSON.stringify({ prompt: `Write an essay on bridge number ${i}.` })).join("\n") + "\n",
     );
-    const args = (out: string) => ["agentwrite", input, "--out", out, "--model", "test-model", "--base-url", server.baseURL, "--concurrency", "3", "--json"];
+    const args = (out: string) => ["agentwrite", input, "--prompts", "toolkit", "--out", out, "--model", "test-model", "--base-url", server.baseURL, "--concurrency", "3", "--json"];
     const env = { OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined };
 
     // Uninterrupted reference run, in process with the CLI's defaults (saves a process start).
@@ -125,7 +125,7 @@ describe("agentwrite CLI on Ctrl-C", () => {
       const input = join(dir, "sigint.jsonl");
       writeFileSync(input, '{"prompt":"Write a story."}\n{"prompt":"Write a poem."}\n');
       const out = join(dir, "sigint.out.jsonl");
-      const run = startCli(["agentwrite", input, "--out", out, "--model", "m", "--base-url", hanging.baseURL], {
+      const run = startCli(["agentwrite", input, "--prompts", "toolkit", "--out", out, "--model", "m", "--base-url", hanging.baseURL], {
         env: { OPENAI_API_KEY: undefined },
       });
       while (hanging.requestCount() < 3) await new Promise((r) => setTimeout(r, 20));

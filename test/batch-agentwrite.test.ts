@@ -20,7 +20,7 @@ afterAll(() => server.close());
 
 const input = join(dir, "instructions.jsonl");
 writeFileSync(input, Array.from({ length: 6 }, (_, i) => JSON.stringify({ prompt: `Write an essay on lighthouse number ${i}.` })).join("\n") + "\n");
-const args = (out: string): string[] => ["agentwrite", input, "--out", out, "--model", "test-model", "--base-url", server.baseURL, "--max-retries", "0", "--json"];
+const args = (out: string): string[] => ["agentwrite", input, "--prompts", "toolkit", "--out", out, "--model", "test-model", "--base-url", server.baseURL, "--max-retries", "0", "--json"];
 const batchFlags = ["--batch", "--poll-interval", "0.05"];
 const read = (file: string): string => readFileSync(file, "utf8");
 const createdBatches = (stateFile: string): number => (existsSync(stateFile) ? read(stateFile).split("\n").filter((l) => l.includes('"event":"created"')).length : 0);

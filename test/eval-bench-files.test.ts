@@ -8,11 +8,13 @@ import type { AddressInfo } from "node:net";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BENCH_COMMIT, BENCH_FALLBACK_COMMITS, BENCH_FILE_SHA256, benchFileUrl, resolveBenchFile } from "../src/eval/bench-files.js";
+import { BENCH_COMMIT, BENCH_FILE_SHA256, benchFileUrl, resolveBenchFile } from "../src/eval/bench-files.js";
+import { UPSTREAM_FILES, readUpstreamText, resolveUpstreamFile } from "../src/upstream/upstream-files.js";
 import { loadBench } from "../src/eval/load-bench.js";
 import { makeTmpDir } from "./helpers/tmp-dir.js";
 
 const DATA = "../shared/data/longbench-write";
+const PROMPTS = "../shared/data/longwriter-upstream";
 let server: Server;
 let base: string;
 const hits: string[] = [];
@@ -23,12 +25,14 @@ let served = new Set([BENCH_COMMIT]);
 beforeAll(async () => {
   server = createServer((req, res) => {
     hits.push(req.url ?? "");
-    const match = /^\/THUDM\/LongWriter\/([^/]+)\/evaluation\/([a-z_]+\.jsonl)$/.exec(req.url ?? "");
-    if (!match || !served.has(match[1]!) || !existsSync(join(DATA, match[2]!))) {
+    const match = /^\/THUDM\/LongWriter\/([^/]+)\/(evaluation|agentwrite\/prompts)\/([a-z_]+\.(?:jsonl|txt))$/.exec(req.url ?? "");
+    const file = match ? join(match[3]!.endsWith(".txt") ? PROMPTS : DATA, match[3]!) : "";
+    const where = match?.[3] === "judge.txt" ? "evaluation" : match?.[3]?.endsWith(".txt") ? "agentwrite/prompts" : "evaluation";
+    if (!match || !served.has(match[1]!) || match[2] !== where || !existsSync(file)) {
       res.writeHead(404).end("not found");
       return;
     }
-    let body = readFileSync(join(DATA, match[2]!));
+    let body = readFileSync(file);
     if (tamper) body = Buffer.concat([body, Buffer.from("\n")]);
     res.writeHead(200, { "content-type": "text/plain" }).end(body);
   });
@@ -89,19 +93,45 @@ describe("bench files", () => {
     );
   });
 
-  it("falls back to the full-sha pin when the short commit is not found", async () => {
-    served = new Set([BENCH_FALLBACK_COMMITS[0]!]);
-    try {
+  it("pins the full 40-hex commit and has no fallback", async () => {
+    expect(BENCH_COMMIT).toMatch(/^[0-9a-f]{40}$/);
+    const urls: string[] = [];
+    await expect(
+      resolveBenchFile({ name: "longwrite_ruler.jsonl", cacheDir: join(dir, "cache-fb"), baseUrl: base, commit: "3fcfdff", onDownload: (u) => urls.push(u) }),
+    ).rejects.toThrow(/HTTP 404/);
+    expect(urls).toEqual([`${base}/THUDM/LongWriter/3fcfdff/evaluation/longwrite_ruler.jsonl`]);
+  });
+
+  it("downloads the judge, plan and write prompts from their upstream folders, byte-identical", async () => {
+    const cacheDir = join(dir, "cache-prompts");
+    for (const name of ["judge.txt", "plan.txt", "write.txt"] as const) {
       const urls: string[] = [];
-      const got = await resolveBenchFile({ name: "longwrite_ruler.jsonl", cacheDir: join(dir, "cache-fb"), baseUrl: base, onDownload: (u) => urls.push(u) });
-      expect(got.downloaded).toBe(true);
-      expect(got.url).toBe(`${base}/THUDM/LongWriter/${BENCH_FALLBACK_COMMITS[0]}/evaluation/longwrite_ruler.jsonl`);
-      expect(urls).toHaveLength(2);
-      // An explicit commit gets no fallback.
-      await expect(resolveBenchFile({ name: "longwrite_ruler.jsonl", cacheDir: join(dir, "cache-fb2"), baseUrl: base, commit: BENCH_COMMIT })).rejects.toThrow(/HTTP 404/);
-    } finally {
-      served = new Set([BENCH_COMMIT]);
+      const got = await readUpstreamText({ name, cacheDir, baseUrl: base, onDownload: (u) => urls.push(u) });
+      expect(urls).toEqual([`${base}/THUDM/LongWriter/${BENCH_COMMIT}/${UPSTREAM_FILES[name].path}`]);
+      expect(got).toMatchObject({ downloaded: true, from: "download", sha256: UPSTREAM_FILES[name].sha256 });
+      expect(got.text).toBe(readFileSync(join(PROMPTS, name), "utf8"));
+      expect((await resolveUpstreamFile({ name, cacheDir, baseUrl: base })).from).toBe("cache");
     }
+    expect(UPSTREAM_FILES["plan.txt"].path).toBe("agentwrite/prompts/plan.txt");
+    expect(UPSTREAM_FILES["judge.txt"].path).toBe("evaluation/judge.txt");
+  });
+
+  it("uses a local copy folder offline (LONGWRITER_UPSTREAM_DIR) only when its sha256 is upstream's", async () => {
+    const saved = process.env.LONGWRITER_UPSTREAM_DIR;
+    process.env.LONGWRITER_UPSTREAM_DIR = PROMPTS;
+    try {
+      const got = await resolveUpstreamFile({ name: "write.txt", cacheDir: join(dir, "cache-local"), baseUrl: "http://127.0.0.1:9" });
+      expect(got).toMatchObject({ from: "local", path: join(PROMPTS, "write.txt"), downloaded: false });
+    } finally {
+      if (saved === undefined) delete process.env.LONGWRITER_UPSTREAM_DIR;
+      else process.env.LONGWRITER_UPSTREAM_DIR = saved;
+    }
+    const { writeFileSync, mkdirSync } = await import("node:fs");
+    const edited = join(dir, "edited");
+    mkdirSync(edited, { recursive: true });
+    writeFileSync(join(edited, "plan.txt"), `${readFileSync(join(PROMPTS, "plan.txt"), "utf8")} `);
+    await expect(resolveUpstreamFile({ name: "plan.txt", localDir: edited })).rejects.toThrow(/plan\.txt is not upstream's plan\.txt.*expected sha256 cf65adef/);
+    await expect(resolveUpstreamFile({ name: "judge.txt", localDir: edited })).rejects.toThrow(/cannot read the local copy of judge\.txt/);
   });
 
   it("loads LongBench-Write with the en file's language split from the download", async () => {

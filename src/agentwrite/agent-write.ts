@@ -12,7 +12,9 @@ import { AgentWriteError, type AgentWriteFailure } from "./errors.js";
 import type { PlanLimits } from "./parse-plan.js";
 import { planInstruction, type CallSettings } from "./plan-instruction.js";
 import type { AgentWritePrompts } from "./prompts.js";
+import type { UpstreamAgentWritePrompts } from "./upstream-prompts.js";
 import { writeSections, type WrittenSection } from "./write-sections.js";
+import { writeUpstream, type UpstreamCleanup } from "./write-upstream.js";
 
 export type AgentWriteEvent =
   | { type: "planned"; position: number; id: string; steps: number }
@@ -20,9 +22,10 @@ export type AgentWriteEvent =
   | { type: "done"; position: number; id: string; record: SftRecord }
   | { type: "failed"; position: number; id: string; failure: AgentWriteFailure };
 
-/** What AgentWrite stores in `SftRecord.meta`. */
+/** What AgentWrite stores in `SftRecord.meta` (toolkit prompts). */
 export interface AgentWriteMeta {
   generator: "agentwrite";
+  prompts: "toolkit";
   model: string;
   requiredLength: number | null;
   language: string;
@@ -35,10 +38,31 @@ export interface AgentWriteMeta {
   costUsd: number;
 }
 
+/** What AgentWrite stores in `SftRecord.meta` with upstream's prompts. */
+export interface UpstreamAgentWriteMeta {
+  generator: "agentwrite";
+  prompts: "upstream";
+  model: string;
+  requiredLength: number | null;
+  language: string;
+  /** The normalised plan text and its lines (the steps written). */
+  plan: { text: string; steps: string[] };
+  /** Words per section next to the plan line's budget. */
+  sections: WrittenSection[];
+  /** How the answer was made from the raw responses. */
+  cleanup: UpstreamCleanup;
+  words: number;
+  tokens: { prompt: number; completion: number };
+  costUsd: number;
+}
+
 export interface AgentWriteOptions {
   client: LlmClient;
   instructions: Iterable<Instruction> | AsyncIterable<Instruction>;
-  prompts: AgentWritePrompts;
+  /** Our prompts (`loadAgentWritePrompts`) or upstream's (`loadUpstreamAgentWritePrompts`), which run upstream's loop. */
+  prompts: AgentWritePrompts | UpstreamAgentWritePrompts;
+  /** Upstream prompts only: how the final answer is made from the raw responses. @default "strip-labels" */
+  cleanup?: UpstreamCleanup;
   /** Instructions worked on at once. @default 4 */
   parallel?: number;
   /** Plan requests per instruction. @default 3 */
@@ -122,50 +146,10 @@ async function runOne(
   position: number,
   push: (event: AgentWriteEvent) => void,
 ): Promise<void> {
-  const { client, prompts, settings = {} } = options;
+  const { prompts } = options;
   const id = instruction.id;
   try {
-    const planned = await planInstruction({
-      client,
-      instruction,
-      prompts,
-      ...(options.planAttempts === undefined ? {} : { attempts: options.planAttempts }),
-      ...(options.planLimits ? { limits: options.planLimits } : {}),
-      settings,
-    });
-    push({ type: "planned", position, id, steps: planned.plan.steps.length });
-    const written = await writeSections({
-      client,
-      instruction,
-      plan: planned.plan,
-      prompts,
-      settings,
-      onSection: (section, of) => push({ type: "section", position, id, section, of }),
-    });
-    const meta: AgentWriteMeta = {
-      generator: "agentwrite",
-      model: planned.model,
-      requiredLength: instruction.requiredLength,
-      language: instruction.language,
-      plan: planned.plan,
-      planAttempts: planned.attempts,
-      sections: written.sections,
-      words: countWords(written.text),
-      tokens: {
-        prompt: planned.usage.promptTokens + written.usage.promptTokens,
-        completion: planned.usage.completionTokens + written.usage.completionTokens,
-      },
-      costUsd: planned.costUsd + written.costUsd,
-    };
-    const record: SftRecord = {
-      id,
-      messages: [
-        { role: "user", content: instruction.prompt },
-        { role: "assistant", content: written.text },
-      ],
-      ...(instruction.source === undefined ? {} : { source: instruction.source }),
-      meta: { ...(instruction.meta ?? {}), agentwrite: meta },
-    };
+    const record = prompts.preset === "upstream" ? await runUpstream(options, prompts, instruction, position, push) : await runToolkit(options, prompts, instruction, position, push);
     push({ type: "done", position, id, record });
   } catch (error) {
     if (!(error instanceof AgentWriteError)) throw error;
@@ -183,6 +167,102 @@ async function runOne(
       },
     });
   }
+}
+
+async function runToolkit(
+  options: AgentWriteOptions,
+  prompts: AgentWritePrompts,
+  instruction: Instruction,
+  position: number,
+  push: (event: AgentWriteEvent) => void,
+): Promise<SftRecord> {
+  const { client, settings = {} } = options;
+  const id = instruction.id;
+  const planned = await planInstruction({
+    client,
+    instruction,
+    prompts,
+    ...(options.planAttempts === undefined ? {} : { attempts: options.planAttempts }),
+    ...(options.planLimits ? { limits: options.planLimits } : {}),
+    settings,
+  });
+  push({ type: "planned", position, id, steps: planned.plan.steps.length });
+  const written = await writeSections({
+    client,
+    instruction,
+    plan: planned.plan,
+    prompts,
+    settings,
+    onSection: (section, of) => push({ type: "section", position, id, section, of }),
+  });
+  const meta: AgentWriteMeta = {
+    generator: "agentwrite",
+    prompts: "toolkit",
+    model: planned.model,
+    requiredLength: instruction.requiredLength,
+    language: instruction.language,
+    plan: planned.plan,
+    planAttempts: planned.attempts,
+    sections: written.sections,
+    words: countWords(written.text),
+    tokens: {
+      prompt: planned.usage.promptTokens + written.usage.promptTokens,
+      completion: planned.usage.completionTokens + written.usage.completionTokens,
+    },
+    costUsd: planned.costUsd + written.costUsd,
+  };
+  const record: SftRecord = {
+    id,
+    messages: [
+      { role: "user", content: instruction.prompt },
+      { role: "assistant", content: written.text },
+    ],
+    ...(instruction.source === undefined ? {} : { source: instruction.source }),
+    meta: { ...(instruction.meta ?? {}), agentwrite: meta },
+  };
+  return record;
+}
+
+async function runUpstream(
+  options: AgentWriteOptions,
+  prompts: UpstreamAgentWritePrompts,
+  instruction: Instruction,
+  position: number,
+  push: (event: AgentWriteEvent) => void,
+): Promise<SftRecord> {
+  const { client, settings = {}, cleanup = "strip-labels" } = options;
+  const id = instruction.id;
+  const written = await writeUpstream({
+    client,
+    instruction,
+    prompts,
+    settings,
+    cleanup,
+    onPlanned: (steps) => push({ type: "planned", position, id, steps }),
+    onSection: (section, of) => push({ type: "section", position, id, section, of }),
+  });
+  const meta: UpstreamAgentWriteMeta = {
+    generator: "agentwrite",
+    prompts: "upstream",
+    model: written.model,
+    requiredLength: instruction.requiredLength,
+    language: instruction.language,
+    plan: { text: written.plan, steps: written.steps },
+    sections: written.sections,
+    cleanup,
+    words: countWords(written.text),
+    tokens: { prompt: written.usage.promptTokens, completion: written.usage.completionTokens },
+    costUsd: written.costUsd,
+  };
+  return {
+    id,
+    messages: [
+      { role: "user", content: instruction.prompt },
+      { role: "assistant", content: written.text },
+    ],
+    ...(instruction.source === undefined ? {} : { source: instruction.source }),
+    meta: { ...(instruction.meta ?? {}), agentwrite: meta },
+  };
 }
 
 async function* toAsync<T>(items: Iterable<T>): AsyncGenerator<T> {

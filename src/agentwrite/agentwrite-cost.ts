@@ -9,6 +9,7 @@ import type { PriceTable } from "../llm/prices.js";
 import { createTokenCounter } from "../text/tokens.js";
 import { fillTemplate, type AgentWritePrompts } from "./prompts.js";
 import { readInstructions } from "./read-instructions.js";
+import { upstreamPlanRequest, upstreamWriteRequest, type UpstreamAgentWritePrompts } from "./upstream-prompts.js";
 
 /** Words per section assumed (upstream plans run ~200–1000 words a paragraph). */
 export const SECTION_WORDS = 500;
@@ -20,7 +21,7 @@ const PLAN_TOKENS_PER_SECTION = 60;
 export async function estimateAgentWriteCost(options: {
   input: string;
   model: string;
-  prompts: AgentWritePrompts;
+  prompts: AgentWritePrompts | UpstreamAgentWritePrompts;
   prices?: PriceTable;
   skipInvalid?: boolean;
 }): Promise<CostEstimate> {
@@ -33,8 +34,14 @@ export async function estimateAgentWriteCost(options: {
       const sections = Math.max(1, Math.round(words / SECTION_WORDS));
       const sectionTokens = Math.ceil((words / sections) * TOKENS_PER_WORD);
       const planTokens = sections * PLAN_TOKENS_PER_SECTION;
-      estimator.add({ model, inputTokens: counter.count(fillTemplate(prompts.plan, { instruction: record.prompt, length: String(words) })), outputTokens: planTokens });
-      const base = counter.count(fillTemplate(prompts.write, { instruction: record.prompt, plan: "", text: "", step: "" })) + planTokens;
+      const planPrompt =
+        prompts.preset === "upstream" ? upstreamPlanRequest(prompts, record.prompt) : fillTemplate(prompts.plan, { instruction: record.prompt, length: String(words) });
+      const writePrompt =
+        prompts.preset === "upstream"
+          ? upstreamWriteRequest(prompts, { instruction: record.prompt, plan: "", text: "", step: "" })
+          : fillTemplate(prompts.write, { instruction: record.prompt, plan: "", text: "", step: "" });
+      estimator.add({ model, inputTokens: counter.count(planPrompt), outputTokens: planTokens });
+      const base = counter.count(writePrompt) + planTokens;
       for (let k = 0; k < sections; k++) estimator.add({ model, inputTokens: base + k * sectionTokens + 30, outputTokens: sectionTokens });
     }
   } finally {

@@ -6,6 +6,8 @@ export * from "./prompts.js";
 export * from "./call-with-retries.js";
 export * from "./plan-instruction.js";
 export * from "./write-sections.js";
+export * from "./upstream-prompts.js";
+export * from "./write-upstream.js";
 export * from "./agent-write.js";
 export * from "./read-instructions.js";
 export * from "./run-agentwrite.js";

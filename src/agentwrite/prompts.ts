@@ -6,6 +6,8 @@ import { readFile } from "node:fs/promises";
 import { ConfigError } from "../errors.js";
 
 export interface AgentWritePrompts {
+  /** Our prompts (the default when absent); upstream's are `UpstreamAgentWritePrompts`. */
+  preset?: "toolkit";
   /** Placeholders: {{instruction}}, {{length}}. */
   plan: string;
   /** Placeholders: {{instruction}}, {{plan}}, {{text}}, {{step}}. */
@@ -14,13 +16,15 @@ export interface AgentWritePrompts {
   replan: string;
 }
 
-const REQUIRED: Record<keyof AgentWritePrompts, string[]> = {
+type TemplateKind = "plan" | "write" | "replan";
+
+const REQUIRED: Record<TemplateKind, string[]> = {
   plan: ["instruction"],
   write: ["instruction", "plan", "text", "step"],
   replan: ["problem"],
 };
 
-async function readTemplate(file: string | URL, kind: keyof AgentWritePrompts, userFile: boolean): Promise<string> {
+async function readTemplate(file: string | URL, kind: TemplateKind, userFile: boolean): Promise<string> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
@@ -46,7 +50,7 @@ export async function loadAgentWritePrompts(options: { planFile?: string; writeF
     readTemplate(options.writeFile ?? builtIn("write"), "write", options.writeFile !== undefined),
     readTemplate(builtIn("replan"), "replan", false),
   ]);
-  return { plan, write, replan };
+  return { preset: "toolkit", plan, write, replan };
 }
 
 /** Replaces each `{{name}}` in one pass (values are never re-scanned, so text containing braces is safe). */

@@ -38,6 +38,8 @@ export interface RunAgentWriteOptions extends Omit<AgentWriteOptions, "client" |
 }
 
 export interface AgentWriteSummary {
+  /** Which prompts ran: upstream's or ours. */
+  prompts: "upstream" | "toolkit";
   input: string;
   out: string;
   failuresPath: string;
@@ -135,6 +137,7 @@ export async function runAgentWrite(options: RunAgentWriteOptions): Promise<Agen
     if (!options.client) await client.close();
   }
   return {
+    prompts: options.prompts.preset ?? "toolkit",
     input,
     out,
     failuresPath,

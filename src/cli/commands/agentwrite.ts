@@ -6,6 +6,7 @@ import { readFile } from "node:fs/promises";
 import cliProgress from "cli-progress";
 import type { Argv, CommandModule } from "yargs";
 import { loadAgentWritePrompts } from "../../agentwrite/prompts.js";
+import { loadUpstreamAgentWritePrompts } from "../../agentwrite/upstream-prompts.js";
 import { runAgentWrite } from "../../agentwrite/run-agentwrite.js";
 import { estimateAgentWriteCost } from "../../agentwrite/agentwrite-cost.js";
 import { costEstimateText } from "../../llm/cost-estimate.js";
@@ -20,6 +21,9 @@ interface AgentWriteArgs extends LlmArgs {
   instructions: string;
   out: string;
   failures?: string;
+  prompts?: "upstream" | "toolkit";
+  "strip-labels": boolean;
+  "upstream-dir"?: string;
   "plan-prompt"?: string;
   "write-prompt"?: string;
   "plan-attempts": number;
@@ -44,10 +48,22 @@ export const agentwriteCommand: CommandModule<object, AgentWriteArgs> = {
       .options({
         out: { type: "string", demandOption: true, describe: "Output JSONL of SftRecords (user + assistant), in input order" },
         failures: { type: "string", describe: "Failed instructions with reasons (default: <out>.failures.jsonl)" },
-        "plan-prompt": { type: "string", describe: "Own plan template ({{instruction}}, {{length}})" },
-        "write-prompt": { type: "string", describe: "Own write template ({{instruction}}, {{plan}}, {{text}}, {{step}})" },
-        "plan-attempts": { type: "number", default: 3, describe: "Plan requests per instruction before it counts as failed" },
-        "max-steps": { type: "number", default: 50, describe: "Plans with more sections are rejected (re-asked)" },
+        prompts: {
+          choices: ["upstream", "toolkit"] as const,
+          describe:
+            "upstream (default): LongWriter's plan.txt/write.txt and its loop, byte for byte (downloaded at the pinned commit); " +
+            "toolkit: our prompts with plan parsing, length budgets and re-planning",
+        },
+        "strip-labels": {
+          type: "boolean",
+          default: true,
+          describe: "upstream prompts: strip 'Paragraph N' labels from each section of the final answer (--no-strip-labels keeps the raw concatenation)",
+        },
+        "upstream-dir": { type: "string", describe: "Folder with local copies of upstream's plan.txt/write.txt (offline; sha256-checked; default $LONGWRITER_UPSTREAM_DIR)" },
+        "plan-prompt": { type: "string", describe: "toolkit prompts: own plan template ({{instruction}}, {{length}})" },
+        "write-prompt": { type: "string", describe: "toolkit prompts: own write template ({{instruction}}, {{plan}}, {{text}}, {{step}})" },
+        "plan-attempts": { type: "number", default: 3, describe: "toolkit prompts: plan requests per instruction before it counts as failed" },
+        "max-steps": { type: "number", default: 50, describe: "toolkit prompts: plans with more sections are rejected (re-asked); upstream's limit is 50 lines" },
         "call-retries": { type: "number", default: 2, describe: "Extra tries of a call whose answer was cut off, empty or garbled" },
         temperature: { type: "number", default: 1, describe: "Sampling temperature for plan and write calls" },
         "max-tokens": { type: "number", default: 4096, describe: "max_tokens per call; a completion that hits it fails" },
@@ -55,7 +71,8 @@ export const agentwriteCommand: CommandModule<object, AgentWriteArgs> = {
         json: { type: "boolean", default: false, describe: "Print a JSON summary on stdout" },
         ...llmOptions,
       })
-      .example("$0 agentwrite prompts.jsonl --out sft.jsonl --model gpt-4o", "OpenAI (OPENAI_API_KEY)")
+      .example("$0 agentwrite prompts.jsonl --out sft.jsonl --model gpt-4o-2024-05-13", "LongWriter's AgentWrite on OpenAI (OPENAI_API_KEY)")
+      .example("$0 agentwrite prompts.jsonl --out sft.jsonl --model gpt-4o --prompts toolkit", "our prompts (length budgets, re-planning)")
       .example("$0 agentwrite prompts.jsonl --out sft.jsonl --model qwen2.5 --base-url http://127.0.0.1:8000/v1 --concurrency 16", "a local vLLM server")
       .epilog(
         "Every finished LLM call is appended to <out>.journal.jsonl; run the same command again after a crash or kill and " +
@@ -69,10 +86,20 @@ export const agentwriteCommand: CommandModule<object, AgentWriteArgs> = {
       throw new ConfigError(`--call-retries must be an integer ≥ 0, got ${args["call-retries"]}`);
     }
     const llm = await llmClientOptionsFromArgs(args);
-    const prompts = await loadAgentWritePrompts({
-      ...(args["plan-prompt"] ? { planFile: args["plan-prompt"] } : {}),
-      ...(args["write-prompt"] ? { writeFile: args["write-prompt"] } : {}),
-    });
+    const preset = args.prompts ?? "upstream";
+    if (preset === "upstream" && (args["plan-prompt"] || args["write-prompt"])) {
+      throw new ConfigError("--plan-prompt/--write-prompt replace the toolkit's templates; add --prompts toolkit to use them");
+    }
+    const prompts =
+      preset === "upstream"
+        ? await loadUpstreamAgentWritePrompts({
+            ...(args["upstream-dir"] ? { localDir: args["upstream-dir"] } : {}),
+            onDownload: (url) => process.stderr.write(`downloading ${url}\n`),
+          })
+        : await loadAgentWritePrompts({
+            ...(args["plan-prompt"] ? { planFile: args["plan-prompt"] } : {}),
+            ...(args["write-prompt"] ? { writeFile: args["write-prompt"] } : {}),
+          });
     if (args["dry-run"]) {
       const estimate = await estimateAgentWriteCost({
         input: args.instructions,
@@ -92,6 +119,7 @@ export const agentwriteCommand: CommandModule<object, AgentWriteArgs> = {
       ...(args.failures ? { failuresPath: args.failures } : {}),
       llm,
       prompts,
+      cleanup: args["strip-labels"] ? "strip-labels" : "none",
       planAttempts: args["plan-attempts"],
       planLimits: { maxSteps: args["max-steps"] },
       settings: {
@@ -106,7 +134,7 @@ export const agentwriteCommand: CommandModule<object, AgentWriteArgs> = {
     progress.stop();
     const { llm: t } = summary;
     process.stderr.write(
-      `agentwrite: ${summary.done} written, ${summary.failed} failed` +
+      `agentwrite (${summary.prompts} prompts): ${summary.done} written, ${summary.failed} failed` +
         (summary.duplicates ? `, ${summary.duplicates} duplicate ids skipped` : "") +
         (summary.invalid.length ? `, ${summary.invalid.length} invalid lines skipped` : "") +
         ` | ${summary.sections} sections, ${summary.words} words | calls ${t.calls} (+${t.replayed} replayed, ${t.failed} failed)` +
