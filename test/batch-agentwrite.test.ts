@@ -59,5 +59,16 @@ describe("agentwrite --batch (CLI)", { timeout: 180_000 }, () => {
     expect(server.requestCount()).toBe(chats);
     expect(server.batch.batches.length - start).toBe(rounds); // round 2 was not submitted again
     expect(read(out)).toBe(read(join(dir, "direct.jsonl")));
+
+    // --dry-run: a plan and (2,000 words ÷ 500) 4 sections assumed per instruction; nothing sent.
+    const prices = join(dir, "prices.json");
+    writeFileSync(prices, JSON.stringify({ "test-model": { input: 1, output: 2 } }));
+    const dry = await runCli([...args(join(dir, "dry.jsonl")), "--prices", prices, "--dry-run"]);
+    expect(dry.code, dry.stderr).toBe(0);
+    const estimate = JSON.parse(dry.stdout) as { calls: number; directUsd: number; batchUsd: number };
+    expect(estimate.calls).toBe(6 * 5);
+    expect(estimate.batchUsd).toBeCloseTo(estimate.directUsd / 2, 12);
+    expect(server.requestCount()).toBe(chats);
+    expect(existsSync(join(dir, "dry.jsonl"))).toBe(false);
   });
 });

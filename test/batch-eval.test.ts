@@ -67,5 +67,11 @@ describe("eval longbench-write --batch", { timeout: 180_000 }, () => {
     expect(b.byBucket).toEqual(a.byBucket);
     expect(b.usage.generate.batchCalls).toBe(60);
     expect(b.usage.judge.batchCalls).toBe(60);
+
+    // --dry-run after the fact: the generations are in the journal (replayed), the judge calls are counted.
+    const dry = await runCli([...args(join(dir, "direct")), "--dry-run"]);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(JSON.parse(dry.stdout)).toMatchObject({ calls: 60, replayed: 60, directUsd: null });
+    expect(server.requestCount()).toBe(chats);
   });
 });

@@ -183,6 +183,29 @@ function evalCommand(benchmark: BenchmarkName, describe: string): CommandModule<
       const label = args.label ?? args.model ?? basename(args.predictions!).replace(/\.jsonl$/, "");
       const outDir = args.out ?? join("longwriter-eval", `${benchmark}-${sanitize(label)}`);
 
+      if (args["dry-run"]) {
+        // Before any client exists: a dry run opens no journal and sends nothing.
+        const { items } = await loadBench({ benchmark, lang: args.lang, ...(args["bench-file"] ? { benchFile: args["bench-file"] } : {}) });
+        const prices = (await llmClientOptionsFromArgs({ ...args, model: args.model ?? args["judge-model"] })).prices;
+        const estimate = await estimateEvalCost({
+          items,
+          ...(args.predictions
+            ? {}
+            : {
+                generator: {
+                  model: args.model!,
+                  temperature: args.temperature,
+                  ...(args["max-tokens"] === undefined ? {} : { maxTokens: args["max-tokens"] }),
+                  journalPath: join(outDir, RUN_FILES.generateJournal),
+                },
+              }),
+          ...(args.judge ? { judge: { model: args["judge-model"], template: await loadJudgeTemplate(args["judge-template"]) } } : {}),
+          ...(prices ? { prices } : {}),
+        });
+        process.stdout.write(args.json ? `${JSON.stringify(estimate)}\n` : costEstimateText(`eval ${benchmark}`, estimate));
+        return 0;
+      }
+
       const clients: LlmClient[] = [];
       let generator: { client: LlmClient; temperature: number; maxTokens?: number } | undefined;
       if (!args.predictions) {
@@ -212,28 +235,6 @@ function evalCommand(benchmark: BenchmarkName, describe: string): CommandModule<
         };
       }
 
-      if (args["dry-run"]) {
-        const { items } = await loadBench({ benchmark, lang: args.lang, ...(args["bench-file"] ? { benchFile: args["bench-file"] } : {}) });
-        const prices = (await llmClientOptionsFromArgs({ ...args, model: args.model ?? args["judge-model"] })).prices;
-        const estimate = await estimateEvalCost({
-          items,
-          ...(generator
-            ? {
-                generator: {
-                  model: args.model!,
-                  temperature: generator.temperature,
-                  ...(generator.maxTokens === undefined ? {} : { maxTokens: generator.maxTokens }),
-                  journalPath: join(outDir, RUN_FILES.generateJournal),
-                },
-              }
-            : {}),
-          ...(judge ? { judge: { model: judge.model, template: judge.template ?? (await loadJudgeTemplate()) } } : {}),
-          ...(prices ? { prices } : {}),
-        });
-        for (const client of clients) await client.close();
-        process.stdout.write(args.json ? `${JSON.stringify(estimate)}\n` : costEstimateText(`eval ${benchmark}`, estimate));
-        return 0;
-      }
       const progress = progressReporter();
       const run = benchmark === "ruler" ? runRuler : runLongBenchWrite;
       let output: Awaited<ReturnType<typeof runLongBenchWrite>>;
