@@ -29,7 +29,7 @@ beforeAll(async () => {
     dir: dirA,
     splits: { train: { rows: 31, rowBytes: 1_000_000 }, test: { rows: 5, rowBytes: 2000 } },
     maxShardBytes: 30_000_000,
-    rowGroupBytes: 10_000_000,
+    rowGroupBytes: 10_001_000, // 10 rows of ~1,000,080 estimated bytes per group; 3 groups per shard
   });
   await cp(dirA, dirB, { recursive: true });
   // Rewrite only the test split of B (keeping A's train shards byte-identical).

@@ -6,6 +6,8 @@
  */
 import { basename } from "node:path";
 import { ConfigError } from "../errors.js";
+import { isLongWriterSource } from "../hub/citations.js";
+import { licenseMetadata } from "../hub/hub-licenses.js";
 import { parseFormatName, PREFERENCE_FORMATS, type FormatName } from "../io/adapters/format.js";
 import type { InputIssue } from "../io/input-issue.js";
 import { readJsonl } from "../io/jsonl.js";
@@ -38,6 +40,14 @@ export interface RunPairsOptions {
   title?: string;
   /** Skip invalid input rows (listed in `invalid`) instead of stopping. @default false */
   skipInvalid?: boolean;
+  /** Hub licence id for the card (checked against the Hub's list before any work); `other` needs a name and link. */
+  license?: string;
+  /** With `license: "other"`: the licence's short id (card `license_name`). */
+  licenseName?: string;
+  /** With `license: "other"`: URL or repo path of the licence text (card `license_link`). */
+  licenseLink?: string;
+  /** Language codes for the card (`en`, `zh`, `pt-BR`). */
+  language?: string[];
 }
 
 interface PairsRunCommon {
@@ -74,6 +84,9 @@ export async function runPairs(options: RunPairsOptions): Promise<PairsSummary> 
   const format = resolveFormat(options.format ?? "auto");
   if (!auditOnly && !options.policy) throw new ConfigError("name a pair policy (or audit only)", { field: "policy" });
   if (!auditOnly && !out) throw new ConfigError("name the output dataset dir", { field: "out" });
+  const card = cardOptions(options);
+  // The card and manifest name the input by file name: a local directory is nobody else's business.
+  const inputName = basename(input.replace(/[\\/]+$/, ""));
   const isCandidates = format === "candidates" || (format === "auto" && (await looksLikeCandidates(input)));
   if (isCandidates && auditOnly) throw new ConfigError("auditing only works on preference pairs; candidates need a pair policy");
   const invalid: InputIssue[] = [];
@@ -88,9 +101,11 @@ export async function runPairs(options: RunPairsOptions): Promise<PairsSummary> 
         dir: out,
         pairs,
         signals: signalNamesOf(pairs),
-        title: options.title ?? `Preference pairs from ${basename(input.replace(/[\\/]+$/, ""))}`,
-        description: `Preference pairs imported unchanged from \`${input}\` by longwriter-toolkit, with a length-bias audit.`,
-        manifest: { input, mode: "audit-only", counts: { pairs: pairs.length, skippedRows: invalid.length } },
+        title: options.title ?? `Preference pairs from ${inputName}`,
+        description: `Preference pairs imported unchanged from \`${inputName}\` by longwriter-toolkit, with a length-bias audit.`,
+        manifest: { input: inputName, mode: "audit-only", counts: { pairs: pairs.length, skippedRows: invalid.length } },
+        ...card,
+        citeLongWriter: isLongWriterSource(inputName),
       }));
     } else audit = auditPairs(pairs.map(auditRow));
     return { mode: "audit-only", pairs: pairs.length, skippedRows: invalid.length, audit, out, invalid };
@@ -121,18 +136,37 @@ export async function runPairs(options: RunPairsOptions): Promise<PairsSummary> 
     signals: policy.signals.map((s) => s.name),
     title: options.title ?? `DPO pairs (${policy.name})`,
     description:
-      `Preference pairs for DPO made by longwriter-toolkit from \`${input}\` with the pair policy \`${policy.name}\`` +
+      `Preference pairs for DPO made by longwriter-toolkit from \`${inputName}\` with the pair policy \`${policy.name}\`` +
       `${policy.description ? ` (${policy.description})` : ""}. Rows follow TRL's conversational explicit-prompt layout.`,
     policyText: loaded.text,
+    ...card,
+    // Candidates carry LongBench-Write's length score S_l (and usually its judge's scores).
+    citeLongWriter: isCandidates || isLongWriterSource(inputName),
     manifest: {
-      input,
+      input: inputName,
       inputKind: isCandidates ? "candidates" : "preference",
-      policy: { name: policy.name, file: loaded.file, hash: loaded.hash, seed: policy.seed },
+      policy: { name: policy.name, file: basename(loaded.file), hash: loaded.hash, seed: policy.seed },
       counts: () => ({ ...summary, skippedRows: invalid.length }),
     },
     sections: () => [countsSection(summary)],
   });
   return { mode: "pairs", policy: policy.name, ...summary, skippedRows: invalid.length, audit, out, invalid };
+}
+
+/** The card's licence and language, checked before any work (a ConfigError, exit 2, on a bad licence id or code). */
+function cardOptions(options: RunPairsOptions): { license?: string; licenseName?: string; licenseLink?: string; language?: string[] } {
+  const { license, licenseName, licenseLink } = options;
+  licenseMetadata({ license, licenseName, licenseLink }, "license");
+  const language = (options.language ?? []).flatMap((l) => String(l).split(",")).map((l) => l.trim()).filter(Boolean);
+  for (const code of language) {
+    if (!/^[a-z]{2,3}(-[A-Za-z0-9]+)*$/.test(code)) throw new ConfigError(`"${code}" is not a language code such as en, zh or pt-BR`, { field: "language" });
+  }
+  return {
+    ...(license ? { license: license.trim().toLowerCase() } : {}),
+    ...(licenseName ? { licenseName } : {}),
+    ...(licenseLink ? { licenseLink } : {}),
+    ...(language.length ? { language } : {}),
+  };
 }
 
 type ResolvedFormat = "auto" | "candidates" | FormatName;

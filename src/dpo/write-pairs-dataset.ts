@@ -4,7 +4,8 @@
  * as SVG histograms, plus the pair policy that made the pairs. Pairs stream through; only the audit's
  * numbers are kept.
  */
-import { stringify as stringifyYaml } from "yaml";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { LONGWRITER_BIBTEX } from "../hub/citations.js";
 import { writeDatasetDir, type DatasetManifest } from "../io/dataset-dir.js";
 import { renderDatasetCard, summarizeLengths, type CardColumn, type CardSource } from "../hub/dataset-card.js";
 import { renderHistogramSvg } from "../report/histogram-svg.js";
@@ -31,6 +32,16 @@ export interface WritePairsDatasetOptions {
   sources?: CardSource[];
   /** Extra markdown sections for the card; a function is called after all pairs were written. */
   sections?: string[] | (() => string[]);
+  /** Hub licence id for the card (checked against the Hub's list); `other` needs `licenseName` and `licenseLink`. */
+  license?: string;
+  licenseName?: string;
+  licenseLink?: string;
+  /** Language codes for the card. */
+  language?: string[];
+  /** Hub dataset repos the pairs came from (the card's `source_datasets`). */
+  sourceDatasets?: string[];
+  /** Add LongWriter's BibTeX to the card (pairs scored with LongBench-Write's judge/S_l, or LongWriter data). */
+  citeLongWriter?: boolean;
 }
 
 /**
@@ -88,6 +99,12 @@ export async function writePairsDataset(options: WritePairsDatasetOptions): Prom
         splits: [{ name: "train", rows: summary.splits.train?.rows ?? 0 }],
         taskCategories: ["text-generation"],
         tags: ["dpo", "preference", "long-form-writing", "longwriter-toolkit"],
+        ...(options.license ? { license: options.license } : {}),
+        ...(options.licenseName ? { licenseName: options.licenseName } : {}),
+        ...(options.licenseLink ? { licenseLink: options.licenseLink } : {}),
+        ...(options.language?.length ? { language: options.language } : {}),
+        ...(options.sourceDatasets?.length ? { sourceDatasets: options.sourceDatasets } : {}),
+        ...(options.citeLongWriter ? { citations: [LONGWRITER_BIBTEX] } : {}),
         trainer: "dpo",
         columns: describeColumns(signals),
         ...(options.sources ? { sources: options.sources } : {}),
@@ -163,8 +180,14 @@ export function auditSection(audit: PairAudit): string {
   return lines.join("\n");
 }
 
+/** The policy as shown in the card: its settings re-serialised, without the file's comments. */
 function policySection(policyText: string): string {
-  return ["## Pair policy", "", `The pairs were made by this policy (also in \`${POLICY_FILE}\`):`, "", "```yaml", policyText.trimEnd(), "```"].join("\n");
+  return ["## Pair policy", "", `The pairs were made by this policy (the file as written is \`${POLICY_FILE}\`):`, "", "```yaml", policySettings(policyText), "```"].join("\n");
+}
+
+/** A policy's YAML without comments (notes to its author are not card text). */
+export function policySettings(policyText: string): string {
+  return stringifyYaml(parseYaml(policyText), { lineWidth: 0 }).trimEnd();
 }
 
 /** The policy as YAML text (for policies built in code rather than loaded from a file). */

@@ -4,6 +4,7 @@
  * columns, length statistics, load snippets).
  */
 import { stringify } from "yaml";
+import { licenseMetadata } from "./hub-licenses.js";
 
 /** Placeholder used in load snippets when the repo id is not known yet; `publishDataset` fills it in. */
 export const REPO_ID_PLACEHOLDER = "<namespace>/<dataset-name>";
@@ -71,8 +72,16 @@ export interface DatasetCardInfo {
   configName?: string;
   /** Directory of the data files (used for default split paths). @default "data" */
   dataDir?: string;
-  /** Hub licence id (e.g. `apache-2.0`, `cc-by-4.0`, `other`). */
+  /** Hub licence id (e.g. `apache-2.0`, `cc-by-4.0`, `other`); checked against the Hub's list. */
   license?: string;
+  /** With `license: other`: the licence's short id (`license_name`). */
+  licenseName?: string;
+  /** With `license: other`: URL or repo path of the licence text (`license_link`). */
+  licenseLink?: string;
+  /** Hub dataset repos the rows came from (`source_datasets`). */
+  sourceDatasets?: string[];
+  /** BibTeX entries for a "Citation" section (e.g. `LONGWRITER_BIBTEX`). */
+  citations?: string[];
   /** Language codes. */
   language?: string[];
   /** @default ["text-generation"] */
@@ -137,11 +146,12 @@ export function datasetCardMetadata(info: DatasetCardInfo): Record<string, unkno
   const dataDir = info.dataDir ?? "data";
   const rows = info.splits.reduce((acc, s) => acc + s.rows, 0);
   const metadata: Record<string, unknown> = { ...(info.extraMetadata ?? {}) };
-  if (info.license) metadata.license = info.license;
-  if (info.language?.length) metadata.language = [...info.language];
-  metadata.task_categories = [...(info.taskCategories ?? ["text-generation"])];
+  Object.assign(metadata, licenseMetadata({ license: info.license || undefined, licenseName: info.licenseName, licenseLink: info.licenseLink }));
+  if (info.language?.length) metadata.language = unique(info.language);
+  metadata.task_categories = unique(info.taskCategories ?? ["text-generation"]);
   metadata.size_categories = [sizeCategory(rows)];
-  if (info.tags?.length) metadata.tags = [...info.tags];
+  if (info.sourceDatasets?.length) metadata.source_datasets = unique(info.sourceDatasets);
+  if (info.tags?.length) metadata.tags = unique(info.tags);
   metadata.pretty_name = info.title;
   metadata.configs = [
     {
@@ -151,6 +161,11 @@ export function datasetCardMetadata(info: DatasetCardInfo): Record<string, unkno
     },
   ];
   return metadata;
+}
+
+/** The values in first-seen order, each once. */
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)];
 }
 
 function escapeCell(text: string): string {
@@ -215,6 +230,24 @@ function loadSnippets(info: DatasetCardInfo): string {
   return parts.join("\n");
 }
 
+/**
+ * How to read JSON string columns. They are plain `string` features on purpose: their keys vary row to
+ * row, which an Arrow struct cannot hold, so a declared struct feature would break `load_dataset`.
+ */
+function jsonColumnsNote(names: readonly string[], firstSplit: string): string {
+  const list = names.map((n) => `\`${n}\``).join(", ");
+  return [
+    `${list} ${names.length === 1 ? "holds" : "hold"} JSON text (a \`string\` feature, null when empty), because the keys vary from row to row and one Arrow struct could not hold them all. Decode a value when you read it:`,
+    "",
+    "```python",
+    "import json",
+    "",
+    `row = ds["${firstSplit}"][0]`,
+    ...names.map((n) => `${n.replace(/\W/g, "_")} = json.loads(row["${n}"]) if row["${n}"] is not None else None`),
+    "```",
+  ].join("\n");
+}
+
 /** The markdown body between the markers (no front matter). */
 export function renderDatasetCardBody(info: DatasetCardInfo): string {
   const parts: string[] = [`# ${info.title}`, "", info.description.trim()];
@@ -276,8 +309,13 @@ export function renderDatasetCardBody(info: DatasetCardInfo): string {
   } else if (info.histogramFile) {
     parts.push("", "## Length statistics", "", `![length histogram](${info.histogramFile})`);
   }
+  const jsonColumns = (info.columns ?? []).filter((c) => c.type?.includes("JSON"));
   parts.push("", loadSnippets(info));
+  if (jsonColumns.length > 0) parts.push("", jsonColumnsNote(jsonColumns.map((c) => c.name), info.splits[0]?.name ?? "train"));
   for (const section of info.extraSections ?? []) parts.push("", section.trim());
+  if (info.citations?.length) {
+    parts.push("", "## Citation", "", "If you use this dataset, please cite:", "", "```bibtex", unique(info.citations.map((c) => c.trim())).join("\n\n"), "```");
+  }
   return parts.join("\n");
 }
 

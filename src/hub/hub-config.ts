@@ -1,8 +1,13 @@
 /**
  * @module hub/hub-config — where the Hub is and who we are: endpoint from `HF_ENDPOINT` (default
- * https://huggingface.co), token from `HF_TOKEN` or a named variable. `@huggingface/hub` reads
- * neither, so every call gets these explicitly. Also token redaction for anything we print.
+ * https://huggingface.co), token found the way `huggingface_hub` finds it (`HF_TOKEN`, then the file named
+ * by `HF_TOKEN_PATH`, then `$HF_HOME/token`, by default `~/.cache/huggingface/token` as `hf auth login`
+ * writes it) or from a named variable. `@huggingface/hub` reads none of these, so every call gets them
+ * explicitly. Also token redaction for anything we print.
  */
+import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
 import { ConfigError } from "../errors.js";
 
 /** The public Hub. */
@@ -43,22 +48,50 @@ export function resolveHubConfig(options: HubConfigOptions = {}): HubConfig {
   if (options.tokenEnv !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(tokenEnv)) {
     throw new ConfigError(`--token-env must name an environment variable, got ${JSON.stringify(redactTokens(tokenEnv))}`, { field: "token-env" });
   }
-  const token = options.token ?? (env[tokenEnv]?.trim() || undefined);
+  let token = options.token ?? (env[tokenEnv]?.trim() || undefined);
+  let tokenSource = options.token !== undefined ? "the options" : tokenEnv;
+  if (token === undefined && options.tokenEnv === undefined) {
+    const stored = storedToken(env);
+    if (stored) ({ token, file: tokenSource } = stored);
+  }
   if (token === undefined) {
     if (options.requireToken) {
       throw new ConfigError(
         options.tokenEnv !== undefined
           ? `no Hub token: environment variable ${tokenEnv} is not set`
-          : "no Hub token: set HF_TOKEN (a write token from https://huggingface.co/settings/tokens) or pass --token-env NAME",
+          : `no Hub token: set HF_TOKEN (a write token from https://huggingface.co/settings/tokens), log in with \`hf auth login\` (writes ${tokenFilePath(env)}) or pass --token-env NAME`,
         { field: tokenEnv },
       );
     }
   } else if (!/^hf_[A-Za-z0-9_-]+$/.test(token)) {
-    throw new ConfigError(`the Hub token in ${options.token !== undefined ? "the options" : tokenEnv} does not look like a Hugging Face token (it must start with "hf_")`, {
+    throw new ConfigError(`the Hub token in ${tokenSource} does not look like a Hugging Face token (it must start with "hf_")`, {
       field: tokenEnv,
     });
   }
   return { endpoint, token };
+}
+
+/** The token file `huggingface_hub` reads: `HF_TOKEN_PATH`, else `$HF_HOME/token`, else `~/.cache/huggingface/token`. */
+export function tokenFilePath(env: Record<string, string | undefined> = process.env): string {
+  if (env.HF_TOKEN_PATH?.trim()) return env.HF_TOKEN_PATH.trim();
+  // An explicit env (tests, embedders) without HOME does not fall back to the real home directory.
+  const home = env.HOME?.trim() || (env === process.env ? homedir() : "");
+  const hfHome = env.HF_HOME?.trim() || join(env.XDG_CACHE_HOME?.trim() || join(home || "~", ".cache"), "huggingface");
+  return join(hfHome, "token");
+}
+
+/** The token stored in the token file (first line, trimmed), when there is one. */
+function storedToken(env: Record<string, string | undefined>): { token: string; file: string } | undefined {
+  const file = tokenFilePath(env);
+  if (file.startsWith("~")) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
+  const token = text.split(/\r?\n/)[0]!.trim();
+  return token ? { token, file } : undefined;
 }
 
 const TOKEN_PATTERN = /hf_[A-Za-z0-9_-]{4,}/g;

@@ -9,12 +9,15 @@ import { join, relative, sep } from "node:path";
 import type { SchemaElement } from "hyparquet";
 import { InputError } from "../errors.js";
 import { readParquetInfo } from "../io/parquet-read.js";
+import { DEFAULT_ROW_GROUP_BYTES, VIEWER_ROW_GROUP_BYTES } from "../io/parquet-write.js";
 import { hashFile, type FileHashes } from "./hash-file.js";
 import { pathMatcher } from "./match-glob.js";
 import { parseDatasetCard } from "./merge-dataset-card.js";
 
-/** The dataset viewer refuses row groups bigger than this (uncompressed). */
+/** Row groups bigger than this (uncompressed) are refused: too big for the viewer even to convert. */
 export const VIEWER_MAX_ROW_GROUP_BYTES = 286 * 1024 * 1024;
+/** Above this the viewer does not serve the file as it is but converts it (a warning). */
+export { VIEWER_ROW_GROUP_BYTES };
 /** Average uncompressed bytes per row above which we warn that cells are very large. */
 export const LARGE_CELL_BYTES = 1024 * 1024;
 
@@ -163,6 +166,11 @@ export async function scanDatasetDir(options: {
             throw new InputError(
               { file: join(dir, file), field: `row group ${index}` },
               `${(bytes / 2 ** 20).toFixed(1)} MiB uncompressed, over the dataset viewer's ${(maxRowGroupBytes / 2 ** 20).toFixed(maxRowGroupBytes % 2 ** 20 ? 2 : 0)} MiB limit; rewrite with smaller row groups`,
+            );
+          }
+          if (bytes > VIEWER_ROW_GROUP_BYTES) {
+            warnings.push(
+              `${file} row group ${index}: ${bytes.toLocaleString("en-US")} uncompressed bytes, over the ${VIEWER_ROW_GROUP_BYTES.toLocaleString("en-US")} the dataset viewer serves as it is (it will convert the file); rewrite with smaller row groups (convert/mix use ${DEFAULT_ROW_GROUP_BYTES.toLocaleString("en-US")} by default)`,
             );
           }
           if (rows > 0 && bytes / rows > LARGE_CELL_BYTES) {

@@ -65,9 +65,9 @@ describe("encodeValue / decodeValue", () => {
     expect(() => encodeValue(col("double"), "1", where)).toThrow(/expected a number/);
   });
 
-  it("sizes rows by UTF-8 bytes of their text", () => {
+  it("sizes rows by UTF-8 bytes of their text plus Parquet's length prefixes and levels", () => {
     const columns: ColumnSpec[] = [{ name: "m", type: "messages" }, { name: "s", type: "string" }, { name: "n", type: "double" }];
     const bytes = rowTextBytes(columns, [[{ role: "user", content: "你好" }], "abc", 1]);
-    expect(bytes).toBe(4 + 6 + 8 + 3 + 8);
+    expect(bytes).toBe(1 + (4 + 6 + 10) + (3 + 4) + 8);
   });
 });

@@ -150,8 +150,10 @@ function encodeMessages(column: ColumnSpec, value: unknown, where: ValueLocation
 }
 
 /**
- * Approximate encoded size of a row: UTF-8 bytes of its text plus 8 bytes per scalar. Row groups are cut
- * by this, so it has to be cheap and deterministic, not exact.
+ * Approximate uncompressed Parquet size of a row, as a footer's `total_byte_size` counts it: UTF-8 bytes
+ * of its text plus the 4-byte length prefix of every PLAIN string, 8 bytes per scalar and a few bytes of
+ * repetition/definition levels per list item. Row groups are cut by this, so it has to be cheap and
+ * deterministic; it is a slight overestimate (dictionary-encoded columns come out smaller).
  */
 export function rowTextBytes(columns: readonly ColumnSpec[], encoded: readonly unknown[]): number {
   let bytes = 0;
@@ -160,9 +162,10 @@ export function rowTextBytes(columns: readonly ColumnSpec[], encoded: readonly u
     if (value === null || value === undefined) {
       bytes += 1;
     } else if (typeof value === "string") {
-      bytes += Buffer.byteLength(value, "utf8");
+      bytes += Buffer.byteLength(value, "utf8") + 4;
     } else if (Array.isArray(value)) {
-      for (const message of value as MessageValue[]) bytes += Buffer.byteLength(message.role) + Buffer.byteLength(message.content) + 8;
+      bytes += 1;
+      for (const message of value as MessageValue[]) bytes += Buffer.byteLength(message.role) + Buffer.byteLength(message.content) + 10;
     } else {
       bytes += 8;
     }

@@ -4,9 +4,9 @@
  * written atomically (built in a temp dir beside the target, then swapped in) and reproducibly (same
  * input → byte-identical files), and read back split by split.
  */
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, normalize, resolve, sep } from "node:path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { ConfigError, InputError } from "../errors.js";
@@ -49,7 +49,7 @@ export interface WriteDatasetDirOptions extends CodecOptions {
   splits: Record<string, RowSource> | Array<{ name: string; rows: RowSource }>;
   /** @default "SNAPPY" */
   codec?: ParquetCodec;
-  /** @default 100 MiB of text per row group */
+  /** @default 96,000,000 estimated uncompressed bytes per row group (under the Hub viewer's 100,000,000) */
   rowGroupBytes?: number;
   /** @default 500 MiB per shard */
   maxShardBytes?: number;
@@ -110,7 +110,9 @@ export async function writeDatasetDir(options: WriteDatasetDirOptions): Promise<
   const target = resolve(options.dir);
   await checkReplaceable(target);
   await mkdir(dirname(target), { recursive: true });
-  const temp = await mkdtemp(join(dirname(target), `.${basename(target)}.tmp-`));
+  // mkdir (not mkdtemp, which makes 0700 dirs) so the finished dir gets the umask's permissions (0755 under 022).
+  const temp = join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`);
+  await mkdir(temp);
 
   try {
     const files: DatasetFileEntry[] = [];

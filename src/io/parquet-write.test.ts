@@ -48,9 +48,10 @@ describe("writeParquet / readParquet", () => {
 
   it("cuts row groups by bytes of text", async () => {
     const file = join(dir, "groups.parquet");
-    // each row holds ~1,000 bytes of text, so a 10,000-byte budget closes a group every 10 rows
+    // each row is estimated at 1,030–1,090 bytes (text + length prefixes + levels), so a 10,900-byte
+    // budget holds 10 rows and the 11th starts the next group
     const rows = Array.from({ length: 95 }, (_, i) => sftRow(i, 960));
-    await writeParquet({ file, columns: SFT_COLUMNS, rows, rowGroupBytes: 10_000 });
+    await writeParquet({ file, columns: SFT_COLUMNS, rows, rowGroupBytes: 10_900 });
     const info = await readParquetInfo(file);
     expect(info.rowGroups).toBe(10);
     expect(info.rowGroupRows.slice(0, 9).every((n) => n === 10)).toBe(true);

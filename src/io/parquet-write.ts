@@ -9,8 +9,16 @@ import { encodeValue, rowTextBytes, validateColumns, type ColumnSpec } from "./c
 import { writeCompressors, type CodecOptions, type ParquetCodec } from "./parquet-codecs.js";
 import { ParquetFileWriter, type ParquetFileInfo } from "./parquet-file-writer.js";
 
-/** Default row-group budget: ~100 MB of text per row group. */
-export const DEFAULT_ROW_GROUP_BYTES = 100 * 1024 * 1024;
+/**
+ * The Hub's dataset viewer serves a Parquet file as it is only when every row group holds at most this
+ * many uncompressed bytes (the footer's `total_byte_size`); bigger row groups make it convert the file.
+ */
+export const VIEWER_ROW_GROUP_BYTES = 100_000_000;
+/**
+ * Default row-group budget in estimated uncompressed bytes (`rowTextBytes`): 4% under the viewer's bound,
+ * for page headers and levels the estimate leaves out.
+ */
+export const DEFAULT_ROW_GROUP_BYTES = 96_000_000;
 /** Default shard size: a new file is started once one reaches ~500 MB. */
 export const DEFAULT_SHARD_BYTES = 500 * 1024 * 1024;
 
@@ -23,7 +31,10 @@ export interface ParquetWriteOptions extends CodecOptions {
   rows: RowSource;
   /** Compression codec. @default "SNAPPY" */
   codec?: ParquetCodec;
-  /** A row group is closed once its rows hold this many bytes of text (UTF-8). @default 100 MiB */
+  /**
+   * A row group holds at most this many estimated uncompressed bytes (`rowTextBytes`): a row that would
+   * go over starts the next group (a single larger row gets a group of its own). @default 96,000,000
+   */
   rowGroupBytes?: number;
   /** Upper bound on rows per row group, whatever their size. @default 1_000_000 */
   maxRowGroupRows?: number;
@@ -131,9 +142,11 @@ export async function writeParquetShards(options: ParquetShardOptions): Promise<
         throw new InputError({ file: where.file, line: rowNumber }, "row is not an object");
       }
       const encoded = columns.map((column) => encodeValue(column, row[column.name], where));
+      const rowBytes = rowTextBytes(columns, encoded);
+      if (bufferedRows > 0 && bufferedBytes + rowBytes > rowGroupBytes) await flushGroup();
       for (let i = 0; i < encoded.length; i++) buffer[i]!.push(encoded[i]);
       bufferedRows += 1;
-      bufferedBytes += rowTextBytes(columns, encoded);
+      bufferedBytes += rowBytes;
       if (bufferedBytes >= rowGroupBytes || bufferedRows >= maxRowGroupRows) await flushGroup();
     }
     await flushGroup();

@@ -34,6 +34,11 @@ export interface ReadRawOptions {
   /** Skip bad rows (reporting them into `issues`) instead of failing on the first. @default false */
   skipInvalid?: boolean;
   issues?: InputIssue[];
+  /**
+   * For a dataset dir: read only this split (`datasetDirSplits`), or `"all"` for every split in order
+   * (train first). @default every .parquet file in path order
+   */
+  split?: string;
 }
 
 export interface ReadRecordsOptions extends ReadRawOptions {
@@ -66,13 +71,14 @@ export async function* readRawRecords(path: string, options: ReadRawOptions = {}
     throw new InputError({ file: path }, code === "ENOENT" ? "file not found" : `cannot read: ${code ?? String(cause)}`, { cause });
   }
   if (info.isDirectory()) {
-    const files = await parquetFilesIn(path);
+    const files = options.split === undefined ? await parquetFilesIn(path) : await splitFiles(path, options.split);
     if (files.length === 0) {
       throw new InputError({ file: path }, "is a directory with no .parquet files (expected a file or a dataset dir with data/*.parquet)");
     }
     for (const file of files) yield* readParquetRows(file, options);
     return;
   }
+  if (options.split !== undefined) throw new ConfigError(`${path}: a split can only be chosen in a dataset dir, not in a file`);
   const extension = extname(path).toLowerCase();
   if (extension === ".parquet") {
     yield* readParquetRows(path, options);
@@ -142,6 +148,15 @@ export async function* readRecords(path: string, options: ReadRecordsOptions = {
   if (rows === 0 && !skippedAll && !options.allowEmpty) {
     throw new InputError({ file: path }, "no records (the input is empty)");
   }
+}
+
+async function splitFiles(dir: string, split: string): Promise<string[]> {
+  const { ALL_SPLITS, datasetDirSplits } = await import("./dataset-splits.js");
+  const splits = await datasetDirSplits(dir);
+  if (split === ALL_SPLITS) return splits.flatMap((s) => s.files);
+  const found = splits.find((s) => s.name === split);
+  if (!found) throw new ConfigError(`${dir} has no split "${split}" (it has ${splits.map((s) => s.name).join(", ")})`);
+  return found.files;
 }
 
 async function* readParquetRows(file: string, options: ReadRawOptions): AsyncGenerator<RawRow> {

@@ -5,7 +5,7 @@
  * streams rows back in shuffled order into Parquet shards, then writes the manifest, card and recipe.
  */
 import { mkdir, readFile, stat } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { dirname, isAbsolute, resolve } from "node:path";
 import { ConfigError } from "../errors.js";
 import { resolveBenchFile } from "../eval/bench-files.js";
 import { assertFormatKind } from "../io/adapters/detect-format.js";
@@ -292,7 +292,7 @@ async function locateSource({
     }
     const display = files.map((path) => displayPath(path, baseDir));
     const tag = spec.source ?? defaultTag(spec.path);
-    return { tag, files: files.map((path, i) => ({ path, display: display[i]! })), location: { kind: "local", path: spec.path, files: display } };
+    return { tag, files: files.map((path, i) => ({ path, display: display[i]! })), location: { kind: "local", path: isAbsolute(spec.path) ? displayPath(spec.path, baseDir) : spec.path, files: display } };
   }
   const repo = spec.repo!;
   if (frozen) checkFrozen(spec, index, file);

@@ -3,7 +3,9 @@
  * shuffled order into the dataset dir (Parquet shards, manifest, card with a per-source table and a
  * length histogram, the recipe itself).
  */
-import { renderDatasetCard, summarizeLengths, type CardSource } from "../hub/dataset-card.js";
+import { basename } from "node:path";
+import { isLongWriterSource, LONGWRITER_BIBTEX } from "../hub/citations.js";
+import { renderDatasetCard, summarizeLengths, type CardColumn, type CardSource } from "../hub/dataset-card.js";
 import { SFT_COLUMNS } from "../io/column-spec.js";
 import { writeDatasetDir, type DatasetManifest } from "../io/dataset-dir.js";
 import type { ParquetCodec } from "../io/parquet-codecs.js";
@@ -84,9 +86,14 @@ export async function writeMixOutput({
           `A supervised fine-tuning mixture built by \`longwriter mix\` from the recipe \`${RECIPE_FILE}\` (seed ${manifest.seed}).`,
         splits: Object.entries(summary.splits).map(([name, s]) => ({ name, rows: s.rows })),
         ...(recipe.card?.license ? { license: recipe.card.license } : {}),
+        ...(recipe.card?.licenseName ? { licenseName: recipe.card.licenseName } : {}),
+        ...(recipe.card?.licenseLink ? { licenseLink: recipe.card.licenseLink } : {}),
         ...(recipe.card?.language ? { language: recipe.card.language } : {}),
         tags: ["longwriter", "sft", ...(recipe.card?.tags ?? [])],
         sources: manifest.sources.map((source, index) => cardSource(source, recipe.sources[index]?.license)),
+        sourceDatasets: hubRepos(manifest),
+        ...(citesLongWriter(manifest) ? { citations: [LONGWRITER_BIBTEX] } : {}),
+        columns: SFT_CARD_COLUMNS,
         lengthStats: summarizeLengths(lengths, "words", "final answer length"),
         histogramFile: HISTOGRAM_FILE,
         trainer: "sft",
@@ -110,11 +117,36 @@ function* spoolRows(spool: RowSpool, indices: Uint32Array): Generator<Record<str
   }
 }
 
+/** The columns of an SFT mixture, as the card describes them. */
+const SFT_CARD_COLUMNS: CardColumn[] = [
+  { name: "messages", type: "list<struct<role, content>>", description: "The conversation (system/user/assistant turns), TRL's conversational format" },
+  { name: "id", type: "string", description: "Row id (stable across runs; `#copyN` marks an upsampled copy)" },
+  { name: "source", type: "string", description: "Tag of the recipe source the row came from" },
+  { name: "meta", type: "string (JSON)", description: "Other fields the source row carried" },
+];
+
+/** Hub dataset repos the mixture draws from (the card's `source_datasets`). */
+function hubRepos(manifest: MixManifest): string[] {
+  return manifest.sources.flatMap((s) => (s.location.kind === "hub" ? [s.location.repo] : []));
+}
+
+/** LongWriter's data or its benchmark is involved: a LongWriter source, or decontamination against LongBench-Write. */
+function citesLongWriter(manifest: MixManifest): boolean {
+  const names = manifest.sources.flatMap((s) => (s.location.kind === "hub" ? [s.location.repo, ...s.location.files] : s.location.files));
+  const evalFiles = manifest.decontamination?.files.map((f) => f.path) ?? [];
+  return [...names, ...evalFiles].some(isLongWriterSource);
+}
+
+/** A file named for the card: its file name only (no local directories). */
+function fileLabel(path: string): string {
+  return basename(path.replace(/\\/g, "/"));
+}
+
 function cardSource(source: MixSourceManifest, license: string | undefined): CardSource {
   const location = source.location;
   return {
     ...(license ? { license } : {}),
-    repo: location.kind === "hub" ? location.repo : location.files.join(", "),
+    repo: location.kind === "hub" ? location.repo : [...new Set(location.files.map(fileLabel))].join(", "),
     ...(location.kind === "hub" ? { revision: location.sha } : {}),
     rows: source.obtained.rows,
     note: `${source.source}: ${describeAmount(source)}`,
@@ -152,7 +184,7 @@ export function sourceTable(manifest: MixManifest): string {
   if (manifest.decontamination) {
     lines.push(
       "",
-      `Decontamination: ${manifest.decontamination.dropped} rows dropped for ${manifest.decontamination.ngram}-gram overlap ≥ ${manifest.decontamination.threshold} with ${manifest.decontamination.evalPrompts} eval prompts (${manifest.decontamination.files.map((f) => `\`${f.path}\``).join(", ")}).`,
+      `Decontamination: ${manifest.decontamination.dropped} rows dropped for ${manifest.decontamination.ngram}-gram overlap ≥ ${manifest.decontamination.threshold} with ${manifest.decontamination.evalPrompts} eval prompts (${manifest.decontamination.files.map((f) => `\`${fileLabel(f.path)}\``).join(", ")}).`,
     );
   }
   return lines.join("\n");

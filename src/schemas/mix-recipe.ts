@@ -4,6 +4,7 @@
  * strict, so a misspelt field is an error instead of being ignored.
  */
 import { z } from "zod";
+import { licenseMetadata } from "../hub/hub-licenses.js";
 
 const QUANTITY_TEXT = /^\s*(\d+(?:[_,]?\d)*(?:\.\d+)?|\.\d+)\s*[kKmMbB]?\s*$/;
 
@@ -172,11 +173,24 @@ export const mixOutputSchema = z.strictObject({
 });
 
 export const mixCardSchema = z.strictObject({
-  license: z.string().min(1).optional(),
+  /** Hub licence id of the mixture (checked against the Hub's list), e.g. "apache-2.0", or "other". */
+  license: z.string().min(1).optional().describe("Hub licence id of the mixture (checked against the Hub's list), e.g. apache-2.0, or other."),
+  /** With license: other — the licence's short id (card `license_name`). */
+  licenseName: z.string().min(1).optional().describe("With license: other, the licence's short id (card license_name)."),
+  /** With license: other — URL or repo path of the licence text (card `license_link`). */
+  licenseLink: z.string().min(1).optional().describe("With license: other, a URL or repo path of the licence text (card license_link)."),
   description: z.string().optional(),
   tags: z.array(z.string().min(1)).optional(),
   language: z.array(z.string().min(1)).optional(),
   prettyName: z.string().min(1).optional(),
+}).superRefine((card, ctx) => {
+  try {
+    licenseMetadata({ license: card.license, licenseName: card.licenseName, licenseLink: card.licenseLink });
+  } catch (error) {
+    const field = (error as { field?: string }).field ?? "license";
+    const path = field.endsWith("_name") ? "licenseName" : field.endsWith("_link") ? "licenseLink" : "license";
+    ctx.addIssue({ code: "custom", path: [path], message: (error as Error).message.replace(/^field [^:]+: /, "") });
+  }
 });
 
 export const mixRecipeSchema = z

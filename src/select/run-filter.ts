@@ -28,6 +28,8 @@ export async function runFilter(options: {
   filter?: Filter<SftRecord>;
   filterOptions?: SftPostFilterOptions;
   skipInvalid?: boolean;
+  /** For a dataset dir input: the split to read, or "all". @default every file */
+  split?: string;
 }): Promise<FilterSummary> {
   const { input, out, rejects, skipInvalid = false } = options;
   const filter = options.filter ?? sftPostFilter(options.filterOptions);
@@ -39,7 +41,7 @@ export async function runFilter(options: {
   try {
     await withAtomicFile(out, async (file) => {
       const kept = applyFilters({
-        records: sftRecords(input, skipInvalid, invalid),
+        records: sftRecords(input, skipInvalid, invalid, options.split),
         filter,
         counts,
         ...(rejectFile
@@ -56,6 +58,6 @@ export async function runFilter(options: {
   return { input, out, rejects: rejects ?? null, invalid, ...counts };
 }
 
-async function* sftRecords(input: string, skipInvalid: boolean, issues: InputIssue[]): AsyncGenerator<SftRecord> {
-  for await (const { record } of readRecords(input, { kind: "sft", skipInvalid, issues })) yield record;
+async function* sftRecords(input: string, skipInvalid: boolean, issues: InputIssue[], split: string | undefined): AsyncGenerator<SftRecord> {
+  for await (const { record } of readRecords(input, { kind: "sft", skipInvalid, issues, ...(split !== undefined ? { split } : {}) })) yield record;
 }

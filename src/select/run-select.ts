@@ -32,6 +32,8 @@ export interface SelectOptions {
   /** Own classifier template ({{instruction}}). */
   classifierPromptFile?: string;
   skipInvalid?: boolean;
+  /** For a dataset dir input: the split to read, or "all". @default every file */
+  split?: string;
   onProgress?: (progress: { read: number; kept: number }) => void;
 }
 
@@ -145,7 +147,7 @@ export async function runSelect(options: SelectOptions): Promise<SelectSummary> 
     // A window of pending decisions, written in input order as the head resolves.
     const window: Array<{ decision: Promise<Decision> | "duplicate"; row: Record<string, unknown> }> = [];
     const limit = Math.max(8, (options.llm?.concurrency ?? 4) * 4);
-    for await (const { file, line, record } of readRawRecords(input, { skipInvalid, issues: invalid })) {
+    for await (const { file, line, record } of readRawRecords(input, { skipInvalid, issues: invalid, ...(options.split !== undefined ? { split: options.split } : {}) })) {
       const prompt = promptOfRow(record);
       if (prompt === undefined || prompt.trim() === "") {
         try {

@@ -8,6 +8,7 @@ import type { CommandModule } from "yargs";
 import { ConfigError } from "../../errors.js";
 import { convertFile, type ConvertFileResult } from "../../io/adapters/convert-file.js";
 import { FORMATS, parseFormatName, type FormatName, type RecordKind } from "../../io/adapters/format.js";
+import { chooseSplit } from "../../io/dataset-splits.js";
 import { issueToString, type InputIssue } from "../../io/input-issue.js";
 import { PARQUET_CODECS, parseParquetCodec } from "../../io/parquet-codecs.js";
 import { runCommand } from "../run-command.js";
@@ -21,6 +22,7 @@ interface ConvertArgs {
   "skip-invalid": boolean;
   codec: string;
   json: boolean;
+  split?: string;
 }
 
 /** How many skipped rows the human-readable output lists (all of them are in --json). */
@@ -45,12 +47,14 @@ export const convertCommand: CommandModule<object, ConvertArgs> = {
           default: false,
           describe: "Skip rows that cannot be read or converted, and report each one (default: the first such row is an error)",
         },
+        split: { type: "string", describe: "For a dataset dir: the split to read (default train, with a note when the dir has other splits), or all" },
         codec: { type: "string", default: "SNAPPY", describe: `Parquet compression (${PARQUET_CODECS.join(", ")})` },
         json: { type: "boolean", default: false, describe: "Print a machine-readable JSON summary on stdout" },
       })
       .example("$0 convert alpaca_en_demo.json sft.parquet", "Alpaca JSON → Parquet with a messages column")
       .example("$0 convert dpo_en_demo.json dpo.jsonl --to trl", "LLaMA-Factory preference → TRL prompt/chosen/rejected")
       .example("$0 convert sft.parquet sft.json --to sharegpt", "Parquet → ShareGPT JSON array for LLaMA-Factory")
+      .example("$0 convert out/mix train.json --to sharegpt --split train", "The train split of a dataset dir only (the default, said aloud)")
       .example("$0 convert glaive.json out.jsonl --skip-invalid", "Convert what can be converted; list the rows that cannot")
       .epilog(
         "Formats: messages (OpenAI / LongWriter-6k), sharegpt (conversations of {from, value}), alpaca (instruction/input/output), " +
@@ -67,6 +71,8 @@ export const convertCommand: CommandModule<object, ConvertArgs> = {
     } catch (error) {
       throw new ConfigError(`--codec: ${(error as Error).message}`);
     }
+    const choice = await chooseSplit(args.input, args.split);
+    if (choice.note) process.stderr.write(`${choice.note}\n`);
     const issues: InputIssue[] = [];
     const bar = process.stderr.isTTY && !args.json ? new cliProgress.SingleBar({ format: "converting | {value} records", stream: process.stderr }) : undefined;
     bar?.start(0, 0);
@@ -81,6 +87,7 @@ export const convertCommand: CommandModule<object, ConvertArgs> = {
         skipInvalid: args["skip-invalid"],
         issues,
         codec,
+        ...(choice.split !== undefined ? { split: choice.split } : {}),
         onProgress: ({ read }) => bar?.update(read),
       });
     } finally {

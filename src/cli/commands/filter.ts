@@ -4,6 +4,7 @@
  */
 import type { Argv, CommandModule } from "yargs";
 import { ConfigError } from "../../errors.js";
+import { chooseSplit } from "../../io/dataset-splits.js";
 import { runFilter } from "../../select/run-filter.js";
 import { runCommand } from "../run-command.js";
 
@@ -17,6 +18,7 @@ interface FilterArgs {
   dedupe: boolean;
   "skip-invalid": boolean;
   json: boolean;
+  split?: string;
 }
 
 export const filterCommand: CommandModule<object, FilterArgs> = {
@@ -37,6 +39,7 @@ export const filterCommand: CommandModule<object, FilterArgs> = {
         "max-plan-steps": { type: "number", default: 50, describe: "Drop AgentWrite records whose plan had more sections" },
         dedupe: { type: "boolean", default: true, describe: "Drop exact duplicate conversations (--no-dedupe keeps them)" },
         "skip-invalid": { type: "boolean", default: false, describe: "Skip unreadable rows instead of stopping" },
+        split: { type: "string", describe: "For a dataset dir: the split to read (default train, with a note when the dir has other splits), or all" },
         json: { type: "boolean", default: false, describe: "Print a JSON summary on stdout" },
       })
       .example("$0 filter sft.jsonl --out long.jsonl --rejects dropped.jsonl", "LongWriter's defaults")
@@ -50,8 +53,11 @@ export const filterCommand: CommandModule<object, FilterArgs> = {
       if (!Number.isFinite(args[name]) || args[name] < 0) throw new ConfigError(`--${name} must be a number ≥ 0, got ${args[name]}`);
     }
     if (args["min-length-score"] > 100) throw new ConfigError(`--min-length-score is 0–100, got ${args["min-length-score"]}`);
+    const choice = await chooseSplit(args.sft, args.split);
+    if (choice.note) process.stderr.write(`${choice.note}\n`);
     const summary = await runFilter({
       input: args.sft,
+      ...(choice.split !== undefined ? { split: choice.split } : {}),
       out: args.out,
       ...(args.rejects ? { rejects: args.rejects } : {}),
       filterOptions: {

@@ -19,6 +19,10 @@ interface PairsArgs {
   title?: string;
   "skip-invalid": boolean;
   json: boolean;
+  license?: string;
+  "license-name"?: string;
+  "license-link"?: string;
+  language?: string[];
 }
 
 export const pairsCommand: CommandModule<object, PairsArgs> = {
@@ -40,6 +44,10 @@ export const pairsCommand: CommandModule<object, PairsArgs> = {
         title: { type: "string", describe: "Dataset card title (default: from the policy or input name)" },
         "skip-invalid": { type: "boolean", default: false, describe: "Skip invalid input rows (reported on stderr) instead of stopping" },
         json: { type: "boolean", default: false, describe: "Print a JSON summary (counts, skips by reason, audit) on stdout" },
+        license: { type: "string", describe: "Hub licence id for the dataset card (e.g. apache-2.0, cc-by-4.0, other)" },
+        "license-name": { type: "string", describe: "With --license other: the licence's short id (card license_name)" },
+        "license-link": { type: "string", describe: "With --license other: URL or repo path of the licence text (card license_link)" },
+        language: { type: "string", array: true, describe: "Language codes for the dataset card (e.g. --language en zh)" },
       })
       .example("$0 pairs scored.jsonl --policy recipes/dpo-longwriter-paper.yaml --out dpo-pairs", "The paper's rule: best vs a random other")
       .example("$0 pairs scored.jsonl --policy recipes/dpo-length-matched.yaml --out dpo-lm", "Rejected within ±15% of the chosen length")
@@ -64,6 +72,10 @@ export const pairsCommand: CommandModule<object, PairsArgs> = {
       ...(args.seed === undefined ? {} : { seed: args.seed }),
       ...(args.title === undefined ? {} : { title: args.title }),
       skipInvalid: args["skip-invalid"],
+      ...(args.license === undefined ? {} : { license: args.license }),
+      ...(args["license-name"] === undefined ? {} : { licenseName: args["license-name"] }),
+      ...(args["license-link"] === undefined ? {} : { licenseLink: args["license-link"] }),
+      ...(args.language === undefined ? {} : { language: args.language }),
     });
     for (const issue of invalid) process.stderr.write(`skipped ${issueToString(issue)}\n`);
     printResult(args, result);

@@ -4,6 +4,7 @@
  */
 import type { Argv, CommandModule } from "yargs";
 import { ConfigError } from "../../errors.js";
+import { chooseSplit } from "../../io/dataset-splits.js";
 import { runSelect, type ClassifyMode } from "../../select/run-select.js";
 import { llmClientOptionsFromArgs, llmOptions, type LlmArgs } from "../llm-options.js";
 import { runCommand } from "../run-command.js";
@@ -17,6 +18,7 @@ interface SelectArgs extends Omit<LlmArgs, "model"> {
   classify: ClassifyMode;
   "classifier-prompt"?: string;
   "skip-invalid": boolean;
+  split?: string;
   json: boolean;
 }
 
@@ -41,6 +43,7 @@ export const selectCommand: CommandModule<object, SelectArgs> = {
         },
         "classifier-prompt": { type: "string", describe: "Own classifier template ({{instruction}}; reply JSON)" },
         "skip-invalid": { type: "boolean", default: false, describe: "Skip rows without an instruction instead of stopping" },
+        split: { type: "string", describe: "For a dataset dir: the split to read (default train, with a note when the dir has other splits), or all" },
         json: { type: "boolean", default: false, describe: "Print a JSON summary on stdout" },
         ...llmOptions,
         model: { ...llmOptions.model, demandOption: false, describe: "Classifier model (with --classify)" },
@@ -58,9 +61,12 @@ export const selectCommand: CommandModule<object, SelectArgs> = {
     }
     if (args.classify !== "none" && !args.model) throw new ConfigError(`--classify ${args.classify} needs --model`);
     const llm = args.classify === "none" ? undefined : await llmClientOptionsFromArgs({ ...args, model: args.model! });
+    const choice = await chooseSplit(args.file, args.split);
+    if (choice.note) process.stderr.write(`${choice.note}\n`);
     let lastLine = 0;
     const summary = await runSelect({
       input: args.file,
+      ...(choice.split !== undefined ? { split: choice.split } : {}),
       out: args.out,
       ...(args.rejects ? { rejects: args.rejects } : {}),
       minLength: args["min-length"],

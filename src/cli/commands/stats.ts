@@ -3,6 +3,7 @@
  * words and tokens, share of long outputs, required-length coverage and S_l; a table, `--json`, or an SVG
  * histogram with `--plot`.
  */
+import { stat } from "node:fs/promises";
 import { basename } from "node:path";
 import cliProgress from "cli-progress";
 import type { CommandModule } from "yargs";
@@ -10,9 +11,10 @@ import { ConfigError } from "../../errors.js";
 import { FORMATS, parseFormatName, type CanonicalRecord, type FormatName, type RecordKind } from "../../io/adapters/format.js";
 import { writeFileAtomic } from "../../io/atomic-file.js";
 import { issueToString, type InputIssue } from "../../io/input-issue.js";
+import { ALL_SPLITS, datasetDirSplits } from "../../io/dataset-splits.js";
 import { readRecords } from "../../io/read-records.js";
 import { renderHistogramSvg } from "../../report/histogram-svg.js";
-import { computeDatasetStats } from "../../stats/dataset-stats.js";
+import { computeDatasetStats, type DatasetStats } from "../../stats/dataset-stats.js";
 import { renderStatsTable } from "../../stats/render-stats-table.js";
 import { createTokenCounter, TOKENIZER_NAMES, type TokenCounter } from "../../text/tokens.js";
 import { runCommand } from "../run-command.js";
@@ -26,6 +28,7 @@ interface StatsArgs {
   json: boolean;
   plot?: string;
   "plot-unit": "words" | "tokens";
+  split?: string;
 }
 
 /** Default tokenizer: tiktoken's o200k_base is fast, offline and needs no model download. */
@@ -48,6 +51,7 @@ export const statsCommand: CommandModule<object, StatsArgs> = {
         },
         json: { type: "boolean", default: false, describe: "Print the statistics as JSON on stdout" },
         plot: { type: "string", describe: "Write a histogram of the output lengths to this SVG file" },
+        split: { type: "string", describe: "For a dataset dir: one split, or all (default: every split, each listed separately)" },
         "plot-unit": { choices: ["words", "tokens"] as const, default: "words" as const, describe: "Unit of the --plot histogram" },
       })
       .example("$0 stats LongWriter-6k.jsonl --plot lengths.svg", "Table of statistics and a length histogram")
@@ -64,31 +68,49 @@ export const statsCommand: CommandModule<object, StatsArgs> = {
     if (args.plot !== undefined && !args.plot.toLowerCase().endsWith(".svg")) throw new ConfigError(`--plot: expected an .svg path, got ${args.plot}`);
     let counter: TokenCounter | undefined;
     if (args.tokenizer !== "none") counter = await createTokenCounter(args.tokenizer);
-    const issues: InputIssue[] = [];
-    const formats = new Set<FormatName>();
+    // A dataset dir with several splits: each split gets its own statistics (unless --split names one or all).
+    const dirSplits = await stat(args.input).then((info) => info.isDirectory(), () => false) ? (await datasetDirSplits(args.input)).map((s) => s.name) : [];
+    if (args.split !== undefined) {
+      if (dirSplits.length === 0) throw new ConfigError(`--split applies to a dataset dir; ${args.input} is a file`);
+      if (args.split !== ALL_SPLITS && !dirSplits.includes(args.split)) throw new ConfigError(`${args.input} has no split "${args.split}" (it has ${dirSplits.join(", ")}; or --split all)`);
+    }
+    const runs: Array<string | undefined> = args.split !== undefined ? [args.split] : dirSplits.length > 1 ? dirSplits : [undefined];
     const bar = process.stderr.isTTY && !args.json ? new cliProgress.SingleBar({ format: "reading | {value} rows", stream: process.stderr }) : undefined;
     bar?.start(0, 0);
     try {
-      const located = readRecords(args.input, {
-        format: from,
-        ...(args.kind ? { kind: args.kind } : {}),
-        skipInvalid: args["skip-invalid"],
-        issues,
-        onFormat: ({ format }) => formats.add(format),
-      });
-      async function* records(): AsyncGenerator<CanonicalRecord> {
-        for await (const { record } of located) yield record;
+      const results: Array<{ split: string | undefined; stats: DatasetStats; formats: FormatName[]; issues: InputIssue[] }> = [];
+      const allLengths: { words: number[]; tokens: number[] } = { words: [], tokens: [] };
+      for (const split of runs) {
+        const issues: InputIssue[] = [];
+        const formats = new Set<FormatName>();
+        const located = readRecords(args.input, {
+          format: from,
+          ...(args.kind ? { kind: args.kind } : {}),
+          skipInvalid: args["skip-invalid"],
+          issues,
+          ...(split !== undefined ? { split } : {}),
+          onFormat: ({ format }) => formats.add(format),
+        });
+        async function* records(): AsyncGenerator<CanonicalRecord> {
+          for await (const { record } of located) yield record;
+        }
+        const { stats, lengths } = await computeDatasetStats(records(), {
+          ...(counter ? { countTokens: (text: string) => counter.count(text), tokenizer: counter.name } : {}),
+          onProgress: (rows) => bar?.update(rows),
+        });
+        results.push({ split, stats, formats: [...formats], issues });
+        allLengths.words.push(...lengths.words);
+        allLengths.tokens.push(...lengths.tokens);
       }
-      const { stats, lengths } = await computeDatasetStats(records(), {
-        ...(counter ? { countTokens: (text: string) => counter.count(text), tokenizer: counter.name } : {}),
-        onProgress: (rows) => bar?.update(rows),
-      });
       bar?.stop();
+      const rows = results.reduce((a, r) => a + r.stats.rows, 0);
+      const label = (split: string | undefined) => (split === undefined ? args.input : `${args.input} [split ${split}]`);
       if (args.plot) {
         const unit = args["plot-unit"];
+        const splitNote = runs.length > 1 ? `, splits ${runs.join(" + ")}` : runs[0] !== undefined ? `, split ${runs[0]}` : "";
         const svg = renderHistogramSvg({
-          title: `${basename(args.input)}: ${stats.measured} length (n = ${stats.rows})`,
-          values: unit === "words" ? lengths.words : lengths.tokens,
+          title: `${basename(args.input)}: ${results[0]!.stats.measured} length (n = ${rows}${splitNote})`,
+          values: unit === "words" ? allLengths.words : allLengths.tokens,
           xLabel: unit === "words" ? "words (LongBench-Write count)" : `tokens (${counter!.name})`,
           yLabel: "rows",
           logX: true,
@@ -97,12 +119,20 @@ export const statsCommand: CommandModule<object, StatsArgs> = {
         await writeFileAtomic(args.plot, svg);
       }
       if (args.json) {
-        process.stdout.write(`${JSON.stringify({ file: args.input, formats: [...formats], skipped: issues.length, issues, stats, ...(args.plot ? { plot: args.plot } : {}) }, null, 2)}\n`);
+        const plot = args.plot ? { plot: args.plot } : {};
+        if (runs.length > 1) {
+          const splits = Object.fromEntries(results.map((r) => [r.split!, { formats: r.formats, skipped: r.issues.length, issues: r.issues, stats: r.stats }]));
+          process.stdout.write(`${JSON.stringify({ file: args.input, splits, ...plot }, null, 2)}\n`);
+        } else {
+          const r = results[0]!;
+          process.stdout.write(`${JSON.stringify({ file: args.input, ...(r.split !== undefined ? { split: r.split } : {}), formats: r.formats, skipped: r.issues.length, issues: r.issues, stats: r.stats, ...plot }, null, 2)}\n`);
+        }
         return;
       }
+      const issues = results.flatMap((r) => r.issues);
       for (const issue of issues.slice(0, 50)) process.stderr.write(`skipped ${issueToString(issue)}\n`);
       if (issues.length > 50) process.stderr.write(`... and ${issues.length - 50} more skipped rows (--json lists all)\n`);
-      process.stdout.write(renderStatsTable({ stats, file: args.input, formats: [...formats], skipped: issues.length }));
+      process.stdout.write(results.map((r) => renderStatsTable({ stats: r.stats, file: label(r.split), formats: r.formats, skipped: r.issues.length })).join("\n"));
       if (args.plot) process.stdout.write(`\nwrote ${args.plot}\n`);
     } finally {
       bar?.stop();

@@ -25,6 +25,8 @@ export interface ConvertFileOptions {
   issues?: InputIssue[];
   /** Parquet codec for a .parquet output. @default "SNAPPY" */
   codec?: ParquetCodec;
+  /** For a dataset dir input: the split to read, or "all" (see `chooseSplit`). @default every file */
+  split?: string;
   /** Called after every 100 records read. */
   onProgress?: (progress: { read: number }) => void;
 }
@@ -67,6 +69,7 @@ export async function convertFile(options: ConvertFileOptions): Promise<ConvertF
     ...(options.kind ? { kind: options.kind } : {}),
     skipInvalid,
     issues,
+    ...(options.split !== undefined ? { split: options.split } : {}),
     onFormat: ({ file, format }) => {
       inputFormats[file] = format;
     },
