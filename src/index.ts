@@ -15,6 +15,7 @@ export * from "./select/index.js";
 export * from "./mix/index.js";
 export * from "./dpo/index.js";
 export * from "./hub/index.js";
+export * from "./upstream/index.js";
 export * from "./eval/index.js";
 export * from "./report/index.js";
 export * from "./stats/index.js";

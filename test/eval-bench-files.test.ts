@@ -131,7 +131,9 @@ describe("bench files", () => {
     mkdirSync(edited, { recursive: true });
     writeFileSync(join(edited, "plan.txt"), `${readFileSync(join(PROMPTS, "plan.txt"), "utf8")} `);
     await expect(resolveUpstreamFile({ name: "plan.txt", localDir: edited })).rejects.toThrow(/plan\.txt is not upstream's plan\.txt.*expected sha256 cf65adef/);
-    await expect(resolveUpstreamFile({ name: "judge.txt", localDir: edited })).rejects.toThrow(/cannot read the local copy of judge\.txt/);
+    // A file the folder does not hold comes from the cache or a download.
+    const fallback = await resolveUpstreamFile({ name: "judge.txt", localDir: edited, cacheDir: join(dir, "cache-fallthrough"), baseUrl: base });
+    expect(fallback.from).toBe("download");
   });
 
   it("loads LongBench-Write with the en file's language split from the download", async () => {

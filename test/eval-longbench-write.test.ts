@@ -107,6 +107,8 @@ describe("eval longbench-write against the test server", () => {
       server.baseURL,
       "--bench-file",
       BENCH,
+      "--upstream-dir",
+      "../shared/data/longwriter-upstream",
       "--out",
       out,
       "--concurrency",

@@ -76,6 +76,38 @@ describe("eval --predictions", () => {
     expect(Object.values(summary.byBucket).map((b) => (b as { n: number }).n)).toEqual([26, 36, 31, 27]);
   });
 
+  it("imports upstream judge.jsonl rows as upstream reads them: summary line skipped, float() values, a missing dimension as 3", async () => {
+    const bench = join(dir, "bench6.jsonl");
+    const file = join(dir, "upstream-judge.jsonl");
+    const prompts = Array.from({ length: 6 }, (_, i) => ({ prompt: `Write piece ${i}.`, type: "t", length: 100 }));
+    writeFileSync(bench, prompts.map((p) => JSON.stringify(p)).join("\n") + "\n");
+    const dims = ["Relevance", "Accuracy", "Coherence", "Clarity", "Breadth and Depth", "Reading Experience"];
+    const all = (v: unknown) => Object.fromEntries(dims.map((d) => [d, v]));
+    const scores = [
+      all("4"), // numeric strings
+      { ...all(5), Clarity: 4.5 }, // a 4.5
+      Object.fromEntries(dims.filter((d) => d !== "Clarity").map((d) => [d, 2])), // Clarity missing → 3
+      { ...all(3), Clarity: "high" }, // float() cannot read it: unusable
+      [1, 2, 3], // not an object: unusable
+      { ...all(1), Relevance: 6 }, // out of range, taken as it is
+    ];
+    writeFileSync(
+      file,
+      prompts.map((p, i) => JSON.stringify({ ...p, response: words(100), response_length: 100, scores: scores[i] })).join("\n") +
+        `\n${JSON.stringify({ ...all(50), total: 50 })}\n`,
+    );
+    const result = await runCli(["eval", "longbench-write", "--predictions", file, "--no-judge", "--json", "--bench-file", bench, "--out", join(dir, "imported")]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/skipped 1 summary line\(s\) of upstream's judge\.jsonl/);
+    expect(result.stderr).toMatch(/2 row\(s\) carry scores that cannot be used \(first: .*upstream-judge\.jsonl:4: field scores: scores\.Clarity is "high", which float\(\) cannot read\)/);
+    const summary = JSON.parse(result.stdout);
+    expect(summary.overall).toMatchObject({ n: 6, judged: 4, S_l: 100 });
+    // Per dimension over the 4 usable rows (4, 5, 2, 1 — Clarity 4, 4.5, 3, 1; Relevance 4, 5, 2, 6), (mean − 1) × 25.
+    const dim = (values: number[]) => (values.reduce((a, b) => a + b, 0) / values.length - 1) * 25;
+    const expected = (dim([4, 5, 2, 6]) + dim([4, 4.5, 3, 1]) + 4 * dim([4, 5, 2, 1])) / 6;
+    expect(Math.abs(summary.overall.S_q - expected)).toBeLessThan(1e-12);
+  });
+
   it("names the file, line and field of a bad predictions row", async () => {
     const file = join(dir, "bad.jsonl");
     writeFileSync(file, `${JSON.stringify({ prompt: "p", length: 10, response: "x" })}\n${JSON.stringify({ prompt: "q", length: -3, response: "y" })}\n`);

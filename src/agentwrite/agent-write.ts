@@ -211,16 +211,20 @@ async function runToolkit(
     },
     costUsd: planned.costUsd + written.costUsd,
   };
-  const record: SftRecord = {
-    id,
+  return sftRecordOf(instruction, written.text, meta);
+}
+
+/** The SftRecord for a written instruction: user prompt, assistant answer, the AgentWrite meta. */
+function sftRecordOf(instruction: Instruction, answer: string, meta: AgentWriteMeta | UpstreamAgentWriteMeta): SftRecord {
+  return {
+    id: instruction.id,
     messages: [
       { role: "user", content: instruction.prompt },
-      { role: "assistant", content: written.text },
+      { role: "assistant", content: answer },
     ],
     ...(instruction.source === undefined ? {} : { source: instruction.source }),
     meta: { ...(instruction.meta ?? {}), agentwrite: meta },
   };
-  return record;
 }
 
 async function runUpstream(
@@ -254,15 +258,7 @@ async function runUpstream(
     tokens: { prompt: written.usage.promptTokens, completion: written.usage.completionTokens },
     costUsd: written.costUsd,
   };
-  return {
-    id,
-    messages: [
-      { role: "user", content: instruction.prompt },
-      { role: "assistant", content: written.text },
-    ],
-    ...(instruction.source === undefined ? {} : { source: instruction.source }),
-    meta: { ...(instruction.meta ?? {}), agentwrite: meta },
-  };
+  return sftRecordOf(instruction, written.text, meta);
 }
 
 async function* toAsync<T>(items: Iterable<T>): AsyncGenerator<T> {

@@ -13,18 +13,21 @@ export async function callWithRetries({
   client,
   request,
   retries = 2,
+  retryOn = RETRY_HERE,
   signal,
 }: {
   client: LlmClient;
   request: ChatRequest;
   retries?: number;
+  /** Failure kinds tried again. @default truncated, empty, bad_response */
+  retryOn?: ReadonlySet<LlmFailureKind>;
   signal?: AbortSignal;
 }): Promise<ChatResult> {
   for (let attempt = 0; ; attempt += 1) {
     try {
       return await client.chat(request, signal ? { signal } : {});
     } catch (error) {
-      if (attempt >= retries || !LlmCallError.isLlmCallError(error) || !RETRY_HERE.has(error.kind)) throw error;
+      if (attempt >= retries || !LlmCallError.isLlmCallError(error) || !retryOn.has(error.kind)) throw error;
     }
   }
 }

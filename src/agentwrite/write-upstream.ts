@@ -6,6 +6,7 @@
  * (section labels stripped), and that can be switched off.
  */
 import type { LlmClient } from "../llm/client.js";
+import type { LlmFailureKind } from "../llm/errors.js";
 import type { Instruction } from "../schemas/instruction.js";
 import { countWords } from "../text/count-words.js";
 import { pythonReplace, pythonStrip } from "../upstream/python-text.js";
@@ -15,6 +16,13 @@ import { asStageError, type CallSettings } from "./plan-instruction.js";
 import { stripSectionLabel } from "./strip-section-label.js";
 import { upstreamPlanRequest, upstreamWriteRequest, type UpstreamAgentWritePrompts } from "./upstream-prompts.js";
 import type { WrittenSection } from "./write-sections.js";
+
+/**
+ * Failures a call is tried again for. Upstream's request loop retried errors (a cut or garbled answer
+ * raises there) but took an empty answer as the answer, which ends the instruction: so "empty" is not
+ * retried here.
+ */
+const RETRY_ON: ReadonlySet<LlmFailureKind> = new Set(["truncated", "bad_response"]);
 
 /** Upstream's guard: plans with more lines than this are skipped. */
 export const UPSTREAM_MAX_STEPS = 50;
@@ -86,6 +94,7 @@ export async function writeUpstream(options: {
           tag,
         },
         ...(settings.callRetries === undefined ? {} : { retries: settings.callRetries }),
+        retryOn: RETRY_ON,
         ...(settings.signal ? { signal: settings.signal } : {}),
       });
       usage.promptTokens += result.usage.promptTokens;

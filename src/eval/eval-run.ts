@@ -4,7 +4,6 @@
  * table. `longwriter report` reads runs back through `evalRunSchema`.
  */
 import { z } from "zod";
-import { judgeScoresSchema } from "../schemas/judgement.js";
 import type { BenchSource, BenchmarkName } from "./load-bench.js";
 import type { RulerSummary } from "./score/ruler-summary.js";
 import type { BenchmarkSummary, ScoredItem } from "./score/aggregate.js";
@@ -18,6 +17,26 @@ export interface EvalFailure {
   /** Short failure code (LlmCallError kind, or "error"). */
   kind: string;
   message: string;
+}
+
+/** The judge's settings as recorded in scores.json. */
+export interface JudgeSetup {
+  /** "upstream": LongBench-Write's reply rules (tries, costs); "tolerant": ours. */
+  parse: "upstream" | "tolerant";
+  /** Tries per item (upstream) or calls per item (tolerant). */
+  maxTries: number;
+  temperature: number;
+  maxTokens: number;
+  template: {
+    sha256: string;
+    /** "upstream" (judge.txt at the pinned commit), "file" (--judge-template) or "builtin" (ours). */
+    origin: "upstream" | "file" | "builtin";
+    /** Whether the text is byte-identical to upstream's judge.txt. */
+    matchesUpstream: boolean;
+    /** URL, path or "builtin:judge.md". */
+    source: string;
+    placeholders: "upstream" | "toolkit";
+  };
 }
 
 export interface EvalRun {
@@ -37,6 +56,8 @@ export interface EvalRun {
     maxTokens: number | null;
     lang: string;
     judge: boolean;
+    /** How the judge ran (absent without a judge call, e.g. scores imported from judge.jsonl rows). */
+    judgeSetup?: JudgeSetup;
   };
   bench: BenchSource;
   /** False when any item failed (failures lists them); scores then cover the other items only. */
@@ -72,6 +93,7 @@ const groupScoresSchema = z.looseObject({
   overall: z.number().nullable(),
   judged: z.number(),
   unparseable: z.number(),
+  judgeFailed: z.number().optional(),
   dimensions: z.record(z.string(), z.number()).nullable(),
   meanRequired: z.number().nullable(),
   meanOutput: z.number().nullable(),
@@ -87,8 +109,9 @@ const scoredItemSchema = z.looseObject({
   outputLength: z.number(),
   lengthScore: z.number(),
   judge: z.union([
-    z.object({ status: z.literal("scored"), scores: judgeScoresSchema }),
+    z.object({ status: z.literal("scored"), scores: z.record(z.string(), z.number().nullable()) }),
     z.object({ status: z.literal("unparseable"), reason: z.string() }),
+    z.object({ status: z.literal("failed"), reason: z.string() }),
     z.object({ status: z.literal("skipped") }),
   ]),
 });

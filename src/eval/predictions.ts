@@ -2,11 +2,17 @@
  * @module eval/predictions — prediction rows: what `eval` writes to `predictions.jsonl` and what
  * `--predictions` reads. The shape is upstream's `pred.jsonl` (`prompt`, `type`, `length`, `response`,
  * `response_length`) plus our `id`, `language` and `model`; rows of upstream's `judge.jsonl` also carry
- * `scores`, which are then used as the judgement instead of calling a judge.
+ * `scores`, which are then used as the judgement instead of calling a judge (read as upstream's
+ * float() reads them), and end with a summary line (`total` and the six dimensions), which is skipped.
+ * As upstream's `eval_length.py`, a row's `response_length` is the output length when present.
  */
 import { z } from "zod";
+import { formatLocation } from "../errors.js";
+import { validateRecord } from "../io/input-issue.js";
 import { readJsonl } from "../io/jsonl.js";
-import { judgeScoresSchema, type JudgeScores } from "../schemas/judgement.js";
+import { pythonFloat, type UpstreamScores } from "../judge/upstream-judge-reply.js";
+import { JUDGE_DIMENSIONS } from "../schemas/judgement.js";
+import { countWords } from "../text/count-words.js";
 import { benchItemId, type BenchItem } from "./bench-item.js";
 import { lengthBucket } from "./length-bucket.js";
 
@@ -28,8 +34,10 @@ export interface Prediction {
   item: BenchItem;
   response: string;
   model?: string;
-  /** Judge scores carried by the row (upstream judge.jsonl), when all six are valid. */
-  scores?: JudgeScores;
+  /** Judge scores carried by the row (upstream judge.jsonl), as float() reads them; a dimension may be missing. */
+  scores?: UpstreamScores;
+  /** The row's `response_length` (used as the output length, as upstream does). */
+  responseLength?: number;
   /** 1-based line in the predictions file. */
   line: number;
 }
@@ -40,6 +48,33 @@ export interface LoadPredictionsResult {
   unmatched: number;
   /** Bench items with no prediction. */
   missing: BenchItem[];
+  /** Summary lines of upstream's judge.jsonl that were skipped. */
+  summaryLines: number;
+  /** Rows whose `response_length` differs from countWords(response): how many, and the first (file:line). */
+  lengthMismatches: { count: number; first?: string };
+  /** Rows carrying `scores` that cannot be used (not an object, or a value float() cannot read). */
+  unusableScores: { count: number; first?: string; reason?: string };
+}
+
+/** Whether a row is the summary line upstream's eval_quality.py appends to judge.jsonl. */
+function isJudgeSummaryLine(value: unknown): boolean {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const row = value as Record<string, unknown>;
+  return !("prompt" in row) && "total" in row && JUDGE_DIMENSIONS.every((d) => d in row);
+}
+
+/** Upstream judge.jsonl `scores` as float() reads them, or why they cannot be used. */
+export function readUpstreamScores(value: unknown): { scores: UpstreamScores } | { reason: string } {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return { reason: "scores is not an object" };
+  const scores: UpstreamScores = {};
+  for (const dimension of JUDGE_DIMENSIONS) {
+    if (!(dimension in value)) continue; // counted as 3 when aggregating, as upstream does
+    const raw = (value as Record<string, unknown>)[dimension];
+    const number = pythonFloat(raw);
+    if (number === undefined) return { reason: `scores.${dimension} is ${JSON.stringify(raw)}, which float() cannot read` };
+    scores[dimension] = number;
+  }
+  return { scores };
 }
 
 const CJK = /[\u4e00-\u9fff]/;
@@ -53,7 +88,15 @@ export async function loadPredictions({ file, items }: { file: string; items: re
   const predictions: Prediction[] = [];
   const used = new Set<string>();
   let unmatched = 0;
-  for await (const { line, record } of readJsonl(file, { schema: predictionRowSchema })) {
+  let summaryLines = 0;
+  const lengthMismatches: LoadPredictionsResult["lengthMismatches"] = { count: 0 };
+  const unusableScores: LoadPredictionsResult["unusableScores"] = { count: 0 };
+  for await (const { line, record: value } of readJsonl(file)) {
+    if (isJudgeSummaryLine(value)) {
+      summaryLines += 1;
+      continue;
+    }
+    const record = validateRecord(predictionRowSchema, value, file, line);
     let item = byKey.get(`${record.length}\u0000${record.prompt}`);
     if (!item) {
       unmatched += 1;
@@ -70,17 +113,29 @@ export async function loadPredictions({ file, items }: { file: string; items: re
     }
     if (used.has(item.id)) continue; // a repeated row: the first one counts
     used.add(item.id);
-    const parsedScores = record.scores === undefined ? undefined : judgeScoresSchema.safeParse(record.scores);
+    const scores = record.scores === undefined ? undefined : readUpstreamScores(record.scores);
+    if (scores && "reason" in scores) {
+      unusableScores.count += 1;
+      if (unusableScores.first === undefined) {
+        unusableScores.first = formatLocation({ file, line, field: "scores" });
+        unusableScores.reason = scores.reason;
+      }
+    }
+    if (record.response_length !== undefined && record.response_length !== countWords(record.response)) {
+      lengthMismatches.count += 1;
+      lengthMismatches.first ??= formatLocation({ file, line, field: "response_length" });
+    }
     predictions.push({
       item,
       response: record.response,
       line,
       ...(record.model ? { model: record.model } : {}),
-      ...(parsedScores?.success ? { scores: parsedScores.data } : {}),
+      ...(scores && "scores" in scores ? { scores: scores.scores } : {}),
+      ...(record.response_length === undefined ? {} : { responseLength: record.response_length }),
     });
   }
   const missing = items.filter((item) => !used.has(item.id));
-  return { predictions, unmatched, missing };
+  return { predictions, unmatched, missing, summaryLines, lengthMismatches, unusableScores };
 }
 
 /** The predictions.jsonl row for a generated response (upstream field names, plus ours). */

@@ -2,6 +2,7 @@
  * @module eval/run-bench-suite — the steps every benchmark run shares: load its prompts (pinned download
  * or a local copy), generate or read predictions, judge, score, and write the run folder when asked.
  */
+import { loadUpstreamJudgeTemplate } from "../judge/judge-template.js";
 import { loadBench, type LanguageFilter, type LoadBenchOptions } from "./load-bench.js";
 import { runBenchmark, type BenchmarkRunOutput, type RunBenchmarkOptions } from "./run-benchmark.js";
 import { writeRunDir } from "./write-run-dir.js";
@@ -21,7 +22,12 @@ export type BenchSuiteOutput = BenchmarkRunOutput & { files?: Record<string, str
 export async function runBenchSuite(benchmark: RunBenchmarkOptions["benchmark"], options: RunBenchSuiteOptions): Promise<BenchSuiteOutput> {
   const lang = options.lang ?? "all";
   const { items, source } = await loadBench({ ...options, benchmark, lang });
-  const output = await runBenchmark({ ...options, benchmark, items, bench: source, lang });
+  // The upstream judge rules default to upstream's judge.txt (resolved, like the prompts, before any call).
+  let judge = options.judge;
+  if (judge && (judge.parse ?? "upstream") === "upstream" && !judge.template) {
+    judge = { ...judge, template: await loadUpstreamJudgeTemplate(options) };
+  }
+  const output = await runBenchmark({ ...options, ...(judge ? { judge } : {}), benchmark, items, bench: source, lang });
   if (!options.outDir) return output;
   return { ...output, files: await writeRunDir(options.outDir, output) };
 }

@@ -4,14 +4,16 @@
  * judge it, and aggregate. Calls go through the shared LLM client, whose journal makes a re-run resume.
  */
 import { basename } from "node:path";
-import { judgeResponse, type JudgeChatClient } from "../judge/judge-response.js";
-import type { JudgeTemplate } from "../judge/judge-template.js";
+import { defaultJudgeTemplate, judgeResponse, type JudgeChatClient } from "../judge/judge-response.js";
+import { isUpstreamJudgeTemplate, type JudgeTemplate } from "../judge/judge-template.js";
+import { judgeUpstream, type UpstreamVerdict } from "../judge/judge-upstream.js";
+import type { UpstreamScores } from "../judge/upstream-judge-reply.js";
 import type { Judgement } from "../schemas/judgement.js";
 import { countWords } from "../text/count-words.js";
 import { lengthScore } from "../text/length-score.js";
 import { TOOL_NAME, TOOL_VERSION } from "../version.js";
 import type { BenchItem } from "./bench-item.js";
-import { EVAL_RUN_FORMAT, type EvalFailure, type EvalRun } from "./eval-run.js";
+import { EVAL_RUN_FORMAT, type EvalFailure, type EvalRun, type JudgeSetup } from "./eval-run.js";
 import type { BenchSource, BenchmarkName, LanguageFilter } from "./load-bench.js";
 import { loadPredictions, predictionRow, type Prediction } from "./predictions.js";
 import { aggregateScores, type ScoredItem } from "./score/aggregate.js";
@@ -57,9 +59,19 @@ export interface RunBenchmarkOptions {
   judge?: {
     client: JudgeChatClient & { totals?(): { replayed: number } };
     model: string;
+    /** Upstream's judge.txt (`loadUpstreamJudgeTemplate`) for the benchmark's numbers; ours when omitted. */
     template?: JudgeTemplate;
-    /** Calls per item before its verdict counts as unparseable. @default 5 (as upstream) */
+    /**
+     * "upstream" (default): LongBench-Write's reply rules — fence regex, newline removal, JSON, the six
+     * names, 1 or 2 tries per refused reply, float() values. "tolerant": our parser (whole numbers 1–5).
+     */
+    parse?: "upstream" | "tolerant";
+    /** Tries (upstream) or calls (tolerant) per item before its verdict counts as unparseable. @default 5 (as upstream) */
     maxAttempts?: number;
+    /** @default 0.5 */
+    temperature?: number;
+    /** @default 1024 */
+    maxTokens?: number;
     /** Judge calls in flight at once (the client's limiter also applies). @default 8 */
     concurrency?: number;
   };
@@ -77,8 +89,8 @@ export interface BenchmarkRunOutput {
   run: EvalRun;
   /** predictions.jsonl rows, in bench order. */
   predictions: Record<string, unknown>[];
-  /** judgements.jsonl rows, in bench order. */
-  judgements: { id: string; judgement: Judgement }[];
+  /** judgements.jsonl rows, in bench order: our Judgement (tolerant) or an UpstreamVerdict (upstream rules). */
+  judgements: { id: string; judgement: Judgement | UpstreamVerdict }[];
 }
 
 function failureOf(error: unknown, id: string, stage: EvalFailure["stage"]): EvalFailure {
@@ -115,7 +127,10 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<Benchm
   const { benchmark, items, bench, lang = "all", generator, predictionsFile, judge, onProgress, signal } = options;
   if (!generator === !predictionsFile) throw new TypeError("runBenchmark: pass exactly one of generator and predictionsFile");
   const failures: EvalFailure[] = [];
-  const responses = new Map<string, { item: BenchItem; response: string; model: string | null; finishReason?: string; scores?: Prediction["scores"] }>();
+  const responses = new Map<
+    string,
+    { item: BenchItem; response: string; model: string | null; finishReason?: string; scores?: Prediction["scores"]; responseLength?: number }
+  >();
   let model: string | null = null;
 
   if (predictionsFile) {
@@ -125,8 +140,27 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<Benchm
     for (const missing of loaded.missing) {
       failures.push({ id: missing.id, stage: "generate", kind: "missing", message: "no prediction for this prompt" });
     }
+    if (loaded.summaryLines > 0) options.onWarning?.(`skipped ${loaded.summaryLines} summary line(s) of upstream's judge.jsonl (the row with "total")`);
+    if (loaded.lengthMismatches.count > 0) {
+      options.onWarning?.(
+        `${loaded.lengthMismatches.count} row(s) have a response_length that differs from countWords(response) (first: ${loaded.lengthMismatches.first}); ` +
+          `response_length is used, as upstream does`,
+      );
+    }
+    if (loaded.unusableScores.count > 0) {
+      options.onWarning?.(
+        `${loaded.unusableScores.count} row(s) carry scores that cannot be used (first: ${loaded.unusableScores.first}: ${loaded.unusableScores.reason}); ` +
+          (judge ? "they are judged again" : "they count as not judged"),
+      );
+    }
     for (const p of loaded.predictions) {
-      responses.set(p.item.id, { item: p.item, response: p.response, model: p.model ?? null, ...(p.scores ? { scores: p.scores } : {}) });
+      responses.set(p.item.id, {
+        item: p.item,
+        response: p.response,
+        model: p.model ?? null,
+        ...(p.scores ? { scores: p.scores } : {}),
+        ...(p.responseLength === undefined ? {} : { responseLength: p.responseLength }),
+      });
       model ??= p.model ?? null;
     }
   } else {
@@ -169,9 +203,16 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<Benchm
 
   // Order: bench order first, then unmatched prediction rows in file order.
   const ordered = [...responses.values()].sort((a, b) => a.item.index - b.item.index);
-  const lengths = new Map(ordered.map((r) => [r.item.id, countWords(r.response)]));
+  // As upstream's eval_length.py: a row's response_length is the output length when it has one.
+  const lengths = new Map(ordered.map((r) => [r.item.id, r.responseLength ?? countWords(r.response)]));
 
-  const judgements = new Map<string, Judgement>();
+  const parse = judge?.parse ?? "upstream";
+  if (judge && parse === "upstream" && !judge.template) {
+    throw new TypeError("runBenchmark: the upstream judge rules need a template (loadUpstreamJudgeTemplate, or a file)");
+  }
+  const judgeTemplate = judge ? (judge.template ?? (await defaultJudgeTemplate())) : undefined;
+  const judgements = new Map<string, Judgement | UpstreamVerdict>();
+  const judgeFailures = new Map<string, string>();
   if (judge) {
     const toJudge = ordered.filter((r) => !r.scores);
     onProgress?.({ stage: "judge", event: "start", total: ordered.length });
@@ -182,19 +223,26 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<Benchm
     const replayedSince = (): number => (judge.client.totals?.().replayed ?? replayedBefore) - replayedBefore;
     await forEachSettled(toJudge, judge.concurrency ?? 8, async (r) => {
       try {
-        const judgement = await judgeResponse({
+        const common = {
           client: judge.client,
           prompt: r.item.prompt,
           response: r.response,
           judgeModel: judge.model,
-          maxAttempts: judge.maxAttempts ?? 5,
-          ...(judge.template ? { template: judge.template } : {}),
+          temperature: judge.temperature ?? 0.5,
+          maxTokens: judge.maxTokens ?? 1024,
           ...(signal ? { signal } : {}),
-        });
-        judgements.set(r.item.id, judgement);
+        };
+        const verdict =
+          parse === "upstream"
+            ? await judgeUpstream({ ...common, template: judgeTemplate!, maxTries: judge.maxAttempts ?? 5 })
+            : await judgeResponse({ ...common, maxAttempts: judge.maxAttempts ?? 5, template: judgeTemplate! });
+        judgements.set(r.item.id, verdict);
       } catch (error) {
+        if (signal?.aborted) throw error;
         failed += 1;
-        failures.push(failureOf(error, r.item.id, "judge"));
+        const failure = failureOf(error, r.item.id, "judge");
+        failures.push(failure);
+        judgeFailures.set(r.item.id, failure.message);
       }
       done += 1;
       onProgress?.({ stage: "judge", event: "item", done, total: ordered.length, failed, replayed: replayedSince(), id: r.item.id });
@@ -202,16 +250,17 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<Benchm
     onProgress?.({ stage: "judge", event: "end", done, failed });
   }
 
-  const judgeFailed = new Set(failures.filter((f) => f.stage === "judge").map((f) => f.id));
+  // Every prediction stays in S_l; an item whose judge call failed has no verdict and is listed.
   const scored: ScoredItem[] = [];
   for (const r of ordered) {
-    if (judgeFailed.has(r.item.id)) continue;
     const outputLength = lengths.get(r.item.id)!;
     const judgement = judgements.get(r.item.id);
+    const judgeFailure = judgeFailures.get(r.item.id);
     let verdict: ScoredItem["judge"] = { status: "skipped" };
     if (r.scores) verdict = { status: "scored", scores: r.scores };
-    else if (judgement?.scores) verdict = { status: "scored", scores: judgement.scores };
-    else if (judgement) verdict = { status: "unparseable", reason: judgement.error ?? "no scores" };
+    else if (judgeFailure !== undefined) verdict = { status: "failed", reason: judgeFailure };
+    else if (judgement?.scores) verdict = { status: "scored", scores: judgement.scores as UpstreamScores };
+    else if (judgement) verdict = { status: "unparseable", reason: unparseableReason(judgement) };
     scored.push({
       id: r.item.id,
       prompt: r.item.prompt,
@@ -247,6 +296,7 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<Benchm
       maxTokens: generator?.maxTokens ?? null,
       lang,
       judge: usedJudge,
+      ...(judge ? { judgeSetup: judgeSetupOf(judge, parse, judgeTemplate!) } : {}),
     },
     bench,
     complete: failures.length === 0,
@@ -280,5 +330,26 @@ function pickTotals(t: ReturnType<NonNullable<EvalChatClient["totals"]>>) {
     costUsd: t.costUsd,
     ...(t.cachedTokens === undefined ? {} : { cachedTokens: t.cachedTokens }),
     ...(t.batchCalls === undefined ? {} : { batchCalls: t.batchCalls }),
+  };
+}
+
+function unparseableReason(verdict: Judgement | UpstreamVerdict): string {
+  if ("tries" in verdict) return `no usable verdict after ${verdict.tries} tries (${verdict.calls} calls): ${verdict.refused.join("; ")}`;
+  return verdict.error ?? "no scores";
+}
+
+function judgeSetupOf(judge: NonNullable<RunBenchmarkOptions["judge"]>, parse: "upstream" | "tolerant", template: JudgeTemplate): JudgeSetup {
+  return {
+    parse,
+    maxTries: judge.maxAttempts ?? 5,
+    temperature: judge.temperature ?? 0.5,
+    maxTokens: judge.maxTokens ?? 1024,
+    template: {
+      sha256: template.hash,
+      origin: template.origin ?? "file",
+      matchesUpstream: isUpstreamJudgeTemplate(template),
+      source: template.source,
+      placeholders: template.placeholders ?? "toolkit",
+    },
   };
 }

@@ -5,3 +5,6 @@ export * from "./judge-cache.js";
 export * from "./judge-candidates.js";
 export * from "./judge-agreement.js";
 export * from "./run-judge.js";
+export * from "./judge-transport.js";
+export * from "./upstream-judge-reply.js";
+export * from "./judge-upstream.js";

@@ -9,6 +9,7 @@ import type { Judgement } from "../schemas/judgement.js";
 import { mapOrdered } from "../dpo/map-ordered.js";
 import type { JudgeCache } from "./judge-cache.js";
 import { judgeResponse, type JudgeChatClient } from "./judge-response.js";
+import { JudgeTransportError } from "./judge-transport.js";
 import type { JudgeTemplate } from "./judge-template.js";
 
 export interface JudgeCandidatesOptions {
@@ -33,14 +34,21 @@ export interface JudgeCandidatesOptions {
 }
 
 export interface JudgedCandidate {
+  /** The candidate with its `judgement` (unchanged, without one, when `failure` is set). */
   candidate: Candidate;
   /** True when every verdict for it came from the cache. */
   cached: boolean;
   second?: Judgement;
+  /**
+   * Set when a judge call failed in transport: the candidate has no verdict, nothing was cached for it,
+   * and a re-run asks again. Callers must not write it as judged.
+   */
+  failure?: { kind: string; message: string };
 }
 
 /**
- * Adds a `judgement` to every candidate, in input order.
+ * Adds a `judgement` to every candidate, in input order. A candidate whose judge call failed in transport
+ * comes back with `failure` set instead (not cached, so a re-run asks again); other errors stop the run.
  *
  * @example
  * for await (const { candidate } of judgeCandidates({ client, candidates, judgeModel, template, cache })) write(candidate);
@@ -72,15 +80,24 @@ export async function* judgeCandidates(options: JudgeCandidatesOptions): AsyncGe
     source: candidates,
     window,
     map: async (candidate): Promise<JudgedCandidate> => {
-      const first = await verdict(candidate, 0);
-      const judged: Candidate = { ...candidate, judgement: first.judgement };
-      if (!twice) return { candidate: judged, cached: first.cached };
-      const second = await verdict(candidate, 1);
-      return {
-        candidate: { ...judged, meta: { ...judged.meta, secondJudgement: second.judgement } },
-        cached: first.cached && second.cached,
-        second: second.judgement,
-      };
+      try {
+        return await judgeOne(candidate);
+      } catch (error) {
+        if (!(error instanceof JudgeTransportError)) throw error;
+        return { candidate, cached: false, failure: { kind: error.kind, message: error.message } };
+      }
     },
   });
+
+  async function judgeOne(candidate: Candidate): Promise<JudgedCandidate> {
+    const first = await verdict(candidate, 0);
+    const judged: Candidate = { ...candidate, judgement: first.judgement };
+    if (!twice) return { candidate: judged, cached: first.cached };
+    const second = await verdict(candidate, 1);
+    return {
+      candidate: { ...judged, meta: { ...judged.meta, secondJudgement: second.judgement } },
+      cached: first.cached && second.cached,
+      second: second.judgement,
+    };
+  }
 }

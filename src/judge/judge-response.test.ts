@@ -99,3 +99,28 @@ describe("judge cache", () => {
     }
   });
 });
+
+describe("judge template placeholders", () => {
+  it("accepts upstream's $INST$/$RESPONSE$ and fills them one after the other, as Python's chained replace", async () => {
+    const { judgeTemplateFromText, renderJudgePrompt, isUpstreamJudgeTemplate, loadUpstreamJudgeTemplate } = await import("./judge-template.js");
+    const template = judgeTemplateFromText("Q: $INST$\nA: $RESPONSE$", "mine.txt");
+    expect(template).toMatchObject({ placeholders: "upstream", origin: "file" });
+    // Upstream replaces $INST$ first, so a prompt holding "$RESPONSE$" gets the response there too.
+    expect(renderJudgePrompt(template, { prompt: "say $RESPONSE$ $&", response: "R" })).toBe("Q: say R $&\nA: R");
+    expect(() => judgeTemplateFromText("only $INST$", "half.txt")).toThrow(/half\.txt.*\$RESPONSE\$/);
+    const upstream = await loadUpstreamJudgeTemplate({ localDir: "../shared/data/longwriter-upstream" });
+    expect(upstream).toMatchObject({ placeholders: "upstream", origin: "upstream" });
+    expect(isUpstreamJudgeTemplate(upstream)).toBe(true);
+    expect(isUpstreamJudgeTemplate(template)).toBe(false);
+  });
+
+  it("turns transport failures into JudgeTransportError and keeps reply failures as tries", async () => {
+    const { JudgeTransportError } = await import("./judge-transport.js");
+    const { TruncatedStreamError, EmptyCompletionError } = await import("../llm/errors.js");
+    for (const error of [new TruncatedStreamError({ model: "j", partialChars: 3 }), new EmptyCompletionError({ model: "j", finishReason: "stop" })]) {
+      const client = scripted([error]);
+      await expect(judgeResponse({ client, prompt: "p", response: "r", judgeModel: "j" })).rejects.toBeInstanceOf(JudgeTransportError);
+      expect(client.requests).toHaveLength(1);
+    }
+  });
+});

@@ -2,10 +2,10 @@
  * @module judge/judge-response — one LLM-judge verdict on one response: LongBench-Write's six dimensions,
  * bounded retries when the reply will not parse, and `null` scores plus the reason when it never does.
  */
-import { LlmCallError } from "../llm/errors.js";
 import type { Message } from "../schemas/message.js";
 import type { Judgement } from "../schemas/judgement.js";
 import { loadJudgeTemplate, renderJudgePrompt, type JudgeTemplate } from "./judge-template.js";
+import { asJudgeTransportError, isJudgeReplyFailure } from "./judge-transport.js";
 import { parseJudgeReply, qualityFromScores } from "./parse-judge-reply.js";
 
 /** The part of the shared LLM client the judge needs (src/llm `LlmClient` satisfies it). */
@@ -40,9 +40,6 @@ export interface JudgeResponseOptions {
   signal?: AbortSignal;
 }
 
-/** LLM failures that concern this one reply (a retry may do better); others (HTTP, network) are thrown. */
-const REPLY_FAILURES = new Set(["length", "content_filter", "empty", "truncated", "bad_response"]);
-
 let defaultTemplate: Promise<JudgeTemplate> | undefined;
 
 /** The bundled judge template, loaded once. */
@@ -54,7 +51,8 @@ export function defaultJudgeTemplate(): Promise<JudgeTemplate> {
 /**
  * Asks the judge to grade `response` and returns a Judgement. The reply is parsed tolerantly; after
  * `maxAttempts` unreadable replies the Judgement has `scores: null, quality: null` and `error` saying why.
- * HTTP and network failures (after the client's own retries) are thrown, so no made-up verdict is stored.
+ * Transport failures (HTTP after the client's own retries, timeouts, truncated streams, garbled or empty
+ * completions) are thrown as JudgeTransportError, so no verdict — not even an unparseable one — is stored.
  *
  * @example
  * const j = await judgeResponse({ client, prompt, response, judgeModel: "gpt-4o-2024-05-13" });
@@ -92,11 +90,12 @@ export async function judgeResponse(options: JudgeResponseOptions): Promise<Judg
       );
       text = reply.text;
     } catch (error) {
-      if (LlmCallError.isLlmCallError(error) && REPLY_FAILURES.has(error.kind)) {
+      // A reply that arrived (cut off, or filtered) is a try; a transport failure gives no verdict at all.
+      if (isJudgeReplyFailure(error)) {
         reasons.push(error.kind === "length" ? "reply cut off at max tokens" : `call failed (${error.kind})`);
         continue;
       }
-      throw error;
+      throw asJudgeTransportError(error);
     }
     const parsed = parseJudgeReply(text);
     if ("scores" in parsed) {

@@ -1,7 +1,9 @@
 /**
  * @module judge/run-judge — `judge` as a library call: a Candidate JSONL file through the quality judge
  * to an output file (atomic, in input order), every verdict cached in `<out>.judge-cache.jsonl` so a
- * re-run judges nothing twice; with `twice`, an agreement report in `<out>.agreement.json`.
+ * re-run judges nothing twice; with `twice`, an agreement report in `<out>.agreement.json`. A candidate
+ * whose judge call failed in transport is an item failure: listed in `<out>.failures.jsonl`, never cached,
+ * and the output is then not written (the run is incomplete); a re-run asks only for those.
  */
 import { writeFileAtomic } from "../io/atomic-file.js";
 import type { InputIssue } from "../io/input-issue.js";
@@ -53,7 +55,22 @@ export interface JudgeSummary extends SpendSummary {
   agreementPath?: string;
   /** Skipped input lines (with `skipInvalid`). */
   invalid: InputIssue[];
+  /** Candidates whose judge call failed in transport (the output is not written when there are any). */
+  failed: number;
+  failuresPath?: string;
 }
+
+/** One candidate whose judge call failed in transport, as written to `<out>.failures.jsonl`. */
+export interface JudgeFailure {
+  promptId: string;
+  sample: number;
+  prompt: string;
+  kind: string;
+  message: string;
+}
+
+/** Stops the output stream when candidates failed, so no incomplete output file is written. */
+class IncompleteJudging extends Error {}
 
 /**
  * Judges a candidates file.
@@ -73,7 +90,8 @@ export async function runJudge(options: RunJudgeOptions): Promise<JudgeSummary> 
   let done = 0;
   let cached = 0;
   let unscored = 0;
-  let written: number;
+  let written = 0;
+  const failures: JudgeFailure[] = [];
   try {
     const candidates = (async function* (): AsyncGenerator<Candidate> {
       for await (const { record } of readJsonl(input, { schema: candidateSchema, skipInvalid, issues: invalid })) yield record;
@@ -91,18 +109,29 @@ export async function runJudge(options: RunJudgeOptions): Promise<JudgeSummary> 
           window: judging.window ?? (llm?.batch ? BATCH_WINDOW : Math.max(4, (llm?.concurrency ?? 4) * 2)),
         })) {
           done += 1;
+          if (judged.failure) {
+            const { candidate } = judged;
+            failures.push({ promptId: candidate.promptId, sample: candidate.sample, prompt: candidate.prompt, ...judged.failure });
+            onProgress?.({ done, cached, unscored, totals: client.totals() });
+            continue;
+          }
           if (judged.cached) cached += 1;
           if (judged.candidate.judgement?.scores === null) unscored += 1;
           if (judged.second) pairs.push([judged.candidate.judgement!, judged.second]);
           onProgress?.({ done, cached, unscored, totals: client.totals() });
           yield judged.candidate;
         }
+        if (failures.length > 0) throw new IncompleteJudging();
       })(),
     );
+  } catch (error) {
+    if (!(error instanceof IncompleteJudging)) throw error;
   } finally {
     cache.close();
     if (!given) await client.close();
   }
+  const failuresPath = `${out}.failures.jsonl`;
+  if (failures.length > 0) await writeJsonl(failuresPath, failures);
   const totals = client.totals();
   const agreement = judging.twice ? judgeAgreement(pairs) : undefined;
   const agreementPath = `${out}.agreement.json`;
@@ -118,5 +147,7 @@ export async function runJudge(options: RunJudgeOptions): Promise<JudgeSummary> 
     cache: cachePath,
     ...(agreement ? { agreement, agreementPath } : {}),
     invalid,
+    failed: failures.length,
+    ...(failures.length > 0 ? { failuresPath } : {}),
   };
 }

@@ -68,6 +68,9 @@ export function renderScoresMarkdown({ runs, published = false }: ScoresMarkdown
     for (const run of unparseable) {
       parts.push(`\n${run.label}: ${run.summary.overall.unparseable} judgement(s) never parsed and were dropped from S_q.\n`);
     }
+    for (const run of lbw.filter((r) => (r.summary.overall.judgeFailed ?? 0) > 0)) {
+      parts.push(`\n${run.label}: ${run.summary.overall.judgeFailed} item(s) have no verdict (the judge call failed in transport); re-run to judge them.\n`);
+    }
     if (published) parts.push(`\n${PUBLISHED_NOTE}\n`);
   }
   const ruler = runs.filter((r) => r.benchmark === "ruler" && r.ruler);

@@ -39,8 +39,8 @@ export interface ResolveUpstreamFileOptions {
   /** @default UPSTREAM_COMMIT (LONGWRITER_BENCH_COMMIT overrides it) */
   commit?: string;
   /**
-   * A folder holding local copies under the upstream file names (offline use); a copy is used only when
-   * its sha256 is the pinned one. @default $LONGWRITER_UPSTREAM_DIR
+   * A folder holding local copies under the upstream file names (offline use). A copy there is used and
+   * must have the pinned sha256; a file not there comes from the cache or a download. @default $LONGWRITER_UPSTREAM_DIR
    */
   localDir?: string;
   /** Injectable fetch (tests). @default globalThis.fetch */
@@ -94,14 +94,18 @@ export async function resolveUpstreamFile(options: ResolveUpstreamFileOptions): 
   const url = upstreamFileUrl(name, options);
 
   const localDir = options.localDir ?? (process.env.LONGWRITER_UPSTREAM_DIR || undefined);
-  if (localDir) {
+  const localBytes = localDir
+    ? await readFile(join(localDir, name)).catch((cause: unknown) => {
+        if ((cause as NodeJS.ErrnoException).code === "ENOENT") return undefined; // not in the folder: cache or download
+        throw new ToolkitError(`cannot read the local copy of ${name} at ${join(localDir, name)}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`, {
+          cause,
+          exitCode: 2,
+        });
+      })
+    : undefined;
+  if (localDir && localBytes) {
     const path = join(localDir, name);
-    const bytes = await readFile(path).catch((cause: unknown) => {
-      throw new ToolkitError(`cannot read the local copy of ${name} at ${path}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`, {
-        cause,
-        exitCode: 2,
-      });
-    });
+    const bytes = localBytes;
     const actual = sha256OfBytes(bytes);
     if (actual !== expected) {
       throw new ToolkitError(

@@ -11,7 +11,7 @@ import { RUN_FILES } from "../../eval/write-run-dir.js";
 import { runLongBenchWrite } from "../../eval/run-longbench-write.js";
 import { runRuler } from "../../eval/run-ruler.js";
 import type { BenchmarkName, LanguageFilter } from "../../eval/load-bench.js";
-import { loadJudgeTemplate } from "../../judge/judge-template.js";
+import { loadJudgeTemplate, loadUpstreamJudgeTemplate } from "../../judge/judge-template.js";
 import { BATCH_WINDOW } from "../../llm/batch-chat.js";
 import { costEstimateText } from "../../llm/cost-estimate.js";
 import { estimateEvalCost } from "../../eval/eval-cost.js";
@@ -28,7 +28,9 @@ interface EvalArgs extends Omit<LlmArgs, "model"> {
   "judge-base-url"?: string;
   "judge-api-key-env": string;
   "judge-template"?: string;
+  "judge-parse": "upstream" | "tolerant";
   "judge-attempts": number;
+  "upstream-dir"?: string;
   lang: LanguageFilter;
   out?: string;
   "max-tokens"?: number;
@@ -64,8 +66,27 @@ function builder(benchmark: BenchmarkName) {
           group: "Judge:",
         },
         "judge-api-key-env": { type: "string", default: "OPENAI_API_KEY", describe: "Environment variable with the judge's API key", group: "Judge:" },
-        "judge-template": { type: "string", describe: "Judge prompt template file with {{prompt}} and {{response}} (default: bundled)", group: "Judge:" },
-        "judge-attempts": { type: "number", default: 5, describe: "Judge calls per item before its verdict counts as unparseable (dropped from S_q)", group: "Judge:" },
+        "judge-template": {
+          type: "string",
+          describe: "Judge prompt file with upstream's $INST$ and $RESPONSE$, or {{prompt}} and {{response}} (default: LongBench-Write's judge.txt, downloaded at the pinned commit)",
+          group: "Judge:",
+        },
+        "judge-parse": {
+          choices: ["upstream", "tolerant"] as const,
+          default: "upstream" as const,
+          describe: "upstream: LongBench-Write's reply rules (the benchmark's numbers); tolerant: our parser (fences, prose, key spellings; whole numbers 1–5)",
+          group: "Judge:",
+        },
+        "judge-attempts": {
+          type: "number",
+          default: 5,
+          describe: "Tries per item (upstream rules) or calls per item (tolerant) before its verdict counts as unparseable (dropped from S_q)",
+          group: "Judge:",
+        },
+        "upstream-dir": {
+          type: "string",
+          describe: "Folder with local copies of upstream files (judge.txt, the bench files), used offline when their sha256 matches (default $LONGWRITER_UPSTREAM_DIR)",
+        },
         lang: { choices: ["en", "zh", "all"] as const, default: "all" as const, describe: "Output-language subset of the prompts" },
         out: { type: "string", describe: "Run folder (default: longwriter-eval/<benchmark>-<model>)" },
         "max-tokens": { type: "number", describe: "max_tokens per response (default: none sent, i.e. the server's maximum)" },
@@ -82,6 +103,18 @@ function builder(benchmark: BenchmarkName) {
         "Generate, score and write the run folder",
       )
       .example(`$0 eval ${benchmark} --predictions pred.jsonl --no-judge --json`, "Score existing outputs (S_l only)");
+}
+
+/** The judge template a run uses: --judge-template, else upstream's (with --judge-parse upstream), else the bundled one. */
+async function judgeTemplateFor(args: EvalArgs) {
+  if (args["judge-template"]) return loadJudgeTemplate(args["judge-template"]);
+  if (args["judge-parse"] === "upstream") {
+    return loadUpstreamJudgeTemplate({
+      ...(args["upstream-dir"] ? { localDir: args["upstream-dir"] } : {}),
+      onDownload: (url) => process.stderr.write(`downloading ${url}\n`),
+    });
+  }
+  return loadJudgeTemplate();
 }
 
 function sanitize(name: string): string {
@@ -128,13 +161,14 @@ function progressReporter(): { onProgress: (event: EvalProgress) => void; stop: 
 /** The `--json` summary: overall and per-bucket S_l, S_q, S, plus the files written. */
 export function summaryJson(output: BenchmarkRunOutput, files: Record<string, string> | undefined): Record<string, unknown> {
   const { run } = output;
-  const pick = (g: { n: number; lengthScore: number | null; qualityScore: number | null; overall: number | null; judged: number; unparseable: number }) => ({
+  const pick = (g: { n: number; lengthScore: number | null; qualityScore: number | null; overall: number | null; judged: number; unparseable: number; judgeFailed?: number }) => ({
     n: g.n,
     S_l: g.lengthScore,
     S_q: g.qualityScore,
     S: g.overall,
     judged: g.judged,
     unparseable: g.unparseable,
+    judgeFailed: g.judgeFailed ?? 0,
   });
   const mapGroups = (groups: Record<string, Parameters<typeof pick>[0]>) => Object.fromEntries(Object.entries(groups).map(([k, g]) => [k, pick(g)]));
   return {
@@ -199,7 +233,7 @@ function evalCommand(benchmark: BenchmarkName, describe: string): CommandModule<
                   journalPath: join(outDir, RUN_FILES.generateJournal),
                 },
               }),
-          ...(args.judge ? { judge: { model: args["judge-model"], template: await loadJudgeTemplate(args["judge-template"]) } } : {}),
+          ...(args.judge ? { judge: { model: args["judge-model"], template: await judgeTemplateFor(args) } } : {}),
           ...(prices ? { prices } : {}),
         });
         process.stdout.write(args.json ? `${JSON.stringify(estimate)}\n` : costEstimateText(`eval ${benchmark}`, estimate));
@@ -225,13 +259,16 @@ function evalCommand(benchmark: BenchmarkName, describe: string): CommandModule<
         if (args["judge-base-url"]) base.baseURL = args["judge-base-url"];
         const client = createLlmClient(base);
         clients.push(client);
+        // Resolved before any call: a missing or altered template is an error before money is spent.
+        const template = await judgeTemplateFor(args);
         judge = {
           client,
           model: args["judge-model"],
+          parse: args["judge-parse"],
           maxAttempts: args["judge-attempts"],
           // Batch mode hands every item to the judge at once, so each judging round is one batch.
           concurrency: args.batch ? BATCH_WINDOW : args.concurrency,
-          ...(args["judge-template"] ? { template: await loadJudgeTemplate(args["judge-template"]) } : {}),
+          template,
         };
       }
 
@@ -244,6 +281,7 @@ function evalCommand(benchmark: BenchmarkName, describe: string): CommandModule<
           outDir,
           label,
           ...(args["bench-file"] ? { benchFile: args["bench-file"] } : {}),
+          ...(args["upstream-dir"] ? { localDir: args["upstream-dir"] } : {}),
           ...(generator ? { generator } : {}),
           ...(args.predictions ? { predictionsFile: args.predictions } : {}),
           ...(judge ? { judge } : {}),

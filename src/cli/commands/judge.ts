@@ -97,6 +97,14 @@ export const judgeCommand: CommandModule<object, JudgeArgs> = {
     });
     progress.stop();
     for (const issue of invalid) process.stderr.write(`skipped ${issueToString(issue)}\n`);
+    if (summary.failed > 0) {
+      if (args.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+      process.stderr.write(
+        `error: ${summary.failed} candidate(s) got no verdict: the judge call failed in transport (listed in ${summary.failuresPath}). ` +
+          `Nothing was written to ${args.out}; run the same command again to judge only those (the other verdicts are cached).\n`,
+      );
+      return 1;
+    }
     if (args.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
     else {
       process.stdout.write(

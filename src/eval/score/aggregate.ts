@@ -3,7 +3,8 @@
  * per-item length scores; S_q maps each judge dimension's mean over the judged items onto 0–100 with
  * (m − 1) × 25 and averages the six; S = (S_l + S_q) / 2. Broken down by length bucket, language, type.
  */
-import { JUDGE_DIMENSIONS, type JudgeDimension, type JudgeScores } from "../../schemas/judgement.js";
+import type { UpstreamScores } from "../../judge/upstream-judge-reply.js";
+import { JUDGE_DIMENSIONS, type JudgeDimension } from "../../schemas/judgement.js";
 import { LENGTH_BUCKETS } from "../length-bucket.js";
 
 /** One benchmark item after generation (and judging, when on). */
@@ -19,10 +20,15 @@ export interface ScoredItem {
   /** S_l of this item, 0–100. */
   lengthScore: number;
   /**
-   * Judge verdict: scores when the reply parsed; "unparseable" when it never did (dropped from S_q and
-   * counted); "skipped" when no judge ran.
+   * Judge verdict: scores when the reply parsed (as numbers; an imported row may lack a dimension);
+   * "unparseable" when it never did (dropped from S_q and counted); "failed" when the judge call failed
+   * in transport (no verdict: not in S_q, listed as a failure, still in S_l); "skipped" when no judge ran.
    */
-  judge: { status: "scored"; scores: JudgeScores } | { status: "unparseable"; reason: string } | { status: "skipped" };
+  judge:
+    | { status: "scored"; scores: UpstreamScores }
+    | { status: "unparseable"; reason: string }
+    | { status: "failed"; reason: string }
+    | { status: "skipped" };
 }
 
 /** The numbers for one group of items. */
@@ -39,7 +45,9 @@ export interface GroupScores {
   judged: number;
   /** Items whose judgement never parsed (dropped from S_q). */
   unparseable: number;
-  /** Per dimension: (mean score − 1) × 25 over the judged items. */
+  /** Items whose judge call failed in transport (no verdict; in S_l, not in S_q; the run is incomplete). */
+  judgeFailed: number;
+  /** Per dimension: (mean score − 1) × 25 over the judged items, a missing dimension counting 3 (as upstream). */
   dimensions: Record<JudgeDimension, number> | null;
   /** Mean required and output length, for the tables. */
   meanRequired: number | null;
@@ -53,6 +61,9 @@ export interface BenchmarkSummary {
   byType: Record<string, GroupScores>;
 }
 
+/** What upstream's aggregation counts for a dimension a verdict lacks. */
+export const MISSING_DIMENSION_SCORE = 3;
+
 function mean(values: readonly number[]): number | null {
   if (values.length === 0) return null;
   let sum = 0;
@@ -62,17 +73,19 @@ function mean(values: readonly number[]): number | null {
 
 /** Scores of one group of items. */
 export function scoreGroup(items: readonly ScoredItem[]): GroupScores {
-  const judged: JudgeScores[] = [];
+  const judged: UpstreamScores[] = [];
   let unparseable = 0;
+  let judgeFailed = 0;
   for (const item of items) {
     if (item.judge.status === "scored") judged.push(item.judge.scores);
     else if (item.judge.status === "unparseable") unparseable += 1;
+    else if (item.judge.status === "failed") judgeFailed += 1;
   }
   let dimensions: Record<JudgeDimension, number> | null = null;
   let qualityScore: number | null = null;
   if (judged.length > 0) {
     const dims = {} as Record<JudgeDimension, number>;
-    for (const dim of JUDGE_DIMENSIONS) dims[dim] = (mean(judged.map((s) => s[dim]))! - 1) * 25;
+    for (const dim of JUDGE_DIMENSIONS) dims[dim] = (mean(judged.map((s) => s[dim] ?? MISSING_DIMENSION_SCORE))! - 1) * 25;
     dimensions = dims;
     qualityScore = mean(JUDGE_DIMENSIONS.map((dim) => dims[dim]));
   }
@@ -84,6 +97,7 @@ export function scoreGroup(items: readonly ScoredItem[]): GroupScores {
     overall: lengthScore !== null && qualityScore !== null ? (lengthScore + qualityScore) / 2 : null,
     judged: judged.length,
     unparseable,
+    judgeFailed,
     dimensions,
     meanRequired: mean(items.map((item) => item.requiredLength)),
     meanOutput: mean(items.map((item) => item.outputLength)),
