@@ -43,6 +43,8 @@ describe("eval longbench-write --batch", { timeout: 180_000 }, () => {
       "1",
       "--bench-file",
       BENCH,
+      "--upstream-dir",
+      "../shared/data/longwriter-upstream",
       "--lang",
       "en",
       "--out",

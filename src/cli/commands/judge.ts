@@ -103,6 +103,7 @@ export const judgeCommand: CommandModule<object, JudgeArgs> = {
         `error: ${summary.failed} candidate(s) got no verdict: the judge call failed in transport (listed in ${summary.failuresPath}). ` +
           `Nothing was written to ${args.out}; run the same command again to judge only those (the other verdicts are cached).\n`,
       );
+      if (summary.budgetReached) process.stderr.write(budgetMessage(summary, args["max-cost"]!));
       return 1;
     }
     if (args.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
