@@ -168,6 +168,8 @@ export const mixOutputSchema = z.strictObject({
   rowGroupMB: z.number().positive().optional().describe("A row group is closed once its rows hold about this many MB of text (default 100, sized for the Hub viewer)."),
   /** At most this many rows per row group, whatever their size. */
   rowGroupRows: z.number().int().positive().optional().describe("At most this many rows per row group, whatever their size."),
+  /** Data files: parquet shards (default), or one JSON Lines (jsonl) or JSON array (json) file per split. */
+  format: z.enum(["parquet", "jsonl", "json"]).optional().describe("Data files: parquet shards (default), or one JSON Lines (jsonl) or JSON array (json) file per split."),
   /** Parquet codec (default snappy, as `datasets` writes). */
   compression: z.enum(["snappy", "zstd", "gzip", "none"]).optional().describe("Parquet codec (default snappy, as `datasets` writes)."),
 });
