@@ -10,6 +10,7 @@ import { BATCH_WINDOW } from "../llm/batch-chat.js";
 import { createLlmClient, type LlmClient, type LlmClientOptions } from "../llm/client.js";
 import { spendSummary, type LlmTotals, type SpendSummary } from "../llm/spend-ledger.js";
 import { sampleCandidates, type SampleCandidatesOptions, type SampleFailure } from "./sample-candidates.js";
+import { prevalidateInput } from "../io/prevalidate-input.js";
 import { readSamplePrompts } from "./sample-prompts.js";
 
 export interface RunSampleOptions extends Omit<SampleCandidatesOptions, "client" | "prompts"> {
@@ -56,6 +57,8 @@ export async function runSample(options: RunSampleOptions): Promise<SampleSummar
   const { journalPath: journalOption, ...sampling } = rest;
   const journalPath = given ? null : (journalOption ?? `${out}.journal.jsonl`);
   if (!given && !llm) throw new TypeError("runSample needs `client` or `llm` options");
+  // The whole input is validated before the journal is created and the first call is paid for.
+  await prevalidateInput(input, readSamplePrompts(input, { skipInvalid, issues: [] }));
   const client = given ?? createLlmClient({ ...llm!, journalPath: journalPath! });
   const n = sampling.n ?? 4;
   const invalid: InputIssue[] = [];

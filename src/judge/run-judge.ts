@@ -9,6 +9,7 @@ import { writeFileAtomic } from "../io/atomic-file.js";
 import type { InputIssue } from "../io/input-issue.js";
 import { readJsonl, writeJsonl } from "../io/jsonl.js";
 import { BATCH_WINDOW } from "../llm/batch-chat.js";
+import { prevalidateInput } from "../io/prevalidate-input.js";
 import { createLlmClient, type LlmClient, type LlmClientOptions } from "../llm/client.js";
 import { spendSummary, type LlmTotals, type SpendSummary } from "../llm/spend-ledger.js";
 import { candidateSchema, type Candidate } from "../schemas/candidate.js";
@@ -83,6 +84,8 @@ export async function runJudge(options: RunJudgeOptions): Promise<JudgeSummary> 
   const journalPath = journalOption ?? (llm?.batch ? `${out}.journal.jsonl` : undefined);
   const template = options.template ?? (await loadJudgeTemplate());
   if (!given && !llm) throw new TypeError("runJudge needs `client` or `llm` options");
+  // The whole input is validated before the cache is opened and the first call is paid for.
+  await prevalidateInput(input, readJsonl(input, { schema: candidateSchema, skipInvalid, issues: [] }));
   const cache = openJudgeCache({ path: cachePath });
   const client = given ?? createLlmClient(journalPath ? { ...llm!, journalPath } : llm!);
   const invalid: InputIssue[] = [];

@@ -166,6 +166,11 @@ export async function mixDatasets(options: MixDatasetsOptions): Promise<MixResul
       }),
     });
 
+    const selected = sum(amounts.map((amount) => amount.indices.length));
+    if (selected === 0) {
+      const dropped = sum(collected.sources.map((source) => source.count)) === 0 ? " (the filters, dedup and decontamination dropped every row)" : "";
+      throw new ConfigError(`the recipe yields 0 rows${dropped}; nothing to write`, { file, field: "sources" });
+    }
     const testTags = new Set(recipe.splits?.testSources ?? []);
     const { splits, testSplit } = assembleSplits({
       sources: amounts.map((amount, index) => ({ tag: located[index]!.tag, start: collected.sources[index]!.start, indices: amount.indices })),

@@ -146,11 +146,8 @@ export const agentwriteCommand: CommandModule<object, AgentWriteArgs> = {
       process.stderr.write(`  failures by kind: ${kinds}\n`);
     }
     if (args.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
-    if (t.budgetReached) {
-      process.stderr.write(budgetMessage(t, args["max-cost"]!));
-      return 1;
-    }
-    return 0;
+    if (t.budgetReached) process.stderr.write(budgetMessage(t, args["max-cost"]!));
+    return summary.failed > 0 ? 1 : 0;
   }, RESUME_FROM_JOURNAL),
 };
 
