@@ -15,7 +15,9 @@ export type LlmFailureKind =
   | "http"
   | "timeout"
   | "connection"
-  | "aborted";
+  | "aborted"
+  /** The response was larger than max_tokens allows or than the response size cap. */
+  | "too_large";
 
 /**
  * HTTP statuses after which every further call of the run fails the same way (a bad key, no access to
