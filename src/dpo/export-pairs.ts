@@ -15,8 +15,13 @@ import { sharegptPreferenceAdapter } from "../io/adapters/sharegpt-preference.js
 import { trlAdapter } from "../io/adapters/trl.js";
 import { messageSchema, type Message } from "../schemas/message.js";
 import type { PreferencePair } from "../schemas/preference-pair.js";
+import { pairToKtoRows, writeKtoJsonl, type KtoRow } from "./export-kto.js";
 
-export const EXPORT_TARGETS = ["trl", "llama-factory", "openai-dpo"] as const;
+/**
+ * `orpo` and `simpo` write exactly the `trl` rows: TRL's ORPOTrainer and CPOTrainer (SimPO is CPO with
+ * `loss_type="simpo"`) read the same prompt/chosen/rejected preference columns as DPOTrainer.
+ */
+export const EXPORT_TARGETS = ["trl", "orpo", "simpo", "kto", "llama-factory", "openai-dpo"] as const;
 export type ExportTarget = (typeof EXPORT_TARGETS)[number];
 
 export interface ExportResult {
@@ -24,6 +29,8 @@ export interface ExportResult {
   rows: number;
   /** Files written. */
   files: string[];
+  /** Things the user should know (e.g. multi-turn prompts in OpenAI's one-turn preference format). */
+  warnings?: string[];
 }
 
 type PairSource = AsyncIterable<PreferencePair> | Iterable<PreferencePair>;
@@ -51,12 +58,24 @@ async function writeLines(out: string, rows: AsyncIterable<Record<string, unknow
   });
 }
 
-/** TRL rows: `{id, prompt, chosen, rejected, score_chosen, score_rejected, signals?, reason?}` per line. */
-export async function exportTrl({ pairs, out }: { pairs: PairSource; out: string }): Promise<ExportResult> {
+/**
+ * TRL rows: `{id, prompt, chosen, rejected, score_chosen, score_rejected, signals?, reason?}` per line, for
+ * DPOTrainer (`target: "trl"`), ORPOTrainer (`"orpo"`) or CPOTrainer with SimPO loss (`"simpo"`).
+ */
+export async function exportTrl({ pairs, out, target = "trl" }: { pairs: PairSource; out: string; target?: "trl" | "orpo" | "simpo" }): Promise<ExportResult> {
   async function* rows(): AsyncGenerator<Record<string, unknown>> {
     for await (const pair of pairs as AsyncIterable<PreferencePair>) yield withoutMeta(trlAdapter.fromCanonical(pair));
   }
-  return { target: "trl", rows: await writeLines(out, rows()), files: [out] };
+  return { target, rows: await writeLines(out, rows()), files: [out] };
+}
+
+/** KTO rows from pairs: each pair gives its chosen answer (`label: true`) and its rejected one (`label: false`). */
+export async function exportKto({ pairs, out }: { pairs: PairSource; out: string }): Promise<ExportResult> {
+  async function* rows(): AsyncGenerator<KtoRow> {
+    for await (const pair of pairs as AsyncIterable<PreferencePair>) yield* pairToKtoRows(pair);
+  }
+  const counts = await writeKtoJsonl({ rows: rows(), out });
+  return { target: "kto", rows: counts.rows, files: [out] };
 }
 
 /** One OpenAI preference fine-tuning row; completions must be a single assistant turn each. */
@@ -99,12 +118,30 @@ export function openAiDpoToPair(raw: unknown, where: { file: string; line: numbe
   return { id: `${basename(where.file)}:${where.line}`, prompt, chosen, rejected, score_chosen: null, score_rejected: null };
 }
 
-/** OpenAI preference fine-tuning JSONL. */
+/**
+ * OpenAI preference fine-tuning JSONL. OpenAI trains on the final assistant turn only; pairs whose prompt
+ * holds earlier assistant turns (multi-turn) are written, and counted in a warning.
+ */
 export async function exportOpenAiDpo({ pairs, out }: { pairs: PairSource; out: string }): Promise<ExportResult> {
+  let multiTurn = 0;
+  let firstId: string | undefined;
   async function* rows(): AsyncGenerator<Record<string, unknown>> {
-    for await (const pair of pairs as AsyncIterable<PreferencePair>) yield pairToOpenAiDpo(pair);
+    for await (const pair of pairs as AsyncIterable<PreferencePair>) {
+      if (pair.prompt.some((m) => m.role === "assistant")) {
+        multiTurn += 1;
+        firstId ??= pair.id;
+      }
+      yield pairToOpenAiDpo(pair);
+    }
   }
-  return { target: "openai-dpo", rows: await writeLines(out, rows()), files: [out] };
+  const count = await writeLines(out, rows());
+  const warnings =
+    multiTurn > 0
+      ? [
+          `${multiTurn} of ${count} pairs have a multi-turn prompt (first: ${firstId}); OpenAI preference fine-tuning learns from the last assistant turn only, the earlier turns are context`,
+        ]
+      : [];
+  return { target: "openai-dpo", rows: count, files: [out], ...(warnings.length ? { warnings } : {}) };
 }
 
 /** The `dataset_info.json` entry LLaMA-Factory needs for a ShareGPT ranking file. */

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { mkdir, readFile, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { HubApiError, datasetInfo, downloadFile, listFiles } from "@huggingface/hub";
+import { HubApiError, datasetInfo, downloadFile, listFiles, modelInfo } from "@huggingface/hub";
 import { ToolkitError } from "../errors.js";
 import { withAtomicFile, writeFileAtomic } from "../io/atomic-file.js";
 import { resolveHubConfig } from "./hub-config.js";
@@ -54,8 +54,10 @@ export type PullProgressEvent =
   | { type: "file"; path: string; bytes: number; cached: boolean };
 
 export interface PullDatasetOptions {
-  /** Dataset repo id, `namespace/name`. */
+  /** Dataset repo id, `namespace/name` (a model repo with `repoType: "model"`). */
   repo: string;
+  /** The kind of repo: datasets (`pull`, mix sources) or models (tokenizer files). @default "dataset" */
+  repoType?: "dataset" | "model";
   /** Branch, tag or 40-hex commit sha. @default "main" */
   revision?: string;
   /** Glob(s) of repo paths to pull (`data/train-*`, `**\/*.parquet`). @default every file */
@@ -104,8 +106,8 @@ interface CachePaths {
   snapshot: (sha: string) => string;
 }
 
-function cachePaths(cacheDir: string, repo: string): CachePaths {
-  const root = join(cacheDir, `datasets--${repo.replace("/", "--")}`);
+function cachePaths(cacheDir: string, repo: string, repoType: "dataset" | "model"): CachePaths {
+  const root = join(cacheDir, `${repoType}s--${repo.replace("/", "--")}`);
   return {
     root,
     ref: (revision) => join(root, "refs", encodeURIComponent(revision)),
@@ -148,10 +150,11 @@ export async function pullDataset(options: PullDatasetOptions): Promise<PullData
   const revision = options.revision ?? "main";
   const env = options.env ?? process.env;
   const config = resolveHubConfig({ token: options.token, tokenEnv: options.tokenEnv, endpoint: options.endpoint, env });
-  const cache = cachePaths(options.cacheDir ?? defaultHubCacheDir(env), repo);
+  const repoType = options.repoType ?? "dataset";
+  const cache = cachePaths(options.cacheDir ?? defaultHubCacheDir(env), repo, repoType);
   const hubFetch = createHubFetch({ fetch: options.fetch, retries: options.retries, baseDelayMs: options.retryBaseDelayMs });
   const common = { hubUrl: config.endpoint, fetch: hubFetch.fetch, ...(config.token ? { accessToken: config.token } : {}) };
-  const repoDesignation = { type: "dataset" as const, name: repo };
+  const repoDesignation = { type: repoType, name: repo };
   const matches = pathMatcher(options.files);
   const warnings: string[] = [];
   let offline = options.offline === true;
@@ -162,7 +165,10 @@ export async function pullDataset(options: PullDatasetOptions): Promise<PullData
     const cachedRef = (await readText(cache.ref(revision)))?.trim();
     if (!offline) {
       try {
-        const info = await datasetInfo({ name: repo, revision, additionalFields: ["sha"], ...common });
+        const info =
+          repoType === "model"
+            ? await modelInfo({ name: repo, revision, additionalFields: ["sha"], ...common })
+            : await datasetInfo({ name: repo, revision, additionalFields: ["sha"], ...common });
         sha = String((info as { sha?: unknown }).sha ?? "");
         if (!SHA_RE.test(sha)) throw new HubError(`the Hub returned no commit sha for ${repo}@${revision}`);
       } catch (error) {
@@ -228,7 +234,7 @@ async function downloadVerified(args: {
   file: HubListedFile;
   localPath: string;
   sha: string;
-  repoDesignation: { type: "dataset"; name: string };
+  repoDesignation: { type: "dataset" | "model"; name: string };
   common: { hubUrl: string; fetch: typeof fetch; accessToken?: string };
   token: string | undefined;
 }): Promise<void> {

@@ -1,6 +1,6 @@
 /**
  * @module mix/token-counter — token counters for budgets and token statistics, by tokenizer name, from
- * the text module's offline tokenizers (o200k_base, cl100k_base, qwen3, or a tokenizer.json path).
+ * the text module's tokenizers (o200k_base, cl100k_base, a Hub model id, or a tokenizer.json path).
  */
 import { ConfigError, ToolkitError } from "../errors.js";
 import { createTokenCounter } from "../text/tokens.js";

@@ -31,8 +31,8 @@ export const mixAmountSchema = z
     words: quantitySchema.optional().describe("Rows adding up to this many words (countWords over every turn), e.g. \"60M\"."),
     /** Rows adding up to this many tokens of `tokenizer`, e.g. "80M". */
     tokens: quantitySchema.optional().describe("Rows adding up to this many tokens of `tokenizer`, e.g. \"80M\"."),
-    /** Offline tokenizer for `tokens` (e.g. "cl100k_base", "o200k_base", "qwen3"); default: the recipe's `tokenizer`. */
-    tokenizer: z.string().min(1).optional().describe("Offline tokenizer for `tokens` (e.g. \"cl100k_base\", \"o200k_base\", \"qwen3\"); default: the recipe's `tokenizer`."),
+    /** Tokenizer for `tokens`: "cl100k_base", "o200k_base", a Hub model id ("Qwen/Qwen2.5-7B-Instruct@<sha>") or a tokenizer.json path; default: the recipe's `tokenizer`. */
+    tokenizer: z.string().min(1).optional().describe("Tokenizer for `tokens`: cl100k_base, o200k_base, a Hub model id (Qwen/Qwen2.5-7B-Instruct@<sha>) or a tokenizer.json path; default: the recipe's `tokenizer`."),
     /** For `share`: allow upsampling a source that holds too few rows instead of failing. */
     allowUpsample: z.boolean().optional().describe("For `share`: allow upsampling a source that holds too few rows instead of failing."),
   })

@@ -6,3 +6,4 @@ export * from "./required-length.js";
 export * from "./split-for-tokenizer.js";
 export * from "./tokens.js";
 export * from "./language.js";
+export { fetchHubTokenizer, parseHubTokenizerId, type FetchedTokenizer, type HubTokenizerId, type HubTokenizerSettings } from "./hub-tokenizer.js";

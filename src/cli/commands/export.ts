@@ -5,10 +5,11 @@
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Argv, CommandModule } from "yargs";
-import { EXPORT_TARGETS, exportLlamaFactory, exportOpenAiDpo, exportTrl, type ExportResult, type ExportTarget } from "../../dpo/export-pairs.js";
+import { isKtoFeedback, ktoRowFromFeedback, writeKtoJsonl } from "../../dpo/export-kto.js";
+import { EXPORT_TARGETS, exportKto, exportLlamaFactory, exportOpenAiDpo, exportTrl, type ExportResult, type ExportTarget } from "../../dpo/export-pairs.js";
 import { readPairsDataset } from "../../dpo/read-pairs-dataset.js";
 import { ConfigError } from "../../errors.js";
-import { readRecords } from "../../io/read-records.js";
+import { readRawRecords, readRecords } from "../../io/read-records.js";
 import type { PreferencePair } from "../../schemas/preference-pair.js";
 import { runCommand } from "../run-command.js";
 
@@ -22,7 +23,7 @@ interface ExportArgs {
 
 export const exportCommand: CommandModule<object, ExportArgs> = {
   command: "export <input>",
-  describe: "Export DPO pairs for a trainer: TRL JSONL, LLaMA-Factory ranking data, OpenAI preference fine-tuning JSONL",
+  describe: "Export preference data for a trainer: TRL DPO/ORPO/SimPO or KTO JSONL, LLaMA-Factory ranking data, OpenAI preference fine-tuning JSONL",
   builder: (yargs) =>
     (yargs as Argv)
       .positional("input", {
@@ -35,7 +36,7 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
         out: {
           type: "string",
           demandOption: true,
-          describe: "trl / openai-dpo: the .jsonl file to write; llama-factory: the data directory (gets <name>.json and dataset_info.json)",
+          describe: "trl / orpo / simpo / kto / openai-dpo: the .jsonl file to write; llama-factory: the data directory (gets <name>.json and dataset_info.json)",
         },
         name: { type: "string", describe: "llama-factory: dataset name in dataset_info.json (default: the input's base name)" },
         json: { type: "boolean", default: false, describe: "Print a JSON summary on stdout" },
@@ -43,21 +44,33 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
       .example("$0 export dpo-pairs --to trl --out dpo.jsonl", "For TRL's DPOTrainer: load_dataset('json', data_files='dpo.jsonl')")
       .example("$0 export dpo-pairs --to llama-factory --out LLaMA-Factory/data --name longwriter_dpo", "Adds longwriter_dpo to dataset_info.json")
       .example("$0 export dpo-pairs --to openai-dpo --out openai-dpo.jsonl", "OpenAI preference fine-tuning (method: dpo)")
+      .example("$0 export dpo-pairs --to kto --out kto.jsonl", "TRL's KTOTrainer: chosen → label true, rejected → label false")
+      .example("$0 export kto_en_demo.json --to kto --out kto.jsonl", "Feedback data ({messages, label}) → KTO rows")
       .epilog(
         "TRL rows keep prompt/chosen/rejected as message lists plus score_chosen, score_rejected, signals and reason " +
           "(DPOTrainer ignores the extras; raise its max_length for long-writing pairs). LLaMA-Factory gets a ShareGPT " +
           "ranking file and a dataset_info.json entry (formatting sharegpt, ranking true), merged into an existing file. " +
-          "OpenAI rows are {input: {messages}, preferred_output, non_preferred_output}.",
+          "OpenAI rows are {input: {messages}, preferred_output, non_preferred_output} (a warning counts multi-turn prompts: " +
+          "OpenAI learns from the last turn only). orpo and simpo write the trl rows (ORPOTrainer; CPOTrainer with " +
+          "loss_type=\"simpo\"). kto writes unpaired {prompt, completion, label} rows for KTOTrainer.",
       ) as unknown as Argv<ExportArgs>,
   handler: runCommand(async (args: ExportArgs) => {
-    const pairs = await openPairs(args.input);
     let result: ExportResult;
-    if (args.to === "trl") result = await exportTrl({ pairs, out: args.out });
-    else if (args.to === "openai-dpo") result = await exportOpenAiDpo({ pairs, out: args.out });
+    if (args.to === "kto" && (await isFeedbackFile(args.input))) {
+      // Unpaired feedback (kto_en_demo.json style): one KTO row per record.
+      const rows = (async function* () {
+        for await (const { file, line, record } of readRawRecords(args.input)) yield ktoRowFromFeedback(record, { file, line });
+      })();
+      const counts = await writeKtoJsonl({ rows, out: args.out });
+      result = { target: "kto", rows: counts.rows, files: [args.out] };
+    } else if (args.to === "kto") result = await exportKto({ pairs: await openPairs(args.input), out: args.out });
+    else if (args.to === "trl" || args.to === "orpo" || args.to === "simpo") result = await exportTrl({ pairs: await openPairs(args.input), out: args.out, target: args.to });
+    else if (args.to === "openai-dpo") result = await exportOpenAiDpo({ pairs: await openPairs(args.input), out: args.out });
     else {
       const name = args.name ?? defaultName(args.input);
-      result = await exportLlamaFactory({ pairs, outDir: args.out, name });
+      result = await exportLlamaFactory({ pairs: await openPairs(args.input), outDir: args.out, name });
     }
+    for (const warning of result.warnings ?? []) process.stderr.write(`warning: ${warning}\n`);
     if (args.json) process.stdout.write(`${JSON.stringify(result)}\n`);
     else process.stdout.write(`exported ${result.rows} pairs as ${result.target} → ${result.files.join(", ")}\n`);
     return 0;
@@ -73,6 +86,14 @@ async function openPairs(input: string): Promise<AsyncIterable<PreferencePair>> 
   return (async function* () {
     for await (const { record } of readRecords(input, { kind: "preference" })) yield record;
   })();
+}
+
+/** A file of `{messages, label}` feedback records (the first record decides). */
+async function isFeedbackFile(input: string): Promise<boolean> {
+  const isDir = await stat(input).then((s) => s.isDirectory(), () => false);
+  if (isDir) return false;
+  for await (const { record } of readRawRecords(input)) return isKtoFeedback(record);
+  return false;
 }
 
 function defaultName(input: string): string {

@@ -16,7 +16,7 @@ import { readRecords } from "../../io/read-records.js";
 import { renderHistogramSvg } from "../../report/histogram-svg.js";
 import { computeDatasetStats, type DatasetStats } from "../../stats/dataset-stats.js";
 import { renderStatsTable } from "../../stats/render-stats-table.js";
-import { createTokenCounter, TOKENIZER_NAMES, type TokenCounter } from "../../text/tokens.js";
+import { createTokenCounter, TOKENIZER_HELP, type TokenCounter } from "../../text/tokens.js";
 import { runCommand } from "../run-command.js";
 
 interface StatsArgs {
@@ -47,7 +47,7 @@ export const statsCommand: CommandModule<object, StatsArgs> = {
         tokenizer: {
           type: "string",
           default: DEFAULT_STATS_TOKENIZER,
-          describe: `Token counts with ${TOKENIZER_NAMES.join(", ")}, a path to a tokenizer.json, or "none" to skip tokens`,
+          describe: `Token counts with ${TOKENIZER_HELP}, or "none" to skip tokens`,
         },
         json: { type: "boolean", default: false, describe: "Print the statistics as JSON on stdout" },
         plot: { type: "string", describe: "Write a histogram of the output lengths to this SVG file" },
@@ -55,7 +55,7 @@ export const statsCommand: CommandModule<object, StatsArgs> = {
         "plot-unit": { choices: ["words", "tokens"] as const, default: "words" as const, describe: "Unit of the --plot histogram" },
       })
       .example("$0 stats LongWriter-6k.jsonl --plot lengths.svg", "Table of statistics and a length histogram")
-      .example("$0 stats data/ --tokenizer qwen3 --json", "A dataset dir, Qwen3 token counts, as JSON")
+      .example("$0 stats data/ --tokenizer Qwen/Qwen2.5-7B-Instruct --json", "A dataset dir, Qwen2.5 token counts (tokenizer pulled from the Hub once), as JSON")
       .epilog(
         "Lengths are measured on the final assistant turn (for preference pairs: of the chosen side) with LongBench-Write's " +
           "word count (CJK characters + English words). The required length is extracted from the last user prompt " +

@@ -1,0 +1,60 @@
+/**
+ * The published package works for a new user: `npm pack` the project, install the tarball into a fresh
+ * temp project and run the README quick start from it (`longwriter mix <pkg>/recipes/quickstart.yaml`)
+ * and `import { countWords } from "longwriter-toolkit"`.
+ *
+ * Offline by design: the tarball's own files are unpacked as `npm install` would place them, and its
+ * declared runtime dependencies are linked from this checkout's node_modules (nothing is downloaded).
+ * Only what the tarball holds and what its package.json declares is reachable from the unpacked package,
+ * so a file missing from "files" or an undeclared dependency fails here.
+ */
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { promisify } from "node:util";
+import { beforeAll, describe, expect, it } from "vitest";
+import { PROJECT_ROOT } from "./helpers/run-cli.js";
+import { makeTmpDir } from "./helpers/tmp-dir.js";
+
+const run = promisify(execFile);
+const tmp = makeTmpDir("lw-npm-pack-");
+const project = join(tmp, "consumer");
+const pkgDir = join(project, "node_modules", "longwriter-toolkit");
+let tarball = "";
+
+beforeAll(async () => {
+  // CI builds dist in `npm ci` (the prepare script); pack what is built rather than rebuilding here.
+  expect(existsSync(join(PROJECT_ROOT, "dist", "cli", "index.js")), "dist/ is missing: run npm run build").toBe(true);
+  const { stdout } = await run("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", tmp], { cwd: PROJECT_ROOT });
+  const [packed] = JSON.parse(stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
+  tarball = join(tmp, packed!.filename);
+  mkdirSync(pkgDir, { recursive: true });
+  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", version: "1.0.0", private: true, type: "module" }));
+  await run("tar", ["-xzf", tarball, "-C", pkgDir, "--strip-components=1"]);
+  const manifest = JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+  for (const name of Object.keys(manifest.dependencies)) {
+    const link = join(project, "node_modules", name);
+    mkdirSync(dirname(link), { recursive: true });
+    symlinkSync(join(PROJECT_ROOT, "node_modules", name), link, "dir");
+  }
+}, 120_000);
+
+describe("the npm package", () => {
+  it("runs the quick start from the installed package (the recipe's example data ships with it)", async () => {
+    const manifest = JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8")) as { bin: Record<string, string> };
+    const cli = join(pkgDir, manifest.bin.longwriter!);
+    await run(process.execPath, [cli, "mix", join(pkgDir, "recipes", "quickstart.yaml"), "--out", "out/quickstart"], { cwd: project });
+    const written = JSON.parse(readFileSync(join(project, "out", "quickstart", "manifest.json"), "utf8")) as { splits: Record<string, { rows: number }> };
+    expect(Object.keys(written.splits)).toEqual(["train", "test"]);
+    expect(written.splits.train!.rows).toBeGreaterThan(50);
+    const card = readFileSync(join(project, "out", "quickstart", "README.md"), "utf8");
+    expect(card).not.toContain(tmp);
+    expect(card).toContain("long-writing.jsonl");
+  }, 120_000);
+
+  it("imports countWords from the package entry point", async () => {
+    const script = 'import { countWords } from "longwriter-toolkit"; console.log(countWords("Write two words 写作"));';
+    const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], { cwd: project });
+    expect(stdout.trim()).toBe("5");
+  });
+});
