@@ -7,6 +7,7 @@ import type { Instruction } from "../schemas/instruction.js";
 import type { Message } from "../schemas/message.js";
 import type { Plan } from "../schemas/plan.js";
 import { callWithRetries } from "./call-with-retries.js";
+import { stopsTheRun } from "../llm/errors.js";
 import { AgentWriteError } from "./errors.js";
 import { parsePlan, validatePlan, type PlanLimits } from "./parse-plan.js";
 import { fillTemplate, type AgentWritePrompts } from "./prompts.js";
@@ -94,9 +95,12 @@ export async function planInstruction(options: {
   throw new AgentWriteError("plan", "plan_invalid", `no usable plan after ${attempts} attempt(s): ${problem}`);
 }
 
-/** Wraps an LLM failure as a stage failure (keeping its kind); other errors pass through. */
+/**
+ * Wraps an LLM failure as a stage failure (keeping its kind); other errors pass through, and so do
+ * failures that stop the whole run (a rejected key, an unknown model: every other call would fail too).
+ */
 export function asStageError(error: unknown, stage: "plan" | "write", section?: number): unknown {
-  if (error instanceof AgentWriteError) return error;
+  if (error instanceof AgentWriteError || stopsTheRun(error)) return error;
   const kind = (error as { kind?: unknown }).kind;
   if (typeof kind === "string" && kind !== "aborted" && "retryable" in (error as object)) {
     return new AgentWriteError(stage, kind as AgentWriteError["kind"], (error as Error).message, {

@@ -44,9 +44,8 @@ describe("runAgentWrite", () => {
     const { client, planned } = stubClient({ hold: { marker: "number 0.", until } });
     const prompts = await loadAgentWritePrompts();
     const run = runAgentWrite({ input: input("ahead.jsonl", 20), out: join(dir, "ahead.out.jsonl"), client, prompts, parallel: 4, lookAhead: 3 });
-    // Wait until #1 and #2 have started (a loaded machine may need more than a few ms), then a little
-    // longer to see that nothing beyond the look-ahead starts.
-    for (const deadline = Date.now() + 10_000; planned.length < 2 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+    // The input is validated first; then wait for the workers to reach the look-ahead limit.
+    for (const deadline = Date.now() + 5000; planned.length < 2 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 10));
     await new Promise((r) => setTimeout(r, 100));
     expect(planned.sort()).toEqual(["1", "2"]); // #0 is held before its plan call returns; only #1 and #2 may start
     release();

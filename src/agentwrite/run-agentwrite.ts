@@ -6,6 +6,7 @@
  */
 import { AtomicFile, removeStaleTempFiles } from "../io/atomic-file.js";
 import type { InputIssue } from "../io/input-issue.js";
+import { prevalidateInput } from "../io/prevalidate-input.js";
 import { createLlmClient, type LlmClient, type LlmClientOptions, type LlmTotals } from "../llm/client.js";
 import type { Instruction } from "../schemas/instruction.js";
 import { agentWriteIter, type AgentWriteEvent, type AgentWriteOptions } from "./agent-write.js";
@@ -65,6 +66,9 @@ export async function runAgentWrite(options: RunAgentWriteOptions): Promise<Agen
   const failuresPath = options.failuresPath ?? `${out}.failures.jsonl`;
   const journalPath = options.client ? null : (options.journalPath ?? `${out}.journal.jsonl`);
   if (!options.client && !options.llm) throw new TypeError("runAgentWrite needs `client` or `llm` options");
+  // Every line is validated before the first call is paid for (a bad line 9,000 must not cost 8,999
+  // answers) and before the journal is created.
+  await prevalidateInput(input, readInstructions(input, { skipInvalid, issues: [] }));
   const client = options.client ?? createLlmClient({ ...options.llm!, journalPath: journalPath! });
   const invalid: InputIssue[] = [];
   let instructions = 0;

@@ -2,6 +2,7 @@
 /** @module cli — the `longwriter` command line: a thin layer over the library. */
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
+import { ToolkitError } from "../errors.js";
 import { TOOL_VERSION } from "../version.js";
 import { loadCommands } from "./commands/index.js";
 
@@ -23,9 +24,11 @@ async function main(argv: string[]): Promise<void> {
     .recommendCommands()
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((message, error) => {
-      if (error) throw error;
-      process.stderr.write(`error: ${message}\n\nRun 'longwriter --help' for usage.\n`);
-      process.exit(2);
+      // Errors reaching here come from argument parsing and `.check()`: usage errors (exit 2) unless a
+      // toolkit error says otherwise. Command handlers report their own errors (runCommand).
+      const code = error && ToolkitError.isInstance(error) ? error.exitCode : 2;
+      process.stderr.write(`error: ${error ? error.message : message}\n${code === 2 ? "\nRun 'longwriter --help' for usage.\n" : ""}`);
+      process.exit(code);
     });
   for (const command of await loadCommands(argv)) parser = parser.command(command);
   await parser.help().alias("h", "help").parseAsync();

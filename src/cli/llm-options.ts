@@ -67,8 +67,22 @@ export const llmOptions = {
   },
 } satisfies Record<string, Options>;
 
+/**
+ * Checks the sampling flags a command takes (`--temperature`, `--top-p`): a value yargs could not read
+ * as a number (`--temperature abc` is NaN) or one out of range is a usage error, never sent as null.
+ */
+export function checkSamplingFlags(args: { temperature?: number; "top-p"?: number }): void {
+  const { temperature, "top-p": topP } = args;
+  if (temperature !== undefined && !(Number.isFinite(temperature) && temperature >= 0 && temperature <= 2)) {
+    throw new ConfigError(`--temperature must be a number in 0–2, got ${temperature}`);
+  }
+  if (topP !== undefined && !(Number.isFinite(topP) && topP > 0 && topP <= 1)) {
+    throw new ConfigError(`--top-p must be a number in (0, 1], got ${topP}`);
+  }
+}
+
 /** Validates the shared flags and builds client options (loading the price table if given). */
-export async function llmClientOptionsFromArgs(args: LlmArgs, extra: { journalPath?: string } = {}): Promise<LlmClientOptions> {
+export async function llmClientOptionsFromArgs(args: LlmArgs & { temperature?: number; "top-p"?: number }, extra: { journalPath?: string } = {}): Promise<LlmClientOptions> {
   const positiveInt = (name: string, value: number): number => {
     if (!Number.isInteger(value) || value < 1) throw new ConfigError(`--${name} must be a positive integer, got ${value}`);
     return value;
@@ -78,6 +92,8 @@ export async function llmClientOptionsFromArgs(args: LlmArgs, extra: { journalPa
     return value;
   };
   if (!args.model || args.model.trim() === "") throw new ConfigError("--model must name a model");
+  checkSamplingFlags(args);
+  if (!(Number.isFinite(args.timeout) && args.timeout > 0)) throw new ConfigError(`--timeout must be a number of seconds > 0, got ${args.timeout}`);
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(args["api-key-env"])) {
     // Never echo the value: people paste the key itself here by mistake.
     throw new ConfigError("--api-key-env must name an environment variable (letters, digits, _), not hold the key itself");
@@ -86,7 +102,7 @@ export async function llmClientOptionsFromArgs(args: LlmArgs, extra: { journalPa
     model: args.model,
     apiKeyEnv: args["api-key-env"],
     concurrency: positiveInt("concurrency", args.concurrency),
-    timeoutMs: Math.round(nonNegative("timeout", args.timeout) * 1000) || 1,
+    timeoutMs: Math.max(1, Math.round(args.timeout * 1000)),
     maxRetries: Math.floor(nonNegative("max-retries", args["max-retries"])),
     maxRetryAfterMs: Math.round(nonNegative("max-retry-after", args["max-retry-after"]) * 1000),
     stream: args.stream,

@@ -8,6 +8,7 @@ import type { InputIssue } from "../io/input-issue.js";
 import { writeJsonl } from "../io/jsonl.js";
 import { createLlmClient, type LlmClient, type LlmClientOptions } from "../llm/client.js";
 import { sampleCandidates, type SampleCandidatesOptions, type SampleFailure } from "./sample-candidates.js";
+import { prevalidateInput } from "../io/prevalidate-input.js";
 import { readSamplePrompts } from "./sample-prompts.js";
 
 export interface RunSampleOptions extends Omit<SampleCandidatesOptions, "client" | "prompts"> {
@@ -59,6 +60,8 @@ export async function runSample(options: RunSampleOptions): Promise<SampleSummar
   const { journalPath: journalOption, ...sampling } = rest;
   const journalPath = given ? null : (journalOption ?? `${out}.journal.jsonl`);
   if (!given && !llm) throw new TypeError("runSample needs `client` or `llm` options");
+  // The whole input is validated before the journal is created and the first call is paid for.
+  await prevalidateInput(input, readSamplePrompts(input, { skipInvalid, issues: [] }));
   const client = given ?? createLlmClient({ ...llm!, journalPath: journalPath! });
   const n = sampling.n ?? 4;
   const invalid: InputIssue[] = [];

@@ -4,7 +4,6 @@
  * from disk without any request, and a branch pull without network falls back to the last sha
  * resolved for it.
  */
-import { createHash } from "node:crypto";
 import { mkdir, readFile, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
@@ -14,7 +13,9 @@ import { withAtomicFile, writeFileAtomic } from "../io/atomic-file.js";
 import { resolveHubConfig } from "./hub-config.js";
 import { HubError, isNetworkError, toHubError } from "./hub-error.js";
 import { createHubFetch } from "./hub-fetch.js";
+import { contentCheck } from "./content-check.js";
 import { pathMatcher } from "./match-glob.js";
+import { repoPathProblem } from "./repo-path.js";
 
 /** One file as listed at a commit. */
 export interface HubListedFile {
@@ -32,7 +33,14 @@ export interface PulledFile {
   /** Where it sits in the cache. */
   localPath: string;
   bytes: number;
+  /** git blob sha1 from the listing (of the pointer for LFS files); "" when none was listed. */
+  oid: string;
+  /** sha256 of the content, for LFS files. */
+  sha256?: string;
 }
+
+/** Most entries a listing may hold; a server that keeps paginating past it is cut off. */
+export const MAX_LISTED_FILES = 1_000_000;
 
 export interface PullDatasetResult {
   repo: string;
@@ -88,11 +96,16 @@ export function defaultHubCacheDir(env: Record<string, string | undefined> = pro
   return join(root, "hub");
 }
 
-/** Validates `ns/name` (a `datasets/` prefix is accepted and dropped). */
+/**
+ * Validates `ns/name` as the Hub names repos (a `datasets/` prefix is accepted and dropped): each part
+ * 1–96 of letters, digits, `-`, `_`, `.`, not starting or ending with `-` or `.`, without `--` or `..`.
+ */
 export function parseRepoId(repo: string): string {
   const id = repo.replace(/^datasets\//, "");
-  if (!/^[\w.-]+\/[\w.-]+$/.test(id) || id.includes("..")) {
-    throw new ToolkitError(`invalid dataset repo id ${JSON.stringify(repo)}: expected "namespace/name"`, { exitCode: 2 });
+  const parts = id.split("/");
+  const partOk = (part: string): boolean => /^[A-Za-z0-9_](?:[\w.-]{0,94}[A-Za-z0-9_])?$/.test(part) && !part.includes("..") && !part.includes("--");
+  if (parts.length !== 2 || !parts.every(partOk)) {
+    throw new ToolkitError(`invalid dataset repo id ${JSON.stringify(repo)}: expected "namespace/name" (letters, digits, -, _, .; no leading or trailing . or -)`, { exitCode: 2 });
   }
   return id;
 }
@@ -133,9 +146,8 @@ async function fileSize(path: string): Promise<number | undefined> {
 }
 
 function safeLocalPath(snapshot: string, path: string): string {
-  if (path.split("/").some((s) => s === ".." || s === "") || path.startsWith("/")) {
-    throw new HubError(`refusing unsafe repo path ${JSON.stringify(path)}`);
-  }
+  const problem = repoPathProblem(path);
+  if (problem) throw new HubError(`refusing unsafe repo path ${JSON.stringify(path)}: ${problem}`);
   return join(snapshot, ...path.split("/"));
 }
 
@@ -191,9 +203,20 @@ export async function pullDataset(options: PullDatasetOptions): Promise<PullData
   else if (offline) throw new HubError(`offline: no cached file listing for ${repo}@${sha} (${cache.root})`);
   else {
     listing = [];
+    // A listing from a hostile or broken server: pagination that comes back to a page already seen
+    // (the same path twice) or never ends is cut off rather than followed forever.
+    const seen = new Set<string>();
+    let entries = 0;
     try {
       for await (const entry of listFiles({ repo: repoDesignation, revision: sha, recursive: true, ...common })) {
+        entries += 1;
+        if (seen.has(entry.path)) {
+          throw new HubError(`the file listing of ${repo}@${sha} repeats ${JSON.stringify(entry.path)} (its pagination loops); stopped listing`);
+        }
+        if (entries > MAX_LISTED_FILES) throw new HubError(`the file listing of ${repo}@${sha} has more than ${MAX_LISTED_FILES} entries; stopped listing`);
+        seen.add(entry.path);
         if (entry.type !== "file") continue;
+        if (!Number.isSafeInteger(entry.size) || entry.size < 0) throw new HubError(`the file listing of ${repo}@${sha} gives ${JSON.stringify(entry.path)} an invalid size`);
         listing.push({ path: entry.path, size: entry.size, oid: entry.oid ?? "", ...(entry.lfs ? { sha256: entry.lfs.oid } : {}) });
       }
     } catch (error) {
@@ -207,6 +230,11 @@ export async function pullDataset(options: PullDatasetOptions): Promise<PullData
   if (options.files !== undefined && selected.length === 0) {
     throw new HubError(`no file of ${repo}@${sha.slice(0, 10)} matches ${JSON.stringify(options.files)} (${listing.length} files in the repo)`);
   }
+  // Every path is checked before anything is written: no `..`, no absolute paths, no `.git/`.
+  for (const file of selected) {
+    const problem = repoPathProblem(file.path);
+    if (problem) throw new HubError(`refusing to pull ${repo}@${sha.slice(0, 10)}: its listing holds ${JSON.stringify(file.path)} (${problem}), which a dataset never needs`);
+  }
   options.onProgress?.({ type: "resolved", sha, files: selected.length, bytes: selected.reduce((a, f) => a + f.size, 0) });
 
   // 3. Files: cached ones are used as they are (written atomically after verification).
@@ -217,17 +245,21 @@ export async function pullDataset(options: PullDatasetOptions): Promise<PullData
   for (const file of selected) {
     const localPath = safeLocalPath(snapshot, file.path);
     if ((await fileSize(localPath)) === file.size) {
-      out.push({ path: file.path, localPath, bytes: file.size });
+      out.push(pulled(file, localPath));
       options.onProgress?.({ type: "file", path: file.path, bytes: file.size, cached: true });
       continue;
     }
     if (offline) throw new HubError(`offline: ${file.path} of ${repo}@${sha} is not in the cache (${snapshot})`);
     await downloadVerified({ file, localPath, sha, repoDesignation, common, token: config.token });
     downloaded += 1;
-    out.push({ path: file.path, localPath, bytes: file.size });
+    out.push(pulled(file, localPath));
     options.onProgress?.({ type: "file", path: file.path, bytes: file.size, cached: false });
   }
   return { repo, revision, sha, fromCache: hubFetch.requestCount() === 0 && downloaded === 0, snapshotDir: snapshot, files: out, warnings };
+}
+
+function pulled(file: HubListedFile, localPath: string): PulledFile {
+  return { path: file.path, localPath, bytes: file.size, oid: file.oid, ...(file.sha256 ? { sha256: file.sha256 } : {}) };
 }
 
 async function downloadVerified(args: {
@@ -244,22 +276,23 @@ async function downloadVerified(args: {
     try {
       const blob = await downloadFile({ repo: repoDesignation, path: file.path, revision: sha, xet: false, ...common });
       if (!blob) throw new HubError(`${file.path} is listed at ${sha} but the Hub says it does not exist`);
+      // Bytes are checked as they arrive (a body longer than listed is cut off) and renamed into the
+      // cache only once size and hash match.
       await withAtomicFile(localPath, async (out) => {
-        const sha256 = createHash("sha256");
-        const sha1 = createHash("sha1").update(`blob ${file.size}\0`);
-        let bytes = 0;
+        const check = contentCheck(file, "download");
         const reader = blob.stream().getReader();
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) break;
-          bytes += value.length;
-          sha256.update(value);
-          sha1.update(value);
-          await out.write(value);
+        try {
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done) break;
+            check.update(value);
+            await out.write(value);
+          }
+        } catch (error) {
+          await reader.cancel().catch(() => undefined);
+          throw error;
         }
-        if (bytes !== file.size) throw new HubError(`${file.path}: downloaded ${bytes} bytes, the listing says ${file.size}`);
-        const ok = file.sha256 ? sha256.digest("hex") === file.sha256 : file.oid === "" || sha1.digest("hex") === file.oid;
-        if (!ok) throw new HubError(`${file.path}: content hash does not match the repo listing at ${sha}`);
+        check.finish();
       });
       return;
     } catch (error) {

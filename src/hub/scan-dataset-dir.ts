@@ -103,7 +103,9 @@ export async function scanDatasetDir(options: {
   const cardPath = join(dir, "README.md");
   if (!paths.includes("README.md")) throw new InputError({ file: cardPath }, "missing: a dataset dir needs a card (README.md with configs:)");
   const parquet = paths.filter((p) => p.endsWith(".parquet"));
-  if (parquet.length === 0) throw new InputError({ file: dir }, "no .parquet data files");
+  // Data files: Parquet shards, or JSON Lines / JSON files under data/ (a dir written with --format jsonl|json).
+  const dataFiles = paths.filter((p) => p.endsWith(".parquet") || (p.startsWith("data/") && /\.(jsonl|json)$/.test(p)));
+  if (dataFiles.length === 0) throw new InputError({ file: dir }, "no data files (.parquet, or data/*.jsonl / data/*.json)");
 
   // Card and configs.
   const card = await readFile(cardPath, "utf8");
@@ -211,6 +213,6 @@ export async function scanDatasetDir(options: {
       if (secrets.some((s) => text.includes(s))) throw new InputError({ file: file.localPath }, "contains the Hub token; refusing to publish it");
     }
   }
-  const dataDirs = [...new Set(parquet.map((p) => (p.includes("/") ? p.slice(0, p.lastIndexOf("/")) : "")))];
+  const dataDirs = [...new Set(dataFiles.map((p) => (p.includes("/") ? p.slice(0, p.lastIndexOf("/")) : "")))];
   return { dir, files, card, configs, dataDirs, warnings };
 }

@@ -50,9 +50,10 @@ function processAlive(pid: number): boolean {
 /** Writes `data` to `target` atomically (temp file + rename), creating parent directories. */
 export async function writeFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
   await mkdir(dirname(target), { recursive: true });
+  await removeStaleTempFiles(target);
   const temp = tempPathFor(target);
   try {
-    await writeFile(temp, data);
+    await writeFile(temp, data, { flag: "wx" });
     await rename(temp, target);
   } catch (error) {
     await rm(temp, { force: true });
@@ -60,23 +61,44 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array)
   }
 }
 
-/** A streaming atomic writer: `write` chunks, then `commit()` (rename into place) or `abort()` (delete). */
+/**
+ * A streaming atomic writer: `write` chunks, then `commit()` (rename into place) or `abort()` (delete).
+ * Whatever fails — a write, the rename, an abort with writes still pending — the temp file is removed
+ * and the error reaches the caller as a rejection, never as an unhandled stream `error` event.
+ */
 export class AtomicFile {
   readonly target: string;
   readonly tempPath: string;
   private stream: WriteStream | undefined;
   private done = false;
+  /** The first error the stream emitted (kept so it is never unhandled, and rethrown by write/commit). */
+  private failure: Error | undefined;
+  private readonly closed: Promise<void>;
+  private markClosed!: () => void;
 
   private constructor(target: string) {
     this.target = target;
     this.tempPath = tempPathFor(target);
+    this.closed = new Promise<void>((resolve) => (this.markClosed = resolve));
   }
 
   static async open(target: string): Promise<AtomicFile> {
     await mkdir(dirname(target), { recursive: true });
+    // Temp files a killed earlier writer of this target left behind (e.g. a 0-byte file after kill -9).
+    await removeStaleTempFiles(target);
     const file = new AtomicFile(target);
-    file.stream = createWriteStream(file.tempPath);
-    await once(file.stream, "open");
+    const stream = createWriteStream(file.tempPath, { flags: "wx" });
+    file.stream = stream;
+    stream.on("error", (error: Error) => {
+      file.failure ??= error;
+    });
+    stream.once("close", () => file.markClosed());
+    try {
+      await once(stream, "open");
+    } catch (error) {
+      await file.cleanUp();
+      throw error;
+    }
     return file;
   }
 
@@ -84,23 +106,57 @@ export class AtomicFile {
   async write(chunk: string | Uint8Array): Promise<void> {
     const stream = this.stream;
     if (!stream || this.done) throw new Error(`AtomicFile ${this.target}: write after commit/abort`);
-    if (!stream.write(chunk)) await once(stream, "drain");
+    if (this.failure) throw this.failure;
+    if (stream.write(chunk)) return;
+    await new Promise<void>((resolve, reject) => {
+      const off = (): void => {
+        stream.off("drain", onDrain);
+        stream.off("close", onStop);
+        stream.off("error", onStop);
+      };
+      const onDrain = (): void => {
+        off();
+        resolve();
+      };
+      const onStop = (): void => {
+        off();
+        reject(this.failure ?? new Error(`AtomicFile ${this.target}: the file was closed while writing`));
+      };
+      stream.once("drain", onDrain);
+      stream.once("close", onStop);
+      stream.once("error", onStop);
+    });
   }
 
   async commit(): Promise<void> {
     if (this.done) return;
     this.done = true;
     const stream = this.stream!;
-    await new Promise<void>((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
-    await rename(this.tempPath, this.target);
+    try {
+      if (this.failure) throw this.failure;
+      await new Promise<void>((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
+      if (this.failure) throw this.failure;
+      await rename(this.tempPath, this.target);
+    } catch (error) {
+      await this.cleanUp();
+      throw error;
+    }
   }
 
   async abort(): Promise<void> {
     if (this.done) return;
     this.done = true;
-    const stream = this.stream!;
-    await new Promise<void>((resolve) => stream.destroy() && stream.once("close", () => resolve()));
-    await rm(this.tempPath, { force: true });
+    await this.cleanUp();
+  }
+
+  /** Closes the stream (dropping pending writes) and removes the temp file. Never throws. */
+  private async cleanUp(): Promise<void> {
+    const stream = this.stream;
+    if (stream && !stream.closed) {
+      stream.destroy();
+      await this.closed;
+    }
+    await rm(this.tempPath, { force: true }).catch(() => undefined);
   }
 }
 
@@ -110,12 +166,13 @@ export class AtomicFile {
  */
 export async function withAtomicFile<T>(target: string, body: (file: AtomicFile) => Promise<T>): Promise<T> {
   const file = await AtomicFile.open(target);
+  let result: T;
   try {
-    const result = await body(file);
-    await file.commit();
-    return result;
+    result = await body(file);
   } catch (error) {
     await file.abort();
     throw error;
   }
+  await file.commit();
+  return result;
 }

@@ -6,12 +6,12 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, normalize, resolve, sep } from "node:path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { ConfigError, InputError } from "../errors.js";
 import { TOOL_NAME, TOOL_VERSION } from "../version.js";
-import { validateColumns, type ColumnSpec } from "./column-spec.js";
+import { encodeValue, validateColumns, type ColumnSpec } from "./column-spec.js";
 import type { CodecOptions, ParquetCodec } from "./parquet-codecs.js";
 import { readParquet, type ParquetReadOptions } from "./parquet-read.js";
 import { writeParquetShards, type RowSource } from "./parquet-write.js";
@@ -49,6 +49,11 @@ export interface WriteDatasetDirOptions extends CodecOptions {
   splits: Record<string, RowSource> | Array<{ name: string; rows: RowSource }>;
   /** @default "SNAPPY" */
   codec?: ParquetCodec;
+  /**
+   * Data file format: Parquet shards, or one JSON Lines / JSON array file per split
+   * (`data/{split}-00000-of-00001.jsonl`), the layouts the Hub and `datasets` load as they are. @default "parquet"
+   */
+  dataFormat?: DataFormat;
   /** @default 96,000,000 estimated uncompressed bytes per row group (under the Hub viewer's 100,000,000) */
   rowGroupBytes?: number;
   /** @default 500 MiB per shard */
@@ -74,7 +79,11 @@ export interface WriteDatasetDirOptions extends CodecOptions {
   onProgress?: (progress: { split: string; rows: number }) => void;
 }
 
-const CORE_KEYS = new Set(["tool", "configName", "codec", "columns", "splits", "files"]);
+/** Data file formats of a dataset dir. */
+export const DATA_FORMATS = ["parquet", "jsonl", "json"] as const;
+export type DataFormat = (typeof DATA_FORMATS)[number];
+
+const CORE_KEYS = new Set(["tool", "configName", "codec", "columns", "splits", "files", "dataFormat"]);
 const SPLIT_NAME = /^\w+(\.\w+)*$/;
 export const MANIFEST_FILE = "manifest.json";
 export const CARD_FILE = "README.md";
@@ -117,7 +126,16 @@ export async function writeDatasetDir(options: WriteDatasetDirOptions): Promise<
   try {
     const files: DatasetFileEntry[] = [];
     const splitSummary: DatasetManifest["splits"] = {};
+    const dataFormat = options.dataFormat ?? "parquet";
+    if (!(DATA_FORMATS as readonly string[]).includes(dataFormat)) throw new ConfigError(`data format must be one of ${DATA_FORMATS.join(", ")}, got ${String(dataFormat)}`);
     for (const { name, rows } of splits) {
+      if (dataFormat !== "parquet") {
+        const path = `${DATA_DIR}/${name}-00000-of-00001.${dataFormat}`;
+        const info = await writeJsonSplit({ file: join(temp, path), rows, columns: options.columns, format: dataFormat, label: `${options.dir} (split ${name})`, onRows: (n) => options.onProgress?.({ split: name, rows: n }) });
+        files.push({ path, split: name, rows: info.rows, bytes: info.bytes, sha256: info.sha256 });
+        splitSummary[name] = { rows: info.rows, files: [path] };
+        continue;
+      }
       const written = await writeParquetShards({
         ...options,
         codec,
@@ -144,6 +162,7 @@ export async function writeDatasetDir(options: WriteDatasetDirOptions): Promise<
       configName,
       codec,
       columns: options.columns.map(({ name, type, nullable }) => ({ name, type, nullable: !!nullable })),
+      ...(dataFormat !== "parquet" ? { dataFormat } : {}),
       splits: splitSummary,
       files,
       ...options.manifest,
@@ -166,6 +185,54 @@ export async function writeDatasetDir(options: WriteDatasetDirOptions): Promise<
     await rm(temp, { recursive: true, force: true });
     throw error;
   }
+}
+
+/**
+ * One split as a JSON Lines file or a JSON array, streamed: each row keeps only the table's columns (in
+ * order, validated like Parquet values; `json` columns stay objects). Returns rows, bytes and sha256.
+ */
+async function writeJsonSplit(args: {
+  file: string;
+  rows: RowSource;
+  columns: readonly ColumnSpec[];
+  format: "jsonl" | "json";
+  label: string;
+  onRows?: (rows: number) => void;
+}): Promise<{ rows: number; bytes: number; sha256: string }> {
+  const { file, columns, format } = args;
+  await mkdir(dirname(file), { recursive: true });
+  const hash = createHash("sha256");
+  let bytes = 0;
+  let count = 0;
+  let buffer = format === "json" ? "[" : "";
+  const handle = await open(file, "w");
+  const flush = async () => {
+    const chunk = Buffer.from(buffer, "utf8");
+    hash.update(chunk);
+    bytes += chunk.length;
+    await handle.write(chunk);
+    buffer = "";
+  };
+  try {
+    for await (const row of args.rows as AsyncIterable<Record<string, unknown>>) {
+      count += 1;
+      const out: Record<string, unknown> = {};
+      for (const column of columns) {
+        const value = encodeValue(column, row[column.name], { file: args.label, row: count });
+        out[column.name] = column.type === "json" ? row[column.name] ?? null : typeof value === "bigint" ? Number(value) : value;
+      }
+      const text = JSON.stringify(out);
+      buffer += format === "json" ? `${count === 1 ? "\n" : ",\n"}${text}` : `${text}\n`;
+      if (buffer.length >= 1 << 20) await flush();
+      if (count % 1000 === 0) args.onRows?.(count);
+    }
+    if (format === "json") buffer += count === 0 ? "]\n" : "\n]\n";
+    await flush();
+  } finally {
+    await handle.close();
+  }
+  args.onRows?.(count);
+  return { rows: count, bytes, sha256: hash.digest("hex") };
 }
 
 /** A minimal valid card: front matter with `configs:` and a one-paragraph body. */
@@ -304,7 +371,12 @@ export async function readDatasetDir(dir: string, { verify = false }: { verify?:
       if (!entry) throw new ConfigError(`${dir} has no split "${split}" (has ${splits.join(", ")})`);
       for (const path of entry.files) {
         const file = join(dir, path);
-        for await (const { line, record } of readParquet<T>(file, options)) yield { file, line, record };
+        if (file.endsWith(".parquet")) {
+          for await (const { line, record } of readParquet<T>(file, options)) yield { file, line, record };
+        } else {
+          const { readRawRecords } = await import("./read-records.js");
+          for await (const { line, record } of readRawRecords(file)) yield { file, line, record: record as T };
+        }
       }
     },
   };

@@ -166,7 +166,12 @@ export class ParquetFileWriter {
       await this.cleanUp();
       throw error;
     }
-    await rename(this.tempPath, this.file);
+    try {
+      await rename(this.tempPath, this.file);
+    } catch (error) {
+      await rm(this.tempPath, { force: true });
+      throw error;
+    }
     return { file: this.file, rows: this.rows, rowGroups: this.rowGroups, bytes: this.sink.offset, sha256: this.sink.hash.digest("hex") };
   }
 

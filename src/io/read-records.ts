@@ -71,11 +71,17 @@ export async function* readRawRecords(path: string, options: ReadRawOptions = {}
     throw new InputError({ file: path }, code === "ENOENT" ? "file not found" : `cannot read: ${code ?? String(cause)}`, { cause });
   }
   if (info.isDirectory()) {
-    const files = options.split === undefined ? await parquetFilesIn(path) : await splitFiles(path, options.split);
+    let files = options.split === undefined ? await parquetFilesIn(path) : await splitFiles(path, options.split);
+    // A dataset dir written with JSON Lines / JSON data files lists them in its manifest.
+    if (files.length === 0 && options.split === undefined) files = await splitFiles(path, "all").catch(() => []);
     if (files.length === 0) {
       throw new InputError({ file: path }, "is a directory with no .parquet files (expected a file or a dataset dir with data/*.parquet)");
     }
-    for (const file of files) yield* readParquetRows(file, options);
+    const { split: _split, ...fileOptions } = options;
+    for (const file of files) {
+      if (file.toLowerCase().endsWith(".parquet")) yield* readParquetRows(file, options);
+      else yield* readRawRecords(file, fileOptions);
+    }
     return;
   }
   if (options.split !== undefined) throw new ConfigError(`${path}: a split can only be chosen in a dataset dir, not in a file`);

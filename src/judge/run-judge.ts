@@ -8,6 +8,7 @@
 import { writeFileAtomic } from "../io/atomic-file.js";
 import type { InputIssue } from "../io/input-issue.js";
 import { readJsonl, writeJsonl } from "../io/jsonl.js";
+import { prevalidateInput } from "../io/prevalidate-input.js";
 import { createLlmClient, type LlmClient, type LlmClientOptions } from "../llm/client.js";
 import { candidateSchema, type Candidate } from "../schemas/candidate.js";
 import type { Judgement } from "../schemas/judgement.js";
@@ -79,6 +80,8 @@ export async function runJudge(options: RunJudgeOptions): Promise<JudgeSummary> 
   const { input, out, skipInvalid = false, onProgress, llm, client: given, cachePath = `${out}.judge-cache.jsonl`, ...judging } = options;
   const template = options.template ?? (await loadJudgeTemplate());
   if (!given && !llm) throw new TypeError("runJudge needs `client` or `llm` options");
+  // The whole input is validated before the cache is opened and the first call is paid for.
+  await prevalidateInput(input, readJsonl(input, { schema: candidateSchema, skipInvalid, issues: [] }));
   const cache = openJudgeCache({ path: cachePath });
   const client = given ?? createLlmClient(llm!);
   const invalid: InputIssue[] = [];

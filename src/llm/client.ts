@@ -16,6 +16,7 @@ import { ContentFilterError, EmptyCompletionError, LengthLimitError, LlmCallErro
 import { openJournal, type Journal } from "./journal.js";
 import { createLimiter } from "./limiter.js";
 import { costOf, type PriceTable } from "./prices.js";
+import { redactSecrets } from "./redact-secrets.js";
 import { requestKey } from "./request-key.js";
 
 export interface ChatRequest {
@@ -129,6 +130,8 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
   const keyEnv = options.apiKeyEnv ?? "OPENAI_API_KEY";
   const apiKey = options.apiKey ?? env[keyEnv] ?? PLACEHOLDER_API_KEY;
   const baseURL = options.baseURL ?? env.OPENAI_BASE_URL ?? undefined;
+  /** Values redacted from every error this client raises (a server may echo the Authorization header). */
+  const secrets = apiKey === PLACEHOLDER_API_KEY ? [] : [apiKey];
   const sdk = new OpenAI({
     apiKey,
     baseURL: baseURL || undefined,
@@ -204,7 +207,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
         }
       }
     } catch (error) {
-      throw toLlmError(error, { model, idle, callerAborted: signal?.aborted === true, partialChars: text.length, timeoutMs });
+      throw toLlmError(error, { model, idle, callerAborted: signal?.aborted === true, partialChars: text.length, timeoutMs, secrets });
     } finally {
       clearTimeout(idleTimer);
       signal?.removeEventListener("abort", onAbort);
@@ -271,39 +274,52 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
   };
 }
 
-/** Maps whatever the SDK threw onto our error classes (messages never include the API key). */
+/**
+ * Maps whatever the SDK threw onto our error classes. Messages and causes are redacted: the configured
+ * key, `Bearer …` and key-shaped tokens never survive, even when the server echoes them.
+ */
 function toLlmError(
   error: unknown,
-  context: { model: string; idle: boolean; callerAborted: boolean; partialChars: number; timeoutMs: number },
+  context: { model: string; idle: boolean; callerAborted: boolean; partialChars: number; timeoutMs: number; secrets: string[] },
 ): LlmCallError {
-  const { model } = context;
+  const { model, secrets } = context;
   if (LlmCallError.isLlmCallError(error)) return error;
   if (context.idle) {
     return context.partialChars > 0
-      ? new TruncatedStreamError({ model, partialChars: context.partialChars, cause: error })
-      : new LlmCallError("timeout", `no data for ${context.timeoutMs} ms`, { model, retryable: true, cause: error });
+      ? new TruncatedStreamError({ model, partialChars: context.partialChars, cause: error, secrets })
+      : new LlmCallError("timeout", `no data for ${context.timeoutMs} ms`, { model, retryable: true, cause: error, secrets });
   }
   if (context.callerAborted || error instanceof APIUserAbortError) {
-    return new LlmCallError("aborted", "the call was aborted", { model, cause: error });
+    return new LlmCallError("aborted", "the call was aborted", { model, cause: error, secrets });
   }
   if (error instanceof APIConnectionTimeoutError) {
     return new LlmCallError("timeout", `no response within ${context.timeoutMs} ms (after the SDK's retries)`, {
       model,
       retryable: true,
       cause: error,
+      secrets,
     });
   }
   if (error instanceof APIConnectionError) {
-    return new LlmCallError("connection", `${error.message} (after the SDK's retries)`, { model, retryable: true, cause: error });
+    return new LlmCallError("connection", `${redactSecrets(error.message, secrets)} (after the SDK's retries)`, { model, retryable: true, cause: error, secrets });
   }
   if (error instanceof APIError && typeof error.status === "number") {
     const status = error.status;
     const retryable = status === 408 || status === 409 || status === 429 || status >= 500;
-    return new LlmCallError("http", `HTTP ${status}: ${oneLine(error.message)}`, { model, status, retryable, cause: error });
+    return new LlmCallError("http", `HTTP ${status}: ${oneLine(redactSecrets(error.message, secrets))}`, { model, status, retryable, cause: error, secrets });
   }
-  if (context.partialChars > 0) return new TruncatedStreamError({ model, partialChars: context.partialChars, cause: error });
+  if (error instanceof APIError) {
+    // No status: the server reported an error inside a 200 stream (an SSE `error` event).
+    return new LlmCallError("bad_response", `the server sent an error event in the stream: ${oneLine(redactSecrets(error.message, secrets))}`, {
+      model,
+      retryable: true,
+      cause: error,
+      secrets,
+    });
+  }
+  if (context.partialChars > 0) return new TruncatedStreamError({ model, partialChars: context.partialChars, cause: error, secrets });
   const message = error instanceof Error ? error.message : String(error);
-  return new LlmCallError("bad_response", oneLine(message), { model, retryable: true, cause: error });
+  return new LlmCallError("bad_response", oneLine(redactSecrets(message, secrets)), { model, retryable: true, cause: error, secrets });
 }
 
 function oneLine(text: string): string {

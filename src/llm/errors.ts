@@ -3,6 +3,7 @@
  * which model it asked and whether trying the same request again may help (`retryable`).
  */
 import { ToolkitError } from "../errors.js";
+import { redactedError, redactSecrets } from "./redact-secrets.js";
 
 /** Why a call failed, as a short stable code (used in failure files and counters). */
 export type LlmFailureKind =
@@ -16,6 +17,17 @@ export type LlmFailureKind =
   | "connection"
   | "aborted";
 
+/**
+ * HTTP statuses after which every further call of the run fails the same way (a bad key, no access to
+ * the model, an unknown model or endpoint): a run stops instead of paying for more failures.
+ */
+export const RUN_FATAL_STATUSES: ReadonlySet<number> = new Set([401, 403, 404]);
+
+/** True for an LLM call error that should stop the whole run (see RUN_FATAL_STATUSES). */
+export function stopsTheRun(error: unknown): boolean {
+  return LlmCallError.isLlmCallError(error) && error.status !== undefined && RUN_FATAL_STATUSES.has(error.status);
+}
+
 /** Base class of every LLM call failure. */
 export class LlmCallError extends ToolkitError {
   readonly kind: LlmFailureKind;
@@ -28,9 +40,14 @@ export class LlmCallError extends ToolkitError {
   constructor(
     kind: LlmFailureKind,
     message: string,
-    options: { model: string; status?: number; retryable?: boolean; cause?: unknown },
+    options: { model: string; status?: number; retryable?: boolean; cause?: unknown; secrets?: ReadonlyArray<string | undefined> },
   ) {
-    super(`LLM call to ${options.model} failed (${kind}): ${message}`, { cause: options.cause });
+    // The one place LLM call errors are built: the message and the cause never carry a credential,
+    // whatever the server echoed (see redact-secrets).
+    const secrets = options.secrets ?? [];
+    super(redactSecrets(`LLM call to ${options.model} failed (${kind}): ${message}`, secrets), {
+      cause: options.cause === undefined ? undefined : redactedError(options.cause, secrets),
+    });
     this.name = "LlmCallError";
     this.kind = kind;
     this.model = options.model;
@@ -78,11 +95,12 @@ export class EmptyCompletionError extends LlmCallError {
 
 /** A streamed completion ended without a finish reason (connection dropped or server stopped early). */
 export class TruncatedStreamError extends LlmCallError {
-  constructor(options: { model: string; partialChars: number; cause?: unknown }) {
+  constructor(options: { model: string; partialChars: number; cause?: unknown; secrets?: ReadonlyArray<string | undefined> }) {
     super("truncated", `the stream ended without a finish reason after ${options.partialChars} characters`, {
       model: options.model,
       retryable: true,
       cause: options.cause,
+      ...(options.secrets ? { secrets: options.secrets } : {}),
     });
     this.name = "TruncatedStreamError";
   }

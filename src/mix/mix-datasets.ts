@@ -10,7 +10,7 @@ import { ConfigError } from "../errors.js";
 import { resolveBenchFile } from "../eval/bench-files.js";
 import { assertFormatKind } from "../io/adapters/detect-format.js";
 import { parseFormatName, type SftFormat } from "../io/adapters/format.js";
-import type { DatasetManifest } from "../io/dataset-dir.js";
+import type { DataFormat, DatasetManifest } from "../io/dataset-dir.js";
 import type { MixRecipe, MixSource } from "../schemas/mix-recipe.js";
 import { TOOL_NAME, TOOL_VERSION } from "../version.js";
 import { collectCandidates, type CollectProgress, type CollectSource } from "./collect-candidates.js";
@@ -47,6 +47,8 @@ export interface MixDatasetsOptions {
   frozen?: boolean;
   /** Eval prompt files for decontamination (override the recipe's `decontaminate.files`; turn it on). */
   decontaminateWith?: string[];
+  /** Data file format; overrides the recipe's `output.format`. @default "parquet" */
+  format?: DataFormat;
   /** Progress events (the CLI renders them). */
   onProgress?: (event: MixProgress) => void;
   /** Hub connection for Hub sources (endpoint, token, cacheDir, fetch, offline, ...); default from the environment. */
@@ -164,6 +166,11 @@ export async function mixDatasets(options: MixDatasetsOptions): Promise<MixResul
       }),
     });
 
+    const selected = sum(amounts.map((amount) => amount.indices.length));
+    if (selected === 0) {
+      const dropped = sum(collected.sources.map((source) => source.count)) === 0 ? " (the filters, dedup and decontamination dropped every row)" : "";
+      throw new ConfigError(`the recipe yields 0 rows${dropped}; nothing to write`, { file, field: "sources" });
+    }
     const testTags = new Set(recipe.splits?.testSources ?? []);
     const { splits, testSplit } = assembleSplits({
       sources: amounts.map((amount, index) => ({ tag: located[index]!.tag, start: collected.sources[index]!.start, indices: amount.indices })),
@@ -239,6 +246,7 @@ export async function mixDatasets(options: MixDatasetsOptions): Promise<MixResul
       spool,
       answerWords: collected.answerWords,
       onProgress: options.onProgress,
+      ...(options.format ? { dataFormat: options.format } : {}),
     });
     return { outDir, manifest, dataset: written };
   } finally {

@@ -12,7 +12,7 @@
  * - no amount — every row once.
  */
 import { ConfigError } from "../errors.js";
-import type { MixAmount } from "../schemas/mix-recipe.js";
+import { MAX_ROWS_PER_SOURCE, type MixAmount } from "../schemas/mix-recipe.js";
 import { parseQuantity } from "./parse-quantity.js";
 import { createRandom, randomPermutation, sampleIndices, type SeededRandom } from "../util/seeded-random.js";
 
@@ -104,7 +104,14 @@ function resolveFixed(input: AmountInput, rng: SeededRandom, file: string | unde
   if (amount === undefined) return { ...takeRows(rows, rows, rng), kind: "all", requested: rows };
   if (amount.count !== undefined) return { ...takeRows(rows, amount.count, rng), kind: "count", requested: amount.count };
   if (amount.fraction !== undefined) {
-    return { ...takeRows(rows, Math.round(amount.fraction * rows), rng), kind: "fraction", requested: amount.fraction };
+    const target = Math.round(amount.fraction * rows);
+    if (target > MAX_ROWS_PER_SOURCE) {
+      throw new ConfigError(`fraction ${amount.fraction} of ${rows} rows is ${target} rows; at most ${MAX_ROWS_PER_SOURCE.toLocaleString("en-US")} rows per source`, {
+        file,
+        field: `${input.field}.fraction`,
+      });
+    }
+    return { ...takeRows(rows, target, rng), kind: "fraction", requested: amount.fraction };
   }
   const kind = amount.words !== undefined ? "words" : "tokens";
   const budget = parseQuantity((amount.words ?? amount.tokens)!);

@@ -7,7 +7,7 @@ import { basename } from "node:path";
 import { isLongWriterSource, LONGWRITER_BIBTEX } from "../hub/citations.js";
 import { renderDatasetCard, summarizeLengths, type CardColumn, type CardSource } from "../hub/dataset-card.js";
 import { SFT_COLUMNS } from "../io/column-spec.js";
-import { writeDatasetDir, type DatasetManifest } from "../io/dataset-dir.js";
+import { writeDatasetDir, type DataFormat, type DatasetManifest } from "../io/dataset-dir.js";
 import type { ParquetCodec } from "../io/parquet-codecs.js";
 import { renderHistogramSvg } from "../report/histogram-svg.js";
 import type { MixRecipe } from "../schemas/mix-recipe.js";
@@ -43,7 +43,10 @@ export async function writeMixOutput({
   spool,
   answerWords,
   onProgress,
+  dataFormat,
 }: {
+  /** Overrides the recipe's `output.format`. */
+  dataFormat?: DataFormat;
   outDir: string;
   recipe: MixRecipe;
   recipeText: string;
@@ -64,6 +67,7 @@ export async function writeMixOutput({
     columns: SFT_COLUMNS,
     splits: splits.map((split) => ({ name: split.name, rows: spoolRows(spool, split.indices) })),
     codec: CODECS[output.compression ?? "snappy"],
+    dataFormat: dataFormat ?? output.format ?? "parquet",
     ...(output.rowGroupMB !== undefined ? { rowGroupBytes: output.rowGroupMB * MB } : {}),
     ...(output.rowGroupRows !== undefined ? { maxRowGroupRows: output.rowGroupRows } : {}),
     ...(output.shardMB !== undefined ? { maxShardBytes: output.shardMB * MB } : {}),

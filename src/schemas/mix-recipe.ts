@@ -15,6 +15,14 @@ export const quantitySchema = z.union([
 ]);
 
 /**
+ * Most rows one source may contribute (its row indices are held in memory): a typo such as
+ * `count: 5e9` or `fraction: 1e7` is an error naming the field, not an exhausted machine.
+ */
+export const MAX_ROWS_PER_SOURCE = 50_000_000;
+/** Most copies of a source `fraction` may ask for. */
+export const MAX_FRACTION = 1000;
+
+/**
  * How much of a source goes into the mixture — exactly one kind. `count` and `fraction` above the
  * source's size upsample (whole copies + a seeded random remainder); `share` is a share of the final
  * mixture's rows; `words` / `tokens` are budgets over whole rows.
@@ -22,9 +30,9 @@ export const quantitySchema = z.union([
 export const mixAmountSchema = z
   .strictObject({
     /** Exactly this many rows (random, seeded; more than the source holds → upsampled). */
-    count: z.number().int().positive().optional().describe("Exactly this many rows (random, seeded; more than the source holds → upsampled)."),
+    count: z.number().int().positive().max(MAX_ROWS_PER_SOURCE, `at most ${MAX_ROWS_PER_SOURCE.toLocaleString("en-US")} rows per source`).optional().describe("Exactly this many rows (random, seeded; more than the source holds → upsampled)."),
     /** This fraction of the source's rows after filtering and dedup (2.5 = two copies + a random half). */
-    fraction: z.number().positive().optional().describe("This fraction of the source's rows after filtering and dedup (2.5 = two copies + a random half)."),
+    fraction: z.number().positive().max(MAX_FRACTION, `at most ${MAX_FRACTION} (copies of the source)`).optional().describe("This fraction of the source's rows after filtering and dedup (2.5 = two copies + a random half)."),
     /** This share (0–1) of the final mixture's rows. */
     share: z.number().gt(0).lt(1).or(z.literal(1)).optional().describe("This share (0–1) of the final mixture's rows."),
     /** Rows adding up to this many words (countWords over every turn), e.g. "60M". */
@@ -68,7 +76,15 @@ export const mixFiltersSchema = z.strictObject({
   /** Conversation shape checks (`true` = all defaults). */
   roles: z.union([z.boolean(), roleCheckSchema]).optional().describe("Conversation shape checks (`true` = all defaults)."),
   /** Keep only rows whose last user turn is in one of these languages ("en", "zh", ...). */
-  languages: z.array(z.string().min(1)).min(1).optional().describe("Keep only rows whose last user turn is in one of these languages (\"en\", \"zh\", ...)."),
+  languages: z
+    .array(
+      z.string().refine((code) => ["en", "zh", "other"].includes(code.toLowerCase()), {
+        error: (issue) => `unknown language code ${JSON.stringify(issue.input)}: the language filter tells "en", "zh" and "other"`,
+      }),
+    )
+    .min(1)
+    .optional()
+    .describe("Keep only rows whose last user turn is in one of these languages (\"en\", \"zh\", ...)."),
   /** The final assistant turn must have at least this many words (LongBench-Write's countWords). */
   minWords: z.number().int().nonnegative().optional().describe("The final assistant turn must have at least this many words (LongBench-Write's countWords)."),
   /** The final assistant turn must have at most this many words. */
@@ -153,7 +169,12 @@ export const mixDecontaminateSchema = z.strictObject({
 export const mixSplitsSchema = z
   .strictObject({
     /** Test split size: a fraction (< 1) of the mixture or a row count (≥ 1), carved after the shuffle. */
-    test: z.number().positive().optional().describe("Test split size: a fraction (< 1) of the mixture or a row count (≥ 1), carved after the shuffle."),
+    test: z
+      .number()
+      .positive()
+      .refine((n) => n < 1 || Number.isInteger(n), { message: "expected a fraction below 1 or a whole number of rows (≥ 1)" })
+      .optional()
+      .describe("Test split size: a fraction (< 1) of the mixture or a row count (≥ 1), carved after the shuffle."),
     /** Source tags whose rows form the test split instead (they are not in train). */
     testSources: z.array(z.string().min(1)).min(1).optional().describe("Source tags whose rows form the test split instead (they are not in train)."),
   })
@@ -168,6 +189,8 @@ export const mixOutputSchema = z.strictObject({
   rowGroupMB: z.number().positive().optional().describe("A row group is closed once its rows hold about this many MB of text (default 100, sized for the Hub viewer)."),
   /** At most this many rows per row group, whatever their size. */
   rowGroupRows: z.number().int().positive().optional().describe("At most this many rows per row group, whatever their size."),
+  /** Data files: parquet shards (default), or one JSON Lines (jsonl) or JSON array (json) file per split. */
+  format: z.enum(["parquet", "jsonl", "json"]).optional().describe("Data files: parquet shards (default), or one JSON Lines (jsonl) or JSON array (json) file per split."),
   /** Parquet codec (default snappy, as `datasets` writes). */
   compression: z.enum(["snappy", "zstd", "gzip", "none"]).optional().describe("Parquet codec (default snappy, as `datasets` writes)."),
 });

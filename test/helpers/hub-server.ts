@@ -55,13 +55,16 @@ export interface HubFault {
   times?: number;
   /**
    * `status` answers with that code; `drop` destroys the socket midway; `delay` waits, then serves;
-   * `hold` serves once `until` settles (lets a test interleave another client deterministically).
+   * `hold` serves once `until` settles (lets a test interleave another client deterministically);
+   * `raw` answers with the given status, headers and body (hostile-server tests).
    */
   action:
     | { type: "status"; status: number; headers?: Record<string, string>; body?: unknown }
     | { type: "drop" }
     | { type: "delay"; ms: number }
-    | { type: "hold"; until: Promise<unknown> };
+    | { type: "hold"; until: Promise<unknown> }
+    /** A hostile answer: exactly these headers and body (no content-length unless given: chunked). */
+    | { type: "raw"; status: number; headers?: Record<string, string>; body: Buffer | string };
 }
 
 /** A request the server received (for counting in tests). */
@@ -704,6 +707,11 @@ export async function startHubServer(options: HubServerOptions = {}): Promise<Te
         log.bodyBytes = body.length;
         if (fault?.action.type === "status") {
           sendJson(res, fault.action.status, fault.action.body ?? { error: `Injected ${fault.action.status}` }, fault.action.headers ?? {});
+          return;
+        }
+        if (fault?.action.type === "raw") {
+          res.writeHead(fault.action.status, fault.action.headers ?? {});
+          res.end(fault.action.body);
           return;
         }
         if (fault?.action.type === "delay") await new Promise((r) => setTimeout(r, (fault.action as { ms: number }).ms));

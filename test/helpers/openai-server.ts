@@ -2,7 +2,7 @@
  * @module test/helpers/openai-server — an OpenAI-compatible `POST /v1/chat/completions` server on
  * 127.0.0.1 for tests and benchmarks. Each test scripts the answers (`respond`), with optional latency
  * and faults: 429 + Retry-After, 500 (or any status), hang, truncated or reset streams,
- * `finish_reason: "length"`/`"content_filter"`, empty text, garbage bodies. Speaks JSON and SSE
+ * `finish_reason: "length"`/`"content_filter"`, empty text, garbage bodies, an SSE error event. Speaks JSON and SSE
  * (`stream: true`, usage chunk when `stream_options.include_usage`). It counts and records requests.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -27,7 +27,9 @@ export type ServerFault =
   | { fault: "length"; text?: string }
   | { fault: "content_filter" }
   | { fault: "empty" }
-  | { fault: "garbage" };
+  | { fault: "garbage" }
+  /** Stream: a first chunk of text, then an SSE event carrying `{"error": {message}}` (as gateways send). Non-stream: a 500 with that body. */
+  | { fault: "sse_error"; message: string; text?: string };
 
 export interface RecordedRequest {
   /** 0-based arrival order. */
@@ -342,6 +344,17 @@ function sendFault(res: ServerResponse, fault: ServerFault, o: { stream: boolean
         chunks: 1,
       });
       return;
+    case "sse_error": {
+      const error = { message: fault.message, type: "server_error", code: null };
+      if (!o.stream) {
+        sendJson(res, 500, { error });
+        return;
+      }
+      sseHead(res);
+      res.write(chunkOf("chatcmpl-err", o.model, { role: "assistant", content: fault.text ?? "" }, null));
+      res.end(`data: ${JSON.stringify({ error })}\n\n`);
+      return;
+    }
     case "garbage":
       if (o.stream) {
         sseHead(res);

@@ -133,7 +133,7 @@ export const agentwriteCommand: CommandModule<object, AgentWriteArgs> = {
       process.stderr.write(`  failures by kind: ${kinds}\n`);
     }
     if (args.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
-    return 0;
+    return summary.failed > 0 ? 1 : 0;
   }, RESUME_FROM_JOURNAL),
 };
 

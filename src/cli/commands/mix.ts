@@ -17,6 +17,7 @@ interface MixArgs {
   frozen: boolean;
   "decontaminate-with"?: string[];
   json: boolean;
+  format?: "parquet" | "jsonl" | "json";
 }
 
 function builder(yargs: Argv) {
@@ -36,6 +37,10 @@ function builder(yargs: Argv) {
         describe: "Eval prompt file (JSONL with `prompt`) to decontaminate against; turns decontamination on (repeat the flag for several files)",
       },
       json: { type: "boolean", default: false, describe: "Print the mix manifest (sources, drops, splits) as JSON on stdout" },
+      format: {
+        choices: ["parquet", "jsonl", "json"] as const,
+        describe: "Data files: Parquet shards (default, or the recipe's output.format), or one JSON Lines / JSON array file per split (data/{split}-00000-of-00001.jsonl)",
+      },
     })
     .check((args) => {
       if (args.seed !== undefined && !(Number.isInteger(args.seed) && args.seed >= 0 && args.seed < 2 ** 32)) {
@@ -44,6 +49,7 @@ function builder(yargs: Argv) {
       return true;
     })
     .example("$0 mix recipes/quickstart.yaml --out out/quickstart", "Mix the bundled example data (no network)")
+    .example("$0 mix recipes/quickstart.yaml --format jsonl --out out/quickstart-jsonl", "The same, as data/{train,test}-00000-of-00001.jsonl")
     .example("$0 mix recipes/longwriter-paper.yaml --seed 1 --json", "The paper's mixture from the Hub, JSON summary")
     .example("$0 mix my-mix.yaml --frozen --decontaminate-with eval.jsonl", "Pinned Hub revisions only; drop rows overlapping eval prompts")
     .epilog(
@@ -126,6 +132,7 @@ export const mixCommand: CommandModule<object, MixArgs> = {
         outDir,
         ...(args.seed !== undefined ? { seed: args.seed } : {}),
         frozen: args.frozen,
+        ...(args.format ? { format: args.format } : {}),
         ...(args["decontaminate-with"] ? { decontaminateWith: args["decontaminate-with"] } : {}),
         onProgress: progress.onProgress,
         defaultEvalFile: async () =>

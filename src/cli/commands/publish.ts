@@ -5,6 +5,7 @@
 import cliProgress from "cli-progress";
 import type { Argv, CommandModule } from "yargs";
 import { publishDataset, type PublishDatasetResult, type PublishProgressEvent } from "../../hub/publish-dataset.js";
+import { parseRepoId } from "../../hub/pull-dataset.js";
 import { runCommand } from "../run-command.js";
 
 interface PublishArgs {
@@ -39,7 +40,7 @@ function builder(yargs: Argv) {
       json: { type: "boolean", default: false, describe: "Print a JSON summary (plan, commits, bytes) on stdout" },
     })
     .check((args) => {
-      if (!/^[\w.-]+\/[\w.-]+$/.test(String(args.repo))) throw new Error("--repo must be namespace/name");
+      parseRepoId(String(args.repo));
       const n = args["max-files-per-commit"];
       if (!(Number.isInteger(n) && n >= 1)) throw new Error("--max-files-per-commit must be a positive integer");
       return true;

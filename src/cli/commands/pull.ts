@@ -3,10 +3,8 @@
  * sha-keyed cache (and optionally copy them to a dir), offline from the cache when asked or when the
  * network is down.
  */
-import { copyFile, mkdir, rename, rm } from "node:fs/promises";
-import { dirname, join } from "node:path";
 import type { Argv, CommandModule } from "yargs";
-import { tempPathFor } from "../../io/atomic-file.js";
+import { placePulledFiles } from "../../hub/place-pulled-files.js";
 import { pullDataset, type PullProgressEvent } from "../../hub/pull-dataset.js";
 import { runCommand } from "../run-command.js";
 
@@ -15,6 +13,7 @@ interface PullArgs {
   revision: string;
   files?: string[];
   out?: string;
+  force: boolean;
   "cache-dir"?: string;
   offline: boolean;
   "token-env"?: string;
@@ -28,7 +27,8 @@ function builder(yargs: Argv) {
     .options({
       revision: { type: "string", default: "main", describe: "Branch, tag or 40-hex commit sha" },
       files: { type: "string", array: true, describe: "Glob(s) of repo paths to pull (e.g. 'data/train-*'); default: every file" },
-      out: { type: "string", describe: "Also copy the files here, keeping their repo paths" },
+      out: { type: "string", describe: "Also copy the files here, keeping their repo paths (each checked against the repo's hash)" },
+      force: { type: "boolean", default: false, describe: "With --out: replace existing files that no earlier pull of this repo wrote" },
       "cache-dir": { type: "string", describe: "Cache root (default $LONGWRITER_CACHE/hub or ~/.cache/longwriter-toolkit/hub)" },
       offline: { type: "boolean", default: false, describe: "Use only the cache; fail if something is missing" },
       "token-env": { type: "string", describe: "Environment variable holding a token for private repos (default HF_TOKEN)" },
@@ -65,28 +65,14 @@ export const pullCommand: CommandModule<object, PullArgs> = {
       onProgress,
     });
     for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
-    const files = [];
-    for (const file of result.files) {
-      let outPath: string | undefined;
-      if (args.out) {
-        outPath = join(args.out, ...file.path.split("/"));
-        await mkdir(dirname(outPath), { recursive: true });
-        const temp = tempPathFor(outPath);
-        try {
-          await copyFile(file.localPath, temp);
-          await rename(temp, outPath);
-        } catch (error) {
-          await rm(temp, { force: true });
-          throw error;
-        }
-      }
-      files.push({ ...file, ...(outPath ? { outPath } : {}) });
-    }
+    const files = args.out
+      ? await placePulledFiles({ repo: result.repo, sha: result.sha, files: result.files, outDir: args.out, force: args.force })
+      : result.files;
     if (args.json) {
       process.stdout.write(`${JSON.stringify({ repo: result.repo, revision: result.revision, sha: result.sha, fromCache: result.fromCache, warnings: result.warnings, files }, null, 2)}\n`);
     } else {
       process.stdout.write(`${result.repo}@${result.revision} → ${result.sha}${result.fromCache ? " (from cache)" : ""}\n`);
-      for (const f of files) process.stdout.write(`  ${f.path}  ${f.bytes} bytes  ${f.outPath ?? f.localPath}\n`);
+      for (const f of files) process.stdout.write(`  ${f.path}  ${f.bytes} bytes  ${"outPath" in f ? f.outPath : f.localPath}\n`);
     }
   }),
 };
