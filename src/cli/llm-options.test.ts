@@ -11,6 +11,7 @@ const base: LlmArgs = {
   "api-key-env": "OPENAI_API_KEY",
   concurrency: 4,
   timeout: 600,
+  "idle-timeout": 600,
   "max-retries": 2,
   "max-retry-after": 60,
   stream: true,
@@ -24,14 +25,15 @@ describe("llmClientOptionsFromArgs", () => {
     const prices = join(dir, "prices.json");
     writeFileSync(prices, JSON.stringify({ m: { input: 1, output: 2 } }));
     const options = await llmClientOptionsFromArgs(
-      { ...base, "base-url": "http://127.0.0.1:9/v1", timeout: 1.5, "max-retry-after": 2, prices, stream: false },
+      { ...base, "base-url": "http://127.0.0.1:9/v1", timeout: 1.5, "idle-timeout": 0.5, "max-retry-after": 2, prices, stream: false },
       { journalPath: "x.journal.jsonl" },
     );
     expect(options).toEqual({
       model: "m",
       apiKeyEnv: "OPENAI_API_KEY",
       concurrency: 4,
-      timeoutMs: 1500,
+      timeoutMs: 500,
+      deadlineMs: 1500,
       maxRetries: 2,
       maxRetryAfterMs: 2000,
       stream: false,
@@ -57,6 +59,7 @@ describe("llmClientOptionsFromArgs", () => {
     [{ concurrency: 0 }, "--concurrency"],
     [{ concurrency: 1.5 }, "--concurrency"],
     [{ timeout: -1 }, "--timeout"],
+    [{ "idle-timeout": 0 }, "--idle-timeout"],
     [{ "api-key-env": "sk-not-a-name!" }, "--api-key-env"],
     [{ model: " " }, "--model"],
   ] as Array<[Partial<LlmArgs>, string]>)("rejects %j with a usage error", async (patch, flag) => {

@@ -1,7 +1,7 @@
 /**
  * @module cli/llm-options — the flags every LLM-calling command shares (--base-url, --model,
- * --api-key-env, --concurrency, --timeout, --max-retries, --max-retry-after, --prices, --no-stream,
- * --batch, --poll-interval, --max-cost, --dry-run) and their translation into `createLlmClient` options.
+ * --api-key-env, --concurrency, --timeout (whole-call deadline), --idle-timeout, --max-retries, --max-retry-after, --prices,
+ * --no-stream, --batch, --poll-interval, --max-cost, --dry-run) and their translation into `createLlmClient` options.
  * Flags win over OPENAI_BASE_URL / OPENAI_API_KEY.
  */
 import type { Options } from "yargs";
@@ -17,6 +17,7 @@ export interface LlmArgs {
   "api-key-env": string;
   concurrency: number;
   timeout: number;
+  "idle-timeout": number;
   "max-retries": number;
   "max-retry-after": number;
   prices?: string;
@@ -43,6 +44,12 @@ export const llmOptions = {
   },
   concurrency: { type: "number", default: 4, describe: "LLM calls in flight at once", group: "Model endpoint:" },
   timeout: {
+    type: "number",
+    default: 3600,
+    describe: "Whole-call deadline in seconds: a call still running after this long fails (however steadily chunks arrive)",
+    group: "Model endpoint:",
+  },
+  "idle-timeout": {
     type: "number",
     default: 600,
     describe: "Seconds to wait for a response to start, and between streamed chunks",
@@ -134,7 +141,9 @@ export async function llmClientOptionsFromArgs(args: LlmArgs & { temperature?: n
   };
   if (!args.model || args.model.trim() === "") throw new ConfigError("--model must name a model");
   checkSamplingFlags(args);
-  if (!(Number.isFinite(args.timeout) && args.timeout > 0)) throw new ConfigError(`--timeout must be a number of seconds > 0, got ${args.timeout}`);
+  for (const name of ["timeout", "idle-timeout"] as const) {
+    if (!(Number.isFinite(args[name]) && args[name] > 0)) throw new ConfigError(`--${name} must be a number of seconds > 0, got ${args[name]}`);
+  }
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(args["api-key-env"])) {
     // Never echo the value: people paste the key itself here by mistake.
     throw new ConfigError("--api-key-env must name an environment variable (letters, digits, _), not hold the key itself");
@@ -143,7 +152,8 @@ export async function llmClientOptionsFromArgs(args: LlmArgs & { temperature?: n
     model: args.model,
     apiKeyEnv: args["api-key-env"],
     concurrency: positiveInt("concurrency", args.concurrency),
-    timeoutMs: Math.max(1, Math.round(args.timeout * 1000)),
+    timeoutMs: Math.max(1, Math.round(args["idle-timeout"] * 1000)),
+    deadlineMs: Math.max(1, Math.round(args.timeout * 1000)),
     maxRetries: Math.floor(nonNegative("max-retries", args["max-retries"])),
     maxRetryAfterMs: Math.round(nonNegative("max-retry-after", args["max-retry-after"]) * 1000),
     stream: args.stream,

@@ -72,8 +72,15 @@ export interface LlmClientOptions {
   model: string;
   /** Calls in flight at once. @default 4 */
   concurrency?: number;
-  /** Per-attempt timeout: to the response headers, and between stream chunks. @default 600_000 */
+  /** Idle timeout per attempt: to the response headers, and between stream chunks. @default 600_000 */
   timeoutMs?: number;
+  /**
+   * Whole-call deadline: the call fails once it has run this long, however steadily the server
+   * drip-feeds chunks (SDK retries included). @default 3_600_000
+   */
+  deadlineMs?: number;
+  /** Most bytes one HTTP response body may have (a server ignoring max_tokens cannot fill memory). @default 64 MiB */
+  maxResponseBytes?: number;
   /** HTTP retries done by the SDK (408/409/429/5xx, connection errors). @default 2 */
   maxRetries?: number;
   /** Ceiling on a server's Retry-After. @default 60_000 */
@@ -118,6 +125,8 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
     model: defaultModel,
     concurrency = 4,
     timeoutMs = 600_000,
+    deadlineMs = 3_600_000,
+    maxResponseBytes = 64 * 1024 * 1024,
     maxRetries = 2,
     maxRetryAfterMs = 60_000,
     stream = true,
@@ -136,7 +145,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
     baseURL: baseURL || undefined,
     maxRetries,
     timeout: timeoutMs,
-    fetch: cappedRetryAfterFetch(options.fetch ?? globalThis.fetch, maxRetryAfterMs),
+    fetch: cappedBodyFetch(cappedRetryAfterFetch(options.fetch ?? globalThis.fetch, maxRetryAfterMs), maxResponseBytes),
     // Failures reach the caller as LlmCallErrors; the SDK's own console logging (e.g. raw garbage SSE
     // chunks) stays off unless the user asks for it with OPENAI_LOG.
     ...(env.OPENAI_LOG ? {} : { logLevel: "off" as const }),
@@ -162,9 +171,17 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
 
   const callOnce = async (request: ChatRequest, model: string, key: string, signal?: AbortSignal): Promise<ChatResult> => {
     const body = chatBody(request, model);
-    // Our own controller: aborts on the caller's signal or when a stream goes idle for timeoutMs.
+    // Our own controller: aborts on the caller's signal, when a stream goes idle for timeoutMs, or when
+    // the whole call passes its deadline.
     const controller = new AbortController();
     let idle = false;
+    let pastDeadline = false;
+    const deadlineTimer = setTimeout(() => {
+      pastDeadline = true;
+      controller.abort();
+    }, deadlineMs);
+    // A completion cannot be longer than max_tokens allows (32 characters per token is generous).
+    const maxChars = request.maxTokens === undefined ? Number.POSITIVE_INFINITY : Math.max(4096, request.maxTokens * 32);
     const onAbort = (): void => controller.abort();
     signal?.addEventListener("abort", onAbort, { once: true });
     if (signal?.aborted) controller.abort();
@@ -196,6 +213,10 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
             text += choice.delta?.content ?? "";
             if (choice.finish_reason) finishReason = choice.finish_reason;
           }
+          if (text.length > maxChars) {
+            controller.abort();
+            throw tooLong(model, text.length, request.maxTokens!);
+          }
           if (chunk.usage) {
             usage = usageFromApi(chunk.usage);
             usageReported = true;
@@ -209,15 +230,17 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
         if (completion.model) answeredModel = completion.model;
         text = choice.message?.content ?? "";
         finishReason = choice.finish_reason ?? "unknown";
+        if (text.length > maxChars) throw tooLong(model, text.length, request.maxTokens!);
         if (completion.usage) {
           usage = usageFromApi(completion.usage);
           usageReported = true;
         }
       }
     } catch (error) {
-      throw toLlmError(error, { model, idle, callerAborted: signal?.aborted === true, partialChars: text.length, timeoutMs, secrets });
+      throw toLlmError(error, { model, idle, pastDeadline, deadlineMs, callerAborted: signal?.aborted === true, partialChars: text.length, timeoutMs, secrets });
     } finally {
       clearTimeout(idleTimer);
+      clearTimeout(deadlineTimer);
       signal?.removeEventListener("abort", onAbort);
     }
     const costUsd = ledger.charge(answeredModel, usage, { batch: false, usageReported });
@@ -289,10 +312,31 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
  */
 function toLlmError(
   error: unknown,
-  context: { model: string; idle: boolean; callerAborted: boolean; partialChars: number; timeoutMs: number; secrets: string[] },
+  context: {
+    model: string;
+    idle: boolean;
+    pastDeadline: boolean;
+    deadlineMs: number;
+    callerAborted: boolean;
+    partialChars: number;
+    timeoutMs: number;
+    secrets: string[];
+  },
 ): LlmCallError {
   const { model, secrets } = context;
-  if (LlmCallError.isLlmCallError(error)) return error;
+  const tooLarge = findTooLarge(error, model);
+  if (tooLarge) return tooLarge;
+  // Our own aborts (deadline, idle) may surface as an aborted request or as a stream that just ends
+  // (a TruncatedStreamError raised above): the flags say which it was.
+  if (context.pastDeadline && !context.callerAborted) {
+    return new LlmCallError("timeout", `the call did not finish within ${context.deadlineMs} ms (the whole-call deadline, --timeout)`, {
+      model,
+      retryable: true,
+      cause: error,
+      secrets,
+    });
+  }
+  if (LlmCallError.isLlmCallError(error) && !context.idle) return error;
   if (context.idle) {
     return context.partialChars > 0
       ? new TruncatedStreamError({ model, partialChars: context.partialChars, cause: error, secrets })
@@ -329,6 +373,54 @@ function toLlmError(
   if (context.partialChars > 0) return new TruncatedStreamError({ model, partialChars: context.partialChars, cause: error, secrets });
   const message = error instanceof Error ? error.message : String(error);
   return new LlmCallError("bad_response", oneLine(redactSecrets(message, secrets)), { model, retryable: true, cause: error, secrets });
+}
+
+function tooLong(model: string, chars: number, maxTokens: number): LlmCallError {
+  return new LlmCallError("too_large", `the completion passed ${chars} characters, more than max_tokens ${maxTokens} allows; the server ignores max_tokens`, {
+    model,
+    retryable: false,
+  });
+}
+
+/** A response body passed the size cap (raised inside the body stream, mapped to "too_large"). */
+class ResponseTooLargeError extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`the response body passed ${maxBytes} bytes (the response size cap)`);
+    this.name = "ResponseTooLargeError";
+  }
+}
+
+/** The response-size error, wherever the SDK put it (thrown as is, or as the cause of its own error). */
+function findTooLarge(error: unknown, model: string): LlmCallError | undefined {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof ResponseTooLargeError) return new LlmCallError("too_large", e.message, { model, retryable: false });
+  }
+  return undefined;
+}
+
+/**
+ * Wraps `inner` so that no response body passes `maxBytes`: the body stream errors with a "too_large"
+ * LlmCallError as soon as more bytes arrive (the SDK never buffers an unbounded body).
+ */
+function cappedBodyFetch(inner: typeof fetch, maxBytes: number): typeof fetch {
+  return async (input, init) => {
+    const response = await inner(input, init);
+    if (!response.body) return response;
+    let bytes = 0;
+    const counted = response.body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          bytes += chunk.byteLength;
+          if (bytes > maxBytes) {
+            controller.error(new ResponseTooLargeError(maxBytes));
+            return;
+          }
+          controller.enqueue(chunk);
+        },
+      }),
+    );
+    return new Response(counted, { status: response.status, statusText: response.statusText, headers: response.headers });
+  };
 }
 
 function oneLine(text: string): string {

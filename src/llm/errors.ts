@@ -19,7 +19,9 @@ export type LlmFailureKind =
   /** The run's --max-cost budget would be passed by starting this call. */
   | "budget"
   /** A Batch API line failed, or its batch expired/was cancelled/failed before answering it. */
-  | "batch";
+  | "batch"
+  /** The response was larger than max_tokens allows or than the response size cap. */
+  | "too_large";
 
 /**
  * HTTP statuses after which every further call of the run fails the same way (a bad key, no access to

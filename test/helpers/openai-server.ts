@@ -45,7 +45,9 @@ export type ServerFault =
   /** In a batch: the line lands in the error file with this code. Direct: HTTP 500. */
   | { fault: "batch_error"; code?: string; message?: string }
   /** Stream: a first chunk of text, then an SSE event carrying `{"error": {message}}` (as gateways send). Non-stream: a 500 with that body. */
-  | { fault: "sse_error"; message: string; text?: string };
+  | { fault: "sse_error"; message: string; text?: string }
+  /** Stream: one chunk of `text` every `intervalMs`, `chunks` times, then a normal end (a drip-feeding server). */
+  | { fault: "drip"; intervalMs: number; chunks: number; text?: string };
 
 export interface RecordedRequest {
   /** 0-based arrival order. */
@@ -463,6 +465,23 @@ function sendFault(res: ServerResponse, fault: ServerFault, o: { stream: boolean
       sseHead(res);
       res.write(chunkOf("chatcmpl-err", o.model, { role: "assistant", content: fault.text ?? "" }, null));
       res.end(`data: ${JSON.stringify({ error })}\n\n`);
+      return;
+    }
+    case "drip": {
+      sseHead(res);
+      res.write(chunkOf("chatcmpl-drip", o.model, { role: "assistant", content: "" }, null));
+      let sent = 0;
+      const timer = setInterval(() => {
+        if (res.destroyed) return clearInterval(timer);
+        if (sent >= fault.chunks) {
+          clearInterval(timer);
+          res.end(`${chunkOf("chatcmpl-drip", o.model, {}, "stop")}data: [DONE]\n\n`);
+          return;
+        }
+        sent += 1;
+        res.write(chunkOf("chatcmpl-drip", o.model, { content: fault.text ?? "drip " }, null));
+      }, fault.intervalMs);
+      res.on("close", () => clearInterval(timer));
       return;
     }
     case "garbage":
