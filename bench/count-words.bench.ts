@@ -13,6 +13,7 @@ interface CountResult {
   words: number;
   lines: number;
   workMs: number;
+  countMs: number;
 }
 
 export default async function countWordsBench(): Promise<BenchSection> {
@@ -29,15 +30,16 @@ export default async function countWordsBench(): Promise<BenchSection> {
     name,
     formatMs(m.wallMs),
     formatMs(r.workMs),
-    `${(mb / (r.workMs / 1000)).toFixed(1)} MB/s`,
+    formatMs(r.countMs),
+    `${(mb / (r.countMs / 1000)).toFixed(1)} MB/s`,
     formatMb(m.peakRssMb),
     ratio(anchorResult.workMs, r.workMs),
-    ratio(m.peakRssMb, anchor.peakRssMb),
+    ratio(anchorResult.countMs, r.countMs),
   ];
   const table = markdownTable(
-    ["implementation", "wall (process)", "counting", "throughput", "peak RSS", "speed vs Python", "RSS vs Python"],
+    ["implementation", "wall (process)", "read + count", "counting loop", "loop throughput", "peak RSS", "read + count vs Python", "loop vs Python"],
     [row("Python `re.findall` (anchor)", python, py, python, py), row("countWords (TS, readLines)", ours, js, python, py)],
-    ["l", "r", "r", "r", "r", "r", "r"],
+    ["l", "r", "r", "r", "r", "r", "r", "r"],
   );
   return {
     title: "countWords vs Python (LongBench-Write word count)",
@@ -47,7 +49,9 @@ export default async function countWordsBench(): Promise<BenchSection> {
       "in both languages. Python uses the benchmark's own definition",
       "(`len(re.findall(r'[\\u4e00-\\u9fff]', t)) + len(re.findall(r'\\b[a-zA-Z]+\\b', t))`).",
       `Both counted **${js.words.toLocaleString("en-US")} words** (checked equal).`,
-      '"counting" is the time inside the job (reading + counting, without process start-up); speed ratio > 1 means faster than Python.',
+      '"read + count" is the time inside the job reading the file line by line and counting each line (no process start-up);',
+      '"counting loop" is the same count over the lines already held in memory (so it isolates the word count from the',
+      "reader). Speed ratios > 1 mean faster than Python. Peak RSS includes holding every line for the second measurement.",
       "",
       table,
     ].join("\n"),

@@ -1,9 +1,10 @@
 /**
  * @module bench/mix.bench — mixing at the paper's shape: 6k long rows (~30 KB each) + 180k general rows
- * (~1.5 KB each), all long rows plus a seeded sample of 150k general rows, shuffled, written as SNAPPY
- * Parquet. Ours (`mixDatasets`, one thread, row spool + typed-array shuffle) against DuckDB doing the
- * same sample-shuffle-write in one SQL COPY. Then peak RSS at 1× vs 10× the rows (small rows), to show
- * memory grows with the row count, not with the data.
+ * (~1.5 KB each), all long rows plus a seeded sample of 150k general rows, shuffled, written as Parquet.
+ * Ours (`mixDatasets`) against DuckDB doing the same sample-shuffle-write in one SQL COPY, configured like
+ * us (the anchor: row groups of the same number of rows as ours) and with its defaults. SNAPPY and ZSTD,
+ * with and without exact dedup, at full and 1/10 size; then peak RSS as rows and bytes grow ten-fold
+ * separately, to show which of the two memory follows.
  */
 import { existsSync, statSync } from "node:fs";
 import { rm } from "node:fs/promises";
@@ -17,6 +18,12 @@ import type { BenchSection } from "./run.js";
 const LONG_BYTES = 30_000;
 const GENERAL_BYTES = 1_500;
 
+interface MixJobResult {
+  rows: number;
+  rowGroups: number;
+  bytes?: number;
+}
+
 async function makeRows(dir: string, count: number, bytes: number): Promise<string> {
   const file = join(dir, `rows-${count}x${bytes}.jsonl`);
   if (!existsSync(file)) await measureNode({ script: "bench/jobs/make-long-rows.ts", args: [file, String(count), String(bytes)] });
@@ -26,12 +33,79 @@ async function makeRows(dir: string, count: number, bytes: number): Promise<stri
 async function countRows(file: string): Promise<number> {
   const instance = await DuckDBInstance.create(":memory:");
   const con = await instance.connect();
-  const [row] = (await con.runAndReadAll(`SELECT count(*)::BIGINT AS n, count(DISTINCT id)::BIGINT AS ids FROM '${file}'`)).getRowObjectsJson() as Array<{
-    n: string;
-  }>;
+  const [row] = (await con.runAndReadAll(`SELECT count(*)::BIGINT AS n FROM '${file}'`)).getRowObjectsJson() as Array<{ n: string }>;
   con.closeSync();
   instance.closeSync();
   return Number(row!.n);
+}
+
+interface Run {
+  name: string;
+  m: Measurement;
+  result: MixJobResult;
+  size: number;
+}
+
+/** Runs ours, then DuckDB with row groups matched to ours (and, when asked, with its defaults / one thread). */
+async function mixPair(options: {
+  dir: string;
+  label: string;
+  long: string;
+  general: string;
+  sample: number;
+  expected: number;
+  codec: "snappy" | "zstd";
+  dedup?: boolean;
+  duckDefaults?: boolean;
+  duckOneThread?: boolean;
+}): Promise<{ ours: Run; matched: Run; extra: Run[] }> {
+  const { dir, label, long, general, sample, codec } = options;
+  const oursDir = join(dir, `out-${label}`);
+  await rm(oursDir, { recursive: true, force: true });
+  const oursM = await measureNode({ script: "bench/jobs/mix-ours.ts", args: [long, general, String(sample), oursDir, options.dedup ? "1" : "0", codec] });
+  const oursResult = oursM.result as MixJobResult;
+  const ours: Run = { name: `ours: mixDatasets${options.dedup ? " + exact dedup" : ""}`, m: oursM, result: oursResult, size: oursResult.bytes ?? 0 };
+  const groupRows = Math.ceil(oursResult.rows / Math.max(1, oursResult.rowGroups));
+  const duck = async (name: string, rowGroupRows: number, threads: number): Promise<Run> => {
+    const file = join(dir, `out-${label}-duckdb-${rowGroupRows}-${threads}.parquet`);
+    await rm(file, { force: true });
+    const m = await measureNode({
+      script: "bench/jobs/mix-duckdb.ts",
+      args: [long, general, String(sample), file, String(rowGroupRows), String(threads), codec],
+    });
+    const run: Run = { name, m, result: m.result as MixJobResult, size: statSync(file).size };
+    await rm(file, { force: true });
+    return run;
+  };
+  const matched = await duck(`DuckDB, row groups of ${groupRows.toLocaleString("en-US")} rows like ours (anchor)`, groupRows, 0);
+  const extra: Run[] = [];
+  if (options.duckOneThread) extra.push(await duck("DuckDB, row groups like ours, 1 thread", groupRows, 1));
+  if (options.duckDefaults) extra.push(await duck("DuckDB defaults", 0, 0));
+  for (const run of [ours, matched, ...extra]) {
+    if (run.result.rows !== options.expected) throw new Error(`${label} ${run.name}: wrote ${run.result.rows} rows, expected ${options.expected}`);
+  }
+  const oursFile = join(oursDir, "data", "train-00000-of-00001.parquet");
+  const checked = await countRows(existsSync(oursFile) ? oursFile : join(oursDir, "data", "train-*.parquet"));
+  if (checked !== options.expected) throw new Error(`DuckDB reads ${checked} rows from our ${label} output, expected ${options.expected}`);
+  await rm(oursDir, { recursive: true, force: true });
+  return { ours, matched, extra };
+}
+
+const HEAD = ["mixer", "codec", "wall", "CPU", "peak RSS", "output", "row groups", "wall vs anchor", "CPU vs anchor", "RSS vs anchor"];
+const ALIGN: Array<"l" | "r"> = ["l", "l", "r", "r", "r", "r", "r", "r", "r", "r"];
+function row(run: Run, codec: string, anchor: Run): string[] {
+  return [
+    run.name,
+    codec.toUpperCase(),
+    formatMs(run.m.wallMs),
+    formatMs(run.m.cpuMs),
+    formatMb(run.m.peakRssMb),
+    formatBytes(run.size),
+    String(run.result.rowGroups),
+    ratio(run.m.wallMs, anchor.m.wallMs),
+    ratio(run.m.cpuMs, anchor.m.cpuMs),
+    ratio(run.m.peakRssMb, anchor.m.peakRssMb),
+  ];
 }
 
 export default async function mixBench(): Promise<BenchSection> {
@@ -42,92 +116,105 @@ export default async function mixBench(): Promise<BenchSection> {
   const long = await makeRows(dir, longRows, LONG_BYTES);
   const general = await makeRows(dir, generalRows, GENERAL_BYTES);
   const inputBytes = statSync(long).size + statSync(general).size;
-
-  const oursDir = join(dir, "out-ours");
-  const duckFile = join(dir, "out-duckdb.parquet");
-  await rm(oursDir, { recursive: true, force: true });
-  await rm(duckFile, { force: true });
-  const ours = await measureNode({ script: "bench/jobs/mix-ours.ts", args: [long, general, String(sample), oursDir, "0"] });
-  const oursDedup = await measureNode({ script: "bench/jobs/mix-ours.ts", args: [long, general, String(sample), `${oursDir}-dedup`, "1"] });
-  const duck = await measureNode({ script: "bench/jobs/mix-duckdb.ts", args: [long, general, String(sample), duckFile] });
   const expected = longRows + sample;
-  for (const [name, m] of [
-    ["ours", ours],
-    ["ours+dedup", oursDedup],
-    ["duckdb", duck],
-  ] as const) {
-    const rows = (m.result as { rows: number }).rows;
-    if (rows !== expected) throw new Error(`${name}: wrote ${rows} rows, expected ${expected}`);
-  }
-  const oursFile = join(oursDir, "data", "train-00000-of-00001.parquet");
-  const checked = await countRows(existsSync(oursFile) ? oursFile : join(oursDir, "data", "train-*.parquet"));
-  if (checked !== expected) throw new Error(`DuckDB reads ${checked} rows from our output, expected ${expected}`);
-  const oursBytes = (ours.result as { bytes: number }).bytes;
+  const base = { dir, long, general, sample, expected };
 
-  // Memory vs row count: small rows only, 1× and 10×.
-  const small1 = scaled(18_000, 100);
-  const small10 = small1 * 10;
+  const snappy = await mixPair({ ...base, label: "snappy", codec: "snappy", duckDefaults: true, duckOneThread: true });
+  const dedup = await mixPair({ ...base, label: "snappy-dedup", codec: "snappy", dedup: true });
+  const zstd = await mixPair({ ...base, label: "zstd", codec: "zstd", duckDefaults: true });
+
+  // The same mix at a tenth of the size: fixed costs (start-up, module loading) weigh more.
+  const longSmall = await makeRows(dir, Math.max(2, Math.round(longRows / 10)), LONG_BYTES);
+  const generalSmall = await makeRows(dir, Math.max(20, Math.round(generalRows / 10)), GENERAL_BYTES);
+  const sampleSmall = Math.round(Math.max(20, Math.round(generalRows / 10)) * (150 / 180));
+  const small = await mixPair({
+    dir,
+    label: "small",
+    long: longSmall,
+    general: generalSmall,
+    sample: sampleSmall,
+    expected: Math.max(2, Math.round(longRows / 10)) + sampleSmall,
+    codec: "snappy",
+  });
+
+  // Memory vs rows and vs bytes, scaled separately: 1×, 10× the rows (same row size), 10× the bytes (same rows).
+  const baseRows = scaled(18_000, 100);
   const tiny = await makeRows(dir, 10, GENERAL_BYTES);
   const scaling: string[][] = [];
-  const rss: Record<string, Measurement> = {};
-  for (const [label, n] of [
-    ["1×", small1],
-    ["10×", small10],
+  const rss: Record<string, Run> = {};
+  for (const [label, rows, bytes] of [
+    ["1×", baseRows, GENERAL_BYTES],
+    ["10× rows", baseRows * 10, GENERAL_BYTES],
+    ["10× bytes", baseRows, GENERAL_BYTES * 10],
   ] as const) {
-    const input = await makeRows(dir, n, GENERAL_BYTES);
-    const out = join(dir, `out-scale-${n}`);
-    await rm(out, { recursive: true, force: true });
-    const m = await measureNode({ script: "bench/jobs/mix-ours.ts", args: [tiny, input, String(n), out, "0"] });
-    const d = await measureNode({ script: "bench/jobs/mix-duckdb.ts", args: [tiny, input, String(n), `${out}.parquet`] });
-    rss[label] = m;
+    const input = await makeRows(dir, rows, bytes);
+    const pair = await mixPair({ dir, label: `scale-${rows}x${bytes}`, long: tiny, general: input, sample: rows, expected: rows + 10, codec: "snappy" });
+    rss[label] = pair.ours;
     scaling.push([
       label,
-      n.toLocaleString("en-US"),
+      rows.toLocaleString("en-US"),
+      `${(bytes / 1000).toFixed(1)} KB`,
       formatBytes(statSync(input).size),
-      formatMs(m.wallMs),
-      formatMb(m.peakRssMb),
-      formatMs(d.wallMs),
-      formatMb(d.peakRssMb),
+      formatMs(pair.ours.m.wallMs),
+      formatMb(pair.ours.m.peakRssMb),
+      formatMs(pair.matched.m.wallMs),
+      formatMb(pair.matched.m.peakRssMb),
+      ratio(pair.ours.m.peakRssMb, pair.matched.m.peakRssMb),
     ]);
   }
 
-  const row = (name: string, m: Measurement, size: string) => [
-    name,
-    formatMs(m.wallMs),
-    formatMs(m.cpuMs),
-    formatMb(m.peakRssMb),
-    size,
-    ratio(m.wallMs, duck.wallMs),
-    ratio(m.cpuMs, duck.cpuMs),
-    ratio(m.peakRssMb, duck.peakRssMb),
-  ];
   return {
     title: "Mixing: 6k long + 180k general rows vs DuckDB SQL",
     markdown: [
       `Input: ${longRows.toLocaleString("en-US")} long rows of ~${LONG_BYTES / 1000} KB and ${generalRows.toLocaleString("en-US")} general rows of`,
       `~${GENERAL_BYTES / 1000} KB (JSONL, ${formatBytes(inputBytes)}, generated by the bench). Task: every long row plus a seeded random`,
-      `sample of ${sample.toLocaleString("en-US")} general rows, shuffled, written as SNAPPY Parquet (${expected.toLocaleString("en-US")} rows).`,
-      "Ours: `mixDatasets` — first pass reads each source once into a row spool (byte offsets in typed arrays), amounts",
-      "and the shuffle work on row indices, second pass reads rows back by offset and streams them into Parquet; it also",
-      "counts words per row and writes the manifest, card and histogram. DuckDB: one `COPY (SELECT … USING SAMPLE",
-      "reservoir(n ROWS) REPEATABLE … ORDER BY hash(…)) TO … (FORMAT parquet, COMPRESSION snappy)` with its defaults",
-      "(all cores). Ratios are against DuckDB (< 1 is better). DuckDB reads our output back with the expected row count.",
+      `sample of ${sample.toLocaleString("en-US")} general rows, shuffled, written as Parquet (${expected.toLocaleString("en-US")} rows).`,
+      "Ours: `mixDatasets` (writing on all cores once there is more than one row group) — first pass reads each source once into a row spool, amounts and the shuffle work on row",
+      "indices, second pass reads rows back by offset and streams them into Parquet; it also counts words per row and writes",
+      "the manifest, card and histogram. DuckDB: one `COPY (SELECT … USING SAMPLE reservoir(n ROWS) REPEATABLE … ORDER BY",
+      "hash(…)) TO … (FORMAT parquet, COMPRESSION …)`, all cores. **The anchor is DuckDB configured like us**: `ROW_GROUP_SIZE`",
+      "set to the rows per row group of our output (DuckDB's default is 122,880-row groups, which costs it memory and gives",
+      "readers coarser groups). DuckDB with its defaults and with one thread are shown beside it. Ratios are against the",
+      "matched anchor with the same codec (< 1 is better). DuckDB reads our output back with the expected row count.",
       "",
       markdownTable(
-        ["mixer", "wall", "CPU", "peak RSS", "output", "wall vs DuckDB", "CPU vs DuckDB", "RSS vs DuckDB"],
+        HEAD,
         [
-          row("DuckDB SQL (anchor)", duck, formatBytes(statSync(duckFile).size)),
-          row("ours: mixDatasets", ours, formatBytes(oursBytes)),
-          row("ours + exact dedup", oursDedup, formatBytes((oursDedup.result as { bytes: number }).bytes)),
+          row(snappy.matched, "snappy", snappy.matched),
+          ...snappy.extra.map((r) => row(r, "snappy", snappy.matched)),
+          row(snappy.ours, "snappy", snappy.matched),
+          row(dedup.ours, "snappy", dedup.matched),
+          row(zstd.matched, "zstd", zstd.matched),
+          ...zstd.extra.map((r) => row(r, "zstd", zstd.matched)),
+          row(zstd.ours, "zstd", zstd.matched),
         ],
-        ["l", "r", "r", "r", "r", "r", "r", "r"],
+        ALIGN,
       ),
       "",
-      `Peak RSS as the row count grows ten-fold (rows of ~${GENERAL_BYTES / 1000} KB, all taken, shuffled):`,
+      `The exact-dedup row is compared with its own DuckDB run (${formatMs(dedup.matched.m.wallMs)} wall; DuckDB does no dedup, so the`,
+      "ratio shows what dedup costs us on top of the same work).",
       "",
-      markdownTable(["scale", "rows", "input", "ours wall", "ours peak RSS", "DuckDB wall", "DuckDB peak RSS"], scaling, ["l", "r", "r", "r", "r", "r", "r"]),
+      `At a tenth of the size (${small.ours.result.rows.toLocaleString("en-US")} rows), where fixed costs weigh more:`,
       "",
-      `Ours: peak RSS at 10× is ${ratio(rss["10×"]!.peakRssMb, rss["1×"]!.peakRssMb)} the 1× figure for 10× the rows and data.`,
+      markdownTable(HEAD, [row(small.matched, "snappy", small.matched), row(small.ours, "snappy", small.matched)], ALIGN),
+      "",
+      "Peak RSS as the row count and the row size grow ten-fold **separately** (all rows taken, shuffled, SNAPPY; DuckDB with",
+      "row groups matched to ours):",
+      "",
+      markdownTable(["scale", "rows", "row size", "input", "ours wall", "ours peak RSS", "DuckDB wall", "DuckDB peak RSS", "RSS vs DuckDB"], scaling, [
+        "l",
+        "r",
+        "r",
+        "r",
+        "r",
+        "r",
+        "r",
+        "r",
+        "r",
+      ]),
+      "",
+      `Ours: 10× the rows → ${ratio(rss["10× rows"]!.m.peakRssMb, rss["1×"]!.m.peakRssMb)} the 1× peak RSS; 10× the bytes in the same rows →`,
+      `${ratio(rss["10× bytes"]!.m.peakRssMb, rss["1×"]!.m.peakRssMb)}.`,
     ].join("\n"),
   };
 }

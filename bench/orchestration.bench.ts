@@ -12,11 +12,11 @@ import { scaled, workDir } from "./lib/scale.js";
 import type { BenchSection } from "./run.js";
 
 const LATENCY_MS = 200;
-const SECTIONS = 8;
+export const SECTIONS = 8;
 const PARAGRAPH = "The bridge carried more than traffic; it carried the habits of a town that had learned to cross water twice a day. ".repeat(6).trim();
 
-/** 8-section plans, ~130-word sections: enough text for realistic prompt growth, little server work. */
-const respond: Respond = (body) => {
+/** 8-section plans, ~130-word sections: enough text for realistic prompt growth, little server work (shared with llm-cost.bench). */
+export const respond: Respond = (body) => {
   const prompt = body.messages[0]!.content;
   if (prompt.startsWith("You are planning")) {
     return Array.from({ length: SECTIONS }, (_, i) => `Section ${i + 1} | 300 words | Part ${i + 1} of the argument`).join("\n");

@@ -12,6 +12,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseUpstreamJudgeReply, pythonFloat } from "../src/judge/upstream-judge-reply.js";
+import { DIMS, reply, scoresFor, type Dim } from "./helpers/judge-reply-shapes.js";
 import { startOpenAiServer, type OpenAiServer } from "./helpers/openai-server.js";
 import { runCli } from "./helpers/run-cli.js";
 import { makeTmpDir } from "./helpers/tmp-dir.js";
@@ -19,8 +20,6 @@ import { makeTmpDir } from "./helpers/tmp-dir.js";
 const BENCH = "../shared/data/longbench-write/longbench_write.jsonl";
 const UPSTREAM = "../shared/data/longwriter-upstream";
 const JUDGE_TXT = readFileSync(join(UPSTREAM, "judge.txt"), "utf8");
-const DIMS = ["Relevance", "Accuracy", "Coherence", "Clarity", "Breadth and Depth", "Reading Experience"] as const;
-type Dim = (typeof DIMS)[number];
 
 interface Row {
   prompt: string;
@@ -36,50 +35,6 @@ const RATIOS = [1, 0.5, 2, 3, 0.25, 1.25, 4.5, 0.8];
 const words = (i: number): number => Math.max(1, Math.floor(rows[i]!.length * RATIOS[i % 8]!));
 const statedLength = (i: number): number => (i % 17 === 3 ? words(i) + 7 : words(i));
 const responseOf = (i: number): string => `[[item ${i}]]${" w".repeat(words(i) - 1)}`;
-
-const scoresFor = (i: number): Record<Dim, number> => Object.fromEntries(DIMS.map((d, k) => [d, 1 + ((i * 7 + 3 * k) % 5)])) as Record<Dim, number>;
-const fenced = (json: string): string => `The response is focused.\n\`\`\`json\n${json}\n\`\`\``;
-const pairs = (s: Record<string, unknown>): string =>
-  Object.entries(s)
-    .map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`)
-    .join(", ");
-
-/** The judge's reply to item i on its `call`-th request (0-based): shape i % 13. */
-function reply(i: number, call: number): string {
-  const s = scoresFor(i);
-  switch (i % 13) {
-    case 0: // standard fence, a raw newline inside the analysis string
-      return fenced(`{"Analysis": "Solid work.\nSecond line.", ${pairs(s)}}`);
-    case 1: // bare JSON after prose
-      return `Here is my evaluation of the response.\n${JSON.stringify({ Analysis: "ok", ...s })}`;
-    case 2: // a 4.5
-      return fenced(JSON.stringify({ Analysis: "ok", ...s, Clarity: 4.5 }));
-    case 3: // fence closed on the JSON line
-      return `Verdict:\n\`\`\`json\n${JSON.stringify({ Analysis: "ok", ...s })}\`\`\``;
-    case 4: // two fenced blocks: an example first
-      return `Format:\n\`\`\`json\n${JSON.stringify(Object.fromEntries(DIMS.map((d) => [d, 3])))}\n\`\`\`\nMy verdict:\n\`\`\`json\n${JSON.stringify({ Analysis: "ok", ...s })}\n\`\`\``;
-    case 5: // numeric strings (one with a leading space)
-      return fenced(JSON.stringify({ Analysis: "ok", ...Object.fromEntries(DIMS.map((d) => [d, d === "Accuracy" ? ` ${s[d]}` : String(s[d])])) }));
-    case 6: // lower-case keys
-      return fenced(JSON.stringify({ analysis: "ok", ...Object.fromEntries(DIMS.map((d) => [d.toLowerCase(), s[d]])) }));
-    case 7: // garbage, then valid
-      return call === 0 ? "I cannot decide yet." : fenced(JSON.stringify({ Analysis: "ok", ...s }));
-    case 8: {
-      // a dimension missing three times, then valid
-      const missing: Dim = Math.floor(i / 13) % 2 === 0 ? "Reading Experience" : "Clarity";
-      const partial = Object.fromEntries(DIMS.filter((d) => d !== missing).map((d) => [d, s[d]]));
-      return fenced(JSON.stringify({ Analysis: "ok", ...(call < 3 ? partial : s) }));
-    }
-    case 9: // out-of-range values
-      return fenced(JSON.stringify({ Analysis: "ok", ...s, Relevance: 0, Accuracy: 6, Coherence: 7 }));
-    case 10: // trailing comma
-      return fenced(`{"Analysis": "ok", ${pairs(s)},}`);
-    case 11: // "Breadth & Depth"
-      return fenced(JSON.stringify({ Analysis: "ok", ...Object.fromEntries(DIMS.map((d) => [d === "Breadth and Depth" ? "Breadth & Depth" : d, s[d]])) }));
-    default: // 12: upper-case "JSON" fence
-      return `Evaluation:\n\`\`\`JSON\n${JSON.stringify({ Analysis: "ok", ...s })}\n\`\`\``;
-  }
-}
 
 /**
  * What upstream's loop makes of each shape (5 tries; a refused reply costs 1, or 2 when a dimension other

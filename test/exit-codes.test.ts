@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, InputError } from "../src/errors.js";
 import { parseRepoId } from "../src/hub/pull-dataset.js";
 import { mixDatasets } from "../src/mix/mix-datasets.js";
+import { readJsonl } from "../src/io/jsonl.js";
 import { runJudge } from "../src/judge/run-judge.js";
 import { startOpenAiServer, type OpenAiServer } from "./helpers/openai-server.js";
 import { PROJECT_ROOT, runCli } from "./helpers/run-cli.js";
@@ -106,5 +107,26 @@ describe("early validation in the library", () => {
     expect((error as Error).message).toContain(`field ${field}`);
     expect((error as Error).message).toMatch(message);
     expect(readdirSync(out)).toEqual([]);
+  });
+
+  it("a record nested 5,000 deep is an InputError with file and line (not a stack overflow)", async () => {
+    const deep = join(dir, "deep.jsonl");
+    writeFileSync(deep, `{"messages":[]}\n{"meta":${"[".repeat(5000)}${"]".repeat(5000)}}\n`);
+    const error = await (async () => {
+      for await (const _ of readJsonl(deep)) void _;
+    })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toBe(`${deep}:2: the record nests more than 1000 arrays/objects deep`);
+  });
+
+  it("a YAML alias bomb is a ConfigError (exit 2) naming the recipe", async () => {
+    const bomb = join(dir, "bomb.yaml");
+    const levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
+    for (let i = 1; i < 9; i++) levels.push(`l${i}: &l${i} [${Array.from({ length: 10 }, () => (i === 1 ? "*a" : `*l${i - 1}`)).join(", ")}]`);
+    writeFileSync(bomb, `kind: mix\nname: bomb\n${levels.join("\n")}\nsources: []\n`);
+    const error = await mixDatasets({ recipePath: bomb, outDir: join(dir, "bomb-out") }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).exitCode).toBe(2);
+    expect((error as Error).message).toMatch(new RegExp(`^${bomb.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: invalid YAML: .*alias`, "i"));
   });
 });

@@ -26,7 +26,7 @@ describe("longwriter convert / stats", () => {
     expect(converted.code).toBe(0);
     expect(converted.stdout).toBe(`converted ${DATA}alpaca_zh_demo.json (alpaca) → ${out} (messages): 1000 written\n`);
     const svg = join(dir, "lengths.svg");
-    const stats = await runCli(["stats", out, "--json", "--plot", svg]);
+    const stats = await runCli(["stats", out, "--json", "--tokens", "--plot", svg]);
     expect(stats.code).toBe(0);
     const report = JSON.parse(stats.stdout) as { formats: string[]; stats: { rows: number; languages: Record<string, number>; tokens: { tokenizer: string } } };
     expect(report.formats).toEqual(["messages"]);
@@ -34,6 +34,19 @@ describe("longwriter convert / stats", () => {
     expect(report.stats.languages.zh).toBeGreaterThan(900);
     expect(report.stats.tokens.tokenizer).toBe("o200k_base");
     expect(readFileSync(svg, "utf8")).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"[\s\S]*<\/svg>\n$/);
+  });
+
+  it("stats without --tokens (or a --tokenizer) loads no tokenizer and reports no token statistics", async () => {
+    const file = DATA + "alpaca_zh_demo.json";
+    const plain = await runCli(["stats", file, "--json"]);
+    expect(plain.code).toBe(0);
+    const words = JSON.parse(plain.stdout) as { stats: { rows: number; tokens: unknown; tokenBuckets: unknown } };
+    expect(words.stats.rows).toBe(1000);
+    expect(words.stats.tokens).toBeNull();
+    expect(words.stats.tokenBuckets).toBeNull();
+    const tokensPlot = await runCli(["stats", file, "--plot", join(dir, "tokens.svg"), "--plot-unit", "tokens"]);
+    expect(tokensPlot.code).toBe(2);
+    expect(tokensPlot.stderr).toContain("--plot-unit tokens needs --tokens or a --tokenizer");
   });
 
   it("fails on a bad row with file:line, exit 1 and no output; --skip-invalid reports every row", async () => {

@@ -1,11 +1,13 @@
 /**
  * @module bench/jobs/mix-ours — `mixDatasets` over two JSONL sources: every long row plus a seeded random
- * sample of `sample` general rows, shuffled, written as one SNAPPY Parquet dataset dir.
- * Args: long.jsonl general.jsonl sample outDir [dedup=0|1]
+ * sample of `sample` general rows, shuffled, written as one Parquet dataset dir.
+ * Args: long.jsonl general.jsonl sample outDir [dedup=0|1] [codec=snappy] [threads=0 (all cores)]
+ * Prints { rows, files, bytes, rowGroups }.
  */
 import { mixDatasets } from "../../src/mix/mix-datasets.js";
+import { readParquetInfo } from "../../src/io/parquet-read.js";
 
-const [long, general, sample, outDir, dedup] = process.argv.slice(2);
+const [long, general, sample, outDir, dedup, codec = "snappy", threads = "0"] = process.argv.slice(2);
 const { manifest, dataset } = await mixDatasets({
   recipe: {
     name: "bench-mix",
@@ -15,8 +17,11 @@ const { manifest, dataset } = await mixDatasets({
       { source: "general", path: general, format: "messages", amount: { count: Number(sample) } },
     ],
     dedup: { exact: dedup === "1" },
-    output: { compression: "snappy" },
+    output: { compression: codec as "snappy" | "zstd" },
   },
   outDir: outDir!,
+  ...(Number(threads) > 0 ? { threads: Number(threads) } : {}),
 });
-console.log(JSON.stringify({ rows: manifest.totals.rows, files: dataset.files.length, bytes: dataset.files.reduce((n, f) => n + f.bytes, 0) }));
+let rowGroups = 0;
+for (const file of dataset.files) rowGroups += (await readParquetInfo(`${outDir}/${file.path}`)).rowGroups;
+console.log(JSON.stringify({ rows: manifest.totals.rows, files: dataset.files.length, bytes: dataset.files.reduce((n, f) => n + f.bytes, 0), rowGroups }));

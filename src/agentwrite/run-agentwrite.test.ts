@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { makeTmpDir } from "../../test/helpers/tmp-dir.js";
 import type { ChatRequest, ChatResult, LlmClient } from "../llm/client.js";
 import { LengthLimitError } from "../llm/errors.js";
+import { emptyTotals } from "../llm/spend-ledger.js";
 import { loadAgentWritePrompts } from "./prompts.js";
 import { runAgentWrite } from "./run-agentwrite.js";
 
@@ -25,7 +26,7 @@ function stubClient(options: { hold?: { marker: string; until: Promise<void> }; 
       const text = planning ? "Section 1 | 100 words | one\nSection 2 | 100 words | two" : `Paragraph ${content.includes("now:\nSection 1 |") ? 1 : 2}: Text.`;
       return { text, finishReason: "stop", model: "stub", usage: { promptTokens: 1, completionTokens: 1 }, costUsd: 0, replayed: false, key: "k" };
     },
-    totals: () => ({ calls: 0, replayed: 0, failed: 0, promptTokens: 0, completionTokens: 0, costUsd: 0, savedCostUsd: 0 }),
+    totals: () => emptyTotals(),
     close: async () => undefined,
   };
   return { client, planned };
@@ -88,7 +89,7 @@ describe("runAgentWrite on a Chinese LongWriter prompt line", () => {
             : "**段落2**\n我们分别了。";
         return { text, finishReason: "stop", model: "stub", usage: { promptTokens: 1, completionTokens: 1 }, costUsd: 0, replayed: false, key: "k" };
       },
-      totals: () => ({ calls: 0, replayed: 0, failed: 0, promptTokens: 0, completionTokens: 0, costUsd: 0, savedCostUsd: 0 }),
+      totals: () => emptyTotals(),
       close: async () => undefined,
     };
     const file = join(dir, "zh.jsonl");

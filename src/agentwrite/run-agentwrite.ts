@@ -6,6 +6,7 @@
  */
 import { AtomicFile, removeStaleTempFiles } from "../io/atomic-file.js";
 import type { InputIssue } from "../io/input-issue.js";
+import { BATCH_WINDOW } from "../llm/batch-chat.js";
 import { prevalidateInput } from "../io/prevalidate-input.js";
 import { createLlmClient, type LlmClient, type LlmClientOptions, type LlmTotals } from "../llm/client.js";
 import type { Instruction } from "../schemas/instruction.js";
@@ -71,6 +72,9 @@ export async function runAgentWrite(options: RunAgentWriteOptions): Promise<Agen
   // answers) and before the journal is created.
   await prevalidateInput(input, readInstructions(input, { skipInvalid, issues: [] }));
   const client = options.client ?? createLlmClient({ ...options.llm!, journalPath: journalPath! });
+  // Batch mode starts every instruction at once: all plans go out as one batch, then each section
+  // index is one batch (round k holds every instruction's k-th section).
+  const parallel = options.parallel ?? (options.llm?.batch ? BATCH_WINDOW : (options.llm?.concurrency ?? 4));
   const invalid: InputIssue[] = [];
   let instructions = 0;
   let duplicates = 0;
@@ -96,7 +100,7 @@ export async function runAgentWrite(options: RunAgentWriteOptions): Promise<Agen
   const failFile = await AtomicFile.open(failuresPath);
   const pending = new Map<number, { line: string; failed: boolean }>();
   let nextPosition = 0;
-  const lookAhead = options.lookAhead ?? Math.max(64, (options.parallel ?? 4) * 8);
+  const lookAhead = options.lookAhead ?? Math.max(64, parallel * 8);
   const waiting: Array<() => void> = [];
   let done = 0;
   let failed = 0;
@@ -112,7 +116,7 @@ export async function runAgentWrite(options: RunAgentWriteOptions): Promise<Agen
     for (const resolve of waiting.splice(0)) resolve();
   };
   try {
-    for await (const event of agentWrite({ ...options, client, instructions: unique() })) {
+    for await (const event of agentWrite({ ...options, parallel, client, instructions: unique() })) {
       if (event.type === "section") sections += 1;
       if (event.type === "done") {
         done += 1;

@@ -4,6 +4,7 @@ import { EmptyCompletionError, TruncatedStreamError } from "../llm/errors.js";
 import { AgentWriteError } from "./errors.js";
 import type { UpstreamAgentWritePrompts } from "./upstream-prompts.js";
 import { normaliseUpstreamPlan, upstreamAnswer, writeUpstream } from "./write-upstream.js";
+import { emptyTotals } from "../llm/spend-ledger.js";
 
 const prompts: UpstreamAgentWritePrompts = {
   preset: "upstream",
@@ -25,7 +26,7 @@ function fakeClient(replies: Array<string | Error>): LlmClient & { sent: string[
       if (next instanceof Error) throw next;
       return { text: next, finishReason: "stop", model: "m", usage: { promptTokens: 1, completionTokens: 1 }, costUsd: 0, replayed: false, key: "k" };
     },
-    totals: () => ({ calls: 0, replayed: 0, failed: 0, promptTokens: 0, completionTokens: 0, costUsd: 0, savedCostUsd: 0 }),
+    totals: () => emptyTotals(),
     close: async () => undefined,
   };
 }

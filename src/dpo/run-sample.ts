@@ -6,7 +6,9 @@
 import { rm } from "node:fs/promises";
 import type { InputIssue } from "../io/input-issue.js";
 import { writeJsonl } from "../io/jsonl.js";
+import { BATCH_WINDOW } from "../llm/batch-chat.js";
 import { createLlmClient, type LlmClient, type LlmClientOptions } from "../llm/client.js";
+import { spendSummary, type LlmTotals, type SpendSummary } from "../llm/spend-ledger.js";
 import { sampleCandidates, type SampleCandidatesOptions, type SampleFailure } from "./sample-candidates.js";
 import { prevalidateInput } from "../io/prevalidate-input.js";
 import { readSamplePrompts } from "./sample-prompts.js";
@@ -28,19 +30,14 @@ export interface RunSampleOptions extends Omit<SampleCandidatesOptions, "client"
   /** Skip invalid prompt lines (listed in `invalid`) instead of stopping. @default false */
   skipInvalid?: boolean;
   /** Called after every prompt (progress rendering). */
-  onProgress?: (progress: { prompts: number; replayed: number; failed: number }) => void;
+  onProgress?: (progress: { prompts: number; replayed: number; failed: number; totals: LlmTotals }) => void;
 }
 
-export interface SampleSummary {
+export interface SampleSummary extends SpendSummary {
   prompts: number;
   candidates: number;
   failedSamples: number;
   skippedLines: number;
-  calls: number;
-  replayed: number;
-  promptTokens: number;
-  completionTokens: number;
-  costUsd: number;
   out: string;
   journal: string | null;
   /** The failures file, when any sample failed. */
@@ -75,7 +72,8 @@ export async function runSample(options: RunSampleOptions): Promise<SampleSummar
       ...sampling,
       client,
       prompts: readSamplePrompts(input, { skipInvalid, issues: invalid }),
-      window: sampling.window ?? Math.max(1, Math.ceil((llm?.concurrency ?? 4) / n) * 2),
+      // Batch mode keeps a batch file's worth of requests in flight, so they go out as one batch.
+      window: sampling.window ?? (llm?.batch ? Math.ceil(BATCH_WINDOW / n) : Math.max(1, Math.ceil((llm?.concurrency ?? 4) / n) * 2)),
     });
     written = await writeJsonl(
       out,
@@ -84,7 +82,7 @@ export async function runSample(options: RunSampleOptions): Promise<SampleSummar
           prompts += 1;
           replayed += sampled.replayed;
           failures.push(...sampled.failures);
-          onProgress?.({ prompts, replayed, failed: failures.length });
+          onProgress?.({ prompts, replayed, failed: failures.length, totals: client.totals() });
           yield* sampled.candidates;
         }
       })(),
@@ -100,11 +98,7 @@ export async function runSample(options: RunSampleOptions): Promise<SampleSummar
     candidates: written,
     failedSamples: failures.length,
     skippedLines: invalid.length,
-    calls: totals.calls,
-    replayed: totals.replayed,
-    promptTokens: totals.promptTokens,
-    completionTokens: totals.completionTokens,
-    costUsd: totals.costUsd,
+    ...spendSummary(totals),
     out,
     journal: journalPath,
     ...(failures.length > 0 ? { failures: failuresPath } : {}),

@@ -66,7 +66,21 @@ export interface EvalRun {
   /** Responses that stopped at max_tokens (finish_reason "length"); scored as they are. */
   truncated?: number;
   /** LLM usage of this invocation (replayed calls are free). */
-  usage?: Record<string, { calls: number; replayed: number; failed: number; promptTokens: number; completionTokens: number; costUsd: number }>;
+  usage?: Record<
+    string,
+    {
+      calls: number;
+      replayed: number;
+      failed: number;
+      promptTokens: number;
+      completionTokens: number;
+      costUsd: number;
+      /** Prompt tokens served from the provider's prefix cache (absent in older runs). */
+      cachedTokens?: number;
+      /** Calls answered through the Batch API (absent in older runs). */
+      batchCalls?: number;
+    }
+  >;
   summary: BenchmarkSummary;
   ruler?: RulerSummary;
   items: ScoredItem[];

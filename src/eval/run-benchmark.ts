@@ -28,7 +28,16 @@ export interface EvalChatClient {
     options?: { signal?: AbortSignal },
   ): Promise<{ text: string; model: string; replayed?: boolean; finishReason?: string }>;
   readonly model: string;
-  totals?(): { calls: number; replayed: number; failed: number; promptTokens: number; completionTokens: number; costUsd: number };
+  totals?(): {
+    calls: number;
+    replayed: number;
+    failed: number;
+    promptTokens: number;
+    completionTokens: number;
+    costUsd: number;
+    cachedTokens?: number;
+    batchCalls?: number;
+  };
 }
 
 /** Progress of a run, for a progress bar or plain log lines. */
@@ -320,6 +329,8 @@ function pickTotals(t: ReturnType<NonNullable<EvalChatClient["totals"]>>) {
     promptTokens: t.promptTokens,
     completionTokens: t.completionTokens,
     costUsd: t.costUsd,
+    ...(t.cachedTokens === undefined ? {} : { cachedTokens: t.cachedTokens }),
+    ...(t.batchCalls === undefined ? {} : { batchCalls: t.batchCalls }),
   };
 }
 

@@ -14,6 +14,7 @@ import { TOOL_NAME, TOOL_VERSION } from "../version.js";
 import { encodeValue, validateColumns, type ColumnSpec } from "./column-spec.js";
 import type { CodecOptions, ParquetCodec } from "./parquet-codecs.js";
 import { readParquet, type ParquetReadOptions } from "./parquet-read.js";
+import { JsonRow, jsonRowObject } from "./json-row.js";
 import { writeParquetShards, type RowSource } from "./parquet-write.js";
 
 /** One data file of a dataset dir, as listed in the manifest. */
@@ -60,6 +61,8 @@ export interface WriteDatasetDirOptions extends CodecOptions {
   maxShardBytes?: number;
   /** Upper bound on rows per row group. @default 1_000_000 */
   maxRowGroupRows?: number;
+  /** Threads for row groups of `JsonRow`s (see `ParquetWriteOptions.threads`). @default every core */
+  threads?: number;
   /** Target uncompressed Parquet page size. @default 1 MiB */
   pageBytes?: number;
   /** `config_name` in the card's `configs:`. @default "default" */
@@ -225,8 +228,9 @@ async function writeJsonSplit(args: {
     buffer = "";
   };
   try {
-    for await (const row of args.rows as AsyncIterable<Record<string, unknown>>) {
+    for await (const item of args.rows as AsyncIterable<Record<string, unknown> | JsonRow>) {
       count += 1;
+      const row = item instanceof JsonRow ? jsonRowObject(item, { file: args.label, row: count }) : item;
       const out: Record<string, unknown> = {};
       for (const column of columns) {
         const value = encodeValue(column, row[column.name], { file: args.label, row: count });

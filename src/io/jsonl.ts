@@ -4,6 +4,7 @@
  */
 import { InputError } from "../errors.js";
 import { withAtomicFile } from "./atomic-file.js";
+import { MAX_JSON_DEPTH, nestsDeeperThan } from "./json-depth.js";
 import { handleBadRecord, validateRecord, type ReadOptions } from "./input-issue.js";
 import { readLines } from "./read-lines.js";
 
@@ -15,14 +16,17 @@ export interface LocatedRecord<T> {
 
 /** Parses one JSON text, turning a SyntaxError into an InputError that names the file and line. */
 export function parseJsonLine(text: string, file: string, line: number): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (cause) {
     const detail = cause instanceof Error ? cause.message : String(cause);
     throw new InputError({ file, line }, `invalid JSON: ${detail.length > 200 ? `${detail.slice(0, 200)}…` : detail}`, {
       cause,
     });
   }
+  if (nestsDeeperThan(value)) throw new InputError({ file, line }, `the record nests more than ${MAX_JSON_DEPTH} arrays/objects deep`);
+  return value;
 }
 
 /**

@@ -13,6 +13,7 @@ import { TOOL_NAME, TOOL_VERSION } from "../version.js";
 import { tempPathFor } from "./atomic-file.js";
 import { parquetSchemaFor, type ColumnSpec } from "./column-spec.js";
 import type { ParquetCodec } from "./parquet-codecs.js";
+import { encodeRowGroup, relocateRowGroup, type EncodedRowGroup, type RowGroupEncodeOptions } from "./row-group-encode.js";
 import { ToolkitError } from "../errors.js";
 
 /** Key of the Parquet key-value metadata entry that records the column spec (so `json` columns decode). */
@@ -70,6 +71,17 @@ class HashingFileSink extends ByteWriter {
     this.drain();
   }
 
+  /** Appends bytes produced elsewhere (an encoded row group), hashing and writing them straight through. */
+  appendChunks(chunks: readonly Uint8Array[]): void {
+    this.drain();
+    for (const bytes of chunks) {
+      this.hash.update(bytes);
+      let written = 0;
+      while (written < bytes.length) written += writeSync(this.fd, bytes, written, bytes.length - written);
+      this.offset += bytes.length;
+    }
+  }
+
   override finish(): void {
     this.drain();
   }
@@ -95,6 +107,8 @@ export class ParquetFileWriter {
   private readonly sink: HashingFileSink;
   private readonly writer: ParquetWriter;
   private readonly pageBytes: number;
+  private readonly codec: ParquetCodec;
+  private readonly compressors: Compressors;
   private rows = 0;
   private rowGroups = 0;
   private closed = false;
@@ -106,6 +120,8 @@ export class ParquetFileWriter {
     this.fd = fd;
     this.sink = new HashingFileSink(fd);
     this.pageBytes = options.pageBytes ?? defaultPageBytes(options.codec);
+    this.codec = options.codec;
+    this.compressors = options.compressors;
     this.writer = new ParquetWriter({
       writer: this.sink,
       schema: parquetSchemaFor(options.columns),
@@ -142,17 +158,38 @@ export class ParquetFileWriter {
     return this.rows;
   }
 
+  /** What `encodeRowGroup` needs besides the values (the same for every row group of this file). */
+  encodeOptions(columnData: unknown[][]): RowGroupEncodeOptions {
+    return {
+      schema: this.writer.schema,
+      codec: this.codec,
+      compressors: this.compressors,
+      columnData: this.columns.map((column, i) => ({ name: column.name, data: columnData[i]! })),
+      pageBytes: this.pageBytes,
+    };
+  }
+
   /** Writes one row group from per-column arrays of encoded values (all of the same length > 0). */
   writeRowGroup(columnData: unknown[][]): void {
     if (this.closed) throw new ToolkitError(`${this.file}: write after finish/abort`, { code: "invalid_state" });
     const count = columnData[0]?.length ?? 0;
     if (count === 0) return;
-    this.writer.write({
-      columnData: this.columns.map((column, i) => ({ name: column.name, data: columnData[i] as never })),
-      rowGroupSize: count,
-      pageSize: this.pageBytes,
-    });
-    this.rows += count;
+    this.appendRowGroup(encodeRowGroup(this.encodeOptions(columnData)));
+  }
+
+  /**
+   * Appends a row group encoded by `encodeRowGroup` (here or in a worker thread): its bytes go to the file,
+   * its metadata — offsets shifted to where it landed — to the footer. Same bytes as `writeRowGroup`.
+   */
+  appendRowGroup(encoded: EncodedRowGroup): void {
+    if (this.closed) throw new ToolkitError(`${this.file}: write after finish/abort`, { code: "invalid_state" });
+    relocateRowGroup(encoded, this.sink.offset);
+    this.sink.appendChunks(encoded.chunks);
+    const rows = Number(encoded.rowGroup.num_rows);
+    this.writer.row_groups.push(encoded.rowGroup);
+    this.writer.pendingIndexes.push(...encoded.indexes);
+    this.writer.num_rows += encoded.rowGroup.num_rows;
+    this.rows += rows;
     this.rowGroups += 1;
   }
 

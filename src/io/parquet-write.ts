@@ -5,9 +5,12 @@
  */
 import { rm } from "node:fs/promises";
 import { ConfigError, InputError } from "../errors.js";
-import { encodeValue, rowTextBytes, validateColumns, type ColumnSpec } from "./column-spec.js";
+import { encodeValue, parquetSchemaFor, rowTextBytes, validateColumns, type ColumnSpec } from "./column-spec.js";
 import { writeCompressors, type CodecOptions, type ParquetCodec } from "./parquet-codecs.js";
-import { ParquetFileWriter, type ParquetFileInfo } from "./parquet-file-writer.js";
+import { defaultPageBytes, ParquetFileWriter, type ParquetFileInfo } from "./parquet-file-writer.js";
+import { encodeJsonRow, JsonRow } from "./json-row.js";
+import { encodeRowGroup, type EncodedRowGroup } from "./row-group-encode.js";
+import { resolveThreads, RowGroupPool } from "./row-group-pool.js";
 
 /**
  * The Hub's dataset viewer serves a Parquet file as it is only when every row group holds at most this
@@ -22,7 +25,8 @@ export const DEFAULT_ROW_GROUP_BYTES = 96_000_000;
 /** Default shard size: a new file is started once one reaches ~500 MB. */
 export const DEFAULT_SHARD_BYTES = 500 * 1024 * 1024;
 
-export type RowSource = Iterable<Record<string, unknown>> | AsyncIterable<Record<string, unknown>>;
+/** Rows as objects, or as `JsonRow`s (JSON bytes parsed by whichever thread encodes their row group). */
+export type RowSource = Iterable<Record<string, unknown> | JsonRow> | AsyncIterable<Record<string, unknown> | JsonRow>;
 
 export interface ParquetWriteOptions extends CodecOptions {
   /** The table's columns, in file order. */
@@ -45,6 +49,13 @@ export interface ParquetWriteOptions extends CodecOptions {
   pageBytes?: number;
   /** Extra Parquet key-value metadata. */
   kvMetadata?: Array<{ key: string; value: string }>;
+  /**
+   * Threads for row groups of `JsonRow`s: with more than one, worker threads parse, encode and compress
+   * them while the main thread reads on (workers start only once a second row group is on its way). Rows
+   * given as objects are encoded on the calling thread: copying parsed objects to a worker costs more than
+   * encoding them. The file is byte-identical whatever the number. @default every core
+   */
+  threads?: number;
   /** Name used for the output in error messages (e.g. "train split"). @default the file path */
   label?: string;
   /**
@@ -95,7 +106,10 @@ export async function writeParquetShards(options: ParquetShardOptions): Promise<
   if (options.pageBytes !== undefined && !(Number.isInteger(options.pageBytes) && options.pageBytes >= 1024)) {
     throw new ConfigError(`page size must be an integer of at least 1024 bytes, got ${options.pageBytes}`);
   }
+  const threads = resolveThreads(options.threads);
   const compressors = await writeCompressors(options);
+  const schema = parquetSchemaFor(columns);
+  const pageBytes = options.pageBytes ?? defaultPageBytes(codec);
 
   const finished: ParquetFileInfo[] = [];
   let current: ParquetFileWriter | undefined;
@@ -103,6 +117,10 @@ export async function writeParquetShards(options: ParquetShardOptions): Promise<
   let bufferedRows = 0;
   let bufferedBytes = 0;
   let rowNumber = 0;
+  let appendedRows = 0;
+  let pool: RowGroupPool | undefined;
+  // Row groups being encoded by the pool, in file order.
+  const inFlight: Array<Promise<EncodedRowGroup>> = [];
 
   // The path the next shard will get (asked for once per shard, in order).
   let nextPath = shardPath(0);
@@ -113,20 +131,18 @@ export async function writeParquetShards(options: ParquetShardOptions): Promise<
       codec,
       compressors,
       kvMetadata: options.kvMetadata,
-      pageBytes: options.pageBytes,
+      pageBytes,
     });
     nextPath = "";
     return writer;
   };
 
-  const flushGroup = async () => {
-    if (bufferedRows === 0) return;
+  // Appends encoded row groups in order; shards are cut here, so the layout never depends on the threads.
+  const append = async (encoded: EncodedRowGroup) => {
     current ??= await openShard();
-    current.writeRowGroup(buffer);
-    options.onRowGroup?.({ file: current.file, rows: current.rowCount, bytes: current.bytesWritten, totalRows: rowNumber });
-    buffer = emptyColumns(columns.length);
-    bufferedRows = 0;
-    bufferedBytes = 0;
+    current.appendRowGroup(encoded);
+    appendedRows += Number(encoded.rowGroup.num_rows);
+    options.onRowGroup?.({ file: current.file, rows: current.rowCount, bytes: current.bytesWritten, totalRows: appendedRows });
     if (current.bytesWritten >= maxShardBytes) {
       finished.push(await current.finish());
       current = undefined;
@@ -134,22 +150,94 @@ export async function writeParquetShards(options: ParquetShardOptions): Promise<
     }
   };
 
-  try {
-    for await (const row of rows as AsyncIterable<Record<string, unknown>>) {
-      rowNumber += 1;
-      const where = { file: options.label ?? current?.file ?? nextPath, row: rowNumber };
-      if (typeof row !== "object" || row === null || Array.isArray(row)) {
-        throw new InputError({ file: where.file, line: rowNumber }, "row is not an object");
+  // JSON rows of the current group not parsed yet (only while every row of the group is one).
+  let jsonRows: JsonRow[] = [];
+  let groupFirstRow = 1;
+  const labelNow = () => options.label ?? current?.file ?? nextPath;
+
+  const parsePendingJson = () => {
+    jsonRows.forEach((row, i) => {
+      const encoded = encodeJsonRow(columns, row.json, row.textBytes, row.overrides, { file: labelNow(), row: groupFirstRow + i });
+      for (let c = 0; c < encoded.length; c++) buffer[c]!.push(encoded[c]);
+    });
+    jsonRows = [];
+  };
+
+  const drain = async (keep: number) => {
+    while (inFlight.length > keep) await append(await inFlight.shift()!);
+  };
+
+  const flushGroup = async (last: boolean) => {
+    if (bufferedRows === 0) return;
+    // Workers only pay off from a second row group on: a file of one row group is encoded right here.
+    if (jsonRows.length > 0 && (pool || (!last && threads > 1))) {
+      pool ??= new RowGroupPool({ workers: threads, columns, schema, codec, codecOptions: options, pageBytes });
+      const ends = new Uint32Array(jsonRows.length);
+      const textBytes = new Float64Array(jsonRows.length);
+      const overrides: Array<[number, Record<string, unknown>]> = [];
+      let total = 0;
+      jsonRows.forEach((row, i) => {
+        total += row.json.byteLength;
+        ends[i] = total;
+        textBytes[i] = row.textBytes;
+        if (row.overrides) overrides.push([i, row.overrides]);
+      });
+      const bytes = new Uint8Array(total);
+      let offset = 0;
+      for (const row of jsonRows) {
+        bytes.set(row.json, offset);
+        offset += row.json.byteLength;
       }
-      const encoded = columns.map((column) => encodeValue(column, row[column.name], where));
-      const rowBytes = rowTextBytes(columns, encoded);
-      if (bufferedRows > 0 && bufferedBytes + rowBytes > rowGroupBytes) await flushGroup();
-      for (let i = 0; i < encoded.length; i++) buffer[i]!.push(encoded[i]);
-      bufferedRows += 1;
-      bufferedBytes += rowBytes;
-      if (bufferedBytes >= rowGroupBytes || bufferedRows >= maxRowGroupRows) await flushGroup();
+      const encoding = pool.encode({ bytes, ends, textBytes, overrides, firstRow: groupFirstRow, label: labelNow() });
+      encoding.catch(() => undefined); // awaited in order by drain(); a failure surfaces there
+      inFlight.push(encoding);
+      jsonRows = [];
+      bufferedRows = 0;
+      bufferedBytes = 0;
+      await drain(last ? 0 : pool.size);
+      return;
     }
-    await flushGroup();
+    parsePendingJson();
+    const columnData = columns.map((column, i) => ({ name: column.name, data: buffer[i]! }));
+    buffer = emptyColumns(columns.length);
+    bufferedRows = 0;
+    bufferedBytes = 0;
+    await drain(0); // groups still with the workers come first
+    await append(encodeRowGroup({ schema, codec, compressors, columnData, pageBytes }));
+  };
+
+  try {
+    for await (const row of rows as AsyncIterable<Record<string, unknown> | JsonRow>) {
+      rowNumber += 1;
+      if (row instanceof JsonRow) {
+        // A row that would take the group over the budget starts the next one.
+        if (bufferedRows > 0 && bufferedBytes + row.textBytes > rowGroupBytes) await flushGroup(false);
+        if (bufferedRows === jsonRows.length) {
+          if (jsonRows.length === 0) groupFirstRow = rowNumber;
+          jsonRows.push(row);
+        } else {
+          const encoded = encodeJsonRow(columns, row.json, row.textBytes, row.overrides, { file: labelNow(), row: rowNumber });
+          for (let i = 0; i < encoded.length; i++) buffer[i]!.push(encoded[i]);
+        }
+        bufferedRows += 1;
+        bufferedBytes += row.textBytes;
+      } else {
+        const where = { file: labelNow(), row: rowNumber };
+        if (typeof row !== "object" || row === null || Array.isArray(row)) {
+          throw new InputError({ file: where.file, line: rowNumber }, "row is not an object");
+        }
+        const encoded = columns.map((column) => encodeValue(column, row[column.name], where));
+        const rowBytes = rowTextBytes(columns, encoded);
+        if (bufferedRows > 0 && bufferedBytes + rowBytes > rowGroupBytes) await flushGroup(false);
+        if (jsonRows.length > 0) parsePendingJson();
+        for (let i = 0; i < encoded.length; i++) buffer[i]!.push(encoded[i]);
+        bufferedRows += 1;
+        bufferedBytes += rowBytes;
+      }
+      if (bufferedBytes >= rowGroupBytes || bufferedRows >= maxRowGroupRows) await flushGroup(false);
+    }
+    await flushGroup(true);
+    await drain(0);
     if (current) {
       finished.push(await current.finish());
       current = undefined;
@@ -159,6 +247,8 @@ export async function writeParquetShards(options: ParquetShardOptions): Promise<
     await current?.abort();
     await Promise.all(finished.map((info) => rm(info.file, { force: true })));
     throw error;
+  } finally {
+    await pool?.close();
   }
 }
 

@@ -3,6 +3,7 @@
  * Splits on LF at the byte level (so a 50 MB line costs ~one copy), strips a UTF-8 BOM and a trailing CR,
  * and rejects bytes that are not UTF-8 with the line they sit on.
  */
+import { isUtf8 } from "node:buffer";
 import { createReadStream } from "node:fs";
 import { InputError } from "../errors.js";
 
@@ -22,11 +23,13 @@ export async function* readLines(file: string, options: { highWaterMark?: number
   let pendingBytes = 0;
   let lineNumber = 0;
 
-  const decode = (bytes: Buffer): string => {
+  // `valid`: the caller already checked these bytes are UTF-8 (a whole chunk's complete lines at once is
+  // much cheaper than a fatal TextDecoder per line); otherwise the decoder checks and names the line.
+  const decode = (bytes: Buffer, valid: boolean): string => {
     let end = bytes.length;
     if (end > 0 && bytes[end - 1] === CR) end -= 1;
     try {
-      const text = decoder.decode(bytes.subarray(0, end));
+      const text = valid ? bytes.toString("utf8", 0, end) : decoder.decode(bytes.subarray(0, end));
       // A byte-order mark is only meaningful at the very start of the file.
       return lineNumber === 1 && text.startsWith("\uFEFF") ? text.slice(1) : text;
     } catch (cause) {
@@ -39,13 +42,16 @@ export async function* readLines(file: string, options: { highWaterMark?: number
     stream = createReadStream(file, { highWaterMark: options.highWaterMark ?? 1 << 20 });
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       let start = 0;
-      for (let index = chunk.indexOf(LF, start); index !== -1; index = chunk.indexOf(LF, start)) {
+      const first = chunk.indexOf(LF);
+      // The chunk's lines after its first LF are complete: check their UTF-8 in one call.
+      const restValid = first !== -1 && isUtf8(chunk.subarray(first + 1, chunk.lastIndexOf(LF)));
+      for (let index = first; index !== -1; index = chunk.indexOf(LF, start)) {
         const piece = chunk.subarray(start, index);
-        const bytes = pendingBytes === 0 ? piece : Buffer.concat([...pending, piece], pendingBytes + piece.length);
+        const bytes = pendingBytes !== 0 ? Buffer.concat([...pending, piece], pendingBytes + piece.length) : piece;
         pending = [];
         pendingBytes = 0;
         lineNumber += 1;
-        yield { line: lineNumber, text: decode(bytes) };
+        yield { line: lineNumber, text: decode(bytes, start > first && restValid) };
         start = index + 1;
       }
       if (start < chunk.length) {
@@ -64,6 +70,6 @@ export async function* readLines(file: string, options: { highWaterMark?: number
   }
   if (pendingBytes > 0) {
     lineNumber += 1;
-    yield { line: lineNumber, text: decode(Buffer.concat(pending, pendingBytes)) };
+    yield { line: lineNumber, text: decode(Buffer.concat(pending, pendingBytes), false) };
   }
 }

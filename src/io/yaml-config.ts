@@ -41,7 +41,14 @@ export async function readYamlConfig({ path, what }: { path: string; what: strin
     const line = lineCounter.linePos(first.pos[0]).line;
     throw new ConfigError(`invalid YAML (line ${line}): ${first.message.split("\n")[0]}`, { file: path, cause: first });
   }
-  return { file: path, text, value: doc.toJS(), locate: (field) => lineOf(doc, lineCounter, field) };
+  let value: unknown;
+  try {
+    // An alias bomb (aliases of aliases expanding to millions of nodes) is refused by the yaml library.
+    value = doc.toJS({ maxAliasCount: 1000 });
+  } catch (cause) {
+    throw new ConfigError(`invalid YAML: ${(cause as Error).message}`, { file: path, cause });
+  }
+  return { file: path, text, value, locate: (field) => lineOf(doc, lineCounter, field) };
 }
 
 /**

@@ -8,8 +8,10 @@
 import { writeFileAtomic } from "../io/atomic-file.js";
 import type { InputIssue } from "../io/input-issue.js";
 import { readJsonl, writeJsonl } from "../io/jsonl.js";
+import { BATCH_WINDOW } from "../llm/batch-chat.js";
 import { prevalidateInput } from "../io/prevalidate-input.js";
 import { createLlmClient, type LlmClient, type LlmClientOptions } from "../llm/client.js";
+import { spendSummary, type LlmTotals, type SpendSummary } from "../llm/spend-ledger.js";
 import { candidateSchema, type Candidate } from "../schemas/candidate.js";
 import type { Judgement } from "../schemas/judgement.js";
 import { judgeAgreement, type JudgeAgreement } from "./judge-agreement.js";
@@ -27,6 +29,11 @@ export interface RunJudgeOptions extends Omit<JudgeCandidatesOptions, "client" |
   cachePath?: string;
   /** @default the bundled rubric (`loadJudgeTemplate()`) */
   template?: JudgeTemplate;
+  /**
+   * LLM call journal. @default none; `${out}.journal.jsonl` when `llm.batch` is set (the Batch API path
+   * keeps its batch ids and answers there; verdicts stay in the cache either way)
+   */
+  journalPath?: string;
   /** Client options; ignored when `client` is given. */
   llm?: LlmClientOptions;
   /** A ready client (tests, library callers); closing it is the caller's business. */
@@ -34,19 +41,15 @@ export interface RunJudgeOptions extends Omit<JudgeCandidatesOptions, "client" |
   /** Skip invalid candidate lines (listed in `invalid`) instead of stopping. @default false */
   skipInvalid?: boolean;
   /** Called after every candidate (progress rendering). */
-  onProgress?: (progress: { done: number; cached: number; unscored: number }) => void;
+  onProgress?: (progress: { done: number; cached: number; unscored: number; totals: LlmTotals }) => void;
 }
 
-export interface JudgeSummary {
+export interface JudgeSummary extends SpendSummary {
   candidates: number;
   fromCache: number;
   unscored: number;
   judgeModel: string;
   templateHash: string;
-  calls: number;
-  promptTokens: number;
-  completionTokens: number;
-  costUsd: number;
   out: string;
   cache: string;
   /** With `twice`: how far the two verdicts agree (also written to `agreementPath`). */
@@ -78,13 +81,24 @@ class IncompleteJudging extends Error {}
  * const summary = await runJudge({ input: "candidates.jsonl", out: "scored.jsonl", llm: { model: "gpt-4o" }, judgeModel: "gpt-4o" });
  */
 export async function runJudge(options: RunJudgeOptions): Promise<JudgeSummary> {
-  const { input, out, skipInvalid = false, onProgress, llm, client: given, cachePath = `${out}.judge-cache.jsonl`, ...judging } = options;
+  const {
+    input,
+    out,
+    skipInvalid = false,
+    onProgress,
+    llm,
+    client: given,
+    cachePath = `${out}.judge-cache.jsonl`,
+    journalPath: journalOption,
+    ...judging
+  } = options;
+  const journalPath = journalOption ?? (llm?.batch ? `${out}.journal.jsonl` : undefined);
   const template = options.template ?? (await loadJudgeTemplate());
   if (!given && !llm) throw new OptionError("runJudge needs `client` or `llm` options", { field: "llm" });
   // The whole input is validated before the cache is opened and the first call is paid for.
   await prevalidateInput(input, readJsonl(input, { schema: candidateSchema, skipInvalid, issues: [] }));
   const cache = openJudgeCache({ path: cachePath });
-  const client = given ?? createLlmClient(llm!);
+  const client = given ?? createLlmClient(journalPath ? { ...llm!, journalPath } : llm!);
   const invalid: InputIssue[] = [];
   const pairs: Array<[Judgement, Judgement]> = [];
   let done = 0;
@@ -105,19 +119,20 @@ export async function runJudge(options: RunJudgeOptions): Promise<JudgeSummary> 
           candidates,
           template,
           cache,
-          window: judging.window ?? Math.max(4, (llm?.concurrency ?? 4) * 2),
+          // Batch mode keeps a batch file's worth of candidates in flight, so they go out as one batch.
+          window: judging.window ?? (llm?.batch ? BATCH_WINDOW : Math.max(4, (llm?.concurrency ?? 4) * 2)),
         })) {
           done += 1;
           if (judged.failure) {
             const { candidate } = judged;
             failures.push({ promptId: candidate.promptId, sample: candidate.sample, prompt: candidate.prompt, ...judged.failure });
-            onProgress?.({ done, cached, unscored });
+            onProgress?.({ done, cached, unscored, totals: client.totals() });
             continue;
           }
           if (judged.cached) cached += 1;
           if (judged.candidate.judgement?.scores === null) unscored += 1;
           if (judged.second) pairs.push([judged.candidate.judgement!, judged.second]);
-          onProgress?.({ done, cached, unscored });
+          onProgress?.({ done, cached, unscored, totals: client.totals() });
           yield judged.candidate;
         }
         if (failures.length > 0) throw new IncompleteJudging();
@@ -141,10 +156,7 @@ export async function runJudge(options: RunJudgeOptions): Promise<JudgeSummary> 
     unscored,
     judgeModel: judging.judgeModel,
     templateHash: template.hash,
-    calls: totals.calls,
-    promptTokens: totals.promptTokens,
-    completionTokens: totals.completionTokens,
-    costUsd: totals.costUsd,
+    ...spendSummary(totals),
     out,
     cache: cachePath,
     ...(agreement ? { agreement, agreementPath } : {}),

@@ -35,6 +35,31 @@ describe("createLlmClient", () => {
     expect(llm.totals()).toMatchObject({ calls: 1, replayed: 0, failed: 0, promptTokens: 1000, completionTokens: 2000 });
   });
 
+  it.each([true, false])("counts cached prompt tokens at the cached price and warns once when usage is missing (stream=%s)", async (stream) => {
+    script = () => ({ text: "cached", usage: { prompt_tokens: 2000, completion_tokens: 100, cached_tokens: 1536 } });
+    const warnings: string[] = [];
+    const llm = client({ stream, prices: { "test-model": { input: 1, cachedInput: 0.25, output: 2 } }, onWarning: (m) => warnings.push(m) });
+    const result = await llm.chat({ messages: user(`cache ${stream}`) });
+    expect(result.usage).toEqual({ promptTokens: 2000, completionTokens: 100, cachedTokens: 1536 });
+    expect(result.costUsd).toBeCloseTo((464 * 1 + 1536 * 0.25 + 100 * 2) / 1e6, 12);
+    script = () => ({ text: "no usage here", omitUsage: true });
+    await llm.chat({ messages: user(`nousage a ${stream}`) });
+    await llm.chat({ messages: user(`nousage b ${stream}`) });
+    expect(llm.totals()).toMatchObject({ calls: 3, cachedTokens: 1536, usageMissing: 2 });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/reported no token usage/);
+  });
+
+  it("refuses calls that could pass maxCostUsd, counting calls in flight", async () => {
+    script = () => ({ text: "paid", usage: { prompt_tokens: 10, completion_tokens: 100 } });
+    // Worst case per call ~ (16+5 bytes)/4 prompt tokens + 100 max tokens at $1/token output: about $100.
+    const llm = client({ prices: { "test-model": { input: 1_000_000, output: 1_000_000 } }, maxCostUsd: 250, concurrency: 4 });
+    const outcomes = await Promise.allSettled([1, 2, 3, 4].map((i) => llm.chat({ messages: user(`budget ${i}`), maxTokens: 100 })));
+    expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "fulfilled", "rejected", "rejected"]);
+    expect(((outcomes[2] as PromiseRejectedResult).reason as LlmCallError).kind).toBe("budget");
+    expect(llm.totals()).toMatchObject({ calls: 2, budgetReached: true });
+  });
+
   it("sends a placeholder key when none is set, and reads --api-key-env", async () => {
     script = () => "ok";
     await client().chat({ messages: user("a") });

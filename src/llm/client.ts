@@ -12,12 +12,17 @@ import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUse
 import type { Message } from "../schemas/message.js";
 import { ConfigError } from "../errors.js";
 import { cappedRetryAfterFetch } from "./capped-fetch.js";
-import { ContentFilterError, EmptyCompletionError, LengthLimitError, LlmCallError, TruncatedStreamError } from "./errors.js";
+import { chatBody, checkCompletion, usageFromApi } from "./chat-wire.js";
+import { LlmCallError, TruncatedStreamError } from "./errors.js";
 import { openJournal, type Journal } from "./journal.js";
 import { createLimiter } from "../util/limiter.js";
-import { costOf, type PriceTable } from "./prices.js";
+import type { PriceTable, UsageCounts } from "./prices.js";
 import { redactSecrets } from "./redact-secrets.js";
 import { requestKey } from "./request-key.js";
+import { createSpendLedger, type LlmTotals } from "./spend-ledger.js";
+import { createBatchChat, type BatchOptions } from "./batch-chat.js";
+
+export type { LlmTotals } from "./spend-ledger.js";
 
 export interface ChatRequest {
   messages: Message[];
@@ -37,28 +42,13 @@ export interface ChatResult {
   finishReason: string;
   /** The model the server says answered (falls back to the requested one). */
   model: string;
-  usage: { promptTokens: number; completionTokens: number };
+  usage: UsageCounts;
   /** Cost from the price table (0 when the model has no price). Replays report the original call's cost. */
   costUsd: number;
   /** True when the answer came from the journal, without HTTP. */
   replayed: boolean;
   /** Journal key (sha256 of the request). */
   key: string;
-}
-
-export interface LlmTotals {
-  /** Calls answered over HTTP in this run. */
-  calls: number;
-  /** Calls answered from the journal. */
-  replayed: number;
-  /** Calls that failed (after the SDK's retries). */
-  failed: number;
-  /** Tokens and cost paid in this run (HTTP calls, including failed calls that reported usage). */
-  promptTokens: number;
-  completionTokens: number;
-  costUsd: number;
-  /** What the replayed calls cost when they were first made. */
-  savedCostUsd: number;
 }
 
 export interface LlmClient {
@@ -82,8 +72,15 @@ export interface LlmClientOptions {
   model: string;
   /** Calls in flight at once. @default 4 */
   concurrency?: number;
-  /** Per-attempt timeout: to the response headers, and between stream chunks. @default 600_000 */
+  /** Idle timeout per attempt: to the response headers, and between stream chunks. @default 600_000 */
   timeoutMs?: number;
+  /**
+   * Whole-call deadline: the call fails once it has run this long, however steadily the server
+   * drip-feeds chunks (SDK retries included). @default 3_600_000
+   */
+  deadlineMs?: number;
+  /** Most bytes one HTTP response body may have (a server ignoring max_tokens cannot fill memory). @default 64 MiB */
+  maxResponseBytes?: number;
   /** HTTP retries done by the SDK (408/409/429/5xx, connection errors). @default 2 */
   maxRetries?: number;
   /** Ceiling on a server's Retry-After. @default 60_000 */
@@ -99,6 +96,15 @@ export interface LlmClientOptions {
   journalPath?: string;
   /** Price table, USD per 1M tokens. */
   prices?: PriceTable;
+  /**
+   * Send requests through the Batch API (files + batches, half price) instead of chat calls; needs
+   * `journalPath` (batch ids and results are journaled there, so a killed run resumes the same batches).
+   */
+  batch?: BatchOptions;
+  /** Budget in USD: calls that could pass it are refused with a BudgetExceededError (kind "budget"). */
+  maxCostUsd?: number;
+  /** Warnings (a server that reports no usage, batch notices), once each. */
+  onWarning?: (message: string) => void;
   /** fetch implementation (test seam). */
   fetch?: typeof fetch;
   /** Environment to read OPENAI_BASE_URL and the key from. @default process.env */
@@ -119,6 +125,8 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
     model: defaultModel,
     concurrency = 4,
     timeoutMs = 600_000,
+    deadlineMs = 3_600_000,
+    maxResponseBytes = 64 * 1024 * 1024,
     maxRetries = 2,
     maxRetryAfterMs = 60_000,
     stream = true,
@@ -137,31 +145,43 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
     baseURL: baseURL || undefined,
     maxRetries,
     timeout: timeoutMs,
-    fetch: cappedRetryAfterFetch(options.fetch ?? globalThis.fetch, maxRetryAfterMs),
+    fetch: cappedBodyFetch(cappedRetryAfterFetch(options.fetch ?? globalThis.fetch, maxRetryAfterMs), maxResponseBytes),
     // Failures reach the caller as LlmCallErrors; the SDK's own console logging (e.g. raw garbage SSE
     // chunks) stays off unless the user asks for it with OPENAI_LOG.
     ...(env.OPENAI_LOG ? {} : { logLevel: "off" as const }),
   });
-  const limiter = createLimiter({ concurrency });
   const journalPromise: Promise<Journal> | undefined = journalPath ? openJournal({ path: journalPath }) : undefined;
   journalPromise?.catch(() => undefined); // reported by the first chat(), not as an unhandled rejection
+  const ledger = createSpendLedger({ prices, maxCostUsd: options.maxCostUsd, onWarning: options.onWarning });
+  const totals = ledger.totals;
+  if (options.batch) {
+    if (!journalPromise) throw new ConfigError("the Batch API path needs a journal (batch ids and results are kept there)");
+    return createBatchChat({
+      sdk,
+      model: defaultModel,
+      journal: journalPromise,
+      ledger,
+      batch: options.batch,
+      acceptLengthLimit: options.acceptLengthLimit === true,
+    });
+  }
+  const limiter = createLimiter({ concurrency });
   const inFlight = new Map<string, Promise<ChatResult>>();
-  const totals: LlmTotals = { calls: 0, replayed: 0, failed: 0, promptTokens: 0, completionTokens: 0, costUsd: 0, savedCostUsd: 0 };
   let closed = false;
 
   const callOnce = async (request: ChatRequest, model: string, key: string, signal?: AbortSignal): Promise<ChatResult> => {
-    const body = {
-      model,
-      messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
-      ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
-      ...(request.topP === undefined ? {} : { top_p: request.topP }),
-      ...(request.maxTokens === undefined ? {} : { max_tokens: request.maxTokens }),
-      ...(request.seed === undefined ? {} : { seed: request.seed }),
-      ...(request.stop === undefined ? {} : { stop: request.stop }),
-    };
-    // Our own controller: aborts on the caller's signal or when a stream goes idle for timeoutMs.
+    const body = chatBody(request, model);
+    // Our own controller: aborts on the caller's signal, when a stream goes idle for timeoutMs, or when
+    // the whole call passes its deadline.
     const controller = new AbortController();
     let idle = false;
+    let pastDeadline = false;
+    const deadlineTimer = setTimeout(() => {
+      pastDeadline = true;
+      controller.abort();
+    }, deadlineMs);
+    // A completion cannot be longer than max_tokens allows (32 characters per token is generous).
+    const maxChars = request.maxTokens === undefined ? Number.POSITIVE_INFINITY : Math.max(4096, request.maxTokens * 32);
     const onAbort = (): void => controller.abort();
     signal?.addEventListener("abort", onAbort, { once: true });
     if (signal?.aborted) controller.abort();
@@ -176,7 +196,8 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
     let text = "";
     let finishReason: string | null = null;
     let answeredModel = model;
-    let usage = { promptTokens: 0, completionTokens: 0 };
+    let usage: UsageCounts = { promptTokens: 0, completionTokens: 0 };
+    let usageReported = false;
     try {
       if (stream) {
         const chunks = await sdk.chat.completions.create({ ...body, stream: true, stream_options: { include_usage: true } }, { signal: controller.signal });
@@ -189,7 +210,14 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
             text += choice.delta?.content ?? "";
             if (choice.finish_reason) finishReason = choice.finish_reason;
           }
-          if (chunk.usage) usage = { promptTokens: chunk.usage.prompt_tokens ?? 0, completionTokens: chunk.usage.completion_tokens ?? 0 };
+          if (text.length > maxChars) {
+            controller.abort();
+            throw tooLong(model, text.length, request.maxTokens!);
+          }
+          if (chunk.usage) {
+            usage = usageFromApi(chunk.usage);
+            usageReported = true;
+          }
         }
         if (finishReason === null) throw new TruncatedStreamError({ model, partialChars: text.length });
       } else {
@@ -199,23 +227,30 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
         if (completion.model) answeredModel = completion.model;
         text = choice.message?.content ?? "";
         finishReason = choice.finish_reason ?? "unknown";
+        if (text.length > maxChars) throw tooLong(model, text.length, request.maxTokens!);
         if (completion.usage) {
-          usage = { promptTokens: completion.usage.prompt_tokens ?? 0, completionTokens: completion.usage.completion_tokens ?? 0 };
+          usage = usageFromApi(completion.usage);
+          usageReported = true;
         }
       }
     } catch (error) {
-      throw toLlmError(error, { model, idle, callerAborted: signal?.aborted === true, partialChars: text.length, timeoutMs, secrets });
+      throw toLlmError(error, {
+        model,
+        idle,
+        pastDeadline,
+        deadlineMs,
+        callerAborted: signal?.aborted === true,
+        partialChars: text.length,
+        timeoutMs,
+        secrets,
+      });
     } finally {
       clearTimeout(idleTimer);
+      clearTimeout(deadlineTimer);
       signal?.removeEventListener("abort", onAbort);
     }
-    const costUsd = costOf(prices, answeredModel, usage.promptTokens, usage.completionTokens);
-    totals.promptTokens += usage.promptTokens;
-    totals.completionTokens += usage.completionTokens;
-    totals.costUsd += costUsd;
-    if (finishReason === "length" && !options.acceptLengthLimit) throw new LengthLimitError({ model, partialChars: text.length });
-    if (finishReason === "content_filter") throw new ContentFilterError({ model });
-    if (text.trim() === "") throw new EmptyCompletionError({ model, finishReason });
+    const costUsd = ledger.charge(answeredModel, usage, { batch: false, usageReported });
+    checkCompletion({ model, text, finishReason, acceptLengthLimit: options.acceptLengthLimit === true });
     return { text, finishReason, model: answeredModel, usage, costUsd, replayed: false, key };
   };
 
@@ -226,15 +261,21 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
     const journal = journalPromise ? await journalPromise : undefined;
     const entry = journal?.get(key);
     if (entry) {
-      const costUsd = costOf(prices, entry.model, entry.usage.promptTokens, entry.usage.completionTokens);
-      totals.replayed += 1;
-      totals.savedCostUsd += costUsd;
+      const costUsd = ledger.replay(entry.model, entry.usage, entry.batch === true);
       return { text: entry.text, finishReason: entry.finishReason, model: entry.model, usage: entry.usage, costUsd, replayed: true, key };
     }
     const running = inFlight.get(key);
     if (running) return running;
     const promise = limiter
-      .run(() => callOnce(request, model, key, callOptions.signal))
+      .run(async () => {
+        // The budget counts calls in flight: reserve this one's worst case while it runs.
+        const release = ledger.reserve(model, [request], false);
+        try {
+          return await callOnce(request, model, key, callOptions.signal);
+        } finally {
+          release();
+        }
+      })
       .then(
         (result) => {
           totals.calls += 1;
@@ -263,7 +304,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
   return {
     chat,
     model: defaultModel,
-    totals: () => ({ ...totals }),
+    totals: () => ledger.snapshot(),
     async close() {
       closed = true;
       if (journalPromise) (await journalPromise.catch(() => undefined))?.close();
@@ -277,10 +318,31 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
  */
 function toLlmError(
   error: unknown,
-  context: { model: string; idle: boolean; callerAborted: boolean; partialChars: number; timeoutMs: number; secrets: string[] },
+  context: {
+    model: string;
+    idle: boolean;
+    pastDeadline: boolean;
+    deadlineMs: number;
+    callerAborted: boolean;
+    partialChars: number;
+    timeoutMs: number;
+    secrets: string[];
+  },
 ): LlmCallError {
   const { model, secrets } = context;
-  if (LlmCallError.isLlmCallError(error)) return error;
+  const tooLarge = findTooLarge(error, model);
+  if (tooLarge) return tooLarge;
+  // Our own aborts (deadline, idle) may surface as an aborted request or as a stream that just ends
+  // (a TruncatedStreamError raised above): the flags say which it was.
+  if (context.pastDeadline && !context.callerAborted) {
+    return new LlmCallError("timeout", `the call did not finish within ${context.deadlineMs} ms (the whole-call deadline, --timeout)`, {
+      model,
+      retryable: true,
+      cause: error,
+      secrets,
+    });
+  }
+  if (LlmCallError.isLlmCallError(error) && !context.idle) return error;
   if (context.idle) {
     return context.partialChars > 0
       ? new TruncatedStreamError({ model, partialChars: context.partialChars, cause: error, secrets })
@@ -322,6 +384,54 @@ function toLlmError(
   if (context.partialChars > 0) return new TruncatedStreamError({ model, partialChars: context.partialChars, cause: error, secrets });
   const message = error instanceof Error ? error.message : String(error);
   return new LlmCallError("bad_response", oneLine(redactSecrets(message, secrets)), { model, retryable: true, cause: error, secrets });
+}
+
+function tooLong(model: string, chars: number, maxTokens: number): LlmCallError {
+  return new LlmCallError("too_large", `the completion passed ${chars} characters, more than max_tokens ${maxTokens} allows; the server ignores max_tokens`, {
+    model,
+    retryable: false,
+  });
+}
+
+/** A response body passed the size cap (raised inside the body stream, mapped to "too_large"). */
+class ResponseTooLargeError extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`the response body passed ${maxBytes} bytes (the response size cap)`);
+    this.name = "ResponseTooLargeError";
+  }
+}
+
+/** The response-size error, wherever the SDK put it (thrown as is, or as the cause of its own error). */
+function findTooLarge(error: unknown, model: string): LlmCallError | undefined {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof ResponseTooLargeError) return new LlmCallError("too_large", e.message, { model, retryable: false });
+  }
+  return undefined;
+}
+
+/**
+ * Wraps `inner` so that no response body passes `maxBytes`: the body stream errors with a "too_large"
+ * LlmCallError as soon as more bytes arrive (the SDK never buffers an unbounded body).
+ */
+function cappedBodyFetch(inner: typeof fetch, maxBytes: number): typeof fetch {
+  return async (input, init) => {
+    const response = await inner(input, init);
+    if (!response.body) return response;
+    let bytes = 0;
+    const counted = response.body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          bytes += chunk.byteLength;
+          if (bytes > maxBytes) {
+            controller.error(new ResponseTooLargeError(maxBytes));
+            return;
+          }
+          controller.enqueue(chunk);
+        },
+      }),
+    );
+    return new Response(counted, { status: response.status, statusText: response.statusText, headers: response.headers });
+  };
 }
 
 function oneLine(text: string): string {

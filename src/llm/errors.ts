@@ -6,7 +6,22 @@ import { ToolkitError } from "../errors.js";
 import { redactedError, redactSecrets } from "./redact-secrets.js";
 
 /** Why a call failed, as a short stable code (used in failure files and counters). */
-export type LlmFailureKind = "length" | "content_filter" | "empty" | "truncated" | "bad_response" | "http" | "timeout" | "connection" | "aborted";
+export type LlmFailureKind =
+  | "length"
+  | "content_filter"
+  | "empty"
+  | "truncated"
+  | "bad_response"
+  | "http"
+  | "timeout"
+  | "connection"
+  | "aborted"
+  /** The run's --max-cost budget would be passed by starting this call. */
+  | "budget"
+  /** A Batch API line failed, or its batch expired/was cancelled/failed before answering it. */
+  | "batch"
+  /** The response was larger than max_tokens allows or than the response size cap. */
+  | "too_large";
 
 /**
  * HTTP statuses after which every further call of the run fails the same way (a bad key, no access to
@@ -95,5 +110,19 @@ export class TruncatedStreamError extends LlmCallError {
       ...(options.secrets ? { secrets: options.secrets } : {}),
     });
     this.name = "TruncatedStreamError";
+  }
+}
+
+/** Starting this call could pass the run's budget (`--max-cost`): it was not sent. */
+export class BudgetExceededError extends LlmCallError {
+  readonly maxCostUsd: number;
+  constructor(options: { model: string; maxCostUsd: number; spentUsd: number }) {
+    super(
+      "budget",
+      `not started: the budget of $${options.maxCostUsd} would be passed ($${options.spentUsd.toFixed(4)} spent or in flight); re-run with a higher --max-cost to continue`,
+      { model: options.model, retryable: false },
+    );
+    this.name = "BudgetExceededError";
+    this.maxCostUsd = options.maxCostUsd;
   }
 }

@@ -16,7 +16,9 @@ export interface JournalEntry {
   text: string;
   finishReason: string;
   model: string;
-  usage: { promptTokens: number; completionTokens: number };
+  usage: { promptTokens: number; completionTokens: number; cachedTokens?: number };
+  /** True when the call went through the Batch API (priced at batch rates). */
+  batch?: boolean;
   /** Free-form label for humans reading the journal (e.g. "plan abc123"). */
   tag?: string;
 }

@@ -16,6 +16,16 @@ describe("prices", () => {
     expect(costOf(undefined, "gpt-4o", 5, 5)).toBe(0);
   });
 
+  it("prices cached prompt tokens at cachedInput and batch calls at the batch prices (default: half)", () => {
+    const table = { m: { input: 2, cachedInput: 0.5, output: 8 }, b: { input: 2, output: 8, batchInput: 1.5, batchOutput: 3, batchCachedInput: 0.1 } };
+    const usage = { promptTokens: 1_000_000, cachedTokens: 400_000, completionTokens: 100_000 };
+    expect(costOf(table, "m", usage)).toBeCloseTo(0.6 * 2 + 0.4 * 0.5 + 0.1 * 8, 10);
+    expect(costOf(table, "m", usage, { batch: true })).toBeCloseTo((0.6 * 2 + 0.4 * 0.5 + 0.1 * 8) / 2, 10);
+    expect(costOf(table, "b", usage, { batch: true })).toBeCloseTo(0.6 * 1.5 + 0.4 * 0.1 + 0.1 * 3, 10);
+    // No cachedInput: cached tokens cost the full input price; more cached than prompt tokens is clamped.
+    expect(costOf({ x: { input: 2, output: 0 } }, "x", { promptTokens: 10, cachedTokens: 50, completionTokens: 0 })).toBeCloseTo(20 / 1e6, 15);
+  });
+
   it("loads a table and names the file and field on errors", async () => {
     const good = join(dir, "good.json");
     writeFileSync(good, JSON.stringify({ m: { input: 1, output: 2 } }));

@@ -5,6 +5,7 @@
  * counted under the reason it was dropped.
  */
 import type { SftFormat } from "../io/adapters/format.js";
+import { encodeValue, rowTextBytes, SFT_COLUMNS } from "../io/column-spec.js";
 import { readRecords } from "../io/read-records.js";
 import type { InputIssue } from "../io/input-issue.js";
 import type { SftRecord } from "../schemas/sft-record.js";
@@ -58,6 +59,10 @@ export interface CollectResult {
   answerWords: NumberColumn;
   /** Tokens per spooled row (NaN where not counted). */
   tokens: NumberColumn;
+  /** Per spooled row: `rowTextBytes` of it as written (SFT columns), so the writer can cut row groups unparsed. */
+  textBytes: NumberColumn;
+  /** Per spooled row: its id (copies of an upsampled row get `<id>#copy<k>` when written). */
+  ids: string[];
   contaminated: ContaminatedRow[];
 }
 
@@ -92,6 +97,8 @@ export async function collectCandidates({
   const words = new NumberColumn();
   const answerWords = new NumberColumn();
   const tokens = new NumberColumn();
+  const textBytes = new NumberColumn();
+  const ids: string[] = [];
   const contaminated: ContaminatedRow[] = [];
   const collected: CollectedSource[] = [];
   for (const source of sources) {
@@ -144,6 +151,15 @@ export async function collectCandidates({
           continue;
         }
         spool.append(row);
+        ids.push(row.id);
+        const written = { messages: row.messages, id: row.id, source: row.source, meta: row.meta ?? null };
+        const where = { file: file.display, row: line };
+        textBytes.push(
+          rowTextBytes(
+            SFT_COLUMNS,
+            SFT_COLUMNS.map((column) => encodeValue(column, written[column.name as keyof typeof written], where)),
+          ),
+        );
         // One countWords per message: the row's total and the final assistant answer's share of it.
         let total = 0;
         let answer = 0;
@@ -165,5 +181,5 @@ export async function collectCandidates({
     onProgress?.({ phase: "read", source: source.tag, rows: stats.input });
     collected.push(stats);
   }
-  return { sources: collected, words, answerWords, tokens, contaminated };
+  return { sources: collected, words, answerWords, tokens, textBytes, ids, contaminated };
 }

@@ -25,6 +25,7 @@ import { resolveAmounts, type AmountResult } from "./resolve-amounts.js";
 import { displayPath, resolveLocalFiles } from "./resolve-local-files.js";
 import { hubPull, resolveHubSource, type HubPull, type HubPullSettings } from "./resolve-hub-source.js";
 import { RowSpool } from "./row-spool.js";
+import { resolveThreads } from "../io/row-group-pool.js";
 import { assembleSplits } from "./assemble-splits.js";
 import { removeStaleTempFiles, tempPathFor } from "../io/atomic-file.js";
 import { defaultTokenCounterFactory, type CountTokens, type TokenCounterFactory } from "./token-counter.js";
@@ -69,6 +70,11 @@ export interface MixDatasetsOptions {
    * `resolveBenchFile` (pinned, checksummed, downloaded once into the cache; the toolkit ships no copy).
    */
   defaultEvalFile?: () => Promise<string>;
+  /**
+   * Threads for writing: worker threads parse, encode and compress Parquet row groups from the spooled
+   * bytes. The output is byte-identical whatever the number. @default every core
+   */
+  threads?: number;
 }
 
 export interface MixResult {
@@ -93,6 +99,7 @@ export async function mixDatasets(options: MixDatasetsOptions): Promise<MixResul
   const frozen = options.frozen ?? false;
   const outDir = resolve(options.outDir);
   const tokenCounters = options.tokenCounters ?? defaultTokenCounterFactory;
+  const threads = options.threads !== undefined ? resolveThreads(options.threads) : undefined;
 
   // Recipe-level checks before anything is read or fetched.
   if (frozen) recipe.sources.forEach((spec, index) => checkFrozen(spec, index, file));
@@ -254,6 +261,9 @@ export async function mixDatasets(options: MixDatasetsOptions): Promise<MixResul
       splits,
       spool,
       answerWords: collected.answerWords,
+      ids: collected.ids,
+      textBytes: collected.textBytes,
+      ...(threads !== undefined ? { threads } : {}),
       onProgress: options.onProgress,
       ...(options.format ? { dataFormat: options.format } : {}),
     });

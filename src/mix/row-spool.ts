@@ -76,6 +76,22 @@ export class RowSpool {
     return JSON.parse(this.readBuffer.toString("utf8", 0, length)) as T;
   }
 
+  /** Reads row `index` back as its JSON bytes (a fresh buffer, not parsed). */
+  readBytes(index: number): Buffer {
+    if (index < 0 || index >= this.count) throw new OptionError(`RowSpool: no row ${index} (size ${this.count})`, { field: "index" });
+    if (this.pendingBytes > 0) this.flush();
+    const length = this.lengths[index]!;
+    const bytes = Buffer.allocUnsafe(length);
+    const position = this.offsets[index]!;
+    let got = 0;
+    while (got < length) {
+      const n = readSync(this.fd, bytes, got, length - got, position + got);
+      if (n === 0) throw new ToolkitError(`RowSpool: ${this.path} ended early at row ${index}`, { code: "invalid_state" });
+      got += n;
+    }
+    return bytes;
+  }
+
   /** Closes and deletes the spool file. */
   dispose(): void {
     try {

@@ -11,7 +11,7 @@ import { writeDatasetDir, type DataFormat, type DatasetManifest } from "../io/da
 import type { ParquetCodec } from "../io/parquet-codecs.js";
 import { renderHistogramSvg } from "../report/histogram-svg.js";
 import type { MixRecipe } from "../schemas/mix-recipe.js";
-import type { SftRecord } from "../schemas/sft-record.js";
+import { JsonRow } from "../io/json-row.js";
 import type { MixManifest, MixSourceManifest } from "./mix-manifest.js";
 import type { NumberColumn, RowSpool } from "./row-spool.js";
 import { markdownTable } from "../util/markdown-table.js";
@@ -43,6 +43,9 @@ export async function writeMixOutput({
   splits,
   spool,
   answerWords,
+  ids,
+  textBytes,
+  threads,
   onProgress,
   dataFormat,
 }: {
@@ -55,6 +58,11 @@ export async function writeMixOutput({
   splits: Array<{ name: string; indices: Uint32Array }>;
   spool: RowSpool;
   answerWords: NumberColumn;
+  /** Per spooled row: its id and `rowTextBytes` as written (from the first pass). */
+  ids: readonly string[];
+  textBytes: NumberColumn;
+  /** Threads encoding the Parquet row groups. @default every core */
+  threads?: number;
   onProgress?: (event: WriteProgress) => void;
 }): Promise<DatasetManifest> {
   const output = recipe.output ?? {};
@@ -66,7 +74,8 @@ export async function writeMixOutput({
   return writeDatasetDir({
     dir: outDir,
     columns: SFT_COLUMNS,
-    splits: splits.map((split) => ({ name: split.name, rows: spoolRows(spool, split.indices) })),
+    splits: splits.map((split) => ({ name: split.name, rows: spoolRows(spool, split.indices, ids, textBytes) })),
+    ...(threads !== undefined ? { threads } : {}),
     codec: CODECS[output.compression ?? "snappy"],
     dataFormat: dataFormat ?? output.format ?? "parquet",
     ...(output.rowGroupMB !== undefined ? { rowGroupBytes: output.rowGroupMB * MB } : {}),
@@ -108,17 +117,21 @@ export async function writeMixOutput({
 }
 
 /**
- * Rows in the given order. An upsampled row's second and later copies get the id `<id>#copy<k>`, so ids
- * stay unique within the dataset while still naming the row they copy.
+ * Rows in the given order, as the spooled JSON bytes (parsed by whichever thread encodes them). An upsampled
+ * row's second and later copies get the id `<id>#copy<k>`, so ids stay unique within the dataset while still
+ * naming the row they copy.
  */
-function* spoolRows(spool: RowSpool, indices: Uint32Array): Generator<Record<string, unknown>> {
+function* spoolRows(spool: RowSpool, indices: Uint32Array, ids: readonly string[], textBytes: NumberColumn): Generator<JsonRow> {
   const seen = new Uint32Array(spool.size);
   for (const index of indices) {
-    const record = spool.read<SftRecord>(index);
     const copy = seen[index]!;
     seen[index] = copy + 1;
-    const id = copy === 0 ? record.id : `${record.id}#copy${copy}`;
-    yield { messages: record.messages, id, source: record.source ?? null, meta: record.meta ?? null };
+    const bytes = spool.readBytes(index);
+    if (copy === 0) yield new JsonRow(bytes, textBytes.at(index));
+    else {
+      const suffix = `#copy${copy}`;
+      yield new JsonRow(bytes, textBytes.at(index) + suffix.length, { id: `${ids[index]}${suffix}` });
+    }
   }
 }
 

@@ -4,15 +4,29 @@
  * and faults: 429 + Retry-After, 500 (or any status), hang, truncated or reset streams,
  * `finish_reason: "length"`/`"content_filter"`, empty text, garbage bodies, an SSE error event. Speaks JSON and SSE
  * (`stream: true`, usage chunk when `stream_options.include_usage`). It counts and records requests.
+ * It also speaks the Batch API (`/v1/files`, `/v1/batches`; see openai-batch-routes.ts), answering
+ * each batch line with the same `respond` script; batch lines are recorded in `batchRequests`, not
+ * `requests`, so a test can assert that a batch run made no direct chat call.
  */
+import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { stableHash } from "../../src/text/record-id.js";
+import { createBatchRoutes, type BatchBehaviour, type BatchRoutes } from "./openai-batch-routes.js";
 
 /** A normal answer: the text (and optionally finish reason, usage, model, number of stream chunks). */
 export type ServerReply =
   | string
-  | { text: string; finishReason?: string; usage?: { prompt_tokens: number; completion_tokens: number }; model?: string; chunks?: number };
+  | {
+      text: string;
+      finishReason?: string;
+      /** `cached_tokens` is reported as `usage.prompt_tokens_details.cached_tokens`. */
+      usage?: { prompt_tokens: number; completion_tokens: number; cached_tokens?: number };
+      /** Send no usage at all (some servers do not). */
+      omitUsage?: boolean;
+      model?: string;
+      chunks?: number;
+    };
 
 /** A scripted failure. */
 export type ServerFault =
@@ -28,8 +42,12 @@ export type ServerFault =
   | { fault: "content_filter" }
   | { fault: "empty" }
   | { fault: "garbage" }
+  /** In a batch: the line lands in the error file with this code. Direct: HTTP 500. */
+  | { fault: "batch_error"; code?: string; message?: string }
   /** Stream: a first chunk of text, then an SSE event carrying `{"error": {message}}` (as gateways send). Non-stream: a 500 with that body. */
-  | { fault: "sse_error"; message: string; text?: string };
+  | { fault: "sse_error"; message: string; text?: string }
+  /** Stream: one chunk of `text` every `intervalMs`, `chunks` times, then a normal end (a drip-feeding server). */
+  | { fault: "drip"; intervalMs: number; chunks: number; text?: string };
 
 export interface RecordedRequest {
   /** 0-based arrival order. */
@@ -72,6 +90,14 @@ export interface OpenAiServerOptions {
   seed?: number;
   /** Keep full request bodies in `requests` (turn off for big benchmarks). @default true */
   record?: boolean;
+  /** Batch API behaviour (status progression, outcome, hold, or `enabled: false`). */
+  batch?: Partial<BatchBehaviour>;
+  /**
+   * Simulate automatic prefix caching like OpenAI's: a prompt whose first ≥ `minTokens` tokens (in
+   * `blockTokens` steps, 4 characters a token) were sent before reports them as `cached_tokens`.
+   * Applies to answers without scripted usage. @default off
+   */
+  prefixCache?: { minTokens?: number; blockTokens?: number };
 }
 
 export interface OpenAiServer {
@@ -82,6 +108,10 @@ export interface OpenAiServer {
   /** Replace the script (switch faults on/off mid-test). */
   setRespond(respond: Respond): void;
   setLatency(ms: number): void;
+  /** The Batch API routes: stored files and batches, counts, `configure`, `release`, `failNext`. */
+  batch: BatchRoutes;
+  /** Bodies of the batch lines answered (in answer order). */
+  batchRequests: ChatBody[];
   close(): Promise<void>;
 }
 
@@ -117,12 +147,51 @@ export async function startOpenAiServer(options: OpenAiServerOptions): Promise<O
   const record = options.record ?? true;
   const random = seededRandom(options.seed ?? 1);
   const requests: RecordedRequest[] = [];
+  const batchRequests: ChatBody[] = [];
+  const prefixCache = options.prefixCache ? createPrefixCache(options.prefixCache) : undefined;
   let count = 0;
+  const batch = createBatchRoutes(async (line) => {
+    const body = line as ChatBody;
+    const request: RecordedRequest = { index: batchRequests.length, body, stream: false, attempt: 0, key: stableHash(body), authorization: undefined };
+    batchRequests.push(body);
+    const users = body.messages.filter((m) => m.role === "user");
+    const answer = await respond(body, { index: request.index, attempt: 0, stream: false, prompt: users[users.length - 1]?.content ?? "", random, request });
+    if (isFault(answer)) {
+      switch (answer.fault) {
+        case "batch_error":
+          return { error: { code: answer.code ?? "invalid_request", message: answer.message ?? "scripted line error (test server)" } };
+        case "429":
+          return { status: 429, body: { error: { message: "Rate limit reached (test server)", type: "rate_limit_error" } } };
+        case "status":
+          return { status: answer.status, body: { error: { message: answer.body ?? `status ${answer.status} (test server)` } } };
+        case "length":
+          return {
+            status: 200,
+            body: completionJson(body.model, answer.text ?? "A long answer that stops because max_tokens ran o", "length", {
+              prompt_tokens: 10,
+              completion_tokens: 16,
+            }),
+          };
+        case "content_filter":
+          return { status: 200, body: completionJson(body.model, "", "content_filter", { prompt_tokens: 10, completion_tokens: 0 }) };
+        case "empty":
+          return { status: 200, body: completionJson(body.model, "", "stop", { prompt_tokens: 10, completion_tokens: 0 }) };
+        default:
+          return { status: 500, body: { error: { message: "Internal server error (test server)", type: "server_error" } } };
+      }
+    }
+    const reply = typeof answer === "string" ? { text: answer } : answer;
+    const usage = reply.omitUsage
+      ? undefined
+      : (reply.usage ?? { prompt_tokens: approxTokens(body.messages.map((m) => m.content).join("\n")), completion_tokens: approxTokens(reply.text) });
+    return { status: 200, body: completionJson(reply.model ?? body.model, reply.text, reply.finishReason ?? "stop", usage) };
+  }, options.batch);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const url = req.url ?? "";
+    if (await batch.handle(req, url, Buffer.concat(chunks), res)) return;
     if (req.method === "GET" && url.endsWith("/models")) {
       sendJson(res, 200, { object: "list", data: [{ id: "test-model", object: "model", owned_by: "test" }] });
       return;
@@ -169,7 +238,13 @@ export async function startOpenAiServer(options: OpenAiServerOptions): Promise<O
     }
     const reply = typeof answer === "string" ? { text: answer } : answer;
     const promptText = body.messages.map((m) => m.content).join("\n");
-    const usage = reply.usage ?? { prompt_tokens: approxTokens(promptText), completion_tokens: approxTokens(reply.text) };
+    const usage = reply.omitUsage
+      ? undefined
+      : (reply.usage ?? {
+          prompt_tokens: approxTokens(promptText),
+          completion_tokens: approxTokens(reply.text),
+          ...(prefixCache ? { cached_tokens: prefixCache(promptText) } : {}),
+        });
     sendCompletion(res, {
       stream,
       model,
@@ -193,6 +268,8 @@ export async function startOpenAiServer(options: OpenAiServerOptions): Promise<O
   return {
     baseURL: `http://127.0.0.1:${port}/v1`,
     requests,
+    batch,
+    batchRequests,
     requestCount: () => count,
     setRespond(next) {
       respond = next;
@@ -209,6 +286,56 @@ export async function startOpenAiServer(options: OpenAiServerOptions): Promise<O
 }
 
 let completionCounter = 0;
+
+/**
+ * A prefix cache: remembers a hash chain over `blockTokens`-token blocks of every prompt and answers
+ * how many leading tokens of a new prompt were seen before (0 below `minTokens`).
+ */
+function createPrefixCache({ minTokens = 1024, blockTokens = 128 }: { minTokens?: number; blockTokens?: number }): (prompt: string) => number {
+  const seen = new Set<string>();
+  const blockChars = blockTokens * 4;
+  return (prompt) => {
+    let hash = "";
+    let cachedChars = 0;
+    let missed = false;
+    for (let at = 0; at + blockChars <= prompt.length; at += blockChars) {
+      hash = createHash("sha1")
+        .update(hash)
+        .update(prompt.slice(at, at + blockChars))
+        .digest("hex");
+      if (!missed && seen.has(hash)) cachedChars = at + blockChars;
+      else missed = true;
+      seen.add(hash);
+    }
+    const tokens = cachedChars / 4;
+    return tokens >= minTokens ? tokens : 0;
+  };
+}
+
+type UsageIn = { prompt_tokens: number; completion_tokens: number; cached_tokens?: number };
+
+/** The API's usage object (with `prompt_tokens_details` when cached tokens are scripted). */
+function usageJson(usage: UsageIn) {
+  const { cached_tokens, ...counts } = usage;
+  return {
+    ...counts,
+    total_tokens: usage.prompt_tokens + usage.completion_tokens,
+    ...(cached_tokens === undefined ? {} : { prompt_tokens_details: { cached_tokens } }),
+  };
+}
+
+/** A non-streamed chat completion body. */
+function completionJson(model: string, text: string, finishReason: string, usage: UsageIn | undefined) {
+  completionCounter += 1;
+  return {
+    id: `chatcmpl-test-${completionCounter}`,
+    object: "chat.completion",
+    created: 1_700_000_000,
+    model,
+    choices: [{ index: 0, message: { role: "assistant", content: text }, finish_reason: finishReason, logprobs: null }],
+    ...(usage ? { usage: usageJson(usage) } : {}),
+  };
+}
 
 function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(value);
@@ -240,30 +367,23 @@ function sendCompletion(
     model: string;
     text: string;
     finishReason: string;
-    usage: { prompt_tokens: number; completion_tokens: number };
+    usage: UsageIn | undefined;
     includeUsage: boolean;
     chunks: number;
   },
 ): void {
-  completionCounter += 1;
-  const id = `chatcmpl-test-${completionCounter}`;
-  const usage = { ...o.usage, total_tokens: o.usage.prompt_tokens + o.usage.completion_tokens };
   if (!o.stream) {
-    sendJson(res, 200, {
-      id,
-      object: "chat.completion",
-      created: 1_700_000_000,
-      model: o.model,
-      choices: [{ index: 0, message: { role: "assistant", content: o.text }, finish_reason: o.finishReason, logprobs: null }],
-      usage,
-    });
+    sendJson(res, 200, completionJson(o.model, o.text, o.finishReason, o.usage));
     return;
   }
+  completionCounter += 1;
+  const id = `chatcmpl-test-${completionCounter}`;
+  const usage = o.usage ? usageJson(o.usage) : undefined;
   sseHead(res);
   let out = chunkOf(id, o.model, { role: "assistant", content: "" }, null);
   for (const piece of splitText(o.text, o.chunks)) out += chunkOf(id, o.model, { content: piece }, null);
   out += chunkOf(id, o.model, {}, o.finishReason);
-  if (o.includeUsage) {
+  if (o.includeUsage && usage) {
     out += `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created: 1_700_000_000, model: o.model, choices: [], usage })}\n\n`;
   }
   out += "data: [DONE]\n\n";
@@ -344,6 +464,9 @@ function sendFault(res: ServerResponse, fault: ServerFault, o: { stream: boolean
         chunks: 1,
       });
       return;
+    case "batch_error":
+      sendJson(res, 500, { error: { message: fault.message ?? "Internal server error (test server)", type: "server_error" } });
+      return;
     case "sse_error": {
       const error = { message: fault.message, type: "server_error", code: null };
       if (!o.stream) {
@@ -353,6 +476,23 @@ function sendFault(res: ServerResponse, fault: ServerFault, o: { stream: boolean
       sseHead(res);
       res.write(chunkOf("chatcmpl-err", o.model, { role: "assistant", content: fault.text ?? "" }, null));
       res.end(`data: ${JSON.stringify({ error })}\n\n`);
+      return;
+    }
+    case "drip": {
+      sseHead(res);
+      res.write(chunkOf("chatcmpl-drip", o.model, { role: "assistant", content: "" }, null));
+      let sent = 0;
+      const timer = setInterval(() => {
+        if (res.destroyed) return clearInterval(timer);
+        if (sent >= fault.chunks) {
+          clearInterval(timer);
+          res.end(`${chunkOf("chatcmpl-drip", o.model, {}, "stop")}data: [DONE]\n\n`);
+          return;
+        }
+        sent += 1;
+        res.write(chunkOf("chatcmpl-drip", o.model, { content: fault.text ?? "drip " }, null));
+      }, fault.intervalMs);
+      res.on("close", () => clearInterval(timer));
       return;
     }
     case "garbage":

@@ -8,10 +8,13 @@ import type { CommandModule } from "yargs";
 import { loadAgentWritePrompts } from "../../agentwrite/prompts.js";
 import { loadUpstreamAgentWritePrompts } from "../../agentwrite/upstream-prompts.js";
 import { runAgentWrite } from "../../agentwrite/run-agentwrite.js";
+import { estimateAgentWriteCost } from "../../agentwrite/agentwrite-cost.js";
+import { costEstimateText } from "../../llm/cost-estimate.js";
 import type { AgentWriteEvent } from "../../agentwrite/agent-write.js";
 import type { LlmTotals } from "../../llm/client.js";
 import { ConfigError } from "../../errors.js";
 import { llmClientOptionsFromArgs, llmOptions, type LlmArgs } from "../llm-options.js";
+import { budgetMessage, spendText } from "../spend-text.js";
 import { RESUME_FROM_JOURNAL, runCommand } from "../run-command.js";
 
 interface AgentWriteArgs extends LlmArgs {
@@ -104,6 +107,17 @@ export const agentwriteCommand: CommandModule<object, AgentWriteArgs> = {
             ...(args["plan-prompt"] ? { planFile: args["plan-prompt"] } : {}),
             ...(args["write-prompt"] ? { writeFile: args["write-prompt"] } : {}),
           });
+    if (args["dry-run"]) {
+      const estimate = await estimateAgentWriteCost({
+        input: args.instructions,
+        model: args.model,
+        prompts,
+        ...(llm.prices ? { prices: llm.prices } : {}),
+        skipInvalid: args["skip-invalid"],
+      });
+      process.stdout.write(args.json ? `${JSON.stringify(estimate)}\n` : costEstimateText("agentwrite", estimate));
+      return 0;
+    }
     const progress = createProgress(await countLines(args.instructions));
     run.onEnd(progress.stop);
     const summary = await runAgentWrite({
@@ -113,7 +127,6 @@ export const agentwriteCommand: CommandModule<object, AgentWriteArgs> = {
       llm,
       prompts,
       cleanup: args["strip-labels"] ? "strip-labels" : "none",
-      parallel: llm.concurrency ?? 4,
       planAttempts: args["plan-attempts"],
       planLimits: { maxSteps: args["max-steps"] },
       settings: {
@@ -132,7 +145,7 @@ export const agentwriteCommand: CommandModule<object, AgentWriteArgs> = {
         (summary.duplicates ? `, ${summary.duplicates} duplicate ids skipped` : "") +
         (summary.invalid.length ? `, ${summary.invalid.length} invalid lines skipped` : "") +
         ` | ${summary.sections} sections, ${summary.words} words | calls ${t.calls} (+${t.replayed} replayed, ${t.failed} failed)` +
-        ` | tokens ${t.promptTokens}+${t.completionTokens} | $${t.costUsd.toFixed(4)} (saved $${t.savedCostUsd.toFixed(4)})\n` +
+        ` | ${spendText(t)} (saved $${t.savedCostUsd.toFixed(4)})\n` +
         `  → ${summary.out}${summary.failed ? `, failures → ${summary.failuresPath}` : ""}\n`,
     );
     if (summary.failed) {
@@ -142,6 +155,7 @@ export const agentwriteCommand: CommandModule<object, AgentWriteArgs> = {
       process.stderr.write(`  failures by kind: ${kinds}\n`);
     }
     if (args.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+    if (t.budgetReached) process.stderr.write(budgetMessage(t, args["max-cost"]!));
     return summary.failed > 0 ? 1 : 0;
   }, RESUME_FROM_JOURNAL),
 };

@@ -12,6 +12,10 @@ import { runLongBenchWrite } from "../../eval/run-longbench-write.js";
 import { runRuler } from "../../eval/run-ruler.js";
 import type { BenchmarkName, LanguageFilter } from "../../eval/load-bench.js";
 import { loadJudgeTemplate, loadUpstreamJudgeTemplate } from "../../judge/judge-template.js";
+import { BATCH_WINDOW } from "../../llm/batch-chat.js";
+import { costEstimateText } from "../../llm/cost-estimate.js";
+import { estimateEvalCost } from "../../eval/eval-cost.js";
+import { loadBench } from "../../eval/load-bench.js";
 import { createLlmClient, type LlmClient } from "../../llm/client.js";
 import { renderScoresMarkdown } from "../../eval/scores-markdown.js";
 import { llmClientOptionsFromArgs, llmOptions, type LlmArgs } from "../llm-options.js";
@@ -104,6 +108,18 @@ function builder(benchmark: BenchmarkName) {
         "Generate, score and write the run folder",
       )
       .example(`$0 eval ${benchmark} --predictions pred.jsonl --no-judge --json`, "Score existing outputs (S_l only)");
+}
+
+/** The judge template a run uses: --judge-template, else upstream's (with --judge-parse upstream), else the bundled one. */
+async function judgeTemplateFor(args: EvalArgs) {
+  if (args["judge-template"]) return loadJudgeTemplate(args["judge-template"]);
+  if (args["judge-parse"] === "upstream") {
+    return loadUpstreamJudgeTemplate({
+      ...(args["upstream-dir"] ? { localDir: args["upstream-dir"] } : {}),
+      onDownload: (url) => process.stderr.write(`downloading ${url}\n`),
+    });
+  }
+  return loadJudgeTemplate();
 }
 
 function sanitize(name: string): string {
@@ -217,6 +233,29 @@ function evalCommand(benchmark: BenchmarkName, describe: string): CommandModule<
       const label = args.label ?? args.model ?? basename(args.predictions!).replace(/\.jsonl$/, "");
       const outDir = args.out ?? join("longwriter-eval", `${benchmark}-${sanitize(label)}`);
 
+      if (args["dry-run"]) {
+        // Before any client exists: a dry run opens no journal and sends nothing.
+        const { items } = await loadBench({ benchmark, lang: args.lang, ...(args["bench-file"] ? { benchFile: args["bench-file"] } : {}) });
+        const prices = (await llmClientOptionsFromArgs({ ...args, model: args.model ?? args["judge-model"] })).prices;
+        const estimate = await estimateEvalCost({
+          items,
+          ...(args.predictions
+            ? {}
+            : {
+                generator: {
+                  model: args.model!,
+                  temperature: args.temperature,
+                  ...(args["max-tokens"] === undefined ? {} : { maxTokens: args["max-tokens"] }),
+                  journalPath: join(outDir, RUN_FILES.generateJournal),
+                },
+              }),
+          ...(args.judge ? { judge: { model: args["judge-model"], template: await judgeTemplateFor(args) } } : {}),
+          ...(prices ? { prices } : {}),
+        });
+        process.stdout.write(args.json ? `${JSON.stringify(estimate)}\n` : costEstimateText(`eval ${benchmark}`, estimate));
+        return 0;
+      }
+
       const clients: LlmClient[] = [];
       let generator: { client: LlmClient; temperature: number; maxTokens?: number } | undefined;
       if (!args.predictions) {
@@ -237,20 +276,14 @@ function evalCommand(benchmark: BenchmarkName, describe: string): CommandModule<
         const client = createLlmClient(base);
         clients.push(client);
         // Resolved before any call: a missing or altered template is an error before money is spent.
-        const template = args["judge-template"]
-          ? await loadJudgeTemplate(args["judge-template"])
-          : args["judge-parse"] === "upstream"
-            ? await loadUpstreamJudgeTemplate({
-                ...(args["upstream-dir"] ? { localDir: args["upstream-dir"] } : {}),
-                onDownload: (url) => process.stderr.write(`downloading ${url}\n`),
-              })
-            : await loadJudgeTemplate();
+        const template = await judgeTemplateFor(args);
         judge = {
           client,
           model: args["judge-model"],
           parse: args["judge-parse"],
           maxAttempts: args["judge-attempts"],
-          concurrency: args.concurrency,
+          // Batch mode hands every item to the judge at once, so each judging round is one batch.
+          concurrency: args.batch ? BATCH_WINDOW : args.concurrency,
           template,
         };
       }

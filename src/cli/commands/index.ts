@@ -41,5 +41,7 @@ export async function loadCommands(argv: readonly string[]): Promise<AnyCommand[
   const name = argv.find((arg) => !arg.startsWith("-"));
   const named = commandLoaders.find(([command]) => command === name);
   if (named) return [await named[1]()];
+  // `longwriter --version` needs no command at all.
+  if (name === undefined && argv.includes("--version") && !argv.includes("--help") && !argv.includes("-h")) return [];
   return Promise.all(commandLoaders.map(([, load]) => load()));
 }

@@ -7,8 +7,11 @@ import { ConfigError } from "../../errors.js";
 import { issueToString } from "../../io/input-issue.js";
 import { loadJudgeTemplate } from "../../judge/judge-template.js";
 import { runJudge } from "../../judge/run-judge.js";
+import { estimateJudgeCost } from "../../judge/judge-cost.js";
+import { costEstimateText } from "../../llm/cost-estimate.js";
 import { countJsonlLines } from "../item-progress.js";
 import { llmClientOptionsFromArgs, llmOptions, type LlmArgs } from "../llm-options.js";
+import { budgetMessage, spendFields, spendText } from "../spend-text.js";
 import { RESUME_FROM_CACHE, runCommand } from "../run-command.js";
 
 interface JudgeArgs extends LlmArgs {
@@ -22,6 +25,7 @@ interface JudgeArgs extends LlmArgs {
   twice: boolean;
   "retry-failed": boolean;
   "skip-invalid": boolean;
+  journal?: string;
   json: boolean;
 }
 
@@ -41,6 +45,7 @@ export const judgeCommand: CommandModule<object, JudgeArgs> = {
         twice: { type: "boolean", default: false, describe: "Judge each candidate twice and report agreement (<out>.agreement.json)" },
         "retry-failed": { type: "boolean", default: false, describe: "Re-judge cached verdicts that never parsed" },
         "skip-invalid": { type: "boolean", default: false, describe: "Skip invalid candidate lines instead of stopping" },
+        journal: { type: "string", describe: "LLM call journal (default: none; <out>.journal.jsonl with --batch)" },
         json: { type: "boolean", default: false, describe: "Print a JSON summary on stdout" },
         ...llmOptions,
         model: { ...llmOptions.model, alias: "judge-model", describe: "Judge model (e.g. gpt-4o-2024-05-13, LongBench-Write's judge)" },
@@ -58,11 +63,26 @@ export const judgeCommand: CommandModule<object, JudgeArgs> = {
     }
     const template = await loadJudgeTemplate(args.template);
     const llm = await llmClientOptionsFromArgs(args);
+    if (args["dry-run"]) {
+      const estimate = await estimateJudgeCost({
+        input: args.candidates,
+        cachePath: args.cache ?? `${args.out}.judge-cache.jsonl`,
+        judgeModel: args.model,
+        template,
+        twice: args.twice,
+        retryFailed: args["retry-failed"],
+        ...(llm.prices ? { prices: llm.prices } : {}),
+        skipInvalid: args["skip-invalid"],
+      });
+      process.stdout.write(args.json ? `${JSON.stringify(estimate)}\n` : costEstimateText("judge", estimate));
+      return 0;
+    }
     const progress = run.progress("judge", await countJsonlLines(args.candidates));
     const { invalid, agreementPath, ...summary } = await runJudge({
       input: args.candidates,
       out: args.out,
       ...(args.cache === undefined ? {} : { cachePath: args.cache }),
+      ...(args.journal === undefined ? {} : { journalPath: args.journal }),
       template,
       llm,
       judgeModel: args.model,
@@ -73,7 +93,7 @@ export const judgeCommand: CommandModule<object, JudgeArgs> = {
       retryFailed: args["retry-failed"],
       skipInvalid: args["skip-invalid"],
       signal: run.signal,
-      onProgress: ({ done, cached, unscored }) => progress.update(done, { cached, unscored }),
+      onProgress: ({ done, cached, unscored, totals }) => progress.update(done, { cached, unscored, ...spendFields(totals) }),
     });
     progress.stop();
     for (const issue of invalid) process.stderr.write(`skipped ${issueToString(issue)}\n`);
@@ -83,13 +103,15 @@ export const judgeCommand: CommandModule<object, JudgeArgs> = {
         `error: ${summary.failed} candidate(s) got no verdict: the judge call failed in transport (listed in ${summary.failuresPath}). ` +
           `Nothing was written to ${args.out}; run the same command again to judge only those (the other verdicts are cached).\n`,
       );
+      if (summary.budgetReached) process.stderr.write(budgetMessage(summary, args["max-cost"]!));
       return 1;
     }
     if (args.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
     else {
       process.stdout.write(
-        `judged ${summary.candidates} candidates → ${args.out} (${summary.fromCache} from the cache, ${summary.calls} judge calls, ${summary.unscored} without a usable verdict)\n`,
+        `judged ${summary.candidates} candidates → ${args.out} (${summary.fromCache} from the cache, ${summary.calls} judge calls, ${summary.unscored} without a usable verdict; ${spendText(summary)})\n`,
       );
+      if (summary.budgetReached) process.stderr.write(budgetMessage(summary, args["max-cost"]!));
       const { agreement } = summary;
       if (agreement?.quality) {
         const exact = Object.entries(agreement.dimensions)

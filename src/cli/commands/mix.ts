@@ -2,11 +2,9 @@
  * @module cli/commands/mix — `longwriter mix <recipe.yaml>`: build the mixture a recipe describes and write
  * it as a dataset dir (Parquet shards, manifest.json, README.md card, recipe.yaml, length histogram).
  */
-import cliProgress from "cli-progress";
+import type { SingleBar } from "cli-progress";
 import type { Argv, CommandModule } from "yargs";
-import { resolveBenchFile } from "../../eval/bench-files.js";
-import { loadRecipe } from "../../mix/load-recipe.js";
-import { mixDatasets, type MixProgress } from "../../mix/mix-datasets.js";
+import type { MixProgress } from "../../mix/mix-datasets.js";
 import type { MixManifest } from "../../mix/mix-manifest.js";
 import { runCommand } from "../run-command.js";
 
@@ -16,6 +14,7 @@ interface MixArgs {
   seed?: number;
   frozen: boolean;
   "decontaminate-with"?: string[];
+  threads?: number;
   json: boolean;
   format?: "parquet" | "jsonl" | "json";
 }
@@ -36,6 +35,7 @@ function builder(yargs: Argv) {
         array: true,
         describe: "Eval prompt file (JSONL with `prompt`) to decontaminate against; turns decontamination on (repeat the flag for several files)",
       },
+      threads: { type: "number", describe: "Threads writing Parquet row groups (default: every core); the output is the same for any number" },
       json: { type: "boolean", default: false, describe: "Print the mix manifest (sources, drops, splits) as JSON on stdout" },
       format: {
         choices: ["parquet", "jsonl", "json"] as const,
@@ -46,6 +46,9 @@ function builder(yargs: Argv) {
     .check((args) => {
       if (args.seed !== undefined && !(Number.isInteger(args.seed) && args.seed >= 0 && args.seed < 2 ** 32)) {
         throw new Error("--seed must be an integer in 0..4294967295");
+      }
+      if (args.threads !== undefined && !(Number.isInteger(args.threads) && args.threads >= 1 && args.threads <= 256)) {
+        throw new Error("--threads must be an integer from 1 to 256");
       }
       return true;
     })
@@ -62,9 +65,10 @@ function builder(yargs: Argv) {
 }
 
 /** Progress on stderr: a bar per split on a TTY, plain lines otherwise. */
-function progressReporter(): { onProgress: (event: MixProgress) => void; stop: () => void } {
+async function progressReporter(): Promise<{ onProgress: (event: MixProgress) => void; stop: () => void }> {
   const tty = process.stderr.isTTY === true;
-  let bar: cliProgress.SingleBar | undefined;
+  const cliProgress = tty ? (await import("cli-progress")).default : undefined;
+  let bar: SingleBar | undefined;
   let barSplit: string | undefined;
   let lastSource: string | undefined;
   let lastRows = 0;
@@ -87,9 +91,9 @@ function progressReporter(): { onProgress: (event: MixProgress) => void; stop: (
             if (lastSource !== undefined) process.stderr.write("\n");
             lastSource = undefined;
             barSplit = event.split;
-            bar = new cliProgress.SingleBar(
+            bar = new cliProgress!.SingleBar(
               { format: `writing ${event.split} [{bar}] {value}/{total} rows | ETA {eta_formatted}`, stream: process.stderr },
-              cliProgress.Presets.shades_classic,
+              cliProgress!.Presets.shades_classic,
             );
             bar.start(event.total, 0);
           }
@@ -125,15 +129,22 @@ export const mixCommand: CommandModule<object, MixArgs> = {
   describe: "Build an SFT mixture from a recipe (sample, filter, dedup, decontaminate, shuffle) into a dataset dir",
   builder,
   handler: runCommand<MixArgs>(async (args) => {
+    // The library is loaded only when the command runs, so `mix --help` starts fast.
+    const [{ loadRecipe }, { mixDatasets }, { resolveBenchFile }] = await Promise.all([
+      import("../../mix/load-recipe.js"),
+      import("../../mix/mix-datasets.js"),
+      import("../../eval/bench-files.js"),
+    ]);
     const { recipe } = await loadRecipe({ path: args.recipe });
     const outDir = args.out ?? `out/${recipe.name}`;
-    const progress = progressReporter();
+    const progress = await progressReporter();
     try {
       const result = await mixDatasets({
         recipePath: args.recipe,
         outDir,
         ...(args.seed !== undefined ? { seed: args.seed } : {}),
         frozen: args.frozen,
+        ...(args.threads !== undefined ? { threads: args.threads } : {}),
         ...(args.format ? { format: args.format } : {}),
         ...(args["decontaminate-with"] ? { decontaminateWith: args["decontaminate-with"] } : {}),
         onProgress: progress.onProgress,

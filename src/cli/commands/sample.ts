@@ -5,10 +5,13 @@
  */
 import type { CommandModule } from "yargs";
 import { runSample } from "../../dpo/run-sample.js";
+import { estimateSampleCost } from "../../dpo/sample-cost.js";
+import { costEstimateText } from "../../llm/cost-estimate.js";
 import { ConfigError } from "../../errors.js";
 import { issueToString } from "../../io/input-issue.js";
 import { countJsonlLines } from "../item-progress.js";
 import { llmClientOptionsFromArgs, llmOptions, type LlmArgs } from "../llm-options.js";
+import { budgetMessage, spendFields, spendText } from "../spend-text.js";
 import { RESUME_FROM_JOURNAL, runCommand } from "../run-command.js";
 
 interface SampleArgs extends LlmArgs {
@@ -62,6 +65,22 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
       throw new ConfigError(`--max-tokens must be a positive integer, got ${args["max-tokens"]}`);
     }
     const llm = await llmClientOptionsFromArgs(args);
+    if (args["dry-run"]) {
+      const estimate = await estimateSampleCost({
+        input: args.prompts,
+        model: args.model,
+        n: args.n,
+        temperature: args.temperature,
+        ...(args["top-p"] === undefined ? {} : { topP: args["top-p"] }),
+        ...(args["max-tokens"] === undefined ? {} : { maxTokens: args["max-tokens"] }),
+        seed: args.seed,
+        journalPath: args.journal ?? `${args.out}.journal.jsonl`,
+        ...(llm.prices ? { prices: llm.prices } : {}),
+        skipInvalid: args["skip-invalid"],
+      });
+      process.stdout.write(args.json ? `${JSON.stringify(estimate)}\n` : costEstimateText("sample", estimate));
+      return 0;
+    }
     const progress = run.progress("sample", await countJsonlLines(args.prompts));
     const { invalid, ...summary } = await runSample({
       input: args.prompts,
@@ -77,16 +96,17 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
       seed: args.seed,
       skipInvalid: args["skip-invalid"],
       signal: run.signal,
-      onProgress: ({ prompts, replayed, failed }) => progress.update(prompts, { replayed, failed }),
+      onProgress: ({ prompts, replayed, failed, totals }) => progress.update(prompts, { replayed, failed, ...spendFields(totals) }),
     });
     progress.stop();
     for (const issue of invalid) process.stderr.write(`skipped ${issueToString(issue)}\n`);
     if (args.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
     else {
       process.stdout.write(
-        `sampled ${summary.candidates} candidates for ${summary.prompts} prompts → ${args.out} (${summary.calls} calls, ${summary.replayed} replayed from the journal)\n`,
+        `sampled ${summary.candidates} candidates for ${summary.prompts} prompts → ${args.out} (${summary.calls} calls, ${summary.replayed} replayed from the journal; ${spendText(summary)})\n`,
       );
     }
+    if (summary.budgetReached) process.stderr.write(budgetMessage(summary, args["max-cost"]!));
     if (summary.failures !== undefined) {
       process.stderr.write(`${summary.failedSamples} samples failed (see ${summary.failures}); run the same command again to retry them\n`);
       return 1;

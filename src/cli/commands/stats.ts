@@ -24,7 +24,8 @@ interface StatsArgs {
   from: string;
   kind?: RecordKind;
   "skip-invalid": boolean;
-  tokenizer: string;
+  tokens: boolean;
+  tokenizer?: string;
   json: boolean;
   plot?: string;
   "plot-unit": "words" | "tokens";
@@ -44,10 +45,14 @@ export const statsCommand: CommandModule<object, StatsArgs> = {
         from: { type: "string", default: "auto", describe: `Input format: auto or one of ${FORMATS.join(", ")}` },
         kind: { choices: ["sft", "preference"] as const, describe: "Only accept records of this kind" },
         "skip-invalid": { type: "boolean", default: false, describe: "Skip rows that cannot be read or converted (each is reported) instead of failing" },
+        tokens: {
+          type: "boolean",
+          default: false,
+          describe: `Also count tokens (with --tokenizer, default ${DEFAULT_STATS_TOKENIZER}); off by default so no tokenizer is loaded`,
+        },
         tokenizer: {
           type: "string",
-          default: DEFAULT_STATS_TOKENIZER,
-          describe: `Token counts with ${TOKENIZER_HELP}, or "none" to skip tokens`,
+          describe: `Token counts with ${TOKENIZER_HELP} (implies --tokens; "none" skips tokens)`,
         },
         json: { type: "boolean", default: false, describe: "Print the statistics as JSON on stdout" },
         plot: { type: "string", describe: "Write a histogram of the output lengths to this SVG file" },
@@ -55,6 +60,7 @@ export const statsCommand: CommandModule<object, StatsArgs> = {
         "plot-unit": { choices: ["words", "tokens"] as const, default: "words" as const, describe: "Unit of the --plot histogram" },
       })
       .example("$0 stats LongWriter-6k.jsonl --plot lengths.svg", "Table of statistics and a length histogram")
+      .example("$0 stats data/ --tokens --json", "A dataset dir with o200k_base token counts, as JSON")
       .example(
         "$0 stats data/ --tokenizer Qwen/Qwen2.5-7B-Instruct --json",
         "A dataset dir, Qwen2.5 token counts (tokenizer pulled from the Hub once), as JSON",
@@ -67,10 +73,12 @@ export const statsCommand: CommandModule<object, StatsArgs> = {
       ),
   handler: runCommand(async (args: StatsArgs) => {
     const from: FormatName | "auto" = args.from === "auto" ? "auto" : parseFormatName(args.from, "--from format");
-    if (args["plot-unit"] === "tokens" && args.tokenizer === "none") throw new ConfigError("--plot-unit tokens needs a --tokenizer");
+    // Tokens are counted only when asked for: loading a tokenizer costs more than reading a small file.
+    const tokenizer = args.tokenizer === "none" ? undefined : (args.tokenizer ?? (args.tokens ? DEFAULT_STATS_TOKENIZER : undefined));
+    if (args["plot-unit"] === "tokens" && tokenizer === undefined) throw new ConfigError("--plot-unit tokens needs --tokens or a --tokenizer");
     if (args.plot !== undefined && !args.plot.toLowerCase().endsWith(".svg")) throw new ConfigError(`--plot: expected an .svg path, got ${args.plot}`);
     let counter: TokenCounter | undefined;
-    if (args.tokenizer !== "none") counter = await createTokenCounter(args.tokenizer);
+    if (tokenizer !== undefined) counter = await createTokenCounter(tokenizer);
     // A dataset dir with several splits: each split gets its own statistics (unless --split names one or all).
     const dirSplits = (await stat(args.input).then(
       (info) => info.isDirectory(),

@@ -1,0 +1,95 @@
+/**
+ * @module io/row-group-encode — one Parquet row group encoded and compressed on its own, as bytes that can be
+ * placed at any offset of a file. hyparquet-writer encodes it into a scratch buffer as if it followed the
+ * 4-byte file header; `relocateRowGroup` then shifts every absolute offset in its metadata to where the bytes
+ * really land. No byte of a page depends on where it sits, so a row group encoded here (on the main thread or
+ * in a worker) is byte-identical to one written in place.
+ */
+import type { ColumnChunk, CompressionCodec, RowGroup, SchemaElement } from "hyparquet";
+import { ByteWriter, ParquetWriter } from "hyparquet-writer";
+import type { Compressors, PageIndexes } from "hyparquet-writer/src/types.js";
+import { OptionError } from "../errors.js";
+
+/** Bytes of the "PAR1" header a ParquetWriter writes first: the scratch encoding's offsets start there. */
+export const PARQUET_HEADER_BYTES = 4;
+
+const CHUNK_BYTES = 4 << 20;
+
+/** A row group ready to append: its bytes (in chunks), row-group metadata and page indexes. */
+export interface EncodedRowGroup {
+  chunks: Uint8Array[];
+  byteLength: number;
+  /** Metadata with offsets as if the bytes started right after the file header. */
+  rowGroup: RowGroup;
+  /** One per leaf column; `indexes[i].chunk` is `rowGroup.columns[i]` (the same object). */
+  indexes: PageIndexes[];
+}
+
+export interface RowGroupEncodeOptions {
+  schema: SchemaElement[];
+  codec: CompressionCodec;
+  compressors: Compressors;
+  /** Column names in schema order, with their encoded values (see `encodeValue`), all of the same length. */
+  columnData: Array<{ name: string; data: unknown[] }>;
+  pageBytes: number;
+}
+
+/** hyparquet-writer's ByteWriter collecting ~4 MB chunks instead of one growing buffer (no re-copying). */
+class ChunkSink extends ByteWriter {
+  readonly chunks: Uint8Array[] = [];
+
+  constructor() {
+    super(1 << 20);
+  }
+
+  override ensure(size: number): void {
+    if (this.index > 0 && this.index + size > this.buffer.byteLength && this.index >= CHUNK_BYTES / 2) this.drain(size);
+    super.ensure(size);
+  }
+
+  flush(): void {
+    // Called by ParquetWriter after the row group; the caller drains once at the end.
+  }
+
+  drain(next = 0): void {
+    if (this.index === 0) return;
+    this.chunks.push(new Uint8Array(this.buffer, 0, this.index));
+    this.buffer = new ArrayBuffer(Math.max(CHUNK_BYTES, next));
+    this.view = new DataView(this.buffer);
+    this.index = 0;
+  }
+}
+
+/** Encodes and compresses one row group (the CPU-heavy part of writing Parquet). */
+export function encodeRowGroup(options: RowGroupEncodeOptions): EncodedRowGroup {
+  const rows = options.columnData[0]?.data.length ?? 0;
+  if (rows === 0) throw new OptionError("encodeRowGroup: empty row group", { field: "rows" });
+  const sink = new ChunkSink();
+  const writer = new ParquetWriter({ writer: sink, schema: options.schema, codec: options.codec, compressors: options.compressors });
+  writer.write({ columnData: options.columnData as never, rowGroupSize: rows, pageSize: options.pageBytes });
+  sink.drain();
+  const [first, ...rest] = sink.chunks;
+  const chunks = [first!.subarray(PARQUET_HEADER_BYTES), ...rest];
+  const rowGroup = writer.row_groups[0]!;
+  return { chunks, byteLength: sink.offset - PARQUET_HEADER_BYTES, rowGroup, indexes: writer.pendingIndexes };
+}
+
+/** Shifts the absolute offsets of an encoded row group whose bytes start at file offset `start`. */
+export function relocateRowGroup(encoded: EncodedRowGroup, start: number): void {
+  const delta = BigInt(start - PARQUET_HEADER_BYTES);
+  if (delta === 0n) return;
+  const moved = new Set<ColumnChunk>();
+  for (const { chunk, offsetIndex } of encoded.indexes) {
+    if (!moved.has(chunk)) {
+      moved.add(chunk);
+      chunk.file_offset += delta;
+      const meta = chunk.meta_data;
+      if (meta) {
+        meta.data_page_offset += delta;
+        if (meta.dictionary_page_offset !== undefined) meta.dictionary_page_offset += delta;
+        if (meta.index_page_offset !== undefined) meta.index_page_offset += delta;
+      }
+    }
+    if (offsetIndex) for (const page of offsetIndex.page_locations) page.offset += delta;
+  }
+}

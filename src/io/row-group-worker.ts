@@ -1,0 +1,77 @@
+/**
+ * @module io/row-group-worker — the worker-thread side of `RowGroupPool`: parses a row group's JSON rows,
+ * encodes their columns, encodes and compresses the row group (`encodeRowGroup`) and sends the bytes back
+ * (transferred, not copied). An error is sent back as its message, with the InputError location if any.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import type { CompressionCodec, SchemaElement } from "hyparquet";
+import { InputError } from "../errors.js";
+import type { ColumnSpec } from "./column-spec.js";
+import { encodeJsonRow } from "./json-row.js";
+import { writeCompressors, type CodecOptions } from "./parquet-codecs.js";
+import { encodeRowGroup } from "./row-group-encode.js";
+
+export interface RowGroupWorkerData {
+  columns: ColumnSpec[];
+  schema: SchemaElement[];
+  codec: CompressionCodec;
+  codecOptions: CodecOptions;
+  pageBytes: number;
+}
+
+/** One row group of JSON rows: their bytes back to back, where each ends, and what the writer declared. */
+export interface RowGroupTask {
+  id: number;
+  bytes: Uint8Array;
+  ends: Uint32Array;
+  textBytes: Float64Array;
+  overrides: Array<[number, Record<string, unknown>]>;
+  /** 1-based number of the group's first row (for error locations), and the name of the output. */
+  firstRow: number;
+  label: string;
+}
+
+export interface RowGroupFailure {
+  message: string;
+  location?: { file: string; line?: number; field?: string };
+  reason?: string;
+}
+
+const port = parentPort;
+if (port) {
+  const setup = workerData as RowGroupWorkerData;
+  const compressors = await writeCompressors(setup.codecOptions);
+  port.on("message", (task: RowGroupTask) => {
+    try {
+      const columnData = setup.columns.map((column) => ({ name: column.name, data: new Array<unknown>(task.ends.length) }));
+      const overrides = new Map(task.overrides);
+      let start = 0;
+      for (let r = 0; r < task.ends.length; r++) {
+        const end = task.ends[r]!;
+        const encoded = encodeJsonRow(setup.columns, task.bytes.subarray(start, end), task.textBytes[r]!, overrides.get(r), {
+          file: task.label,
+          row: task.firstRow + r,
+        });
+        for (let c = 0; c < encoded.length; c++) columnData[c]!.data[r] = encoded[c];
+        start = end;
+      }
+      const encoded = encodeRowGroup({ schema: setup.schema, codec: setup.codec, compressors, columnData, pageBytes: setup.pageBytes });
+      const buffers = [...new Set(encoded.chunks.map((c) => c.buffer as ArrayBuffer))];
+      port.postMessage({ id: task.id, encoded }, buffers);
+    } catch (error) {
+      const failure: RowGroupFailure =
+        error instanceof InputError
+          ? {
+              message: error.message,
+              location: {
+                file: error.file,
+                ...(error.line !== undefined ? { line: error.line } : {}),
+                ...(error.field !== undefined ? { field: error.field } : {}),
+              },
+              reason: error.reason,
+            }
+          : { message: error instanceof Error ? error.message : String(error) };
+      port.postMessage({ id: task.id, failure });
+    }
+  });
+}

@@ -1,0 +1,128 @@
+/**
+ * Worker-thread Parquet writing: a mix and a JsonRow stream give byte-identical files with one thread and
+ * with two (several row groups, upsampled copies, SNAPPY and ZSTD), and a bad row parsed in a worker is
+ * reported as it would be on the main thread (file, row, field).
+ */
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { InputError } from "../src/errors.js";
+import { rowTextBytes, encodeValue, SFT_COLUMNS } from "../src/io/column-spec.js";
+import { JsonRow } from "../src/io/json-row.js";
+import { writeParquet } from "../src/io/parquet-write.js";
+import { readParquet } from "../src/io/parquet-read.js";
+import { mixDatasets } from "../src/mix/mix-datasets.js";
+import { makeTmpDir } from "./helpers/tmp-dir.js";
+
+const tmp = makeTmpDir("lw-parallel-");
+const GENERAL = join(process.cwd(), "../shared/data/general-sft");
+
+function filesOf(dir: string): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  for (const path of readdirSync(dir, { recursive: true }).map(String).sort()) {
+    try {
+      out.set(path, readFileSync(join(dir, path)));
+    } catch {
+      // a directory
+    }
+  }
+  return out;
+}
+
+function jsonRow(row: Record<string, unknown>, declared?: number): JsonRow {
+  const where = { file: "test", row: 0 };
+  const bytes = rowTextBytes(
+    SFT_COLUMNS,
+    SFT_COLUMNS.map((c) => encodeValue(c, row[c.name], where)),
+  );
+  return new JsonRow(Buffer.from(JSON.stringify(row)), declared ?? bytes);
+}
+
+describe("parallel Parquet writing", () => {
+  it("mix: one thread and two threads write the same bytes (several row groups, upsampling, zstd)", async () => {
+    const recipe = {
+      name: "threads",
+      seed: 3,
+      sources: [
+        { source: "alpaca", path: join(GENERAL, "alpaca_en_demo.json"), amount: { count: 1500 } },
+        { source: "zh", path: join(GENERAL, "alpaca_zh_demo.json"), amount: { count: 400 } },
+      ],
+      output: { compression: "zstd" as const, rowGroupRows: 150 },
+    };
+    const one = join(tmp, "one");
+    const two = join(tmp, "two");
+    const a = await mixDatasets({ recipe, outDir: one, threads: 1 });
+    const b = await mixDatasets({ recipe, outDir: two, threads: 2 });
+    expect(a.manifest.totals.rows).toBe(1900);
+    const filesOne = filesOf(one);
+    const filesTwo = filesOf(two);
+    expect([...filesTwo.keys()]).toEqual([...filesOne.keys()]);
+    for (const [path, bytes] of filesOne) expect(filesTwo.get(path)!.equals(bytes), path).toBe(true);
+    expect(b.dataset.files.map((f) => f.sha256)).toEqual(a.dataset.files.map((f) => f.sha256));
+    // The upsampled copies got their ids from the main thread.
+    const ids: string[] = [];
+    for await (const { record } of readParquet<{ id: string }>(join(two, b.dataset.files[0]!.path))) ids.push(record.id);
+    expect(ids.filter((id) => id.includes("#copy1")).length).toBeGreaterThan(0);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it("writeParquet: JsonRows give the same file with 1 and 2 threads, and the same as plain objects", async () => {
+    const rows = Array.from({ length: 900 }, (_, i) => ({
+      messages: [
+        { role: "user", content: `question ${i} ${"词".repeat(i % 40)}` },
+        { role: "assistant", content: `answer ${"word ".repeat(i % 200)}` },
+      ],
+      id: `row-${i}`,
+      source: i % 4 === 0 ? null : "s",
+      meta: i % 3 === 0 ? { n: i } : null,
+    }));
+    const files: Buffer[] = [];
+    for (const [name, threads, asJson] of [
+      ["objects", 1, false],
+      ["json-1", 1, true],
+      ["json-2", 2, true],
+    ] as const) {
+      const file = join(tmp, `${name}.parquet`);
+      const info = await writeParquet({
+        file,
+        columns: SFT_COLUMNS,
+        rows: asJson ? rows.map((row) => jsonRow(row)) : rows,
+        codec: "SNAPPY",
+        maxRowGroupRows: 100,
+        threads,
+      });
+      expect(info.rowGroups).toBe(9);
+      files.push(readFileSync(file));
+    }
+    expect(files[1]!.equals(files[0]!)).toBe(true);
+    expect(files[2]!.equals(files[0]!)).toBe(true);
+  });
+
+  it("a bad row parsed by a worker fails with its row and field, and leaves no file", async () => {
+    const good = { messages: [{ role: "user", content: "hi" }], id: "a", source: null, meta: null };
+    const rows = Array.from({ length: 300 }, (_, i) => jsonRow({ ...good, id: `r${i}` }));
+    rows[250] = new JsonRow(Buffer.from(JSON.stringify({ ...good, messages: [{ role: "user", content: 5 }] })), 10);
+    const file = join(tmp, "bad.parquet");
+    const failure = await writeParquet({ file, columns: SFT_COLUMNS, rows, maxRowGroupRows: 100, threads: 2, label: "bad rows" }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(InputError);
+    expect((failure as InputError).message).toBe(
+      'bad rows:251: field messages.0.content: column "messages" (messages) expected a string content, got number 5',
+    );
+    expect(readdirSync(tmp).filter((f) => f.startsWith("bad") || f.includes(".tmp"))).toEqual([]);
+  });
+
+  it("a declared text size that does not match the row is refused (it would change the row groups)", async () => {
+    const row = { messages: [{ role: "user", content: "hi" }], id: "a", source: null, meta: null };
+    const rows = Array.from({ length: 200 }, (_, i) => jsonRow({ ...row, id: `r${i}` }));
+    rows[150] = jsonRow(row, 999);
+    await expect(writeParquet({ file: join(tmp, "declared.parquet"), columns: SFT_COLUMNS, rows, maxRowGroupRows: 100, threads: 2 })).rejects.toThrow(
+      /row 151 declared 999 bytes of text but holds \d+/,
+    );
+  });
+
+  it("refuses a thread count that is not a positive integer", async () => {
+    await expect(writeParquet({ file: join(tmp, "t.parquet"), columns: SFT_COLUMNS, rows: [], threads: 0 })).rejects.toThrow(
+      "threads must be an integer from 1 to 256, got 0",
+    );
+  });
+});
