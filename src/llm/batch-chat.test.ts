@@ -233,4 +233,16 @@ describe("the Batch API path", () => {
     expect((error as Error).message).toMatch(/no Batch API/);
     expect(server.batch.counts.uploads).toBe(uploads);
   });
+  it("redacts the configured key when a batch error line echoes it (any shape, not only sk-…)", async () => {
+    reset();
+    const key = "gateway-key-0123456789";
+    script = () => ({ fault: "batch_error", code: "unauthorized", message: `key ${key} is not allowed; Authorization: Bearer ${key}` });
+    const llm = batchClient(freshJournal(), { apiKey: key });
+    const error = (await llm.chat({ messages: user("echo") }).catch((e: unknown) => e)) as LlmCallError;
+    await llm.close();
+    expect(error.kind).toBe("batch");
+    expect(error.message).toContain("is not allowed");
+    expect(error.message).not.toContain(key);
+    expect(String(error.stack)).not.toContain(key);
+  });
 });

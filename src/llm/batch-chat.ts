@@ -16,7 +16,7 @@ import { APIError, toFile } from "openai";
 import { ConfigError } from "../errors.js";
 import type { ChatRequest, ChatResult, LlmClient } from "./client.js";
 import { chatBody, checkCompletion, usageFromApi } from "./chat-wire.js";
-import { LlmCallError } from "./errors.js";
+import { LlmCallError, type LlmFailureKind } from "./errors.js";
 import type { Journal } from "./journal.js";
 import { batchStatePath, openBatchState, type BatchRecord, type BatchState } from "./batch-state.js";
 import type { UsageCounts } from "./prices.js";
@@ -87,6 +87,8 @@ export function createBatchChat(options: {
   ledger: SpendLedger;
   batch: BatchOptions;
   acceptLengthLimit: boolean;
+  /** Configured credentials, redacted verbatim from every error (a server may echo them in an error line). */
+  secrets?: readonly string[];
 }): LlmClient {
   const { sdk, model: defaultModel, ledger, acceptLengthLimit } = options;
   const pollMs = Math.max(1, Math.round((options.batch.pollIntervalSec ?? 30) * 1000));
@@ -95,6 +97,10 @@ export function createBatchChat(options: {
   const maxBytes = options.batch.maxBytesPerFile ?? BATCH_MAX_BYTES;
   const { onProgress, onWarning } = options.batch;
   const totals = ledger.totals;
+  const secrets = options.secrets ?? [];
+  /** Every error of the batch path goes through LlmCallError's redaction with the configured key. */
+  const callError = (kind: LlmFailureKind, message: string, opts: { model: string; retryable?: boolean; cause?: unknown }): LlmCallError =>
+    new LlmCallError(kind, message, { ...opts, secrets });
 
   const waiters = new Map<string, Waiter>();
   const pending: Array<{ waiter: Waiter; request: ChatRequest }> = [];
@@ -115,7 +121,7 @@ export function createBatchChat(options: {
       if (error instanceof APIError && (error.status === 404 || error.status === 405 || error.status === 501)) {
         throw new ConfigError(`--batch: the server has no Batch API (GET /v1/batches answered HTTP ${error.status}); run without --batch`, { cause: error });
       }
-      throw new LlmCallError("batch", `cannot reach the Batch API: ${oneLine(error)}`, { model: defaultModel, retryable: true, cause: error });
+      throw callError("batch", `cannot reach the Batch API: ${oneLine(error)}`, { model: defaultModel, retryable: true, cause: error });
     }
     const state = openBatchState(batchStatePath(journal.path));
     for (const record of state.open()) {
@@ -156,7 +162,7 @@ export function createBatchChat(options: {
     const model = waiter?.model ?? defaultModel;
     const fail = (reason: string): void => {
       failures.set(key, reason);
-      settleFailure(key, new LlmCallError("batch", `batch ${record.batchId}: ${reason}`, { model, retryable: true }));
+      settleFailure(key, callError("batch", `batch ${record.batchId}: ${reason}`, { model, retryable: true }));
     };
     if (line.error) return fail(`${line.error.code ?? "error"}: ${line.error.message ?? "no message"}`);
     const status = line.response?.status_code;
@@ -221,8 +227,7 @@ export function createBatchChat(options: {
     for (const key of record.keys) {
       // A caller that started waiting while the files were downloading, after its line was read.
       const reason = seen.has(key) ? (failures.get(key) ?? "the answer arrived before this call waited for it; run again") : why;
-      if (waiters.has(key))
-        settleFailure(key, new LlmCallError("batch", `batch ${record.batchId}: ${reason}`, { model: waiters.get(key)!.model, retryable: true }));
+      if (waiters.has(key)) settleFailure(key, callError("batch", `batch ${record.batchId}: ${reason}`, { model: waiters.get(key)!.model, retryable: true }));
       if (openByKey.get(key) === record) openByKey.delete(key);
     }
     if (batch.status !== "completed") {
@@ -295,7 +300,7 @@ export function createBatchChat(options: {
         for (const key of record.keys) {
           settleFailure(
             key,
-            new LlmCallError("batch", `batch of file ${record.fileId}: ${oneLine(error)} (a re-run resumes it)`, {
+            callError("batch", `batch of file ${record.fileId}: ${oneLine(error)} (a re-run resumes it)`, {
               model: defaultModel,
               retryable: true,
               cause: error,
@@ -321,7 +326,7 @@ export function createBatchChat(options: {
     } catch (error) {
       for (const key of keys) {
         if (record && openByKey.get(key) === record) openByKey.delete(key);
-        settleFailure(key, new LlmCallError("batch", `could not submit the batch: ${oneLine(error)}`, { model: defaultModel, retryable: true, cause: error }));
+        settleFailure(key, callError("batch", `could not submit the batch: ${oneLine(error)}`, { model: defaultModel, retryable: true, cause: error }));
       }
       return;
     }
@@ -353,7 +358,7 @@ export function createBatchChat(options: {
       if (size > maxBytes) {
         settleFailure(
           item.waiter.key,
-          new LlmCallError("batch", `the request is ${size} bytes, over the ${maxBytes}-byte batch file limit`, { model: item.waiter.model }),
+          callError("batch", `the request is ${size} bytes, over the ${maxBytes}-byte batch file limit`, { model: item.waiter.model }),
         );
         continue;
       }
@@ -375,14 +380,14 @@ export function createBatchChat(options: {
     flush().catch((error: unknown) => {
       for (const key of [...waiters.keys()]) {
         if (!openByKey.has(key))
-          settleFailure(key, new LlmCallError("batch", `could not submit: ${oneLine(error)}`, { model: defaultModel, retryable: true, cause: error }));
+          settleFailure(key, callError("batch", `could not submit: ${oneLine(error)}`, { model: defaultModel, retryable: true, cause: error }));
       }
     });
   };
 
   const chat = async (request: ChatRequest, callOptions: { signal?: AbortSignal } = {}): Promise<ChatResult> => {
     const model = request.model ?? defaultModel;
-    if (closed) throw new LlmCallError("aborted", "the client is closed", { model });
+    if (closed) throw callError("aborted", "the client is closed", { model });
     const key = requestKey({ ...request, model });
     const { journal } = await ready;
     const entry = journal.get(key);
@@ -411,9 +416,9 @@ export function createBatchChat(options: {
     }
     const signal = callOptions.signal;
     if (!signal) return waiter.promise;
-    if (signal.aborted) throw new LlmCallError("aborted", "the call was aborted", { model });
+    if (signal.aborted) throw callError("aborted", "the call was aborted", { model });
     return new Promise<ChatResult>((resolve, reject) => {
-      const onAbort = (): void => reject(new LlmCallError("aborted", "the call was aborted (its batch keeps running; a re-run collects it)", { model }));
+      const onAbort = (): void => reject(callError("aborted", "the call was aborted (its batch keeps running; a re-run collects it)", { model }));
       signal.addEventListener("abort", onAbort, { once: true });
       waiter.promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
     });
@@ -435,7 +440,7 @@ export function createBatchChat(options: {
         const waiter = waiters.get(key)!;
         waiters.delete(key);
         waiter.release?.();
-        waiter.reject(new LlmCallError("aborted", "the client was closed while the call waited for its batch", { model: waiter.model }));
+        waiter.reject(callError("aborted", "the client was closed while the call waited for its batch", { model: waiter.model }));
       }
       const opened = await options.journal.catch(() => undefined);
       opened?.close();

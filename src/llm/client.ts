@@ -163,6 +163,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
       ledger,
       batch: options.batch,
       acceptLengthLimit: options.acceptLengthLimit === true,
+      secrets,
     });
   }
   const limiter = createLimiter({ concurrency });
