@@ -14,6 +14,7 @@ import { agentWrite, type AgentWriteEvent, type AgentWriteOptions } from "./agen
 import type { AgentWriteFailure } from "./errors.js";
 import { readInstructions } from "./read-instructions.js";
 import { OptionError } from "../errors.js";
+import { withOutputLock } from "../io/output-lock.js";
 
 export interface RunAgentWriteOptions extends Omit<AgentWriteOptions, "client" | "instructions"> {
   /** Instructions JSONL (Instruction records or `{"prompt": ...}` lines). */
@@ -64,6 +65,11 @@ export interface AgentWriteSummary {
  * const summary = await runAgentWrite({ input: "inst.jsonl", out: "sft.jsonl", llm: { model: "gpt-4o" }, prompts });
  */
 export async function runAgentWrite(options: RunAgentWriteOptions): Promise<AgentWriteSummary> {
+  // One run per output: a second process on the same output would pay for every call again.
+  return withOutputLock(options.out, () => agentWriteUnlocked(options));
+}
+
+async function agentWriteUnlocked(options: RunAgentWriteOptions): Promise<AgentWriteSummary> {
   const { input, out, skipInvalid = false, onEvent } = options;
   const failuresPath = options.failuresPath ?? `${out}.failures.jsonl`;
   const journalPath = options.client ? null : (options.journalPath ?? `${out}.journal.jsonl`);

@@ -13,6 +13,7 @@ import { sampleCandidates, type SampleCandidatesOptions, type SampleFailure } fr
 import { prevalidateInput } from "../io/prevalidate-input.js";
 import { readSamplePrompts } from "./sample-prompts.js";
 import { OptionError } from "../errors.js";
+import { withOutputLock } from "../io/output-lock.js";
 
 export interface RunSampleOptions extends Omit<SampleCandidatesOptions, "client" | "prompts"> {
   /** Prompts: JSONL (or a JSON array) of `{"prompt": ...}` lines, Instruction records or LongBench-Write rows. */
@@ -54,6 +55,11 @@ export interface SampleSummary extends SpendSummary {
  * const summary = await runSample({ input: "prompts.jsonl", out: "candidates.jsonl", llm: { model: "m" }, model: "m", n: 4 });
  */
 export async function runSample(options: RunSampleOptions): Promise<SampleSummary> {
+  // One run per output: a second process on the same output would pay for every call again.
+  return withOutputLock(options.out, () => sampleUnlocked(options));
+}
+
+async function sampleUnlocked(options: RunSampleOptions): Promise<SampleSummary> {
   const { input, out, skipInvalid = false, onProgress, llm, client: given, failuresPath = `${out}.failures.jsonl`, ...rest } = options;
   const { journalPath: journalOption, ...sampling } = rest;
   const journalPath = given ? null : (journalOption ?? `${out}.journal.jsonl`);

@@ -6,6 +6,7 @@ import { loadUpstreamJudgeTemplate } from "../judge/judge-template.js";
 import { loadBench, type LanguageFilter, type LoadBenchOptions } from "./load-bench.js";
 import { runBenchmark, type BenchmarkRunOutput, type RunBenchmarkOptions } from "./run-benchmark.js";
 import { writeRunDir } from "./write-run-dir.js";
+import { withOutputLock } from "../io/output-lock.js";
 
 export interface RunBenchSuiteOptions
   extends Omit<RunBenchmarkOptions, "benchmark" | "items" | "bench" | "lang">,
@@ -20,6 +21,15 @@ export type BenchSuiteOutput = BenchmarkRunOutput & { files?: Record<string, str
 
 /** Runs `benchmark` with `options`: load, run, and write the run folder when `outDir` is set. */
 export async function runBenchSuite(benchmark: RunBenchmarkOptions["benchmark"], options: RunBenchSuiteOptions): Promise<BenchSuiteOutput> {
+  // One run per run folder: a second process on the same folder would pay for every call again.
+  if (options.outDir) {
+    const outDir = options.outDir;
+    return withOutputLock(outDir, () => benchSuiteUnlocked(benchmark, options));
+  }
+  return benchSuiteUnlocked(benchmark, options);
+}
+
+async function benchSuiteUnlocked(benchmark: RunBenchmarkOptions["benchmark"], options: RunBenchSuiteOptions): Promise<BenchSuiteOutput> {
   const lang = options.lang ?? "all";
   const { items, source } = await loadBench({ ...options, benchmark, lang });
   // The upstream judge rules default to upstream's judge.txt (resolved, like the prompts, before any call).

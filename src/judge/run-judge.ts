@@ -19,6 +19,7 @@ import { openJudgeCache } from "./judge-cache.js";
 import { judgeCandidates, type JudgeCandidatesOptions } from "./judge-candidates.js";
 import { loadJudgeTemplate, type JudgeTemplate } from "./judge-template.js";
 import { OptionError } from "../errors.js";
+import { withOutputLock } from "../io/output-lock.js";
 
 export interface RunJudgeOptions extends Omit<JudgeCandidatesOptions, "client" | "candidates" | "template" | "cache"> {
   /** JSONL of Candidate records (from `runSample`). */
@@ -81,6 +82,11 @@ class IncompleteJudging extends Error {}
  * const summary = await runJudge({ input: "candidates.jsonl", out: "scored.jsonl", llm: { model: "gpt-4o" }, judgeModel: "gpt-4o" });
  */
 export async function runJudge(options: RunJudgeOptions): Promise<JudgeSummary> {
+  // One run per output: a second process on the same output would pay for every call again.
+  return withOutputLock(options.out, () => judgeUnlocked(options));
+}
+
+async function judgeUnlocked(options: RunJudgeOptions): Promise<JudgeSummary> {
   const {
     input,
     out,
