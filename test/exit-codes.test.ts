@@ -39,6 +39,11 @@ describe("CLI exit codes", () => {
   it.each([
     ["sample --temperature abc", ["sample", prompts, "--out", join(dir, "a.jsonl"), "--temperature", "abc"], /--temperature must be a number in 0–2, got NaN/],
     ["sample --top-p x", ["sample", prompts, "--out", join(dir, "b.jsonl"), "--top-p", "x"], /--top-p must be a number in \(0, 1\], got NaN/],
+    [
+      "sample -n 1e6",
+      ["sample", prompts, "--out", join(dir, "b2.jsonl"), "-n", "1e6"],
+      /--n must be a whole number of samples per prompt in 1–1000, got 1000000/,
+    ],
     ["agentwrite --temperature abc", ["agentwrite", prompts, "--out", join(dir, "c.jsonl"), "--temperature", "abc"], /--temperature must be/],
     ["judge --timeout 0", ["judge", prompts, "--out", join(dir, "d.jsonl"), "--timeout", "0"], /--timeout must be a number of seconds > 0, got 0/],
   ])("%s → exit 2 before any call", async (_name, args, message) => {

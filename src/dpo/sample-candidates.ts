@@ -13,6 +13,9 @@ import { mapOrdered } from "../util/map-ordered.js";
 import type { SamplePrompt } from "./sample-prompts.js";
 import { OptionError } from "../errors.js";
 
+/** Upper bound of samples per prompt: the paper used 4; a typo like `-n 1e6` must not exhaust memory or the budget. */
+export const MAX_SAMPLES_PER_PROMPT = 1000;
+
 export interface SampleCandidatesOptions {
   client: Pick<LlmClient, "chat">;
   prompts: AsyncIterable<SamplePrompt> | Iterable<SamplePrompt>;
@@ -62,7 +65,9 @@ const FATAL_STATUSES = new Set([400, 401, 403, 404]);
  */
 export async function* sampleCandidates(options: SampleCandidatesOptions): AsyncGenerator<SampledPrompt> {
   const { client, prompts, model, n = 4, temperature = 0.8, topP, maxTokens, seed = 0, window = 8, signal } = options;
-  if (!Number.isInteger(n) || n < 1) throw new OptionError(`n must be a positive integer, got ${n}`, { field: "n" });
+  if (!Number.isInteger(n) || n < 1 || n > MAX_SAMPLES_PER_PROMPT) {
+    throw new OptionError(`n must be a whole number of samples per prompt in 1–${MAX_SAMPLES_PER_PROMPT}, got ${n}`, { field: "n" });
+  }
   yield* mapOrdered({
     source: prompts,
     window,

@@ -13,6 +13,7 @@ import { countJsonlLines } from "../item-progress.js";
 import { llmClientOptionsFromArgs, llmOptions, type LlmArgs } from "../llm-options.js";
 import { budgetMessage, spendFields, spendText } from "../spend-text.js";
 import { RESUME_FROM_JOURNAL, runCommand } from "../run-command.js";
+import { MAX_SAMPLES_PER_PROMPT } from "../../dpo/sample-candidates.js";
 
 interface SampleArgs extends LlmArgs {
   prompts: string;
@@ -59,7 +60,9 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
           "The output appears only when the run ends; failed samples are listed in the failures file and the exit code is 1.",
       ),
   handler: runCommand(async (args: SampleArgs, run) => {
-    if (!Number.isInteger(args.n) || args.n < 1) throw new ConfigError(`--n must be a positive integer, got ${args.n}`);
+    if (!Number.isInteger(args.n) || args.n < 1 || args.n > MAX_SAMPLES_PER_PROMPT) {
+      throw new ConfigError(`--n must be a whole number of samples per prompt in 1–${MAX_SAMPLES_PER_PROMPT}, got ${args.n}`);
+    }
     if (!Number.isInteger(args.seed)) throw new ConfigError(`--seed must be an integer, got ${args.seed}`);
     if (args["max-tokens"] !== undefined && (!Number.isInteger(args["max-tokens"]) || args["max-tokens"] < 1)) {
       throw new ConfigError(`--max-tokens must be a positive integer, got ${args["max-tokens"]}`);
