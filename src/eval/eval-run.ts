@@ -116,23 +116,52 @@ const scoredItemSchema = z.looseObject({
   ]),
 });
 
-/** Validates a `scores.json` read back from disk (lenient about extra fields). */
-export const evalRunSchema = z.looseObject({
-  format: z.literal(EVAL_RUN_FORMAT),
-  benchmark: z.enum(["longbench-write", "ruler"]),
-  label: z.string(),
-  createdAt: z.string(),
-  model: z.string().nullable(),
-  judgeModel: z.string().nullable(),
-  settings: z.looseObject({ source: z.enum(["generated", "predictions"]), lang: z.string(), judge: z.boolean() }),
-  complete: z.boolean(),
-  failures: z.array(z.looseObject({ id: z.string(), stage: z.string(), kind: z.string(), message: z.string() })),
-  summary: z.looseObject({
-    overall: groupScoresSchema,
-    byBucket: z.record(z.string(), groupScoresSchema),
-    byLanguage: z.record(z.string(), groupScoresSchema),
-    byType: z.record(z.string(), groupScoresSchema),
-  }),
-  ruler: z.looseObject({}).optional(),
-  items: z.array(scoredItemSchema),
+const rulerRowSchema = z.looseObject({
+  requiredLength: z.number(),
+  n: z.number(),
+  meanOutput: z.number(),
+  medianOutput: z.number(),
+  minOutput: z.number(),
+  maxOutput: z.number(),
+  meanLengthScore: z.number(),
+  minLengthScore: z.number(),
+  meets: z.boolean(),
+  meetsEvery: z.boolean(),
 });
+
+const rulerTableSchema = z.looseObject({
+  rows: z.array(rulerRowSchema),
+  maxRequiredLengthMet: z.number().nullable(),
+  maxRequiredLengthMetByEvery: z.number().nullable(),
+  maxContiguousLengthMet: z.number().nullable(),
+  maxOutputLength: z.number(),
+});
+
+/** The LongWrite-Ruler reading as written to scores.json (every field the report reads is checked). */
+const rulerSummarySchema = rulerTableSchema.extend({ threshold: z.number(), byLanguage: z.record(z.string(), rulerTableSchema) });
+
+/** Validates a `scores.json` read back from disk (lenient about extra fields). */
+export const evalRunSchema = z
+  .looseObject({
+    format: z.literal(EVAL_RUN_FORMAT),
+    benchmark: z.enum(["longbench-write", "ruler"]),
+    label: z.string(),
+    createdAt: z.string(),
+    model: z.string().nullable(),
+    judgeModel: z.string().nullable(),
+    settings: z.looseObject({ source: z.enum(["generated", "predictions"]), lang: z.string(), judge: z.boolean() }),
+    complete: z.boolean(),
+    failures: z.array(z.looseObject({ id: z.string(), stage: z.string(), kind: z.string(), message: z.string() })),
+    summary: z.looseObject({
+      overall: groupScoresSchema,
+      byBucket: z.record(z.string(), groupScoresSchema),
+      byLanguage: z.record(z.string(), groupScoresSchema),
+      byType: z.record(z.string(), groupScoresSchema),
+    }),
+    ruler: rulerSummarySchema.optional(),
+    items: z.array(scoredItemSchema),
+  })
+  .refine((run) => run.benchmark !== "ruler" || run.ruler !== undefined, {
+    error: "a ruler run needs its ruler table",
+    path: ["ruler"],
+  });
