@@ -100,6 +100,7 @@ describe("early validation in the library", () => {
     ["splits.test 1.5", { splits: { test: 1.5 } }, "splits.test", /fraction below 1 or a whole number/],
     ["an unknown language code", { filters: { languages: ["en", "fr"] } }, "filters.languages.1", /unknown language code "fr"/],
     ["fraction 1e7", { sources: [{ ...source, amount: { fraction: 1e7 } }] }, "sources.0.amount.fraction", /at most 1000/],
+    ["words 1000B", { sources: [{ ...source, amount: { words: "1000B" } }] }, "sources.0.amount.words", /at most 50,000,000 rows per source/],
     ["count 5e9", { sources: [{ ...source, amount: { count: 5e9 } }] }, "sources.0.amount.count", /at most 50,000,000 rows per source/],
     ["a mix yielding 0 rows", { filters: { minWords: 1_000_000 } }, "sources", /the recipe yields 0 rows/],
   ])("mix: %s → ConfigError naming the field", async (_name, patch, field, message) => {

@@ -121,6 +121,16 @@ function resolveFixed(input: AmountInput, rng: SeededRandom, file: string | unde
   const weights = kind === "words" ? input.words : input.tokens;
   if (budget === undefined) throw new ConfigError("not a quantity", { file, field: `${input.field}.${kind}` });
   if (!weights) throw new OptionError(`resolveAmounts: ${kind} per row are needed for ${input.field}`, { field: kind });
+  // A budget far past the source (a typo like `words: 1000B`) would upsample into billions of rows.
+  let total = 0;
+  for (let i = 0; i < rows; i++) total += weights[i]!;
+  const upsampledRows = total > 0 ? Math.floor(budget / total) * rows : 0;
+  if (upsampledRows > MAX_ROWS_PER_SOURCE) {
+    throw new ConfigError(
+      `${budget.toLocaleString("en-US")} ${kind} is ${upsampledRows.toLocaleString("en-US")} rows of this source (${total.toLocaleString("en-US")} ${kind} in ${rows.toLocaleString("en-US")} rows); at most ${MAX_ROWS_PER_SOURCE.toLocaleString("en-US")} rows per source`,
+      { file, field: `${input.field}.${kind}` },
+    );
+  }
   return { ...takeBudget(rows, weights, budget, rng), kind, requested: budget };
 }
 
