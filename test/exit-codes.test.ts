@@ -10,6 +10,7 @@ import { ConfigError, InputError } from "../src/errors.js";
 import { parseRepoId } from "../src/hub/pull-dataset.js";
 import { mixDatasets } from "../src/mix/mix-datasets.js";
 import { readJsonl } from "../src/io/jsonl.js";
+import { readJsonArray } from "../src/io/json-array.js";
 import { runJudge } from "../src/judge/run-judge.js";
 import { startOpenAiServer, type OpenAiServer } from "./helpers/openai-server.js";
 import { PROJECT_ROOT, runCli } from "./helpers/run-cli.js";
@@ -123,6 +124,16 @@ describe("early validation in the library", () => {
     })().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
     expect((error as Error).message).toBe(`${deep}:2: the record nests more than 1000 arrays/objects deep`);
+  });
+
+  it("an element of a JSON array nested 5,000 deep is an InputError with file and line (not a stack overflow)", async () => {
+    const deep = join(dir, "deep.json");
+    writeFileSync(deep, `[\n{"messages":[]},\n{"meta":${"[".repeat(5000)}${"]".repeat(5000)}}\n]\n`);
+    const error = await (async () => {
+      for await (const _ of readJsonArray(deep)) void _;
+    })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toBe(`${deep}:3: the record nests more than 1000 arrays/objects deep`);
   });
 
   it("a YAML alias bomb is a ConfigError (exit 2) naming the recipe", async () => {

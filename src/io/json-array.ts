@@ -6,6 +6,7 @@ import { readFile } from "node:fs/promises";
 import { InputError } from "../errors.js";
 import { handleBadRecord, validateRecord, type ReadOptions } from "./input-issue.js";
 import { describeJson, type LocatedRecord } from "./jsonl.js";
+import { MAX_JSON_DEPTH, nestsDeeperThan } from "./json-depth.js";
 
 /** Line (1-based) on which each top-level element of a JSON array text starts. */
 export function elementStartLines(text: string): number[] {
@@ -82,6 +83,7 @@ export async function* readJsonArray<T = unknown>(file: string, options: ReadOpt
       if (typeof value !== "object" || value === null || Array.isArray(value)) {
         throw new InputError({ file, line }, `array element ${index} is ${describeJson(value)}, expected an object`);
       }
+      if (nestsDeeperThan(value)) throw new InputError({ file, line }, `the record nests more than ${MAX_JSON_DEPTH} arrays/objects deep`);
       const record = options.schema ? validateRecord(options.schema, value, file, line) : (value as T);
       yield { line, record };
     } catch (error) {
