@@ -145,4 +145,25 @@ describe("eval --predictions", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/--model is required/);
   });
+  it("with SOURCE_DATE_EPOCH a rerun writes byte-identical scores.json and report.html", async () => {
+    const bench = join(dir, "bench-epoch.jsonl");
+    const predictions = join(dir, "pred-epoch.jsonl");
+    writeFileSync(bench, `${JSON.stringify({ prompt: "Write 10 words.", type: "t", length: 10 })}\n`);
+    writeFileSync(predictions, `${JSON.stringify({ prompt: "Write 10 words.", type: "t", length: 10, response: words(9) })}\n`);
+    const env = { SOURCE_DATE_EPOCH: "1700000000" };
+    const files = [];
+    for (const name of ["epoch-a", "epoch-b"]) {
+      const out = join(dir, name);
+      const result = await runCli(["eval", "longbench-write", "--predictions", predictions, "--no-judge", "--bench-file", bench, "--out", out], { env });
+      expect(result.code, result.stderr).toBe(0);
+      files.push([readFileSync(join(out, "scores.json"), "utf8"), readFileSync(join(out, "report.html"), "utf8")]);
+    }
+    expect(files[0]![0]).toContain("2023-11-14T22:13:20.000Z");
+    expect(files[1]).toEqual(files[0]);
+    const bad = await runCli(["eval", "longbench-write", "--predictions", predictions, "--no-judge", "--bench-file", bench, "--out", join(dir, "epoch-bad")], {
+      env: { SOURCE_DATE_EPOCH: "yesterday" },
+    });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("SOURCE_DATE_EPOCH must be a whole number of seconds");
+  });
 });

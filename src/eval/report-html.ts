@@ -14,6 +14,7 @@ import { renderBarChartSvg } from "../report/bar-chart-svg.js";
 import { renderHtmlTable, type HtmlCell } from "../report/html-table.js";
 import { renderScatterSvg, SERIES_COLORS } from "../report/scatter-svg.js";
 import { escapeXml, formatScore } from "../report/svg-text.js";
+import { runDate } from "../util/run-date.js";
 
 export interface ReportHtmlOptions {
   runs: readonly EvalRun[];
@@ -99,7 +100,7 @@ export function renderReportHtml(options: ReportHtmlOptions): string {
   const body: string[] = [];
   body.push(`<h1>${escapeXml(title)}</h1>`);
   body.push(
-    `<p class="meta">Generated ${escapeXml((options.now?.() ?? new Date()).toISOString())} by ${escapeXml(TOOL_NAME)} ${escapeXml(TOOL_VERSION)} · ${runs.length} run${runs.length === 1 ? "" : "s"}</p>`,
+    `<p class="meta">Generated ${escapeXml((options.now?.() ?? runDate()).toISOString())} by ${escapeXml(TOOL_NAME)} ${escapeXml(TOOL_VERSION)} · ${runs.length} run${runs.length === 1 ? "" : "s"}</p>`,
   );
 
   // Runs.

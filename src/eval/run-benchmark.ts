@@ -20,6 +20,7 @@ import { aggregateScores, type ScoredItem } from "./score/aggregate.js";
 import { summarizeRuler } from "./score/ruler-summary.js";
 import { createLimiter } from "../util/limiter.js";
 import { OptionError } from "../errors.js";
+import { runDate } from "../util/run-date.js";
 
 /** The part of the shared LLM client (src/llm `LlmClient`) a run needs. */
 export interface EvalChatClient {
@@ -286,7 +287,7 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<Benchm
     format: EVAL_RUN_FORMAT,
     benchmark,
     label: options.label ?? model ?? (predictionsFile ? basename(predictionsFile) : "run"),
-    createdAt: (options.now?.() ?? new Date()).toISOString(),
+    createdAt: (options.now?.() ?? runDate()).toISOString(),
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
     model,
     judgeModel: judge?.model ?? null,
