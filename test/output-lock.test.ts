@@ -49,8 +49,13 @@ describe("acquireOutputLock", () => {
 
 describe("two runs on one --out", () => {
   let server: OpenAiServer;
+  // Answers wait for the gate, so the first run is surely still running when the second one starts.
+  let openGate: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => {
+    openGate = resolve;
+  });
   beforeAll(async () => {
-    server = await startOpenAiServer({ respond: () => "word ".repeat(50), latencyMs: 300 });
+    server = await startOpenAiServer({ respond: async () => gate.then(() => "word ".repeat(50)) });
   });
   afterAll(() => server.close());
 
@@ -66,6 +71,7 @@ describe("two runs on one --out", () => {
     const second = await startCli(args, { env: { OPENAI_API_KEY: "sk-test-lock" } }).done;
     expect(second.code).toBe(1);
     expect(second.stderr).toContain("is being written by another run");
+    openGate();
     const firstResult = await first.done;
     expect(firstResult.code, firstResult.stderr).toBe(0);
     expect(server.requestCount()).toBe(12);

@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { basename, dirname, join } from "node:path";
 import { once } from "node:events";
 import { ToolkitError } from "../errors.js";
+import { processAlive } from "../util/process-alive.js";
 
 /** Path of a fresh temp file in the same directory as `target` (same filesystem, so rename is atomic). */
 export function tempPathFor(target: string): string {
@@ -37,15 +38,6 @@ export async function removeStaleTempFiles(target: string): Promise<number> {
     removed += 1;
   }
   return removed;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 /** Writes `data` to `target` atomically (temp file + rename), creating parent directories. */

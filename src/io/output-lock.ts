@@ -9,6 +9,7 @@ import { mkdir, readFile, stat, unlink, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
 import { ToolkitError } from "../errors.js";
+import { processAlive } from "../util/process-alive.js";
 
 /** An unreadable lock younger than this may be one another run is writing right now. */
 const FRESH_LOCK_MS = 10_000;
@@ -28,23 +29,15 @@ export interface OutputLock {
 
 /** Raised when another live process holds the output's lock. Exit code 1, code `output_locked`. */
 export class OutputLockedError extends ToolkitError {
-  constructor(target: string, lockPath: string, owner: LockOwner) {
+  /** `owner` is null when the lock was being created at that very moment (its content not written yet). */
+  constructor(target: string, lockPath: string, owner: LockOwner | null) {
+    const who = owner ? `pid ${owner.pid} on ${owner.host}, started ${owner.startedAt}` : "its lock was created a moment ago";
     super(
-      `${target} is being written by another run (pid ${owner.pid} on ${owner.host}, started ${owner.startedAt}): ` +
-        `two runs on one output would pay for every call twice. Wait for it or stop it; if no such process runs, delete ${lockPath}`,
+      `${target} is being written by another run (${who}): two runs on one output would pay for every call twice. ` +
+        `Wait for it or stop it; if no such process runs, delete ${lockPath}`,
       { code: "output_locked" },
     );
     this.name = "OutputLockedError";
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to another user.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 
@@ -88,7 +81,7 @@ export async function acquireOutputLock(target: string): Promise<OutputLock> {
     }
     const owner = await readOwner(lockPath);
     // A lock from another host cannot be checked: it stands. One from this host stands while its process runs.
-    if (owner && (owner.host !== me.host || (owner.pid !== me.pid && isAlive(owner.pid)))) throw new OutputLockedError(target, lockPath, owner);
+    if (owner && (owner.host !== me.host || (owner.pid !== me.pid && processAlive(owner.pid)))) throw new OutputLockedError(target, lockPath, owner);
     if (owner && owner.pid === me.pid && owner.host === me.host) {
       throw new ToolkitError(`${target} is already being written by this process (a second run on the same output)`, { code: "output_locked" });
     }
@@ -98,7 +91,7 @@ export async function acquireOutputLock(target: string): Promise<OutputLock> {
         (info) => Date.now() - info.mtimeMs,
         () => Number.POSITIVE_INFINITY,
       );
-      if (age < FRESH_LOCK_MS) throw new OutputLockedError(target, lockPath, { pid: 0, host: "?", startedAt: "just now" });
+      if (age < FRESH_LOCK_MS) throw new OutputLockedError(target, lockPath, null);
     }
     // Stale (its process is gone) or unreadable and old (a writer killed mid-write): take it over.
     await unlink(lockPath).catch(() => undefined);
