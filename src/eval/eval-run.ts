@@ -39,6 +39,19 @@ export interface JudgeSetup {
   };
 }
 
+/** LLM calls, tokens and cost of one client in a run (what `LlmClient.totals()` reports, fields of older runs optional). */
+export interface CallUsage {
+  calls: number;
+  replayed: number;
+  failed: number;
+  promptTokens: number;
+  completionTokens: number;
+  costUsd: number;
+  /** Prompt tokens served from the provider's prefix cache (absent in older runs). */
+  cachedTokens?: number;
+  /** Calls answered through the Batch API (absent in older runs). */
+  batchCalls?: number;
+}
 export interface EvalRun {
   format: typeof EVAL_RUN_FORMAT;
   benchmark: BenchmarkName;
@@ -66,21 +79,7 @@ export interface EvalRun {
   /** Responses that stopped at max_tokens (finish_reason "length"); scored as they are. */
   truncated?: number;
   /** LLM usage of this invocation (replayed calls are free). */
-  usage?: Record<
-    string,
-    {
-      calls: number;
-      replayed: number;
-      failed: number;
-      promptTokens: number;
-      completionTokens: number;
-      costUsd: number;
-      /** Prompt tokens served from the provider's prefix cache (absent in older runs). */
-      cachedTokens?: number;
-      /** Calls answered through the Batch API (absent in older runs). */
-      batchCalls?: number;
-    }
-  >;
+  usage?: Record<string, CallUsage>;
   summary: BenchmarkSummary;
   ruler?: RulerSummary;
   items: ScoredItem[];

@@ -13,7 +13,7 @@ import { countWords } from "../text/count-words.js";
 import { lengthScore } from "../text/length-score.js";
 import { TOOL_NAME, TOOL_VERSION } from "../version.js";
 import type { BenchItem } from "./bench-item.js";
-import { EVAL_RUN_FORMAT, type EvalFailure, type EvalRun, type JudgeSetup } from "./eval-run.js";
+import { type CallUsage, EVAL_RUN_FORMAT, type EvalFailure, type EvalRun, type JudgeSetup } from "./eval-run.js";
 import type { BenchSource, BenchmarkName, LanguageFilter } from "./load-bench.js";
 import { loadPredictions, predictionRow, type Prediction } from "./predictions.js";
 import { aggregateScores, type ScoredItem } from "./score/aggregate.js";
@@ -29,16 +29,7 @@ export interface EvalChatClient {
     options?: { signal?: AbortSignal },
   ): Promise<{ text: string; model: string; replayed?: boolean; finishReason?: string }>;
   readonly model: string;
-  totals?(): {
-    calls: number;
-    replayed: number;
-    failed: number;
-    promptTokens: number;
-    completionTokens: number;
-    costUsd: number;
-    cachedTokens?: number;
-    batchCalls?: number;
-  };
+  totals?(): CallUsage;
 }
 
 /** Progress of a run, for a progress bar or plain log lines. */
