@@ -180,6 +180,7 @@ const TYPES = [
   "JudgedCandidate",
   "Judgement",
   "Limiter",
+  "LimiterPriority",
   "LlmClient",
   "LlmClientOptions",
   "LlmTotals",

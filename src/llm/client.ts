@@ -15,7 +15,7 @@ import { cappedRetryAfterFetch } from "./capped-fetch.js";
 import { chatBody, checkCompletion, usageFromApi } from "./chat-wire.js";
 import { LlmCallError, TruncatedStreamError } from "./errors.js";
 import { openJournal, type Journal } from "./journal.js";
-import { createLimiter } from "../util/limiter.js";
+import { createLimiter, type LimiterPriority } from "../util/limiter.js";
 import type { PriceTable, UsageCounts } from "./prices.js";
 import { redactSecrets } from "./redact-secrets.js";
 import { requestKey } from "./request-key.js";
@@ -35,6 +35,12 @@ export interface ChatRequest {
   stop?: string[];
   /** Label written to the journal line (not part of the key, not sent). */
   tag?: string;
+  /**
+   * Scheduling only (not part of the key, not sent): among calls waiting for one of the client's
+   * `concurrency` slots, the highest priority starts first, ties in arrival order. A function is read
+   * each time a slot frees. Ignored on the Batch API path. @default 0
+   */
+  priority?: LimiterPriority;
 }
 
 export interface ChatResult {
@@ -268,15 +274,18 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
     const running = inFlight.get(key);
     if (running) return running;
     const promise = limiter
-      .run(async () => {
-        // The budget counts calls in flight: reserve this one's worst case while it runs.
-        const release = ledger.reserve(model, [request], false);
-        try {
-          return await callOnce(request, model, key, callOptions.signal);
-        } finally {
-          release();
-        }
-      })
+      .run(
+        async () => {
+          // The budget counts calls in flight: reserve this one's worst case while it runs.
+          const release = ledger.reserve(model, [request], false);
+          try {
+            return await callOnce(request, model, key, callOptions.signal);
+          } finally {
+            release();
+          }
+        },
+        { priority: request.priority },
+      )
       .then(
         (result) => {
           totals.calls += 1;
