@@ -320,7 +320,7 @@ export async function publishDataset(options: PublishDatasetOptions): Promise<Pu
           branch: targetBranch,
           ...(parent ? { parentCommit: parent } : {}),
           isPullRequest,
-          useXet: options.useXet,
+          ...(options.useXet !== undefined ? { useXet: options.useXet } : {}),
           ...common,
         });
         let output: CommitOutput | undefined;

@@ -107,7 +107,10 @@ export async function mixDatasets(options: MixDatasetsOptions): Promise<MixResul
   // Recipe-level checks before anything is read or fetched.
   if (frozen) recipe.sources.forEach((spec, index) => checkFrozen(spec, index, file));
   const near = recipe.dedup?.near;
-  const nearOptions = near ? { threshold: 0.8, shingle: 5, permutations: 128, bands: 16, ...(near === true ? {} : near) } : null;
+  const nearSpec = near === true ? {} : near;
+  const nearOptions = nearSpec
+    ? { threshold: nearSpec.threshold ?? 0.8, shingle: nearSpec.shingle ?? 5, permutations: nearSpec.permutations ?? 128, bands: nearSpec.bands ?? 16 }
+    : null;
   if (nearOptions && nearOptions.permutations % nearOptions.bands !== 0) {
     throw new ConfigError(`permutations (${nearOptions.permutations}) must be divisible by bands (${nearOptions.bands})`, { file, field: "dedup.near" });
   }

@@ -50,7 +50,7 @@ export async function writeMixOutput({
   dataFormat,
 }: {
   /** Overrides the recipe's `output.format`. */
-  dataFormat?: DataFormat;
+  dataFormat?: DataFormat | undefined;
   outDir: string;
   recipe: MixRecipe;
   recipeText: string;
@@ -62,8 +62,8 @@ export async function writeMixOutput({
   ids: readonly string[];
   textBytes: NumberColumn;
   /** Threads encoding the Parquet row groups. @default every core */
-  threads?: number;
-  onProgress?: (event: WriteProgress) => void;
+  threads?: number | undefined;
+  onProgress?: ((event: WriteProgress) => void) | undefined;
 }): Promise<DatasetManifest> {
   const output = recipe.output ?? {};
   const lengths: number[] = [];

@@ -20,12 +20,12 @@ import { RESUME_FROM_JOURNAL, runCommand } from "../run-command.js";
 interface AgentWriteArgs extends LlmArgs {
   instructions: string;
   out: string;
-  failures?: string;
-  prompts?: "upstream" | "toolkit";
+  failures?: string | undefined;
+  prompts?: "upstream" | "toolkit" | undefined;
   "strip-labels": boolean;
-  "upstream-dir"?: string;
-  "plan-prompt"?: string;
-  "write-prompt"?: string;
+  "upstream-dir"?: string | undefined;
+  "plan-prompt"?: string | undefined;
+  "write-prompt"?: string | undefined;
   "plan-attempts": number;
   "max-steps": number;
   "call-retries": number;

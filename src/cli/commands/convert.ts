@@ -17,12 +17,12 @@ interface ConvertArgs {
   input: string;
   output: string;
   from: string;
-  to?: string;
-  kind?: RecordKind;
+  to?: string | undefined;
+  kind?: RecordKind | undefined;
   "skip-invalid": boolean;
   codec: string;
   json: boolean;
-  split?: string;
+  split?: string | undefined;
 }
 
 /** How many skipped rows the human-readable output lists (all of them are in --json). */

@@ -22,22 +22,22 @@ import { llmClientOptionsFromArgs, llmOptions, type LlmArgs } from "../llm-optio
 import { runCommand } from "../run-command.js";
 
 interface EvalArgs extends Omit<LlmArgs, "model"> {
-  model?: string;
+  model?: string | undefined;
   judge: boolean;
   "judge-model": string;
-  "judge-base-url"?: string;
+  "judge-base-url"?: string | undefined;
   "judge-api-key-env": string;
-  "judge-template"?: string;
+  "judge-template"?: string | undefined;
   "judge-parse": "upstream" | "tolerant";
   "judge-attempts": number;
-  "upstream-dir"?: string;
+  "upstream-dir"?: string | undefined;
   lang: LanguageFilter;
-  out?: string;
-  "max-tokens"?: number;
+  out?: string | undefined;
+  "max-tokens"?: number | undefined;
   temperature: number;
-  predictions?: string;
-  "bench-file"?: string;
-  label?: string;
+  predictions?: string | undefined;
+  "bench-file"?: string | undefined;
+  label?: string | undefined;
   json: boolean;
 }
 

@@ -11,14 +11,14 @@ import { runCommand } from "../run-command.js";
 interface FilterArgs {
   sft: string;
   out: string;
-  rejects?: string;
+  rejects?: string | undefined;
   "min-words": number;
   "min-length-score": number;
   "max-plan-steps": number;
   dedupe: boolean;
   "skip-invalid": boolean;
   json: boolean;
-  split?: string;
+  split?: string | undefined;
 }
 
 export const filterCommand: CommandModule<object, FilterArgs> = {

@@ -17,15 +17,15 @@ import { RESUME_FROM_CACHE, runCommand } from "../run-command.js";
 interface JudgeArgs extends LlmArgs {
   candidates: string;
   out: string;
-  cache?: string;
-  template?: string;
+  cache?: string | undefined;
+  template?: string | undefined;
   attempts: number;
   temperature: number;
   "max-tokens": number;
   twice: boolean;
   "retry-failed": boolean;
   "skip-invalid": boolean;
-  journal?: string;
+  journal?: string | undefined;
   json: boolean;
 }
 

@@ -10,13 +10,13 @@ import { runCommand } from "../run-command.js";
 
 interface MixArgs {
   recipe: string;
-  out?: string;
-  seed?: number;
+  out?: string | undefined;
+  seed?: number | undefined;
   frozen: boolean;
-  "decontaminate-with"?: string[];
-  threads?: number;
+  "decontaminate-with"?: string[] | undefined;
+  threads?: number | undefined;
   json: boolean;
-  format?: "parquet" | "jsonl" | "json";
+  format?: "parquet" | "jsonl" | "json" | undefined;
 }
 
 function builder(yargs: Argv) {

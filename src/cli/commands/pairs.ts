@@ -11,18 +11,18 @@ import { runCommand } from "../run-command.js";
 
 interface PairsArgs {
   input: string;
-  policy?: string;
-  out?: string;
+  policy?: string | undefined;
+  out?: string | undefined;
   "audit-only": boolean;
   format: string;
-  seed?: number;
-  title?: string;
+  seed?: number | undefined;
+  title?: string | undefined;
   "skip-invalid": boolean;
   json: boolean;
-  license?: string;
-  "license-name"?: string;
-  "license-link"?: string;
-  language?: string[];
+  license?: string | undefined;
+  "license-name"?: string | undefined;
+  "license-link"?: string | undefined;
+  language?: string[] | undefined;
 }
 
 export const pairsCommand: CommandModule<object, PairsArgs> = {

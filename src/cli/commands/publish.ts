@@ -16,9 +16,9 @@ interface PublishArgs {
   branch: string;
   pr: boolean;
   "dry-run": boolean;
-  "token-env"?: string;
-  endpoint?: string;
-  message?: string;
+  "token-env"?: string | undefined;
+  endpoint?: string | undefined;
+  message?: string | undefined;
   "max-files-per-commit": number;
   xet: boolean;
   json: boolean;

@@ -11,13 +11,13 @@ import { runCommand } from "../run-command.js";
 interface PullArgs {
   repo: string;
   revision: string;
-  files?: string[];
-  out?: string;
+  files?: string[] | undefined;
+  out?: string | undefined;
   force: boolean;
-  "cache-dir"?: string;
+  "cache-dir"?: string | undefined;
   offline: boolean;
-  "token-env"?: string;
-  endpoint?: string;
+  "token-env"?: string | undefined;
+  endpoint?: string | undefined;
   json: boolean;
 }
 

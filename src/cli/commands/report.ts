@@ -17,10 +17,10 @@ import { runCommand } from "../run-command.js";
 interface ReportArgs {
   runs: string[];
   out: string;
-  markdown?: string;
+  markdown?: string | undefined;
   published: boolean;
-  title?: string;
-  label?: string[];
+  title?: string | undefined;
+  label?: string[] | undefined;
 }
 
 /** Reads a run's scores.json (from its folder or the file itself), validated. */

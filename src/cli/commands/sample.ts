@@ -20,11 +20,11 @@ interface SampleArgs extends LlmArgs {
   out: string;
   n: number;
   temperature: number;
-  "top-p"?: number;
-  "max-tokens"?: number;
+  "top-p"?: number | undefined;
+  "max-tokens"?: number | undefined;
   seed: number;
-  failures?: string;
-  journal?: string;
+  failures?: string | undefined;
+  journal?: string | undefined;
   "skip-invalid": boolean;
   json: boolean;
 }

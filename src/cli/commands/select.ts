@@ -10,15 +10,15 @@ import { llmClientOptionsFromArgs, llmOptions, type LlmArgs } from "../llm-optio
 import { runCommand } from "../run-command.js";
 
 interface SelectArgs extends Omit<LlmArgs, "model"> {
-  model?: string;
+  model?: string | undefined;
   file: string;
   out: string;
-  rejects?: string;
+  rejects?: string | undefined;
   "min-length": number;
   classify: ClassifyMode;
-  "classifier-prompt"?: string;
+  "classifier-prompt"?: string | undefined;
   "skip-invalid": boolean;
-  split?: string;
+  split?: string | undefined;
   json: boolean;
 }
 

@@ -22,14 +22,14 @@ import { runCommand } from "../run-command.js";
 interface StatsArgs {
   input: string;
   from: string;
-  kind?: RecordKind;
+  kind?: RecordKind | undefined;
   "skip-invalid": boolean;
   tokens: boolean;
-  tokenizer?: string;
+  tokenizer?: string | undefined;
   json: boolean;
-  plot?: string;
+  plot?: string | undefined;
   "plot-unit": "words" | "tokens";
-  split?: string;
+  split?: string | undefined;
 }
 
 /** Default tokenizer: tiktoken's o200k_base is fast, offline and needs no model download. */
