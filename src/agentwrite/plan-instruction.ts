@@ -13,11 +13,11 @@ import { parsePlan, validatePlan, type PlanLimits } from "./parse-plan.js";
 import { fillTemplate, type AgentWritePrompts } from "./prompts.js";
 
 export interface CallSettings {
-  temperature?: number;
-  maxTokens?: number;
+  temperature?: number | undefined;
+  maxTokens?: number | undefined;
   /** Extra tries for truncated/empty/garbled answers. @default 2 */
-  callRetries?: number;
-  signal?: AbortSignal;
+  callRetries?: number | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 export interface PlannedInstruction {

@@ -26,9 +26,9 @@ export interface BenchSource {
 export interface LoadBenchOptions extends Omit<ResolveBenchFileOptions, "name"> {
   benchmark: BenchmarkName;
   /** A local file, or a folder holding the upstream file names. */
-  benchFile?: string;
+  benchFile?: string | undefined;
   /** @default "all" */
-  lang?: LanguageFilter;
+  lang?: LanguageFilter | undefined;
 }
 
 const MAIN_FILE: Record<BenchmarkName, BenchFileName> = {

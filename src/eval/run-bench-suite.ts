@@ -12,9 +12,9 @@ export interface RunBenchSuiteOptions
   extends Omit<RunBenchmarkOptions, "benchmark" | "items" | "bench" | "lang">,
     Omit<LoadBenchOptions, "benchmark" | "lang"> {
   /** Output language subset. @default "all" */
-  lang?: LanguageFilter;
+  lang?: LanguageFilter | undefined;
   /** Run folder to write (predictions, judgements, scores.json, scores.md, report.html). */
-  outDir?: string;
+  outDir?: string | undefined;
 }
 
 export type BenchSuiteOutput = BenchmarkRunOutput & { files?: Record<string, string> };

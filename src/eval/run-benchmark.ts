@@ -43,7 +43,7 @@ export interface RunBenchmarkOptions {
   items: readonly BenchItem[];
   bench: BenchSource;
   /** Recorded in the run. @default "all" */
-  lang?: LanguageFilter;
+  lang?: LanguageFilter | undefined;
   /** Generate responses with this client. Exactly one of `generator` and `predictionsFile` is needed. */
   generator?: {
     client: EvalChatClient;
@@ -57,7 +57,7 @@ export interface RunBenchmarkOptions {
     maxTokens?: number;
   };
   /** Score the responses in this file (upstream pred.jsonl shape) instead of generating. */
-  predictionsFile?: string;
+  predictionsFile?: string | undefined;
   /** Judge each response for S_q; without it the run reports S_l only. */
   judge?: {
     client: JudgeChatClient & { totals?(): { replayed: number } };
@@ -79,13 +79,13 @@ export interface RunBenchmarkOptions {
     concurrency?: number;
   };
   /** Report label. @default the model, or the predictions file name */
-  label?: string;
-  onProgress?: (event: EvalProgress) => void;
+  label?: string | undefined;
+  onProgress?: ((event: EvalProgress) => void) | undefined;
   /** Warnings (e.g. unmatched prediction rows), one line each. */
-  onWarning?: (message: string) => void;
-  signal?: AbortSignal;
+  onWarning?: ((message: string) => void) | undefined;
+  signal?: AbortSignal | undefined;
   /** Clock seam for tests. */
-  now?: () => Date;
+  now?: (() => Date) | undefined;
 }
 
 export interface BenchmarkRunOutput {

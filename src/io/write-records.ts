@@ -57,11 +57,11 @@ export function parquetColumnsForFormat(format: FormatName): readonly ColumnSpec
 
 export interface WriteRawOptions {
   /** Format of the rows (picks the Parquet columns). @default "messages" */
-  format?: FormatName;
+  format?: FormatName | undefined;
   /** Parquet codec. @default "SNAPPY" */
-  codec?: ParquetCodec;
+  codec?: ParquetCodec | undefined;
   /** Parquet row-group size in bytes of text. */
-  rowGroupBytes?: number;
+  rowGroupBytes?: number | undefined;
 }
 
 /** Output extensions `writeRawRecords` accepts, for messages. */
@@ -118,7 +118,7 @@ export async function writeJsonArray(path: string, rows: Rows<unknown>): Promise
 
 export interface WriteRecordsOptions extends Omit<WriteRawOptions, "format"> {
   /** Output format. @default "messages" for SFT records, "trl" for preference pairs */
-  to?: FormatName;
+  to?: FormatName | undefined;
 }
 
 export interface WriteRecordsResult {

@@ -22,20 +22,20 @@ export type ClassifyMode = "none" | "undecided" | "all";
 export interface SelectOptions {
   input: string;
   out: string;
-  rejects?: string;
+  rejects?: string | undefined;
   /** Minimum answer length (words; characters for Chinese). @default 2000 */
-  minLength?: number;
+  minLength?: number | undefined;
   /** @default "none" */
-  classify?: ClassifyMode;
+  classify?: ClassifyMode | undefined;
   /** Client options for the classifier (journal `<out>.journal.jsonl` added). */
-  llm?: LlmClientOptions;
-  client?: LlmClient;
+  llm?: LlmClientOptions | undefined;
+  client?: LlmClient | undefined;
   /** Own classifier template ({{instruction}}). */
-  classifierPromptFile?: string;
-  skipInvalid?: boolean;
+  classifierPromptFile?: string | undefined;
+  skipInvalid?: boolean | undefined;
   /** For a dataset dir input: the split to read, or "all". @default every file */
-  split?: string;
-  onProgress?: (progress: { read: number; kept: number }) => void;
+  split?: string | undefined;
+  onProgress?: ((progress: { read: number; kept: number }) => void) | undefined;
 }
 
 export interface SelectSummary {

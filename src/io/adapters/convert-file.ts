@@ -15,20 +15,20 @@ export interface ConvertFileOptions {
   input: string;
   output: string;
   /** Input format. @default "auto" (detected per file) */
-  from?: FormatName | "auto";
+  from?: FormatName | "auto" | undefined;
   /** Output format. @default the canonical layout of the input's kind: "messages" (SFT) or "trl" (preference) */
-  to?: FormatName;
+  to?: FormatName | undefined;
   /** Only accept records of this kind. */
-  kind?: RecordKind;
+  kind?: RecordKind | undefined;
   /** Skip rows that cannot be read or converted, reporting them into `issues`. @default false */
-  skipInvalid?: boolean;
-  issues?: InputIssue[];
+  skipInvalid?: boolean | undefined;
+  issues?: InputIssue[] | undefined;
   /** Parquet codec for a .parquet output. @default "SNAPPY" */
-  codec?: ParquetCodec;
+  codec?: ParquetCodec | undefined;
   /** For a dataset dir input: the split to read, or "all" (see `chooseSplit`). @default every file */
-  split?: string;
+  split?: string | undefined;
   /** Called after every 100 records read. */
-  onProgress?: (progress: { read: number }) => void;
+  onProgress?: ((progress: { read: number }) => void) | undefined;
 }
 
 export interface ConvertFileResult {
