@@ -37,7 +37,7 @@ async function benchSuiteUnlocked(benchmark: RunBenchmarkOptions["benchmark"], o
   if (judge && (judge.parse ?? "upstream") === "upstream" && !judge.template) {
     judge = { ...judge, template: await loadUpstreamJudgeTemplate(options) };
   }
-  const output = await runBenchmark({ ...options, ...(judge ? { judge } : {}), benchmark, items, bench: source, lang });
+  const output = await runBenchmark({ ...options, judge, benchmark, items, bench: source, lang });
   if (!options.outDir) return output;
   return { ...output, files: await writeRunDir(options.outDir, output) };
 }

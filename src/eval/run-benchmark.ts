@@ -48,14 +48,14 @@ export interface RunBenchmarkOptions {
   generator?: {
     client: EvalChatClient;
     /** @default 0.5 (LongBench-Write's setting) */
-    temperature?: number;
+    temperature?: number | undefined;
     /**
      * max_tokens sent with each request; unset sends none (the server's maximum). A response cut off
      * there is scored as it is, like upstream does — create the client with `acceptLengthLimit: true`
      * (otherwise such an item fails with LengthLimitError); `run.truncated` counts them.
      */
-    maxTokens?: number;
-  };
+    maxTokens?: number | undefined;
+  } | undefined;
   /** Score the responses in this file (upstream pred.jsonl shape) instead of generating. */
   predictionsFile?: string | undefined;
   /** Judge each response for S_q; without it the run reports S_l only. */
@@ -63,21 +63,21 @@ export interface RunBenchmarkOptions {
     client: JudgeChatClient & { totals?(): { replayed: number } };
     model: string;
     /** Upstream's judge.txt (`loadUpstreamJudgeTemplate`) for the benchmark's numbers; ours when omitted. */
-    template?: JudgeTemplate;
+    template?: JudgeTemplate | undefined;
     /**
      * "upstream" (default): LongBench-Write's reply rules — fence regex, newline removal, JSON, the six
      * names, 1 or 2 tries per refused reply, float() values. "tolerant": our parser (whole numbers 1–5).
      */
-    parse?: "upstream" | "tolerant";
+    parse?: "upstream" | "tolerant" | undefined;
     /** Tries (upstream) or calls (tolerant) per item before its verdict counts as unparseable. @default 5 (as upstream) */
-    maxAttempts?: number;
+    maxAttempts?: number | undefined;
     /** @default 0.5 */
-    temperature?: number;
+    temperature?: number | undefined;
     /** @default 1024 */
-    maxTokens?: number;
+    maxTokens?: number | undefined;
     /** Judge calls in flight at once (the client's limiter also applies). @default 8 */
-    concurrency?: number;
-  };
+    concurrency?: number | undefined;
+  } | undefined;
   /** Report label. @default the model, or the predictions file name */
   label?: string | undefined;
   onProgress?: ((event: EvalProgress) => void) | undefined;

@@ -27,14 +27,14 @@ export type { LlmTotals } from "./spend-ledger.js";
 export interface ChatRequest {
   messages: Message[];
   /** Overrides the client's model for this call. */
-  model?: string;
-  temperature?: number;
-  topP?: number;
-  maxTokens?: number;
-  seed?: number;
-  stop?: string[];
+  model?: string | undefined;
+  temperature?: number | undefined;
+  topP?: number | undefined;
+  maxTokens?: number | undefined;
+  seed?: number | undefined;
+  stop?: string[] | undefined;
   /** Label written to the journal line (not part of the key, not sent). */
-  tag?: string;
+  tag?: string | undefined;
 }
 
 export interface ChatResult {

@@ -24,12 +24,12 @@ export interface FilterSummary extends FilterCounts {
 export async function runFilter(options: {
   input: string;
   out: string;
-  rejects?: string;
-  filter?: Filter<SftRecord>;
-  filterOptions?: SftPostFilterOptions;
-  skipInvalid?: boolean;
+  rejects?: string | undefined;
+  filter?: Filter<SftRecord> | undefined;
+  filterOptions?: SftPostFilterOptions | undefined;
+  skipInvalid?: boolean | undefined;
   /** For a dataset dir input: the split to read, or "all". @default every file */
-  split?: string;
+  split?: string | undefined;
 }): Promise<FilterSummary> {
   const { input, out, rejects, skipInvalid = false } = options;
   const filter = options.filter ?? sftPostFilter(options.filterOptions);

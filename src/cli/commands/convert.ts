@@ -82,12 +82,12 @@ export const convertCommand: CommandModule<object, ConvertArgs> = {
         input: args.input,
         output: args.output,
         from,
-        ...(to ? { to } : {}),
-        ...(args.kind ? { kind: args.kind } : {}),
+        to,
+        kind: args.kind,
         skipInvalid: args["skip-invalid"],
         issues,
         codec,
-        ...(choice.split !== undefined ? { split: choice.split } : {}),
+        split: choice.split,
         onProgress: ({ read }) => bar?.update(read),
       });
     } finally {

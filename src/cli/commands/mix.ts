@@ -142,11 +142,11 @@ export const mixCommand: CommandModule<object, MixArgs> = {
       const result = await mixDatasets({
         recipePath: args.recipe,
         outDir,
-        ...(args.seed !== undefined ? { seed: args.seed } : {}),
+        seed: args.seed,
         frozen: args.frozen,
-        ...(args.threads !== undefined ? { threads: args.threads } : {}),
-        ...(args.format ? { format: args.format } : {}),
-        ...(args["decontaminate-with"] ? { decontaminateWith: args["decontaminate-with"] } : {}),
+        threads: args.threads,
+        format: args.format,
+        decontaminateWith: args["decontaminate-with"],
         onProgress: progress.onProgress,
         defaultEvalFile: async () =>
           (await resolveBenchFile({ name: "longbench_write.jsonl", onDownload: (url) => process.stderr.write(`downloading ${url}\n`) })).path,

@@ -57,10 +57,10 @@ export const pullCommand: CommandModule<object, PullArgs> = {
     const result = await pullDataset({
       repo: args.repo,
       revision: args.revision,
-      ...(args.files ? { files: args.files } : {}),
-      ...(args["cache-dir"] ? { cacheDir: args["cache-dir"] } : {}),
-      ...(args["token-env"] ? { tokenEnv: args["token-env"] } : {}),
-      ...(args.endpoint ? { endpoint: args.endpoint } : {}),
+      files: args.files,
+      cacheDir: args["cache-dir"] || undefined,
+      tokenEnv: args["token-env"] || undefined,
+      endpoint: args.endpoint || undefined,
       offline: args.offline,
       onProgress,
     });
