@@ -180,7 +180,7 @@ async function runToolkit(
     client,
     instruction,
     prompts,
-    ...(options.planAttempts === undefined ? {} : { attempts: options.planAttempts }),
+    attempts: options.planAttempts,
     ...(options.planLimits ? { limits: options.planLimits } : {}),
     settings,
   });

@@ -55,11 +55,11 @@ export async function writeSections(options: {
         client,
         request: {
           messages: [{ role: "user", content }],
-          ...(settings.temperature === undefined ? {} : { temperature: settings.temperature }),
-          ...(settings.maxTokens === undefined ? {} : { maxTokens: settings.maxTokens }),
+          temperature: settings.temperature,
+          maxTokens: settings.maxTokens,
           tag: `write ${instruction.id} section ${step.index}/${plan.steps.length}`,
         },
-        ...(settings.callRetries === undefined ? {} : { retries: settings.callRetries }),
+        retries: settings.callRetries,
         ...(settings.signal ? { signal: settings.signal } : {}),
       });
     } catch (error) {

@@ -88,8 +88,8 @@ export async function writeRawRecords(path: string, rows: Rows<RawRecord>, optio
       file: path,
       columns: parquetColumnsForFormat(options.format ?? "messages"),
       rows,
-      ...(options.codec !== undefined ? { codec: options.codec } : {}),
-      ...(options.rowGroupBytes !== undefined ? { rowGroupBytes: options.rowGroupBytes } : {}),
+      codec: options.codec,
+      rowGroupBytes: options.rowGroupBytes,
     });
     return info.rows;
   }

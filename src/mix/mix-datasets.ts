@@ -269,7 +269,7 @@ export async function mixDatasets(options: MixDatasetsOptions): Promise<MixResul
       answerWords: collected.answerWords,
       ids: collected.ids,
       textBytes: collected.textBytes,
-      ...(threads !== undefined ? { threads } : {}),
+      threads,
       onProgress: options.onProgress,
       ...(options.format ? { dataFormat: options.format } : {}),
     });

@@ -62,5 +62,5 @@ export async function runFilter(options: {
 }
 
 async function* sftRecords(input: string, skipInvalid: boolean, issues: InputIssue[], split: string | undefined): AsyncGenerator<SftRecord> {
-  for await (const { record } of readRecords(input, { kind: "sft", skipInvalid, issues, ...(split !== undefined ? { split } : {}) })) yield record;
+  for await (const { record } of readRecords(input, { kind: "sft", skipInvalid, issues, split })) yield record;
 }

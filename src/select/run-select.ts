@@ -150,7 +150,7 @@ export async function runSelect(options: SelectOptions): Promise<SelectSummary> 
       for await (const { file, line, record } of readRawRecords(input, {
         skipInvalid,
         issues: invalid,
-        ...(options.split !== undefined ? { split: options.split } : {}),
+        split: options.split,
       })) {
         const prompt = promptOfRow(record);
         if (prompt === undefined || prompt.trim() === "") {

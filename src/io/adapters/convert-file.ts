@@ -69,7 +69,7 @@ export async function convertFile(options: ConvertFileOptions): Promise<ConvertF
     ...(options.kind ? { kind: options.kind } : {}),
     skipInvalid,
     issues,
-    ...(options.split !== undefined ? { split: options.split } : {}),
+    split: options.split,
     onFormat: ({ file, format }) => {
       inputFormats[file] = format;
     },
