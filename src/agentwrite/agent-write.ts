@@ -181,7 +181,7 @@ async function runToolkit(
     instruction,
     prompts,
     attempts: options.planAttempts,
-    ...(options.planLimits ? { limits: options.planLimits } : {}),
+    limits: options.planLimits,
     settings,
   });
   push({ type: "planned", position, id, steps: planned.plan.steps.length });

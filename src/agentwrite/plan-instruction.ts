@@ -73,7 +73,7 @@ export async function planInstruction(options: {
           tag: `plan ${instruction.id} attempt ${attempt}`,
         },
         retries: settings.callRetries,
-        ...(settings.signal ? { signal: settings.signal } : {}),
+        signal: settings.signal,
       });
     } catch (error) {
       throw asStageError(error, "plan");

@@ -60,7 +60,7 @@ export async function writeSections(options: {
           tag: `write ${instruction.id} section ${step.index}/${plan.steps.length}`,
         },
         retries: settings.callRetries,
-        ...(settings.signal ? { signal: settings.signal } : {}),
+        signal: settings.signal,
       });
     } catch (error) {
       throw asStageError(error, "write", step.index);

@@ -95,7 +95,7 @@ export async function writeUpstream(options: {
         },
         retries: settings.callRetries,
         retryOn: RETRY_ON,
-        ...(settings.signal ? { signal: settings.signal } : {}),
+        signal: settings.signal,
       });
       usage.promptTokens += result.usage.promptTokens;
       usage.completionTokens += result.usage.completionTokens;

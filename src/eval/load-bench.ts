@@ -85,7 +85,7 @@ export async function loadBench(options: LoadBenchOptions): Promise<{ items: Ben
   }
 
   const englishPrompts = enFile ? await loadPromptSet(enFile) : undefined;
-  const all = await loadBenchItems({ file, ...(englishPrompts ? { englishPrompts } : {}) });
+  const all = await loadBenchItems({ file, englishPrompts });
   const items = lang === "all" ? all : all.filter((item) => item.language === lang);
   if (items.length === 0) throw new ConfigError(`no ${lang} prompts in ${file}`, { field: "--lang" });
   return {

@@ -233,7 +233,7 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<Benchm
           judgeModel: judge.model,
           temperature: judge.temperature ?? 0.5,
           maxTokens: judge.maxTokens ?? 1024,
-          ...(signal ? { signal } : {}),
+          signal,
         };
         const verdict =
           parse === "upstream"

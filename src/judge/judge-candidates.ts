@@ -84,7 +84,7 @@ export async function* judgeCandidates(options: JudgeCandidatesOptions): AsyncGe
       // The second pass is a different request (seeded) so neither a journal nor the server's cache merges it.
       retrySeedBase: 1 + pass * 1000,
       ...(pass > 0 ? { firstSeed: pass * 1000 } : {}),
-      ...(signal ? { signal } : {}),
+      signal,
     });
     cache.set(key, judgement);
     return { judgement, cached: false };

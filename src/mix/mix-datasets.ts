@@ -271,7 +271,7 @@ export async function mixDatasets(options: MixDatasetsOptions): Promise<MixResul
       textBytes: collected.textBytes,
       threads,
       onProgress: options.onProgress,
-      ...(options.format ? { dataFormat: options.format } : {}),
+      dataFormat: options.format,
     });
     return { outDir, manifest, dataset: written };
   } finally {

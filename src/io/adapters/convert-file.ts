@@ -66,7 +66,7 @@ export async function convertFile(options: ConvertFileOptions): Promise<ConvertF
   // The output format (and so the Parquet columns) must be known before writing starts: peek at the first record.
   const records = readRecords(input, {
     format: from,
-    ...(options.kind ? { kind: options.kind } : {}),
+    kind: options.kind,
     skipInvalid,
     issues,
     split: options.split,
@@ -103,7 +103,7 @@ export async function convertFile(options: ConvertFileOptions): Promise<ConvertF
       next = await records.next();
     }
   }
-  const written = await writeRawRecords(output, rows(), { format, ...(options.codec ? { codec: options.codec } : {}) });
+  const written = await writeRawRecords(output, rows(), { format, codec: options.codec });
   return {
     input,
     output,
