@@ -210,7 +210,11 @@ function encodeToolMessages(column: ColumnSpec, value: unknown, where: ValueLoca
         }
         const { id, type } = call as Record<string, unknown>;
         if (id !== undefined && id !== null && typeof id !== "string") throw bad(column, where, `expected a string id, got ${describe(id)}`, `${callField}.id`);
-        return { id: (id as string | undefined) ?? null, type: typeof type === "string" ? type : "function", function: { name: fn.name, arguments: fn.arguments } };
+        return {
+          id: (id as string | undefined) ?? null,
+          type: typeof type === "string" ? type : "function",
+          function: { name: fn.name, arguments: fn.arguments },
+        };
       });
     }
     return { ...turns[index]!, tool_calls: toolCalls, tool_call_id: optional("tool_call_id"), name: optional("name") };
@@ -230,10 +234,15 @@ function encodeMessages(column: ColumnSpec, value: unknown, where: ValueLocation
     }
     if (column.type === "messages") {
       // A plain chat column has no place for tool fields: refuse rather than drop them.
-      for (const key of ["tool_calls", "tool_call_id", "name"]) {
+      for (const key of role === "tool" ? ["tool_calls", "tool_call_id", "name"] : ["tool_calls", "tool_call_id"]) {
         const v = (message as Record<string, unknown>)[key];
         if (v !== undefined && v !== null) {
-          throw bad(column, where, `turn ${index} has ${key}; tool-call conversations need the tool-messages layout (SFT_TOOL_COLUMNS)`, `${column.name}.${index}.${key}`);
+          throw bad(
+            column,
+            where,
+            `turn ${index} has ${key}; tool-call conversations need the tool-messages layout (SFT_TOOL_COLUMNS)`,
+            `${column.name}.${index}.${key}`,
+          );
         }
       }
     }
@@ -272,7 +281,8 @@ export function rowTextBytes(columns: readonly ColumnSpec[], encoded: readonly u
 function toolFieldBytes(message: ToolMessageValue): number {
   let bytes = 0;
   for (const call of message.tool_calls ?? []) {
-    bytes += Buffer.byteLength(call.id ?? "") + Buffer.byteLength(call.type) + Buffer.byteLength(call.function.name) + Buffer.byteLength(call.function.arguments) + 20;
+    bytes +=
+      Buffer.byteLength(call.id ?? "") + Buffer.byteLength(call.type) + Buffer.byteLength(call.function.name) + Buffer.byteLength(call.function.arguments) + 20;
   }
   if (message.tool_call_id !== null) bytes += Buffer.byteLength(message.tool_call_id) + 4;
   if (message.name !== null) bytes += Buffer.byteLength(message.name) + 4;

@@ -263,6 +263,7 @@ export async function mixDatasets(options: MixDatasetsOptions): Promise<MixResul
       answerWords: collected.answerWords,
       ids: collected.ids,
       textBytes: collected.textBytes,
+      toolRows: collected.toolRows,
       ...(threads !== undefined ? { threads } : {}),
       onProgress: options.onProgress,
       ...(options.format ? { dataFormat: options.format } : {}),

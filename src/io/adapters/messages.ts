@@ -14,7 +14,12 @@ import { checkTurnOrder, isObject, MESSAGE_TOOL_SYNTAX, readId, readSourceAndMet
 export function writeMessage(message: Message): RawRecord {
   const { role, content, tool_calls, tool_call_id, name } = message;
   const out: RawRecord = { role, content };
-  if (tool_calls !== undefined) out.tool_calls = tool_calls.map((call) => ({ ...(call.id !== undefined ? { id: call.id } : {}), type: call.type, function: { name: call.function.name, arguments: call.function.arguments } }));
+  if (tool_calls !== undefined)
+    out.tool_calls = tool_calls.map((call) => ({
+      ...(call.id !== undefined ? { id: call.id } : {}),
+      type: call.type,
+      function: { name: call.function.name, arguments: call.function.arguments },
+    }));
   if (tool_call_id !== undefined) out.tool_call_id = tool_call_id;
   if (name !== undefined) out.name = name;
   return out;

@@ -71,7 +71,11 @@ export function checkCallsAgainstTools(
   messages.forEach((message, index) => {
     message.tool_calls?.forEach((call, c) => {
       if (!names.has(call.function.name)) {
-        fail(context, `${fieldOf(index)}`, `call ${c} names function ${JSON.stringify(call.function.name)}, which is not among the row's tools (${[...names].join(", ")})`);
+        fail(
+          context,
+          `${fieldOf(index)}`,
+          `call ${c} names function ${JSON.stringify(call.function.name)}, which is not among the row's tools (${[...names].join(", ")})`,
+        );
       }
     });
   });

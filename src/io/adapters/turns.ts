@@ -149,7 +149,8 @@ export function readTurn(turn: unknown, syntax: TurnSyntax, context: AdapterCont
   }
   if (!syntax.toolFields) {
     for (const key of ["tool_calls", "tool_call_id"]) {
-      if (turn[key] !== undefined && turn[key] !== null) fail(context, `${field}.${key}`, `tool calls ${TOOL_REASON.replace(/^is a tool turn; /, "are not supported: ")}`);
+      if (turn[key] !== undefined && turn[key] !== null)
+        fail(context, `${field}.${key}`, `tool calls ${TOOL_REASON.replace(/^is a tool turn; /, "are not supported: ")}`);
     }
     return { role: mapped, content: readContent(turn[syntax.contentKey], context, contentField) };
   }
@@ -312,7 +313,11 @@ function checkAnswers(result: Message, calling: Message, context: AdapterContext
   if (result.tool_call_id === undefined) return;
   const ids = (calling.tool_calls ?? []).flatMap((call) => (call.id === undefined ? [] : [call.id]));
   if (ids.length > 0 && !ids.includes(result.tool_call_id)) {
-    fail(context, `${field}.tool_call_id`, `answers call ${JSON.stringify(result.tool_call_id)}, but the calls before it are ${ids.map((id) => JSON.stringify(id)).join(", ")}`);
+    fail(
+      context,
+      `${field}.tool_call_id`,
+      `answers call ${JSON.stringify(result.tool_call_id)}, but the calls before it are ${ids.map((id) => JSON.stringify(id)).join(", ")}`,
+    );
   }
 }
 
