@@ -239,7 +239,7 @@ describe("format adapters on the LLaMA-Factory demo files", () => {
         tools: '[{"description": "no name"}]',
       },
       "tools.0.name",
-      /expected a function name/,
+      /missing the function "name"/,
     );
     // preference data still refuses tool turns
     const trl = getAdapter("trl");

@@ -40,6 +40,7 @@ export function readTools(value: unknown, context: AdapterContext, field = "tool
     const fn = wrapped ? tool.function : tool;
     const fnField = wrapped ? `${where}.function` : where;
     if (!isObject(fn)) fail(context, fnField, `expected {name, description, parameters}, got ${describeJson(fn)}`);
+    if (fn.name === undefined) fail(context, `${fnField}.name`, 'missing the function "name"');
     if (typeof fn.name !== "string" || fn.name === "") fail(context, `${fnField}.name`, `expected a function name, got ${describeJson(fn.name)}`);
     if (fn.parameters !== undefined && !isObject(fn.parameters)) {
       fail(context, `${fnField}.parameters`, `expected a JSON schema object, got ${describeJson(fn.parameters)}`);

@@ -206,6 +206,7 @@ function readLlamaFactoryCalls(value: unknown, context: AdapterContext, field: s
 
 /** One call with its arguments as JSON text of an object (an object is serialised; text must parse to one). */
 function makeCall(name: unknown, args: unknown, context: AdapterContext, field: string): ToolCall {
+  if (name === undefined) fail(context, `${field}.name`, 'missing the function "name"');
   if (typeof name !== "string" || name === "") fail(context, `${field}.name`, `expected a function name, got ${describeJson(name)}`);
   let text: string;
   if (typeof args === "string") {
