@@ -21,7 +21,8 @@ import {
 import { ToolkitError } from "../errors.js";
 import { REPO_ID_PLACEHOLDER } from "./dataset-card.js";
 import { gitBlobSha1 } from "./hash-file.js";
-import { redactTokens, resolveHubConfig } from "./hub-config.js";
+import { resolveHubConfig } from "./hub-config.js";
+import { redactSecrets } from "../util/redact-secrets.js";
 import { HubError, toHubError } from "./hub-error.js";
 import { createHubFetch, type HubRetryEvent } from "./hub-fetch.js";
 import { mergeDatasetCard } from "./merge-dataset-card.js";
@@ -148,7 +149,7 @@ export async function publishDataset(options: PublishDatasetOptions): Promise<Pu
   const emit = options.onProgress ?? (() => undefined);
   const warnings: string[] = [];
   const warn = (message: string) => {
-    const clean = redactTokens(message, token);
+    const clean = redactSecrets(message, [token]);
     warnings.push(clean);
     emit({ type: "warning", message: clean });
   };

@@ -17,7 +17,7 @@ import { LlmCallError, TruncatedStreamError } from "./errors.js";
 import { openJournal, type Journal } from "./journal.js";
 import { createLimiter } from "../util/limiter.js";
 import type { PriceTable, UsageCounts } from "./prices.js";
-import { redactSecrets } from "./redact-secrets.js";
+import { redactSecrets } from "../util/redact-secrets.js";
 import { requestKey } from "./request-key.js";
 import { createSpendLedger, type LlmTotals } from "./spend-ledger.js";
 import { createBatchChat, type BatchOptions } from "./batch-chat.js";

@@ -38,8 +38,11 @@ export type MixProgress = CollectProgress | WriteProgress | { phase: "resolve"; 
 export interface MixDatasetsOptions {
   /** A recipe file (YAML/JSON); relative source paths resolve against its directory. */
   recipePath?: string;
-  /** Or an in-memory recipe (validated here); relative paths resolve against `baseDir`. */
-  recipe?: unknown;
+  /**
+   * Or an in-memory recipe; relative paths resolve against `baseDir`. It is validated here all the same
+   * (a recipe built from untyped data gets the same field-naming errors as a recipe file).
+   */
+  recipe?: MixRecipe;
   /** @default process.cwd() (only with `recipe`) */
   baseDir?: string;
   /** Output dataset dir (created; existing data files of ours are replaced). */

@@ -339,6 +339,8 @@ export function readId(raw: RawRecord, context: AdapterContext, content: unknown
   return fail(context, key, `expected a string or number id, got ${describeJson(value)}`);
 }
 
+const PROTO_KEY = 'a key named "__proto__" cannot be kept (JavaScript treats it as the object\'s prototype); rename it';
+
 /**
  * `source` and `meta` of a canonical record: `meta` is the input's `meta` object plus every top-level
  * field the format does not know (`known`), so nothing in the input is dropped silently.
@@ -353,8 +355,12 @@ export function readSourceAndMeta(
   let meta: RawRecord = {};
   if (raw.meta !== undefined && raw.meta !== null) {
     if (!isObject(raw.meta)) fail(context, "meta", `expected an object, got ${describeJson(raw.meta)}`);
+    if (Object.hasOwn(raw.meta, "__proto__")) fail(context, "meta.__proto__", PROTO_KEY);
     meta = { ...raw.meta };
   }
+  // Every other unknown field is kept in meta; this one could not be (JavaScript objects, and so every
+  // schema and writer, treat it as the prototype), so it is refused rather than dropped without a word.
+  if (Object.hasOwn(raw, "__proto__")) fail(context, "__proto__", PROTO_KEY);
   for (const [key, value] of Object.entries(raw)) {
     if (key === "id" || key === "source" || key === "meta" || known.includes(key) || value === undefined || value === null) continue;
     meta[key] = value;
