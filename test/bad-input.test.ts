@@ -141,11 +141,11 @@ const cases: Case[] = [
     reason: "last turn is user, expected assistant (nothing to train on)",
   },
   {
-    name: "tool role in messages",
+    name: "tool turn without a call before it",
     content: `{"messages":[${U("a")},{"role":"tool","content":"{}"},${A("b")}]}\n`,
     line: 1,
-    field: "messages.1.role",
-    reason: 'role "tool" is a tool turn; canonical records hold only system/user/assistant turns, so rows with tool calls cannot be converted',
+    field: "messages.1",
+    reason: "tool turn 1 follows no assistant tool call (turn 0 is user)",
   },
   {
     name: "image content part",
@@ -208,11 +208,11 @@ const cases: Case[] = [
     reason: 'unknown role "robot" (expected one of system, human, user, gpt, assistant, function_call, observation, tool)',
   },
   {
-    name: "sharegpt tool-call turn",
+    name: "sharegpt function_call without a function name",
     content: `{"conversations":[{"from":"human","value":"a"},{"from":"function_call","value":"{}"},{"from":"observation","value":"{}"},{"from":"gpt","value":"b"}]}\n`,
     line: 1,
-    field: "conversations.1.from",
-    reason: 'from "function_call" is a tool turn; canonical records hold only system/user/assistant turns, so rows with tool calls cannot be converted',
+    field: "conversations.1.value.name",
+    reason: 'missing the function "name"',
   },
   {
     name: "sharegpt system field and system turn",

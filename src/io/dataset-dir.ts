@@ -11,7 +11,7 @@ import { basename, dirname, isAbsolute, join, normalize, resolve, sep } from "no
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { ConfigError, InputError } from "../errors.js";
 import { TOOL_NAME, TOOL_VERSION } from "../version.js";
-import { encodeValue, validateColumns, type ColumnSpec } from "./column-spec.js";
+import { decodeValue, encodeValue, validateColumns, type ColumnSpec } from "./column-spec.js";
 import type { CodecOptions, ParquetCodec } from "./parquet-codecs.js";
 import { readParquet, type ParquetReadOptions } from "./parquet-read.js";
 import { JsonRow, jsonRowObject } from "./json-row.js";
@@ -234,7 +234,16 @@ async function writeJsonSplit(args: {
       const out: Record<string, unknown> = {};
       for (const column of columns) {
         const value = encodeValue(column, row[column.name], { file: args.label, row: count });
-        out[column.name] = column.type === "json" ? (row[column.name] ?? null) : typeof value === "bigint" ? Number(value) : value;
+        const where = { file: args.label, row: count };
+        // json stays an object; a tool-call chat keeps only the tool fields each turn has (as OpenAI writes it)
+        out[column.name] =
+          column.type === "json"
+            ? (row[column.name] ?? null)
+            : column.type === "tool-messages"
+              ? decodeValue(column, value, where)
+              : typeof value === "bigint"
+                ? Number(value)
+                : value;
       }
       const text = JSON.stringify(out);
       buffer += format === "json" ? `${count === 1 ? "\n" : ",\n"}${text}` : `${text}\n`;

@@ -269,6 +269,7 @@ export async function mixDatasets(options: MixDatasetsOptions): Promise<MixResul
       answerWords: collected.answerWords,
       ids: collected.ids,
       textBytes: collected.textBytes,
+      toolRows: collected.toolRows,
       threads,
       onProgress: options.onProgress,
       dataFormat: options.format,
