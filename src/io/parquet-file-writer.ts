@@ -13,6 +13,7 @@ import { TOOL_NAME, TOOL_VERSION } from "../version.js";
 import { tempPathFor } from "./atomic-file.js";
 import { parquetSchemaFor, type ColumnSpec } from "./column-spec.js";
 import type { ParquetCodec } from "./parquet-codecs.js";
+import { writePageIndexes } from "./page-index.js";
 import { encodeRowGroup, relocateRowGroup, type EncodedRowGroup, type RowGroupEncodeOptions } from "./row-group-encode.js";
 import { ToolkitError } from "../errors.js";
 
@@ -198,6 +199,10 @@ export class ParquetFileWriter {
     if (this.closed) throw new ToolkitError(`${this.file}: finish after finish/abort`, { code: "invalid_state" });
     this.closed = true;
     try {
+      // Page indexes for every chunk, then the footer (hyparquet-writer's own index writing, which skips
+      // one-page chunks, gets nothing left to do).
+      writePageIndexes(this.sink, this.writer.pendingIndexes);
+      this.writer.pendingIndexes.length = 0;
       this.writer.finish();
       closeSync(this.fd);
     } catch (error) {
