@@ -15,7 +15,7 @@ export { AgentWriteError } from "./agentwrite/errors.js";
 export type { InputLocation, ToolkitErrorFields } from "./errors.js";
 
 // Records and their schemas (zod; JSON Schema in schemas/)
-export { messageSchema } from "./schemas/message.js";
+export { messageSchema, toolCallSchema } from "./schemas/message.js";
 export { sftRecordSchema } from "./schemas/sft-record.js";
 export { instructionSchema } from "./schemas/instruction.js";
 export { planSchema } from "./schemas/plan.js";
@@ -25,7 +25,7 @@ export { preferencePairSchema } from "./schemas/preference-pair.js";
 export { mixRecipeSchema } from "./schemas/mix-recipe.js";
 export { pairPolicySchema } from "./schemas/pair-policy.js";
 export { evalRunSchema } from "./eval/eval-run.js";
-export type { Message } from "./schemas/message.js";
+export type { Message, ToolCall } from "./schemas/message.js";
 export type { SftRecord } from "./schemas/sft-record.js";
 export type { Instruction } from "./schemas/instruction.js";
 export type { Plan } from "./schemas/plan.js";
@@ -53,7 +53,7 @@ export { detectFormat, getAdapter } from "./io/adapters/detect-format.js";
 export { FORMATS, SFT_FORMATS, PREFERENCE_FORMATS } from "./io/adapters/format.js";
 export { readParquet, readParquetInfo } from "./io/parquet-read.js";
 export { writeParquet, writeParquetShards } from "./io/parquet-write.js";
-export { SFT_COLUMNS } from "./io/column-spec.js";
+export { SFT_COLUMNS, SFT_TOOL_COLUMNS } from "./io/column-spec.js";
 export { readDatasetDir, writeDatasetDir } from "./io/dataset-dir.js";
 export { writeFileAtomic } from "./io/atomic-file.js";
 export { computeDatasetStats } from "./stats/dataset-stats.js";

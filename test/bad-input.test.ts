@@ -141,11 +141,11 @@ const cases: Case[] = [
     reason: "last turn is user, expected assistant (nothing to train on)",
   },
   {
-    name: "tool role in messages",
+    name: "tool turn without a call before it",
     content: `{"messages":[${U("a")},{"role":"tool","content":"{}"},${A("b")}]}\n`,
     line: 1,
-    field: "messages.1.role",
-    reason: 'role "tool" is a tool turn; canonical records hold only system/user/assistant turns, so rows with tool calls cannot be converted',
+    field: "messages.1",
+    reason: "tool turn 1 follows no assistant tool call (turn 0 is user)",
   },
   {
     name: "image content part",
@@ -208,11 +208,11 @@ const cases: Case[] = [
     reason: 'unknown role "robot" (expected one of system, human, user, gpt, assistant, function_call, observation, tool)',
   },
   {
-    name: "sharegpt tool-call turn",
+    name: "sharegpt function_call without a function name",
     content: `{"conversations":[{"from":"human","value":"a"},{"from":"function_call","value":"{}"},{"from":"observation","value":"{}"},{"from":"gpt","value":"b"}]}\n`,
     line: 1,
-    field: "conversations.1.from",
-    reason: 'from "function_call" is a tool turn; canonical records hold only system/user/assistant turns, so rows with tool calls cannot be converted',
+    field: "conversations.1.value.name",
+    reason: 'missing the function "name"',
   },
   {
     name: "sharegpt system field and system turn",
@@ -337,6 +337,35 @@ const cases: Case[] = [
     line: 1,
     reason: "cannot be written as sharegpt-preference: chosen has 3 turns; sharegpt-preference holds exactly one assistant turn",
   },
+  {
+    name: "lone surrogate escape in a message (JSONL)",
+    content: `${GOOD}\n{"messages":[${U("ok")},{"role":"assistant","content":"half \\ud83d of an emoji"}]}\n`,
+    line: 2,
+    field: "messages.1.content",
+    reason: /^holds a lone UTF-16 surrogate .*Parquet cannot keep it/,
+  },
+  {
+    name: "lone low surrogate in an alpaca JSON array",
+    ext: ".json",
+    content: `[\n{"instruction":"a","output":"b"},\n{"instruction":"x \\uDC00","output":"y"}\n]\n`,
+    line: 3,
+    field: "instruction",
+    reason: /^holds a lone UTF-16 surrogate/,
+  },
+  {
+    name: "top-level __proto__ key (would be lost, not kept in meta)",
+    content: `{"messages":[${U("q")},${A("a")}],"__proto__":{"x":1}}\n`,
+    line: 1,
+    field: "__proto__",
+    reason: 'a key named "__proto__" cannot be kept (JavaScript treats it as the object\'s prototype); rename it',
+  },
+  {
+    name: "__proto__ key inside meta",
+    content: `{"messages":[${U("q")},${A("a")}],"meta":{"__proto__":1}}\n`,
+    line: 1,
+    field: "meta.__proto__",
+    reason: 'a key named "__proto__" cannot be kept (JavaScript treats it as the object\'s prototype); rename it',
+  },
 ];
 
 describe("bad input files: exact errors and no output left behind", () => {
@@ -388,6 +417,16 @@ describe("inputs that look odd but are fine", () => {
     expect(rows.map((r) => r.line)).toEqual([1, 3]);
     const result = await convertFile({ input, output: join(dir, "bom-crlf.out.json") });
     expect(result.written).toBe(2);
+  });
+
+  it("keeps escaped surrogate pairs (Python's ensure_ascii output) as the characters they spell", async () => {
+    const input = join(dir, "escaped-pairs.jsonl");
+    writeFileSync(input, `{"messages":[${U("q")},{"role":"assistant","content":"smile \\ud83d\\ude00 \\u4f60\\u597d"}]}\n`);
+    const output = join(dir, "escaped-pairs.out.parquet");
+    await convertFile({ input, output });
+    const rows = [];
+    for await (const row of readRecords(output)) rows.push(row.record);
+    expect((rows[0] as { messages: Array<{ content: string }> }).messages[1]!.content).toBe("smile \u{1F600} 你好");
   });
 
   it("accepts JSON Lines inside a .json file", async () => {

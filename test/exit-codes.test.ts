@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, InputError } from "../src/errors.js";
 import { parseRepoId } from "../src/hub/pull-dataset.js";
 import { mixDatasets } from "../src/mix/mix-datasets.js";
+import type { MixRecipe } from "../src/schemas/mix-recipe.js";
 import { readJsonl } from "../src/io/jsonl.js";
 import { readJsonArray } from "../src/io/json-array.js";
 import { runJudge } from "../src/judge/run-judge.js";
@@ -107,7 +108,8 @@ describe("early validation in the library", () => {
   ])("mix: %s → ConfigError naming the field", async (_name, patch, field, message) => {
     const out = join(dir, `mix-${field}`);
     mkdirSync(out, { recursive: true });
-    const recipe = { kind: "mix", name: "t", seed: 1, sources: [source], ...patch };
+    // Deliberately invalid recipes: the runtime validation is under test, not the type.
+    const recipe = { kind: "mix", name: "t", seed: 1, sources: [source], ...patch } as unknown as MixRecipe;
     const error = await mixDatasets({ recipe, outDir: out }).catch((e: unknown) => e);
     expect(error, "should fail").toBeInstanceOf(ConfigError);
     expect((error as ConfigError).exitCode).toBe(2);

@@ -142,7 +142,7 @@ describe("publish under faults", () => {
     expect(remotePaths(repo)).toEqual(FULL);
   });
 
-  it("splits into ≤ N-file commits with the card last; a failure midway names what landed, and a re-run finishes", async () => {
+  it("splits into ≤ N LFS files per commit, small files after, the card last; a failure midway names what landed, and a re-run finishes", async () => {
     const repo = freshRepo();
     // Fail the second commit (once every retry is used up).
     let commitsSeen = 0;
@@ -152,16 +152,16 @@ describe("publish under faults", () => {
         return Promise.resolve(new Response(JSON.stringify({ error: "boom" }), { status: 500, headers: { "Content-Type": "application/json" } }));
       return loopback(input, init);
     }) as typeof fetch;
-    const error = await run(repo, { maxFilesPerCommit: 2, fetch: failingSecond, retries: 0 }).promise.then(
+    const error = await run(repo, { maxFilesPerCommit: 1, fetch: failingSecond, retries: 0 }).promise.then(
       () => undefined,
       (e: Error) => e,
     );
     expect(error?.message).toMatch(/1 of 3 part commits landed.*Re-run/);
     expect(remotePaths(repo)).not.toContain("README.md"); // the card comes last
-    const result = await run(repo, { maxFilesPerCommit: 2 }).promise;
-    expect(result.commits.map((c) => c.oid)).toHaveLength(2);
+    const result = await run(repo, { maxFilesPerCommit: 1 }).promise;
+    expect(result.commits.map((c) => c.oid)).toHaveLength(1); // what is left fits one commit
     expect(remotePaths(repo)).toEqual(FULL);
-    const again = await run(repo, { maxFilesPerCommit: 2 }).promise;
+    const again = await run(repo, { maxFilesPerCommit: 1 }).promise;
     expect(again.upToDate).toBe(true);
   });
 

@@ -1,5 +1,5 @@
 /** scanDatasetDir: the checks publish runs before any request, on dirs written by writeDatasetDir. */
-import { cp, readFile, writeFile } from "node:fs/promises";
+import { cp, mkdir, readFile, rename, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { writeDatasetDir } from "../src/io/dataset-dir.js";
@@ -47,6 +47,28 @@ describe("scanDatasetDir", () => {
     ]);
     expect(scan.dataDirs).toEqual(["data"]);
     expect(scan.warnings).toEqual([]);
+  });
+
+  it("follows a symlink to a file and says so; skips a symlink to a folder or to nothing, with a warning", async () => {
+    const outside = join(tmp, "outside");
+    await mkdir(join(outside, "folder"), { recursive: true });
+    const linked = await variant("links", async (d) => {
+      // The test shard lives outside the dir; the dir holds a link to it.
+      await rename(join(d, "data/test-00000-of-00001.parquet"), join(outside, "test.parquet"));
+      await symlink(join(outside, "test.parquet"), join(d, "data/test-00000-of-00001.parquet"));
+      await symlink(join(outside, "folder"), join(d, "extra"));
+      await symlink(join(outside, "missing.txt"), join(d, "notes.txt"));
+    });
+    const scan = await scanDatasetDir({ dir: linked });
+    expect(scan.files.map((f) => f.path)).toContain("data/test-00000-of-00001.parquet");
+    expect(scan.files.map((f) => f.path)).not.toContain("notes.txt");
+    const original = (await scanDatasetDir({ dir: good })).files.find((f) => f.path === "data/test-00000-of-00001.parquet")!;
+    expect(scan.files.find((f) => f.path === "data/test-00000-of-00001.parquet")!.sha256).toBe(original.sha256);
+    expect(scan.warnings).toEqual([
+      expect.stringMatching(/^data\/test-00000-of-00001\.parquet is a symlink; uploading the file it points to \(.*test\.parquet\)$/),
+      expect.stringMatching(/^extra is a symlink to a folder; skipped/),
+      expect.stringMatching(/^notes\.txt is a symlink to nothing \(broken\); skipped/),
+    ]);
   });
 
   it("rejects bad split and config names, globs matching nothing, a missing configs list, invalid YAML", async () => {

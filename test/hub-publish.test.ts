@@ -68,7 +68,7 @@ describe("publishDataset", () => {
       "length-histogram.svg",
       "manifest.json",
     ]);
-    expect(result.plan.find((e) => e.path.startsWith("data/train-00000"))).toMatchObject({ lfs: true, bytes: 30058806 });
+    expect(result.plan.find((e) => e.path.startsWith("data/train-00000"))).toMatchObject({ lfs: true, bytes: 30060016 }); // incl. a page index for every column chunk
     expect(result.plan.find((e) => e.path === "manifest.json")!.lfs).toBe(false);
     const writes = hub.requests.slice(before).filter((r) => r.method !== "GET" && r.method !== "HEAD");
     expect(writes).toEqual([]);

@@ -28,6 +28,7 @@ const VALUES = [
   "PUBLISHED_RESULTS",
   "SFT_COLUMNS",
   "SFT_FORMATS",
+  "SFT_TOOL_COLUMNS",
   "TOOL_NAME",
   "TOOL_VERSION",
   "ToolkitError",
@@ -137,6 +138,7 @@ const VALUES = [
   "sftRecordSchema",
   "summarize",
   "summarizeRuler",
+  "toolCallSchema",
   "validateRecipe",
   "writeDatasetDir",
   "writeFileAtomic",
@@ -217,6 +219,7 @@ const TYPES = [
   "SelectSummary",
   "SftPostFilterOptions",
   "SftRecord",
+  "ToolCall",
   "ToolkitErrorFields",
 ];
 

@@ -49,22 +49,32 @@ describe("longwriter convert / stats", () => {
     expect(tokensPlot.stderr).toContain("--plot-unit tokens needs --tokens or a --tokenizer");
   });
 
-  it("fails on a bad row with file:line, exit 1 and no output; --skip-invalid reports every row", async () => {
+  it("converts all 300 glaive tool-call rows; a malformed call fails with file:line:field, exit 1 and no output; --skip-invalid reports it", async () => {
     const outDir = join(dir, "bad");
     mkdirSync(outDir);
     const out = join(outDir, "out.json");
-    const failed = await runCli(["convert", DATA + "glaive_toolcall_en_demo.json", out]);
+    const all = await runCli(["convert", DATA + "glaive_toolcall_en_demo.json", join(outDir, "glaive.parquet"), "--json"]);
+    expect(all.code).toBe(0);
+    expect(JSON.parse(all.stdout)).toMatchObject({ read: 300, written: 300, skipped: 0 });
+    // The demo as JSONL with one function_call broken on line 3 (its first call turn is conversations.3).
+    const rows = JSON.parse(readFileSync(DATA + "glaive_toolcall_en_demo.json", "utf8")) as Array<{ conversations: Array<{ from: string; value: string }> }>;
+    const broken = rows.findIndex((r) => r.conversations[3]?.from === "function_call");
+    expect(broken).toBeGreaterThanOrEqual(0);
+    rows[broken]!.conversations[3]!.value = '{"name": "search_recipes", "arguments": {"ingredients": ["rice"]}';
+    const input = join(dir, "glaive-broken.jsonl");
+    writeFileSync(input, `${rows.map((r) => JSON.stringify(r)).join("\n")}\n`);
+    const failed = await runCli(["convert", input, out]);
     expect(failed.code).toBe(1);
-    expect(failed.stderr).toBe(
-      `error: ${DATA}glaive_toolcall_en_demo.json:2: field conversations.3.from: from "function_call" is a tool turn; canonical records hold only system/user/assistant turns, so rows with tool calls cannot be converted\n`,
+    expect(failed.stderr).toMatch(
+      new RegExp(`^error: ${input.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:${broken + 1}: field conversations\\.3\\.value: function_call is not JSON`),
     );
-    expect(readdirSync(outDir)).toEqual([]);
-    const skipped = await runCli(["convert", DATA + "glaive_toolcall_en_demo.json", out, "--skip-invalid", "--json", "--to", "sharegpt"]);
+    expect(readdirSync(outDir)).toEqual(["glaive.parquet"]);
+    const skipped = await runCli(["convert", input, out, "--skip-invalid", "--json", "--to", "sharegpt"]);
     expect(skipped.code).toBe(0);
-    const summary = JSON.parse(skipped.stdout) as { read: number; written: number; skipped: number; issues: Array<{ line: number }> };
-    expect(summary).toMatchObject({ read: 147, written: 147, skipped: 153 });
-    expect(new Set(summary.issues.map((i) => i.line)).size).toBe(153);
-    expect(readdirSync(outDir)).toEqual(["out.json"]);
+    const summary = JSON.parse(skipped.stdout) as { read: number; written: number; skipped: number; issues: Array<{ line: number; field: string }> };
+    expect(summary).toMatchObject({ read: 299, written: 299, skipped: 1 });
+    expect(summary.issues).toMatchObject([{ line: broken + 1, field: "conversations.3.value" }]);
+    expect(readdirSync(outDir).sort()).toEqual(["glaive.parquet", "out.json"]);
   });
 
   it("exits 2 on a usage error", async () => {

@@ -26,7 +26,7 @@ describe("typed errors", () => {
       const rel = relative(SRC, file);
       if (rel.startsWith("cli")) continue;
       // Rebuilds a foreign `cause` with secrets removed (kept as the cause of an LlmCallError, never thrown alone).
-      if (rel === join("llm", "redact-secrets.ts")) continue;
+      if (rel === join("util", "redact-secrets.ts")) continue;
       readFileSync(file, "utf8")
         .split("\n")
         .forEach((line, i) => {

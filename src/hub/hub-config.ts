@@ -9,21 +9,22 @@ import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { ConfigError } from "../errors.js";
+import { redactSecrets } from "../util/redact-secrets.js";
 
 /** The public Hub. */
 export const DEFAULT_HUB_ENDPOINT = "https://huggingface.co";
 
 export interface HubConfigOptions {
   /** Explicit token (wins over the environment). */
-  token?: string;
+  token?: string | undefined;
   /** Name of the environment variable holding the token. @default "HF_TOKEN" */
-  tokenEnv?: string;
+  tokenEnv?: string | undefined;
   /** Explicit endpoint (wins over `HF_ENDPOINT`). */
-  endpoint?: string;
+  endpoint?: string | undefined;
   /** Whether a token is required (publishing) or optional (pulling public repos). @default false */
-  requireToken?: boolean;
+  requireToken?: boolean | undefined;
   /** Environment to read. @default process.env */
-  env?: Record<string, string | undefined>;
+  env?: Record<string, string | undefined> | undefined;
 }
 
 export interface HubConfig {
@@ -43,7 +44,7 @@ export function resolveHubConfig(options: HubConfigOptions = {}): HubConfig {
   const endpoint = url.href.replace(/\/+$/, "");
   const tokenEnv = options.tokenEnv ?? "HF_TOKEN";
   if (options.tokenEnv !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(tokenEnv)) {
-    throw new ConfigError(`--token-env must name an environment variable, got ${JSON.stringify(redactTokens(tokenEnv))}`, { field: "token-env" });
+    throw new ConfigError(`--token-env must name an environment variable, got ${JSON.stringify(redactSecrets(tokenEnv))}`, { field: "token-env" });
   }
   let token = options.token ?? (env[tokenEnv]?.trim() || undefined);
   let tokenSource = options.token !== undefined ? "the options" : tokenEnv;
@@ -89,13 +90,4 @@ function storedToken(env: Record<string, string | undefined>): { token: string; 
   }
   const token = text.split(/\r?\n/)[0]!.trim();
   return token ? { token, file } : undefined;
-}
-
-const TOKEN_PATTERN = /hf_[A-Za-z0-9_-]{4,}/g;
-
-/** Replaces anything that looks like a Hugging Face token (and the given secrets) with `hf_***`. */
-export function redactTokens(text: string, ...secrets: Array<string | undefined>): string {
-  let out = text;
-  for (const secret of secrets) if (secret) out = out.split(secret).join("hf_***");
-  return out.replace(TOKEN_PATTERN, "hf_***");
 }

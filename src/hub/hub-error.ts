@@ -4,12 +4,12 @@
  */
 import { HubApiError } from "@huggingface/hub";
 import { ToolkitError } from "../errors.js";
-import { redactTokens } from "./hub-config.js";
+import { redactSecrets } from "../util/redact-secrets.js";
 
 /** A Hub operation failed (network, auth, missing repo/revision, integrity). */
 export class HubError extends ToolkitError {
   readonly status: number | undefined;
-  constructor(message: string, options: { cause?: unknown; status?: number; exitCode?: number } = {}) {
+  constructor(message: string, options: { cause?: unknown; status?: number | undefined; exitCode?: number | undefined } = {}) {
     super(message, { ...options, code: "hub" });
     this.name = "HubError";
     this.status = options.status;
@@ -38,12 +38,12 @@ export function toHubError(error: unknown, what: string, token?: string): HubErr
           : error.statusCode === 404
             ? " (repo, revision or file not found)"
             : "";
-    return new HubError(redactTokens(stripUrlQueries(`${what}: HTTP ${error.statusCode}${hint}: ${error.message}`), token), {
+    return new HubError(redactSecrets(stripUrlQueries(`${what}: HTTP ${error.statusCode}${hint}: ${error.message}`), [token]), {
       cause: error,
       status: error.statusCode,
     });
   }
   const cause = (error as { cause?: { code?: string } } | undefined)?.cause;
   const detail = error instanceof Error ? `${error.message}${cause?.code ? ` (${cause.code})` : ""}` : String(error);
-  return new HubError(redactTokens(stripUrlQueries(`${what}: ${detail}`), token), { cause: error });
+  return new HubError(redactSecrets(stripUrlQueries(`${what}: ${detail}`), [token]), { cause: error });
 }

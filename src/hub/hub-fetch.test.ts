@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createHubFetch, hubRetryDelayMs } from "./hub-fetch.js";
-import { redactTokens, resolveHubConfig } from "./hub-config.js";
+import { resolveHubConfig } from "./hub-config.js";
+import { redactSecrets } from "../util/redact-secrets.js";
 import { stripUrlQueries } from "./hub-error.js";
 
 function scripted(responses: Array<Response | Error>): { fetch: typeof fetch; calls: number } {
@@ -91,7 +92,9 @@ describe("resolveHubConfig", () => {
   });
 
   it("redacts tokens and URL query strings", () => {
-    expect(redactTokens("Bearer hf_abcdefgh and xyz", "xyz")).toBe("Bearer hf_*** and hf_***");
+    expect(redactSecrets("Bearer hf_abcdefgh, hf_abcdefgh and xyz-secret-value; hf_hub_download stays", ["xyz-secret-value"])).toBe(
+      "[redacted], [redacted] and [redacted]; hf_hub_download stays",
+    );
     expect(stripUrlQueries("PUT https://s3.test/obj?X-Amz-Signature=abc failed. URL: http://h/x")).toBe("PUT https://s3.test/obj?… failed. URL: http://h/x");
   });
 });

@@ -54,15 +54,31 @@ describe("chunkPlan", () => {
     });
     expect(chunkPlan(plan, 50)).toHaveLength(1);
     const chunks = chunkPlan(plan, 2);
-    expect(chunks.every((c) => c.length <= 2)).toBe(true);
-    expect(chunks.flat()).toHaveLength(8);
-    expect(chunks[chunks.length - 1]!.map((e) => e.path)).toContain("README.md");
-    expect(
-      chunks
-        .slice(0, 3)
-        .flat()
-        .every((e) => e.path.endsWith(".parquet") && e.action === "add"),
-    ).toBe(true);
+    // LFS uploads two per commit, then the small files and the deletion together, the card last.
+    expect(chunks.map((c) => c.map((e) => e.path))).toEqual([
+      ["data/train-00000-of-00005.parquet", "data/train-00001-of-00005.parquet"],
+      ["data/train-00002-of-00005.parquet", "data/train-00003-of-00005.parquet"],
+      ["data/train-00004-of-00005.parquet"],
+      ["manifest.json", "data/old.parquet", "README.md"],
+    ]);
+    expect(chunks[3]!.map((e) => e.action)).toEqual(["add", "delete", "add"]);
     expect(chunkPlan(planCommit({ local: [], remote: [], replaceDirs: [] }), 2)).toEqual([]);
+  });
+
+  it("packs many small files by bytes, not by the LFS file limit", () => {
+    const small = Array.from({ length: 3000 }, (_, i) => local(`notes/n${String(i).padStart(4, "0")}.txt`, `note ${i}`));
+    const plan = planCommit({ local: [...small, local("README.md", "card")], remote: [], replaceDirs: [] });
+    expect(plan.every((e) => !e.lfs)).toBe(true);
+    const chunks = chunkPlan(plan, 50);
+    expect(chunks.map((c) => c.length)).toEqual([1000, 1000, 1000, 1]);
+    expect(chunks.at(-1)![0]!.path).toBe("README.md");
+    // A byte budget cuts earlier: 3001 files of ~8 bytes, 4 KB per commit.
+    const byBytes = chunkPlan(plan, { maxFiles: 50, maxInlineBytes: 4096 });
+    expect(byBytes.every((c) => c.reduce((a, e) => a + e.bytes, 0) <= 4096)).toBe(true);
+    expect(byBytes.flat()).toHaveLength(3001);
+    expect(byBytes.at(-1)!.at(-1)!.path).toBe("README.md");
+    // A file bigger than the budget still travels, alone.
+    const big = planCommit({ local: [local("a.txt", "x".repeat(100)), local("b.txt", "y")], remote: [], replaceDirs: [] });
+    expect(chunkPlan(big, { maxFiles: 50, maxInlineBytes: 10 }).map((c) => c.map((e) => e.path))).toEqual([["a.txt"], ["b.txt"]]);
   });
 });

@@ -76,28 +76,57 @@ export function planCommit(options: { local: PlannedSource[]; remote: RemoteFile
   return entries.sort((a, b) => rank[a.action] - rank[b.action] || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-/** Splits changes into commits of at most `maxFiles` operations: data files first, the card last. */
-export function chunkPlan(entries: PlanEntry[], maxFiles: number): PlanEntry[][] {
+/** How big one commit may get. */
+export interface CommitLimits {
+  /** Files uploaded through LFS (data shards) per commit. @default 50 */
+  maxFiles: number;
+  /**
+   * Small files travel inline (base64) in the commit request itself, so they are packed by bytes:
+   * at most this many bytes of content per commit. @default 16 MiB
+   */
+  maxInlineBytes?: number;
+  /** At most this many inline files and deletions per commit. @default 1000 */
+  maxInlineFiles?: number;
+}
+
+/** Inline content per commit by default: far below the request sizes the Hub answers with 413. */
+export const DEFAULT_MAX_INLINE_BYTES = 16 * 1024 * 1024;
+/** Inline operations per commit by default. */
+export const DEFAULT_MAX_INLINE_FILES = 1000;
+
+/**
+ * Splits changes into commits: files that go through LFS at most `maxFiles` per commit, first; then
+ * the small inline files and deletions packed by bytes (so 3,000 small files make a handful of
+ * commits, not 60); the card always in the very last commit, so it never points at files that are
+ * not there yet. A number stands for `{maxFiles}`.
+ */
+export function chunkPlan(entries: PlanEntry[], limits: number | CommitLimits): PlanEntry[][] {
+  const {
+    maxFiles,
+    maxInlineBytes = DEFAULT_MAX_INLINE_BYTES,
+    maxInlineFiles = DEFAULT_MAX_INLINE_FILES,
+  } = typeof limits === "number" ? { maxFiles: limits } : limits;
   const changes = entries.filter((e) => e.action !== "unchanged");
-  if (changes.length <= maxFiles) return changes.length ? [changes] : [];
-  // Large adds go first in parts; the last commit carries the card, the manifest and the deletions,
-  // so the card never points at files that are not there yet.
-  const isLast = (e: PlanEntry) => e.action === "delete" || !e.path.endsWith(".parquet");
-  const early = changes.filter((e) => !isLast(e));
-  const late = changes.filter(isLast);
-  const chunks: PlanEntry[][] = [];
-  for (let i = 0; i < early.length; i += maxFiles) chunks.push(early.slice(i, i + maxFiles));
-  for (let i = 0; i < late.length; i += maxFiles) chunks.push(late.slice(i, i + maxFiles));
-  // Put the card in the very last chunk.
-  const card = late.find((e) => e.path === "README.md");
-  if (card && chunks.length > 1) {
-    for (const chunk of chunks) {
-      const at = chunk.indexOf(card);
-      if (at >= 0) chunk.splice(at, 1);
+  const card = changes.find((e) => e.path === "README.md" && e.action !== "delete");
+  const uploaded = changes.filter((e) => e.action !== "delete" && e.lfs && e !== card);
+  const inline = changes.filter((e) => (e.action === "delete" || !e.lfs) && e !== card);
+  const inlineChunks: PlanEntry[][] = [];
+  let current: PlanEntry[] = [];
+  let currentBytes = 0;
+  for (const entry of card ? [...inline, card] : inline) {
+    const full = current.length >= maxInlineFiles || (current.length > 0 && currentBytes + entry.bytes > maxInlineBytes);
+    if (full) {
+      inlineChunks.push(current);
+      current = [];
+      currentBytes = 0;
     }
-    const lastChunk = chunks[chunks.length - 1]!;
-    if (lastChunk.length < maxFiles) lastChunk.push(card);
-    else chunks.push([card]);
+    current.push(entry);
+    currentBytes += entry.bytes;
   }
-  return chunks.filter((c) => c.length > 0);
+  if (current.length) inlineChunks.push(current);
+  // Small enough for one commit: keep it one, in plan order.
+  if (uploaded.length <= maxFiles && inlineChunks.length <= 1) return changes.length ? [changes] : [];
+  const chunks: PlanEntry[][] = [];
+  for (let i = 0; i < uploaded.length; i += maxFiles) chunks.push(uploaded.slice(i, i + maxFiles));
+  return [...chunks, ...inlineChunks];
 }

@@ -4,7 +4,7 @@
  * same features in every split of a config (Parquet schemas), row groups under the viewer's limit,
  * a warning for very large cells, manifest hashes, and no token in any text file.
  */
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, readFile, realpath, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import type { SchemaElement } from "hyparquet";
 import { InputError } from "../errors.js";
@@ -42,12 +42,29 @@ export interface ScannedDatasetDir {
   warnings: string[];
 }
 
-async function walk(dir: string, root: string, out: string[]): Promise<void> {
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
+/**
+ * Lists the dir's files. A symlink to a file is followed (its target's bytes are uploaded under the
+ * link's name, as `huggingface_hub` does) and said so; a symlink to a folder, or a broken one, is
+ * skipped with a warning — never silently.
+ */
+async function walk(dir: string, root: string, out: string[], warnings: string[]): Promise<void> {
+  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
     if (entry.name.startsWith(".")) continue; // temp files, .git, editor droppings
     const full = join(dir, entry.name);
-    if (entry.isDirectory()) await walk(full, root, out);
-    else if (entry.isFile()) out.push(relative(root, full).split(sep).join("/"));
+    const path = relative(root, full).split(sep).join("/");
+    if (entry.isDirectory()) await walk(full, root, out, warnings);
+    else if (entry.isFile()) out.push(path);
+    else if (entry.isSymbolicLink()) {
+      const target = await realpath(full).catch(() => undefined);
+      const kind = target === undefined ? undefined : await stat(target).catch(() => undefined);
+      if (target !== undefined && kind?.isFile()) {
+        out.push(path);
+        warnings.push(`${path} is a symlink; uploading the file it points to (${target})`);
+      } else {
+        warnings.push(`${path} is a symlink to ${kind?.isDirectory() ? "a folder" : "nothing (broken)"}; skipped (copy the files in to publish them)`);
+      }
+    } else warnings.push(`${path} is not a regular file; skipped`);
   }
 }
 
@@ -100,12 +117,11 @@ export async function scanDatasetDir(options: {
   );
   if (!isDirectory) throw new InputError({ file: dir }, "not a dataset directory (expected README.md, manifest.json, data/*.parquet)");
   const paths: string[] = [];
-  await walk(dir, dir, paths);
-  paths.sort();
   const warnings: string[] = [];
+  await walk(dir, dir, paths, warnings);
+  paths.sort();
   const cardPath = join(dir, "README.md");
   if (!paths.includes("README.md")) throw new InputError({ file: cardPath }, "missing: a dataset dir needs a card (README.md with configs:)");
-  const parquet = paths.filter((p) => p.endsWith(".parquet"));
   // Data files: Parquet shards, or JSON Lines / JSON files under data/ (a dir written with --format jsonl|json).
   const dataFiles = paths.filter((p) => p.endsWith(".parquet") || (p.startsWith("data/") && /\.(jsonl|json)$/.test(p)));
   if (dataFiles.length === 0) throw new InputError({ file: dir }, "no data files (.parquet, or data/*.jsonl / data/*.json)");

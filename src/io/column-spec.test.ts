@@ -49,6 +49,23 @@ describe("encodeValue / decodeValue", () => {
     expect(Object.keys((encoded as object[])[0]!)).toEqual(["role", "content"]);
   });
 
+  it("a plain messages column refuses tool fields instead of dropping them; tool-messages keeps them", () => {
+    const call = { type: "function", function: { name: "f", arguments: "{}" } };
+    expect(() => encodeValue(col("messages"), [{ role: "assistant", content: "", tool_calls: [call] }], where)).toThrow(/tool-messages layout/);
+    const turns = [
+      { role: "user", content: "q" },
+      { role: "assistant", content: "", tool_calls: [{ id: "c1", ...call }] },
+      { role: "tool", content: "r", tool_call_id: "c1", name: "f" },
+    ];
+    const encoded = encodeValue(col("tool-messages"), turns, where) as object[];
+    expect(encoded[0]).toEqual({ role: "user", content: "q", tool_calls: null, tool_call_id: null, name: null });
+    expect(decodeValue(col("tool-messages"), encoded, where)).toEqual(turns);
+    // a turn without tool fields costs the same bytes in both layouts, so row groups are cut alike
+    expect(rowTextBytes([col("tool-messages")], [encodeValue(col("tool-messages"), turns.slice(0, 1), where)])).toBe(
+      rowTextBytes([col("messages")], [encodeValue(col("messages"), turns.slice(0, 1), where)]),
+    );
+  });
+
   it("stores json as a string and parses it back; bad JSON on read names the row", () => {
     expect(encodeValue(col("json"), { a: [1] }, where)).toBe('{"a":[1]}');
     expect(decodeValue(col("json"), '{"a":[1]}', where)).toEqual({ a: [1] });

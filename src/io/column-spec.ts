@@ -11,9 +11,12 @@ import { InputError, OptionError } from "../errors.js";
  * - `string` UTF-8 text; `int32`, `int64` integers; `double`; `boolean`;
  * - `messages` a chat: `list<struct<role: string, content: string>>` (3-level LIST, fields in that order),
  *   what `datasets` and TRL call a conversational column;
+ * - `tool-messages` a chat with tool calls: `list<struct<role, content, tool_calls: list<struct<id, type,
+ *   function: struct<name, arguments>>>, tool_call_id, name>>` (OpenAI's field names; `arguments` is JSON
+ *   text), the layout `datasets` infers for such rows; turns without tool fields hold nulls there;
  * - `json` any JSON value stored as a JSON string (free-form objects such as `meta`).
  */
-export type ColumnType = "string" | "int32" | "int64" | "double" | "boolean" | "messages" | "json";
+export type ColumnType = "string" | "int32" | "int64" | "double" | "boolean" | "messages" | "tool-messages" | "json";
 
 export interface ColumnSpec {
   name: string;
@@ -28,6 +31,13 @@ export interface MessageValue {
   content: string;
 }
 
+/** One chat turn as stored in a `tool-messages` column (absent tool fields are null). */
+export interface ToolMessageValue extends MessageValue {
+  tool_calls: Array<{ id: string | null; type: string; function: { name: string; arguments: string } }> | null;
+  tool_call_id: string | null;
+  name: string | null;
+}
+
 /** SFT rows as `datasets` users expect them: `messages` first, then `id`, `source`, `meta` (JSON string). */
 export const SFT_COLUMNS: readonly ColumnSpec[] = Object.freeze([
   { name: "messages", type: "messages" },
@@ -36,7 +46,25 @@ export const SFT_COLUMNS: readonly ColumnSpec[] = Object.freeze([
   { name: "meta", type: "json", nullable: true },
 ]);
 
-const COLUMN_TYPES: ReadonlySet<string> = new Set(["string", "int32", "int64", "double", "boolean", "messages", "json"]);
+/**
+ * SFT rows with tool calls: `messages` as `tool-messages` and a `tools` column (JSON text of the row's
+ * tool definitions, null for rows without) next to it. Used only when some row has tool content, so
+ * datasets without tools keep `SFT_COLUMNS` byte for byte.
+ */
+export const SFT_TOOL_COLUMNS: readonly ColumnSpec[] = Object.freeze([
+  { name: "messages", type: "tool-messages" },
+  { name: "tools", type: "string", nullable: true },
+  { name: "id", type: "string" },
+  { name: "source", type: "string", nullable: true },
+  { name: "meta", type: "json", nullable: true },
+]);
+
+/** The SFT columns for rows with (`true`) or without tool content. */
+export function sftColumns(tools: boolean): readonly ColumnSpec[] {
+  return tools ? SFT_TOOL_COLUMNS : SFT_COLUMNS;
+}
+
+const COLUMN_TYPES: ReadonlySet<string> = new Set(["string", "int32", "int64", "double", "boolean", "messages", "tool-messages", "json"]);
 
 /** Checks a column list (unique, non-empty names; known types); throws a plain Error naming the problem. */
 export function validateColumns(columns: readonly ColumnSpec[]): void {
@@ -83,9 +111,33 @@ export function parquetSchemaFor(columns: readonly ColumnSpec[]): SchemaElement[
           { name: "content", type: "BYTE_ARRAY", converted_type: "UTF8", logical_type: { type: "STRING" }, repetition_type: "OPTIONAL" },
         );
         break;
+      case "tool-messages":
+        schema.push(
+          { name: column.name, repetition_type: repetition, converted_type: "LIST", logical_type: { type: "LIST" }, num_children: 1 },
+          { name: "list", repetition_type: "REPEATED", num_children: 1 },
+          { name: "element", repetition_type: "OPTIONAL", num_children: 5 },
+          text("role"),
+          text("content"),
+          { name: "tool_calls", repetition_type: "OPTIONAL", converted_type: "LIST", logical_type: { type: "LIST" }, num_children: 1 },
+          { name: "list", repetition_type: "REPEATED", num_children: 1 },
+          { name: "element", repetition_type: "OPTIONAL", num_children: 3 },
+          text("id"),
+          text("type"),
+          { name: "function", repetition_type: "OPTIONAL", num_children: 2 },
+          text("name"),
+          text("arguments"),
+          text("tool_call_id"),
+          text("name"),
+        );
+        break;
     }
   }
   return schema;
+}
+
+/** An OPTIONAL UTF-8 string field of a struct. */
+function text(name: string): SchemaElement {
+  return { name, type: "BYTE_ARRAY", converted_type: "UTF8", logical_type: { type: "STRING" }, repetition_type: "OPTIONAL" };
 }
 
 /** Where a value that cannot be written came from, for the error message. */
@@ -131,7 +183,42 @@ export function encodeValue(column: ColumnSpec, value: unknown, where: ValueLoca
     }
     case "messages":
       return encodeMessages(column, value, where);
+    case "tool-messages":
+      return encodeToolMessages(column, value, where);
   }
+}
+
+function encodeToolMessages(column: ColumnSpec, value: unknown, where: ValueLocation): ToolMessageValue[] {
+  const turns = encodeMessages(column, value, where);
+  return (value as Array<Record<string, unknown>>).map((message, index) => {
+    const field = `${column.name}.${index}`;
+    const optional = (key: string): string | null => {
+      const v = message[key];
+      if (v === undefined || v === null) return null;
+      if (typeof v !== "string") throw bad(column, where, `expected a string ${key}, got ${describe(v)}`, `${field}.${key}`);
+      return v;
+    };
+    const calls = message.tool_calls;
+    let toolCalls: ToolMessageValue["tool_calls"] = null;
+    if (calls !== undefined && calls !== null) {
+      if (!Array.isArray(calls)) throw bad(column, where, `expected a list of tool calls, got ${describe(calls)}`, `${field}.tool_calls`);
+      toolCalls = calls.map((call: unknown, c) => {
+        const fn = (call as { function?: Record<string, unknown> } | null)?.function;
+        const callField = `${field}.tool_calls.${c}`;
+        if (typeof fn?.name !== "string" || typeof fn.arguments !== "string") {
+          throw bad(column, where, "expected a call {type, function: {name, arguments}} with string name and arguments", callField);
+        }
+        const { id, type } = call as Record<string, unknown>;
+        if (id !== undefined && id !== null && typeof id !== "string") throw bad(column, where, `expected a string id, got ${describe(id)}`, `${callField}.id`);
+        return {
+          id: (id as string | undefined) ?? null,
+          type: typeof type === "string" ? type : "function",
+          function: { name: fn.name, arguments: fn.arguments },
+        };
+      });
+    }
+    return { ...turns[index]!, tool_calls: toolCalls, tool_call_id: optional("tool_call_id"), name: optional("name") };
+  });
 }
 
 function encodeMessages(column: ColumnSpec, value: unknown, where: ValueLocation): MessageValue[] {
@@ -144,6 +231,20 @@ function encodeMessages(column: ColumnSpec, value: unknown, where: ValueLocation
     if (typeof role !== "string") throw bad(column, where, `expected a string role, got ${describe(role)}`, `${column.name}.${index}.role`);
     if (typeof content !== "string") {
       throw bad(column, where, `expected a string content, got ${describe(content)}`, `${column.name}.${index}.content`);
+    }
+    if (column.type === "messages") {
+      // A plain chat column has no place for tool fields: refuse rather than drop them.
+      for (const key of role === "tool" ? ["tool_calls", "tool_call_id", "name"] : ["tool_calls", "tool_call_id"]) {
+        const v = (message as Record<string, unknown>)[key];
+        if (v !== undefined && v !== null) {
+          throw bad(
+            column,
+            where,
+            `turn ${index} has ${key}; tool-call conversations need the tool-messages layout (SFT_TOOL_COLUMNS)`,
+            `${column.name}.${index}.${key}`,
+          );
+        }
+      }
     }
     return { role, content };
   });
@@ -165,11 +266,26 @@ export function rowTextBytes(columns: readonly ColumnSpec[], encoded: readonly u
       bytes += Buffer.byteLength(value, "utf8") + 4;
     } else if (Array.isArray(value)) {
       bytes += 1;
-      for (const message of value as MessageValue[]) bytes += Buffer.byteLength(message.role) + Buffer.byteLength(message.content) + 10;
+      for (const message of value as MessageValue[]) {
+        bytes += Buffer.byteLength(message.role) + Buffer.byteLength(message.content) + 10;
+        if ("tool_calls" in message) bytes += toolFieldBytes(message as ToolMessageValue);
+      }
     } else {
       bytes += 8;
     }
   }
+  return bytes;
+}
+
+/** Estimated bytes of a turn's tool fields (0 for a turn without any, so plain turns cost the same in both layouts). */
+function toolFieldBytes(message: ToolMessageValue): number {
+  let bytes = 0;
+  for (const call of message.tool_calls ?? []) {
+    bytes +=
+      Buffer.byteLength(call.id ?? "") + Buffer.byteLength(call.type) + Buffer.byteLength(call.function.name) + Buffer.byteLength(call.function.arguments) + 20;
+  }
+  if (message.tool_call_id !== null) bytes += Buffer.byteLength(message.tool_call_id) + 4;
+  if (message.name !== null) bytes += Buffer.byteLength(message.name) + 4;
   return bytes;
 }
 
@@ -198,9 +314,28 @@ export function decodeValue(column: ColumnSpec, value: unknown, where: ValueLoca
         const { role, content } = (message ?? {}) as Record<string, unknown>;
         return { role: role ?? null, content: content ?? null };
       });
+    case "tool-messages":
+      if (!Array.isArray(value)) return value;
+      return value.map(decodeToolMessage);
     default:
       return value;
   }
+}
+
+/** A `tool-messages` turn read back: role and content, then only the tool fields it holds (as written). */
+function decodeToolMessage(message: unknown): Record<string, unknown> {
+  const { role, content, tool_calls, tool_call_id, name } = (message ?? {}) as Record<string, unknown>;
+  const out: Record<string, unknown> = { role: role ?? null, content: content ?? null };
+  if (Array.isArray(tool_calls)) {
+    out.tool_calls = tool_calls.map((call: unknown) => {
+      const { id, type, function: fn } = (call ?? {}) as Record<string, unknown>;
+      const { name: fnName, arguments: args } = (fn ?? {}) as Record<string, unknown>;
+      return { ...(id !== null && id !== undefined ? { id } : {}), type: type ?? null, function: { name: fnName ?? null, arguments: args ?? null } };
+    });
+  }
+  if (tool_call_id !== null && tool_call_id !== undefined) out.tool_call_id = tool_call_id;
+  if (name !== null && name !== undefined) out.name = name;
+  return out;
 }
 
 function bad(column: ColumnSpec, where: ValueLocation, reason: string, field = column.name): InputError {

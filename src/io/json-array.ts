@@ -7,6 +7,7 @@ import { InputError } from "../errors.js";
 import { handleBadRecord, validateRecord, type ReadOptions } from "./input-issue.js";
 import { describeJson, type LocatedRecord } from "./jsonl.js";
 import { MAX_JSON_DEPTH, nestsDeeperThan } from "./json-depth.js";
+import { LONE_SURROGATE_REASON, loneSurrogatePath, mayHoldLoneSurrogate } from "./lone-surrogate.js";
 
 /** Line (1-based) on which each top-level element of a JSON array text starts. */
 export function elementStartLines(text: string): number[] {
@@ -76,6 +77,7 @@ export async function* readJsonArray<T = unknown>(file: string, options: ReadOpt
     throw new InputError({ file, line: 1 }, `expected a JSON array of records, got ${describeJson(parsed)}`);
   }
   const lines = elementStartLines(text);
+  const surrogates = mayHoldLoneSurrogate(text);
   for (let index = 0; index < parsed.length; index++) {
     const line = lines[index] ?? index + 1;
     try {
@@ -84,6 +86,10 @@ export async function* readJsonArray<T = unknown>(file: string, options: ReadOpt
         throw new InputError({ file, line }, `array element ${index} is ${describeJson(value)}, expected an object`);
       }
       if (nestsDeeperThan(value)) throw new InputError({ file, line }, `the record nests more than ${MAX_JSON_DEPTH} arrays/objects deep`);
+      if (surrogates) {
+        const field = loneSurrogatePath(value);
+        if (field !== undefined) throw new InputError({ file, line, field }, LONE_SURROGATE_REASON);
+      }
       const record = options.schema ? validateRecord(options.schema, value, file, line) : (value as T);
       yield { line, record };
     } catch (error) {

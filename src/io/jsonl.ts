@@ -5,6 +5,7 @@
 import { InputError } from "../errors.js";
 import { withAtomicFile } from "./atomic-file.js";
 import { MAX_JSON_DEPTH, nestsDeeperThan } from "./json-depth.js";
+import { LONE_SURROGATE_REASON, loneSurrogatePath, mayHoldLoneSurrogate } from "./lone-surrogate.js";
 import { handleBadRecord, validateRecord, type ReadOptions } from "./input-issue.js";
 import { readLines } from "./read-lines.js";
 
@@ -26,6 +27,10 @@ export function parseJsonLine(text: string, file: string, line: number): unknown
     });
   }
   if (nestsDeeperThan(value)) throw new InputError({ file, line }, `the record nests more than ${MAX_JSON_DEPTH} arrays/objects deep`);
+  if (mayHoldLoneSurrogate(text)) {
+    const field = loneSurrogatePath(value);
+    if (field !== undefined) throw new InputError({ file, line, field }, LONE_SURROGATE_REASON);
+  }
   return value;
 }
 

@@ -13,6 +13,7 @@ import { TOOL_NAME, TOOL_VERSION } from "../version.js";
 import { tempPathFor } from "./atomic-file.js";
 import { parquetSchemaFor, type ColumnSpec } from "./column-spec.js";
 import type { ParquetCodec } from "./parquet-codecs.js";
+import { writePageIndexes } from "./page-index.js";
 import { encodeRowGroup, relocateRowGroup, type EncodedRowGroup, type RowGroupEncodeOptions } from "./row-group-encode.js";
 import { ToolkitError } from "../errors.js";
 
@@ -36,13 +37,13 @@ export interface ParquetFileWriterOptions {
   codec: ParquetCodec;
   compressors: Compressors;
   /** Extra key-value metadata (keep it free of timestamps if files must be reproducible). */
-  kvMetadata?: Array<{ key: string; value: string }>;
+  kvMetadata?: Array<{ key: string; value: string }> | undefined;
   /**
    * Target uncompressed page size. Each page is compressed on its own, so ZSTD and GZIP get more context
    * from larger pages (5,000 × 20 KB rows with ZSTD: 37.0 MB at 1 MiB, 28.7 MB at 4 MiB, DuckDB 25.8 MB).
    * @default 4 MiB for ZSTD and GZIP, 1 MiB (as Arrow writes) otherwise
    */
-  pageBytes?: number;
+  pageBytes?: number | undefined;
 }
 
 const FLUSH_BYTES = 4 << 20;
@@ -198,6 +199,10 @@ export class ParquetFileWriter {
     if (this.closed) throw new ToolkitError(`${this.file}: finish after finish/abort`, { code: "invalid_state" });
     this.closed = true;
     try {
+      // Page indexes for every chunk, then the footer (hyparquet-writer's own index writing, which skips
+      // one-page chunks, gets nothing left to do).
+      writePageIndexes(this.sink, this.writer.pendingIndexes);
+      this.writer.pendingIndexes.length = 0;
       this.writer.finish();
       closeSync(this.fd);
     } catch (error) {

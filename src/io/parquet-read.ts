@@ -28,7 +28,7 @@ export interface ParquetInfo {
 
 export interface ParquetReadOptions<T> extends ReadOptions<T> {
   /** Read only these columns (default: all). */
-  columns?: string[];
+  columns?: string[] | undefined;
 }
 
 /** Reads a Parquet footer; a missing, non-Parquet or truncated file is an InputError naming the file. */
@@ -148,11 +148,15 @@ function inferType(node: SchemaTree): ColumnType | null {
         return null;
     }
   }
-  // list<struct<role, content>> in the standard 3-level layout
+  // list<struct<role, content[, tool fields]>> in the standard 3-level layout
   const isList = element.converted_type === "LIST" || element.logical_type?.type === "LIST";
   const struct = node.children[0]?.children[0];
   const fields = struct?.children.map((child) => child.element.name);
-  if (isList && fields && fields.length === 2 && fields.includes("role") && fields.includes("content")) return "messages";
+  if (isList && fields && fields.includes("role") && fields.includes("content")) {
+    if (fields.length === 2) return "messages";
+    // A chat with OpenAI-style tool fields (written by us or by `datasets`; extra fields decode by name).
+    if (fields.includes("tool_calls") || fields.includes("tool_call_id")) return "tool-messages";
+  }
   return null;
 }
 

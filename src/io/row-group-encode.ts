@@ -9,6 +9,7 @@ import type { ColumnChunk, CompressionCodec, RowGroup, SchemaElement } from "hyp
 import { ByteWriter, ParquetWriter } from "hyparquet-writer";
 import type { Compressors, PageIndexes } from "hyparquet-writer/src/types.js";
 import { OptionError } from "../errors.js";
+import { completePageIndexes } from "./page-index.js";
 
 /** Bytes of the "PAR1" header a ParquetWriter writes first: the scratch encoding's offsets start there. */
 export const PARQUET_HEADER_BYTES = 4;
@@ -66,11 +67,14 @@ export function encodeRowGroup(options: RowGroupEncodeOptions): EncodedRowGroup 
   if (rows === 0) throw new OptionError("encodeRowGroup: empty row group", { field: "rows" });
   const sink = new ChunkSink();
   const writer = new ParquetWriter({ writer: sink, schema: options.schema, codec: options.codec, compressors: options.compressors });
-  writer.write({ columnData: options.columnData as never, rowGroupSize: rows, pageSize: options.pageBytes });
+  const columnData = options.columnData.map((column) => ({ ...column, columnIndex: true, offsetIndex: true }));
+  writer.write({ columnData: columnData as never, rowGroupSize: rows, pageSize: options.pageBytes });
   sink.drain();
   const [first, ...rest] = sink.chunks;
   const chunks = [first!.subarray(PARQUET_HEADER_BYTES), ...rest];
   const rowGroup = writer.row_groups[0]!;
+  // Every chunk gets a page index: hyparquet-writer builds one only for chunks of several pages.
+  completePageIndexes(writer.pendingIndexes, options.schema);
   return { chunks, byteLength: sink.offset - PARQUET_HEADER_BYTES, rowGroup, indexes: writer.pendingIndexes };
 }
 

@@ -7,7 +7,8 @@ import { ConfigError, ToolkitError } from "../errors.js";
 import { getAdapter } from "./adapters/detect-format.js";
 import { formatKind, isPreferencePair, type CanonicalRecord, type FormatName, type RawRecord } from "./adapters/format.js";
 import { withAtomicFile } from "./atomic-file.js";
-import { SFT_COLUMNS, type ColumnSpec } from "./column-spec.js";
+import { sftColumns, type ColumnSpec } from "./column-spec.js";
+import { hasToolContent } from "./adapters/tool-definitions.js";
 import { writeJsonl } from "./jsonl.js";
 import type { ParquetCodec } from "./parquet-codecs.js";
 import { writeParquet } from "./parquet-write.js";
@@ -41,11 +42,14 @@ export const ULTRAFEEDBACK_COLUMNS: readonly ColumnSpec[] = Object.freeze([
   ...PAIR_TAIL,
 ]);
 
-/** The Parquet columns for a format; formats with `{from, value}` turns or pair lists are JSON-only. */
-export function parquetColumnsForFormat(format: FormatName): readonly ColumnSpec[] {
+/**
+ * The Parquet columns for a format; formats with `{from, value}` turns or pair lists are JSON-only.
+ * `tools`: the SFT rows have tool content (see `sftColumns`).
+ */
+export function parquetColumnsForFormat(format: FormatName, tools = false): readonly ColumnSpec[] {
   switch (format) {
     case "messages":
-      return SFT_COLUMNS;
+      return sftColumns(tools);
     case "trl":
       return TRL_COLUMNS;
     case "ultrafeedback":
@@ -57,11 +61,16 @@ export function parquetColumnsForFormat(format: FormatName): readonly ColumnSpec
 
 export interface WriteRawOptions {
   /** Format of the rows (picks the Parquet columns). @default "messages" */
-  format?: FormatName;
+  format?: FormatName | undefined;
   /** Parquet codec. @default "SNAPPY" */
-  codec?: ParquetCodec;
+  codec?: ParquetCodec | undefined;
   /** Parquet row-group size in bytes of text. */
-  rowGroupBytes?: number;
+  rowGroupBytes?: number | undefined;
+  /**
+   * messages as Parquet: use the tool-call columns (`SFT_TOOL_COLUMNS`). Without it, a row with tool
+   * calls or a `tools` field fails the write (naming the row) rather than losing them. @default false
+   */
+  tools?: boolean | undefined;
 }
 
 /** Output extensions `writeRawRecords` accepts, for messages. */
@@ -84,17 +93,37 @@ export async function writeRawRecords(path: string, rows: Rows<RawRecord>, optio
   const extension = extname(path).toLowerCase();
   assertWritablePath(path, options.format ?? "messages");
   if (extension === ".parquet") {
+    const format = options.format ?? "messages";
+    const tools = options.tools ?? false;
     const info = await writeParquet({
       file: path,
-      columns: parquetColumnsForFormat(options.format ?? "messages"),
-      rows,
-      ...(options.codec !== undefined ? { codec: options.codec } : {}),
-      ...(options.rowGroupBytes !== undefined ? { rowGroupBytes: options.rowGroupBytes } : {}),
+      columns: parquetColumnsForFormat(format, tools),
+      rows: format === "messages" && !tools ? refuseToolRows(path, rows) : rows,
+      codec: options.codec,
+      rowGroupBytes: options.rowGroupBytes,
     });
     return info.rows;
   }
   if (extension === ".json") return writeJsonArray(path, rows);
   return writeJsonl(path, rows);
+}
+
+/** Error code of a Parquet write without the tool-call columns that met a row with tool content. */
+export const NEEDS_TOOL_COLUMNS = "needs_tool_columns";
+
+/** Passes rows through, failing on the first one with tool content (which the plain SFT columns would lose). */
+async function* refuseToolRows(path: string, rows: Rows<RawRecord>): AsyncGenerator<RawRecord> {
+  let row = 0;
+  for await (const raw of rows as AsyncIterable<RawRecord>) {
+    row += 1;
+    const messages = Array.isArray(raw.messages) ? (raw.messages as Array<Record<string, unknown>>) : [];
+    if ((raw.tools !== undefined && raw.tools !== null) || messages.some((m) => m?.role === "tool" || (m?.tool_calls !== undefined && m.tool_calls !== null))) {
+      throw new ToolkitError(`${path}: row ${row} has tool calls or tools, which need the tool-call columns (write option tools: true)`, {
+        code: NEEDS_TOOL_COLUMNS,
+      });
+    }
+    yield raw;
+  }
 }
 
 /** Writes a JSON array (one 2-space indented element per block, as LLaMA-Factory ships its data), atomically. */
@@ -118,7 +147,7 @@ export async function writeJsonArray(path: string, rows: Rows<unknown>): Promise
 
 export interface WriteRecordsOptions extends Omit<WriteRawOptions, "format"> {
   /** Output format. @default "messages" for SFT records, "trl" for preference pairs */
-  to?: FormatName;
+  to?: FormatName | undefined;
 }
 
 export interface WriteRecordsResult {
@@ -153,7 +182,9 @@ export async function writeRecords(path: string, records: Rows<CanonicalRecord>,
       next = await iterator.next();
     }
   }
-  const written = await writeRawRecords(path, rows(), { ...options, format });
+  // Parquet needs its columns before the first row: an array is checked for tool content up front.
+  const tools = options.tools ?? (Array.isArray(records) && records.some((r) => !isPreferencePair(r) && hasToolContent(r)));
+  const written = await writeRawRecords(path, rows(), { ...options, format, tools });
   return { file: path, format, written };
 }
 

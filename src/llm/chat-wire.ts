@@ -3,6 +3,7 @@
  * and the reading of an answer: usage with cached prompt tokens, and the checks that make a finished
  * completion usable text. Shared by the direct client and the batch path so both treat answers alike.
  */
+import { ToolkitError } from "../errors.js";
 import { ContentFilterError, EmptyCompletionError, LengthLimitError } from "./errors.js";
 import type { UsageCounts } from "./prices.js";
 import type { Message } from "../schemas/message.js";
@@ -21,13 +22,22 @@ export interface WireRequest {
 export function chatBody(request: WireRequest, model: string) {
   return {
     model,
-    messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+    messages: request.messages.map(wireMessage),
     ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
     ...(request.topP === undefined ? {} : { top_p: request.topP }),
     ...(request.maxTokens === undefined ? {} : { max_tokens: request.maxTokens }),
     ...(request.seed === undefined ? {} : { seed: request.seed }),
     ...(request.stop === undefined ? {} : { stop: request.stop }),
   };
+}
+
+/** A turn as sent: role and text only. Tool turns never reach a prompt (the toolkit sends no tool definitions). */
+function wireMessage(message: Message): { role: "system" | "user" | "assistant"; content: string } {
+  const { role, content } = message;
+  if (role === "tool" || message.tool_calls !== undefined) {
+    throw new ToolkitError("a prompt with tool calls or tool results cannot be sent: the toolkit sends no tool definitions", { code: "invalid_request" });
+  }
+  return { role, content };
 }
 
 /** Token counts from an API `usage` object (chat completion, stream chunk or batch output line). */

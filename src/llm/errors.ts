@@ -3,7 +3,7 @@
  * which model it asked and whether trying the same request again may help (`retryable`).
  */
 import { ToolkitError } from "../errors.js";
-import { redactedError, redactSecrets } from "./redact-secrets.js";
+import { redactedError, redactSecrets } from "../util/redact-secrets.js";
 
 /** Why a call failed, as a short stable code (used in failure files and counters). */
 export type LlmFailureKind =

@@ -5,7 +5,8 @@
  * counted under the reason it was dropped.
  */
 import type { SftFormat } from "../io/adapters/format.js";
-import { encodeValue, rowTextBytes, SFT_COLUMNS } from "../io/column-spec.js";
+import { encodeValue, rowTextBytes, sftColumns } from "../io/column-spec.js";
+import { hasToolContent } from "../io/adapters/tool-definitions.js";
 import { readRecords } from "../io/read-records.js";
 import type { InputIssue } from "../io/input-issue.js";
 import type { SftRecord } from "../schemas/sft-record.js";
@@ -59,10 +60,12 @@ export interface CollectResult {
   answerWords: NumberColumn;
   /** Tokens per spooled row (NaN where not counted). */
   tokens: NumberColumn;
-  /** Per spooled row: `rowTextBytes` of it as written (SFT columns), so the writer can cut row groups unparsed. */
+  /** Per spooled row: `rowTextBytes` of it as written (its SFT layout), so the writer can cut row groups unparsed. */
   textBytes: NumberColumn;
   /** Per spooled row: its id (copies of an upsampled row get `<id>#copy<k>` when written). */
   ids: string[];
+  /** Spool indices of rows with tool calls or tools (their `textBytes` are in the tool-call layout). */
+  toolRows: Set<number>;
   contaminated: ContaminatedRow[];
 }
 
@@ -91,13 +94,14 @@ export async function collectCandidates({
   exactDedup: boolean;
   nearDedup: ReturnType<typeof createMinHashDedup> | undefined;
   decontaminator: Decontaminator | undefined;
-  onProgress?: (event: CollectProgress) => void;
+  onProgress?: ((event: CollectProgress) => void) | undefined;
 }): Promise<CollectResult> {
   const exact = exactDedup ? createExactDedup() : undefined;
   const words = new NumberColumn();
   const answerWords = new NumberColumn();
   const tokens = new NumberColumn();
   const textBytes = new NumberColumn();
+  const toolRows = new Set<number>();
   const ids: string[] = [];
   const contaminated: ContaminatedRow[] = [];
   const collected: CollectedSource[] = [];
@@ -150,14 +154,19 @@ export async function collectCandidates({
           drop("duplicate:near");
           continue;
         }
-        spool.append(row);
+        const spoolIndex = spool.append(row);
         ids.push(row.id);
-        const written = { messages: row.messages, id: row.id, source: row.source, meta: row.meta ?? null };
+        const written = { messages: row.messages, tools: row.tools ?? null, id: row.id, source: row.source, meta: row.meta ?? null };
         const where = { file: file.display, row: line };
+        // Bytes as written in this row's own layout; the writer adds the null `tools` cell of plain rows
+        // when the output uses the tool-call columns (see `plainRowToolBytes`).
+        const withTools = hasToolContent(row);
+        if (withTools) toolRows.add(spoolIndex);
+        const columns = sftColumns(withTools);
         textBytes.push(
           rowTextBytes(
-            SFT_COLUMNS,
-            SFT_COLUMNS.map((column) => encodeValue(column, written[column.name as keyof typeof written], where)),
+            columns,
+            columns.map((column) => encodeValue(column, written[column.name as keyof typeof written], where)),
           ),
         );
         // One countWords per message: the row's total and the final assistant answer's share of it.
@@ -181,5 +190,5 @@ export async function collectCandidates({
     onProgress?.({ phase: "read", source: source.tag, rows: stats.input });
     collected.push(stats);
   }
-  return { sources: collected, words, answerWords, tokens, textBytes, ids, contaminated };
+  return { sources: collected, words, answerWords, tokens, textBytes, ids, toolRows, contaminated };
 }

@@ -13,6 +13,8 @@ export function messagesKey(messages: readonly Message[]): string {
     hash.update(message.role);
     hash.update("\u0001");
     hash.update(message.content.replace(/\s+/g, " ").trim().toLowerCase());
+    // Tool calls are part of the turn (a calling turn's text is often empty); plain turns hash as before.
+    for (const call of message.tool_calls ?? []) hash.update(`\u0003${call.function.name}\u0003${call.function.arguments}`);
     hash.update("\u0002");
   }
   return hash.digest("base64").slice(0, 22);

@@ -6,7 +6,7 @@
 import { basename } from "node:path";
 import { isLongWriterSource, LONGWRITER_BIBTEX } from "../hub/citations.js";
 import { renderDatasetCard, summarizeLengths, type CardColumn, type CardSource } from "../hub/dataset-card.js";
-import { SFT_COLUMNS } from "../io/column-spec.js";
+import { rowTextBytes, SFT_TOOL_COLUMNS, sftColumns } from "../io/column-spec.js";
 import { writeDatasetDir, type DataFormat, type DatasetManifest } from "../io/dataset-dir.js";
 import type { ParquetCodec } from "../io/parquet-codecs.js";
 import { renderHistogramSvg } from "../report/histogram-svg.js";
@@ -30,6 +30,12 @@ const CODECS: Record<NonNullable<NonNullable<MixRecipe["output"]>["compression"]
   none: "UNCOMPRESSED",
 };
 
+/** Estimated bytes of a plain row's null `tools` cell in the tool-call layout (its other cells cost the same). */
+const NULL_TOOLS_BYTES = rowTextBytes(
+  SFT_TOOL_COLUMNS.filter((c) => c.name === "tools"),
+  [null],
+);
+
 export const HISTOGRAM_FILE = "length-histogram.svg";
 export const RECIPE_FILE = "recipe.yaml";
 const MB = 1024 * 1024;
@@ -45,12 +51,13 @@ export async function writeMixOutput({
   answerWords,
   ids,
   textBytes,
+  toolRows,
   threads,
   onProgress,
   dataFormat,
 }: {
   /** Overrides the recipe's `output.format`. */
-  dataFormat?: DataFormat;
+  dataFormat?: DataFormat | undefined;
   outDir: string;
   recipe: MixRecipe;
   recipeText: string;
@@ -61,9 +68,11 @@ export async function writeMixOutput({
   /** Per spooled row: its id and `rowTextBytes` as written (from the first pass). */
   ids: readonly string[];
   textBytes: NumberColumn;
+  /** Spool indices of rows with tool content: the output gets the tool-call columns when one is written. */
+  toolRows: ReadonlySet<number>;
   /** Threads encoding the Parquet row groups. @default every core */
-  threads?: number;
-  onProgress?: (event: WriteProgress) => void;
+  threads?: number | undefined;
+  onProgress?: ((event: WriteProgress) => void) | undefined;
 }): Promise<DatasetManifest> {
   const output = recipe.output ?? {};
   const lengths: number[] = [];
@@ -71,15 +80,18 @@ export async function writeMixOutput({
   const totals = new Map(splits.map((s) => [s.name, s.indices.length]));
   const { tool: _tool, ...extra } = manifest;
   void _tool;
+  // A mixture without tool-call rows keeps the plain SFT columns (byte-identical to a toolkit without tools).
+  const tools = toolRows.size > 0 && splits.some((split) => split.indices.some((i) => toolRows.has(i)));
+  const rowBytes = (index: number): number => textBytes.at(index) + (tools && !toolRows.has(index) ? NULL_TOOLS_BYTES : 0);
   return writeDatasetDir({
     dir: outDir,
-    columns: SFT_COLUMNS,
-    splits: splits.map((split) => ({ name: split.name, rows: spoolRows(spool, split.indices, ids, textBytes) })),
-    ...(threads !== undefined ? { threads } : {}),
+    columns: sftColumns(tools),
+    splits: splits.map((split) => ({ name: split.name, rows: spoolRows(spool, split.indices, ids, rowBytes) })),
+    threads,
     codec: CODECS[output.compression ?? "snappy"],
     dataFormat: dataFormat ?? output.format ?? "parquet",
     ...(output.rowGroupMB !== undefined ? { rowGroupBytes: output.rowGroupMB * MB } : {}),
-    ...(output.rowGroupRows !== undefined ? { maxRowGroupRows: output.rowGroupRows } : {}),
+    maxRowGroupRows: output.rowGroupRows,
     ...(output.shardMB !== undefined ? { maxShardBytes: output.shardMB * MB } : {}),
     manifest: extra,
     onProgress: ({ split, rows }) => onProgress?.({ phase: "write", split, rows, total: totals.get(split) ?? 0 }),
@@ -107,7 +119,7 @@ export async function writeMixOutput({
         sources: manifest.sources.map((source, index) => cardSource(source, recipe.sources[index]?.license)),
         sourceDatasets: hubRepos(manifest),
         ...(citesLongWriter(manifest) ? { citations: [LONGWRITER_BIBTEX] } : {}),
-        columns: SFT_CARD_COLUMNS,
+        columns: tools ? SFT_TOOL_CARD_COLUMNS : SFT_CARD_COLUMNS,
         lengthStats: summarizeLengths(lengths, "words", "final answer length"),
         histogramFile: HISTOGRAM_FILE,
         trainer: "sft",
@@ -121,16 +133,16 @@ export async function writeMixOutput({
  * row's second and later copies get the id `<id>#copy<k>`, so ids stay unique within the dataset while still
  * naming the row they copy.
  */
-function* spoolRows(spool: RowSpool, indices: Uint32Array, ids: readonly string[], textBytes: NumberColumn): Generator<JsonRow> {
+function* spoolRows(spool: RowSpool, indices: Uint32Array, ids: readonly string[], textBytes: (index: number) => number): Generator<JsonRow> {
   const seen = new Uint32Array(spool.size);
   for (const index of indices) {
     const copy = seen[index]!;
     seen[index] = copy + 1;
     const bytes = spool.readBytes(index);
-    if (copy === 0) yield new JsonRow(bytes, textBytes.at(index));
+    if (copy === 0) yield new JsonRow(bytes, textBytes(index));
     else {
       const suffix = `#copy${copy}`;
-      yield new JsonRow(bytes, textBytes.at(index) + suffix.length, { id: `${ids[index]}${suffix}` });
+      yield new JsonRow(bytes, textBytes(index) + suffix.length, { id: `${ids[index]}${suffix}` });
     }
   }
 }
@@ -141,6 +153,23 @@ const SFT_CARD_COLUMNS: CardColumn[] = [
   { name: "id", type: "string", description: "Row id (stable across runs; `#copyN` marks an upsampled copy)" },
   { name: "source", type: "string", description: "Tag of the recipe source the row came from" },
   { name: "meta", type: "string (JSON)", description: "Other fields the source row carried" },
+];
+
+/** The columns of an SFT mixture with tool-call rows. */
+const SFT_TOOL_CARD_COLUMNS: CardColumn[] = [
+  {
+    name: "messages",
+    type: "list<struct<role, content, tool_calls, tool_call_id, name>>",
+    description:
+      "The conversation; assistant turns may carry `tool_calls` ({type, function: {name, arguments}}, arguments as JSON text) answered by `tool` turns; fields a turn lacks are null",
+  },
+  {
+    name: "tools",
+    type: "string (JSON)",
+    description:
+      "The functions the row may call, as JSON text of OpenAI-style tools (TRL's SFTTrainer parses it for `apply_chat_template(tools=...)`); null when none",
+  },
+  ...SFT_CARD_COLUMNS.slice(1),
 ];
 
 /** Hub dataset repos the mixture draws from (the card's `source_datasets`). */

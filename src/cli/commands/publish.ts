@@ -16,9 +16,9 @@ interface PublishArgs {
   branch: string;
   pr: boolean;
   "dry-run": boolean;
-  "token-env"?: string;
-  endpoint?: string;
-  message?: string;
+  "token-env"?: string | undefined;
+  endpoint?: string | undefined;
+  message?: string | undefined;
   "max-files-per-commit": number;
   xet: boolean;
   json: boolean;
@@ -36,7 +36,11 @@ function builder(yargs: Argv) {
       "token-env": { type: "string", describe: "Environment variable holding the token (default HF_TOKEN)" },
       endpoint: { type: "string", describe: "Hub URL (default $HF_ENDPOINT or https://huggingface.co)" },
       message: { type: "string", describe: "Commit title" },
-      "max-files-per-commit": { type: "number", default: 50, describe: "Split bigger changes into part commits (the card goes last)" },
+      "max-files-per-commit": {
+        type: "number",
+        default: 50,
+        describe: "Data files uploaded through LFS per commit; small files are packed by bytes (16 MiB, 1,000 files per commit); the card goes last",
+      },
       xet: { type: "boolean", default: true, describe: "Use the Xet upload path when the Hub offers it (--no-xet forces plain LFS)" },
       json: { type: "boolean", default: false, describe: "Print a JSON summary (plan, commits, bytes) on stdout" },
     })
@@ -160,9 +164,9 @@ export const publishCommand: CommandModule<object, PublishArgs> = {
         pr: args.pr,
         private: args.private,
         dryRun: args["dry-run"],
-        ...(args["token-env"] ? { tokenEnv: args["token-env"] } : {}),
-        ...(args.endpoint ? { endpoint: args.endpoint } : {}),
-        ...(args.message ? { commitMessage: args.message } : {}),
+        tokenEnv: args["token-env"] || undefined,
+        endpoint: args.endpoint || undefined,
+        commitMessage: args.message || undefined,
         maxFilesPerCommit: args["max-files-per-commit"],
         useXet: args.xet,
         onProgress: progress.onProgress,

@@ -8,6 +8,7 @@ import { sftRecordSchema } from "../../schemas/sft-record.js";
 import type { InputIssue } from "../input-issue.js";
 import { readRawRecords, readRecords, type RawRow } from "../read-records.js";
 import { detectFormat, getAdapter } from "./detect-format.js";
+import { hasToolContent } from "./tool-definitions.js";
 import { PREFERENCE_FORMATS, SFT_FORMATS, type CanonicalRecord, type FormatName } from "./format.js";
 import { collect } from "../../../test/helpers/collect.js";
 
@@ -17,7 +18,7 @@ const expected: Array<{ file: string; format: FormatName; rows: number; ok: numb
   { file: "alpaca_en_demo.json", format: "alpaca", rows: 999, ok: 999 },
   { file: "alpaca_zh_demo.json", format: "alpaca", rows: 1000, ok: 1000 },
   { file: "identity.json", format: "alpaca", rows: 91, ok: 91 },
-  { file: "glaive_toolcall_en_demo.json", format: "sharegpt", rows: 300, ok: 147 },
+  { file: "glaive_toolcall_en_demo.json", format: "sharegpt", rows: 300, ok: 300 },
   { file: "dpo_en_demo.json", format: "sharegpt-preference", rows: 300, ok: 300 },
   { file: "dpo_zh_demo.json", format: "sharegpt-preference", rows: 300, ok: 300 },
   { file: "kto_en_demo.json", format: "messages", rows: 300, ok: 300 },
@@ -47,8 +48,8 @@ describe("format adapters on the LLaMA-Factory demo files", () => {
     expect(records).toHaveLength(ok);
     const schema = SFT_FORMATS.includes(format as never) ? sftRecordSchema : preferencePairSchema;
     for (const record of records) expect(schema.safeParse(record).success).toBe(true);
-    // Content-hash ids: equal exactly when the turns are equal (the demo files hold a few duplicate rows).
-    const content = (r: CanonicalRecord) => JSON.stringify("messages" in r ? r.messages : [r.prompt, r.chosen, r.rejected]);
+    // Content-hash ids: equal exactly when the turns (and tools) are equal (the demo files hold a few duplicate rows).
+    const content = (r: CanonicalRecord) => JSON.stringify("messages" in r ? [r.messages, r.tools] : [r.prompt, r.chosen, r.rejected]);
     expect(new Set(records.map((r) => r.id)).size).toBe(new Set(records.map(content)).size);
     expect(new Set(records.map((r) => `${r.id}\u0000${content(r)}`)).size).toBe(new Set(records.map(content)).size);
   });
@@ -85,22 +86,169 @@ describe("format adapters on the LLaMA-Factory demo files", () => {
     expect(typeof kto.meta?.label).toBe("boolean"); // unknown top-level fields are kept in meta
   });
 
-  it("reports every glaive tool-call row with file, line and reason; keeps tools definitions in meta", async () => {
-    const issues: InputIssue[] = [];
-    await collect(readRecords(DATA + "glaive_toolcall_en_demo.json", { skipInvalid: true, issues }));
-    expect(issues).toHaveLength(153);
-    for (const issue of issues) {
-      expect(issue.file).toBe(DATA + "glaive_toolcall_en_demo.json");
-      expect(issue.field).toMatch(/^conversations\.\d+\.from$/);
-      expect(issue.reason).toMatch(/^from "(function_call|observation)" is a tool turn/);
-    }
+  it("reads glaive's function_call / observation turns and tools as OpenAI-style tool calls", () => {
     const rows = raw.get("glaive_toolcall_en_demo.json")!;
-    const firstToolRow = rows.find((r) => (r.record.conversations as Array<{ from: string }>).some((t) => t.from === "function_call"))!;
-    const error = await collect(readRecords(DATA + "glaive_toolcall_en_demo.json")).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(InputError);
-    expect((error as InputError).line).toBe(firstToolRow.line);
-    const plain = canonical.get("glaive_toolcall_en_demo.json")![0] as SftRecord;
-    expect(typeof plain.meta?.tools).toBe("string");
+    const records = canonical.get("glaive_toolcall_en_demo.json")! as SftRecord[];
+    const first = records[0]!;
+    // human, gpt, human, function_call, observation, gpt, human, gpt
+    expect(first.messages.map((m) => m.role)).toEqual(["user", "assistant", "user", "assistant", "tool", "assistant", "user", "assistant"]);
+    expect(first.messages[3]).toEqual({
+      role: "assistant",
+      content: "",
+      tool_calls: [{ type: "function", function: { name: "search_recipes", arguments: '{"ingredients":["chicken","bell peppers","rice"]}' } }],
+    });
+    expect(first.messages[4]).toMatchObject({ role: "tool", name: "search_recipes" });
+    expect(first.messages[4]!.content).toBe((rows[0]!.record.conversations as Array<{ value: string }>)[4]!.value);
+    // tools: LLaMA-Factory's bare schemas become {type: "function", function: schema}
+    const bare = JSON.parse(rows[0]!.record.tools as string) as unknown[];
+    expect(JSON.parse(first.tools!)).toEqual(bare.map((fn) => ({ type: "function", function: fn })));
+    const calls = records.flatMap((r) => r.messages.filter((m) => m.tool_calls !== undefined));
+    expect(calls).toHaveLength(211);
+    expect(records.filter((r) => r.messages.some((m) => m.role === "tool"))).toHaveLength(153);
+    // "[]" means no tools: 109 rows have none, so 191 carry a tools field
+    expect(records.filter((r) => r.tools !== undefined)).toHaveLength(191);
+  });
+
+  it("a malformed tool-call row is still an error naming file, line and field", () => {
+    const sharegpt = getAdapter("sharegpt");
+    const messages = getAdapter("messages");
+    const where = { file: "calls.jsonl", line: 7 };
+    const fails = (adapter: typeof sharegpt, row: Record<string, unknown>, field: string, reason: RegExp) => {
+      const error = (() => {
+        try {
+          adapter.toCanonical(row, where);
+        } catch (e) {
+          return e;
+        }
+        return undefined;
+      })();
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as InputError).message).toMatch(/^calls\.jsonl:7: /);
+      expect((error as InputError).field).toBe(field);
+      expect((error as InputError).message).toMatch(reason);
+    };
+    const call = { type: "function", function: { name: "f", arguments: '{"x":1}' } };
+    // a tool result with no call before it
+    fails(
+      messages,
+      {
+        messages: [
+          { role: "user", content: "q" },
+          { role: "tool", content: "r" },
+          { role: "assistant", content: "a" },
+        ],
+      },
+      "messages.1",
+      /follows no assistant tool call/,
+    );
+    // arguments that are not JSON
+    fails(
+      messages,
+      {
+        messages: [
+          { role: "user", content: "q" },
+          { role: "assistant", content: null, tool_calls: [{ type: "function", function: { name: "f", arguments: "{x: 1" } }] },
+        ],
+      },
+      "messages.1.tool_calls.0.function.arguments",
+      /arguments are not JSON/,
+    );
+    // a call whose result never comes
+    fails(
+      messages,
+      {
+        messages: [
+          { role: "user", content: "q" },
+          { role: "assistant", content: "", tool_calls: [call] },
+          { role: "user", content: "?" },
+        ],
+      },
+      "messages.2",
+      /expected the results as tool turns/,
+    );
+    // a result answering another call id
+    fails(
+      messages,
+      {
+        messages: [
+          { role: "user", content: "q" },
+          { role: "assistant", content: "", tool_calls: [{ id: "c1", ...call }] },
+          { role: "tool", tool_call_id: "c2", content: "r" },
+          { role: "assistant", content: "a" },
+        ],
+      },
+      "messages.2.tool_call_id",
+      /answers call "c2"/,
+    );
+    // a call to a function the row does not declare
+    fails(
+      messages,
+      {
+        messages: [
+          { role: "user", content: "q" },
+          { role: "assistant", content: "", tool_calls: [call] },
+        ],
+        tools: [{ type: "function", function: { name: "g" } }],
+      },
+      "messages.1",
+      /names function "f", which is not among the row's tools/,
+    );
+    // ShareGPT: a function_call value that is not JSON, an observation without a call, tools that are not a list
+    fails(
+      sharegpt,
+      {
+        conversations: [
+          { from: "human", value: "q" },
+          { from: "function_call", value: "f(x)" },
+        ],
+      },
+      "conversations.1.value",
+      /function_call is not JSON/,
+    );
+    fails(
+      sharegpt,
+      {
+        conversations: [
+          { from: "human", value: "q" },
+          { from: "observation", value: "r" },
+          { from: "gpt", value: "a" },
+        ],
+      },
+      "conversations.1",
+      /follows no assistant tool call/,
+    );
+    fails(
+      sharegpt,
+      {
+        conversations: [
+          { from: "human", value: "q" },
+          { from: "gpt", value: "a" },
+        ],
+        tools: '{"name": "f"}',
+      },
+      "tools",
+      /expected a list of tools/,
+    );
+    fails(
+      sharegpt,
+      {
+        conversations: [
+          { from: "human", value: "q" },
+          { from: "gpt", value: "a" },
+        ],
+        tools: '[{"description": "no name"}]',
+      },
+      "tools.0.name",
+      /missing the function "name"/,
+    );
+    // preference data still refuses tool turns
+    const trl = getAdapter("trl");
+    expect(() =>
+      trl.toCanonical(
+        { prompt: [{ role: "user", content: "q" }], chosen: [{ role: "tool", content: "r" }], rejected: [{ role: "assistant", content: "b" }] },
+        where,
+      ),
+    ).toThrow(/preference records hold only/);
   });
 });
 
@@ -117,6 +265,10 @@ describe("round trips format → canonical → format", () => {
       for (const format of SFT_FORMATS) {
         const adapter = getAdapter(format);
         canonical.get(file)!.forEach((record, i) => {
+          if (format === "alpaca" && hasToolContent(record as SftRecord)) {
+            expect(() => adapter.fromCanonical(record as SftRecord)).toThrow(/alpaca has no tool calls/);
+            return;
+          }
           const out = adapter.fromCanonical(record as SftRecord);
           const back = adapter.toCanonical(JSON.parse(JSON.stringify(out)) as Record<string, unknown>, { file: `${file}→${format}`, line: i + 1 });
           expect(back).toEqual(record);
@@ -157,13 +309,18 @@ describe("round trips format → canonical → format", () => {
       const expectedTurns = system === undefined ? conversations : [{ from: "system", value: system }, ...(conversations as unknown[])];
       expect({ conversations: expectedTurns, ...rest }).toEqual(original);
     });
+    // glaive written back as LLaMA-Factory ShareGPT: the same turns, calls and tools (JSON compared parsed:
+    // we write it compact, glaive's has spaces), "[]" tools left out.
     const sharegpt = getAdapter("sharegpt");
-    const glaive = raw
-      .get("glaive_toolcall_en_demo.json")!
-      .filter((r) => !(r.record.conversations as Array<{ from: string }>).some((t) => t.from === "function_call" || t.from === "observation"));
+    const glaive = raw.get("glaive_toolcall_en_demo.json")!;
+    const parsedTurns = (turns: unknown) =>
+      (turns as Array<{ from: string; value: string }>).map((t) => ({ from: t.from, value: t.from === "function_call" ? JSON.parse(t.value) : t.value }));
     (canonical.get("glaive_toolcall_en_demo.json")! as SftRecord[]).forEach((record, i) => {
-      const { id: _id, ...rest } = sharegpt.fromCanonical(record);
-      expect(rest).toEqual(glaive[i]!.record);
+      const { id: _id, conversations, tools, ...rest } = sharegpt.fromCanonical(record);
+      const { conversations: originalTurns, tools: originalTools, ...originalRest } = glaive[i]!.record;
+      expect(rest).toEqual(originalRest);
+      expect(parsedTurns(conversations)).toEqual(parsedTurns(originalTurns));
+      expect(tools === undefined ? [] : JSON.parse(tools as string)).toEqual(JSON.parse(originalTools as string));
     });
   });
 });

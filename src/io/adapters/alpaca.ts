@@ -9,6 +9,7 @@ import type { SftRecord } from "../../schemas/sft-record.js";
 import { ToolkitError } from "../../errors.js";
 import { describeJson } from "../jsonl.js";
 import type { AdapterContext, RawRecord, SftAdapter } from "./format.js";
+import { hasToolContent } from "./tool-definitions.js";
 import { checkTurnOrder, fail, optionalString, readId, readSourceAndMeta, requireString, SFT_ORDER, withEnvelope } from "./turns.js";
 
 function readHistory(raw: RawRecord, context: AdapterContext): Message[] {
@@ -59,6 +60,7 @@ export const alpacaAdapter: SftAdapter = {
   },
   fromCanonical(record: SftRecord): RawRecord {
     const messages = record.messages;
+    if (hasToolContent(record)) throw new ToolkitError(`record ${record.id}: alpaca has no tool calls; write it as messages or sharegpt`);
     const system = messages[0]?.role === "system" ? messages[0].content : undefined;
     const turns = system === undefined ? messages : messages.slice(1);
     const ok = turns.length >= 2 && turns.length % 2 === 0 && turns.every((m, i) => m.role === (i % 2 === 0 ? "user" : "assistant"));

@@ -7,7 +7,7 @@ import { ConfigError, InputError, ToolkitError } from "../../errors.js";
 import { handleBadRecord, type InputIssue } from "../input-issue.js";
 import type { ParquetCodec } from "../parquet-codecs.js";
 import { readRecords } from "../read-records.js";
-import { assertWritablePath, writeRawRecords } from "../write-records.js";
+import { assertWritablePath, NEEDS_TOOL_COLUMNS, writeRawRecords } from "../write-records.js";
 import { assertFormatKind, getAdapter } from "./detect-format.js";
 import { formatKind, isPreferencePair, type CanonicalRecord, type FormatName, type RawRecord, type RecordKind } from "./format.js";
 
@@ -15,20 +15,20 @@ export interface ConvertFileOptions {
   input: string;
   output: string;
   /** Input format. @default "auto" (detected per file) */
-  from?: FormatName | "auto";
+  from?: FormatName | "auto" | undefined;
   /** Output format. @default the canonical layout of the input's kind: "messages" (SFT) or "trl" (preference) */
-  to?: FormatName;
+  to?: FormatName | undefined;
   /** Only accept records of this kind. */
-  kind?: RecordKind;
+  kind?: RecordKind | undefined;
   /** Skip rows that cannot be read or converted, reporting them into `issues`. @default false */
-  skipInvalid?: boolean;
-  issues?: InputIssue[];
+  skipInvalid?: boolean | undefined;
+  issues?: InputIssue[] | undefined;
   /** Parquet codec for a .parquet output. @default "SNAPPY" */
-  codec?: ParquetCodec;
+  codec?: ParquetCodec | undefined;
   /** For a dataset dir input: the split to read, or "all" (see `chooseSplit`). @default every file */
-  split?: string;
+  split?: string | undefined;
   /** Called after every 100 records read. */
-  onProgress?: (progress: { read: number }) => void;
+  onProgress?: ((progress: { read: number }) => void) | undefined;
 }
 
 export interface ConvertFileResult {
@@ -51,8 +51,21 @@ export interface ConvertFileResult {
  * await convertFile({ input: "alpaca_en_demo.json", output: "alpaca.parquet" }); // → messages layout
  */
 export async function convertFile(options: ConvertFileOptions): Promise<ConvertFileResult> {
-  const { input, output, from = "auto", skipInvalid = false } = options;
   const issues = options.issues ?? [];
+  const issuesBefore = issues.length;
+  try {
+    return await convertOnce({ ...options, issues }, false);
+  } catch (error) {
+    // The Parquet columns are chosen before the first row; a tool-call row met later means starting over
+    // with the tool-call columns (the failed write left nothing behind). Files without tools are read once.
+    if (!ToolkitError.isInstance(error) || error.code !== NEEDS_TOOL_COLUMNS) throw error;
+    issues.length = issuesBefore;
+    return convertOnce({ ...options, issues }, true);
+  }
+}
+
+async function convertOnce(options: ConvertFileOptions & { issues: InputIssue[] }, tools: boolean): Promise<ConvertFileResult> {
+  const { input, output, from = "auto", skipInvalid = false, issues } = options;
   if (resolve(input) === resolve(output)) throw new ConfigError(`the output ${output} is the input; write to another path`);
   if (from !== "auto") assertFormatKind(from, options.kind);
   if (options.to !== undefined) assertFormatKind(options.to, options.kind);
@@ -62,14 +75,13 @@ export async function convertFile(options: ConvertFileOptions): Promise<ConvertF
   let outputFormat: FormatName | undefined = options.to;
   let read = 0;
   const issuesBefore = issues.length;
-
   // The output format (and so the Parquet columns) must be known before writing starts: peek at the first record.
   const records = readRecords(input, {
     format: from,
-    ...(options.kind ? { kind: options.kind } : {}),
+    kind: options.kind,
     skipInvalid,
     issues,
-    ...(options.split !== undefined ? { split: options.split } : {}),
+    split: options.split,
     onFormat: ({ file, format }) => {
       inputFormats[file] = format;
     },
@@ -103,7 +115,7 @@ export async function convertFile(options: ConvertFileOptions): Promise<ConvertF
       next = await records.next();
     }
   }
-  const written = await writeRawRecords(output, rows(), { format, ...(options.codec ? { codec: options.codec } : {}) });
+  const written = await writeRawRecords(output, rows(), { format, tools, codec: options.codec });
   return {
     input,
     output,

@@ -1,5 +1,5 @@
 /**
- * @module llm/redact-secrets — removes credentials from text before it can reach a message, a failure
+ * @module util/redact-secrets — removes credentials from text before it can reach a message, a failure
  * file, a journal, a report or `--json` output. A server (or a gateway in front of it) may echo the
  * request's `Authorization` header in an error body or an SSE error event; whatever it echoes, the
  * configured key value, any `Bearer <token>`, and `sk-…` / `hf_…` shaped tokens come out as `[redacted]`.
