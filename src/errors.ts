@@ -23,7 +23,7 @@ export class ToolkitError extends Error implements ToolkitErrorFields {
   readonly code: string;
   readonly exitCode: number;
 
-  constructor(message: string, options: { cause?: unknown; exitCode?: number; code?: string } = {}) {
+  constructor(message: string, options: { cause?: unknown; exitCode?: number | undefined; code?: string | undefined } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "ToolkitError";
     this.exitCode = options.exitCode ?? 1;
@@ -52,7 +52,7 @@ export class OptionError extends RangeError implements ToolkitErrorFields {
   readonly exitCode = 2;
   readonly field: string | undefined;
 
-  constructor(message: string, options: { field?: string } = {}) {
+  constructor(message: string, options: { field?: string | undefined } = {}) {
     super(message);
     this.name = "OptionError";
     this.field = options.field;
@@ -62,8 +62,8 @@ export class OptionError extends RangeError implements ToolkitErrorFields {
 /** Where in an input a problem sits. `line` is 1-based (a JSONL line, a JSON array element, a Parquet row). */
 export interface InputLocation {
   file: string;
-  line?: number;
-  field?: string;
+  line?: number | undefined;
+  field?: string | undefined;
 }
 
 /** Formats a location as `file:line: field` (parts that are unknown are left out). */
@@ -96,7 +96,7 @@ export class ConfigError extends ToolkitError {
   readonly file: string | undefined;
   readonly field: string | undefined;
 
-  constructor(message: string, options: { file?: string; field?: string; cause?: unknown; exitCode?: number } = {}) {
+  constructor(message: string, options: { file?: string | undefined; field?: string | undefined; cause?: unknown; exitCode?: number | undefined } = {}) {
     const where = [options.file, options.field ? `field ${options.field}` : undefined].filter(Boolean).join(": ");
     super(where ? `${where}: ${message}` : message, { cause: options.cause, exitCode: options.exitCode ?? 2, code: "invalid_config" });
     this.name = "ConfigError";

@@ -62,13 +62,13 @@ export interface AgentWriteOptions {
   /** Our prompts (`loadAgentWritePrompts`) or upstream's (`loadUpstreamAgentWritePrompts`), which run upstream's loop. */
   prompts: AgentWritePrompts | UpstreamAgentWritePrompts;
   /** Upstream prompts only: how the final answer is made from the raw responses. @default "strip-labels" */
-  cleanup?: UpstreamCleanup;
+  cleanup?: UpstreamCleanup | undefined;
   /** Instructions worked on at once. @default 4 */
-  parallel?: number;
+  parallel?: number | undefined;
   /** Plan requests per instruction. @default 3 */
-  planAttempts?: number;
-  planLimits?: Omit<PlanLimits, "requiredLength">;
-  settings?: CallSettings;
+  planAttempts?: number | undefined;
+  planLimits?: Omit<PlanLimits, "requiredLength"> | undefined;
+  settings?: CallSettings | undefined;
 }
 
 /**
@@ -180,8 +180,8 @@ async function runToolkit(
     client,
     instruction,
     prompts,
-    ...(options.planAttempts === undefined ? {} : { attempts: options.planAttempts }),
-    ...(options.planLimits ? { limits: options.planLimits } : {}),
+    attempts: options.planAttempts,
+    limits: options.planLimits,
     settings,
   });
   push({ type: "planned", position, id, steps: planned.plan.steps.length });

@@ -22,8 +22,8 @@ export async function estimateAgentWriteCost(options: {
   input: string;
   model: string;
   prompts: AgentWritePrompts | UpstreamAgentWritePrompts;
-  prices?: PriceTable;
-  skipInvalid?: boolean;
+  prices?: PriceTable | undefined;
+  skipInvalid?: boolean | undefined;
 }): Promise<CostEstimate> {
   const { input, model, prompts, prices, skipInvalid = false } = options;
   const counter = await createTokenCounter("o200k_base");

@@ -18,10 +18,10 @@ export async function callWithRetries({
 }: {
   client: LlmClient;
   request: ChatRequest;
-  retries?: number;
+  retries?: number | undefined;
   /** Failure kinds tried again. @default truncated, empty, bad_response */
-  retryOn?: ReadonlySet<LlmFailureKind>;
-  signal?: AbortSignal;
+  retryOn?: ReadonlySet<LlmFailureKind> | undefined;
+  signal?: AbortSignal | undefined;
 }): Promise<ChatResult> {
   for (let attempt = 0; ; attempt += 1) {
     try {

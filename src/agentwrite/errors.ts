@@ -21,7 +21,7 @@ export class AgentWriteError extends ToolkitError {
   readonly stage: AgentWriteStage;
   readonly kind: AgentWriteFailureKind;
   readonly section: number | undefined;
-  constructor(stage: AgentWriteStage, kind: AgentWriteFailureKind, message: string, options: { section?: number; cause?: unknown } = {}) {
+  constructor(stage: AgentWriteStage, kind: AgentWriteFailureKind, message: string, options: { section?: number | undefined; cause?: unknown } = {}) {
     super(message, { cause: options.cause, code: `agentwrite_${kind}` });
     this.name = "AgentWriteError";
     this.stage = stage;

@@ -13,11 +13,11 @@ import { parsePlan, validatePlan, type PlanLimits } from "./parse-plan.js";
 import { fillTemplate, type AgentWritePrompts } from "./prompts.js";
 
 export interface CallSettings {
-  temperature?: number;
-  maxTokens?: number;
+  temperature?: number | undefined;
+  maxTokens?: number | undefined;
   /** Extra tries for truncated/empty/garbled answers. @default 2 */
-  callRetries?: number;
-  signal?: AbortSignal;
+  callRetries?: number | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 export interface PlannedInstruction {
@@ -43,9 +43,9 @@ export async function planInstruction(options: {
   instruction: Instruction;
   prompts: AgentWritePrompts;
   /** Plan requests per instruction, the first included. @default 3 */
-  attempts?: number;
-  limits?: Omit<PlanLimits, "requiredLength">;
-  settings?: CallSettings;
+  attempts?: number | undefined;
+  limits?: Omit<PlanLimits, "requiredLength"> | undefined;
+  settings?: CallSettings | undefined;
 }): Promise<PlannedInstruction> {
   const { client, instruction, prompts, attempts = 3, limits = {}, settings = {} } = options;
   const ask: Message = {
@@ -68,12 +68,12 @@ export async function planInstruction(options: {
         client,
         request: {
           messages,
-          ...(settings.temperature === undefined ? {} : { temperature: settings.temperature }),
-          ...(settings.maxTokens === undefined ? {} : { maxTokens: settings.maxTokens }),
+          temperature: settings.temperature,
+          maxTokens: settings.maxTokens,
           tag: `plan ${instruction.id} attempt ${attempt}`,
         },
-        ...(settings.callRetries === undefined ? {} : { retries: settings.callRetries }),
-        ...(settings.signal ? { signal: settings.signal } : {}),
+        retries: settings.callRetries,
+        signal: settings.signal,
       });
     } catch (error) {
       throw asStageError(error, "plan");
@@ -105,7 +105,7 @@ export function asStageError(error: unknown, stage: "plan" | "write", section?: 
   if (typeof kind === "string" && kind !== "aborted" && "retryable" in (error as object)) {
     return new AgentWriteError(stage, kind as AgentWriteError["kind"], (error as Error).message, {
       cause: error,
-      ...(section === undefined ? {} : { section }),
+      section,
     });
   }
   return error;

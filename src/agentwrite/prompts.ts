@@ -43,7 +43,7 @@ async function readTemplate(file: string | URL, kind: TemplateKind, userFile: bo
 }
 
 /** Loads the built-in templates, replacing plan/write with the given files. */
-export async function loadAgentWritePrompts(options: { planFile?: string; writeFile?: string } = {}): Promise<AgentWritePrompts> {
+export async function loadAgentWritePrompts(options: { planFile?: string | undefined; writeFile?: string | undefined } = {}): Promise<AgentWritePrompts> {
   const builtIn = (name: string) => new URL(`./prompts/${name}.md`, import.meta.url);
   const [plan, write, replan] = await Promise.all([
     readTemplate(options.planFile ?? builtIn("plan"), "plan", options.planFile !== undefined),

@@ -22,22 +22,22 @@ export interface RunAgentWriteOptions extends Omit<AgentWriteOptions, "client" |
   /** Output SFT JSONL. */
   out: string;
   /** @default `${out}.failures.jsonl` */
-  failuresPath?: string;
+  failuresPath?: string | undefined;
   /** @default `${out}.journal.jsonl` */
-  journalPath?: string;
+  journalPath?: string | undefined;
   /** Client options (the journal path is added); ignored when `client` is given. */
-  llm?: LlmClientOptions;
+  llm?: LlmClientOptions | undefined;
   /** A ready client (tests, library callers); its journal is the caller's business. */
-  client?: LlmClient;
+  client?: LlmClient | undefined;
   /** Skip invalid input lines (reported in the summary) instead of failing. @default false */
-  skipInvalid?: boolean;
+  skipInvalid?: boolean | undefined;
   /**
    * How many instructions may be started past the first one not yet written (bounds memory when one
    * instruction is slow). @default max(64, 8 × parallel)
    */
-  lookAhead?: number;
+  lookAhead?: number | undefined;
   /** Called for every event (progress rendering). */
-  onEvent?: (event: AgentWriteEvent, llm: LlmTotals) => void;
+  onEvent?: ((event: AgentWriteEvent, llm: LlmTotals) => void) | undefined;
 }
 
 export interface AgentWriteSummary {

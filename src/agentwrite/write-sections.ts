@@ -55,12 +55,12 @@ export async function writeSections(options: {
         client,
         request: {
           messages: [{ role: "user", content }],
-          ...(settings.temperature === undefined ? {} : { temperature: settings.temperature }),
-          ...(settings.maxTokens === undefined ? {} : { maxTokens: settings.maxTokens }),
+          temperature: settings.temperature,
+          maxTokens: settings.maxTokens,
           tag: `write ${instruction.id} section ${step.index}/${plan.steps.length}`,
         },
-        ...(settings.callRetries === undefined ? {} : { retries: settings.callRetries }),
-        ...(settings.signal ? { signal: settings.signal } : {}),
+        retries: settings.callRetries,
+        signal: settings.signal,
       });
     } catch (error) {
       throw asStageError(error, "write", step.index);

@@ -89,13 +89,13 @@ export async function writeUpstream(options: {
         client,
         request: {
           messages: [{ role: "user", content }],
-          ...(settings.temperature === undefined ? {} : { temperature: settings.temperature }),
-          ...(settings.maxTokens === undefined ? {} : { maxTokens: settings.maxTokens }),
+          temperature: settings.temperature,
+          maxTokens: settings.maxTokens,
           tag,
         },
-        ...(settings.callRetries === undefined ? {} : { retries: settings.callRetries }),
+        retries: settings.callRetries,
         retryOn: RETRY_ON,
-        ...(settings.signal ? { signal: settings.signal } : {}),
+        signal: settings.signal,
       });
       usage.promptTokens += result.usage.promptTokens;
       usage.completionTokens += result.usage.completionTokens;

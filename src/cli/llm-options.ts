@@ -10,9 +10,9 @@ import type { LlmClientOptions } from "../llm/client.js";
 import type { BatchProgress } from "../llm/batch-chat.js";
 import { loadPrices } from "../llm/prices.js";
 
-/** Parsed values of the shared LLM flags. */
+/** Parsed values of the shared LLM flags (an option not given is `undefined`, as yargs hands it over). */
 export interface LlmArgs {
-  "base-url"?: string;
+  "base-url"?: string | undefined;
   model: string;
   "api-key-env": string;
   concurrency: number;
@@ -20,11 +20,11 @@ export interface LlmArgs {
   "idle-timeout": number;
   "max-retries": number;
   "max-retry-after": number;
-  prices?: string;
+  prices?: string | undefined;
   stream: boolean;
   batch: boolean;
   "poll-interval": number;
-  "max-cost"?: number;
+  "max-cost"?: number | undefined;
   "dry-run": boolean;
 }
 
@@ -119,7 +119,7 @@ export function batchProgressLine(progress: BatchProgress): string {
  * Checks the sampling flags a command takes (`--temperature`, `--top-p`): a value yargs could not read
  * as a number (`--temperature abc` is NaN) or one out of range is a usage error, never sent as null.
  */
-export function checkSamplingFlags(args: { temperature?: number; "top-p"?: number }): void {
+export function checkSamplingFlags(args: { temperature?: number | undefined; "top-p"?: number | undefined }): void {
   const { temperature, "top-p": topP } = args;
   if (temperature !== undefined && !(Number.isFinite(temperature) && temperature >= 0 && temperature <= 2)) {
     throw new ConfigError(`--temperature must be a number in 0–2, got ${temperature}`);
@@ -131,7 +131,7 @@ export function checkSamplingFlags(args: { temperature?: number; "top-p"?: numbe
 
 /** Validates the shared flags and builds client options (loading the price table if given). */
 export async function llmClientOptionsFromArgs(
-  args: LlmArgs & { temperature?: number; "top-p"?: number },
+  args: LlmArgs & { temperature?: number | undefined; "top-p"?: number | undefined },
   extra: { journalPath?: string } = {},
 ): Promise<LlmClientOptions> {
   const positiveInt = (name: string, value: number): number => {

@@ -44,7 +44,7 @@ export async function* buildPairs({
   policy: PairPolicy;
   summary?: BuildPairsSummary;
   /** Candidates per promptId in the input, when known: lets finished prompts be paired while streaming. */
-  groupSizes?: ReadonlyMap<string, number>;
+  groupSizes?: ReadonlyMap<string, number> | undefined;
 }): AsyncGenerator<PromptPairs> {
   const groups = new Map<string, Candidate[]>();
   const firstSeen: string[] = []; // promptIds in order of first appearance

@@ -28,27 +28,27 @@ export interface RunPairsOptions {
   /** Judged candidates (JSONL) or preference data (.json/.jsonl/.parquet/dataset dir). */
   input: string;
   /** Pair policy YAML; required unless `auditOnly`. */
-  policy?: string;
+  policy?: string | undefined;
   /** Output dataset dir; required unless `auditOnly`. */
-  out?: string;
+  out?: string | undefined;
   /** Keep existing preference pairs as they are: audit them (and write them to `out` if given). @default false */
-  auditOnly?: boolean;
+  auditOnly?: boolean | undefined;
   /** One of `PAIRS_INPUT_FORMATS` or a format alias. @default "auto" */
-  format?: string;
+  format?: string | undefined;
   /** Overrides the policy's seed. */
-  seed?: number;
+  seed?: number | undefined;
   /** Dataset card title. @default from the policy or the input name */
-  title?: string;
+  title?: string | undefined;
   /** Skip invalid input rows (listed in `invalid`) instead of stopping. @default false */
-  skipInvalid?: boolean;
+  skipInvalid?: boolean | undefined;
   /** Hub licence id for the card (checked against the Hub's list before any work); `other` needs a name and link. */
-  license?: string;
+  license?: string | undefined;
   /** With `license: "other"`: the licence's short id (card `license_name`). */
-  licenseName?: string;
+  licenseName?: string | undefined;
   /** With `license: "other"`: URL or repo path of the licence text (card `license_link`). */
-  licenseLink?: string;
+  licenseLink?: string | undefined;
   /** Language codes for the card (`en`, `zh`, `pt-BR`). */
-  language?: string[];
+  language?: string[] | undefined;
 }
 
 interface PairsRunCommon {

@@ -21,17 +21,17 @@ export interface RunSampleOptions extends Omit<SampleCandidatesOptions, "client"
   /** Output JSONL of Candidate records. */
   out: string;
   /** @default `${out}.failures.jsonl` */
-  failuresPath?: string;
+  failuresPath?: string | undefined;
   /** @default `${out}.journal.jsonl` */
-  journalPath?: string;
+  journalPath?: string | undefined;
   /** Client options (the journal path is added); ignored when `client` is given. */
-  llm?: LlmClientOptions;
+  llm?: LlmClientOptions | undefined;
   /** A ready client (tests, library callers); its journal and closing are the caller's business. */
-  client?: LlmClient;
+  client?: LlmClient | undefined;
   /** Skip invalid prompt lines (listed in `invalid`) instead of stopping. @default false */
-  skipInvalid?: boolean;
+  skipInvalid?: boolean | undefined;
   /** Called after every prompt (progress rendering). */
-  onProgress?: (progress: { prompts: number; replayed: number; failed: number; totals: LlmTotals }) => void;
+  onProgress?: ((progress: { prompts: number; replayed: number; failed: number; totals: LlmTotals }) => void) | undefined;
 }
 
 export interface SampleSummary extends SpendSummary {

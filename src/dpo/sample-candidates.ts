@@ -22,16 +22,16 @@ export interface SampleCandidatesOptions {
   /** Model to sample from (recorded in each candidate). */
   model: string;
   /** Responses per prompt. @default 4 (the LongWriter paper) */
-  n?: number;
+  n?: number | undefined;
   /** @default 0.8 */
-  temperature?: number;
-  topP?: number;
-  maxTokens?: number;
+  temperature?: number | undefined;
+  topP?: number | undefined;
+  maxTokens?: number | undefined;
   /** Base seed; sample i uses seed + i. @default 0 */
-  seed?: number;
+  seed?: number | undefined;
   /** Prompts in flight at once (each has n calls; the client's own limit still applies). @default 8 */
-  window?: number;
-  signal?: AbortSignal;
+  window?: number | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 /** One sample that did not produce a candidate, and why. */
@@ -80,8 +80,8 @@ export async function* sampleCandidates(options: SampleCandidatesOptions): Async
                 model,
                 messages: [{ role: "user", content: prompt.prompt }],
                 temperature,
-                ...(topP === undefined ? {} : { topP }),
-                ...(maxTokens === undefined ? {} : { maxTokens }),
+                topP,
+                maxTokens,
                 seed: seed + sample,
                 tag: `sample ${prompt.promptId}#${sample}`,
               },

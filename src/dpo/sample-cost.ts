@@ -16,12 +16,12 @@ export async function estimateSampleCost(options: {
   model: string;
   n: number;
   temperature: number;
-  topP?: number;
-  maxTokens?: number;
+  topP?: number | undefined;
+  maxTokens?: number | undefined;
   seed: number;
   journalPath: string;
-  prices?: PriceTable;
-  skipInvalid?: boolean;
+  prices?: PriceTable | undefined;
+  skipInvalid?: boolean | undefined;
 }): Promise<CostEstimate> {
   const { input, model, n, temperature, topP, maxTokens, seed, journalPath, prices, skipInvalid = false } = options;
   const journal = existsSync(journalPath) ? await openJournal({ path: journalPath }) : undefined;

@@ -27,22 +27,22 @@ export interface WritePairsDatasetOptions {
   /** Markdown paragraph for the card. */
   description: string;
   /** The policy text, copied into the dir (omit for imported pairs). */
-  policyText?: string;
+  policyText?: string | undefined;
   /** More manifest fields (policy, inputs); a function value is called after all pairs were written (for counts). */
-  manifest?: Record<string, unknown>;
-  sources?: CardSource[];
+  manifest?: Record<string, unknown> | undefined;
+  sources?: CardSource[] | undefined;
   /** Extra markdown sections for the card; a function is called after all pairs were written. */
-  sections?: string[] | (() => string[]);
+  sections?: (string[] | (() => string[])) | undefined;
   /** Hub licence id for the card (checked against the Hub's list); `other` needs `licenseName` and `licenseLink`. */
-  license?: string;
-  licenseName?: string;
-  licenseLink?: string;
+  license?: string | undefined;
+  licenseName?: string | undefined;
+  licenseLink?: string | undefined;
   /** Language codes for the card. */
-  language?: string[];
+  language?: string[] | undefined;
   /** Hub dataset repos the pairs came from (the card's `source_datasets`). */
-  sourceDatasets?: string[];
+  sourceDatasets?: string[] | undefined;
   /** Add LongWriter's BibTeX to the card (pairs scored with LongBench-Write's judge/S_l, or LongWriter data). */
-  citeLongWriter?: boolean;
+  citeLongWriter?: boolean | undefined;
 }
 
 /**

@@ -47,7 +47,7 @@ export interface LoadBenchItemsOptions {
    * set). Rows not in it are Chinese. Without it, a row's `language` field decides, else the script of
    * the prompt (any CJK character → zh).
    */
-  englishPrompts?: ReadonlySet<string>;
+  englishPrompts?: ReadonlySet<string> | undefined;
 }
 
 /** Reads and validates a bench file (all rows; an invalid row is an InputError naming file/line/field). */

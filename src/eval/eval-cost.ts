@@ -15,9 +15,9 @@ import type { BenchItem } from "./bench-item.js";
 
 export async function estimateEvalCost(options: {
   items: BenchItem[];
-  generator?: { model: string; temperature: number; maxTokens?: number; journalPath: string };
-  judge?: { model: string; template: JudgeTemplate };
-  prices?: PriceTable;
+  generator?: { model: string; temperature: number; maxTokens?: number | undefined; journalPath: string } | undefined;
+  judge?: { model: string; template: JudgeTemplate } | undefined;
+  prices?: PriceTable | undefined;
 }): Promise<CostEstimate> {
   const { items, generator, judge, prices } = options;
   const journal = generator && existsSync(generator.journalPath) ? await openJournal({ path: generator.journalPath }) : undefined;

@@ -26,9 +26,9 @@ export interface BenchSource {
 export interface LoadBenchOptions extends Omit<ResolveBenchFileOptions, "name"> {
   benchmark: BenchmarkName;
   /** A local file, or a folder holding the upstream file names. */
-  benchFile?: string;
+  benchFile?: string | undefined;
   /** @default "all" */
-  lang?: LanguageFilter;
+  lang?: LanguageFilter | undefined;
 }
 
 const MAIN_FILE: Record<BenchmarkName, BenchFileName> = {
@@ -85,7 +85,7 @@ export async function loadBench(options: LoadBenchOptions): Promise<{ items: Ben
   }
 
   const englishPrompts = enFile ? await loadPromptSet(enFile) : undefined;
-  const all = await loadBenchItems({ file, ...(englishPrompts ? { englishPrompts } : {}) });
+  const all = await loadBenchItems({ file, englishPrompts });
   const items = lang === "all" ? all : all.filter((item) => item.language === lang);
   if (items.length === 0) throw new ConfigError(`no ${lang} prompts in ${file}`, { field: "--lang" });
   return {

@@ -19,11 +19,11 @@ import { runDate } from "../util/run-date.js";
 export interface ReportHtmlOptions {
   runs: readonly EvalRun[];
   /** Page title. @default "LongBench-Write evaluation report" */
-  title?: string;
+  title?: string | undefined;
   /** Show the paper's published numbers as reference rows. @default false */
-  published?: boolean;
+  published?: boolean | undefined;
   /** Clock seam for the "generated" line. */
-  now?: () => Date;
+  now?: (() => Date) | undefined;
 }
 
 const CSS = `

@@ -12,9 +12,9 @@ export interface RunBenchSuiteOptions
   extends Omit<RunBenchmarkOptions, "benchmark" | "items" | "bench" | "lang">,
     Omit<LoadBenchOptions, "benchmark" | "lang"> {
   /** Output language subset. @default "all" */
-  lang?: LanguageFilter;
+  lang?: LanguageFilter | undefined;
   /** Run folder to write (predictions, judgements, scores.json, scores.md, report.html). */
-  outDir?: string;
+  outDir?: string | undefined;
 }
 
 export type BenchSuiteOutput = BenchmarkRunOutput & { files?: Record<string, string> };
@@ -37,7 +37,7 @@ async function benchSuiteUnlocked(benchmark: RunBenchmarkOptions["benchmark"], o
   if (judge && (judge.parse ?? "upstream") === "upstream" && !judge.template) {
     judge = { ...judge, template: await loadUpstreamJudgeTemplate(options) };
   }
-  const output = await runBenchmark({ ...options, ...(judge ? { judge } : {}), benchmark, items, bench: source, lang });
+  const output = await runBenchmark({ ...options, judge, benchmark, items, bench: source, lang });
   if (!options.outDir) return output;
   return { ...output, files: await writeRunDir(options.outDir, output) };
 }

@@ -25,7 +25,13 @@ import { runDate } from "../util/run-date.js";
 /** The part of the shared LLM client (src/llm `LlmClient`) a run needs. */
 export interface EvalChatClient {
   chat(
-    request: { messages: { role: "system" | "user" | "assistant"; content: string }[]; model?: string; temperature?: number; maxTokens?: number; tag?: string },
+    request: {
+      messages: { role: "system" | "user" | "assistant"; content: string }[];
+      model?: string | undefined;
+      temperature?: number | undefined;
+      maxTokens?: number | undefined;
+      tag?: string | undefined;
+    },
     options?: { signal?: AbortSignal },
   ): Promise<{ text: string; model: string; replayed?: boolean; finishReason?: string }>;
   readonly model: string;
@@ -43,49 +49,53 @@ export interface RunBenchmarkOptions {
   items: readonly BenchItem[];
   bench: BenchSource;
   /** Recorded in the run. @default "all" */
-  lang?: LanguageFilter;
+  lang?: LanguageFilter | undefined;
   /** Generate responses with this client. Exactly one of `generator` and `predictionsFile` is needed. */
-  generator?: {
-    client: EvalChatClient;
-    /** @default 0.5 (LongBench-Write's setting) */
-    temperature?: number;
-    /**
-     * max_tokens sent with each request; unset sends none (the server's maximum). A response cut off
-     * there is scored as it is, like upstream does — create the client with `acceptLengthLimit: true`
-     * (otherwise such an item fails with LengthLimitError); `run.truncated` counts them.
-     */
-    maxTokens?: number;
-  };
+  generator?:
+    | {
+        client: EvalChatClient;
+        /** @default 0.5 (LongBench-Write's setting) */
+        temperature?: number | undefined;
+        /**
+         * max_tokens sent with each request; unset sends none (the server's maximum). A response cut off
+         * there is scored as it is, like upstream does — create the client with `acceptLengthLimit: true`
+         * (otherwise such an item fails with LengthLimitError); `run.truncated` counts them.
+         */
+        maxTokens?: number | undefined;
+      }
+    | undefined;
   /** Score the responses in this file (upstream pred.jsonl shape) instead of generating. */
-  predictionsFile?: string;
+  predictionsFile?: string | undefined;
   /** Judge each response for S_q; without it the run reports S_l only. */
-  judge?: {
-    client: JudgeChatClient & { totals?(): { replayed: number } };
-    model: string;
-    /** Upstream's judge.txt (`loadUpstreamJudgeTemplate`) for the benchmark's numbers; ours when omitted. */
-    template?: JudgeTemplate;
-    /**
-     * "upstream" (default): LongBench-Write's reply rules — fence regex, newline removal, JSON, the six
-     * names, 1 or 2 tries per refused reply, float() values. "tolerant": our parser (whole numbers 1–5).
-     */
-    parse?: "upstream" | "tolerant";
-    /** Tries (upstream) or calls (tolerant) per item before its verdict counts as unparseable. @default 5 (as upstream) */
-    maxAttempts?: number;
-    /** @default 0.5 */
-    temperature?: number;
-    /** @default 1024 */
-    maxTokens?: number;
-    /** Judge calls in flight at once (the client's limiter also applies). @default 8 */
-    concurrency?: number;
-  };
+  judge?:
+    | {
+        client: JudgeChatClient & { totals?(): { replayed: number } };
+        model: string;
+        /** Upstream's judge.txt (`loadUpstreamJudgeTemplate`) for the benchmark's numbers; ours when omitted. */
+        template?: JudgeTemplate | undefined;
+        /**
+         * "upstream" (default): LongBench-Write's reply rules — fence regex, newline removal, JSON, the six
+         * names, 1 or 2 tries per refused reply, float() values. "tolerant": our parser (whole numbers 1–5).
+         */
+        parse?: "upstream" | "tolerant" | undefined;
+        /** Tries (upstream) or calls (tolerant) per item before its verdict counts as unparseable. @default 5 (as upstream) */
+        maxAttempts?: number | undefined;
+        /** @default 0.5 */
+        temperature?: number | undefined;
+        /** @default 1024 */
+        maxTokens?: number | undefined;
+        /** Judge calls in flight at once (the client's limiter also applies). @default 8 */
+        concurrency?: number | undefined;
+      }
+    | undefined;
   /** Report label. @default the model, or the predictions file name */
-  label?: string;
-  onProgress?: (event: EvalProgress) => void;
+  label?: string | undefined;
+  onProgress?: ((event: EvalProgress) => void) | undefined;
   /** Warnings (e.g. unmatched prediction rows), one line each. */
-  onWarning?: (message: string) => void;
-  signal?: AbortSignal;
+  onWarning?: ((message: string) => void) | undefined;
+  signal?: AbortSignal | undefined;
   /** Clock seam for tests. */
-  now?: () => Date;
+  now?: (() => Date) | undefined;
 }
 
 export interface BenchmarkRunOutput {
@@ -172,7 +182,7 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<Benchm
             {
               messages: [{ role: "user", content: item.prompt }],
               temperature,
-              ...(maxTokens === undefined ? {} : { maxTokens }),
+              maxTokens,
               tag: `${benchmark}:${item.id}`,
             },
             signal ? { signal } : undefined,
@@ -223,7 +233,7 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<Benchm
           judgeModel: judge.model,
           temperature: judge.temperature ?? 0.5,
           maxTokens: judge.maxTokens ?? 1024,
-          ...(signal ? { signal } : {}),
+          signal,
         };
         const verdict =
           parse === "upstream"

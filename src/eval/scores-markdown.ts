@@ -12,7 +12,7 @@ import { formatScore } from "../report/svg-text.js";
 export interface ScoresMarkdownOptions {
   runs: readonly EvalRun[];
   /** Add the paper's published rows (labelled). @default false */
-  published?: boolean;
+  published?: boolean | undefined;
 }
 
 /** LongBench-Write table rows: label, S, S_l, S_q, then S_l and S_q per bucket, n, judged. */

@@ -16,15 +16,15 @@ export const DEFAULT_HUB_ENDPOINT = "https://huggingface.co";
 
 export interface HubConfigOptions {
   /** Explicit token (wins over the environment). */
-  token?: string;
+  token?: string | undefined;
   /** Name of the environment variable holding the token. @default "HF_TOKEN" */
-  tokenEnv?: string;
+  tokenEnv?: string | undefined;
   /** Explicit endpoint (wins over `HF_ENDPOINT`). */
-  endpoint?: string;
+  endpoint?: string | undefined;
   /** Whether a token is required (publishing) or optional (pulling public repos). @default false */
-  requireToken?: boolean;
+  requireToken?: boolean | undefined;
   /** Environment to read. @default process.env */
-  env?: Record<string, string | undefined>;
+  env?: Record<string, string | undefined> | undefined;
 }
 
 export interface HubConfig {

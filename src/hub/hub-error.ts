@@ -9,7 +9,7 @@ import { redactSecrets } from "../util/redact-secrets.js";
 /** A Hub operation failed (network, auth, missing repo/revision, integrity). */
 export class HubError extends ToolkitError {
   readonly status: number | undefined;
-  constructor(message: string, options: { cause?: unknown; status?: number; exitCode?: number } = {}) {
+  constructor(message: string, options: { cause?: unknown; status?: number | undefined; exitCode?: number | undefined } = {}) {
     super(message, { ...options, code: "hub" });
     this.name = "HubError";
     this.status = options.status;

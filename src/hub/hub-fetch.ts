@@ -18,21 +18,21 @@ export interface HubRetryEvent {
 
 export interface HubFetchOptions {
   /** Underlying fetch. @default globalThis.fetch */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
   /** Retries after the first attempt. @default 5 */
-  retries?: number;
+  retries?: number | undefined;
   /** First backoff delay. @default 500 */
-  baseDelayMs?: number;
+  baseDelayMs?: number | undefined;
   /** Ceiling for one backoff delay and for a server's Retry-After. @default 60_000 */
-  maxDelayMs?: number;
+  maxDelayMs?: number | undefined;
   /** Called before each retry (logging). */
-  onRetry?: (event: HubRetryEvent) => void;
+  onRetry?: ((event: HubRetryEvent) => void) | undefined;
   /** Called after a successful upload request (LFS PUT, Xet xorb/shard POST) with the bytes it sent. */
-  onUploaded?: (bytes: number) => void;
+  onUploaded?: ((bytes: number) => void) | undefined;
   /** Sleep function (tests). */
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: ((ms: number) => Promise<void>) | undefined;
   /** Random source for jitter (tests). @default Math.random */
-  random?: () => number;
+  random?: (() => number) | undefined;
 }
 
 /** A fetch with retries, plus counters. */

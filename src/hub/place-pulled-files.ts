@@ -29,7 +29,7 @@ export interface PlacePulledFilesOptions {
   files: readonly PulledFile[];
   outDir: string;
   /** Replace existing files that no earlier pull of this repo wrote (or that changed since). @default false */
-  force?: boolean;
+  force?: boolean | undefined;
 }
 
 export interface PlacedFile extends PulledFile {

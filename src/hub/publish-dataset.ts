@@ -49,40 +49,40 @@ export interface PublishDatasetOptions {
   /** Target repo, `namespace/name`. */
   repo: string;
   /** Token (wins over the environment). */
-  token?: string;
+  token?: string | undefined;
   /** Environment variable holding the token. @default "HF_TOKEN" */
-  tokenEnv?: string;
+  tokenEnv?: string | undefined;
   /** @default $HF_ENDPOINT or https://huggingface.co */
-  endpoint?: string;
+  endpoint?: string | undefined;
   /** @default "main" */
-  branch?: string;
+  branch?: string | undefined;
   /** Open a pull request instead of committing to the branch. @default false */
-  pr?: boolean;
+  pr?: boolean | undefined;
   /** Create the repo private (an existing repo keeps its visibility). @default false */
-  private?: boolean;
+  private?: boolean | undefined;
   /** Compute and return the plan; create, upload and commit nothing. @default false */
-  dryRun?: boolean;
+  dryRun?: boolean | undefined;
   /** Commit title. @default "Publish dataset with longwriter-toolkit" */
-  commitMessage?: string;
+  commitMessage?: string | undefined;
   /** @default 50 */
-  maxFilesPerCommit?: number;
+  maxFilesPerCommit?: number | undefined;
   /** Per-request retries (429/5xx/resets). @default 5 */
-  retries?: number;
+  retries?: number | undefined;
   /** First retry delay. @default 500 */
-  retryBaseDelayMs?: number;
+  retryBaseDelayMs?: number | undefined;
   /** Ceiling for one wait, Retry-After included. @default 60_000 */
-  maxRetryDelayMs?: number;
+  maxRetryDelayMs?: number | undefined;
   /** Re-plans after a 409/412 on the commit. @default 5 */
-  maxConflictRetries?: number;
+  maxConflictRetries?: number | undefined;
   /** Allow the Xet upload path when the Hub offers it. @default true */
-  useXet?: boolean;
+  useXet?: boolean | undefined;
   /** fetch under our retries (tests pass a loopback guard). */
-  fetch?: typeof fetch;
-  onProgress?: (event: PublishProgressEvent) => void;
+  fetch?: typeof fetch | undefined;
+  onProgress?: ((event: PublishProgressEvent) => void) | undefined;
   /** @default process.env */
-  env?: Record<string, string | undefined>;
+  env?: Record<string, string | undefined> | undefined;
   /** Sleep between conflict retries (tests). */
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: ((ms: number) => Promise<void>) | undefined;
 }
 
 /** A plan entry as reported (no file contents). */
@@ -321,7 +321,7 @@ export async function publishDataset(options: PublishDatasetOptions): Promise<Pu
           branch: targetBranch,
           ...(parent ? { parentCommit: parent } : {}),
           isPullRequest,
-          useXet: options.useXet,
+          ...(options.useXet !== undefined ? { useXet: options.useXet } : {}),
           ...common,
         });
         let output: CommitOutput | undefined;

@@ -65,29 +65,29 @@ export interface PullDatasetOptions {
   /** Dataset repo id, `namespace/name` (a model repo with `repoType: "model"`). */
   repo: string;
   /** The kind of repo: datasets (`pull`, mix sources) or models (tokenizer files). @default "dataset" */
-  repoType?: "dataset" | "model";
+  repoType?: "dataset" | "model" | undefined;
   /** Branch, tag or 40-hex commit sha. @default "main" */
-  revision?: string;
+  revision?: string | undefined;
   /** Glob(s) of repo paths to pull (`data/train-*`, `**\/*.parquet`). @default every file */
-  files?: string | readonly string[];
+  files?: string | readonly string[] | undefined;
   /** Cache root. @default $LONGWRITER_CACHE/hub or ~/.cache/longwriter-toolkit/hub */
-  cacheDir?: string;
+  cacheDir?: string | undefined;
   /** Hub URL. @default $HF_ENDPOINT or https://huggingface.co */
-  endpoint?: string;
+  endpoint?: string | undefined;
   /** Token for private/gated repos. @default $HF_TOKEN (or the variable named by tokenEnv) */
-  token?: string;
-  tokenEnv?: string;
+  token?: string | undefined;
+  tokenEnv?: string | undefined;
   /** fetch to use underneath our retries (tests pass a loopback guard). */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
   /** Never touch the network; serve from the cache or fail. @default false */
-  offline?: boolean;
+  offline?: boolean | undefined;
   /** Retries per request (429/5xx/resets). @default 5 */
-  retries?: number;
+  retries?: number | undefined;
   /** First retry delay (doubles each time). @default 500 */
-  retryBaseDelayMs?: number;
-  onProgress?: (event: PullProgressEvent) => void;
+  retryBaseDelayMs?: number | undefined;
+  onProgress?: ((event: PullProgressEvent) => void) | undefined;
   /** Environment (tests). @default process.env */
-  env?: Record<string, string | undefined>;
+  env?: Record<string, string | undefined> | undefined;
 }
 
 /** The Hub cache root: $LONGWRITER_CACHE/hub, else ~/.cache/longwriter-toolkit/hub. */

@@ -49,37 +49,37 @@ export interface WriteDatasetDirOptions extends CodecOptions {
   /** Rows per split, in order (`{ train: rows }` or `[{ name: "train", rows }]`). */
   splits: Record<string, RowSource> | Array<{ name: string; rows: RowSource }>;
   /** @default "SNAPPY" */
-  codec?: ParquetCodec;
+  codec?: ParquetCodec | undefined;
   /**
    * Data file format: Parquet shards, or one JSON Lines / JSON array file per split
    * (`data/{split}-00000-of-00001.jsonl`), the layouts the Hub and `datasets` load as they are. @default "parquet"
    */
-  dataFormat?: DataFormat;
+  dataFormat?: DataFormat | undefined;
   /** @default 96,000,000 estimated uncompressed bytes per row group (under the Hub viewer's 100,000,000) */
-  rowGroupBytes?: number;
+  rowGroupBytes?: number | undefined;
   /** @default 500 MiB per shard */
-  maxShardBytes?: number;
+  maxShardBytes?: number | undefined;
   /** Upper bound on rows per row group. @default 1_000_000 */
-  maxRowGroupRows?: number;
+  maxRowGroupRows?: number | undefined;
   /** Threads for row groups of `JsonRow`s (see `ParquetWriteOptions.threads`). @default every core */
-  threads?: number;
+  threads?: number | undefined;
   /** Target uncompressed Parquet page size. @default 1 MiB */
-  pageBytes?: number;
+  pageBytes?: number | undefined;
   /** `config_name` in the card's `configs:`. @default "default" */
-  configName?: string;
+  configName?: string | undefined;
   /**
    * The full README.md (YAML front matter with `configs:` + body), or a function given the manifest
    * (row counts are only known after writing). Default: a minimal valid card.
    */
-  card?: string | ((summary: DatasetSummary) => string | Promise<string>);
+  card?: (string | ((summary: DatasetSummary) => string | Promise<string>)) | undefined;
   /** More files to put in the dir (e.g. an SVG histogram beside the card); relative paths. */
   extraFiles?:
     | Record<string, string | Uint8Array>
     | ((summary: DatasetSummary) => Record<string, string | Uint8Array> | Promise<Record<string, string | Uint8Array>>);
   /** Extra manifest fields (sources, seeds, drops, a timestamp if you want one); must not reuse core keys. */
-  manifest?: Record<string, unknown>;
+  manifest?: Record<string, unknown> | undefined;
   /** Called after each row group (for progress). */
-  onProgress?: (progress: { split: string; rows: number }) => void;
+  onProgress?: ((progress: { split: string; rows: number }) => void) | undefined;
 }
 
 /** Data file formats of a dataset dir. */

@@ -12,14 +12,14 @@ export interface InputIssue {
 /** Options shared by the record readers. */
 export interface ReadOptions<T> {
   /** Validate each record; the yielded record is the schema's output. */
-  schema?: z.ZodType<T>;
+  schema?: z.ZodType<T> | undefined;
   /**
    * Skip bad lines (invalid JSON or UTF-8, schema failures) instead of throwing, and report each one
    * into `issues`. Off by default: the first bad line is an error naming file, line and field.
    */
-  skipInvalid?: boolean;
+  skipInvalid?: boolean | undefined;
   /** Collector for skipped lines when `skipInvalid` is on. */
-  issues?: InputIssue[];
+  issues?: InputIssue[] | undefined;
 }
 
 export function issueToString(issue: InputIssue): string {

@@ -20,9 +20,9 @@ export const DEFAULT_ZSTD_LEVEL = 3;
 
 export interface CodecOptions {
   /** ZSTD level, 1–22. @default 3 */
-  zstdLevel?: number;
+  zstdLevel?: number | undefined;
   /** GZIP level, 1–9. @default 6 */
-  gzipLevel?: number;
+  gzipLevel?: number | undefined;
 }
 
 let zstdReady: Promise<void> | undefined;

@@ -37,13 +37,13 @@ export interface ParquetFileWriterOptions {
   codec: ParquetCodec;
   compressors: Compressors;
   /** Extra key-value metadata (keep it free of timestamps if files must be reproducible). */
-  kvMetadata?: Array<{ key: string; value: string }>;
+  kvMetadata?: Array<{ key: string; value: string }> | undefined;
   /**
    * Target uncompressed page size. Each page is compressed on its own, so ZSTD and GZIP get more context
    * from larger pages (5,000 × 20 KB rows with ZSTD: 37.0 MB at 1 MiB, 28.7 MB at 4 MiB, DuckDB 25.8 MB).
    * @default 4 MiB for ZSTD and GZIP, 1 MiB (as Arrow writes) otherwise
    */
-  pageBytes?: number;
+  pageBytes?: number | undefined;
 }
 
 const FLUSH_BYTES = 4 << 20;

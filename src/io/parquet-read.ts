@@ -28,7 +28,7 @@ export interface ParquetInfo {
 
 export interface ParquetReadOptions<T> extends ReadOptions<T> {
   /** Read only these columns (default: all). */
-  columns?: string[];
+  columns?: string[] | undefined;
 }
 
 /** Reads a Parquet footer; a missing, non-Parquet or truncated file is an InputError naming the file. */

@@ -34,35 +34,35 @@ export interface ParquetWriteOptions extends CodecOptions {
   /** Rows as plain objects keyed by column name (other keys are ignored). */
   rows: RowSource;
   /** Compression codec. @default "SNAPPY" */
-  codec?: ParquetCodec;
+  codec?: ParquetCodec | undefined;
   /**
    * A row group holds at most this many estimated uncompressed bytes (`rowTextBytes`): a row that would
    * go over starts the next group (a single larger row gets a group of its own). @default 96,000,000
    */
-  rowGroupBytes?: number;
+  rowGroupBytes?: number | undefined;
   /** Upper bound on rows per row group, whatever their size. @default 1_000_000 */
-  maxRowGroupRows?: number;
+  maxRowGroupRows?: number | undefined;
   /**
    * Target uncompressed page size. Larger pages compress better with ZSTD (4 MiB pages gave ~20% smaller
    * files on long SFT text) at the cost of coarser reads. @default 1 MiB (as Arrow writes)
    */
-  pageBytes?: number;
+  pageBytes?: number | undefined;
   /** Extra Parquet key-value metadata. */
-  kvMetadata?: Array<{ key: string; value: string }>;
+  kvMetadata?: Array<{ key: string; value: string }> | undefined;
   /**
    * Threads for row groups of `JsonRow`s: with more than one, worker threads parse, encode and compress
    * them while the main thread reads on (workers start only once a second row group is on its way). Rows
    * given as objects are encoded on the calling thread: copying parsed objects to a worker costs more than
    * encoding them. The file is byte-identical whatever the number. @default every core
    */
-  threads?: number;
+  threads?: number | undefined;
   /** Name used for the output in error messages (e.g. "train split"). @default the file path */
-  label?: string;
+  label?: string | undefined;
   /**
    * Called after each row group is written (for progress): `rows`/`bytes` so far in the current file,
    * `totalRows` over all files of this call.
    */
-  onRowGroup?: (progress: { file: string; rows: number; bytes: number; totalRows: number }) => void;
+  onRowGroup?: ((progress: { file: string; rows: number; bytes: number; totalRows: number }) => void) | undefined;
 }
 
 /**
@@ -81,7 +81,7 @@ export interface ParquetShardOptions extends ParquetWriteOptions {
   /** Path of shard `index` (0-based), asked for in order (possibly once beyond the last shard written). */
   shardPath: (index: number) => string;
   /** A shard is closed once its file reaches this many bytes (at most one row group more). @default 500 MiB */
-  maxShardBytes?: number;
+  maxShardBytes?: number | undefined;
 }
 
 /**

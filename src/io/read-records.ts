@@ -32,24 +32,24 @@ export interface ReadRecord<T extends CanonicalRecord = CanonicalRecord> {
 
 export interface ReadRawOptions {
   /** Skip bad rows (reporting them into `issues`) instead of failing on the first. @default false */
-  skipInvalid?: boolean;
-  issues?: InputIssue[];
+  skipInvalid?: boolean | undefined;
+  issues?: InputIssue[] | undefined;
   /**
    * For a dataset dir: read only this split (`datasetDirSplits`), or `"all"` for every split in order
    * (train first). @default every .parquet file in path order
    */
-  split?: string;
+  split?: string | undefined;
 }
 
 export interface ReadRecordsOptions extends ReadRawOptions {
   /** The on-disk format; `"auto"` detects it from each file's first record. @default "auto" */
-  format?: FormatName | "auto";
+  format?: FormatName | "auto" | undefined;
   /** Accept only records of this kind (detection is limited to its formats). */
-  kind?: RecordKind;
+  kind?: RecordKind | undefined;
   /** Accept an input with no records at all (else an error). @default false */
-  allowEmpty?: boolean;
+  allowEmpty?: boolean | undefined;
   /** Called once per file with the format used for it. */
-  onFormat?: (info: { file: string; format: FormatName; detected: boolean }) => void;
+  onFormat?: ((info: { file: string; format: FormatName; detected: boolean }) => void) | undefined;
 }
 
 const JSONL_EXTENSIONS = new Set([".jsonl", ".ndjson"]);

@@ -62,8 +62,8 @@ export class RowGroupPool {
       schema: options.schema,
       codec: options.codec,
       codecOptions: {
-        ...(options.codecOptions.zstdLevel !== undefined ? { zstdLevel: options.codecOptions.zstdLevel } : {}),
-        ...(options.codecOptions.gzipLevel !== undefined ? { gzipLevel: options.codecOptions.gzipLevel } : {}),
+        zstdLevel: options.codecOptions.zstdLevel,
+        gzipLevel: options.codecOptions.gzipLevel,
       },
       pageBytes: options.pageBytes,
     };

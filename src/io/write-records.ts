@@ -61,16 +61,16 @@ export function parquetColumnsForFormat(format: FormatName, tools = false): read
 
 export interface WriteRawOptions {
   /** Format of the rows (picks the Parquet columns). @default "messages" */
-  format?: FormatName;
+  format?: FormatName | undefined;
   /** Parquet codec. @default "SNAPPY" */
-  codec?: ParquetCodec;
+  codec?: ParquetCodec | undefined;
   /** Parquet row-group size in bytes of text. */
-  rowGroupBytes?: number;
+  rowGroupBytes?: number | undefined;
   /**
    * messages as Parquet: use the tool-call columns (`SFT_TOOL_COLUMNS`). Without it, a row with tool
    * calls or a `tools` field fails the write (naming the row) rather than losing them. @default false
    */
-  tools?: boolean;
+  tools?: boolean | undefined;
 }
 
 /** Output extensions `writeRawRecords` accepts, for messages. */
@@ -99,8 +99,8 @@ export async function writeRawRecords(path: string, rows: Rows<RawRecord>, optio
       file: path,
       columns: parquetColumnsForFormat(format, tools),
       rows: format === "messages" && !tools ? refuseToolRows(path, rows) : rows,
-      ...(options.codec !== undefined ? { codec: options.codec } : {}),
-      ...(options.rowGroupBytes !== undefined ? { rowGroupBytes: options.rowGroupBytes } : {}),
+      codec: options.codec,
+      rowGroupBytes: options.rowGroupBytes,
     });
     return info.rows;
   }
@@ -147,7 +147,7 @@ export async function writeJsonArray(path: string, rows: Rows<unknown>): Promise
 
 export interface WriteRecordsOptions extends Omit<WriteRawOptions, "format"> {
   /** Output format. @default "messages" for SFT records, "trl" for preference pairs */
-  to?: FormatName;
+  to?: FormatName | undefined;
 }
 
 export interface WriteRecordsResult {

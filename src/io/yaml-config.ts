@@ -69,8 +69,8 @@ export function validateConfig<T>({
   file: string;
   /** e.g. "a recipe is a YAML mapping (name, seed, sources, ...)", used when the top level is not a mapping. */
   what: string;
-  locate?: LocateField;
-  explain?: (issue: z.core.$ZodIssue) => string | undefined;
+  locate?: LocateField | undefined;
+  explain?: ((issue: z.core.$ZodIssue) => string | undefined) | undefined;
 }): T {
   if (typeof value !== "object" || value === null || Array.isArray(value)) throw new ConfigError(what, { file });
   const result = schema.safeParse(value);

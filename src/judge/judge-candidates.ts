@@ -19,18 +19,18 @@ export interface JudgeCandidatesOptions {
   template: JudgeTemplate;
   cache: JudgeCache;
   /** @default 3 */
-  maxAttempts?: number;
+  maxAttempts?: number | undefined;
   /** @default 0.5 */
-  temperature?: number;
+  temperature?: number | undefined;
   /** @default 1024 */
-  maxTokens?: number;
+  maxTokens?: number | undefined;
   /** Also ask for a second, independent verdict (stored in `meta.secondJudgement`). @default false */
-  twice?: boolean;
+  twice?: boolean | undefined;
   /** Re-judge cached verdicts whose scores are null. @default false */
-  retryFailed?: boolean;
+  retryFailed?: boolean | undefined;
   /** Candidates in flight at once. @default 16 */
-  window?: number;
-  signal?: AbortSignal;
+  window?: number | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 export interface JudgedCandidate {
@@ -84,7 +84,7 @@ export async function* judgeCandidates(options: JudgeCandidatesOptions): AsyncGe
       // The second pass is a different request (seeded) so neither a journal nor the server's cache merges it.
       retrySeedBase: 1 + pass * 1000,
       ...(pass > 0 ? { firstSeed: pass * 1000 } : {}),
-      ...(signal ? { signal } : {}),
+      signal,
     });
     cache.set(key, judgement);
     return { judgement, cached: false };

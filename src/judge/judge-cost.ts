@@ -20,8 +20,8 @@ export async function estimateJudgeCost(options: {
   template: JudgeTemplate;
   twice: boolean;
   retryFailed: boolean;
-  prices?: PriceTable;
-  skipInvalid?: boolean;
+  prices?: PriceTable | undefined;
+  skipInvalid?: boolean | undefined;
 }): Promise<CostEstimate> {
   const { input, cachePath, judgeModel, template, twice, retryFailed, prices, skipInvalid = false } = options;
   const cache = openJudgeCache({ path: cachePath });

@@ -24,21 +24,21 @@ export interface JudgeResponseOptions {
   response: string;
   judgeModel: string;
   /** Judge prompt template; the bundled `prompts/judge.md` when omitted. */
-  template?: JudgeTemplate;
+  template?: JudgeTemplate | undefined;
   /** Calls before giving up on a reply that will not parse. @default 3 */
-  maxAttempts?: number;
+  maxAttempts?: number | undefined;
   /** @default 0.5 (LongBench-Write's judge setting) */
-  temperature?: number;
+  temperature?: number | undefined;
   /** @default 1024 */
-  maxTokens?: number;
+  maxTokens?: number | undefined;
   /**
    * Sent as `seed` from the second attempt on (attempt index + this), so a retry is a different request
    * (and is not replayed from a journal). @default 1
    */
-  retrySeedBase?: number;
+  retrySeedBase?: number | undefined;
   /** Seed for the first attempt (none by default); an independent second opinion sets one. */
-  firstSeed?: number;
-  signal?: AbortSignal;
+  firstSeed?: number | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 let defaultTemplate: Promise<JudgeTemplate> | undefined;

@@ -32,12 +32,12 @@ export interface JudgeUpstreamOptions {
   judgeModel: string;
   template: JudgeTemplate;
   /** @default 5 (upstream's `trys < 5`) */
-  maxTries?: number;
+  maxTries?: number | undefined;
   /** @default 0.5 */
-  temperature?: number;
+  temperature?: number | undefined;
   /** @default 1024 */
-  maxTokens?: number;
-  signal?: AbortSignal;
+  maxTokens?: number | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 /**

@@ -27,22 +27,22 @@ export interface RunJudgeOptions extends Omit<JudgeCandidatesOptions, "client" |
   /** Output JSONL: the candidates with a `judgement` each. */
   out: string;
   /** @default `${out}.judge-cache.jsonl` */
-  cachePath?: string;
+  cachePath?: string | undefined;
   /** @default the bundled rubric (`loadJudgeTemplate()`) */
-  template?: JudgeTemplate;
+  template?: JudgeTemplate | undefined;
   /**
    * LLM call journal. @default none; `${out}.journal.jsonl` when `llm.batch` is set (the Batch API path
    * keeps its batch ids and answers there; verdicts stay in the cache either way)
    */
-  journalPath?: string;
+  journalPath?: string | undefined;
   /** Client options; ignored when `client` is given. */
-  llm?: LlmClientOptions;
+  llm?: LlmClientOptions | undefined;
   /** A ready client (tests, library callers); closing it is the caller's business. */
-  client?: LlmClient;
+  client?: LlmClient | undefined;
   /** Skip invalid candidate lines (listed in `invalid`) instead of stopping. @default false */
-  skipInvalid?: boolean;
+  skipInvalid?: boolean | undefined;
   /** Called after every candidate (progress rendering). */
-  onProgress?: (progress: { done: number; cached: number; unscored: number; totals: LlmTotals }) => void;
+  onProgress?: ((progress: { done: number; cached: number; unscored: number; totals: LlmTotals }) => void) | undefined;
 }
 
 export interface JudgeSummary extends SpendSummary {

@@ -31,17 +31,17 @@ export const BATCH_WINDOW = BATCH_MAX_REQUESTS;
 
 export interface BatchOptions {
   /** Seconds between status polls. @default 30 */
-  pollIntervalSec?: number;
+  pollIntervalSec?: number | undefined;
   /** Quiet time (ms) after the last new request before the gathered ones are submitted. @default min(1000, poll interval / 2) */
-  gatherMs?: number;
+  gatherMs?: number | undefined;
   /** @default 50_000 */
-  maxRequestsPerFile?: number;
+  maxRequestsPerFile?: number | undefined;
   /** @default 200 MB */
-  maxBytesPerFile?: number;
+  maxBytesPerFile?: number | undefined;
   /** Status after every poll (for a progress line). */
-  onProgress?: (progress: BatchProgress) => void;
+  onProgress?: ((progress: BatchProgress) => void) | undefined;
   /** Notices: a batch expired or was cancelled, polling trouble. */
-  onWarning?: (message: string) => void;
+  onWarning?: ((message: string) => void) | undefined;
 }
 
 export interface BatchProgress {

@@ -27,14 +27,14 @@ export type { LlmTotals } from "./spend-ledger.js";
 export interface ChatRequest {
   messages: Message[];
   /** Overrides the client's model for this call. */
-  model?: string;
-  temperature?: number;
-  topP?: number;
-  maxTokens?: number;
-  seed?: number;
-  stop?: string[];
+  model?: string | undefined;
+  temperature?: number | undefined;
+  topP?: number | undefined;
+  maxTokens?: number | undefined;
+  seed?: number | undefined;
+  stop?: string[] | undefined;
   /** Label written to the journal line (not part of the key, not sent). */
-  tag?: string;
+  tag?: string | undefined;
 }
 
 export interface ChatResult {
@@ -63,52 +63,52 @@ export interface LlmClient {
 
 export interface LlmClientOptions {
   /** Server base URL (…/v1). @default process.env.OPENAI_BASE_URL, else the OpenAI API */
-  baseURL?: string;
+  baseURL?: string | undefined;
   /** API key; wins over `apiKeyEnv`. */
-  apiKey?: string;
+  apiKey?: string | undefined;
   /** Environment variable holding the key. @default "OPENAI_API_KEY" (a placeholder is sent when unset: local servers need none) */
-  apiKeyEnv?: string;
+  apiKeyEnv?: string | undefined;
   /** Default model for requests that name none. */
   model: string;
   /** Calls in flight at once. @default 4 */
-  concurrency?: number;
+  concurrency?: number | undefined;
   /** Idle timeout per attempt: to the response headers, and between stream chunks. @default 600_000 */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /**
    * Whole-call deadline: the call fails once it has run this long, however steadily the server
    * drip-feeds chunks (SDK retries included). @default 3_600_000
    */
-  deadlineMs?: number;
+  deadlineMs?: number | undefined;
   /** Most bytes one HTTP response body may have (a server ignoring max_tokens cannot fill memory). @default 64 MiB */
-  maxResponseBytes?: number;
+  maxResponseBytes?: number | undefined;
   /** HTTP retries done by the SDK (408/409/429/5xx, connection errors). @default 2 */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
   /** Ceiling on a server's Retry-After. @default 60_000 */
-  maxRetryAfterMs?: number;
+  maxRetryAfterMs?: number | undefined;
   /** Stream completions (SSE, with usage). @default true */
-  stream?: boolean;
+  stream?: boolean | undefined;
   /**
    * Return a completion cut off at max_tokens (finish_reason "length") as a result, instead of throwing
    * LengthLimitError: for benchmarks that score whatever the model wrote. @default false
    */
-  acceptLengthLimit?: boolean;
+  acceptLengthLimit?: boolean | undefined;
   /** Journal file; when set, finished calls are appended and replayed. */
-  journalPath?: string;
+  journalPath?: string | undefined;
   /** Price table, USD per 1M tokens. */
-  prices?: PriceTable;
+  prices?: PriceTable | undefined;
   /**
    * Send requests through the Batch API (files + batches, half price) instead of chat calls; needs
    * `journalPath` (batch ids and results are journaled there, so a killed run resumes the same batches).
    */
-  batch?: BatchOptions;
+  batch?: BatchOptions | undefined;
   /** Budget in USD: calls that could pass it are refused with a BudgetExceededError (kind "budget"). */
-  maxCostUsd?: number;
+  maxCostUsd?: number | undefined;
   /** Warnings (a server that reports no usage, batch notices), once each. */
-  onWarning?: (message: string) => void;
+  onWarning?: ((message: string) => void) | undefined;
   /** fetch implementation (test seam). */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
   /** Environment to read OPENAI_BASE_URL and the key from. @default process.env */
-  env?: Record<string, string | undefined>;
+  env?: Record<string, string | undefined> | undefined;
 }
 
 /** Sent as the key when no key is configured (vLLM, llama.cpp, Ollama need none). */

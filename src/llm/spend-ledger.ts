@@ -36,7 +36,7 @@ export interface SpendLedgerOptions {
   /** Budget in USD for calls made by this client (replays are free). */
   maxCostUsd?: number | undefined;
   /** Output tokens assumed for an in-flight call that sets no max_tokens. @default 4096 */
-  assumedOutputTokens?: number;
+  assumedOutputTokens?: number | undefined;
   /** Receives warnings (once each). */
   onWarning?: ((message: string) => void) | undefined;
 }

@@ -25,8 +25,8 @@ export function assembleSplits({
 }: {
   sources: ReadonlyArray<{ tag: string; start: number; indices: Uint32Array }>;
   seed: number;
-  test?: number;
-  testSources?: readonly string[];
+  test?: number | undefined;
+  testSources?: readonly string[] | undefined;
   /** Recipe file named in errors. */
   file: string;
 }): AssembledSplits {

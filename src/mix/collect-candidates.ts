@@ -94,7 +94,7 @@ export async function collectCandidates({
   exactDedup: boolean;
   nearDedup: ReturnType<typeof createMinHashDedup> | undefined;
   decontaminator: Decontaminator | undefined;
-  onProgress?: (event: CollectProgress) => void;
+  onProgress?: ((event: CollectProgress) => void) | undefined;
 }): Promise<CollectResult> {
   const exact = exactDedup ? createExactDedup() : undefined;
   const words = new NumberColumn();

@@ -17,9 +17,9 @@ export interface EvalPrompt {
 
 export interface DecontaminationOptions {
   /** Tokens per n-gram. @default 8 */
-  ngram?: number;
+  ngram?: number | undefined;
   /** Share of an eval prompt's n-grams that must occur in one user turn. @default 0.5 */
-  threshold?: number;
+  threshold?: number | undefined;
 }
 
 /** A contaminated row's match. */

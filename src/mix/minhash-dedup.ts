@@ -9,13 +9,13 @@ import { OptionError } from "../errors.js";
 
 export interface MinHashOptions {
   /** Estimated Jaccard at or above which a row is a near duplicate. @default 0.8 */
-  threshold?: number;
+  threshold?: number | undefined;
   /** Tokens per shingle. @default 5 */
-  shingle?: number;
+  shingle?: number | undefined;
   /** Hash functions per signature. @default 128 */
-  permutations?: number;
+  permutations?: number | undefined;
   /** LSH bands; `permutations` must be divisible by it. @default 16 */
-  bands?: number;
+  bands?: number | undefined;
 }
 
 export interface NearDuplicateMatch {

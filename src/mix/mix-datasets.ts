@@ -37,47 +37,47 @@ export type MixProgress = CollectProgress | WriteProgress | { phase: "resolve"; 
 
 export interface MixDatasetsOptions {
   /** A recipe file (YAML/JSON); relative source paths resolve against its directory. */
-  recipePath?: string;
+  recipePath?: string | undefined;
   /**
    * Or an in-memory recipe; relative paths resolve against `baseDir`. It is validated here all the same
    * (a recipe built from untyped data gets the same field-naming errors as a recipe file).
    */
-  recipe?: MixRecipe;
+  recipe?: MixRecipe | undefined;
   /** @default process.cwd() (only with `recipe`) */
-  baseDir?: string;
+  baseDir?: string | undefined;
   /** Output dataset dir (created; existing data files of ours are replaced). */
   outDir: string;
   /** Overrides the recipe's seed. */
-  seed?: number;
+  seed?: number | undefined;
   /** Require every Hub source to pin a 40-hex commit. @default false */
-  frozen?: boolean;
+  frozen?: boolean | undefined;
   /** Eval prompt files for decontamination (override the recipe's `decontaminate.files`; turn it on). */
-  decontaminateWith?: string[];
+  decontaminateWith?: string[] | undefined;
   /** Data file format; overrides the recipe's `output.format`. @default "parquet" */
-  format?: DataFormat;
+  format?: DataFormat | undefined;
   /**
    * A filter of your own, run on every source's rows after the recipe's filters; its drops are counted
    * in the manifest under their reason. Stateful filters (dedup) see rows source by source, in order.
    */
-  filter?: Filter<SftRecord>;
+  filter?: Filter<SftRecord> | undefined;
   /** Progress events (the CLI renders them). */
-  onProgress?: (event: MixProgress) => void;
+  onProgress?: ((event: MixProgress) => void) | undefined;
   /** Hub connection for Hub sources (endpoint, token, cacheDir, fetch, offline, ...); default from the environment. */
-  hub?: HubPullSettings;
+  hub?: HubPullSettings | undefined;
   /** Fetches Hub sources (test seam; default: the hub module's pullDataset with `hub`). */
-  pullDataset?: HubPull;
+  pullDataset?: HubPull | undefined;
   /** Makes token counters by tokenizer name (test seam). */
-  tokenCounters?: TokenCounterFactory;
+  tokenCounters?: TokenCounterFactory | undefined;
   /**
    * Resolves the default decontamination file when no path is given. @default LongBench-Write's prompts via
    * `resolveBenchFile` (pinned, checksummed, downloaded once into the cache; the toolkit ships no copy).
    */
-  defaultEvalFile?: () => Promise<string>;
+  defaultEvalFile?: (() => Promise<string>) | undefined;
   /**
    * Threads for writing: worker threads parse, encode and compress Parquet row groups from the spooled
    * bytes. The output is byte-identical whatever the number. @default every core
    */
-  threads?: number;
+  threads?: number | undefined;
 }
 
 export interface MixResult {
@@ -107,7 +107,10 @@ export async function mixDatasets(options: MixDatasetsOptions): Promise<MixResul
   // Recipe-level checks before anything is read or fetched.
   if (frozen) recipe.sources.forEach((spec, index) => checkFrozen(spec, index, file));
   const near = recipe.dedup?.near;
-  const nearOptions = near ? { threshold: 0.8, shingle: 5, permutations: 128, bands: 16, ...(near === true ? {} : near) } : null;
+  const nearSpec = near === true ? {} : near;
+  const nearOptions = nearSpec
+    ? { threshold: nearSpec.threshold ?? 0.8, shingle: nearSpec.shingle ?? 5, permutations: nearSpec.permutations ?? 128, bands: nearSpec.bands ?? 16 }
+    : null;
   if (nearOptions && nearOptions.permutations % nearOptions.bands !== 0) {
     throw new ConfigError(`permutations (${nearOptions.permutations}) must be divisible by bands (${nearOptions.bands})`, { file, field: "dedup.near" });
   }
@@ -267,9 +270,9 @@ export async function mixDatasets(options: MixDatasetsOptions): Promise<MixResul
       ids: collected.ids,
       textBytes: collected.textBytes,
       toolRows: collected.toolRows,
-      ...(threads !== undefined ? { threads } : {}),
+      threads,
       onProgress: options.onProgress,
-      ...(options.format ? { dataFormat: options.format } : {}),
+      dataFormat: options.format,
     });
     return { outDir, manifest, dataset: written };
   } finally {

@@ -12,7 +12,7 @@ export interface PulledSource {
 }
 
 /** Downloads `files` (or a split's files) of a dataset repo at `revision`. */
-export type HubPull = (args: { repo: string; revision: string; files?: string[]; split?: string }) => Promise<PulledSource>;
+export type HubPull = (args: { repo: string; revision: string; files?: string[] | undefined; split?: string | undefined }) => Promise<PulledSource>;
 
 export async function resolveHubSource({
   repo,
@@ -34,7 +34,7 @@ export async function resolveHubSource({
   const fetcher = pull ?? hubPull();
   let pulled: PulledSource;
   try {
-    pulled = await fetcher({ repo, revision, ...(files ? { files } : {}), ...(split ? { split } : {}) });
+    pulled = await fetcher({ repo, revision, files, split });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new ToolkitError(`${file}: field ${field}: cannot fetch ${repo}@${revision}: ${reason}`, { cause: error });

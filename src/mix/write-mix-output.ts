@@ -57,7 +57,7 @@ export async function writeMixOutput({
   dataFormat,
 }: {
   /** Overrides the recipe's `output.format`. */
-  dataFormat?: DataFormat;
+  dataFormat?: DataFormat | undefined;
   outDir: string;
   recipe: MixRecipe;
   recipeText: string;
@@ -71,8 +71,8 @@ export async function writeMixOutput({
   /** Spool indices of rows with tool content: the output gets the tool-call columns when one is written. */
   toolRows: ReadonlySet<number>;
   /** Threads encoding the Parquet row groups. @default every core */
-  threads?: number;
-  onProgress?: (event: WriteProgress) => void;
+  threads?: number | undefined;
+  onProgress?: ((event: WriteProgress) => void) | undefined;
 }): Promise<DatasetManifest> {
   const output = recipe.output ?? {};
   const lengths: number[] = [];
@@ -87,11 +87,11 @@ export async function writeMixOutput({
     dir: outDir,
     columns: sftColumns(tools),
     splits: splits.map((split) => ({ name: split.name, rows: spoolRows(spool, split.indices, ids, rowBytes) })),
-    ...(threads !== undefined ? { threads } : {}),
+    threads,
     codec: CODECS[output.compression ?? "snappy"],
     dataFormat: dataFormat ?? output.format ?? "parquet",
     ...(output.rowGroupMB !== undefined ? { rowGroupBytes: output.rowGroupMB * MB } : {}),
-    ...(output.rowGroupRows !== undefined ? { maxRowGroupRows: output.rowGroupRows } : {}),
+    maxRowGroupRows: output.rowGroupRows,
     ...(output.shardMB !== undefined ? { maxShardBytes: output.shardMB * MB } : {}),
     manifest: extra,
     onProgress: ({ split, rows }) => onProgress?.({ phase: "write", split, rows, total: totals.get(split) ?? 0 }),

@@ -12,13 +12,13 @@ export interface BarChartSvgOptions {
   /** One bar per series in each group; `values[i]` belongs to `categories[i]`. */
   series: readonly { name: string; values: readonly (number | null)[]; color?: string }[];
   /** @default "score (0–100)" */
-  yLabel?: string;
+  yLabel?: string | undefined;
   /** @default 100 */
-  max?: number;
+  max?: number | undefined;
   /** @default 640 */
-  width?: number;
+  width?: number | undefined;
   /** @default 320 */
-  height?: number;
+  height?: number | undefined;
 }
 
 const MARGIN = { top: 44, right: 16, bottom: 64, left: 52 };

@@ -25,9 +25,9 @@ export interface BinValuesOptions {
    * Number of equal-width bins (equal in log space when `logX`), or explicit ascending bin edges.
    * @default 30
    */
-  bins?: number | readonly number[];
+  bins?: number | readonly number[] | undefined;
   /** Bin in log10 space; values <= 0 are excluded. @default false */
-  logX?: boolean;
+  logX?: boolean | undefined;
 }
 
 /** Counts `values` into bins. Deterministic; ignores non-finite values (and non-positive ones on a log axis). */
@@ -108,13 +108,13 @@ export interface HistogramSvgOptions extends BinValuesOptions {
   values: Iterable<number>;
   xLabel: string;
   /** @default "count" */
-  yLabel?: string;
+  yLabel?: string | undefined;
   /** @default 720 */
-  width?: number;
+  width?: number | undefined;
   /** @default 400 */
-  height?: number;
+  height?: number | undefined;
   /** Bar colour (any SVG colour). @default "#4e79a7" */
-  color?: string;
+  color?: string | undefined;
 }
 
 const MARGIN = { top: 48, right: 24, bottom: 64, left: 72 };

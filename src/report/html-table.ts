@@ -7,11 +7,11 @@ export type HtmlCell = string | { text?: string; html?: string; className?: stri
 export interface HtmlTableOptions {
   headers: readonly HtmlCell[];
   rows: readonly (readonly HtmlCell[])[];
-  caption?: string;
+  caption?: string | undefined;
   /** Class of the <table>. */
-  className?: string;
+  className?: string | undefined;
   /** Per-row classes (e.g. "published"). */
-  rowClasses?: readonly (string | undefined)[];
+  rowClasses?: readonly (string | undefined)[] | undefined;
 }
 
 function cell(tag: "td" | "th", value: HtmlCell): string {

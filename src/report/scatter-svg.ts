@@ -25,17 +25,17 @@ export interface ScatterSvgOptions {
   title: string;
   series: readonly ScatterSeries[];
   /** @default "required length" */
-  xLabel?: string;
+  xLabel?: string | undefined;
   /** @default "output length" */
-  yLabel?: string;
+  yLabel?: string | undefined;
   /** Axis range (both axes); widened to fit the data. @default [50, 25000], as the benchmark's plot */
-  range?: readonly [number, number];
+  range?: readonly [number, number] | undefined;
   /** Shade the S_l ≥ 80 band. @default true */
-  band?: boolean;
+  band?: boolean | undefined;
   /** @default 640 */
-  width?: number;
+  width?: number | undefined;
   /** @default 560 */
-  height?: number;
+  height?: number | undefined;
 }
 
 /** Colour-blind-friendly palette (Tableau 10), used in order for runs. */

@@ -93,11 +93,11 @@ const KNOWN: ReadonlySet<string> = new Set(HUB_LICENSES);
 
 /** What a card says about its licence. */
 export interface LicenseInfo {
-  license?: string;
+  license?: string | undefined;
   /** Short id of a licence the Hub does not list (required with `other`), e.g. `my-research-licence`. */
-  licenseName?: string;
+  licenseName?: string | undefined;
   /** URL or repo-relative path of that licence's text (required with `other`), e.g. `LICENSE.md`. */
-  licenseLink?: string;
+  licenseLink?: string | undefined;
 }
 
 /** Edit distance, for "did you mean" hints. */

@@ -3,14 +3,14 @@ import type { Message } from "../schemas/message.js";
 
 export interface RoleCheckOptions {
   /** @default true */
-  lastIsAssistant?: boolean;
+  lastIsAssistant?: boolean | undefined;
   /** @default true */
-  alternate?: boolean;
+  alternate?: boolean | undefined;
   /** @default true */
-  nonEmpty?: boolean;
-  maxTurns?: number;
+  nonEmpty?: boolean | undefined;
+  maxTurns?: number | undefined;
   /** @default false */
-  noSystem?: boolean;
+  noSystem?: boolean | undefined;
 }
 
 /**

@@ -24,12 +24,12 @@ export interface FilterSummary extends FilterCounts {
 export async function runFilter(options: {
   input: string;
   out: string;
-  rejects?: string;
-  filter?: Filter<SftRecord>;
-  filterOptions?: SftPostFilterOptions;
-  skipInvalid?: boolean;
+  rejects?: string | undefined;
+  filter?: Filter<SftRecord> | undefined;
+  filterOptions?: SftPostFilterOptions | undefined;
+  skipInvalid?: boolean | undefined;
   /** For a dataset dir input: the split to read, or "all". @default every file */
-  split?: string;
+  split?: string | undefined;
 }): Promise<FilterSummary> {
   const { input, out, rejects, skipInvalid = false } = options;
   const filter = options.filter ?? sftPostFilter(options.filterOptions);
@@ -62,5 +62,5 @@ export async function runFilter(options: {
 }
 
 async function* sftRecords(input: string, skipInvalid: boolean, issues: InputIssue[], split: string | undefined): AsyncGenerator<SftRecord> {
-  for await (const { record } of readRecords(input, { kind: "sft", skipInvalid, issues, ...(split !== undefined ? { split } : {}) })) yield record;
+  for await (const { record } of readRecords(input, { kind: "sft", skipInvalid, issues, split })) yield record;
 }

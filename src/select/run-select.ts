@@ -22,20 +22,20 @@ export type ClassifyMode = "none" | "undecided" | "all";
 export interface SelectOptions {
   input: string;
   out: string;
-  rejects?: string;
+  rejects?: string | undefined;
   /** Minimum answer length (words; characters for Chinese). @default 2000 */
-  minLength?: number;
+  minLength?: number | undefined;
   /** @default "none" */
-  classify?: ClassifyMode;
+  classify?: ClassifyMode | undefined;
   /** Client options for the classifier (journal `<out>.journal.jsonl` added). */
-  llm?: LlmClientOptions;
-  client?: LlmClient;
+  llm?: LlmClientOptions | undefined;
+  client?: LlmClient | undefined;
   /** Own classifier template ({{instruction}}). */
-  classifierPromptFile?: string;
-  skipInvalid?: boolean;
+  classifierPromptFile?: string | undefined;
+  skipInvalid?: boolean | undefined;
   /** For a dataset dir input: the split to read, or "all". @default every file */
-  split?: string;
-  onProgress?: (progress: { read: number; kept: number }) => void;
+  split?: string | undefined;
+  onProgress?: ((progress: { read: number; kept: number }) => void) | undefined;
 }
 
 export interface SelectSummary {
@@ -150,7 +150,7 @@ export async function runSelect(options: SelectOptions): Promise<SelectSummary> 
       for await (const { file, line, record } of readRawRecords(input, {
         skipInvalid,
         issues: invalid,
-        ...(options.split !== undefined ? { split: options.split } : {}),
+        split: options.split,
       })) {
         const prompt = promptOfRow(record);
         if (prompt === undefined || prompt.trim() === "") {

@@ -201,13 +201,13 @@ export function exactDuplicates(): Filter<SftRecord> {
 
 export interface SftPostFilterOptions {
   /** @default 2000 */
-  minWords?: number;
+  minWords?: number | undefined;
   /** S_l floor when the prompt states a length; 0 disables. @default 80 */
-  minLengthScore?: number;
+  minLengthScore?: number | undefined;
   /** @default 50 */
-  maxPlanSteps?: number;
+  maxPlanSteps?: number | undefined;
   /** @default true */
-  dedupe?: boolean;
+  dedupe?: boolean | undefined;
 }
 
 /**

@@ -52,11 +52,11 @@ export interface DatasetStats {
 
 export interface DatasetStatsOptions {
   /** Token counter for the measured turn (e.g. from createTokenCounter); no token stats without it. */
-  countTokens?: (text: string) => number;
+  countTokens?: ((text: string) => number) | undefined;
   /** Name of that tokenizer, for the report. */
-  tokenizer?: string;
+  tokenizer?: string | undefined;
   /** Called every 1,000 rows. */
-  onProgress?: (rows: number) => void;
+  onProgress?: ((rows: number) => void) | undefined;
 }
 
 /** The measured word (and token) lengths, kept for plotting. */

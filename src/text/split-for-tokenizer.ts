@@ -5,12 +5,12 @@
 
 export interface SplitForTokenizerOptions {
   /** Longest piece, in UTF-16 units. @default 20000 */
-  maxChars?: number;
+  maxChars?: number | undefined;
   /**
    * Longest stretch without a safe boundary (e.g. Chinese with no punctuation, base64) before a hard
    * cut; BPE cost grows about quadratically with such a stretch. @default 1000
    */
-  maxRunChars?: number;
+  maxRunChars?: number | undefined;
 }
 
 const WORDLIKE = /^[\p{L}\p{N}\p{M}]$/u;

@@ -37,9 +37,9 @@ export interface TokenCounterOptions {
    * runs without spaces or punctuation). Counts are exact for tiktoken and byte-level BPE tokenizers.
    * @default 20000
    */
-  pieceChars?: number;
+  pieceChars?: number | undefined;
   /** Hub connection settings for a tokenizer named by model id. @default HF_ENDPOINT, the token as `pull` finds it, the Hub cache */
-  hub?: HubTokenizerSettings;
+  hub?: HubTokenizerSettings | undefined;
 }
 
 interface HfTokenizer {

@@ -33,20 +33,20 @@ export type UpstreamFileName = keyof typeof UPSTREAM_FILES;
 export interface ResolveUpstreamFileOptions {
   name: UpstreamFileName;
   /** Cache directory. @default $LONGWRITER_CACHE or ~/.cache/longwriter-toolkit */
-  cacheDir?: string;
+  cacheDir?: string | undefined;
   /** @default UPSTREAM_RAW_BASE_URL (LONGWRITER_BENCH_BASE_URL overrides it) */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /** @default UPSTREAM_COMMIT (LONGWRITER_BENCH_COMMIT overrides it) */
-  commit?: string;
+  commit?: string | undefined;
   /**
    * A folder holding local copies under the upstream file names (offline use). A copy there is used and
    * must have the pinned sha256; a file not there comes from the cache or a download. @default $LONGWRITER_UPSTREAM_DIR
    */
-  localDir?: string;
+  localDir?: string | undefined;
   /** Injectable fetch (tests). @default globalThis.fetch */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
   /** Called with the URL when a download starts. */
-  onDownload?: (url: string) => void;
+  onDownload?: ((url: string) => void) | undefined;
 }
 
 export interface ResolvedUpstreamFile {
@@ -68,7 +68,7 @@ export function defaultCacheDir(): string {
 }
 
 /** The raw-file URL of an upstream file. */
-export function upstreamFileUrl(name: UpstreamFileName, options: { baseUrl?: string; commit?: string } = {}): string {
+export function upstreamFileUrl(name: UpstreamFileName, options: { baseUrl?: string | undefined; commit?: string | undefined } = {}): string {
   const base = (options.baseUrl ?? process.env.LONGWRITER_BENCH_BASE_URL ?? UPSTREAM_RAW_BASE_URL).replace(/\/+$/, "");
   const commit = options.commit ?? process.env.LONGWRITER_BENCH_COMMIT ?? UPSTREAM_COMMIT;
   return `${base}/${UPSTREAM_REPO}/${commit}/${UPSTREAM_FILES[name].path}`;

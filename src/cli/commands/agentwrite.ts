@@ -20,12 +20,12 @@ import { RESUME_FROM_JOURNAL, runCommand } from "../run-command.js";
 interface AgentWriteArgs extends LlmArgs {
   instructions: string;
   out: string;
-  failures?: string;
-  prompts?: "upstream" | "toolkit";
+  failures?: string | undefined;
+  prompts?: "upstream" | "toolkit" | undefined;
   "strip-labels": boolean;
-  "upstream-dir"?: string;
-  "plan-prompt"?: string;
-  "write-prompt"?: string;
+  "upstream-dir"?: string | undefined;
+  "plan-prompt"?: string | undefined;
+  "write-prompt"?: string | undefined;
   "plan-attempts": number;
   "max-steps": number;
   "call-retries": number;
@@ -100,19 +100,19 @@ export const agentwriteCommand: CommandModule<object, AgentWriteArgs> = {
     const prompts =
       preset === "upstream"
         ? await loadUpstreamAgentWritePrompts({
-            ...(args["upstream-dir"] ? { localDir: args["upstream-dir"] } : {}),
+            localDir: args["upstream-dir"] || undefined,
             onDownload: (url) => process.stderr.write(`downloading ${url}\n`),
           })
         : await loadAgentWritePrompts({
-            ...(args["plan-prompt"] ? { planFile: args["plan-prompt"] } : {}),
-            ...(args["write-prompt"] ? { writeFile: args["write-prompt"] } : {}),
+            planFile: args["plan-prompt"] || undefined,
+            writeFile: args["write-prompt"] || undefined,
           });
     if (args["dry-run"]) {
       const estimate = await estimateAgentWriteCost({
         input: args.instructions,
         model: args.model,
         prompts,
-        ...(llm.prices ? { prices: llm.prices } : {}),
+        prices: llm.prices,
         skipInvalid: args["skip-invalid"],
       });
       process.stdout.write(args.json ? `${JSON.stringify(estimate)}\n` : costEstimateText("agentwrite", estimate));
@@ -123,7 +123,7 @@ export const agentwriteCommand: CommandModule<object, AgentWriteArgs> = {
     const summary = await runAgentWrite({
       input: args.instructions,
       out: args.out,
-      ...(args.failures ? { failuresPath: args.failures } : {}),
+      failuresPath: args.failures || undefined,
       llm,
       prompts,
       cleanup: args["strip-labels"] ? "strip-labels" : "none",

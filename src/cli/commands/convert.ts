@@ -17,12 +17,12 @@ interface ConvertArgs {
   input: string;
   output: string;
   from: string;
-  to?: string;
-  kind?: RecordKind;
+  to?: string | undefined;
+  kind?: RecordKind | undefined;
   "skip-invalid": boolean;
   codec: string;
   json: boolean;
-  split?: string;
+  split?: string | undefined;
 }
 
 /** How many skipped rows the human-readable output lists (all of them are in --json). */
@@ -82,12 +82,12 @@ export const convertCommand: CommandModule<object, ConvertArgs> = {
         input: args.input,
         output: args.output,
         from,
-        ...(to ? { to } : {}),
-        ...(args.kind ? { kind: args.kind } : {}),
+        to,
+        kind: args.kind,
         skipInvalid: args["skip-invalid"],
         issues,
         codec,
-        ...(choice.split !== undefined ? { split: choice.split } : {}),
+        split: choice.split,
         onProgress: ({ read }) => bar?.update(read),
       });
     } finally {

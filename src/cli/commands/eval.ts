@@ -22,22 +22,22 @@ import { llmClientOptionsFromArgs, llmOptions, type LlmArgs } from "../llm-optio
 import { runCommand } from "../run-command.js";
 
 interface EvalArgs extends Omit<LlmArgs, "model"> {
-  model?: string;
+  model?: string | undefined;
   judge: boolean;
   "judge-model": string;
-  "judge-base-url"?: string;
+  "judge-base-url"?: string | undefined;
   "judge-api-key-env": string;
-  "judge-template"?: string;
+  "judge-template"?: string | undefined;
   "judge-parse": "upstream" | "tolerant";
   "judge-attempts": number;
-  "upstream-dir"?: string;
+  "upstream-dir"?: string | undefined;
   lang: LanguageFilter;
-  out?: string;
-  "max-tokens"?: number;
+  out?: string | undefined;
+  "max-tokens"?: number | undefined;
   temperature: number;
-  predictions?: string;
-  "bench-file"?: string;
-  label?: string;
+  predictions?: string | undefined;
+  "bench-file"?: string | undefined;
+  label?: string | undefined;
   json: boolean;
 }
 
@@ -115,7 +115,7 @@ async function judgeTemplateFor(args: EvalArgs) {
   if (args["judge-template"]) return loadJudgeTemplate(args["judge-template"]);
   if (args["judge-parse"] === "upstream") {
     return loadUpstreamJudgeTemplate({
-      ...(args["upstream-dir"] ? { localDir: args["upstream-dir"] } : {}),
+      localDir: args["upstream-dir"] || undefined,
       onDownload: (url) => process.stderr.write(`downloading ${url}\n`),
     });
   }
@@ -235,7 +235,7 @@ function evalCommand(benchmark: BenchmarkName, describe: string): CommandModule<
 
       if (args["dry-run"]) {
         // Before any client exists: a dry run opens no journal and sends nothing.
-        const { items } = await loadBench({ benchmark, lang: args.lang, ...(args["bench-file"] ? { benchFile: args["bench-file"] } : {}) });
+        const { items } = await loadBench({ benchmark, lang: args.lang, benchFile: args["bench-file"] || undefined });
         const prices = (await llmClientOptionsFromArgs({ ...args, model: args.model ?? args["judge-model"] })).prices;
         const estimate = await estimateEvalCost({
           items,
@@ -245,25 +245,25 @@ function evalCommand(benchmark: BenchmarkName, describe: string): CommandModule<
                 generator: {
                   model: args.model!,
                   temperature: args.temperature,
-                  ...(args["max-tokens"] === undefined ? {} : { maxTokens: args["max-tokens"] }),
+                  maxTokens: args["max-tokens"],
                   journalPath: join(outDir, RUN_FILES.generateJournal),
                 },
               }),
           ...(args.judge ? { judge: { model: args["judge-model"], template: await judgeTemplateFor(args) } } : {}),
-          ...(prices ? { prices } : {}),
+          prices,
         });
         process.stdout.write(args.json ? `${JSON.stringify(estimate)}\n` : costEstimateText(`eval ${benchmark}`, estimate));
         return 0;
       }
 
       const clients: LlmClient[] = [];
-      let generator: { client: LlmClient; temperature: number; maxTokens?: number } | undefined;
+      let generator: { client: LlmClient; temperature: number; maxTokens?: number | undefined } | undefined;
       if (!args.predictions) {
         const options = await llmClientOptionsFromArgs({ ...args, model: args.model! }, { journalPath: join(outDir, RUN_FILES.generateJournal) });
         // A response cut off at max_tokens is scored as it is, like upstream does (and counted).
         const client = createLlmClient({ ...options, acceptLengthLimit: true });
         clients.push(client);
-        generator = { client, temperature: args.temperature, ...(args["max-tokens"] === undefined ? {} : { maxTokens: args["max-tokens"] }) };
+        generator = { client, temperature: args.temperature, maxTokens: args["max-tokens"] };
       }
       let judge: Parameters<typeof runLongBenchWrite>[0]["judge"];
       if (args.judge) {
@@ -296,11 +296,11 @@ function evalCommand(benchmark: BenchmarkName, describe: string): CommandModule<
           lang: args.lang,
           outDir,
           label,
-          ...(args["bench-file"] ? { benchFile: args["bench-file"] } : {}),
-          ...(args["upstream-dir"] ? { localDir: args["upstream-dir"] } : {}),
-          ...(generator ? { generator } : {}),
-          ...(args.predictions ? { predictionsFile: args.predictions } : {}),
-          ...(judge ? { judge } : {}),
+          benchFile: args["bench-file"] || undefined,
+          localDir: args["upstream-dir"] || undefined,
+          generator,
+          predictionsFile: args.predictions || undefined,
+          judge,
           onProgress: progress.onProgress,
           onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
           onDownload: (url) => process.stderr.write(`downloading ${url}\n`),

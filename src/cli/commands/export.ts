@@ -17,7 +17,7 @@ interface ExportArgs {
   input: string;
   to: ExportTarget;
   out: string;
-  name?: string;
+  name?: string | undefined;
   json: boolean;
 }
 

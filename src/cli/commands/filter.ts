@@ -11,14 +11,14 @@ import { runCommand } from "../run-command.js";
 interface FilterArgs {
   sft: string;
   out: string;
-  rejects?: string;
+  rejects?: string | undefined;
   "min-words": number;
   "min-length-score": number;
   "max-plan-steps": number;
   dedupe: boolean;
   "skip-invalid": boolean;
   json: boolean;
-  split?: string;
+  split?: string | undefined;
 }
 
 export const filterCommand: CommandModule<object, FilterArgs> = {
@@ -57,9 +57,9 @@ export const filterCommand: CommandModule<object, FilterArgs> = {
     if (choice.note) process.stderr.write(`${choice.note}\n`);
     const summary = await runFilter({
       input: args.sft,
-      ...(choice.split !== undefined ? { split: choice.split } : {}),
+      split: choice.split,
       out: args.out,
-      ...(args.rejects ? { rejects: args.rejects } : {}),
+      rejects: args.rejects || undefined,
       filterOptions: {
         minWords: args["min-words"],
         minLengthScore: args["min-length-score"],

@@ -17,15 +17,15 @@ import { RESUME_FROM_CACHE, runCommand } from "../run-command.js";
 interface JudgeArgs extends LlmArgs {
   candidates: string;
   out: string;
-  cache?: string;
-  template?: string;
+  cache?: string | undefined;
+  template?: string | undefined;
   attempts: number;
   temperature: number;
   "max-tokens": number;
   twice: boolean;
   "retry-failed": boolean;
   "skip-invalid": boolean;
-  journal?: string;
+  journal?: string | undefined;
   json: boolean;
 }
 
@@ -71,7 +71,7 @@ export const judgeCommand: CommandModule<object, JudgeArgs> = {
         template,
         twice: args.twice,
         retryFailed: args["retry-failed"],
-        ...(llm.prices ? { prices: llm.prices } : {}),
+        prices: llm.prices,
         skipInvalid: args["skip-invalid"],
       });
       process.stdout.write(args.json ? `${JSON.stringify(estimate)}\n` : costEstimateText("judge", estimate));
@@ -81,8 +81,8 @@ export const judgeCommand: CommandModule<object, JudgeArgs> = {
     const { invalid, agreementPath, ...summary } = await runJudge({
       input: args.candidates,
       out: args.out,
-      ...(args.cache === undefined ? {} : { cachePath: args.cache }),
-      ...(args.journal === undefined ? {} : { journalPath: args.journal }),
+      cachePath: args.cache,
+      journalPath: args.journal,
       template,
       llm,
       judgeModel: args.model,

@@ -10,13 +10,13 @@ import { runCommand } from "../run-command.js";
 
 interface MixArgs {
   recipe: string;
-  out?: string;
-  seed?: number;
+  out?: string | undefined;
+  seed?: number | undefined;
   frozen: boolean;
-  "decontaminate-with"?: string[];
-  threads?: number;
+  "decontaminate-with"?: string[] | undefined;
+  threads?: number | undefined;
   json: boolean;
-  format?: "parquet" | "jsonl" | "json";
+  format?: "parquet" | "jsonl" | "json" | undefined;
 }
 
 function builder(yargs: Argv) {
@@ -142,11 +142,11 @@ export const mixCommand: CommandModule<object, MixArgs> = {
       const result = await mixDatasets({
         recipePath: args.recipe,
         outDir,
-        ...(args.seed !== undefined ? { seed: args.seed } : {}),
+        seed: args.seed,
         frozen: args.frozen,
-        ...(args.threads !== undefined ? { threads: args.threads } : {}),
-        ...(args.format ? { format: args.format } : {}),
-        ...(args["decontaminate-with"] ? { decontaminateWith: args["decontaminate-with"] } : {}),
+        threads: args.threads,
+        format: args.format,
+        decontaminateWith: args["decontaminate-with"],
         onProgress: progress.onProgress,
         defaultEvalFile: async () =>
           (await resolveBenchFile({ name: "longbench_write.jsonl", onDownload: (url) => process.stderr.write(`downloading ${url}\n`) })).path,

@@ -11,18 +11,18 @@ import { runCommand } from "../run-command.js";
 
 interface PairsArgs {
   input: string;
-  policy?: string;
-  out?: string;
+  policy?: string | undefined;
+  out?: string | undefined;
   "audit-only": boolean;
   format: string;
-  seed?: number;
-  title?: string;
+  seed?: number | undefined;
+  title?: string | undefined;
   "skip-invalid": boolean;
   json: boolean;
-  license?: string;
-  "license-name"?: string;
-  "license-link"?: string;
-  language?: string[];
+  license?: string | undefined;
+  "license-name"?: string | undefined;
+  "license-link"?: string | undefined;
+  language?: string[] | undefined;
 }
 
 export const pairsCommand: CommandModule<object, PairsArgs> = {
@@ -70,17 +70,17 @@ export const pairsCommand: CommandModule<object, PairsArgs> = {
     if (!args["audit-only"] && !args.out) throw new ConfigError("name the output dataset dir with --out");
     const { invalid, ...result } = await runPairs({
       input: args.input,
-      ...(args.policy === undefined ? {} : { policy: args.policy }),
-      ...(args.out === undefined ? {} : { out: args.out }),
+      policy: args.policy,
+      out: args.out,
       auditOnly: args["audit-only"],
       format: args.format,
-      ...(args.seed === undefined ? {} : { seed: args.seed }),
-      ...(args.title === undefined ? {} : { title: args.title }),
+      seed: args.seed,
+      title: args.title,
       skipInvalid: args["skip-invalid"],
-      ...(args.license === undefined ? {} : { license: args.license }),
-      ...(args["license-name"] === undefined ? {} : { licenseName: args["license-name"] }),
-      ...(args["license-link"] === undefined ? {} : { licenseLink: args["license-link"] }),
-      ...(args.language === undefined ? {} : { language: args.language }),
+      license: args.license,
+      licenseName: args["license-name"],
+      licenseLink: args["license-link"],
+      language: args.language,
     });
     for (const issue of invalid) process.stderr.write(`skipped ${issueToString(issue)}\n`);
     printResult(args, result);

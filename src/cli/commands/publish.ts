@@ -16,9 +16,9 @@ interface PublishArgs {
   branch: string;
   pr: boolean;
   "dry-run": boolean;
-  "token-env"?: string;
-  endpoint?: string;
-  message?: string;
+  "token-env"?: string | undefined;
+  endpoint?: string | undefined;
+  message?: string | undefined;
   "max-files-per-commit": number;
   xet: boolean;
   json: boolean;
@@ -164,9 +164,9 @@ export const publishCommand: CommandModule<object, PublishArgs> = {
         pr: args.pr,
         private: args.private,
         dryRun: args["dry-run"],
-        ...(args["token-env"] ? { tokenEnv: args["token-env"] } : {}),
-        ...(args.endpoint ? { endpoint: args.endpoint } : {}),
-        ...(args.message ? { commitMessage: args.message } : {}),
+        tokenEnv: args["token-env"] || undefined,
+        endpoint: args.endpoint || undefined,
+        commitMessage: args.message || undefined,
         maxFilesPerCommit: args["max-files-per-commit"],
         useXet: args.xet,
         onProgress: progress.onProgress,

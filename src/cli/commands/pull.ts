@@ -11,13 +11,13 @@ import { runCommand } from "../run-command.js";
 interface PullArgs {
   repo: string;
   revision: string;
-  files?: string[];
-  out?: string;
+  files?: string[] | undefined;
+  out?: string | undefined;
   force: boolean;
-  "cache-dir"?: string;
+  "cache-dir"?: string | undefined;
   offline: boolean;
-  "token-env"?: string;
-  endpoint?: string;
+  "token-env"?: string | undefined;
+  endpoint?: string | undefined;
   json: boolean;
 }
 
@@ -57,10 +57,10 @@ export const pullCommand: CommandModule<object, PullArgs> = {
     const result = await pullDataset({
       repo: args.repo,
       revision: args.revision,
-      ...(args.files ? { files: args.files } : {}),
-      ...(args["cache-dir"] ? { cacheDir: args["cache-dir"] } : {}),
-      ...(args["token-env"] ? { tokenEnv: args["token-env"] } : {}),
-      ...(args.endpoint ? { endpoint: args.endpoint } : {}),
+      files: args.files,
+      cacheDir: args["cache-dir"] || undefined,
+      tokenEnv: args["token-env"] || undefined,
+      endpoint: args.endpoint || undefined,
       offline: args.offline,
       onProgress,
     });

@@ -17,10 +17,10 @@ import { runCommand } from "../run-command.js";
 interface ReportArgs {
   runs: string[];
   out: string;
-  markdown?: string;
+  markdown?: string | undefined;
   published: boolean;
-  title?: string;
-  label?: string[];
+  title?: string | undefined;
+  label?: string[] | undefined;
 }
 
 /** Reads a run's scores.json (from its folder or the file itself), validated. */
@@ -70,7 +70,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       if (args.label.length > runs.length) throw new ConfigError(`${args.label.length} --label values for ${runs.length} runs`);
       args.label.forEach((label, i) => (runs[i]!.label = label));
     }
-    const html = renderReportHtml({ runs, published: args.published, ...(args.title ? { title: args.title } : {}) });
+    const html = renderReportHtml({ runs, published: args.published, title: args.title || undefined });
     await writeFileAtomic(args.out, html);
     process.stderr.write(`wrote ${args.out} (${runs.length} run${runs.length === 1 ? "" : "s"})\n`);
     if (args.markdown) {

@@ -20,11 +20,11 @@ interface SampleArgs extends LlmArgs {
   out: string;
   n: number;
   temperature: number;
-  "top-p"?: number;
-  "max-tokens"?: number;
+  "top-p"?: number | undefined;
+  "max-tokens"?: number | undefined;
   seed: number;
-  failures?: string;
-  journal?: string;
+  failures?: string | undefined;
+  journal?: string | undefined;
   "skip-invalid": boolean;
   json: boolean;
 }
@@ -74,11 +74,11 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
         model: args.model,
         n: args.n,
         temperature: args.temperature,
-        ...(args["top-p"] === undefined ? {} : { topP: args["top-p"] }),
-        ...(args["max-tokens"] === undefined ? {} : { maxTokens: args["max-tokens"] }),
+        topP: args["top-p"],
+        maxTokens: args["max-tokens"],
         seed: args.seed,
         journalPath: args.journal ?? `${args.out}.journal.jsonl`,
-        ...(llm.prices ? { prices: llm.prices } : {}),
+        prices: llm.prices,
         skipInvalid: args["skip-invalid"],
       });
       process.stdout.write(args.json ? `${JSON.stringify(estimate)}\n` : costEstimateText("sample", estimate));
@@ -88,14 +88,14 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
     const { invalid, ...summary } = await runSample({
       input: args.prompts,
       out: args.out,
-      ...(args.failures === undefined ? {} : { failuresPath: args.failures }),
-      ...(args.journal === undefined ? {} : { journalPath: args.journal }),
+      failuresPath: args.failures,
+      journalPath: args.journal,
       llm,
       model: args.model,
       n: args.n,
       temperature: args.temperature,
-      ...(args["top-p"] === undefined ? {} : { topP: args["top-p"] }),
-      ...(args["max-tokens"] === undefined ? {} : { maxTokens: args["max-tokens"] }),
+      topP: args["top-p"],
+      maxTokens: args["max-tokens"],
       seed: args.seed,
       skipInvalid: args["skip-invalid"],
       signal: run.signal,

@@ -10,15 +10,15 @@ import { llmClientOptionsFromArgs, llmOptions, type LlmArgs } from "../llm-optio
 import { runCommand } from "../run-command.js";
 
 interface SelectArgs extends Omit<LlmArgs, "model"> {
-  model?: string;
+  model?: string | undefined;
   file: string;
   out: string;
-  rejects?: string;
+  rejects?: string | undefined;
   "min-length": number;
   classify: ClassifyMode;
-  "classifier-prompt"?: string;
+  "classifier-prompt"?: string | undefined;
   "skip-invalid": boolean;
-  split?: string;
+  split?: string | undefined;
   json: boolean;
 }
 
@@ -66,13 +66,13 @@ export const selectCommand: CommandModule<object, SelectArgs> = {
     let lastLine = 0;
     const summary = await runSelect({
       input: args.file,
-      ...(choice.split !== undefined ? { split: choice.split } : {}),
+      split: choice.split,
       out: args.out,
-      ...(args.rejects ? { rejects: args.rejects } : {}),
+      rejects: args.rejects || undefined,
       minLength: args["min-length"],
       classify: args.classify,
-      ...(llm ? { llm } : {}),
-      ...(args["classifier-prompt"] ? { classifierPromptFile: args["classifier-prompt"] } : {}),
+      llm,
+      classifierPromptFile: args["classifier-prompt"] || undefined,
       skipInvalid: args["skip-invalid"],
       onProgress: ({ read, kept }) => {
         const now = Date.now();

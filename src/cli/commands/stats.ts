@@ -22,14 +22,14 @@ import { runCommand } from "../run-command.js";
 interface StatsArgs {
   input: string;
   from: string;
-  kind?: RecordKind;
+  kind?: RecordKind | undefined;
   "skip-invalid": boolean;
   tokens: boolean;
-  tokenizer?: string;
+  tokenizer?: string | undefined;
   json: boolean;
-  plot?: string;
+  plot?: string | undefined;
   "plot-unit": "words" | "tokens";
-  split?: string;
+  split?: string | undefined;
 }
 
 /** Default tokenizer: tiktoken's o200k_base is fast, offline and needs no model download. */
@@ -102,17 +102,18 @@ export const statsCommand: CommandModule<object, StatsArgs> = {
         const formats = new Set<FormatName>();
         const located = readRecords(args.input, {
           format: from,
-          ...(args.kind ? { kind: args.kind } : {}),
+          kind: args.kind,
           skipInvalid: args["skip-invalid"],
           issues,
-          ...(split !== undefined ? { split } : {}),
+          split,
           onFormat: ({ format }) => formats.add(format),
         });
         async function* records(): AsyncGenerator<CanonicalRecord> {
           for await (const { record } of located) yield record;
         }
         const { stats, lengths } = await computeDatasetStats(records(), {
-          ...(counter ? { countTokens: (text: string) => counter.count(text), tokenizer: counter.name } : {}),
+          countTokens: counter ? (text: string) => counter.count(text) : undefined,
+          tokenizer: counter?.name,
           onProgress: (rows) => bar?.update(rows),
         });
         results.push({ split, stats, formats: [...formats], issues });
@@ -143,7 +144,7 @@ export const statsCommand: CommandModule<object, StatsArgs> = {
         } else {
           const r = results[0]!;
           process.stdout.write(
-            `${JSON.stringify({ file: args.input, ...(r.split !== undefined ? { split: r.split } : {}), formats: r.formats, skipped: r.issues.length, issues: r.issues, stats: r.stats, ...plot }, null, 2)}\n`,
+            `${JSON.stringify({ file: args.input, split: r.split, formats: r.formats, skipped: r.issues.length, issues: r.issues, stats: r.stats, ...plot }, null, 2)}\n`,
           );
         }
         return;

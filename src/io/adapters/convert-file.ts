@@ -15,20 +15,20 @@ export interface ConvertFileOptions {
   input: string;
   output: string;
   /** Input format. @default "auto" (detected per file) */
-  from?: FormatName | "auto";
+  from?: FormatName | "auto" | undefined;
   /** Output format. @default the canonical layout of the input's kind: "messages" (SFT) or "trl" (preference) */
-  to?: FormatName;
+  to?: FormatName | undefined;
   /** Only accept records of this kind. */
-  kind?: RecordKind;
+  kind?: RecordKind | undefined;
   /** Skip rows that cannot be read or converted, reporting them into `issues`. @default false */
-  skipInvalid?: boolean;
-  issues?: InputIssue[];
+  skipInvalid?: boolean | undefined;
+  issues?: InputIssue[] | undefined;
   /** Parquet codec for a .parquet output. @default "SNAPPY" */
-  codec?: ParquetCodec;
+  codec?: ParquetCodec | undefined;
   /** For a dataset dir input: the split to read, or "all" (see `chooseSplit`). @default every file */
-  split?: string;
+  split?: string | undefined;
   /** Called after every 100 records read. */
-  onProgress?: (progress: { read: number }) => void;
+  onProgress?: ((progress: { read: number }) => void) | undefined;
 }
 
 export interface ConvertFileResult {
@@ -78,10 +78,10 @@ async function convertOnce(options: ConvertFileOptions & { issues: InputIssue[] 
   // The output format (and so the Parquet columns) must be known before writing starts: peek at the first record.
   const records = readRecords(input, {
     format: from,
-    ...(options.kind ? { kind: options.kind } : {}),
+    kind: options.kind,
     skipInvalid,
     issues,
-    ...(options.split !== undefined ? { split: options.split } : {}),
+    split: options.split,
     onFormat: ({ file, format }) => {
       inputFormats[file] = format;
     },
@@ -115,7 +115,7 @@ async function convertOnce(options: ConvertFileOptions & { issues: InputIssue[] 
       next = await records.next();
     }
   }
-  const written = await writeRawRecords(output, rows(), { format, tools, ...(options.codec ? { codec: options.codec } : {}) });
+  const written = await writeRawRecords(output, rows(), { format, tools, codec: options.codec });
   return {
     input,
     output,
