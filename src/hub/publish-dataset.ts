@@ -3,45 +3,27 @@
  * `@huggingface/hub`: creates the repo when missing, merges the card with the one already there,
  * uploads only what changed (compared by hash with the tree listing), deletes stale shards in the
  * same commit, retries what the library does not (429/5xx/resets per request; 409/412 on the commit
- * by re-reading the head and re-planning), and never leaves a half-applied commit.
+ * by re-reading the head and re-planning), and never leaves a half-applied commit. The steps:
+ * scan-dataset-dir, prepare-hub-repo, plan-publish, commit-plan, verify-published.
  */
-import { pathToFileURL } from "node:url";
-import {
-  HubApiError,
-  commitIter,
-  createBranch,
-  createRepo,
-  datasetInfo,
-  downloadFile,
-  listFiles,
-  repoExists,
-  type CommitOperation,
-  type CommitOutput,
-} from "@huggingface/hub";
+import { HubApiError } from "@huggingface/hub";
 import { ToolkitError } from "../errors.js";
-import { REPO_ID_PLACEHOLDER } from "./dataset-card.js";
-import { gitBlobSha1 } from "./hash-file.js";
-import { resolveHubConfig } from "./hub-config.js";
 import { redactSecrets } from "../util/redact-secrets.js";
+import { commitPlan, type CommittedParts } from "./commit-plan.js";
+import { REPO_ID_PLACEHOLDER } from "./dataset-card.js";
+import { resolveHubConfig } from "./hub-config.js";
 import { HubError, toHubError } from "./hub-error.js";
-import { createHubFetch, type HubRetryEvent } from "./hub-fetch.js";
-import { mergeDatasetCard } from "./merge-dataset-card.js";
-import { chunkPlan, planCommit, sameContent, type PlanEntry, type PlannedSource, type RemoteFile } from "./plan-commit.js";
+import { createHubFetch } from "./hub-fetch.js";
+import { createHubRepoSession, readHead, type HubRepoSession } from "./hub-repo-session.js";
+import type { PlanEntry } from "./plan-commit.js";
+import { planPublish, readRemoteTree } from "./plan-publish.js";
+import { prepareHubRepo } from "./prepare-hub-repo.js";
+import type { PublishProgressEvent } from "./publish-progress.js";
 import { parseRepoId } from "./pull-dataset.js";
-import { scanDatasetDir } from "./scan-dataset-dir.js";
-import { sha256Hex } from "../util/sha256.js";
+import { scanDatasetDir, type ScannedDatasetDir } from "./scan-dataset-dir.js";
+import { verifyPublished } from "./verify-published.js";
 
-export type PublishProgressEvent =
-  | { type: "scanned"; files: number; bytes: number }
-  | { type: "planned"; add: number; update: number; delete: number; unchanged: number; bytes: number; commits: number }
-  | { type: "phase"; phase: "preuploading" | "uploadingLargeFiles" | "committing"; commit: number; commits: number }
-  | { type: "file"; path: string; state: "hashing" | "uploading" | "error"; progress: number }
-  /** LFS bytes sent so far, of `total` planned for LFS (a guess: the Hub decides what is LFS). */
-  | { type: "uploaded"; bytes: number; total: number }
-  | { type: "retry"; retry: HubRetryEvent }
-  | { type: "conflict"; attempt: number; delayMs: number; status: number }
-  | { type: "committed"; oid: string; url: string; commit: number; commits: number }
-  | { type: "warning"; message: string };
+export type { PublishProgressEvent } from "./publish-progress.js";
 
 export interface PublishDatasetOptions {
   /** Dataset dir (README.md, manifest.json, data/*.parquet, optional *.svg). */
@@ -124,10 +106,6 @@ function isConflict(error: unknown): error is HubApiError {
   return error instanceof HubApiError && (error.statusCode === 409 || error.statusCode === 412);
 }
 
-function repoWebUrl(endpoint: string, repo: string): string {
-  return `${endpoint}/datasets/${repo}`;
-}
-
 /**
  * Publishes a dataset dir to the Hub. Idempotent: a second run with the same dir uploads 0 bytes and
  * makes no commit.
@@ -140,10 +118,10 @@ export async function publishDataset(options: PublishDatasetOptions): Promise<Pu
   const repo = parseRepoId(options.repo);
   const branch = options.branch ?? "main";
   const dryRun = options.dryRun === true;
-  const env = options.env ?? process.env;
   const maxFiles = options.maxFilesPerCommit ?? 50;
   if (!Number.isInteger(maxFiles) || maxFiles < 1) throw new ToolkitError("maxFilesPerCommit must be a positive integer", { exitCode: 2 });
   if (!/^[\w.\-/]+$/.test(branch) || branch.includes("..")) throw new ToolkitError(`invalid branch name ${JSON.stringify(branch)}`, { exitCode: 2 });
+  const env = options.env ?? process.env;
   const config = resolveHubConfig({ token: options.token, tokenEnv: options.tokenEnv, endpoint: options.endpoint, env, requireToken: !dryRun });
   const token = config.token;
   const emit = options.onProgress ?? (() => undefined);
@@ -170,121 +148,98 @@ export async function publishDataset(options: PublishDatasetOptions): Promise<Pu
     onRetry: (retry) => emit({ type: "retry", retry }),
     onUploaded: () => emit({ type: "uploaded", bytes: hubFetch.uploadedBytes(), total: plannedTotal }),
   });
-  const common = { hubUrl: config.endpoint, fetch: hubFetch.fetch, ...(token ? { accessToken: token } : {}) };
-  const designation = { type: "dataset" as const, name: repo };
-  const fail = (error: unknown, what: string): never => {
-    throw toHubError(error, what, token);
-  };
+  const session = createHubRepoSession({ repo, endpoint: config.endpoint, token, fetch: hubFetch.fetch });
 
   // 2. The repo (and branch) must exist.
-  let created = false;
-  let exists: boolean;
-  try {
-    exists = await repoExists({ repo: designation, ...common });
-  } catch (error) {
-    return fail(error, `checking ${repo} on ${config.endpoint}`);
-  }
-  if (!exists) {
-    if (dryRun) created = true;
-    else {
-      try {
-        await createRepo({
-          repo: designation,
-          accessToken: token!,
-          hubUrl: config.endpoint,
-          fetch: hubFetch.fetch,
-          visibility: options.private ? "private" : "public",
-        });
-        created = true;
-      } catch (error) {
-        if (!(error instanceof HubApiError && error.statusCode === 409)) fail(error, `creating dataset repo ${repo}`);
-      }
-    }
-  } else if (options.private) {
-    warn(`${repo} already exists; --private does not change the visibility of an existing repo`);
-  }
-
-  const readHead = async (rev: string): Promise<string | undefined> => {
-    try {
-      const info = await datasetInfo({ name: repo, revision: rev, additionalFields: ["sha"], ...common });
-      return String((info as { sha?: unknown }).sha);
-    } catch (error) {
-      if (error instanceof HubApiError && error.statusCode === 404) return undefined;
-      return fail(error, `reading the head of ${repo}@${rev}`);
-    }
-  };
-
-  let planBranch = branch;
-  if (branch !== "main" && exists) {
-    const branchHead = await readHead(branch);
-    if (branchHead === undefined) {
-      if (dryRun) {
-        warn(`branch ${branch} does not exist yet; it would be created from main`);
-        planBranch = "main";
-      } else {
-        try {
-          await createBranch({ repo: designation, branch, revision: "main", ...common });
-        } catch (error) {
-          if (!(error instanceof HubApiError && error.statusCode === 409)) fail(error, `creating branch ${branch} of ${repo}`);
-        }
-      }
-    }
-  } else if (branch !== "main" && !dryRun) {
-    try {
-      await createBranch({ repo: designation, branch, revision: "main", ...common });
-    } catch (error) {
-      if (!(error instanceof HubApiError && error.statusCode === 409)) fail(error, `creating branch ${branch} of ${repo}`);
-    }
-  }
+  const { exists, created, planBranch } = await prepareHubRepo(session, { branch, dryRun, private: options.private === true, warn });
 
   // 3. Plan against the current head; commit; on a 409/412 re-read the head and plan again.
+  const landed: CommittedParts = { commits: [], pullRequestUrl: undefined };
+  const { headBefore, plan, conflicts } = await planAndCommit(session, {
+    scanned,
+    localCard,
+    maxFiles,
+    readsHead: exists || !dryRun,
+    dryRun,
+    planBranch,
+    options,
+    emit,
+    sleep,
+    onPlanned: (lfsBytes) => {
+      plannedTotal = lfsBytes;
+    },
+    landed,
+  });
+
+  // 4. Verify: the tree at our last commit holds every local file with the same hash.
+  const last = landed.commits.at(-1);
+  if (last) await verifyPublished(session, last, plan);
+  return {
+    repo,
+    repoUrl: `${config.endpoint}/datasets/${repo}`,
+    branch,
+    dryRun,
+    created,
+    headBefore,
+    head: last?.oid ?? headBefore,
+    plan: plan.map(({ action, path, bytes, lfs }) => ({ action, path, bytes, lfs })),
+    upToDate: !plan.some((e) => e.action !== "unchanged"),
+    commits: landed.commits,
+    commitUrl: last?.url,
+    pullRequestUrl: landed.pullRequestUrl,
+    plannedBytes: plan.reduce((a, e) => a + e.bytes, 0),
+    uploadedBytes: hubFetch.uploadedBytes(),
+    retries: hubFetch.retryCount(),
+    conflicts,
+    warnings,
+  };
+}
+
+/**
+ * Plans against the branch head and commits the plan; a 409/412 (someone committed meanwhile) re-reads
+ * the head, re-merges the card and plans again, up to `maxConflictRetries` times. Any other failure is a
+ * HubError saying how many part commits landed. Returns the plan that was committed (or, in a dry run,
+ * would be).
+ */
+async function planAndCommit(
+  session: HubRepoSession,
+  {
+    scanned,
+    localCard,
+    maxFiles,
+    readsHead,
+    dryRun,
+    planBranch,
+    options,
+    emit,
+    sleep,
+    onPlanned,
+    landed,
+  }: {
+    scanned: ScannedDatasetDir;
+    localCard: string;
+    maxFiles: number;
+    /** False for a dry run against a repo that does not exist yet. */
+    readsHead: boolean;
+    dryRun: boolean;
+    planBranch: string;
+    options: PublishDatasetOptions;
+    emit: (event: PublishProgressEvent) => void;
+    sleep: (ms: number) => Promise<void>;
+    /** Called with the LFS bytes of each plan made. */
+    onPlanned: (lfsBytes: number) => void;
+    landed: CommittedParts;
+  },
+): Promise<{ headBefore: string | undefined; plan: PlanEntry[]; conflicts: number }> {
   const maxConflicts = options.maxConflictRetries ?? 5;
   let conflicts = 0;
   let headBefore: string | undefined;
-  const commits: Array<{ oid: string; url: string }> = [];
-  let pullRequestUrl: string | undefined;
-  let lastPlan: PlanEntry[] = [];
   for (;;) {
-    const head = exists || !dryRun ? await readHead(planBranch) : undefined;
+    const head = readsHead ? await readHead(session, planBranch) : undefined;
     if (headBefore === undefined) headBefore = head;
-    const remote: RemoteFile[] = [];
-    let remoteCard: string | undefined;
-    if (head) {
-      try {
-        for await (const entry of listFiles({ repo: designation, revision: head, recursive: true, ...common })) {
-          if (entry.type !== "file") continue;
-          remote.push({ path: entry.path, size: entry.size, oid: entry.oid ?? "", ...(entry.lfs ? { lfsOid: entry.lfs.oid } : {}) });
-        }
-        if (remote.some((r) => r.path === "README.md")) {
-          const blob = await downloadFile({ repo: designation, path: "README.md", revision: head, xet: false, ...common });
-          remoteCard = blob ? await blob.text() : undefined;
-        }
-      } catch (error) {
-        fail(error, `reading the files of ${repo}@${head}`);
-      }
-    }
-    let card: string;
-    try {
-      card = mergeDatasetCard(remoteCard, localCard);
-    } catch (error) {
-      throw new HubError(
-        `the README.md already in ${repo} has invalid YAML front matter (${(error as Error).message}); fix it on the Hub first, so its metadata is not lost`,
-        {
-          cause: error,
-        },
-      );
-    }
-    const cardBytes = new TextEncoder().encode(card);
-    const sources: PlannedSource[] = scanned.files.map((f) =>
-      f.path === "README.md"
-        ? { path: f.path, size: cardBytes.length, sha256: sha256Hex(cardBytes), gitSha1: gitBlobSha1(cardBytes), content: cardBytes }
-        : { path: f.path, size: f.size, sha256: f.sha256, gitSha1: f.gitSha1, localPath: f.localPath },
-    );
-    const plan = planCommit({ local: sources, remote, replaceDirs: scanned.dataDirs });
-    lastPlan = plan;
-    const chunks = chunkPlan(plan, maxFiles);
-    const sendBytes = plan.reduce((a, e) => a + e.bytes, 0);
-    plannedTotal = plan.reduce((a, e) => a + (e.lfs ? e.bytes : 0), 0); // what goes through LFS uploads
+    const { remote, remoteCard } = await readRemoteTree(session, head);
+    const { plan, chunks, sendBytes, lfsBytes } = planPublish({ repo: session.repo, scanned, localCard, remote, remoteCard, maxFiles });
+    onPlanned(lfsBytes);
     const count = (action: PlanEntry["action"]) => plan.filter((e) => e.action === action).length;
     emit({
       type: "planned",
@@ -295,60 +250,20 @@ export async function publishDataset(options: PublishDatasetOptions): Promise<Pu
       bytes: sendBytes,
       commits: chunks.length,
     });
+    if (dryRun || chunks.length === 0) return { headBefore, plan, conflicts };
 
-    if (dryRun || chunks.length === 0) break;
-
-    let parent = head;
-    let targetBranch = planBranch;
-    let isPullRequest = options.pr === true;
     try {
-      for (const [index, chunk] of chunks.entries()) {
-        const operations: CommitOperation[] = chunk.map((entry) =>
-          entry.action === "delete"
-            ? { operation: "delete", path: entry.path }
-            : {
-                operation: "addOrUpdate",
-                path: entry.path,
-                content: entry.source!.content ? new Blob([entry.source!.content]) : pathToFileURL(entry.source!.localPath!),
-              },
-        );
-        const title = options.commitMessage ?? "Publish dataset with longwriter-toolkit";
-        const iterator = commitIter({
-          repo: designation,
-          title: chunks.length > 1 ? `${title} (part ${index + 1}-of-${chunks.length})` : title,
-          description: describeChunk(chunk),
-          operations,
-          branch: targetBranch,
-          ...(parent ? { parentCommit: parent } : {}),
-          isPullRequest,
-          ...(options.useXet !== undefined ? { useXet: options.useXet } : {}),
-          ...common,
-        });
-        let output: CommitOutput | undefined;
-        for (;;) {
-          const step = await iterator.next();
-          if (step.done) {
-            output = step.value;
-            break;
-          }
-          const event = step.value;
-          if (event.event === "phase") emit({ type: "phase", phase: event.phase, commit: index + 1, commits: chunks.length });
-          else emit({ type: "file", path: event.path, state: event.state, progress: event.progress });
-        }
-        if (!output) throw new HubError("the Hub answered the commit without a commit id");
-        commits.push({ oid: output.commit.oid, url: output.commit.url });
-        emit({ type: "committed", oid: output.commit.oid, url: output.commit.url, commit: index + 1, commits: chunks.length });
-        parent = output.commit.oid;
-        if (isPullRequest && output.pullRequestUrl) {
-          pullRequestUrl = output.pullRequestUrl;
-          const number = /\/discussions\/(\d+)/.exec(output.pullRequestUrl)?.[1];
-          if (number) {
-            targetBranch = `refs/pr/${number}`;
-            isPullRequest = false;
-          }
-        }
-      }
-      break;
+      await commitPlan(session, {
+        chunks,
+        head,
+        branch: planBranch,
+        pr: options.pr === true,
+        commitMessage: options.commitMessage,
+        useXet: options.useXet,
+        emit,
+        landed,
+      });
+      return { headBefore, plan, conflicts };
     } catch (error) {
       if (isConflict(error) && conflicts < maxConflicts) {
         conflicts += 1;
@@ -357,58 +272,13 @@ export async function publishDataset(options: PublishDatasetOptions): Promise<Pu
         await sleep(delayMs);
         continue; // re-read the head, re-merge the card, re-plan (committed parts show as unchanged)
       }
-      const landed = commits.length;
-      const where = landed === 0 ? "nothing was committed" : `${landed} of ${chunks.length} part commits landed (each complete; the card is committed last)`;
-      const base = toHubError(error, `publishing ${scanned.dir} to ${repo}`, token);
+      const done = landed.commits.length;
+      const where = done === 0 ? "nothing was committed" : `${done} of ${chunks.length} part commits landed (each complete; the card is committed last)`;
+      const base = toHubError(error, `publishing ${scanned.dir} to ${session.repo}`, session.token);
       throw new HubError(`${base.message}; ${where}. Re-run the same command to finish: files the Hub already stores are not uploaded again.`, {
         cause: error,
         status: base.status,
       });
     }
   }
-
-  const last = commits[commits.length - 1];
-  if (last) {
-    // Verify: the tree at our last commit holds every local file with the same hash.
-    const remote = new Map<string, RemoteFile>();
-    try {
-      for await (const entry of listFiles({ repo: designation, revision: last.oid, recursive: true, ...common })) {
-        if (entry.type === "file")
-          remote.set(entry.path, { path: entry.path, size: entry.size, oid: entry.oid ?? "", ...(entry.lfs ? { lfsOid: entry.lfs.oid } : {}) });
-      }
-    } catch (error) {
-      fail(error, `verifying ${repo}@${last.oid}`);
-    }
-    const wrong = lastPlan.filter((e) => e.source && !(remote.has(e.path) && sameContent(e.source, remote.get(e.path)!))).map((e) => e.path);
-    const stale = lastPlan.filter((e) => e.action === "delete" && remote.has(e.path)).map((e) => e.path);
-    if (wrong.length || stale.length) {
-      throw new HubError(
-        `published ${last.url}, but the repo does not match the dir: ${[...wrong.map((p) => `${p} differs or is missing`), ...stale.map((p) => `${p} was not deleted`)].join("; ")}`,
-      );
-    }
-  }
-  return {
-    repo,
-    repoUrl: repoWebUrl(config.endpoint, repo),
-    branch,
-    dryRun,
-    created,
-    headBefore,
-    head: last?.oid ?? headBefore,
-    plan: lastPlan.map(({ action, path, bytes, lfs }) => ({ action, path, bytes, lfs })),
-    upToDate: !lastPlan.some((e) => e.action !== "unchanged"),
-    commits,
-    commitUrl: last?.url,
-    pullRequestUrl,
-    plannedBytes: lastPlan.reduce((a, e) => a + e.bytes, 0),
-    uploadedBytes: hubFetch.uploadedBytes(),
-    retries: hubFetch.retryCount(),
-    conflicts,
-    warnings,
-  };
-}
-
-function describeChunk(chunk: PlanEntry[]): string {
-  const count = (action: PlanEntry["action"]) => chunk.filter((e) => e.action === action).length;
-  return `add ${count("add")}, update ${count("update")}, delete ${count("delete")} file(s).`;
 }
