@@ -57,6 +57,7 @@ export { SFT_COLUMNS, SFT_TOOL_COLUMNS } from "./io/column-spec.js";
 export { readDatasetDir, writeDatasetDir } from "./io/dataset-dir.js";
 export { writeFileAtomic } from "./io/atomic-file.js";
 export { computeDatasetStats } from "./stats/dataset-stats.js";
+export { runStats } from "./stats/run-stats.js";
 export { summarize } from "./stats/summarize.js";
 export type { LocatedRecord } from "./io/jsonl.js";
 export type { ReadRecordsOptions } from "./io/read-records.js";

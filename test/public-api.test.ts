@@ -132,6 +132,7 @@ const VALUES = [
   "runRuler",
   "runSample",
   "runSelect",
+  "runStats",
   "sampleCandidates",
   "selectByRules",
   "sftPostFilter",
