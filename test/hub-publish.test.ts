@@ -189,4 +189,31 @@ describe("publishDataset", () => {
     await expect(publishDataset(opts(bad))).rejects.toThrow(/README\.md.*invalid split name "test-set"/);
     expect(hub.requests.length).toBe(before);
   });
+
+  it("republishing a dir in another format deletes the old format's shards, JSON Lines as well as Parquet", async () => {
+    const repo = "tester/format-switch";
+    const splits = { train: { rows: 4, rowBytes: 200 }, test: { rows: 2, rowBytes: 200 } };
+    const jsonlDir = join(tmp, "format-jsonl");
+    const parquetDir = join(tmp, "format-parquet");
+    await buildDatasetDir({ dir: jsonlDir, splits, dataFormat: "jsonl" });
+    await buildDatasetDir({ dir: parquetDir, splits });
+    const dataFiles = async () => {
+      const out: string[] = [];
+      for await (const e of listFiles({ repo: { type: "dataset", name: repo }, recursive: true, hubUrl: hub.url, accessToken: TOKEN, fetch: loopback })) {
+        if (e.type === "file" && e.path.startsWith("data/")) out.push(e.path);
+      }
+      return out.sort();
+    };
+    await publishDataset({ ...opts(jsonlDir), repo });
+    expect(await dataFiles()).toEqual(["data/test-00000-of-00001.jsonl", "data/train-00000-of-00001.jsonl"]);
+    const toParquet = await publishDataset({ ...opts(parquetDir), repo });
+    expect(toParquet.plan.filter((e) => e.action === "delete").map((e) => e.path)).toEqual([
+      "data/test-00000-of-00001.jsonl",
+      "data/train-00000-of-00001.jsonl",
+    ]);
+    expect(toParquet.commits).toHaveLength(1); // uploads and deletions in one commit
+    expect(await dataFiles()).toEqual(["data/test-00000-of-00001.parquet", "data/train-00000-of-00001.parquet"]);
+    await publishDataset({ ...opts(jsonlDir), repo });
+    expect(await dataFiles()).toEqual(["data/test-00000-of-00001.jsonl", "data/train-00000-of-00001.jsonl"]);
+  });
 });

@@ -115,6 +115,19 @@ describe("Hub-ready outputs", () => {
     expect(text).toContain("## Citation");
     expect(text).toMatch(/@inproceedings\{bai2025longwriter,[\s\S]*arXiv[\s\S]*2408\.07055/);
     expect(text).toContain('json.loads(row["meta"])');
+    // the recipe published beside the card names its local sources by file name too
+    const recipe = await downloadFile({
+      repo: { type: "dataset", name: "tester/ready-mix" },
+      path: "recipe.yaml",
+      hubUrl: hub.url,
+      accessToken: TOKEN,
+      fetch: loopback,
+    });
+    const recipeText = await recipe!.text();
+    expect(localPaths(recipeText)).toEqual([]);
+    expect(recipeText).toContain("path: alpaca_en_demo.json");
+    expect(recipeText).toContain("longbench_write.jsonl");
+    expect(recipeText).toContain(SOURCE_REPO);
   });
 
   it("publishes a pairs card with no local path, the --license/--language given, and unique tags", async () => {

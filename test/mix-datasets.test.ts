@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readDatasetDir } from "../src/io/dataset-dir.js";
 import { mixDatasets } from "../src/mix/mix-datasets.js";
+import { publishableRecipe } from "../src/mix/publishable-recipe.js";
 import type { MixManifest } from "../src/mix/mix-manifest.js";
 import { tempPathFor } from "../src/io/atomic-file.js";
 import { PROJECT_ROOT, runCli } from "./helpers/run-cli.js";
@@ -87,7 +88,11 @@ describe("mixDatasets", () => {
     expect(card).toMatch(/## Mixture/);
     expect(card).toMatch(/\| long-writing \| 10 \| 1 \| 9 \| fraction 2, upsampled ×2 \| 18 \| 9 \|/);
     expect(card).toMatch(/length-histogram\.svg/);
-    expect(readFileSync(join(a, "recipe.yaml"), "utf8")).toBe(readFileSync("recipes/quickstart.yaml", "utf8"));
+    // the recipe as written, its local paths cut to file names (as the card names them)
+    const copied = readFileSync(join(a, "recipe.yaml"), "utf8");
+    expect(copied).toBe(publishableRecipe(readFileSync("recipes/quickstart.yaml", "utf8")));
+    expect(copied).not.toMatch(/path: \.\.\//);
+    expect(copied).toContain("    path: long-writing.jsonl\n");
   });
 
   it("real LLaMA-Factory files + a long-output set: the manifest accounts for every input row", async () => {

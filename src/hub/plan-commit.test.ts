@@ -16,13 +16,16 @@ describe("planCommit", () => {
     { path: "README.md", size: 3, oid: gitBlobSha1(Buffer.from("old")) },
     { path: "data/train-00000-of-00002.parquet", size: 5, oid: "x", lfsOid: "y" },
     { path: "data/notes.txt", size: 5, oid: "x" },
+    { path: "data/test-00000-of-00001.jsonl", size: 5, oid: "x" },
+    { path: "extra.json", size: 5, oid: "x" },
     { path: "other/keep.parquet", size: 5, oid: "x", lfsOid: "z" },
   ];
 
-  it("skips equal files, updates changed ones, deletes stale parquet only in our data dirs", () => {
-    const plan = planCommit({ local: [a, card], remote, replaceDirs: ["data"] });
+  it("skips equal files, updates changed ones, deletes stale data files (parquet, jsonl) only in our data dirs", () => {
+    const plan = planCommit({ local: [a, card], remote, replaceDirs: ["data", ""] });
     expect(plan.map((e) => `${e.action} ${e.path}`)).toEqual([
       "update README.md",
+      "delete data/test-00000-of-00001.jsonl",
       "delete data/train-00000-of-00002.parquet",
       "unchanged data/train-00000-of-00001.parquet",
     ]);

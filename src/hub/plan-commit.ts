@@ -1,9 +1,10 @@
 /**
  * @module hub/plan-commit — what a publish must change in the repo: compares local files (sha256 and
  * git blob sha1) with the repo's tree listing (LFS oids, blob oids), so unchanged files are skipped,
- * and stale Parquet shards in our data dirs are deleted in the same commit.
+ * and stale data shards (Parquet, JSON Lines, JSON) in our data dirs are deleted in the same commit.
  */
 import { lfsPointerSha1 } from "./hash-file.js";
+import { isDataFilePath } from "./scan-dataset-dir.js";
 
 /** A remote file from the tree listing. */
 export interface RemoteFile {
@@ -52,8 +53,9 @@ export function sameContent(local: PlannedSource, remote: RemoteFile): boolean {
 }
 
 /**
- * Plans the commit. `replaceDirs` are the dirs whose Parquet files we own (`data`): remote `.parquet`
- * files there that are not local are deleted. Entries come out adds/updates first, then deletes,
+ * Plans the commit. `replaceDirs` are the dirs whose data files we own (`data`): remote data files there
+ * (`.parquet`, and `.jsonl` / `.json` under `data/`, see `isDataFilePath`) that are not local are deleted,
+ * so a dir republished with fewer shards or in another format leaves no stale split behind. Entries come out adds/updates first, then deletes,
  * then unchanged, each sorted by path.
  */
 export function planCommit(options: { local: PlannedSource[]; remote: RemoteFile[]; replaceDirs: string[] }): PlanEntry[] {
@@ -68,7 +70,7 @@ export function planCommit(options: { local: PlannedSource[]; remote: RemoteFile
     else entries.push({ action: "unchanged", path: source.path, bytes: 0, lfs, source });
   }
   for (const file of options.remote) {
-    if (localPaths.has(file.path) || !file.path.endsWith(".parquet")) continue;
+    if (localPaths.has(file.path) || !isDataFilePath(file.path)) continue;
     const dir = file.path.includes("/") ? file.path.slice(0, file.path.lastIndexOf("/")) : "";
     if (options.replaceDirs.includes(dir)) entries.push({ action: "delete", path: file.path, bytes: 0, lfs: file.lfsOid !== undefined });
   }

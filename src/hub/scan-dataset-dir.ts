@@ -37,7 +37,7 @@ export interface ScannedDatasetDir {
   card: string;
   /** Parsed `configs` of the card: config name → split → data file paths. */
   configs: Array<{ name: string; splits: Array<{ split: string; files: string[] }> }>;
-  /** Directories holding Parquet files (`data`), where stale shards are looked for. */
+  /** Directories holding data files (`data`), where stale shards are looked for. */
   dataDirs: string[];
   warnings: string[];
 }
@@ -102,6 +102,14 @@ function asDataFiles(value: unknown): Array<{ split: string; path: string[] }> |
  * Scans and checks a dataset dir; throws an InputError naming the file and the problem, so nothing is
  * uploaded from a dir the Hub or its viewer would reject.
  */
+/**
+ * A data file of a dataset dir: a Parquet shard anywhere, or a JSON Lines / JSON split file under `data/`
+ * (a dir written with --format jsonl|json). Publishing looks for stale ones with the same rule.
+ */
+export function isDataFilePath(path: string): boolean {
+  return path.endsWith(".parquet") || (path.startsWith("data/") && /\.(jsonl|json)$/.test(path));
+}
+
 export async function scanDatasetDir(options: {
   dir: string;
   /** Strings that must not appear in any text file (the token). */
@@ -123,7 +131,7 @@ export async function scanDatasetDir(options: {
   const cardPath = join(dir, "README.md");
   if (!paths.includes("README.md")) throw new InputError({ file: cardPath }, "missing: a dataset dir needs a card (README.md with configs:)");
   // Data files: Parquet shards, or JSON Lines / JSON files under data/ (a dir written with --format jsonl|json).
-  const dataFiles = paths.filter((p) => p.endsWith(".parquet") || (p.startsWith("data/") && /\.(jsonl|json)$/.test(p)));
+  const dataFiles = paths.filter(isDataFilePath);
   if (dataFiles.length === 0) throw new InputError({ file: dir }, "no data files (.parquet, or data/*.jsonl / data/*.json)");
 
   // Card and configs.

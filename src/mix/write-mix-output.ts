@@ -3,7 +3,6 @@
  * shuffled order into the dataset dir (Parquet shards, manifest, card with a per-source table and a
  * length histogram, the recipe itself).
  */
-import { basename } from "node:path";
 import { isLongWriterSource, LONGWRITER_BIBTEX } from "../hub/citations.js";
 import { renderDatasetCard, summarizeLengths, type CardColumn, type CardSource } from "../hub/dataset-card.js";
 import { rowTextBytes, SFT_TOOL_COLUMNS, sftColumns } from "../io/column-spec.js";
@@ -12,6 +11,7 @@ import type { ParquetCodec } from "../io/parquet-codecs.js";
 import { renderHistogramSvg } from "../report/histogram-svg.js";
 import type { MixRecipe } from "../schemas/mix-recipe.js";
 import { JsonRow } from "../io/json-row.js";
+import { localFileLabel, publishableRecipe } from "./publishable-recipe.js";
 import type { MixManifest, MixSourceManifest } from "./mix-manifest.js";
 import type { NumberColumn, RowSpool } from "./row-spool.js";
 import { markdownTable } from "../util/markdown-table.js";
@@ -96,7 +96,7 @@ export async function writeMixOutput({
     manifest: extra,
     onProgress: ({ split, rows }) => onProgress?.({ phase: "write", split, rows, total: totals.get(split) ?? 0 }),
     extraFiles: {
-      [RECIPE_FILE]: recipeText,
+      [RECIPE_FILE]: publishableRecipe(recipeText),
       [HISTOGRAM_FILE]: renderHistogramSvg({
         title: `${recipe.name}: length of the final answer`,
         values: lengths.filter((v) => v > 0),
@@ -184,16 +184,11 @@ function citesLongWriter(manifest: MixManifest): boolean {
   return [...names, ...evalFiles].some(isLongWriterSource);
 }
 
-/** A file named for the card: its file name only (no local directories). */
-function fileLabel(path: string): string {
-  return basename(path.replace(/\\/g, "/"));
-}
-
 function cardSource(source: MixSourceManifest, license: string | undefined): CardSource {
   const location = source.location;
   return {
     ...(license ? { license } : {}),
-    repo: location.kind === "hub" ? location.repo : [...new Set(location.files.map(fileLabel))].join(", "),
+    repo: location.kind === "hub" ? location.repo : [...new Set(location.files.map(localFileLabel))].join(", "),
     ...(location.kind === "hub" ? { revision: location.sha } : {}),
     rows: source.obtained.rows,
     note: `${source.source}: ${describeAmount(source)}`,
@@ -256,7 +251,7 @@ export function sourceTable(manifest: MixManifest): string {
   if (manifest.decontamination) {
     lines.push(
       "",
-      `Decontamination: ${manifest.decontamination.dropped} rows dropped for ${manifest.decontamination.ngram}-gram overlap ≥ ${manifest.decontamination.threshold} with ${manifest.decontamination.evalPrompts} eval prompts (${manifest.decontamination.files.map((f) => `\`${fileLabel(f.path)}\``).join(", ")}).`,
+      `Decontamination: ${manifest.decontamination.dropped} rows dropped for ${manifest.decontamination.ngram}-gram overlap ≥ ${manifest.decontamination.threshold} with ${manifest.decontamination.evalPrompts} eval prompts (${manifest.decontamination.files.map((f) => `\`${localFileLabel(f.path)}\``).join(", ")}).`,
     );
   }
   return lines.join("\n");

@@ -1,6 +1,6 @@
 /** Builds dataset dirs for Hub tests with the real writer (writeDatasetDir) and our card. */
 import { createHash } from "node:crypto";
-import { writeDatasetDir, type DatasetManifest } from "../../src/io/dataset-dir.js";
+import { writeDatasetDir, type DataFormat, type DatasetManifest } from "../../src/io/dataset-dir.js";
 import { SFT_COLUMNS } from "../../src/io/column-spec.js";
 import { renderDatasetCard } from "../../src/hub/dataset-card.js";
 
@@ -33,6 +33,8 @@ export async function buildDatasetDir(options: {
   maxShardBytes?: number;
   rowGroupBytes?: number;
   title?: string;
+  /** Data files: Parquet shards (default) or one JSON Lines / JSON file per split. */
+  dataFormat?: DataFormat;
 }): Promise<DatasetManifest> {
   const splits = Object.entries(options.splits).map(([name, spec]) => ({
     name,
@@ -56,6 +58,7 @@ export async function buildDatasetDir(options: {
     splits,
     maxShardBytes: options.maxShardBytes,
     rowGroupBytes: options.rowGroupBytes,
+    ...(options.dataFormat ? { dataFormat: options.dataFormat } : {}),
     extraFiles: { "length-histogram.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>\n" },
     card: (manifest) =>
       renderDatasetCard({
