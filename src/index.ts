@@ -183,4 +183,4 @@ export { createLimiter } from "./util/limiter.js";
 export { mapOrdered } from "./util/map-ordered.js";
 export { quantile } from "./util/quantile.js";
 export { TOOL_NAME, TOOL_VERSION } from "./version.js";
-export type { Limiter } from "./util/limiter.js";
+export type { Limiter, LimiterPriority } from "./util/limiter.js";

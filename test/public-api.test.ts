@@ -183,6 +183,7 @@ const TYPES = [
   "JudgedCandidate",
   "Judgement",
   "Limiter",
+  "LimiterPriority",
   "LlmClient",
   "LlmClientOptions",
   "LlmTotals",
