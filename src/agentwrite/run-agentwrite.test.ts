@@ -5,6 +5,8 @@ import { makeTmpDir } from "../../test/helpers/tmp-dir.js";
 import type { ChatRequest, ChatResult, LlmClient } from "../llm/client.js";
 import { LengthLimitError } from "../llm/errors.js";
 import { emptyTotals } from "../llm/spend-ledger.js";
+import type { Instruction } from "../schemas/instruction.js";
+import { agentWrite } from "./agent-write.js";
 import { loadAgentWritePrompts } from "./prompts.js";
 import { runAgentWrite } from "./run-agentwrite.js";
 
@@ -103,5 +105,59 @@ describe("runAgentWrite on a Chinese LongWriter prompt line", () => {
     expect(record.messages[1].content).toBe("春天来了。\n\n我们分别了。");
     expect(seen[0]).toContain("about 2000 Chinese characters");
     expect(seen[1]).toContain("Section 1 | 1000 字 | 故乡的春天");
+  });
+});
+
+describe("agentWrite call priorities", () => {
+  it("ranks the oldest instruction's calls first while input is coming, then the instruction with the most calls left", async () => {
+    let endInput!: () => void;
+    const inputEnds = new Promise<void>((resolve) => (endInput = resolve));
+    const make = (n: number): Instruction => ({ id: `inst${n}`, prompt: `Write about number ${n}.`, requiredLength: null, language: "en" });
+    async function* instructions(): AsyncGenerator<Instruction> {
+      yield make(0);
+      yield make(1);
+      await inputEnds;
+    }
+    let settle!: () => void;
+    const settled = new Promise<void>((resolve) => (settle = resolve));
+    const seen: Array<{ tag: string; priority: number; ended: boolean }> = [];
+    let ended = false;
+    const client: LlmClient = {
+      model: "stub",
+      async chat(request: ChatRequest): Promise<ChatResult> {
+        const priority = typeof request.priority === "function" ? request.priority() : request.priority;
+        seen.push({ tag: request.tag!, priority: priority!, ended });
+        // #1's plan answer waits until #0's first section has ended the input: every call is then
+        // clearly before or after the end.
+        if (request.tag === "plan inst1 attempt 1") await settled;
+        if (request.tag === "write inst0 section 1/3") {
+          endInput();
+          await inputEnds;
+          await new Promise((r) => setTimeout(r, 5)); // the read-ahead sees the end before the next call
+          ended = true;
+          settle();
+        }
+        const text = request.tag!.startsWith("plan") ? "Section 1 | 100 words | one\nSection 2 | 100 words | two\nSection 3 | 100 words | three" : "Some text.";
+        return { text, finishReason: "stop", model: "stub", usage: { promptTokens: 1, completionTokens: 1 }, costUsd: 0, replayed: false, key: "k" };
+      },
+      totals: () => emptyTotals(),
+      close: async () => undefined,
+    };
+    const done: string[] = [];
+    for await (const event of agentWrite({ client, instructions: instructions(), prompts: await loadAgentWritePrompts(), parallel: 2 })) {
+      // parallel 2: both workers are busy when the input ends, so only the read-ahead can notice it
+      if (event.type === "done") done.push(event.id);
+    }
+    expect(done.sort()).toEqual(["inst0", "inst1"]);
+    expect(seen).toHaveLength(8);
+    for (const call of seen) {
+      const [kind, id, , step] = call.tag.split(" ");
+      const position = Number(id!.slice(4));
+      // While input is coming: the older instruction first (-position). After: calls left, this one included.
+      const callsLeft = kind === "plan" ? Number.POSITIVE_INFINITY : 3 - Number(step!.split("/")[0]) + 1;
+      expect(call.priority, call.tag).toBe(call.ended ? callsLeft : -position);
+    }
+    expect(seen.some((call) => call.ended)).toBe(true);
+    expect(seen.some((call) => !call.ended)).toBe(true);
   });
 });

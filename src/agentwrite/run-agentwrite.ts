@@ -29,6 +29,8 @@ export interface RunAgentWriteOptions extends Omit<AgentWriteOptions, "client" |
   llm?: LlmClientOptions | undefined;
   /** A ready client (tests, library callers); its journal is the caller's business. */
   client?: LlmClient | undefined;
+  /** Instructions worked on at once. @default 2 × `llm.concurrency` (the Batch API: every instruction in the window) */
+  parallel?: number | undefined;
   /** Skip invalid input lines (reported in the summary) instead of failing. @default false */
   skipInvalid?: boolean | undefined;
   /**
@@ -79,8 +81,10 @@ async function agentWriteUnlocked(options: RunAgentWriteOptions): Promise<AgentW
   await prevalidateInput(input, readInstructions(input, { skipInvalid, issues: [] }));
   const client = options.client ?? createLlmClient({ ...options.llm!, journalPath: journalPath! });
   // Batch mode starts every instruction at once: all plans go out as one batch, then each section
-  // index is one batch (round k holds every instruction's k-th section).
-  const parallel = options.parallel ?? (options.llm?.batch ? BATCH_WINDOW : (options.llm?.concurrency ?? 4));
+  // index is one batch (round k holds every instruction's k-th section). Direct calls: twice as many
+  // instructions as call slots, so a slot freed between one instruction's serial calls goes to another
+  // (agentWrite ranks the waiting calls); one instruction per slot left ~11 % of the slots idle.
+  const parallel = options.parallel ?? (options.llm?.batch ? BATCH_WINDOW : 2 * (options.llm?.concurrency ?? 4));
   const invalid: InputIssue[] = [];
   let instructions = 0;
   let duplicates = 0;

@@ -148,6 +148,35 @@ describe("createLlmClient", () => {
     expect(server.requestCount() - before).toBe(8);
   });
 
+  it("starts waiting calls by priority (a function read when a slot frees), ties in arrival order", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const started: string[] = [];
+    script = async (body) => {
+      const content = body.messages[0]!.content;
+      started.push(content);
+      if (content === "p-first") await gate;
+      return `answer ${content}`;
+    };
+    const llm = client({ concurrency: 1 });
+    const first = llm.chat({ messages: user("p-first") });
+    for (const deadline = Date.now() + 5000; started.length === 0 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 5));
+    let late = 0;
+    const waiting = [
+      llm.chat({ messages: user("p-low"), priority: 1 }),
+      llm.chat({ messages: user("p-none") }),
+      llm.chat({ messages: user("p-late"), priority: () => late }),
+      llm.chat({ messages: user("p-high-a"), priority: 3 }),
+      llm.chat({ messages: user("p-high-b"), priority: 3 }),
+    ];
+    late = 5; // re-ranked while waiting: read when the slot frees, not when queued
+    release();
+    await Promise.all([first, ...waiting]);
+    expect(started).toEqual(["p-first", "p-late", "p-high-a", "p-high-b", "p-low", "p-none"]);
+    // The priority is scheduling only: neither sent nor part of the journal key.
+    expect(server.requests.at(-1)!.body).not.toHaveProperty("priority");
+  });
+
   it("journals finished calls and replays them without HTTP; failures are not journaled", async () => {
     const journalPath = join(dir, "out.jsonl.journal.jsonl");
     script = (body) => (body.messages[0]!.content === "bad" ? { fault: "length" } : `A: ${body.messages[0]!.content}`);
