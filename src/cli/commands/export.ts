@@ -9,7 +9,12 @@ import { isKtoFeedback, ktoRowFromFeedback, writeKtoJsonl } from "../../dpo/expo
 import { EXPORT_TARGETS, exportKto, exportLlamaFactory, exportOpenAiDpo, exportTrl, type ExportResult, type ExportTarget } from "../../dpo/export-pairs.js";
 import { readPairsDataset } from "../../dpo/read-pairs-dataset.js";
 import { ConfigError } from "../../errors.js";
+import { isPreferencePair } from "../../io/adapters/format.js";
+import { readDatasetDir } from "../../io/dataset-dir.js";
+import { chooseSplit } from "../../io/dataset-splits.js";
+import { exportLlamaFactorySft } from "../../io/llama-factory-dataset.js";
 import { readRawRecords, readRecords } from "../../io/read-records.js";
+import type { SftRecord } from "../../schemas/sft-record.js";
 import type { PreferencePair } from "../../schemas/preference-pair.js";
 import { runCommand } from "../run-command.js";
 
@@ -23,13 +28,14 @@ interface ExportArgs {
 
 export const exportCommand: CommandModule<object, ExportArgs> = {
   command: "export <input>",
-  describe: "Export preference data for a trainer: TRL DPO/ORPO/SimPO or KTO JSONL, LLaMA-Factory ranking data, OpenAI preference fine-tuning JSONL",
+  describe:
+    "Export for a trainer: TRL DPO/ORPO/SimPO or KTO JSONL, LLaMA-Factory ranking data (or SFT data, tool calls included), OpenAI preference fine-tuning JSONL",
   builder: (yargs) =>
     yargs
       .positional("input", {
         type: "string",
         demandOption: true,
-        describe: "A pairs dataset dir (from `longwriter pairs`) or any preference file the adapters read",
+        describe: "A pairs dataset dir (from `longwriter pairs`) or any preference file the adapters read; for llama-factory also an SFT dir or file",
       })
       .options({
         to: { choices: EXPORT_TARGETS, demandOption: true, describe: "Target layout" },
@@ -37,13 +43,17 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
           type: "string",
           demandOption: true,
           describe:
-            "trl / orpo / simpo / kto / openai-dpo: the .jsonl file to write; llama-factory: the data directory (gets <name>.json and dataset_info.json)",
+            "trl / orpo / simpo / kto / openai-dpo: the .jsonl file to write; llama-factory: the data directory (gets <name>.json and dataset_info.json; SFT data too, tool calls included)",
         },
         name: { type: "string", describe: "llama-factory: dataset name in dataset_info.json (default: the input's base name)" },
         json: { type: "boolean", default: false, describe: "Print a JSON summary on stdout" },
       })
       .example("$0 export dpo-pairs --to trl --out dpo.jsonl", "For TRL's DPOTrainer: load_dataset('json', data_files='dpo.jsonl')")
       .example("$0 export dpo-pairs --to llama-factory --out LLaMA-Factory/data --name longwriter_dpo", "Adds longwriter_dpo to dataset_info.json")
+      .example(
+        "$0 export out/mix --to llama-factory --out LLaMA-Factory/data --name my_sft",
+        "An SFT mix (tool calls as function_call/observation + tools) for LLaMA-Factory",
+      )
       .example("$0 export dpo-pairs --to openai-dpo --out openai-dpo.jsonl", "OpenAI preference fine-tuning (method: dpo)")
       .example("$0 export dpo-pairs --to kto --out kto.jsonl", "TRL's KTOTrainer: chosen → label true, rejected → label false")
       .example("$0 export kto_en_demo.json --to kto --out kto.jsonl", "Feedback data ({messages, label}) → KTO rows")
@@ -57,6 +67,7 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
       ),
   handler: runCommand(async (args: ExportArgs) => {
     let result: ExportResult;
+    let sftExport = false;
     if (args.to === "kto" && (await isFeedbackFile(args.input))) {
       // Unpaired feedback (kto_en_demo.json style): one KTO row per record.
       const rows = (async function* () {
@@ -70,23 +81,54 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
     else if (args.to === "openai-dpo") result = await exportOpenAiDpo({ pairs: await openPairs(args.input), out: args.out });
     else {
       const name = args.name ?? defaultName(args.input);
-      result = await exportLlamaFactory({ pairs: await openPairs(args.input), outDir: args.out, name });
+      const sft = await sftRecordsOf(args.input);
+      if (sft) {
+        // SFT conversations (tool calls included) as a LLaMA-Factory ShareGPT dataset.
+        const written = await exportLlamaFactorySft({ records: sft, outDir: args.out, name });
+        sftExport = true;
+        result = { target: "llama-factory", ...written };
+      } else result = await exportLlamaFactory({ pairs: await openPairs(args.input), outDir: args.out, name });
     }
     for (const warning of result.warnings ?? []) process.stderr.write(`warning: ${warning}\n`);
     if (args.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-    else process.stdout.write(`exported ${result.rows} pairs as ${result.target} → ${result.files.join(", ")}\n`);
+    else process.stdout.write(`exported ${result.rows} ${sftExport ? "records" : "pairs"} as ${result.target} → ${result.files.join(", ")}\n`);
     return 0;
   }),
 };
 
-async function openPairs(input: string): Promise<AsyncIterable<PreferencePair>> {
-  const isDatasetDir = await stat(join(input, "manifest.json")).then(
+function isDatasetDir(input: string): Promise<boolean> {
+  return stat(join(input, "manifest.json")).then(
     (s) => s.isFile(),
     () => false,
   );
-  if (isDatasetDir) return (await readPairsDataset({ dir: input })).pairs();
+}
+
+async function openPairs(input: string): Promise<AsyncIterable<PreferencePair>> {
+  if (await isDatasetDir(input)) return (await readPairsDataset({ dir: input })).pairs();
   return (async function* () {
     for await (const { record } of readRecords(input, { kind: "preference" })) yield record;
+  })();
+}
+
+/**
+ * The SFT records of `input` when it holds SFT data (a mix dir: its train split, with a note when it has
+ * others; a file: judged by its first record), else undefined (preference data).
+ */
+async function sftRecordsOf(input: string): Promise<AsyncIterable<SftRecord> | undefined> {
+  if (await isDatasetDir(input)) {
+    const { manifest } = await readDatasetDir(input);
+    if (!manifest.columns.some((c) => c.name === "messages")) return undefined; // a pairs dir
+  } else {
+    for await (const { record } of readRecords(input)) {
+      if (isPreferencePair(record)) return undefined;
+      break;
+    }
+  }
+  const choice = await chooseSplit(input, undefined);
+  const options = choice.split !== undefined ? { split: choice.split } : {};
+  if (choice.note) process.stderr.write(`${choice.note}\n`);
+  return (async function* () {
+    for await (const { record } of readRecords(input, { ...options, kind: "sft" })) yield record as SftRecord;
   })();
 }
 

@@ -3,12 +3,10 @@
  * side by side in one self-contained HTML page (and optionally a Markdown table), with the paper's
  * published numbers as labelled reference rows on request.
  */
-import { readFile, stat } from "node:fs/promises";
-import { join } from "node:path";
 import type { CommandModule } from "yargs";
-import { ConfigError, InputError, issuePath } from "../../errors.js";
-import { evalRunSchema, type EvalRun } from "../../eval/eval-run.js";
-import { RUN_FILES } from "../../eval/write-run-dir.js";
+import { ConfigError } from "../../errors.js";
+import type { EvalRun } from "../../eval/eval-run.js";
+import { readEvalRun } from "../../eval/read-eval-run.js";
 import { writeFileAtomic } from "../../io/atomic-file.js";
 import { renderReportHtml } from "../../eval/report-html.js";
 import { renderScoresMarkdown } from "../../eval/scores-markdown.js";
@@ -21,32 +19,6 @@ interface ReportArgs {
   published: boolean;
   title?: string | undefined;
   label?: string[] | undefined;
-}
-
-/** Reads a run's scores.json (from its folder or the file itself), validated. */
-export async function readEvalRun(path: string): Promise<EvalRun> {
-  const isDir = (await stat(path).catch(() => undefined))?.isDirectory() ?? false;
-  const file = isDir ? join(path, RUN_FILES.scores) : path;
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (cause) {
-    throw new ConfigError(`cannot read run ${file}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)} (pass a run folder or its scores.json)`, {
-      cause,
-    });
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (cause) {
-    throw new InputError({ file }, `invalid JSON: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-  }
-  const parsed = evalRunSchema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new InputError({ file, field: issuePath(issue.path) || undefined }, `not an eval run's scores.json: ${issue.message}`);
-  }
-  return parsed.data as unknown as EvalRun;
 }
 
 export const reportCommand: CommandModule<object, ReportArgs> = {

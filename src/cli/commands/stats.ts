@@ -3,20 +3,14 @@
  * words and tokens, share of long outputs, required-length coverage and S_l; a table, `--json`, or an SVG
  * histogram with `--plot`.
  */
-import { stat } from "node:fs/promises";
-import { basename } from "node:path";
 import cliProgress from "cli-progress";
 import type { CommandModule } from "yargs";
 import { ConfigError } from "../../errors.js";
-import { FORMATS, parseFormatName, type CanonicalRecord, type FormatName, type RecordKind } from "../../io/adapters/format.js";
-import { writeFileAtomic } from "../../io/atomic-file.js";
-import { issueToString, type InputIssue } from "../../io/input-issue.js";
-import { ALL_SPLITS, datasetDirSplits } from "../../io/dataset-splits.js";
-import { readRecords } from "../../io/read-records.js";
-import { renderHistogramSvg } from "../../report/histogram-svg.js";
-import { computeDatasetStats, type DatasetStats } from "../../stats/dataset-stats.js";
+import { FORMATS, parseFormatName, type FormatName, type RecordKind } from "../../io/adapters/format.js";
+import { issueToString } from "../../io/input-issue.js";
 import { renderStatsTable } from "../../stats/render-stats-table.js";
-import { createTokenCounter, TOKENIZER_HELP, type TokenCounter } from "../../tokenizers/tokens.js";
+import { runStats } from "../../stats/run-stats.js";
+import { TOKENIZER_HELP } from "../../tokenizers/tokens.js";
 import { runCommand } from "../run-command.js";
 
 interface StatsArgs {
@@ -77,68 +71,25 @@ export const statsCommand: CommandModule<object, StatsArgs> = {
     const tokenizer = args.tokenizer === "none" ? undefined : (args.tokenizer ?? (args.tokens ? DEFAULT_STATS_TOKENIZER : undefined));
     if (args["plot-unit"] === "tokens" && tokenizer === undefined) throw new ConfigError("--plot-unit tokens needs --tokens or a --tokenizer");
     if (args.plot !== undefined && !args.plot.toLowerCase().endsWith(".svg")) throw new ConfigError(`--plot: expected an .svg path, got ${args.plot}`);
-    let counter: TokenCounter | undefined;
-    if (tokenizer !== undefined) counter = await createTokenCounter(tokenizer);
-    // A dataset dir with several splits: each split gets its own statistics (unless --split names one or all).
-    const dirSplits = (await stat(args.input).then(
-      (info) => info.isDirectory(),
-      () => false,
-    ))
-      ? (await datasetDirSplits(args.input)).map((s) => s.name)
-      : [];
-    if (args.split !== undefined) {
-      if (dirSplits.length === 0) throw new ConfigError(`--split applies to a dataset dir; ${args.input} is a file`);
-      if (args.split !== ALL_SPLITS && !dirSplits.includes(args.split))
-        throw new ConfigError(`${args.input} has no split "${args.split}" (it has ${dirSplits.join(", ")}; or --split all)`);
-    }
-    const runs: Array<string | undefined> = args.split !== undefined ? [args.split] : dirSplits.length > 1 ? dirSplits : [undefined];
     const bar = process.stderr.isTTY && !args.json ? new cliProgress.SingleBar({ format: "reading | {value} rows", stream: process.stderr }) : undefined;
     bar?.start(0, 0);
     try {
-      const results: Array<{ split: string | undefined; stats: DatasetStats; formats: FormatName[]; issues: InputIssue[] }> = [];
-      const allLengths: { words: number[]; tokens: number[] } = { words: [], tokens: [] };
-      for (const split of runs) {
-        const issues: InputIssue[] = [];
-        const formats = new Set<FormatName>();
-        const located = readRecords(args.input, {
-          format: from,
-          kind: args.kind,
-          skipInvalid: args["skip-invalid"],
-          issues,
-          split,
-          onFormat: ({ format }) => formats.add(format),
-        });
-        async function* records(): AsyncGenerator<CanonicalRecord> {
-          for await (const { record } of located) yield record;
-        }
-        const { stats, lengths } = await computeDatasetStats(records(), {
-          countTokens: counter ? (text: string) => counter.count(text) : undefined,
-          tokenizer: counter?.name,
-          onProgress: (rows) => bar?.update(rows),
-        });
-        results.push({ split, stats, formats: [...formats], issues });
-        allLengths.words.push(...lengths.words);
-        allLengths.tokens.push(...lengths.tokens);
-      }
+      const { splits: results } = await runStats({
+        input: args.input,
+        from,
+        kind: args.kind,
+        skipInvalid: args["skip-invalid"],
+        split: args.split,
+        tokenizer,
+        plot: args.plot,
+        plotUnit: args["plot-unit"],
+        onProgress: (rows) => bar?.update(rows),
+      });
       bar?.stop();
-      const rows = results.reduce((a, r) => a + r.stats.rows, 0);
       const label = (split: string | undefined) => (split === undefined ? args.input : `${args.input} [split ${split}]`);
-      if (args.plot) {
-        const unit = args["plot-unit"];
-        const splitNote = runs.length > 1 ? `, splits ${runs.join(" + ")}` : runs[0] !== undefined ? `, split ${runs[0]}` : "";
-        const svg = renderHistogramSvg({
-          title: `${basename(args.input)}: ${results[0]!.stats.measured} length (n = ${rows}${splitNote})`,
-          values: unit === "words" ? allLengths.words : allLengths.tokens,
-          xLabel: unit === "words" ? "words (LongBench-Write count)" : `tokens (${counter!.name})`,
-          yLabel: "rows",
-          logX: true,
-          bins: 40,
-        });
-        await writeFileAtomic(args.plot, svg);
-      }
       if (args.json) {
         const plot = args.plot ? { plot: args.plot } : {};
-        if (runs.length > 1) {
+        if (results.length > 1) {
           const splits = Object.fromEntries(results.map((r) => [r.split!, { formats: r.formats, skipped: r.issues.length, issues: r.issues, stats: r.stats }]));
           process.stdout.write(`${JSON.stringify({ file: args.input, splits, ...plot }, null, 2)}\n`);
         } else {
@@ -158,7 +109,6 @@ export const statsCommand: CommandModule<object, StatsArgs> = {
       if (args.plot) process.stdout.write(`\nwrote ${args.plot}\n`);
     } finally {
       bar?.stop();
-      counter?.free();
     }
   }),
 };
