@@ -18,7 +18,8 @@ export class RowSpool {
   private lengths = new Uint32Array(1024);
   private count = 0;
   private written = 0;
-  private pending: Buffer[] = [];
+  /** Rows not yet written, encoded straight into one reused buffer (no Buffer per row, no concat). */
+  private pending = Buffer.allocUnsafe(WRITE_BUFFER);
   private pendingBytes = 0;
   private readBuffer = Buffer.alloc(64 * 1024);
 
@@ -39,25 +40,40 @@ export class RowSpool {
 
   /** Appends one row (any JSON value) and returns its index. */
   append(row: unknown): number {
-    const bytes = Buffer.from(`${JSON.stringify(row)}\n`, "utf8");
+    const json = JSON.stringify(row);
     if (this.count === this.offsets.length) this.grow();
-    this.offsets[this.count] = this.written + this.pendingBytes;
-    this.lengths[this.count] = bytes.length - 1;
-    this.pending.push(bytes);
-    this.pendingBytes += bytes.length;
-    if (this.pendingBytes >= WRITE_BUFFER) this.flush();
+    // A UTF-16 code unit takes at most 3 UTF-8 bytes: make room for the worst case, then encode in place.
+    const worstCase = json.length * 3 + 1;
+    if (this.pendingBytes + worstCase > this.pending.length) this.flush();
+    let length: number;
+    if (worstCase > this.pending.length) {
+      // A row larger than the buffer is written on its own.
+      const bytes = Buffer.from(`${json}\n`, "utf8");
+      this.writeAt(bytes, this.written);
+      length = bytes.length - 1;
+      this.offsets[this.count] = this.written;
+      this.written += bytes.length;
+    } else {
+      length = this.pending.write(json, this.pendingBytes, "utf8");
+      this.offsets[this.count] = this.written + this.pendingBytes;
+      this.pending[this.pendingBytes + length] = 0x0a;
+      this.pendingBytes += length + 1;
+    }
+    this.lengths[this.count] = length;
     return this.count++;
   }
 
   /** Writes buffered rows to the file (reads call it themselves). */
   flush(): void {
     if (this.pendingBytes === 0) return;
-    const chunk = Buffer.concat(this.pending, this.pendingBytes);
-    let done = 0;
-    while (done < chunk.length) done += writeSync(this.fd, chunk, done, chunk.length - done, this.written + done);
-    this.written += chunk.length;
-    this.pending = [];
+    this.writeAt(this.pending.subarray(0, this.pendingBytes), this.written);
+    this.written += this.pendingBytes;
     this.pendingBytes = 0;
+  }
+
+  private writeAt(bytes: Buffer, position: number): void {
+    let done = 0;
+    while (done < bytes.length) done += writeSync(this.fd, bytes, done, bytes.length - done, position + done);
   }
 
   /** Reads row `index` back (parsed). */

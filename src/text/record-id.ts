@@ -6,14 +6,23 @@ export function stableHash(value: unknown): string {
   return sha256Hex(stableStringify(value));
 }
 
-/** JSON.stringify with object keys sorted at every level (arrays keep their order). */
+/**
+ * JSON.stringify with object keys sorted at every level (arrays keep their order); undefined properties
+ * are left out, and a value JSON cannot represent (undefined in an array, a function) is `null`.
+ * Built by string concatenation over sorted keys (no entry arrays): ids and journal keys hash it per row.
+ */
 export function stableStringify(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
   if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(",")}}`;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).sort(); // by UTF-16 code units
+  let out = "{";
+  for (const key of keys) {
+    const item = record[key];
+    if (item === undefined) continue;
+    out += `${out.length === 1 ? "" : ","}${JSON.stringify(key)}:${stableStringify(item)}`;
+  }
+  return `${out}}`;
 }
 
 /** A short stable id (first 16 hex chars of the sha256) for content without an id of its own. */
