@@ -125,6 +125,7 @@ const VALUES = [
   "rolesCheck",
   "runAgentWrite",
   "runBenchmark",
+  "runExport",
   "runFilter",
   "runJudge",
   "runLongBenchWrite",
