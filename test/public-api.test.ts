@@ -55,6 +55,7 @@ const VALUES = [
   "evalRunSchema",
   "exactDuplicates",
   "exportLlamaFactory",
+  "exportLlamaFactorySft",
   "exportOpenAiDpo",
   "exportTrl",
   "extractRequiredLength",

@@ -15,6 +15,7 @@ import { readRecords } from "../src/io/read-records.js";
 import { writeRecords } from "../src/io/write-records.js";
 import { mixDatasets } from "../src/mix/mix-datasets.js";
 import type { SftRecord } from "../src/schemas/sft-record.js";
+import { runCli } from "./helpers/run-cli.js";
 import { makeTmpDir } from "./helpers/tmp-dir.js";
 
 const GENERAL = join(process.cwd(), "../shared/data/general-sft");
@@ -159,5 +160,23 @@ describe("tool-call conversations", () => {
         expect(card).toContain("`tools`");
       }
     }
+  });
+
+  it("export --to llama-factory writes SFT tool calls as LLaMA-Factory ShareGPT with a dataset_info entry naming tools", async () => {
+    const out = join(tmp, "llama-factory");
+    const exported = await runCli(["export", GLAIVE, "--to", "llama-factory", "--out", out, "--name", "glaive_tools"]);
+    expect(exported.stderr).toBe("");
+    expect(exported.code).toBe(0);
+    expect(exported.stdout).toContain("exported 300 records as llama-factory");
+    const info = JSON.parse(readFileSync(join(out, "dataset_info.json"), "utf8")) as Record<string, unknown>;
+    expect(info.glaive_tools).toEqual({ file_name: "glaive_tools.json", formatting: "sharegpt", columns: { messages: "conversations", tools: "tools" } });
+    const rows = JSON.parse(readFileSync(join(out, "glaive_tools.json"), "utf8")) as Array<{ conversations: Array<{ from: string }>; tools?: string }>;
+    expect(rows).toHaveLength(300);
+    // LLaMA-Factory's sharegpt rule: human/observation on even positions, gpt/function_call on odd ones
+    for (const row of rows) {
+      row.conversations.forEach((turn, i) => expect(i % 2 === 0 ? ["human", "observation"] : ["gpt", "function_call"]).toContain(turn.from));
+      if (row.tools !== undefined) expect(Array.isArray(JSON.parse(row.tools))).toBe(true);
+    }
+    expect(await records(join(out, "glaive_tools.json"))).toEqual(glaive);
   });
 });

@@ -7,10 +7,10 @@
  *   `non_preferred_output`).
  * Every file is written atomically. `openAiDpoToPair` reads the OpenAI layout back (for round trips).
  */
-import { readFile } from "node:fs/promises";
-import { basename, join } from "node:path";
+import { basename } from "node:path";
 import { ConfigError, InputError, ToolkitError } from "../errors.js";
-import { type AtomicFile, withAtomicFile, writeFileAtomic } from "../io/atomic-file.js";
+import { type AtomicFile, withAtomicFile } from "../io/atomic-file.js";
+import { writeLlamaFactoryDataset } from "../io/llama-factory-dataset.js";
 import { sharegptPreferenceAdapter } from "../io/adapters/sharegpt-preference.js";
 import { trlAdapter } from "../io/adapters/trl.js";
 import { messageSchema, type Message } from "../schemas/message.js";
@@ -159,34 +159,14 @@ export function llamaFactoryDatasetInfo({ fileName, hasSystem }: { fileName: str
  * `<name>` entry in `<outDir>/dataset_info.json` (other entries kept).
  */
 export async function exportLlamaFactory({ pairs, outDir, name }: { pairs: PairSource; outDir: string; name: string }): Promise<ExportResult> {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) throw new ConfigError(`dataset name "${name}" must be letters, digits, ".", "_" or "-"`);
-  const fileName = `${name}.json`;
-  const dataFile = join(outDir, fileName);
-  const infoFile = join(outDir, "dataset_info.json");
-  let info: Record<string, unknown> = {};
-  try {
-    const parsed: unknown = JSON.parse(await readFile(infoFile, "utf8"));
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new InputError({ file: infoFile }, "expected a JSON object of datasets");
-    info = parsed as Record<string, unknown>;
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT")
-      throw new InputError({ file: infoFile }, `cannot read: ${(error as Error).message}`, { cause: error });
+  async function* rows(): AsyncGenerator<Record<string, unknown>> {
+    for await (const pair of pairs as AsyncIterable<PreferencePair>) yield withoutMeta(sharegptPreferenceAdapter.fromCanonical(pair));
   }
-  let hasSystem = false;
-  const rows = await withAtomicFile(dataFile, async (file) => {
-    let count = 0;
-    await file.write("[");
-    for await (const pair of pairs as AsyncIterable<PreferencePair>) {
-      const row = withoutMeta(sharegptPreferenceAdapter.fromCanonical(pair));
-      if (row.system !== undefined) hasSystem = true;
-      await file.write(`${count === 0 ? "\n" : ",\n"}${JSON.stringify(row)}`);
-      count += 1;
-    }
-    await file.write(count === 0 ? "]\n" : "\n]\n");
-    return count;
+  const written = await writeLlamaFactoryDataset({
+    outDir,
+    name,
+    rows: rows(),
+    entry: ({ fileName, hasSystem }) => llamaFactoryDatasetInfo({ fileName, hasSystem }),
   });
-  info[name] = llamaFactoryDatasetInfo({ fileName, hasSystem });
-  await writeFileAtomic(infoFile, `${JSON.stringify(info, null, 2)}\n`);
-  return { target: "llama-factory", rows, files: [dataFile, infoFile] };
+  return { target: "llama-factory", ...written };
 }
