@@ -66,7 +66,8 @@ export default async function orchestrationBench(): Promise<BenchSection> {
   return {
     title: "AgentWrite orchestration",
     markdown: [
-      `AgentWrite (plan + ${SECTIONS} serial sections per instruction, instructions in parallel) through the real openai SDK with`,
+      `AgentWrite (plan + ${SECTIONS} serial sections per instruction; runAgentWrite's defaults: 2 × concurrency instructions in flight,`,
+      "waiting calls ranked oldest instruction first, then most calls left once the input has ended) through the real openai SDK with",
       `streaming, against the loopback test server answering every call after ${LATENCY_MS} ms. The bound is concurrency ÷ latency`,
       'calls per second; "share" is how much of it the run reached (calls ÷ run wall time, process start-up excluded). CPU per call',
       "is the client process's CPU inside the run ÷ calls (journal appends, SDK, SSE parsing, prompt building, word counts).",

@@ -52,6 +52,32 @@ describe("the npm package", () => {
     expect(card).toContain("long-writing.jsonl");
   }, 120_000);
 
+  it("imports countWords from the light longwriter-toolkit/text entry (no openai, zod, Parquet or tokenizer loaded)", async () => {
+    // A resolve hook records every package the import reaches; the text entry must reach none.
+    const hooks = join(project, "record-packages.mjs");
+    writeFileSync(
+      hooks,
+      [
+        'import { register } from "node:module";',
+        "const seen = new Set();",
+        'const { port1, port2 } = new MessageChannel(); port1.on("message", (url) => seen.add(url)); port1.unref();',
+        'register("data:text/javascript," + encodeURIComponent("let port; export function initialize(data) { port = data.port; } export async function resolve(s, c, next) { const r = await next(s, c); port.postMessage(r.url); return r; }"), { parentURL: import.meta.url, data: { port: port2 }, transferList: [port2] });',
+        'process.on("exit", () => console.log(JSON.stringify([...seen].filter((u) => u.includes("/node_modules/")).map((u) => u.split("/node_modules/").pop()))));',
+      ].join("\n"),
+    );
+    const script = 'import { countWords } from "longwriter-toolkit/text"; console.log(countWords("Write two words 写作"));';
+    const { stdout } = await run(process.execPath, ["--import", hooks, "--input-type=module", "-e", script], { cwd: project });
+    const [count, loaded] = stdout.trim().split("\n");
+    expect(count).toBe("5");
+    const packages = (JSON.parse(loaded!) as string[]).map((path) =>
+      path
+        .split("/")
+        .slice(0, path.startsWith("@") ? 2 : 1)
+        .join("/"),
+    );
+    expect([...new Set(packages)]).toEqual(["longwriter-toolkit"]);
+  });
+
   it("imports countWords from the package entry point", async () => {
     const script = 'import { countWords } from "longwriter-toolkit"; console.log(countWords("Write two words 写作"));';
     const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], { cwd: project });

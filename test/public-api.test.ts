@@ -6,7 +6,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { builtinModules } from "node:module";
+import { dirname, resolve } from "node:path";
 import * as api from "../src/index.js";
+import * as textApi from "../src/entries/text.js";
 import { PROJECT_ROOT } from "./helpers/run-cli.js";
 
 /** Runtime exports (136). */
@@ -237,5 +240,44 @@ describe("public API", () => {
     expect(types.sort()).toEqual(TYPES);
     // Everything re-exported is named: no `export *` lets a module's internals leak into the package.
     expect(index).not.toMatch(/export \*/);
+  });
+});
+
+/** The `longwriter-toolkit/text` entry (package.json "exports" → dist/entries/text.js). */
+const TEXT_VALUES = ["countScripts", "countWords", "detectLanguage", "extractRequiredLength", "extractRequiredLengthDetailed", "lengthScore", "recordId"];
+
+/** Every module `file` reaches through relative imports (type-only imports excluded), and every package it names. */
+function importGraph(file: string): { files: string[]; packages: string[] } {
+  const files = new Set<string>();
+  const packages = new Set<string>();
+  const visit = (path: string): void => {
+    if (files.has(path)) return;
+    files.add(path);
+    const source = readFileSync(path, "utf8");
+    for (const match of source.matchAll(/^\s*(?:import|export)\s+(?!type\b)[^;]*?\bfrom\s+["']([^"']+)["']/gm)) {
+      const specifier = match[1]!;
+      if (specifier.startsWith(".")) visit(resolve(dirname(path), specifier.replace(/\.js$/, ".ts")));
+      else packages.add(specifier);
+    }
+    for (const match of source.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)) packages.add(`dynamic:${match[1]}`);
+  };
+  visit(file);
+  return { files: [...files], packages: [...packages] };
+}
+
+describe("the longwriter-toolkit/text entry", () => {
+  it("exports the text metrics, the very same functions as the main entry", () => {
+    expect(Object.keys(textApi).sort()).toEqual(TEXT_VALUES);
+    for (const name of TEXT_VALUES) expect((textApi as Record<string, unknown>)[name], name).toBe((api as Record<string, unknown>)[name]);
+    const manifest = JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { exports: Record<string, { import: string; types: string }> };
+    expect(manifest.exports["./text"]).toEqual({ types: "./dist/entries/text.d.ts", import: "./dist/entries/text.js" });
+  });
+
+  it("loads no dependency and none of the heavy layers (only Node built-ins and src/text)", () => {
+    const { files, packages } = importGraph(join(PROJECT_ROOT, "src/entries/text.ts"));
+    const builtins = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
+    expect(packages.filter((name) => !builtins.has(name))).toEqual([]);
+    const folders = [...new Set(files.map((path) => path.slice(join(PROJECT_ROOT, "src").length + 1).split("/")[0]))].sort();
+    expect(folders).toEqual(["entries", "errors.ts", "text", "util"]);
   });
 });

@@ -2,7 +2,11 @@
  * @module cli/item-progress — progress for item-by-item commands on stderr: a cli-progress bar on a TTY,
  * otherwise a plain line at every 10% and at the end (so logs stay readable).
  */
-import cliProgress from "cli-progress";
+import type CliProgress from "cli-progress";
+import { createRequire } from "node:module";
+
+// Loaded only when a bar is drawn (a TTY): `--help`, pipes and CI never pay for it.
+const require = createRequire(import.meta.url);
 
 export interface ItemProgress {
   /** Reports `done` items; `fields` are shown beside the count (e.g. { replayed: 3, failed: 0 }). */
@@ -20,7 +24,8 @@ export function itemProgress({ label, total, quiet = false }: { label: string; t
       .map(([k, v]) => `${k} ${v}`)
       .join(", ");
   if (process.stderr.isTTY === true && total > 0) {
-    let bar: cliProgress.SingleBar | undefined = new cliProgress.SingleBar(
+    const cliProgress = require("cli-progress") as typeof CliProgress;
+    let bar: CliProgress.SingleBar | undefined = new cliProgress.SingleBar(
       { format: `${label} [{bar}] {value}/{total} {extra} | ETA {eta_formatted}`, stream: process.stderr, hideCursor: true },
       cliProgress.Presets.shades_classic,
     );
