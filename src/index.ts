@@ -135,6 +135,7 @@ export { writePairsDataset } from "./dpo/write-pairs-dataset.js";
 export { readPairsDataset } from "./dpo/read-pairs-dataset.js";
 export { pairsToCandidates } from "./dpo/pairs-to-candidates.js";
 export { exportTrl, exportLlamaFactory, exportOpenAiDpo, openAiDpoToPair } from "./dpo/export-pairs.js";
+export { runExport } from "./dpo/run-export.js";
 export { exportLlamaFactorySft } from "./io/llama-factory-dataset.js";
 export type { RunSampleOptions, SampleSummary } from "./dpo/run-sample.js";
 export type { SampleCandidatesOptions, SampledPrompt, SampleFailure } from "./dpo/sample-candidates.js";

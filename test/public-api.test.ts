@@ -129,6 +129,7 @@ const VALUES = [
   "rolesCheck",
   "runAgentWrite",
   "runBenchmark",
+  "runExport",
   "runFilter",
   "runJudge",
   "runLongBenchWrite",
