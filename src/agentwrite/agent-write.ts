@@ -100,7 +100,7 @@ export async function* agentWrite(options: AgentWriteOptions): AsyncGenerator<Ag
   let position = 0;
   let pulling: Promise<unknown> = Promise.resolve();
   let ahead: Promise<IteratorResult<Instruction>> | undefined;
-  const schedule: CallSchedule = { inputEnded: false };
+  const schedule: CallSchedule = { inputEnded: false, stop: new AbortController() };
   const readAhead = (): void => {
     ahead = source.next();
     ahead.then(
@@ -141,6 +141,8 @@ export async function* agentWrite(options: AgentWriteOptions): AsyncGenerator<Ag
     (error: unknown) => {
       failure = { error };
       finished = true;
+      // The run is over (a rejected key, an unknown model): calls still waiting for a slot are not sent.
+      schedule.stop.abort();
       wake?.();
     },
   );
@@ -164,6 +166,8 @@ export async function* agentWrite(options: AgentWriteOptions): AsyncGenerator<Ag
 interface CallSchedule {
   /** True once the last instruction has been read. */
   inputEnded: boolean;
+  /** Aborted when the run fails: with more instructions than call slots, queued calls must not go out. */
+  stop: AbortController;
 }
 
 /**
@@ -181,13 +185,14 @@ function callPriority(schedule: CallSchedule, position: number, progress: { step
   };
 }
 
-/** `client` with `priority` set on every request. */
-function withPriority(client: LlmClient, priority: () => number): LlmClient {
+/** `client` with `priority` set on every request, and the run's stop signal on every call. */
+function withPriority(client: LlmClient, priority: () => number, stop: AbortSignal): LlmClient {
   return {
     get model() {
       return client.model;
     },
-    chat: (request, callOptions) => client.chat({ ...request, priority }, callOptions),
+    chat: (request, callOptions) =>
+      client.chat({ ...request, priority }, { ...callOptions, signal: callOptions?.signal ? AbortSignal.any([callOptions.signal, stop]) : stop }),
     totals: () => client.totals(),
     close: () => client.close(),
   };
@@ -208,7 +213,7 @@ async function runOne(
     else if (event.type === "section") progress.written += 1;
     pushEvent(event);
   };
-  const scheduled = { ...options, client: withPriority(options.client, callPriority(schedule, position, progress)) };
+  const scheduled = { ...options, client: withPriority(options.client, callPriority(schedule, position, progress), schedule.stop.signal) };
   try {
     const record =
       prompts.preset === "upstream"

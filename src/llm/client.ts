@@ -280,6 +280,8 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
     const promise = limiter
       .run(
         async () => {
+          // Aborted while it waited for a slot (the caller's run stopped): never sent.
+          if (callOptions.signal?.aborted) throw new LlmCallError("aborted", "the call was aborted before it was sent", { model });
           // The budget counts calls in flight: reserve this one's worst case while it runs.
           const release = ledger.reserve(model, [request], false);
           try {
