@@ -191,8 +191,10 @@ function withPriority(client: LlmClient, priority: () => number, stop: AbortSign
     get model() {
       return client.model;
     },
+    // A signal per call that follows the run's stop (and the caller's signal): the client listens on it
+    // while the call runs, so the shared stop signal never collects one listener per call in flight.
     chat: (request, callOptions) =>
-      client.chat({ ...request, priority }, { ...callOptions, signal: callOptions?.signal ? AbortSignal.any([callOptions.signal, stop]) : stop }),
+      client.chat({ ...request, priority }, { ...callOptions, signal: AbortSignal.any(callOptions?.signal ? [callOptions.signal, stop] : [stop]) }),
     totals: () => client.totals(),
     close: () => client.close(),
   };
