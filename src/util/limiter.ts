@@ -71,12 +71,15 @@ export function createLimiter({ concurrency }: { concurrency: number }): Limiter
       startNext();
       return;
     }
-    // With priorities, the task that just finished usually queues its follow-up in the callbacks its
-    // result triggers (the next section of the same instruction): wait for those before choosing, so
-    // the follow-up competes for the slot instead of always losing it to whoever was already waiting.
+    // With priorities, the task that just finished usually queues its follow-up in the promise callbacks
+    // its result triggers (the next section of the same instruction): choose once those have run (a
+    // nextTick queued from a promise callback runs when the microtask queue is empty), so the follow-up
+    // competes for the slot instead of always losing it to whoever was already waiting. Not setImmediate:
+    // that waits for every other I/O callback of the loop turn (a burst of 32 answers) before any slot is
+    // handed out.
     if (!choosing) {
       choosing = true;
-      setImmediate(choose);
+      process.nextTick(choose);
     }
   };
 
