@@ -85,7 +85,7 @@ const PINNED = {
 
 /** A python3 model of upstream's eval_quality.py loop and aggregation and eval_length.py's score. */
 const PYTHON_MODEL =
-  String.raw`
+  `
 import json, re, sys
 DIMS = ["Relevance", "Accuracy", "Coherence", "Clarity", "Breadth and Depth", "Reading Experience"]
 d = json.load(sys.stdin)
@@ -96,7 +96,7 @@ def judge(replies):
         try:
             if '` +
   "```json" +
-  String.raw`' in output:
+  `' in output:
                 m = re.search(r'` +
   "```json" +
   String.raw`\n(.*?)\n` +

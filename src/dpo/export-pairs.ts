@@ -8,7 +8,7 @@
  * Every file is written atomically. `openAiDpoToPair` reads the OpenAI layout back (for round trips).
  */
 import { basename } from "node:path";
-import { ConfigError, InputError, ToolkitError } from "../errors.js";
+import { InputError, ToolkitError } from "../errors.js";
 import { type AtomicFile, withAtomicFile } from "../io/atomic-file.js";
 import { writeLlamaFactoryDataset } from "../io/llama-factory-dataset.js";
 import { sharegptPreferenceAdapter } from "../io/adapters/sharegpt-preference.js";

@@ -152,7 +152,7 @@ function inferType(node: SchemaTree): ColumnType | null {
   const isList = element.converted_type === "LIST" || element.logical_type?.type === "LIST";
   const struct = node.children[0]?.children[0];
   const fields = struct?.children.map((child) => child.element.name);
-  if (isList && fields && fields.includes("role") && fields.includes("content")) {
+  if (isList && fields?.includes("role") && fields.includes("content")) {
     if (fields.length === 2) return "messages";
     // A chat with OpenAI-style tool fields (written by us or by `datasets`; extra fields decode by name).
     if (fields.includes("tool_calls") || fields.includes("tool_call_id")) return "tool-messages";

@@ -232,7 +232,7 @@ export function createBatchRoutes(answer: AnswerLine, initial: Partial<BatchBeha
         metadata?: Record<string, string>;
       };
       const input = files.get(request.input_file_id ?? "");
-      if (!input || input.purpose !== "batch") {
+      if (input?.purpose !== "batch") {
         send(res, 400, { error: { message: `input_file_id ${request.input_file_id} is not an uploaded batch file`, type: "invalid_request_error" } });
         return true;
       }
