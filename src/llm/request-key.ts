@@ -1,16 +1,10 @@
 /** @module llm/request-key — the journal key of a chat request: sha256 of its stable-stringified content. */
 import { stableHash } from "../text/record-id.js";
-import type { Message } from "../schemas/message.js";
+import type { WireRequest } from "./chat-wire.js";
 
 /** What identifies a request: everything that changes the answer, nothing that does not (stream, timeouts). */
-export interface RequestIdentity {
+export interface RequestIdentity extends WireRequest {
   model: string;
-  messages: Message[];
-  temperature?: number | undefined;
-  topP?: number | undefined;
-  maxTokens?: number | undefined;
-  seed?: number | undefined;
-  stop?: string[] | undefined;
 }
 
 /** sha256 hex of the request's identity; the same request always gives the same key. */
