@@ -73,7 +73,7 @@ describe("the Batch API path", () => {
 
   it("splits input files at the request limit and submits one batch per file", async () => {
     reset();
-    const llm = batchClient(freshJournal(), { batch: { pollIntervalSec: 0.02, maxRequestsPerFile: 3 } });
+    const llm = batchClient(freshJournal(), { batch: { pollIntervalSec: 0.02, gatherMs: 500, maxRequestsPerFile: 3 } });
     const before = server.batch.batches.length;
     const texts = await Promise.all(Array.from({ length: 7 }, (_, i) => llm.chat({ messages: user(`split ${i}`) }).then((r) => r.text)));
     await llm.close();
@@ -85,7 +85,7 @@ describe("the Batch API path", () => {
 
   it("splits at the byte limit too", async () => {
     reset();
-    const llm = batchClient(freshJournal(), { batch: { pollIntervalSec: 0.02, maxBytesPerFile: 700 } });
+    const llm = batchClient(freshJournal(), { batch: { pollIntervalSec: 0.02, gatherMs: 500, maxBytesPerFile: 700 } });
     const before = server.batch.batches.length;
     await Promise.all(Array.from({ length: 4 }, (_, i) => llm.chat({ messages: user(`${"x".repeat(200)} ${i}`) })));
     await llm.close();
