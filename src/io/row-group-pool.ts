@@ -11,7 +11,7 @@ import { ConfigError, InputError, ToolkitError } from "../errors.js";
 import type { ColumnSpec } from "./column-spec.js";
 import type { CodecOptions } from "./parquet-codecs.js";
 import type { EncodedRowGroup } from "./row-group-encode.js";
-import { startWorker } from "./start-worker.js";
+import { moduleUrl, startWorker } from "./start-worker.js";
 import type { RowGroupFailure, RowGroupTask, RowGroupWorkerData } from "./row-group-worker.js";
 
 /** Threads to use when none are asked for: every core. */
@@ -25,6 +25,8 @@ export function resolveThreads(threads: number | undefined, label = "threads"): 
   if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new ConfigError(`${label} must be an integer from 1 to 256, got ${threads}`);
   return threads;
 }
+
+const WORKER_URL = moduleUrl(import.meta.url, "./row-group-worker");
 
 interface Pending {
   resolve: (encoded: EncodedRowGroup) => void;
@@ -58,7 +60,7 @@ export class RowGroupPool {
       pageBytes: options.pageBytes,
     };
     for (let i = 0; i < options.workers; i++) {
-      const worker = startWorker("row-group-worker", workerData);
+      const worker = startWorker(WORKER_URL, workerData);
       worker.on("message", (message: { id: number; encoded?: EncodedRowGroup; failure?: RowGroupFailure }) => {
         const waiting = this.pending.get(message.id);
         this.pending.delete(message.id);
