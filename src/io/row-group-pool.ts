@@ -5,12 +5,13 @@
  * that many row groups, not with the input.
  */
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type { CompressionCodec, SchemaElement } from "hyparquet";
 import { ConfigError, InputError, ToolkitError } from "../errors.js";
 import type { ColumnSpec } from "./column-spec.js";
 import type { CodecOptions } from "./parquet-codecs.js";
 import type { EncodedRowGroup } from "./row-group-encode.js";
+import { moduleUrl, startWorker } from "./start-worker.js";
 import type { RowGroupFailure, RowGroupTask, RowGroupWorkerData } from "./row-group-worker.js";
 
 /** Threads to use when none are asked for: every core. */
@@ -25,16 +26,7 @@ export function resolveThreads(threads: number | undefined, label = "threads"): 
   return threads;
 }
 
-// Built, the worker is row-group-worker.js beside this file. Under the TypeScript sources (tests, `tsx`)
-// it is a .ts file: a tiny bootstrap registers tsx's loader in the worker first (tsx is a dev dependency).
-const HERE = import.meta.url;
-const FROM_SOURCE = /\.[cm]?ts$/.test(new URL(HERE).pathname);
-function startWorker(workerData: RowGroupWorkerData): Worker {
-  if (!FROM_SOURCE) return new Worker(new URL("./row-group-worker.js", HERE), { workerData });
-  const source = new URL("./row-group-worker.ts", HERE).href;
-  const bootstrap = `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData });
-}
+const WORKER_URL = moduleUrl(import.meta.url, "./row-group-worker");
 
 interface Pending {
   resolve: (encoded: EncodedRowGroup) => void;
@@ -68,7 +60,7 @@ export class RowGroupPool {
       pageBytes: options.pageBytes,
     };
     for (let i = 0; i < options.workers; i++) {
-      const worker = startWorker(workerData);
+      const worker = startWorker(WORKER_URL, workerData);
       worker.on("message", (message: { id: number; encoded?: EncodedRowGroup; failure?: RowGroupFailure }) => {
         const waiting = this.pending.get(message.id);
         this.pending.delete(message.id);

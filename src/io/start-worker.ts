@@ -1,0 +1,28 @@
+/**
+ * @module io/start-worker — starts a worker thread from a module of the toolkit, built or not. Built, the
+ * module is a `.js` file in dist; under the TypeScript sources (tests, `tsx`) it is a `.ts` file, and a tiny
+ * bootstrap registers tsx's loader in the worker first (tsx is a dev dependency, used only there).
+ */
+import { Worker } from "node:worker_threads";
+
+/**
+ * The URL of the toolkit module `name` (relative, without extension) next to the module at `base`
+ * (`import.meta.url`): its `.ts` file under the sources, its `.js` file when built.
+ *
+ * @example moduleUrl(import.meta.url, "./row-group-worker")
+ */
+export function moduleUrl(base: string, name: string): string {
+  const fromSource = /\.[cm]?ts$/.test(new URL(base).pathname);
+  return new URL(`${name}${fromSource ? ".ts" : ".js"}`, base).href;
+}
+
+/**
+ * Starts the worker module at `url` (see `moduleUrl`) with `workerData`.
+ *
+ * @example startWorker(moduleUrl(import.meta.url, "./row-group-worker"), { columns, schema })
+ */
+export function startWorker(url: string, workerData: unknown): Worker {
+  if (!url.endsWith(".ts")) return new Worker(new URL(url), { workerData });
+  const bootstrap = `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(url)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData });
+}
