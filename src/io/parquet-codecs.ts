@@ -59,10 +59,7 @@ export async function writeCompressors(
   if (!Number.isInteger(zstdLevel) || zstdLevel < 1 || zstdLevel > 22)
     throw new ConfigError(`ZSTD level must be 1–22, got ${zstdLevel}`, { field: "zstdLevel" });
   if (!Number.isInteger(gzipLevel) || gzipLevel < 1 || gzipLevel > 9) throw new ConfigError(`GZIP level must be 1–9, got ${gzipLevel}`, { field: "gzipLevel" });
-  const [snappy, zstd] = await Promise.all([
-    codecs.includes("SNAPPY") ? import("hysnappy") : undefined,
-    codecs.includes("ZSTD") ? zstdWasm() : undefined,
-  ]);
+  const [snappy, zstd] = await Promise.all([codecs.includes("SNAPPY") ? import("hysnappy") : undefined, codecs.includes("ZSTD") ? zstdWasm() : undefined]);
   return {
     ...(snappy ? { SNAPPY: snappy.snappyCompressor() } : {}),
     ...(zstd ? { ZSTD: (input: Uint8Array) => zstd.compress(input, zstdLevel) } : {}),
