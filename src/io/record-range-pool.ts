@@ -8,7 +8,7 @@
 import { closeSync, fstatSync, openSync } from "node:fs";
 import type { Worker } from "node:worker_threads";
 import { InputError, ToolkitError } from "../errors.js";
-import type { FormatName, RecordKind } from "./adapters/format.js";
+import type { SftFormat } from "./adapters/format.js";
 import type { InputIssue } from "./input-issue.js";
 import type { RangeFailure, RecordRangeWorkerData } from "./record-range-worker.js";
 import { rangeEnd, readRange, type RangeHandler, type RangeHandlerModule, type RangeResult, type RangeTask } from "./record-ranges.js";
@@ -113,7 +113,7 @@ export interface FileRange<R> {
   /** Added to the range's own line numbers gives the file's. */
   lineBase: number;
   issues: InputIssue[];
-  format?: { format: FormatName; detected: boolean };
+  format?: { format: SftFormat; detected: boolean };
   output: R;
 }
 
@@ -131,15 +131,13 @@ export async function* readFileRanges<R>({
   file,
   label,
   format,
-  kind,
   handler,
   rangeBytes = RANGE_BYTES,
 }: {
   reader: RangeReader<R>;
   file: string;
   label: string;
-  format: FormatName | "auto";
-  kind: RecordKind | undefined;
+  format: SftFormat | "auto";
   handler: number;
   rangeBytes?: number | undefined;
 }): AsyncGenerator<FileRange<R>> {
@@ -153,7 +151,7 @@ export async function* readFileRanges<R>({
     while (true) {
       while (start < size && queue.length < reader.inFlight && !(known === "auto" && queue.length > 0)) {
         const end = rangeEnd(fd, size, start, known === "auto" ? Math.min(rangeBytes, DETECT_RANGE_BYTES) : rangeBytes);
-        queue.push(reader.read({ file, label, start, end, format: known, kind, handler }));
+        queue.push(reader.read({ file, label, start, end, format: known, handler }));
         start = end;
       }
       const next = queue.shift();

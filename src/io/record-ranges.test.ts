@@ -37,7 +37,7 @@ async function byReadRecords(path: string): Promise<Read> {
 
 async function byRanges(reader: RangeReader<Array<{ line: number; json: string }>>, path: string, rangeBytes: number): Promise<Read> {
   const out: Read = { records: [], issues: [], format: undefined };
-  for await (const range of readFileRanges({ reader, file: path, label: path, format: "auto", kind: "sft", handler: 0, rangeBytes })) {
+  for await (const range of readFileRanges({ reader, file: path, label: path, format: "auto", handler: 0, rangeBytes })) {
     out.format ??= range.format?.format;
     out.issues.push(...range.issues);
     for (const { line, json } of range.output) out.records.push({ line: line + range.lineBase, json });

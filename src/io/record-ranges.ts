@@ -1,6 +1,6 @@
 /**
  * @module io/record-ranges — a JSONL file cut into byte ranges at line ends, and one range read into
- * canonical records exactly as `readRecords` reads the whole file (same lines, blank lines, BOM, CRLF,
+ * SFT records exactly as `readRecords` (kind "sft") reads the whole file (same lines, blank lines, BOM, CRLF,
  * UTF-8 check, JSON and adapter errors, format detection), with line numbers counted from the range's
  * start. A range is read the same in a worker thread (`record-range-worker`) or in the calling thread;
  * what is done with each record is the caller's `RangeHandler`, which returns compact results.
@@ -8,8 +8,9 @@
 import { isUtf8 } from "node:buffer";
 import { closeSync, openSync, readSync } from "node:fs";
 import { InputError, ToolkitError } from "../errors.js";
-import { describeUndetected, detectFormat, getAdapter } from "./adapters/detect-format.js";
-import { formatKind, type CanonicalRecord, type FormatAdapter, type FormatName, type RecordKind } from "./adapters/format.js";
+import type { SftRecord } from "../schemas/sft-record.js";
+import { describeUndetected, type RawRecord, type SftAdapter, type SftFormat } from "./adapters/format.js";
+import { detectSftFormat, getSftAdapter } from "./adapters/sft-adapters.js";
 import { describeJson, parseJsonLine } from "./jsonl.js";
 
 const LF = 0x0a;
@@ -19,7 +20,7 @@ const INVALID_UTF8 = "invalid UTF-8 (the file must be UTF-8 encoded)";
 /** What a handler does with the records of a range, in order (runs where the range is read). */
 export interface RangeHandler<R = unknown> {
   /** One record; `line` counts from 1 at the range's first line. Throwing fails the whole read. */
-  record(record: CanonicalRecord, line: number, label: string): void;
+  record(record: SftRecord, line: number, label: string): void;
   /** The range's results and the buffers to transfer with them; the handler is ready for another range. */
   finish(): { output: R; transfer: ArrayBuffer[] };
 }
@@ -39,9 +40,8 @@ export interface RangeTask {
   label: string;
   start: number;
   end: number;
-  /** `"auto"` detects the format from the first record that has one, like `readRecords`. */
-  format: FormatName | "auto";
-  kind: RecordKind | undefined;
+  /** `"auto"` detects the format from the first record that has one, like `readRecords` with kind "sft". */
+  format: SftFormat | "auto";
   /** Which of the reader's handlers gets the records. */
   handler: number;
 }
@@ -58,7 +58,7 @@ export interface RangeResult<R = unknown> {
   lines: number;
   issues: RangeIssue[];
   /** The format chosen at this range's first raw record, when the range chose it. */
-  format?: { format: FormatName; detected: boolean };
+  format?: { format: SftFormat; detected: boolean };
   /** True when a line was not UTF-8: the reader stops there (the rest of the file is not read). */
   stopped: boolean;
   output: R;
@@ -73,8 +73,7 @@ export function readRange<R>(task: RangeTask, handler: RangeHandler<R>): { resul
   const bytes = readBytes(task.file, task.start, task.end);
   const issues: RangeIssue[] = [];
   const valid = isUtf8(bytes);
-  let adapter: FormatAdapter | undefined = task.format === "auto" ? undefined : getAdapter(task.format);
-  let kind = task.kind;
+  let adapter: SftAdapter | undefined = task.format === "auto" ? undefined : getSftAdapter(task.format);
   let format: RangeResult["format"];
   let stopped = false;
   let line = 0;
@@ -96,18 +95,17 @@ export function readRange<R>(task: RangeTask, handler: RangeHandler<R>): { resul
     if (line === 1 && task.start === 0 && text.startsWith("\uFEFF")) text = text.slice(1);
     if (text.trim() === "") continue;
     const context = { file: task.file, line };
-    let record: CanonicalRecord;
+    let record: SftRecord;
     try {
       const value = parseJsonLine(text, task.file, line);
       if (typeof value !== "object" || value === null || Array.isArray(value)) {
         throw new InputError(context, `expected a JSON object, got ${describeJson(value)}`);
       }
-      const raw = value as Record<string, unknown>;
+      const raw = value as RawRecord;
       if (adapter === undefined) {
-        const detected = detectFormat(raw, kind);
-        if (detected === null) throw new InputError(context, describeUndetected(raw, kind));
-        adapter = getAdapter(detected);
-        kind ??= formatKind(detected);
+        const detected = detectSftFormat(raw);
+        if (detected === null) throw new InputError(context, describeUndetected(raw, "sft"));
+        adapter = getSftAdapter(detected);
         format = { format: detected, detected: true };
       } else if (format === undefined && task.format !== "auto") {
         format = { format: task.format, detected: false };

@@ -4,7 +4,6 @@
  * from their specs), the row's spool bytes (its JSON, exactly what `RowSpool.append` writes), its id, its
  * exact-dedup key and its facts. Results go back as one bytes buffer, typed arrays and two strings.
  */
-import type { CanonicalRecord } from "../io/adapters/format.js";
 import type { RangeHandler } from "../io/record-ranges.js";
 import type { MixFilters } from "../schemas/mix-recipe.js";
 import type { SftRecord } from "../schemas/sft-record.js";
@@ -42,25 +41,52 @@ export interface CandidateRange {
   withTools: Uint8Array;
 }
 
+/** A growable typed-array column. */
+class Column<T extends Float64Array | Uint32Array | Int32Array | Uint8Array> {
+  length = 0;
+  constructor(
+    private data: T,
+    private readonly make: (size: number) => T,
+  ) {}
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const grown = this.make(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = value;
+  }
+  /** The values so far, as an array of their own (to transfer); the column starts again empty. */
+  take(): T {
+    const out = this.make(this.length);
+    out.set(this.data.subarray(0, this.length));
+    this.length = 0;
+    return out;
+  }
+}
+
+const floats = (size: number): Float64Array => new Float64Array(size);
+
 export function createRangeHandler(options: CandidateHandlerOptions): RangeHandler<CandidateRange> {
   const filter = chainFilters(options.filters.map((spec) => buildRowFilter({ spec })));
-  let lines: number[] = [];
-  let dropped: number[] = [];
+  const lines = new Column(new Uint32Array(4096), (size) => new Uint32Array(size));
+  const dropped = new Column(new Int32Array(4096), (size) => new Int32Array(size));
+  const ends = new Column(new Uint32Array(4096), (size) => new Uint32Array(size));
+  const idEnds = new Column(new Uint32Array(4096), (size) => new Uint32Array(size));
+  const words = new Column(new Float64Array(4096), floats);
+  const answerWords = new Column(new Float64Array(4096), floats);
+  const textBytes = new Column(new Float64Array(4096), floats);
+  const withTools = new Column(new Uint8Array(4096), (size) => new Uint8Array(size));
   let reasons: string[] = [];
   let reasonIndex = new Map<string, number>();
-  let bytes = Buffer.allocUnsafe(1 << 20);
+  // The rows' JSON goes into a buffer of its own per range (transferred as it is, not copied).
+  let bytes: Buffer | undefined;
   let used = 0;
-  let ends: number[] = [];
   let ids = "";
-  let idEnds: number[] = [];
   let keys = "";
-  let words: number[] = [];
-  let answerWords: number[] = [];
-  let textBytes: number[] = [];
-  let withTools: number[] = [];
   return {
-    record(record: CanonicalRecord, line: number, label: string) {
-      const row: SftRecord = { ...(record as SftRecord), source: options.tag };
+    record(record: SftRecord, line: number, label: string) {
+      const row: SftRecord = { ...record, source: options.tag };
       lines.push(line);
       const reason = filter?.(row) ?? null;
       if (reason !== null) {
@@ -76,9 +102,9 @@ export function createRangeHandler(options: CandidateHandlerOptions): RangeHandl
       dropped.push(-1);
       const json = JSON.stringify(row);
       // A UTF-16 code unit takes at most 3 UTF-8 bytes.
-      if (used + json.length * 3 > bytes.length) {
-        const grown = Buffer.allocUnsafe(Math.max(bytes.length * 2, used + json.length * 3));
-        bytes.copy(grown, 0, 0, used);
+      if (bytes === undefined || used + json.length * 3 > bytes.length) {
+        const grown = Buffer.allocUnsafeSlow(Math.max((bytes?.length ?? 0) * 2, used + json.length * 3, 1 << 20));
+        bytes?.copy(grown, 0, 0, used);
         bytes = grown;
       }
       used += bytes.write(json, used, "utf8");
@@ -93,35 +119,26 @@ export function createRangeHandler(options: CandidateHandlerOptions): RangeHandl
       withTools.push(facts.withTools ? 1 : 0);
     },
     finish() {
-      const out = new Uint8Array(used);
-      out.set(bytes.subarray(0, used));
       const output: CandidateRange = {
-        lines: Uint32Array.from(lines),
-        dropped: Int32Array.from(dropped),
+        lines: lines.take(),
+        dropped: dropped.take(),
         reasons,
-        bytes: out,
-        ends: Uint32Array.from(ends),
+        bytes: bytes === undefined ? new Uint8Array(0) : new Uint8Array(bytes.buffer, 0, used),
+        ends: ends.take(),
         ids,
-        idEnds: Uint32Array.from(idEnds),
+        idEnds: idEnds.take(),
         keys,
-        words: Float64Array.from(words),
-        answerWords: Float64Array.from(answerWords),
-        textBytes: Float64Array.from(textBytes),
-        withTools: Uint8Array.from(withTools),
+        words: words.take(),
+        answerWords: answerWords.take(),
+        textBytes: textBytes.take(),
+        withTools: withTools.take(),
       };
-      lines = [];
-      dropped = [];
       reasons = [];
       reasonIndex = new Map();
+      bytes = undefined;
       used = 0;
-      ends = [];
       ids = "";
-      idEnds = [];
       keys = "";
-      words = [];
-      answerWords = [];
-      textBytes = [];
-      withTools = [];
       const transfer = [
         output.lines,
         output.dropped,

@@ -212,7 +212,6 @@ export async function collectCandidates({
             file: file.path,
             label: file.display,
             format: source.format,
-            kind: "sft",
             handler: sourceIndex,
             rangeBytes,
           });
