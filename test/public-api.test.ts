@@ -7,9 +7,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { builtinModules } from "node:module";
-import { dirname, resolve } from "node:path";
 import * as api from "../src/index.js";
 import * as textApi from "../src/entries/text.js";
+import { importGraph } from "./helpers/import-graph.js";
 import { PROJECT_ROOT } from "./helpers/run-cli.js";
 
 /** Runtime exports (136). */
@@ -245,25 +245,6 @@ describe("public API", () => {
 
 /** The `longwriter-toolkit/text` entry (package.json "exports" → dist/entries/text.js). */
 const TEXT_VALUES = ["countScripts", "countWords", "detectLanguage", "extractRequiredLength", "extractRequiredLengthDetailed", "lengthScore", "recordId"];
-
-/** Every module `file` reaches through relative imports (type-only imports excluded), and every package it names. */
-function importGraph(file: string): { files: string[]; packages: string[] } {
-  const files = new Set<string>();
-  const packages = new Set<string>();
-  const visit = (path: string): void => {
-    if (files.has(path)) return;
-    files.add(path);
-    const source = readFileSync(path, "utf8");
-    for (const match of source.matchAll(/^\s*(?:import|export)\s+(?!type\b)[^;]*?\bfrom\s+["']([^"']+)["']/gm)) {
-      const specifier = match[1]!;
-      if (specifier.startsWith(".")) visit(resolve(dirname(path), specifier.replace(/\.js$/, ".ts")));
-      else packages.add(specifier);
-    }
-    for (const match of source.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)) packages.add(`dynamic:${match[1]}`);
-  };
-  visit(file);
-  return { files: [...files], packages: [...packages] };
-}
 
 describe("the longwriter-toolkit/text entry", () => {
   it("exports the text metrics, the very same functions as the main entry", () => {

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-/** @module cli — the `longwriter` command line: a thin layer over the library. */
-import yargs from "yargs";
-import { hideBin } from "yargs/helpers";
-import { ToolkitError } from "../errors.js";
+/**
+ * @module cli — the `longwriter` command line: a thin layer over the library. `--version` and plain help
+ * requests are answered from the help the build rendered (cli/prerendered-help.ts) without loading yargs;
+ * everything else is parsed by yargs (cli/build-parser.ts), which loads only the command being run.
+ */
 import { TOOL_VERSION } from "../version.js";
-import { loadCommands } from "./commands/index.js";
+import { helpWidth } from "./help-width.js";
+import { prerenderedOutput, readPrerenderedHelp } from "./prerendered-help.js";
 
 // `longwriter stats x | head` closes stdout early: that is the reader's choice, not an error.
 for (const stream of [process.stdout, process.stderr]) {
@@ -14,27 +16,16 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-async function main(argv: string[]): Promise<void> {
-  let parser = yargs(argv)
-    .scriptName("longwriter")
-    .usage("$0 <command> [options]\n\nThe data side of LongWriter: long-output SFT data, mixtures, DPO pairs, Hub datasets, evaluation.")
-    .version(TOOL_VERSION)
-    .strict()
-    .demandCommand(1, "Name a command; see --help.")
-    .recommendCommands()
-    .wrap(Math.min(110, process.stdout.columns || 100))
-    .fail((message, error) => {
-      // Errors reaching here come from argument parsing and `.check()`: usage errors (exit 2) unless a
-      // toolkit error says otherwise. Command handlers report their own errors (runCommand).
-      const code = error && ToolkitError.isInstance(error) ? error.exitCode : 2;
-      process.stderr.write(`error: ${error ? error.message : message}\n${code === 2 ? "\nRun 'longwriter --help' for usage.\n" : ""}`);
-      process.exit(code);
-    });
-  for (const command of await loadCommands(argv)) parser = parser.command(command);
-  await parser.help().alias("h", "help").parseAsync();
+async function main(): Promise<void> {
+  const [{ buildParser }, { hideBin }] = await Promise.all([import("./build-parser.js"), import("yargs/helpers")]);
+  await (await buildParser(hideBin(process.argv))).parseAsync();
 }
 
-main(hideBin(process.argv)).catch((error: unknown) => {
-  process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+// Plain Node puts the arguments after the script (yargs' hideBin, above, also knows Electron's layout).
+const quick = prerenderedOutput(process.argv.slice(2), { width: helpWidth(), env: process.env, version: TOOL_VERSION, table: () => readPrerenderedHelp() });
+if (quick !== undefined) process.stdout.write(quick);
+else
+  main().catch((error: unknown) => {
+    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });

@@ -2,11 +2,8 @@
  * @module cli/item-progress — progress for item-by-item commands on stderr: a cli-progress bar on a TTY,
  * otherwise a plain line at every 10% and at the end (so logs stay readable).
  */
-import type CliProgress from "cli-progress";
-import { createRequire } from "node:module";
-
-// Loaded only when a bar is drawn (a TTY): `--help`, pipes and CI never pay for it.
-const require = createRequire(import.meta.url);
+import type { SingleBar } from "cli-progress";
+import { cliProgress } from "./cli-progress.js";
 
 export interface ItemProgress {
   /** Reports `done` items; `fields` are shown beside the count (e.g. { replayed: 3, failed: 0 }). */
@@ -24,10 +21,10 @@ export function itemProgress({ label, total, quiet = false }: { label: string; t
       .map(([k, v]) => `${k} ${v}`)
       .join(", ");
   if (process.stderr.isTTY === true && total > 0) {
-    const cliProgress = require("cli-progress") as typeof CliProgress;
-    let bar: CliProgress.SingleBar | undefined = new cliProgress.SingleBar(
+    const { SingleBar, Presets } = cliProgress();
+    let bar: SingleBar | undefined = new SingleBar(
       { format: `${label} [{bar}] {value}/{total} {extra} | ETA {eta_formatted}`, stream: process.stderr, hideCursor: true },
-      cliProgress.Presets.shades_classic,
+      Presets.shades_classic,
     );
     bar.start(total, 0, { extra: "" });
     return {

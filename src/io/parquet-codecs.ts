@@ -1,12 +1,11 @@
 /**
  * @module io/parquet-codecs — the compression codecs our Parquet files use: SNAPPY (hysnappy, wasm; the
  * default, as `datasets` writes), ZSTD (@bokuweb/zstd-wasm: wasm, no native build or binary download),
- * GZIP (node:zlib) and UNCOMPRESSED, for writing and for reading.
+ * GZIP (node:zlib) and UNCOMPRESSED, for writing and for reading. Each codec's package is loaded when
+ * compressors for it are asked for, so a SNAPPY writer (and every row-group worker) loads no zstd wasm
+ * and no read-side decompressors.
  */
 import { gunzipSync, gzipSync } from "node:zlib";
-import { compress as zstdCompress, decompress as zstdDecompress, init as zstdInit } from "@bokuweb/zstd-wasm";
-import { snappyCompressor } from "hysnappy";
-import { compressors as baseDecompressors } from "hyparquet-compressors";
 import type { Compressors as WriteCompressors } from "hyparquet-writer/src/types.js";
 import type { Compressors as ReadCompressors } from "hyparquet";
 import { ConfigError } from "../errors.js";
@@ -25,12 +24,21 @@ export interface CodecOptions {
   gzipLevel?: number | undefined;
 }
 
-let zstdReady: Promise<void> | undefined;
+type ZstdWasm = typeof import("@bokuweb/zstd-wasm");
+let zstdReady: Promise<ZstdWasm> | undefined;
+
+/** Loads and starts the ZSTD wasm module once per process. */
+function zstdWasm(): Promise<ZstdWasm> {
+  zstdReady ??= import("@bokuweb/zstd-wasm").then(async (zstd) => {
+    await zstd.init();
+    return zstd;
+  });
+  return zstdReady;
+}
 
 /** Loads the ZSTD wasm module once per process. */
-export function loadZstd(): Promise<void> {
-  zstdReady ??= zstdInit();
-  return zstdReady;
+export async function loadZstd(): Promise<void> {
+  await zstdWasm();
 }
 
 /** Parses a codec name case-insensitively ("zstd" → "ZSTD"); throws listing the choices otherwise. */
@@ -40,16 +48,22 @@ export function parseParquetCodec(name: string): ParquetCodec {
   throw new ConfigError(`unknown Parquet codec "${name}" (choose one of ${PARQUET_CODECS.join(", ").toLowerCase()})`, { field: "compression" });
 }
 
-/** Compressors for hyparquet-writer, for every codec in PARQUET_CODECS. */
-export async function writeCompressors({ zstdLevel = DEFAULT_ZSTD_LEVEL, gzipLevel = 6 }: CodecOptions = {}): Promise<WriteCompressors> {
+/**
+ * Compressors for hyparquet-writer: for `codecs` (default: every codec in PARQUET_CODECS). Give the one
+ * codec a writer uses to load only its package.
+ */
+export async function writeCompressors(
+  { zstdLevel = DEFAULT_ZSTD_LEVEL, gzipLevel = 6 }: CodecOptions = {},
+  codecs: readonly ParquetCodec[] = PARQUET_CODECS,
+): Promise<WriteCompressors> {
   if (!Number.isInteger(zstdLevel) || zstdLevel < 1 || zstdLevel > 22)
     throw new ConfigError(`ZSTD level must be 1–22, got ${zstdLevel}`, { field: "zstdLevel" });
   if (!Number.isInteger(gzipLevel) || gzipLevel < 1 || gzipLevel > 9) throw new ConfigError(`GZIP level must be 1–9, got ${gzipLevel}`, { field: "gzipLevel" });
-  await loadZstd();
+  const [snappy, zstd] = await Promise.all([codecs.includes("SNAPPY") ? import("hysnappy") : undefined, codecs.includes("ZSTD") ? zstdWasm() : undefined]);
   return {
-    SNAPPY: snappyCompressor(),
-    ZSTD: (input) => zstdCompress(input, zstdLevel),
-    GZIP: (input) => new Uint8Array(gzipSync(input, { level: gzipLevel })),
+    ...(snappy ? { SNAPPY: snappy.snappyCompressor() } : {}),
+    ...(zstd ? { ZSTD: (input: Uint8Array) => zstd.compress(input, zstdLevel) } : {}),
+    ...(codecs.includes("GZIP") ? { GZIP: (input: Uint8Array) => new Uint8Array(gzipSync(input, { level: gzipLevel })) } : {}),
   };
 }
 
@@ -58,10 +72,10 @@ export async function writeCompressors({ zstdLevel = DEFAULT_ZSTD_LEVEL, gzipLev
  * zstd (faster than hyparquet-compressors' pure-JS fzstd) and GZIP through node:zlib.
  */
 export async function readDecompressors(): Promise<ReadCompressors> {
-  await loadZstd();
+  const [{ compressors: baseDecompressors }, zstd] = await Promise.all([import("hyparquet-compressors"), zstdWasm()]);
   return {
     ...baseDecompressors,
-    ZSTD: (input, outputLength) => zstdDecompress(input, { defaultHeapSize: Math.max(outputLength, 1) }),
+    ZSTD: (input, outputLength) => zstd.decompress(input, { defaultHeapSize: Math.max(outputLength, 1) }),
     GZIP: (input) => new Uint8Array(gunzipSync(input)),
   };
 }

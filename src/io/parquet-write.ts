@@ -107,7 +107,7 @@ export async function writeParquetShards(options: ParquetShardOptions): Promise<
     throw new ConfigError(`page size must be an integer of at least 1024 bytes, got ${options.pageBytes}`);
   }
   const threads = resolveThreads(options.threads);
-  const compressors = await writeCompressors(options);
+  const compressors = await writeCompressors(options, [codec]);
   const schema = parquetSchemaFor(columns);
   const pageBytes = options.pageBytes ?? defaultPageBytes(codec);
 

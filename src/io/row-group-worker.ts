@@ -8,7 +8,7 @@ import type { CompressionCodec, SchemaElement } from "hyparquet";
 import { InputError } from "../errors.js";
 import type { ColumnSpec } from "./column-spec.js";
 import { encodeJsonRow } from "./json-row.js";
-import { writeCompressors, type CodecOptions } from "./parquet-codecs.js";
+import { writeCompressors, type CodecOptions, type ParquetCodec } from "./parquet-codecs.js";
 import { encodeRowGroup } from "./row-group-encode.js";
 
 export interface RowGroupWorkerData {
@@ -40,7 +40,7 @@ export interface RowGroupFailure {
 const port = parentPort;
 if (port) {
   const setup = workerData as RowGroupWorkerData;
-  const compressors = await writeCompressors(setup.codecOptions);
+  const compressors = await writeCompressors(setup.codecOptions, [setup.codec as ParquetCodec]);
   port.on("message", (task: RowGroupTask) => {
     try {
       const columnData = setup.columns.map((column) => ({ name: column.name, data: new Array<unknown>(task.ends.length) }));

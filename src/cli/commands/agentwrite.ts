@@ -2,8 +2,8 @@
  * @module cli/commands/agentwrite — `longwriter agentwrite <instructions> --out <file> --model M`:
  * plan-then-write long answers for each instruction; resumable through the journal beside the output.
  */
+import { cliProgress } from "../cli-progress.js";
 import { readFile } from "node:fs/promises";
-import cliProgress from "cli-progress";
 import type { CommandModule } from "yargs";
 import { loadAgentWritePrompts } from "../../agentwrite/prompts.js";
 import { loadUpstreamAgentWritePrompts } from "../../agentwrite/upstream-prompts.js";
@@ -177,14 +177,14 @@ function createProgress(total: number): { update: (event: AgentWriteEvent, llm: 
   let sections = 0;
   let lastLine = 0;
   if (process.stderr.isTTY) {
-    const bar = new cliProgress.SingleBar(
+    const bar = new (cliProgress().SingleBar)(
       {
         // biome-ignore lint/suspicious/noTemplateCurlyInString: "$" is a dollar sign before cli-progress's {cost} placeholder
         format: "agentwrite [{bar}] {value}/{total} | failed {failed} | sections {sections} | tokens {tokens} | ${cost} | ETA {eta}",
         stream: process.stderr,
         hideCursor: true,
       },
-      cliProgress.Presets.shades_classic,
+      cliProgress().Presets.shades_classic,
     );
     bar.start(total, 0, { failed: 0, sections: 0, tokens: 0, cost: "0.00", eta: "?" });
     return {

@@ -3,7 +3,7 @@
  * Parquet, dataset dir as input) and record format (messages, sharegpt, alpaca, preference formats) in
  * one streaming, atomic pass.
  */
-import cliProgress from "cli-progress";
+import { cliProgress } from "../cli-progress.js";
 import type { CommandModule } from "yargs";
 import { ConfigError } from "../../errors.js";
 import { convertFile, type ConvertFileResult } from "../../io/adapters/convert-file.js";
@@ -74,7 +74,8 @@ export const convertCommand: CommandModule<object, ConvertArgs> = {
     const choice = await chooseSplit(args.input, args.split);
     if (choice.note) process.stderr.write(`${choice.note}\n`);
     const issues: InputIssue[] = [];
-    const bar = process.stderr.isTTY && !args.json ? new cliProgress.SingleBar({ format: "converting | {value} records", stream: process.stderr }) : undefined;
+    const bar =
+      process.stderr.isTTY && !args.json ? new (cliProgress().SingleBar)({ format: "converting | {value} records", stream: process.stderr }) : undefined;
     bar?.start(0, 0);
     let result: ConvertFileResult;
     try {

@@ -2,8 +2,9 @@
  * @module cli/commands/eval — `longwriter eval longbench-write|ruler`: run a benchmark against an
  * OpenAI-compatible endpoint (or score a predictions file), judge, and write the run folder.
  */
+import type { SingleBar } from "cli-progress";
+import { cliProgress } from "../cli-progress.js";
 import { basename, join } from "node:path";
-import cliProgress from "cli-progress";
 import type { Argv, CommandModule } from "yargs";
 import { ConfigError } from "../../errors.js";
 import type { BenchmarkRunOutput, EvalProgress } from "../../eval/run-benchmark.js";
@@ -129,19 +130,19 @@ function sanitize(name: string): string {
 /** Progress on stderr: a bar on a TTY, otherwise a line every 10% (and at the end of a stage). */
 function progressReporter(): { onProgress: (event: EvalProgress) => void; stop: () => void } {
   const tty = process.stderr.isTTY === true;
-  let bar: cliProgress.SingleBar | undefined;
+  let bar: SingleBar | undefined;
   let lastTenth = -1;
   return {
     onProgress(event) {
       if (event.event === "start") {
         lastTenth = -1;
         if (tty) {
-          bar = new cliProgress.SingleBar(
+          bar = new (cliProgress().SingleBar)(
             {
               format: `${event.stage.padEnd(8)} [{bar}] {value}/{total} | failed {failed} | replayed {replayed} | ETA {eta_formatted}`,
               stream: process.stderr,
             },
-            cliProgress.Presets.shades_classic,
+            cliProgress().Presets.shades_classic,
           );
           bar.start(event.total, 0, { failed: 0, replayed: 0 });
         } else process.stderr.write(`${event.stage}: ${event.total} items\n`);

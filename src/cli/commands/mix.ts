@@ -6,6 +6,7 @@ import type { SingleBar } from "cli-progress";
 import type { Argv, CommandModule } from "yargs";
 import type { MixProgress } from "../../mix/mix-datasets.js";
 import type { MixManifest } from "../../mix/mix-manifest.js";
+import { cliProgress } from "../cli-progress.js";
 import { runCommand } from "../run-command.js";
 
 interface MixArgs {
@@ -67,7 +68,6 @@ function builder(yargs: Argv) {
 /** Progress on stderr: a bar per split on a TTY, plain lines otherwise. */
 async function progressReporter(): Promise<{ onProgress: (event: MixProgress) => void; stop: () => void }> {
   const tty = process.stderr.isTTY === true;
-  const cliProgress = tty ? (await import("cli-progress")).default : undefined;
   let bar: SingleBar | undefined;
   let barSplit: string | undefined;
   let lastSource: string | undefined;
@@ -91,9 +91,9 @@ async function progressReporter(): Promise<{ onProgress: (event: MixProgress) =>
             if (lastSource !== undefined) process.stderr.write("\n");
             lastSource = undefined;
             barSplit = event.split;
-            bar = new cliProgress!.SingleBar(
+            bar = new (cliProgress().SingleBar)(
               { format: `writing ${event.split} [{bar}] {value}/{total} rows | ETA {eta_formatted}`, stream: process.stderr },
-              cliProgress!.Presets.shades_classic,
+              cliProgress().Presets.shades_classic,
             );
             bar.start(event.total, 0);
           }

@@ -2,7 +2,8 @@
  * @module cli/commands/publish — `longwriter publish <dataset-dir> --repo ns/name`: upload a dataset dir
  * to a Hugging Face dataset repo (only what changed), or print the plan with `--dry-run`.
  */
-import cliProgress from "cli-progress";
+import type { SingleBar } from "cli-progress";
+import { cliProgress } from "../cli-progress.js";
 import type { Argv, CommandModule } from "yargs";
 import { publishDataset, type PublishDatasetResult, type PublishProgressEvent } from "../../hub/publish-dataset.js";
 import { parseRepoId } from "../../hub/pull-dataset.js";
@@ -65,7 +66,7 @@ function builder(yargs: Argv) {
 
 function reporter(json: boolean): { onProgress: (event: PublishProgressEvent) => void; stop: () => void } {
   const tty = process.stderr.isTTY === true && !json;
-  let bar: cliProgress.SingleBar | undefined;
+  let bar: SingleBar | undefined;
   let lastPrinted = 0;
   const line = (text: string) => {
     if (bar) bar.stop();
@@ -85,9 +86,9 @@ function reporter(json: boolean): { onProgress: (event: PublishProgressEvent) =>
           break;
         case "phase":
           if (event.phase === "uploadingLargeFiles" && tty) {
-            bar = new cliProgress.SingleBar(
+            bar = new (cliProgress().SingleBar)(
               { format: "uploading [{bar}] {percentage}% | {value}/{total} bytes", stream: process.stderr },
-              cliProgress.Presets.shades_classic,
+              cliProgress().Presets.shades_classic,
             );
             bar.start(1, 0);
           } else line(`${event.commits > 1 ? `commit ${event.commit}/${event.commits}: ` : ""}${event.phase}`);

@@ -3,7 +3,7 @@
  * words and tokens, share of long outputs, required-length coverage and S_l; a table, `--json`, or an SVG
  * histogram with `--plot`.
  */
-import cliProgress from "cli-progress";
+import { cliProgress } from "../cli-progress.js";
 import type { CommandModule } from "yargs";
 import { ConfigError } from "../../errors.js";
 import { FORMATS, parseFormatName, type FormatName, type RecordKind } from "../../io/adapters/format.js";
@@ -71,7 +71,7 @@ export const statsCommand: CommandModule<object, StatsArgs> = {
     const tokenizer = args.tokenizer === "none" ? undefined : (args.tokenizer ?? (args.tokens ? DEFAULT_STATS_TOKENIZER : undefined));
     if (args["plot-unit"] === "tokens" && tokenizer === undefined) throw new ConfigError("--plot-unit tokens needs --tokens or a --tokenizer");
     if (args.plot !== undefined && !args.plot.toLowerCase().endsWith(".svg")) throw new ConfigError(`--plot: expected an .svg path, got ${args.plot}`);
-    const bar = process.stderr.isTTY && !args.json ? new cliProgress.SingleBar({ format: "reading | {value} rows", stream: process.stderr }) : undefined;
+    const bar = process.stderr.isTTY && !args.json ? new (cliProgress().SingleBar)({ format: "reading | {value} rows", stream: process.stderr }) : undefined;
     bar?.start(0, 0);
     try {
       const { splits: results } = await runStats({

@@ -1,0 +1,181 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startOpenAiServer, type OpenAiServer } from "../../test/helpers/openai-server.js";
+import { nodeHttpFetch } from "./node-http-fetch.js";
+import { ResponseTooLargeError } from "./response-size-cap.js";
+
+type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
+let handler: Handler = (_req, _body, res) => res.end("unset");
+let server: Server;
+let base = "";
+let openai: OpenAiServer;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => handler(req, Buffer.concat(chunks).toString("utf8"), res));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  openai = await startOpenAiServer({ respond: (body) => ({ text: `echo: ${body.messages[0]!.content}`, chunks: 6 }) });
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await openai.close();
+});
+
+const transport = (maxResponseBytes = 1 << 20, fallback?: typeof fetch) => nodeHttpFetch({ maxResponseBytes, fallback });
+
+describe("nodeHttpFetch", () => {
+  it("sends method, headers and body, and answers status, headers and text like fetch", async () => {
+    let seen: { method?: string | undefined; url?: string | undefined; headers?: IncomingMessage["headers"]; body?: string } = {};
+    handler = (req, body, res) => {
+      seen = { method: req.method, url: req.url, headers: req.headers, body };
+      res.writeHead(201, "Made", { "content-type": "application/json", "x-request-id": "r1" });
+      res.end(JSON.stringify({ ok: "é" }));
+    };
+    const headers = new Headers({ "Content-Type": "application/json", Authorization: "Bearer k" });
+    const response = await transport()(`${base}/v1/x?q=1`, { method: "POST", headers, body: '{"a":"ü"}' });
+    expect(seen).toMatchObject({ method: "POST", url: "/v1/x?q=1", body: '{"a":"ü"}' });
+    expect(seen.headers).toMatchObject({ "content-type": "application/json", authorization: "Bearer k", "content-length": "10" });
+    expect(response).toMatchObject({ status: 201, statusText: "Made", ok: true, url: `${base}/v1/x?q=1` });
+    expect(response.headers.get("x-request-id")).toBe("r1");
+    expect([...response.headers.entries()]).toContainEqual(["content-type", "application/json"]);
+    expect(response.bodyUsed).toBe(false);
+    expect(await response.json()).toEqual({ ok: "é" });
+    expect(response.bodyUsed).toBe(true);
+    const failed = await transport()(`${base}/v1/x`, { method: "GET" });
+    expect(failed.ok).toBe(true); // 201 above, 200 here: ok is 2xx
+    handler = (_req, _body, res) => {
+      res.writeHead(503);
+      res.end("busy");
+    };
+    const busy = await transport()(`${base}/v1/x`);
+    expect(busy).toMatchObject({ status: 503, ok: false });
+    expect(await busy.text()).toBe("busy");
+  });
+
+  it("streams the body as byte chunks, in order, as they arrive", async () => {
+    handler = (_req, _body, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      let n = 0;
+      const timer = setInterval(() => {
+        n += 1;
+        if (n <= 3) res.write(`data: ${n}\n\n`);
+        else {
+          clearInterval(timer);
+          res.end();
+        }
+      }, 10);
+    };
+    const response = await transport()(`${base}/sse`);
+    const parts: string[] = [];
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) parts.push(Buffer.from(chunk).toString());
+    expect(parts.join("")).toBe("data: 1\n\ndata: 2\n\ndata: 3\n\n");
+    expect(parts.length).toBeGreaterThan(1);
+  });
+
+  it("keeps connections alive between requests, also after a body read only in part and discarded", async () => {
+    const ports = new Set<number | undefined>();
+    handler = (req, body, res) => {
+      ports.add(req.socket.remotePort);
+      res.end(`got ${body.length}`);
+    };
+    const f = transport();
+    for (let i = 0; i < 5; i += 1) expect(await (await f(`${base}/k`, { method: "POST", body: "x".repeat(i) })).text()).toBe(`got ${i}`);
+    expect(ports.size).toBe(1);
+    // A discarded body (the SDK cancels error bodies before it retries) frees its socket: the next call still works.
+    handler = (_req, _body, res) => {
+      res.writeHead(429);
+      res.write("a".repeat(1000));
+      setTimeout(() => res.end("b"), 50);
+    };
+    const limited = await f(`${base}/k`);
+    const iterator = (limited.body as unknown as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+    await iterator.return?.();
+    handler = (_req, _body, res) => res.end("after");
+    expect(await (await f(`${base}/k`)).text()).toBe("after");
+  });
+
+  it("stops a body past maxResponseBytes with ResponseTooLargeError", async () => {
+    handler = (_req, _body, res) => {
+      res.write("x".repeat(600));
+      setTimeout(() => res.end("y".repeat(600)), 20);
+    };
+    const response = await transport(1000)(`${base}/big`);
+    await expect(response.text()).rejects.toBeInstanceOf(ResponseTooLargeError);
+    handler = (_req, _body, res) => res.end("z".repeat(1000));
+    expect(await (await transport(1000)(`${base}/exact`)).text()).toHaveLength(1000);
+  });
+
+  it("rejects with the signal's AbortError before the head, and ends the body with it after", async () => {
+    handler = () => undefined; // never answers
+    const early = new AbortController();
+    const pending = transport()(`${base}/hang`, { signal: early.signal });
+    setTimeout(() => early.abort(), 20);
+    await expect(pending).rejects.toMatchObject({ name: "AbortError" });
+    const pre = new AbortController();
+    pre.abort();
+    await expect(transport()(`${base}/hang`, { signal: pre.signal })).rejects.toMatchObject({ name: "AbortError" });
+
+    handler = (_req, _body, res) => res.write("first part"); // head and a chunk, then silence
+    const late = new AbortController();
+    const response = await transport()(`${base}/stall`, { signal: late.signal });
+    const iterator = (response.body as unknown as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+    expect(Buffer.from((await iterator.next()).value as Uint8Array).toString()).toBe("first part");
+    setTimeout(() => late.abort(), 20);
+    await expect(iterator.next()).rejects.toMatchObject({ name: "AbortError" });
+  });
+
+  it("rejects a refused connection with TypeError('fetch failed') and its cause, as fetch does", async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const error = await transport()(`http://127.0.0.1:${port}/`).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error).toMatchObject({ message: "fetch failed", cause: { code: "ECONNREFUSED" } });
+  });
+
+  it("leaves other bodies (multipart uploads) to the fallback fetch, with the size cap on its body", async () => {
+    const seen: string[] = [];
+    const fallback: typeof fetch = async (input, init) => {
+      seen.push(`${init?.method} ${String(input)} ${init?.body instanceof FormData}`);
+      return new Response("w".repeat(50));
+    };
+    const form = new FormData();
+    form.append("purpose", "batch");
+    const response = await transport(10, fallback)(`${base}/files`, { method: "POST", body: form });
+    expect(seen).toEqual([`POST ${base}/files true`]);
+    await expect(response.text()).rejects.toBeInstanceOf(ResponseTooLargeError);
+  });
+
+  it("carries the openai SDK's chat calls, streamed and not, with its headers", async () => {
+    const sdk = new OpenAI({ apiKey: "sk-test", baseURL: openai.baseURL, maxRetries: 0, fetch: transport() });
+    const before = openai.requestCount();
+    const stream = await sdk.chat.completions.create({
+      model: "m",
+      messages: [{ role: "user", content: "hello there" }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    let text = "";
+    let usage = 0;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta?.content ?? "";
+      usage += chunk.usage?.completion_tokens ?? 0;
+    }
+    expect(text).toBe("echo: hello there");
+    expect(usage).toBeGreaterThan(0);
+    const plain = await sdk.chat.completions.create({ model: "m", messages: [{ role: "user", content: "plain" }] });
+    expect(plain.choices[0]!.message.content).toBe("echo: plain");
+    expect(openai.requests.slice(before).map((r) => [r.stream, r.authorization, r.attempt])).toEqual([
+      [true, "Bearer sk-test", 0],
+      [false, "Bearer sk-test", 0],
+    ]);
+  });
+});

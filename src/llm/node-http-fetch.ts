@@ -1,0 +1,205 @@
+/**
+ * @module llm/node-http-fetch — the `fetch` the LLM client hands the openai SDK (its documented `fetch`
+ * option). Requests with a string or byte body (every chat call) go over `node:http` / `node:https` with
+ * shared keep-alive agents; the response is a small Response whose body is an async iterable of byte
+ * chunks, which is how the SDK reads bodies when it can. Anything else (multipart uploads, streamed
+ * bodies, a `Request` object) goes to the global fetch unchanged.
+ *
+ * Why: Node 20's fetch (undici) wraps every request and response in WHATWG streams. Measured against the
+ * loopback test server, c = 32, streaming: bare `node:http` 0.50–0.59 ms CPU per call, global fetch
+ * 1.44 ms, the SDK over global fetch 1.7–2.9 ms, the SDK over this transport 1.1–1.35 ms (same runs).
+ *
+ * Behaviour kept from fetch where the SDK depends on it: an aborted signal rejects (or ends the body)
+ * with the signal's reason (an `AbortError`); a failed connection rejects with `TypeError("fetch failed",
+ * { cause })`, which the SDK reports as a connection error and retries. Not done (the SDK never asks):
+ * redirects are returned, not followed; no content decoding (no Accept-Encoding is sent).
+ * Every body, both paths, stops with a ResponseTooLargeError past `maxResponseBytes`.
+ */
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from "node:http";
+import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import { cappedBodyFetch, ResponseTooLargeError } from "./response-size-cap.js";
+
+export interface NodeHttpFetchOptions {
+  /** Most bytes one response body may have. */
+  maxResponseBytes: number;
+  /** Where requests this transport does not handle go (capped too). @default the global fetch */
+  fallback?: typeof fetch | undefined;
+}
+
+let agents: { http: HttpAgent; https: HttpsAgent } | undefined;
+/** One keep-alive agent per protocol for the process (like fetch's global dispatcher); idle sockets are unref'd. */
+function sharedAgents(): { http: HttpAgent; https: HttpsAgent } {
+  agents ??= { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+  return agents;
+}
+
+/**
+ * Creates the transport.
+ * @example new OpenAI({ fetch: nodeHttpFetch({ maxResponseBytes: 64 * 1024 * 1024 }) })
+ */
+export function nodeHttpFetch(options: NodeHttpFetchOptions): typeof fetch {
+  const { maxResponseBytes } = options;
+  const fallback = cappedBodyFetch(options.fallback ?? ((input, init) => globalThis.fetch(input, init)), maxResponseBytes);
+  return (input, init = {}) => {
+    const href = typeof input === "string" ? input : input instanceof URL ? input.href : undefined;
+    const body = bodyBytes(init.body);
+    if (href === undefined || body === null || !(href.startsWith("http:") || href.startsWith("https:"))) return fallback(input, init);
+    return send(href, init, body, maxResponseBytes);
+  };
+}
+
+/** A body this transport sends itself (undefined: none), or null for one it leaves to the fallback. */
+function bodyBytes(body: RequestInit["body"]): string | Uint8Array | undefined | null {
+  if (body === undefined || body === null) return undefined;
+  if (typeof body === "string" || body instanceof Uint8Array) return body;
+  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  return null;
+}
+
+function send(href: string, init: RequestInit, body: string | Uint8Array | undefined, maxBytes: number): Promise<Response> {
+  const signal = init.signal ?? undefined;
+  if (signal?.aborted) return Promise.reject(abortReason(signal));
+  const url = new URL(href);
+  const secure = url.protocol === "https:";
+  const headers = headerObject(init.headers);
+  if (body !== undefined) headers["content-length"] = typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
+  return new Promise<Response>((resolve, reject) => {
+    let response: IncomingMessage | undefined;
+    const onAbort = (): void => {
+      const reason = abortReason(signal!);
+      reject(reason);
+      request.destroy(reason as Error);
+      response?.destroy(reason as Error);
+    };
+    const done = (): void => signal?.removeEventListener("abort", onAbort);
+    const request = (secure ? httpsRequest : httpRequest)(
+      {
+        protocol: url.protocol,
+        hostname: url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname,
+        port: url.port,
+        path: url.pathname + url.search,
+        method: init.method ?? "GET",
+        headers,
+        agent: secure ? sharedAgents().https : sharedAgents().http,
+      },
+      (res) => {
+        response = res;
+        // Errors reach the reader through the body's iterator; this listener only keeps an error on a
+        // body nobody reads any more from becoming an uncaught exception.
+        res.on("error", () => undefined);
+        res.once("close", done);
+        resolve(new NodeHttpResponse(href, res, maxBytes) as unknown as Response);
+      },
+    );
+    request.on("error", (cause) => {
+      if (response) return; // after the head: the body's iterator reports it
+      done();
+      reject(signal?.aborted ? abortReason(signal) : new TypeError("fetch failed", { cause }));
+    });
+    signal?.addEventListener("abort", onAbort, { once: true });
+    request.end(body);
+  });
+}
+
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException("This operation was aborted", "AbortError");
+}
+
+function headerObject(headers: RequestInit["headers"]): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = {};
+  if (headers === undefined) return out;
+  if (headers instanceof Headers) headers.forEach((value, name) => (out[name] = value));
+  else if (Array.isArray(headers)) for (const [name, value] of headers) out[name!.toLowerCase()] = value;
+  else for (const [name, value] of Object.entries(headers)) out[name.toLowerCase()] = value as string;
+  return out;
+}
+
+/** The part of WHATWG Response the SDK and our wrappers read: status, headers, body, text/json/arrayBuffer. */
+class NodeHttpResponse {
+  readonly type = "basic";
+  readonly redirected = false;
+  readonly status: number;
+  readonly statusText: string;
+  readonly ok: boolean;
+  readonly headers: Headers;
+  readonly body: ResponseBody;
+
+  constructor(
+    readonly url: string,
+    res: IncomingMessage,
+    maxBytes: number,
+  ) {
+    this.status = res.statusCode ?? 0;
+    this.statusText = res.statusMessage ?? "";
+    this.ok = this.status >= 200 && this.status <= 299;
+    this.headers = new Headers();
+    const raw = res.rawHeaders;
+    for (let i = 0; i + 1 < raw.length; i += 2) this.headers.append(raw[i]!, raw[i + 1]!);
+    this.body = new ResponseBody(res, maxBytes);
+  }
+
+  get bodyUsed(): boolean {
+    return this.body.used;
+  }
+
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    const bytes = await this.bytes();
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  }
+
+  async bytes(): Promise<Uint8Array> {
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of this.body) chunks.push(chunk);
+    return Buffer.concat(chunks);
+  }
+
+  async text(): Promise<string> {
+    return new TextDecoder().decode(await this.bytes());
+  }
+
+  async json(): Promise<unknown> {
+    return JSON.parse(await this.text());
+  }
+}
+
+/**
+ * The body as the SDK reads it: an async iterator of byte chunks. Counting bytes against the cap;
+ * `return()` (a reader that stops early, the SDK discarding an error body) destroys the response.
+ */
+class ResponseBody implements AsyncIterableIterator<Uint8Array> {
+  used = false;
+  private bytes = 0;
+  private chunks: AsyncIterator<Buffer> | undefined;
+
+  constructor(
+    private readonly res: IncomingMessage,
+    private readonly maxBytes: number,
+  ) {}
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<Uint8Array>> {
+    if (this.used && this.chunks === undefined) return { done: true, value: undefined };
+    this.used = true;
+    this.chunks ??= this.res[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    const step = await this.chunks.next();
+    if (step.done) return step;
+    this.bytes += step.value.byteLength;
+    if (this.bytes > this.maxBytes) {
+      const error = new ResponseTooLargeError(this.maxBytes);
+      this.res.destroy();
+      throw error;
+    }
+    return step;
+  }
+
+  async return(): Promise<IteratorResult<Uint8Array>> {
+    this.used = true;
+    this.res.destroy();
+    if (this.chunks) await this.chunks.return?.();
+    this.chunks = undefined;
+    return { done: true, value: undefined };
+  }
+}

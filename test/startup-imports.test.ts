@@ -1,0 +1,50 @@
+/**
+ * What each way in loads before its code runs (static imports, read from the sources): the CLI entry loads
+ * no package (help and --version are answered without yargs), a command loads no progress bar and no
+ * tokenizer until it draws or counts, a row-group worker loads the Parquet writer and nothing for other
+ * codecs or for reading. Runtime checks of the same are in test/prerendered-help.test.ts and
+ * test/npm-package.test.ts.
+ */
+import { join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+import { commandLoaders } from "../src/cli/commands/index.js";
+import { PARQUET_CODECS, readDecompressors, writeCompressors } from "../src/io/parquet-codecs.js";
+import { importGraph, staticPackages } from "./helpers/import-graph.js";
+import { PROJECT_ROOT } from "./helpers/run-cli.js";
+
+const SRC = join(PROJECT_ROOT, "src");
+
+describe("start-up import graphs", () => {
+  it("the CLI entry loads no package and no part of the library", () => {
+    expect(staticPackages(join(SRC, "cli/index.ts"))).toEqual([]);
+    const files = importGraph(join(SRC, "cli/index.ts")).files.map((file) => relative(SRC, file));
+    expect(files.sort()).toEqual(["cli/commands/index.ts", "cli/help-width.ts", "cli/index.ts", "cli/prerendered-help.ts", "version.ts"]);
+  });
+
+  it("no command loads cli-progress or a tokenizer before it needs one", () => {
+    for (const [name] of commandLoaders) {
+      const packages = staticPackages(join(SRC, "cli/commands", `${name}.ts`));
+      for (const lazy of ["cli-progress", "tiktoken", "@huggingface/tokenizers"]) expect(packages, `${name} loads ${lazy}`).not.toContain(lazy);
+    }
+  });
+
+  it("a row-group worker loads the Parquet writer only (no zstd wasm, no read-side decompressors)", () => {
+    expect(staticPackages(join(SRC, "io/row-group-worker.ts"))).toEqual(["hyparquet", "hyparquet-writer"]);
+  });
+});
+
+describe("codecs load on demand", () => {
+  it("writeCompressors sets up the codecs asked for (default: all), each compressing", async () => {
+    expect(Object.keys(await writeCompressors({}, ["SNAPPY"]))).toEqual(["SNAPPY"]);
+    expect(Object.keys(await writeCompressors({}, ["UNCOMPRESSED"]))).toEqual([]);
+    const all = await writeCompressors({ zstdLevel: 5 });
+    expect(Object.keys(all).sort()).toEqual(PARQUET_CODECS.filter((codec) => codec !== "UNCOMPRESSED").sort());
+    const decompressors = await readDecompressors();
+    const input = new TextEncoder().encode("rivers carry water ".repeat(200));
+    for (const codec of ["SNAPPY", "ZSTD", "GZIP"] as const) {
+      const packed = all[codec]!(input);
+      expect(packed.length, codec).toBeLessThan(input.length / 4);
+      expect(decompressors[codec]!(packed, input.length), codec).toEqual(input);
+    }
+  });
+});
