@@ -48,6 +48,14 @@ describe("start-up import graphs", () => {
   it("a row-group worker loads the Parquet writer only (no zstd wasm, no read-side decompressors)", () => {
     expect(staticPackages(join(SRC, "io/row-group-worker.ts"))).toEqual(["hyparquet", "hyparquet-writer"]);
   });
+
+  it("a JSONL reader thread and the mix's range handler load no package (no zod: SFT adapters only)", () => {
+    for (const file of ["io/record-range-worker.ts", "mix/candidate-range-handler.ts"]) {
+      // (the import scan also reads `from "function_call"` in a ShareGPT adapter's comment as a package)
+      const packages = staticPackages(join(SRC, file)).filter((name) => name !== "function_call");
+      expect(packages, file).toEqual([]);
+    }
+  });
 });
 
 describe("codecs load on demand", () => {
