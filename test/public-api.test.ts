@@ -259,6 +259,6 @@ describe("the longwriter-toolkit/text entry", () => {
     const builtins = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
     expect(packages.filter((name) => !builtins.has(name))).toEqual([]);
     const folders = [...new Set(files.map((path) => path.slice(join(PROJECT_ROOT, "src").length + 1).split("/")[0]))].sort();
-    expect(folders).toEqual(["entries", "errors.ts", "text", "util"]);
+    expect(folders).toEqual(["entries", "errors.ts", "text"]);
   });
 });

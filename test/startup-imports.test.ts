@@ -1,8 +1,8 @@
 /**
  * What each way in loads before its code runs (static imports, read from the sources): the CLI entry loads
  * no package (help and --version are answered without yargs), a command loads no progress bar and no
- * tokenizer until it draws or counts, a row-group worker loads the Parquet writer and nothing for other
- * codecs or for reading. Runtime checks of the same are in test/prerendered-help.test.ts and
+ * tokenizer until it draws or counts, the package entry no Hub library or codec until a call needs one, a
+ * row-group worker loads the Parquet writer and nothing for other codecs or for reading. Runtime checks of the same are in test/prerendered-help.test.ts and
  * test/npm-package.test.ts.
  */
 import { join, relative } from "node:path";
@@ -28,8 +28,33 @@ describe("start-up import graphs", () => {
     }
   });
 
+  it("the package entry loads no Hub library, tokenizer, codec or CLI package before their first use", () => {
+    const packages = staticPackages(join(SRC, "index.ts"));
+    for (const lazy of [
+      "@huggingface/hub",
+      "tiktoken",
+      "@huggingface/tokenizers",
+      "hysnappy",
+      "@bokuweb/zstd-wasm",
+      "hyparquet-compressors",
+      "yargs",
+      "cli-progress",
+    ]) {
+      expect(packages, lazy).not.toContain(lazy);
+    }
+    expect(packages).toContain("hyparquet-writer"); // the control: the graph is read
+  });
+
   it("a row-group worker loads the Parquet writer only (no zstd wasm, no read-side decompressors)", () => {
     expect(staticPackages(join(SRC, "io/row-group-worker.ts"))).toEqual(["hyparquet", "hyparquet-writer"]);
+  });
+
+  it("a JSONL reader thread and the mix's range handler load no package (no zod: SFT adapters only)", () => {
+    for (const file of ["io/record-range-worker.ts", "mix/candidate-range-handler.ts"]) {
+      // (the import scan also reads `from "function_call"` in a ShareGPT adapter's comment as a package)
+      const packages = staticPackages(join(SRC, file)).filter((name) => name !== "function_call");
+      expect(packages, file).toEqual([]);
+    }
   });
 });
 

@@ -158,6 +158,19 @@ export async function* readRecords(path: string, options: ReadRecordsOptions = {
   }
 }
 
+/**
+ * True when `path` is a JSON Lines file (`.jsonl`, `.ndjson`) that can be read in byte ranges (see
+ * io/record-range-pool); its start is checked first, with the errors `readRawRecords` gives (UTF-16, binary).
+ * False for everything else (a missing path too: `readRecords` then names the problem).
+ */
+export async function isSplittableJsonl(path: string): Promise<boolean> {
+  if (!JSONL_EXTENSIONS.has(extname(path).toLowerCase())) return false;
+  const info = await stat(path).catch(() => undefined);
+  if (!info?.isFile()) return false;
+  await sniffText(path);
+  return true;
+}
+
 async function splitFiles(dir: string, split: string): Promise<string[]> {
   const { ALL_SPLITS, datasetDirSplits } = await import("./dataset-splits.js");
   const splits = await datasetDirSplits(dir);

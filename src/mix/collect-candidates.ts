@@ -3,19 +3,31 @@
  * converts rows to SftRecords, and sends each row through filters → decontamination → exact dedup →
  * near dedup. Survivors go to the row spool with their words (and tokens when needed); every other row is
  * counted under the reason it was dropped.
+ *
+ * JSONL files are read in byte ranges (io/record-range-pool), by reader threads when the input is big
+ * enough: they parse, adapt, filter and serialise rows and compute ids, exact-dedup keys and words
+ * (mix/candidate-range-handler). This thread takes the results in file order and does what depends on
+ * earlier rows (dedup sets, decontamination, near dedup, tokens, the spool), parsing a row's bytes only
+ * when one of those needs it. So the spool is the same bytes whatever the number of threads. Other
+ * inputs (Parquet, JSON arrays, dataset dirs) are read here, through `readRecords`.
  */
+import { stat } from "node:fs/promises";
+import { ToolkitError } from "../errors.js";
 import type { SftFormat } from "../io/adapters/format.js";
-import { encodeValue, rowTextBytes, sftColumns } from "../io/column-spec.js";
-import { hasToolContent } from "../io/adapters/tool-definitions.js";
-import { readRecords } from "../io/read-records.js";
 import type { InputIssue } from "../io/input-issue.js";
+import { inProcessReader, RANGE_BYTES, readFileRanges, RecordRangePool, type RangeReader } from "../io/record-range-pool.js";
+import { isSplittableJsonl, readRecords } from "../io/read-records.js";
+import { resolveThreads } from "../io/row-group-pool.js";
+import { moduleUrl } from "../io/start-worker.js";
+import type { MixFilters } from "../schemas/mix-recipe.js";
 import type { SftRecord } from "../schemas/sft-record.js";
-import { countWords } from "../text/count-words.js";
+import { createRangeHandler, KEY_LENGTH, type CandidateHandlerOptions, type CandidateRange } from "./candidate-range-handler.js";
 import type { ContaminationMatch, Decontaminator } from "./decontaminate.js";
-import { createExactDedup } from "./exact-dedup.js";
-import type { RowFilter } from "./filters/build-row-filter.js";
+import { createExactDedup, messagesKey } from "./exact-dedup.js";
+import { buildRowFilter, chainFilters, type RowFilter } from "./filters/build-row-filter.js";
 import type { createMinHashDedup } from "./minhash-dedup.js";
 import { NumberColumn, type RowSpool } from "./row-spool.js";
+import { spoolRowFacts, type SpoolRowFacts } from "./spool-row-facts.js";
 
 /** A source ready to read: its files and its filter. */
 export interface CollectSource {
@@ -23,7 +35,10 @@ export interface CollectSource {
   /** Local files to read, in order, with the name shown in manifests. */
   files: Array<{ path: string; display: string }>;
   format: SftFormat | "auto";
-  filter: RowFilter | undefined;
+  /** The recipe's filters for this source, in order (recipe-wide, then the source's own); rebuilt where rows are read. */
+  filterSpecs: Array<MixFilters | undefined>;
+  /** A caller's own filter (runs in this thread, after the recipe's). */
+  ownFilter: RowFilter | undefined;
   /** Count tokens for this source's rows (a tokens budget or recipe-wide token stats). */
   countTokens: ((text: string) => number) | undefined;
 }
@@ -70,12 +85,28 @@ export interface CollectResult {
 }
 
 const MAX_INVALID_EXAMPLES = 20;
+const HANDLER_URL = moduleUrl(import.meta.url, "./candidate-range-handler");
+/** Below this many bytes of JSONL input, reader threads cost more to start than they save. */
+const PARALLEL_FROM_BYTES = 16 << 20;
 
 /** Progress of the first pass. */
 export interface CollectProgress {
   phase: "read";
   source: string;
   rows: number;
+}
+
+/** A row that passed the recipe's filters, as the stateful steps see it. */
+interface Candidate {
+  line: number;
+  id: string;
+  facts: SpoolRowFacts;
+  /** The row (parsed from its bytes on first use when it was read elsewhere). */
+  row(): SftRecord;
+  /** Its exact-dedup key. */
+  key(): string;
+  /** Appends it to the spool; returns its index. */
+  append(spool: RowSpool): number;
 }
 
 /**
@@ -88,6 +119,8 @@ export async function collectCandidates({
   nearDedup,
   decontaminator,
   onProgress,
+  threads,
+  rangeBytes,
 }: {
   sources: readonly CollectSource[];
   spool: RowSpool;
@@ -95,6 +128,10 @@ export async function collectCandidates({
   nearDedup: ReturnType<typeof createMinHashDedup> | undefined;
   decontaminator: Decontaminator | undefined;
   onProgress?: ((event: CollectProgress) => void) | undefined;
+  /** Reader threads for JSONL input. @default every core */
+  threads?: number | undefined;
+  /** Bytes per JSONL range (test seam): when given, reader threads are used whatever the input's size. */
+  rangeBytes?: number | undefined;
 }): Promise<CollectResult> {
   const exact = exactDedup ? createExactDedup() : undefined;
   const words = new NumberColumn();
@@ -105,90 +142,206 @@ export async function collectCandidates({
   const ids: string[] = [];
   const contaminated: ContaminatedRow[] = [];
   const collected: CollectedSource[] = [];
-  for (const source of sources) {
-    const stats: CollectedSource = { tag: source.tag, input: 0, dropped: {}, invalidExamples: [], formats: {}, start: spool.size, count: 0 };
-    const drop = (reason: string): void => {
-      stats.dropped[reason] = (stats.dropped[reason] ?? 0) + 1;
-    };
-    for (const file of source.files) {
-      const issues: InputIssue[] = [];
-      let seenIssues = 0;
-      const records = readRecords(file.path, {
-        kind: "sft",
-        format: source.format,
-        skipInvalid: true,
-        issues,
-        allowEmpty: true,
-        onFormat: ({ format }) => {
-          stats.formats[file.display] = format;
-        },
-      });
-      const countIssues = (): void => {
-        for (; seenIssues < issues.length; seenIssues++) {
-          stats.input++;
-          drop("invalid");
-          const issue = issues[seenIssues]!;
-          if (stats.invalidExamples.length < MAX_INVALID_EXAMPLES) stats.invalidExamples.push({ ...issue, file: file.display });
-        }
+  const handlerOptions = sources.map((source): CandidateHandlerOptions => ({ tag: source.tag, filters: source.filterSpecs, exactKeys: exactDedup }));
+  const reader = await rangeReader(sources, handlerOptions, threads, rangeBytes);
+  try {
+    for (const [sourceIndex, source] of sources.entries()) {
+      const stats: CollectedSource = { tag: source.tag, input: 0, dropped: {}, invalidExamples: [], formats: {}, start: spool.size, count: 0 };
+      const drop = (reason: string): void => {
+        stats.dropped[reason] = (stats.dropped[reason] ?? 0) + 1;
       };
-      for await (const { line, record } of records) {
-        countIssues();
+      const countIssue = (issue: InputIssue, display: string): void => {
         stats.input++;
-        const row: SftRecord = { ...record, source: source.tag };
-        const reason = source.filter?.(row) ?? null;
+        drop("invalid");
+        if (stats.invalidExamples.length < MAX_INVALID_EXAMPLES) stats.invalidExamples.push({ ...issue, file: display });
+      };
+      /** The stateful steps for one row that passed the recipe's filters (`reason` null) or not. */
+      const take = (display: string, reason: string | null, candidate: Candidate): void => {
+        stats.input++;
         if (reason !== null) {
           drop(reason);
-          continue;
+          return;
         }
-        const match = decontaminator?.match(row.messages);
+        const own = source.ownFilter?.(candidate.row()) ?? null;
+        if (own !== null) {
+          drop(own);
+          return;
+        }
+        const match = decontaminator?.match(candidate.row().messages);
         if (match) {
           drop("contaminated");
-          contaminated.push({ source: source.tag, file: file.display, line, id: row.id, ...match });
-          continue;
+          contaminated.push({ source: source.tag, file: display, line: candidate.line, id: candidate.id, ...match });
+          return;
         }
-        if (exact?.seen(row.messages)) {
+        if (exact?.seenKey(candidate.key())) {
           drop("duplicate:exact");
-          continue;
+          return;
         }
-        if (nearDedup && nearDedup.check(row.messages.map((m) => m.content).join("\n")) !== null) {
+        if (
+          nearDedup &&
+          nearDedup.check(
+            candidate
+              .row()
+              .messages.map((m) => m.content)
+              .join("\n"),
+          ) !== null
+        ) {
           drop("duplicate:near");
-          continue;
+          return;
         }
-        const spoolIndex = spool.append(row);
-        ids.push(row.id);
-        const written = { messages: row.messages, tools: row.tools ?? null, id: row.id, source: row.source, meta: row.meta ?? null };
-        const where = { file: file.display, row: line };
-        // Bytes as written in this row's own layout; the writer adds the null `tools` cell of plain rows
-        // when the output uses the tool-call columns (see `plainRowToolBytes`).
-        const withTools = hasToolContent(row);
-        if (withTools) toolRows.add(spoolIndex);
-        const columns = sftColumns(withTools);
-        textBytes.push(
-          rowTextBytes(
-            columns,
-            columns.map((column) => encodeValue(column, written[column.name as keyof typeof written], where)),
-          ),
-        );
-        // One countWords per message: the row's total and the final assistant answer's share of it.
-        let total = 0;
-        let answer = 0;
-        let text = "";
-        for (const message of row.messages) {
-          const n = countWords(message.content);
-          total += n;
-          if (message.role === "assistant") answer = n;
-          if (source.countTokens) text += `${message.content}\n`;
-        }
-        words.push(total);
-        answerWords.push(answer);
-        tokens.push(source.countTokens ? source.countTokens(text) : Number.NaN);
+        const spoolIndex = candidate.append(spool);
+        ids.push(candidate.id);
+        const { facts } = candidate;
+        if (facts.withTools) toolRows.add(spoolIndex);
+        textBytes.push(facts.textBytes);
+        words.push(facts.words);
+        answerWords.push(facts.answerWords);
+        if (source.countTokens) {
+          let text = "";
+          for (const message of candidate.row().messages) text += `${message.content}\n`;
+          tokens.push(source.countTokens(text));
+        } else tokens.push(Number.NaN);
         stats.count++;
         if (stats.input % 5000 === 0) onProgress?.({ phase: "read", source: source.tag, rows: stats.input });
+      };
+
+      for (const file of source.files) {
+        if (reader !== undefined && (await isSplittableJsonl(file.path))) {
+          const ranges = readFileRanges<CandidateRange>({
+            reader,
+            file: file.path,
+            label: file.display,
+            format: source.format,
+            handler: sourceIndex,
+            rangeBytes,
+          });
+          for await (const { lineBase, issues, format, output } of ranges) {
+            if (format && stats.formats[file.display] === undefined) stats.formats[file.display] = format.format;
+            takeRange(output, lineBase, issues, file.display, countIssue, take);
+          }
+          continue;
+        }
+        const filter = chainFilters(source.filterSpecs.map((spec) => buildRowFilter({ spec })));
+        const issues: InputIssue[] = [];
+        let seenIssues = 0;
+        const records = readRecords(file.path, {
+          kind: "sft",
+          format: source.format,
+          skipInvalid: true,
+          issues,
+          allowEmpty: true,
+          onFormat: ({ format }) => {
+            stats.formats[file.display] = format;
+          },
+        });
+        const countIssues = (): void => {
+          for (; seenIssues < issues.length; seenIssues++) countIssue(issues[seenIssues]!, file.display);
+        };
+        for await (const { line, record } of records) {
+          countIssues();
+          const row: SftRecord = { ...record, source: source.tag };
+          const reason = filter?.(row) ?? null;
+          take(
+            file.display,
+            reason,
+            reason !== null
+              ? droppedCandidate(line, row)
+              : {
+                  line,
+                  id: row.id,
+                  facts: spoolRowFacts(row, file.display, line),
+                  row: () => row,
+                  key: () => messagesKey(row.messages),
+                  append: (into) => into.append(row),
+                },
+          );
+        }
+        countIssues();
       }
-      countIssues();
+      onProgress?.({ phase: "read", source: source.tag, rows: stats.input });
+      collected.push(stats);
     }
-    onProgress?.({ phase: "read", source: source.tag, rows: stats.input });
-    collected.push(stats);
+  } finally {
+    await reader?.close();
   }
   return { sources: collected, words, answerWords, tokens, textBytes, ids, toolRows, contaminated };
+}
+
+/** A row the recipe's filters dropped (only counted). */
+function droppedCandidate(line: number, row: SftRecord): Candidate {
+  const none = (): never => {
+    throw new ToolkitError("a dropped row is not used", { code: "invalid_state" });
+  };
+  return { line, id: row.id, facts: { words: 0, answerWords: 0, textBytes: 0, withTools: false }, row: () => row, key: none, append: none };
+}
+
+/** Feeds one range's records and issues, in line order, to the first pass's steps. */
+function takeRange(
+  range: CandidateRange,
+  lineBase: number,
+  issues: readonly InputIssue[],
+  display: string,
+  countIssue: (issue: InputIssue, display: string) => void,
+  take: (display: string, reason: string | null, candidate: Candidate) => void,
+): void {
+  const bytes = Buffer.from(range.bytes.buffer, range.bytes.byteOffset, range.bytes.byteLength);
+  let issue = 0;
+  let kept = 0;
+  let idStart = 0;
+  for (let i = 0; i < range.lines.length; i++) {
+    const line = lineBase + range.lines[i]!;
+    while (issue < issues.length && issues[issue]!.line < line) countIssue(issues[issue++]!, display);
+    const dropped = range.dropped[i]!;
+    if (dropped >= 0) {
+      take(display, range.reasons[dropped]!, { ...DROPPED, line });
+      continue;
+    }
+    const k = kept++;
+    const start = k === 0 ? 0 : range.ends[k - 1]!;
+    const end = range.ends[k]!;
+    const id = range.ids.slice(idStart, range.idEnds[k]!);
+    idStart = range.idEnds[k]!;
+    let row: SftRecord | undefined;
+    take(display, null, {
+      line,
+      id,
+      facts: { words: range.words[k]!, answerWords: range.answerWords[k]!, textBytes: range.textBytes[k]!, withTools: range.withTools[k] === 1 },
+      row: () => {
+        row ??= JSON.parse(bytes.toString("utf8", start, end)) as SftRecord;
+        return row;
+      },
+      key: () => range.keys.slice(k * KEY_LENGTH, (k + 1) * KEY_LENGTH),
+      append: (spool) => spool.appendBytes(bytes, start, end),
+    });
+  }
+  while (issue < issues.length) countIssue(issues[issue++]!, display);
+}
+
+const DROPPED: Candidate = droppedCandidate(0, { id: "", messages: [] });
+
+/**
+ * Reader threads when the JSONL input is big enough (or `rangeBytes` is given), else ranges read in this
+ * thread; undefined when no source has a JSONL file.
+ */
+async function rangeReader(
+  sources: readonly CollectSource[],
+  handlerOptions: CandidateHandlerOptions[],
+  threads: number | undefined,
+  rangeBytes: number | undefined,
+): Promise<RangeReader<CandidateRange> | undefined> {
+  let bytes = 0;
+  let any = false;
+  for (const source of sources) {
+    for (const file of source.files) {
+      if (!/\.(jsonl|ndjson)$/i.test(file.path)) continue;
+      any = true;
+      bytes += (await stat(file.path).catch(() => undefined))?.size ?? 0;
+    }
+  }
+  if (!any) return undefined;
+  const workers = resolveThreads(threads);
+  if (rangeBytes === undefined && bytes < Math.max(PARALLEL_FROM_BYTES, 2 * RANGE_BYTES)) {
+    return inProcessReader(handlerOptions.map((options) => createRangeHandler(options)));
+  }
+  return new RecordRangePool({ workers, handlers: handlerOptions.map((options) => ({ url: HANDLER_URL, options })) }) as RangeReader<CandidateRange>;
 }

@@ -11,7 +11,7 @@ import type { MixRecipe, MixSource } from "../schemas/mix-recipe.js";
 import type { SftRecord } from "../schemas/sft-record.js";
 import type { Filter } from "../select/filter.js";
 import type { CollectSource } from "./collect-candidates.js";
-import { buildRowFilter, chainFilters, toRowFilter } from "./filters/build-row-filter.js";
+import { toRowFilter } from "./filters/build-row-filter.js";
 import type { LoadedRecipe } from "./load-recipe.js";
 import type { LocatedSource } from "./locate-source.js";
 import type { CountTokens, TokenCounterFactory } from "./token-counter.js";
@@ -62,7 +62,6 @@ export async function buildCollectSources({
     }
     return counter;
   };
-  const globalFilter = buildRowFilter({ spec: recipe.filters });
   const ownFilter = filter ? toRowFilter(filter) : undefined;
   const sources: CollectSource[] = [];
   for (const [index, spec] of recipe.sources.entries()) {
@@ -71,7 +70,8 @@ export async function buildCollectSources({
       tag: located[index]!.tag,
       files: located[index]!.files,
       format: formats[index]!,
-      filter: chainFilters([globalFilter, buildRowFilter({ spec: spec.filters }), ownFilter]),
+      filterSpecs: [recipe.filters, spec.filters],
+      ownFilter,
       countTokens: tokenizer ? await counterFor(tokenizer, spec.amount?.tokenizer ? `sources.${index}.amount.tokenizer` : "tokenizer") : undefined,
     });
   }

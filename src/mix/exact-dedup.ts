@@ -20,16 +20,20 @@ export function messagesKey(messages: readonly Message[]): string {
   return hash.digest("base64").slice(0, 22);
 }
 
-/** Remembers keys; `seen(messages)` is true for a row whose key was already added (and adds it otherwise). */
-export function createExactDedup(): { seen(messages: readonly Message[]): boolean; readonly size: number } {
+/**
+ * Remembers keys; `seen(messages)` is true for a row whose key was already added (and adds it otherwise).
+ * `seenKey` does the same for a key computed elsewhere (`messagesKey`, e.g. in a reader thread).
+ */
+export function createExactDedup(): { seen(messages: readonly Message[]): boolean; seenKey(key: string): boolean; readonly size: number } {
   const keys = new Set<string>();
+  const seenKey = (key: string): boolean => {
+    if (keys.has(key)) return true;
+    keys.add(key);
+    return false;
+  };
   return {
-    seen(messages) {
-      const key = messagesKey(messages);
-      if (keys.has(key)) return true;
-      keys.add(key);
-      return false;
-    },
+    seen: (messages) => seenKey(messagesKey(messages)),
+    seenKey,
     get size() {
       return keys.size;
     },

@@ -74,10 +74,16 @@ export interface MixDatasetsOptions {
    */
   defaultEvalFile?: (() => Promise<string>) | undefined;
   /**
-   * Threads for writing: worker threads parse, encode and compress Parquet row groups from the spooled
-   * bytes. The output is byte-identical whatever the number. @default every core
+   * Threads for reading and writing: worker threads read JSONL sources in byte ranges (parse, convert,
+   * filter, serialise; a big enough input only), and parse, encode and compress Parquet row groups from the
+   * spooled bytes. The output is byte-identical whatever the number. @default every core
    */
   threads?: number | undefined;
+  /**
+   * Bytes per range when JSONL sources are read by worker threads (test seam: when given, threads read
+   * the sources whatever their size). @default 2 MiB, and threads only from 16 MiB of JSONL input
+   */
+  readRangeBytes?: number | undefined;
 }
 
 export interface MixResult {
@@ -144,6 +150,8 @@ export async function mixDatasets(options: MixDatasetsOptions): Promise<MixResul
       nearDedup: nearDedup ? createMinHashDedup(nearDedup) : undefined,
       decontaminator: decontamination?.decontaminator,
       onProgress: options.onProgress,
+      threads,
+      rangeBytes: options.readRangeBytes,
     });
     const amounts = resolveSourceAmounts({ recipe, collected, seed, file });
     const assembled = assembleSplits({

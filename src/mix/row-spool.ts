@@ -9,6 +9,7 @@ import { closeSync, openSync, readSync, rmSync, writeSync } from "node:fs";
 import { OptionError, ToolkitError } from "../errors.js";
 
 const WRITE_BUFFER = 4 << 20;
+const NEWLINE = Buffer.from("\n");
 
 /** Append-then-read scratch storage of rows addressed by index. */
 export class RowSpool {
@@ -56,6 +57,30 @@ export class RowSpool {
     } else {
       length = this.pending.write(json, this.pendingBytes, "utf8");
       this.offsets[this.count] = this.written + this.pendingBytes;
+      this.pending[this.pendingBytes + length] = 0x0a;
+      this.pendingBytes += length + 1;
+    }
+    this.lengths[this.count] = length;
+    return this.count++;
+  }
+
+  /**
+   * Appends one row given as its JSON bytes (`bytes[start, end)`, what `append` would write for it: its
+   * `JSON.stringify` in UTF-8, no newline) and returns its index.
+   */
+  appendBytes(bytes: Uint8Array, start: number, end: number): number {
+    if (this.count === this.offsets.length) this.grow();
+    const length = end - start;
+    if (this.pendingBytes + length + 1 > this.pending.length) this.flush();
+    if (length + 1 > this.pending.length) {
+      // A row larger than the buffer is written on its own.
+      this.offsets[this.count] = this.written;
+      this.writeAt(Buffer.from(bytes.buffer, bytes.byteOffset + start, length), this.written);
+      this.writeAt(NEWLINE, this.written + length);
+      this.written += length + 1;
+    } else {
+      this.offsets[this.count] = this.written + this.pendingBytes;
+      this.pending.set(bytes.subarray(start, end), this.pendingBytes);
       this.pending[this.pendingBytes + length] = 0x0a;
       this.pendingBytes += length + 1;
     }

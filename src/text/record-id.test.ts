@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createRandom } from "../util/seeded-random.js";
 import { recordId, stableHash, stableStringify } from "./record-id.js";
@@ -39,6 +40,28 @@ describe("stableStringify / recordId", () => {
     for (let n = 0; n < 5000; n++) {
       const v = value(0);
       expect(stableStringify(v)).toBe(referenceStringify(v));
+    }
+  });
+
+  it("hashes piece by piece to the digest of the whole string (2,000 random records, long and multi-byte text)", () => {
+    const rng = createRandom({ seed: 11, label: "stable-hash" });
+    const pieces = ["a", "中文", "\ud83d\ude00", "\udc00", "\ud800", " ", "\n", '"', "é", "\u2028"];
+    const text = (): string => {
+      const length = [0, 1, 30, 2047, 2048, 5000, 9000][rng.nextUint32() % 7]!;
+      let out = "";
+      while (out.length < length) out += pieces[rng.nextUint32() % pieces.length]!;
+      return out;
+    };
+    for (let n = 0; n < 2000; n++) {
+      const messages = Array.from({ length: 1 + (rng.nextUint32() % 5) }, (_, i) => ({
+        role: i % 2 === 0 ? "user" : "assistant",
+        content: text(),
+        ...(rng.nextFloat() < 0.2 ? { tool_calls: [{ type: "function", function: { name: "f", arguments: text() } }] } : {}),
+      }));
+      const value = rng.nextFloat() < 0.3 ? { messages, tools: text() } : { messages };
+      const whole = createHash("sha256").update(referenceStringify(value)).digest("hex");
+      expect(stableHash(value)).toBe(whole);
+      expect(recordId(value)).toBe(whole.slice(0, 16));
     }
   });
 });

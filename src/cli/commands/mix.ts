@@ -36,7 +36,10 @@ function builder(yargs: Argv) {
         array: true,
         describe: "Eval prompt file (JSONL with `prompt`) to decontaminate against; turns decontamination on (repeat the flag for several files)",
       },
-      threads: { type: "number", describe: "Threads writing Parquet row groups (default: every core); the output is the same for any number" },
+      threads: {
+        type: "number",
+        describe: "Threads reading JSONL sources and writing Parquet row groups (default: every core); the output is the same for any number",
+      },
       json: { type: "boolean", default: false, describe: "Print the mix manifest (sources, drops, splits) as JSON on stdout" },
       format: {
         choices: ["parquet", "jsonl", "json"] as const,

@@ -3,23 +3,25 @@
  * fields. Detection looks at one record (the first of a file); an explicit format always wins.
  */
 import { ConfigError } from "../../errors.js";
-import { alpacaAdapter } from "./alpaca.js";
-import { formatKind, type FormatAdapter, type FormatName, type PreferenceAdapter, type RawRecord, type RecordKind, type SftAdapter } from "./format.js";
-import { messagesAdapter } from "./messages.js";
+import {
+  describeUndetected,
+  formatKind,
+  type FormatAdapter,
+  type FormatName,
+  type PreferenceAdapter,
+  type RawRecord,
+  type RecordKind,
+  type SftAdapter,
+} from "./format.js";
 import { sharegptPreferenceAdapter } from "./sharegpt-preference.js";
-import { sharegptAdapter } from "./sharegpt.js";
+import { SFT_ADAPTERS } from "./sft-adapters.js";
 import { trlAdapter } from "./trl.js";
 import { ultrafeedbackAdapter } from "./ultrafeedback.js";
 
+export { describeUndetected };
+
 /** Every adapter, in detection order (preference formats first: they are the more specific shapes). */
-export const ADAPTERS: readonly FormatAdapter[] = [
-  sharegptPreferenceAdapter,
-  ultrafeedbackAdapter,
-  trlAdapter,
-  messagesAdapter,
-  sharegptAdapter,
-  alpacaAdapter,
-];
+export const ADAPTERS: readonly FormatAdapter[] = [sharegptPreferenceAdapter, ultrafeedbackAdapter, trlAdapter, ...SFT_ADAPTERS];
 
 /** The adapter for a format name. */
 export function getAdapter(format: "messages" | "sharegpt" | "alpaca"): SftAdapter;
@@ -38,21 +40,6 @@ export function detectFormat(raw: RawRecord, kind?: RecordKind): FormatName | nu
     if (adapter.detect(raw)) return adapter.name;
   }
   return null;
-}
-
-/** Explains a failed detection: the fields seen and what each format needs. */
-export function describeUndetected(raw: RawRecord, kind?: RecordKind): string {
-  const keys = Object.keys(raw)
-    .slice(0, 12)
-    .map((k) => JSON.stringify(k))
-    .join(", ");
-  const wanted =
-    kind === "preference"
-      ? "conversations+chosen+rejected, prompt+chosen+rejected, or chosen/rejected conversations"
-      : kind === "sft"
-        ? "messages, conversations, or instruction+output"
-        : "messages, conversations, instruction+output, or chosen+rejected";
-  return `cannot detect the record format from fields {${keys || "none"}}; expected ${wanted} (or name the format explicitly)`;
 }
 
 /** Throws a usage error when an explicit format does not hold records of `kind`. */

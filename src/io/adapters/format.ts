@@ -80,3 +80,18 @@ export function parseFormatName(name: string, what = "format"): FormatName {
 export function isPreferencePair(record: CanonicalRecord): record is PreferencePair {
   return "chosen" in record && "rejected" in record;
 }
+
+/** Explains a failed detection: the fields seen and what each format needs. */
+export function describeUndetected(raw: RawRecord, kind?: RecordKind): string {
+  const keys = Object.keys(raw)
+    .slice(0, 12)
+    .map((k) => JSON.stringify(k))
+    .join(", ");
+  const wanted =
+    kind === "preference"
+      ? "conversations+chosen+rejected, prompt+chosen+rejected, or chosen/rejected conversations"
+      : kind === "sft"
+        ? "messages, conversations, or instruction+output"
+        : "messages, conversations, instruction+output, or chosen+rejected";
+  return `cannot detect the record format from fields {${keys || "none"}}; expected ${wanted} (or name the format explicitly)`;
+}

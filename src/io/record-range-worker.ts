@@ -1,0 +1,57 @@
+/**
+ * @module io/record-range-worker — the worker-thread side of `RecordRangePool`: reads the ranges it is sent
+ * (`readRange`) with the handler the task names (loaded once from its module), one at a time, and sends the
+ * results back with their buffers transferred. An error is sent back as its message, with the InputError
+ * location if any.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { InputError } from "../errors.js";
+import { readRange, type RangeHandler, type RangeHandlerModule, type RangeTask } from "./record-ranges.js";
+
+export interface RecordRangeWorkerData {
+  handlers: RangeHandlerModule[];
+}
+
+export interface RangeFailure {
+  message: string;
+  location?: { file: string; line?: number; field?: string };
+  reason?: string;
+}
+
+const port = parentPort;
+if (port) {
+  const setup = workerData as RecordRangeWorkerData;
+  const handlers = new Map<number, Promise<RangeHandler>>();
+  const handlerFor = (index: number): Promise<RangeHandler> => {
+    let handler = handlers.get(index);
+    if (handler === undefined) {
+      const module = setup.handlers[index]!;
+      handler = import(module.url).then((loaded: { createRangeHandler(options: unknown): RangeHandler }) => loaded.createRangeHandler(module.options));
+      handlers.set(index, handler);
+    }
+    return handler;
+  };
+  let queue = Promise.resolve();
+  port.on("message", ({ id, task }: { id: number; task: RangeTask }) => {
+    queue = queue.then(async () => {
+      try {
+        const { result, transfer } = readRange(task, await handlerFor(task.handler));
+        port.postMessage({ id, result }, transfer);
+      } catch (error) {
+        const failure: RangeFailure =
+          error instanceof InputError
+            ? {
+                message: error.message,
+                location: {
+                  file: error.file,
+                  ...(error.line !== undefined ? { line: error.line } : {}),
+                  ...(error.field !== undefined ? { field: error.field } : {}),
+                },
+                reason: error.reason,
+              }
+            : { message: error instanceof Error ? error.message : String(error) };
+        port.postMessage({ id, failure });
+      }
+    });
+  });
+}

@@ -1,0 +1,95 @@
+import { readFileSync } from "node:fs";
+import { afterAll, describe, expect, it } from "vitest";
+import { ToolkitError } from "../errors.js";
+import { writeMessyJsonl } from "../../test/helpers/messy-jsonl.js";
+import { makeTmpDir } from "../../test/helpers/tmp-dir.js";
+import type { InputIssue } from "./input-issue.js";
+import { inProcessReader, readFileRanges, RecordRangePool, type RangeReader } from "./record-range-pool.js";
+import { readRecords } from "./read-records.js";
+import { moduleUrl } from "./start-worker.js";
+import { createRangeHandler } from "../../test/helpers/collect-range-handler.js";
+
+const tmp = makeTmpDir("lw-ranges-");
+const files = writeMessyJsonl(tmp);
+const HANDLER = moduleUrl(import.meta.url, "../../test/helpers/collect-range-handler");
+
+interface Read {
+  records: Array<{ line: number; json: string }>;
+  issues: InputIssue[];
+  format: string | undefined;
+}
+
+async function byReadRecords(path: string): Promise<Read> {
+  const issues: InputIssue[] = [];
+  const records: Read["records"] = [];
+  let format: string | undefined;
+  for await (const { line, record } of readRecords(path, {
+    kind: "sft",
+    skipInvalid: true,
+    issues,
+    allowEmpty: true,
+    onFormat: (f) => (format ??= f.format),
+  })) {
+    records.push({ line, json: JSON.stringify(record) });
+  }
+  return { records, issues, format };
+}
+
+async function byRanges(reader: RangeReader<Array<{ line: number; json: string }>>, path: string, rangeBytes: number): Promise<Read> {
+  const out: Read = { records: [], issues: [], format: undefined };
+  for await (const range of readFileRanges({ reader, file: path, label: path, format: "auto", handler: 0, rangeBytes })) {
+    out.format ??= range.format?.format;
+    out.issues.push(...range.issues);
+    for (const { line, json } of range.output) out.records.push({ line: line + range.lineBase, json });
+  }
+  return out;
+}
+
+describe("JSONL in byte ranges", () => {
+  const pool = new RecordRangePool({ workers: 2, handlers: [{ url: HANDLER, options: {} }] });
+  afterAll(() => pool.close());
+
+  it("reads every messy file exactly as readRecords does, whatever the range size, here and in worker threads", async () => {
+    const local = inProcessReader([createRangeHandler({})]);
+    for (const file of files) {
+      const expected = await byReadRecords(file.path);
+      expect(
+        expected.issues.map((i) => i.line),
+        file.name,
+      ).toEqual(expect.arrayContaining(file.badLines));
+      for (const rangeBytes of [1, 37, 500, 4096, 1 << 20]) {
+        expect(await byRanges(local, file.path, rangeBytes), `${file.name} in ranges of ${rangeBytes}`).toEqual(expected);
+      }
+      for (const rangeBytes of [64, 3000]) {
+        expect(
+          await byRanges(pool as RangeReader<Array<{ line: number; json: string }>>, file.path, rangeBytes),
+          `${file.name}, threads, ${rangeBytes}`,
+        ).toEqual(expected);
+      }
+    }
+    const glaive = await byReadRecords(files.find((f) => f.name === "glaive.jsonl")!.path);
+    expect(glaive.format).toBe("sharegpt");
+    expect(glaive.records.length).toBe(300);
+    expect(readFileSync(files.find((f) => f.name === "bad-utf8.jsonl")!.path).length).toBeGreaterThan(0);
+  });
+
+  it("a handler's error and a crashed worker fail the read with toolkit errors", async () => {
+    const path = files.find((f) => f.name === "zh.jsonl")!.path;
+    const failing = new RecordRangePool({ workers: 2, handlers: [{ url: HANDLER, options: { throwAt: 40 } }] });
+    try {
+      await expect(byRanges(failing as RangeReader<Array<{ line: number; json: string }>>, path, 4096)).rejects.toThrow(
+        /reading failed in a worker thread: planted failure/,
+      );
+    } finally {
+      await failing.close();
+    }
+    const crashing = new RecordRangePool({ workers: 2, handlers: [{ url: HANDLER, options: { exitAt: 40 } }] });
+    try {
+      const error = await byRanges(crashing as RangeReader<Array<{ line: number; json: string }>>, path, 4096).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ToolkitError);
+      expect((error as ToolkitError).message).toMatch(/reader thread exited with code 7/);
+    } finally {
+      await crashing.close();
+    }
+  });
+});

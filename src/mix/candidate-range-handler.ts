@@ -1,0 +1,156 @@
+/**
+ * @module mix/candidate-range-handler — the mixer's per-row work that needs no state, done where a JSONL
+ * range is read (a reader thread, see io/record-range-pool): the source tag, the recipe's filters (rebuilt
+ * from their specs), the row's spool bytes (its JSON, exactly what `RowSpool.append` writes), its id, its
+ * exact-dedup key and its facts. Results go back as one bytes buffer, typed arrays and two strings.
+ */
+import type { RangeHandler } from "../io/record-ranges.js";
+import type { MixFilters } from "../schemas/mix-recipe.js";
+import type { SftRecord } from "../schemas/sft-record.js";
+import { messagesKey } from "./exact-dedup.js";
+import { buildRowFilter, chainFilters } from "./filters/build-row-filter.js";
+import { spoolRowFacts } from "./spool-row-facts.js";
+
+export interface CandidateHandlerOptions {
+  tag: string;
+  /** The recipe's filter specs to run, in order (the recipe's, then the source's). */
+  filters: Array<MixFilters | undefined>;
+  /** Compute exact-dedup keys. */
+  exactKeys: boolean;
+}
+
+/** Length of a `messagesKey`. */
+export const KEY_LENGTH = 22;
+
+/** A range's candidates: every record in order, with the data of those the filters kept. */
+export interface CandidateRange {
+  /** Per record: its line (from the range's start), and the filter's drop reason (index into `reasons`) or -1. */
+  lines: Uint32Array;
+  dropped: Int32Array;
+  reasons: string[];
+  /** Per kept record: its spool bytes (back to back in `bytes`, each ending at `ends[k]`), id, key and facts. */
+  bytes: Uint8Array;
+  ends: Uint32Array;
+  ids: string;
+  idEnds: Uint32Array;
+  /** `KEY_LENGTH` characters per kept record (empty without `exactKeys`). */
+  keys: string;
+  words: Float64Array;
+  answerWords: Float64Array;
+  textBytes: Float64Array;
+  withTools: Uint8Array;
+}
+
+/** A growable typed-array column. */
+class Column<T extends Float64Array | Uint32Array | Int32Array | Uint8Array> {
+  length = 0;
+  constructor(
+    private data: T,
+    private readonly make: (size: number) => T,
+  ) {}
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const grown = this.make(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = value;
+  }
+  /** The values so far, as an array of their own (to transfer); the column starts again empty. */
+  take(): T {
+    const out = this.make(this.length);
+    out.set(this.data.subarray(0, this.length));
+    this.length = 0;
+    return out;
+  }
+}
+
+const floats = (size: number): Float64Array => new Float64Array(size);
+
+export function createRangeHandler(options: CandidateHandlerOptions): RangeHandler<CandidateRange> {
+  const filter = chainFilters(options.filters.map((spec) => buildRowFilter({ spec })));
+  const lines = new Column(new Uint32Array(4096), (size) => new Uint32Array(size));
+  const dropped = new Column(new Int32Array(4096), (size) => new Int32Array(size));
+  const ends = new Column(new Uint32Array(4096), (size) => new Uint32Array(size));
+  const idEnds = new Column(new Uint32Array(4096), (size) => new Uint32Array(size));
+  const words = new Column(new Float64Array(4096), floats);
+  const answerWords = new Column(new Float64Array(4096), floats);
+  const textBytes = new Column(new Float64Array(4096), floats);
+  const withTools = new Column(new Uint8Array(4096), (size) => new Uint8Array(size));
+  let reasons: string[] = [];
+  let reasonIndex = new Map<string, number>();
+  // The rows' JSON goes into a buffer of its own per range (transferred as it is, not copied).
+  let bytes: Buffer | undefined;
+  let used = 0;
+  let ids = "";
+  let keys = "";
+  return {
+    record(record: SftRecord, line: number, label: string) {
+      const row: SftRecord = { ...record, source: options.tag };
+      lines.push(line);
+      const reason = filter?.(row) ?? null;
+      if (reason !== null) {
+        let index = reasonIndex.get(reason);
+        if (index === undefined) {
+          index = reasons.length;
+          reasons.push(reason);
+          reasonIndex.set(reason, index);
+        }
+        dropped.push(index);
+        return;
+      }
+      dropped.push(-1);
+      const json = JSON.stringify(row);
+      // A UTF-16 code unit takes at most 3 UTF-8 bytes.
+      if (bytes === undefined || used + json.length * 3 > bytes.length) {
+        const grown = Buffer.allocUnsafeSlow(Math.max((bytes?.length ?? 0) * 2, used + json.length * 3, 1 << 20));
+        bytes?.copy(grown, 0, 0, used);
+        bytes = grown;
+      }
+      used += bytes.write(json, used, "utf8");
+      ends.push(used);
+      ids += row.id;
+      idEnds.push(ids.length);
+      if (options.exactKeys) keys += messagesKey(row.messages);
+      const facts = spoolRowFacts(row, label, line);
+      words.push(facts.words);
+      answerWords.push(facts.answerWords);
+      textBytes.push(facts.textBytes);
+      withTools.push(facts.withTools ? 1 : 0);
+    },
+    finish() {
+      const output: CandidateRange = {
+        lines: lines.take(),
+        dropped: dropped.take(),
+        reasons,
+        bytes: bytes === undefined ? new Uint8Array(0) : new Uint8Array(bytes.buffer, 0, used),
+        ends: ends.take(),
+        ids,
+        idEnds: idEnds.take(),
+        keys,
+        words: words.take(),
+        answerWords: answerWords.take(),
+        textBytes: textBytes.take(),
+        withTools: withTools.take(),
+      };
+      reasons = [];
+      reasonIndex = new Map();
+      bytes = undefined;
+      used = 0;
+      ids = "";
+      keys = "";
+      const transfer = [
+        output.lines,
+        output.dropped,
+        output.bytes,
+        output.ends,
+        output.idEnds,
+        output.words,
+        output.answerWords,
+        output.textBytes,
+        output.withTools,
+      ].map((array) => array.buffer as ArrayBuffer);
+      return { output, transfer };
+    },
+  };
+}
