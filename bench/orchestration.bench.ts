@@ -1,8 +1,11 @@
 /**
  * @module bench/orchestration.bench — AgentWrite orchestration overhead: instructions × 8 sections
  * against the loopback OpenAI-compatible server with 200 ms latency, at concurrency 1, 8 and 32.
- * Throughput is read against its bound (concurrency / latency); CPU per call is the client's own
- * (the server runs in this process, the measured job in a child).
+ * Throughput is read against its bound (concurrency / latency). Where things run: the test server in
+ * this (the harness) process, each measured job in a child process of its own, so "client CPU" is the
+ * child's alone (process.cpuUsage inside the run) and the server's CPU is this process's over the same
+ * job, reported beside it; both share the machine's cores. Per-call CPU anchors in the same run: bare
+ * node:http, the openai SDK over Node's fetch, the SDK over our transport, and the toolkit's client.
  */
 import { rm } from "node:fs/promises";
 import { startOpenAiServer, type Respond } from "../test/helpers/openai-server.js";
@@ -34,15 +37,61 @@ interface JobResult {
   runCpuMs: number;
 }
 
+interface LoopResult {
+  mode: string;
+  calls: number;
+  runMs: number;
+  runCpuMs: number;
+  runSystemMs: number;
+}
+
+/** The per-call anchors (bench/jobs/llm-call-loop.ts), in the order they run. */
+const LOOP_MODES = [
+  ["node-http", "bare node:http, whole SSE body read (no SDK: the floor)"],
+  ["sdk-fetch", "openai SDK, Node's fetch (as a user would write it)"],
+  ["sdk-node-http", "openai SDK over the client's transport (llm/node-http-fetch)"],
+  ["client", "the toolkit's client (createLlmClient + journal)"],
+] as const;
+
+/** Runs a job while the server answers in this process; the server's CPU over the job is this process's. */
+async function measureWithServer(script: string, args: string[]) {
+  const cpu0 = process.cpuUsage();
+  const m = await measureNode({ script, args });
+  const cpu = process.cpuUsage(cpu0);
+  return { m, serverCpuMs: (cpu.user + cpu.system) / 1000 };
+}
+
 export default async function orchestrationBench(): Promise<BenchSection> {
   const server = await startOpenAiServer({ respond, latencyMs: LATENCY_MS, record: false });
   const dir = await workDir("orchestration");
   const rows: Array<Array<string | number>> = [];
+  const loopRows: Array<Array<string | number>> = [];
+  let sdkFetchCpu = Number.NaN;
+  let awCpuC32 = Number.NaN;
   try {
+    const loopCalls = scaled(1000, 64);
+    const loops: Array<{ label: string; r: LoopResult; serverCpuMs: number }> = [];
+    for (const [mode, label] of LOOP_MODES) {
+      const { m, serverCpuMs } = await measureWithServer("bench/jobs/llm-call-loop.ts", [server.baseURL, mode, String(loopCalls), "32", dir]);
+      const r = m.result as LoopResult;
+      if (mode === "sdk-fetch") sdkFetchCpu = r.runCpuMs / r.calls;
+      loops.push({ label, r, serverCpuMs });
+    }
+    for (const { label, r, serverCpuMs } of loops) {
+      const perCall = r.runCpuMs / r.calls;
+      loopRows.push([
+        label,
+        r.calls,
+        `${perCall.toFixed(2)} ms`,
+        `${(r.runSystemMs / r.calls).toFixed(2)} ms`,
+        `${(serverCpuMs / r.calls).toFixed(2)} ms`,
+        `${(perCall / sdkFetchCpu).toFixed(2)}×`,
+      ]);
+    }
     for (const concurrency of [1, 8, 32]) {
       // Concurrency 1 at the full 200 instructions would take 6 minutes of pure waiting; it runs 25.
       const instructions = concurrency === 1 ? scaled(25, 2) : scaled(200, 4);
-      const m = await measureNode({ script: "bench/jobs/orchestration.ts", args: [server.baseURL, String(instructions), String(concurrency), dir] });
+      const { m, serverCpuMs } = await measureWithServer("bench/jobs/orchestration.ts", [server.baseURL, String(instructions), String(concurrency), dir]);
       const r = m.result as JobResult;
       if (r.failed > 0 || r.calls !== instructions * (SECTIONS + 1)) {
         throw new Error(`orchestration c=${concurrency}: ${r.failed} failed, ${r.calls} calls (expected ${instructions * (SECTIONS + 1)})`);
@@ -58,8 +107,11 @@ export default async function orchestrationBench(): Promise<BenchSection> {
         `${bound.toFixed(0)} /s`,
         `${((rate / bound) * 100).toFixed(1)} %`,
         `${(r.runCpuMs / r.calls).toFixed(2)} ms`,
+        `${(serverCpuMs / r.calls).toFixed(2)} ms`,
+        `${(r.runCpuMs / r.calls / sdkFetchCpu).toFixed(2)}×`,
         formatMb(m.peakRssMb),
       ]);
+      if (concurrency === 32) awCpuC32 = r.runCpuMs / r.calls;
     }
   } finally {
     await server.close();
@@ -93,20 +145,38 @@ export default async function orchestrationBench(): Promise<BenchSection> {
       "waiting calls ranked oldest instruction first, then most calls left once the input has ended) through the real openai SDK with",
       `streaming, against the loopback test server answering every call after ${LATENCY_MS} ms. The bound is concurrency ÷ latency`,
       'calls per second; "share" is how much of it the run reached (calls ÷ run wall time, process start-up excluded). CPU per call',
-      "is the client process's CPU inside the run ÷ calls (journal appends, SDK, SSE parsing, prompt building, word counts).",
+      "is the client process's CPU inside the run ÷ calls (journal appends, SDK, SSE parsing, prompt building, word counts); the",
+      "test server runs in the harness process, not the client's, and its CPU over the same run is the next column (both share",
+      "the machine's cores, so a loaded machine lowers the share). \"× bare SDK\" divides the client's CPU per call by the bare",
+      "SDK loop's below (same run).",
       "Concurrency 1 runs 25 instructions instead of 200 (the bound makes 200 a 6-minute wait); the share does not depend on the count.",
       "",
-      markdownTable(["concurrency", "instructions × sections", "calls", "run wall", "calls/s", "bound", "share of bound", "CPU / call", "peak RSS"], rows, [
-        "r",
-        "l",
-        "r",
-        "r",
-        "r",
-        "r",
-        "r",
-        "r",
-        "r",
-      ]),
+      markdownTable(
+        [
+          "concurrency",
+          "instructions × sections",
+          "calls",
+          "run wall",
+          "calls/s",
+          "bound",
+          "share of bound",
+          "client CPU / call",
+          "server CPU / call",
+          "× bare SDK",
+          "peak RSS",
+        ],
+        rows,
+        ["r", "l", "r", "r", "r", "r", "r", "r", "r", "r", "r"],
+      ),
+      "",
+      `Per-call CPU anchors, same server and run: ${LOOP_MODES.length} loops of streamed chat calls at concurrency 32, each call a fresh`,
+      "3.4 KB prompt (the AgentWrite average above) and the same answer (`bench/jobs/llm-call-loop.ts`; warm-up calls excluded).",
+      "The test server sends each answer as 8 SSE events in one write (role, 4 text pieces, finish, usage, [DONE]); a hosted API",
+      "sends one event per token over time, which costs the SDK more per call than these rows show.",
+      "",
+      markdownTable(["loop", "calls", "client CPU / call", "of it system", "server CPU / call", "× bare SDK"], loopRows, ["l", "r", "r", "r", "r", "r"]),
+      "",
+      `AgentWrite at concurrency 32 spends ${awCpuC32.toFixed(2)} ms of client CPU per call against ${sdkFetchCpu.toFixed(2)} ms for the bare SDK loop.`,
       "",
       "The scheduling alone, in virtual time (`bench/lib/schedule-model.ts`: the real `agentWrite` and limiter, a stub client",
       "whose every call takes one tick; time moves only when nothing else can run, so these rows do not depend on the machine",

@@ -1,12 +1,14 @@
 /**
- * @module bench/startup.bench — how long a command takes before it does any work: `longwriter mix --help`,
- * `longwriter stats` on 20 rows (no tokenizer), `--version`, and importing `countWords` from the package entry
- * and from `longwriter-toolkit/text`, against a bare `node -e 0`. Runs the built CLI (`dist/`, as users run it): `npm run build` first.
+ * @module bench/startup.bench — how long a command takes before it does any work: `longwriter mix --help`
+ * (printed from the help the build rendered) and `eval ruler --help` (laid out by yargs), `longwriter stats` on
+ * 20 rows (no tokenizer), `--version`, and importing `countWords` from the package entry and from
+ * `longwriter-toolkit/text`, against a bare `node -e 0`; and how long a row-group worker takes to be ready.
+ * Runs the built CLI (`dist/`, as users run it): `npm run build` first.
  */
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { formatMb, formatMs, markdownTable, ratio } from "./lib/markdown.js";
-import { measureCommand, PROJECT_ROOT, type Measurement } from "./lib/measure.js";
+import { measureCommand, measureNode, PROJECT_ROOT, type Measurement } from "./lib/measure.js";
 import { workDir } from "./lib/scale.js";
 import type { BenchSection } from "./run.js";
 
@@ -41,6 +43,7 @@ export default async function startupBench(): Promise<BenchSection> {
     ["`node -e 0` (anchor)", anchor],
     ["`longwriter --version`", await median(process.execPath, [cli, "--version"])],
     ["`longwriter mix --help`", await median(process.execPath, [cli, "mix", "--help"])],
+    ["`longwriter eval ruler --help` (yargs lays it out)", await median(process.execPath, [cli, "eval", "ruler", "--help"])],
     ["`longwriter stats` 20 rows (no tokens)", await median(process.execPath, [cli, "stats", rowsFile])],
     ["`longwriter stats --tokens` 20 rows", await median(process.execPath, [cli, "stats", rowsFile, "--tokens"])],
     // Through the package's own "exports" (a self-reference: the bench runs inside the package), as users import it.
@@ -53,12 +56,14 @@ export default async function startupBench(): Promise<BenchSection> {
       await median(process.execPath, ["--input-type=module", "-e", 'import { countWords } from "longwriter-toolkit/text"; countWords("a b");']),
     ],
   ];
+  const workers = (await measureNode({ script: "bench/jobs/worker-ready.ts", args: [String(RUNS)] })).result as { aloneMs: number[]; pairMs: number[][] };
+  const middle = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   return {
     title: "Start-up: commands and imports before any work",
     markdown: [
       `Median of ${RUNS} runs each of the built CLI (\`dist/\`), a fresh process every time; wall includes Node's own start-up,`,
       "which the `node -e 0` anchor measures (CPU is user + system of the process). `stats` without `--tokens` loads no",
-      "tokenizer; `mix --help` loads yargs and the mix command's options, no part of the mixer and no progress bar. Importing",
+      "tokenizer and no progress bar (both load on first use); `mix --help` loads no yargs and no part of the library. Importing",
       "from the package entry evaluates every module it re-exports (Node has no tree shaking); the `longwriter-toolkit/text`",
       "entry loads only the text metrics and no dependency.",
       "",
@@ -75,6 +80,13 @@ export default async function startupBench(): Promise<BenchSection> {
         ]),
         ["l", "r", "r", "r", "r", "r", "r"],
       ),
+      "",
+      "`--help` and `--version` are printed from the text `npm run build` rendered with yargs (dist/cli/help.json) when the request",
+      "is a plain `[<command>] --help` at 80, 100 or 110 columns in an English locale; anything else is laid out by yargs,",
+      "as `eval ruler --help` is here.",
+      "",
+      `A built row-group worker (SNAPPY) is ready for its first row group ${formatMs(middle(workers.aloneMs))} after \`new Worker\` when started`,
+      `alone, ${formatMs(middle(workers.pairMs.map((pair) => Math.max(...pair))))} when two start together (median of ${RUNS}; in-process wall time).`,
     ].join("\n"),
   };
 }

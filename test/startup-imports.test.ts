@@ -1,8 +1,8 @@
 /**
  * What each way in loads before its code runs (static imports, read from the sources): the CLI entry loads
  * no package (help and --version are answered without yargs), a command loads no progress bar and no
- * tokenizer until it draws or counts, a row-group worker loads the Parquet writer and nothing for other
- * codecs or for reading. Runtime checks of the same are in test/prerendered-help.test.ts and
+ * tokenizer until it draws or counts, the package entry no Hub library or codec until a call needs one, a
+ * row-group worker loads the Parquet writer and nothing for other codecs or for reading. Runtime checks of the same are in test/prerendered-help.test.ts and
  * test/npm-package.test.ts.
  */
 import { join, relative } from "node:path";
@@ -26,6 +26,29 @@ describe("start-up import graphs", () => {
       const packages = staticPackages(join(SRC, "cli/commands", `${name}.ts`));
       for (const lazy of ["cli-progress", "tiktoken", "@huggingface/tokenizers"]) expect(packages, `${name} loads ${lazy}`).not.toContain(lazy);
     }
+  });
+
+  it("stats loads no Parquet library until it reads a Parquet file", () => {
+    const packages = staticPackages(join(SRC, "cli/commands/stats.ts"));
+    for (const lazy of ["hyparquet", "hyparquet-writer"]) expect(packages, lazy).not.toContain(lazy);
+    expect(importGraph(join(SRC, "cli/commands/stats.ts")).packages).toContain("dynamic:hyparquet");
+  });
+
+  it("the package entry loads no Hub library, tokenizer, codec or CLI package before their first use", () => {
+    const packages = staticPackages(join(SRC, "index.ts"));
+    for (const lazy of [
+      "@huggingface/hub",
+      "tiktoken",
+      "@huggingface/tokenizers",
+      "hysnappy",
+      "@bokuweb/zstd-wasm",
+      "hyparquet-compressors",
+      "yargs",
+      "cli-progress",
+    ]) {
+      expect(packages, lazy).not.toContain(lazy);
+    }
+    expect(packages).toContain("hyparquet-writer"); // the control: the graph is read
   });
 
   it("a row-group worker loads the Parquet writer only (no zstd wasm, no read-side decompressors)", () => {

@@ -4,11 +4,12 @@
  * pull request, the first part opens it and the later parts go onto its ref.
  */
 import { pathToFileURL } from "node:url";
-import { commitIter, type CommitOperation, type CommitOutput } from "@huggingface/hub";
+import type { CommitOperation, CommitOutput } from "@huggingface/hub";
 import { HubError } from "./hub-error.js";
 import type { HubRepoSession } from "./hub-repo-session.js";
 import type { PlanEntry } from "./plan-commit.js";
 import type { PublishProgressEvent } from "./publish-progress.js";
+import { hubLibrary } from "./hub-library.js";
 
 /** What has landed so far; kept across attempts (a conflict re-plans, landed parts show as unchanged). */
 export interface CommittedParts {
@@ -53,7 +54,7 @@ export async function commitPlan(
             content: entry.source!.content ? new Blob([entry.source!.content]) : pathToFileURL(entry.source!.localPath!),
           },
     );
-    const iterator = commitIter({
+    const iterator = (await hubLibrary()).commitIter({
       repo: session.designation,
       title: chunks.length > 1 ? `${commitMessage} (part ${index + 1}-of-${chunks.length})` : commitMessage,
       description: describeChunk(chunk),

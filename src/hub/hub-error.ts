@@ -2,9 +2,9 @@
  * @module hub/hub-error — the error Hub operations throw: what failed, the HTTP status when there is
  * one, a hint for common statuses, and never a token.
  */
-import { HubApiError } from "@huggingface/hub";
 import { ToolkitError } from "../errors.js";
 import { redactSecrets } from "../util/redact-secrets.js";
+import { isHubApiError } from "./hub-library.js";
 
 /** A Hub operation failed (network, auth, missing repo/revision, integrity). */
 export class HubError extends ToolkitError {
@@ -18,7 +18,7 @@ export class HubError extends ToolkitError {
 
 /** True for fetch-level failures (DNS, refused, reset), as opposed to HTTP error answers. */
 export function isNetworkError(error: unknown): boolean {
-  return error instanceof TypeError && !(error instanceof HubApiError);
+  return error instanceof TypeError && !isHubApiError(error);
 }
 
 /** Drops query strings from URLs in a message (presigned upload URLs carry signatures there). */
@@ -29,7 +29,7 @@ export function stripUrlQueries(text: string): string {
 /** Turns a library/network error into a HubError with a clear, token-free message. */
 export function toHubError(error: unknown, what: string, token?: string): HubError {
   if (ToolkitError.isInstance(error)) return error as HubError;
-  if (error instanceof HubApiError) {
+  if (isHubApiError(error)) {
     const hint =
       error.statusCode === 401
         ? " (check the token: it is missing, wrong, or lacks access)"

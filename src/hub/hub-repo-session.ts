@@ -3,9 +3,9 @@
  * `@huggingface/hub` call settings (endpoint, retrying fetch, token), the repo designation, a failure
  * turned into a HubError with the token redacted, and the reads every step needs (head, file listing).
  */
-import { HubApiError, datasetInfo, listFiles } from "@huggingface/hub";
 import { toHubError } from "./hub-error.js";
 import type { RemoteFile } from "./plan-commit.js";
+import { hubLibrary, isHubApiError } from "./hub-library.js";
 
 export interface HubRepoSession {
   /** `namespace/name`. */
@@ -45,10 +45,10 @@ export function createHubRepoSession({
 /** The commit `rev` (a branch) points at, or undefined when the branch does not exist. */
 export async function readHead(session: HubRepoSession, rev: string): Promise<string | undefined> {
   try {
-    const info = await datasetInfo({ name: session.repo, revision: rev, additionalFields: ["sha"], ...session.common });
+    const info = await (await hubLibrary()).datasetInfo({ name: session.repo, revision: rev, additionalFields: ["sha"], ...session.common });
     return String((info as { sha?: unknown }).sha);
   } catch (error) {
-    if (error instanceof HubApiError && error.statusCode === 404) return undefined;
+    if (isHubApiError(error) && error.statusCode === 404) return undefined;
     return session.fail(error, `reading the head of ${session.repo}@${rev}`);
   }
 }
@@ -56,7 +56,7 @@ export async function readHead(session: HubRepoSession, rev: string): Promise<st
 /** Every file in the tree at `revision`, with the hashes a plan compares. */
 export async function listRemoteFiles(session: HubRepoSession, revision: string): Promise<RemoteFile[]> {
   const remote: RemoteFile[] = [];
-  for await (const entry of listFiles({ repo: session.designation, revision, recursive: true, ...session.common })) {
+  for await (const entry of (await hubLibrary()).listFiles({ repo: session.designation, revision, recursive: true, ...session.common })) {
     if (entry.type !== "file") continue;
     remote.push({ path: entry.path, size: entry.size, oid: entry.oid ?? "", ...(entry.lfs ? { lfsOid: entry.lfs.oid } : {}) });
   }

@@ -3,7 +3,6 @@
  * local card merged over the remote one (its metadata kept), and the plan of adds, updates and deletes
  * cut into part commits (the card last).
  */
-import { downloadFile } from "@huggingface/hub";
 import { gitBlobSha1 } from "./hash-file.js";
 import { HubError } from "./hub-error.js";
 import { listRemoteFiles, type HubRepoSession } from "./hub-repo-session.js";
@@ -11,6 +10,7 @@ import { mergeDatasetCard } from "./merge-dataset-card.js";
 import { chunkPlan, planCommit, type PlanEntry, type PlannedSource, type RemoteFile } from "./plan-commit.js";
 import type { ScannedDatasetDir } from "./scan-dataset-dir.js";
 import { sha256Hex } from "../util/sha256.js";
+import { hubLibrary } from "./hub-library.js";
 
 /** The files at `head` and its README.md text (nothing for a repo without commits). */
 export async function readRemoteTree(session: HubRepoSession, head: string | undefined): Promise<{ remote: RemoteFile[]; remoteCard: string | undefined }> {
@@ -19,7 +19,7 @@ export async function readRemoteTree(session: HubRepoSession, head: string | und
     const remote = await listRemoteFiles(session, head);
     let remoteCard: string | undefined;
     if (remote.some((r) => r.path === "README.md")) {
-      const blob = await downloadFile({ repo: session.designation, path: "README.md", revision: head, xet: false, ...session.common });
+      const blob = await (await hubLibrary()).downloadFile({ repo: session.designation, path: "README.md", revision: head, xet: false, ...session.common });
       remoteCard = blob ? await blob.text() : undefined;
     }
     return { remote, remoteCard };

@@ -3,8 +3,8 @@
  * created when missing (private on request; an existing repo keeps its visibility) and a branch other
  * than main is created from main. A dry run creates nothing and says what it would do.
  */
-import { HubApiError, createBranch, createRepo, repoExists } from "@huggingface/hub";
 import { readHead, type HubRepoSession } from "./hub-repo-session.js";
+import { hubLibrary, isHubApiError } from "./hub-library.js";
 
 export interface PreparedHubRepo {
   /** The repo existed before this publish. */
@@ -23,7 +23,7 @@ export async function prepareHubRepo(
   let created = false;
   let exists: boolean;
   try {
-    exists = await repoExists({ repo: session.designation, ...session.common });
+    exists = await (await hubLibrary()).repoExists({ repo: session.designation, ...session.common });
   } catch (error) {
     return session.fail(error, `checking ${repo} on ${session.endpoint}`);
   }
@@ -31,7 +31,7 @@ export async function prepareHubRepo(
     if (dryRun) created = true;
     else {
       try {
-        await createRepo({
+        await (await hubLibrary()).createRepo({
           repo: session.designation,
           accessToken: session.token!,
           hubUrl: session.endpoint,
@@ -40,7 +40,7 @@ export async function prepareHubRepo(
         });
         created = true;
       } catch (error) {
-        if (!(error instanceof HubApiError && error.statusCode === 409)) session.fail(error, `creating dataset repo ${repo}`);
+        if (!(isHubApiError(error) && error.statusCode === 409)) session.fail(error, `creating dataset repo ${repo}`);
       }
     }
   } else if (makePrivate) {
@@ -65,8 +65,8 @@ export async function prepareHubRepo(
 /** Creates `branch` from main; a branch created meanwhile (409) is fine. */
 async function createBranchFromMain(session: HubRepoSession, branch: string): Promise<void> {
   try {
-    await createBranch({ repo: session.designation, branch, revision: "main", ...session.common });
+    await (await hubLibrary()).createBranch({ repo: session.designation, branch, revision: "main", ...session.common });
   } catch (error) {
-    if (!(error instanceof HubApiError && error.statusCode === 409)) session.fail(error, `creating branch ${branch} of ${session.repo}`);
+    if (!(isHubApiError(error) && error.statusCode === 409)) session.fail(error, `creating branch ${branch} of ${session.repo}`);
   }
 }

@@ -6,7 +6,7 @@
  * by re-reading the head and re-planning), and never leaves a half-applied commit. The steps:
  * scan-dataset-dir, prepare-hub-repo, plan-publish, commit-plan, verify-published.
  */
-import { HubApiError } from "@huggingface/hub";
+import type { HubApiError } from "@huggingface/hub";
 import { ToolkitError } from "../errors.js";
 import { redactSecrets } from "../util/redact-secrets.js";
 import { commitPlan, type CommittedParts } from "./commit-plan.js";
@@ -22,6 +22,7 @@ import type { PublishProgressEvent } from "./publish-progress.js";
 import { parseRepoId } from "./pull-dataset.js";
 import { scanDatasetDir, type ScannedDatasetDir } from "./scan-dataset-dir.js";
 import { verifyPublished } from "./verify-published.js";
+import { isHubApiError } from "./hub-library.js";
 
 export type { PublishProgressEvent } from "./publish-progress.js";
 
@@ -103,7 +104,7 @@ export interface PublishDatasetResult {
 }
 
 function isConflict(error: unknown): error is HubApiError {
-  return error instanceof HubApiError && (error.statusCode === 409 || error.statusCode === 412);
+  return isHubApiError(error) && (error.statusCode === 409 || error.statusCode === 412);
 }
 
 /**

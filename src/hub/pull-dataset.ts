@@ -7,7 +7,6 @@
 import { mkdir, readFile, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { HubApiError, datasetInfo, downloadFile, listFiles, modelInfo } from "@huggingface/hub";
 import { ToolkitError } from "../errors.js";
 import { withAtomicFile, writeFileAtomic } from "../io/atomic-file.js";
 import { resolveHubConfig } from "./hub-config.js";
@@ -16,6 +15,7 @@ import { createHubFetch } from "./hub-fetch.js";
 import { contentCheck } from "./content-check.js";
 import { pathMatcher } from "../util/match-glob.js";
 import { repoPathProblem } from "./repo-path.js";
+import { hubLibrary, isHubApiError } from "./hub-library.js";
 
 /** One file as listed at a commit. */
 export interface HubListedFile {
@@ -182,8 +182,8 @@ export async function pullDataset(options: PullDatasetOptions): Promise<PullData
       try {
         const info =
           repoType === "model"
-            ? await modelInfo({ name: repo, revision, additionalFields: ["sha"], ...common })
-            : await datasetInfo({ name: repo, revision, additionalFields: ["sha"], ...common });
+            ? await (await hubLibrary()).modelInfo({ name: repo, revision, additionalFields: ["sha"], ...common })
+            : await (await hubLibrary()).datasetInfo({ name: repo, revision, additionalFields: ["sha"], ...common });
         sha = String((info as { sha?: unknown }).sha ?? "");
         if (!SHA_RE.test(sha)) throw new HubError(`the Hub returned no commit sha for ${repo}@${revision}`);
       } catch (error) {
@@ -211,7 +211,7 @@ export async function pullDataset(options: PullDatasetOptions): Promise<PullData
     const seen = new Set<string>();
     let entries = 0;
     try {
-      for await (const entry of listFiles({ repo: repoDesignation, revision: sha, recursive: true, ...common })) {
+      for await (const entry of (await hubLibrary()).listFiles({ repo: repoDesignation, revision: sha, recursive: true, ...common })) {
         entries += 1;
         if (seen.has(entry.path)) {
           throw new HubError(`the file listing of ${repo}@${sha} repeats ${JSON.stringify(entry.path)} (its pagination loops); stopped listing`);
@@ -281,7 +281,7 @@ async function downloadVerified(args: {
   const attempts = 3;
   for (let attempt = 1; ; attempt++) {
     try {
-      const blob = await downloadFile({ repo: repoDesignation, path: file.path, revision: sha, xet: false, ...common });
+      const blob = await (await hubLibrary()).downloadFile({ repo: repoDesignation, path: file.path, revision: sha, xet: false, ...common });
       if (!blob) throw new HubError(`${file.path} is listed at ${sha} but the Hub says it does not exist`);
       // Bytes are checked as they arrive (a body longer than listed is cut off) and renamed into the
       // cache only once size and hash match.
@@ -303,7 +303,7 @@ async function downloadVerified(args: {
       });
       return;
     } catch (error) {
-      const retryable = !(error instanceof HubApiError) && !ToolkitError.isInstance(error);
+      const retryable = !isHubApiError(error) && !ToolkitError.isInstance(error);
       if (!retryable || attempt >= attempts) throw toHubError(error, `downloading ${file.path}`, args.token);
     }
   }
