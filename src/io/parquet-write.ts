@@ -10,7 +10,7 @@ import { writeCompressors, type CodecOptions, type ParquetCodec } from "./parque
 import { defaultPageBytes, ParquetFileWriter, type ParquetFileInfo } from "./parquet-file-writer.js";
 import { encodeJsonRow, JsonRow } from "./json-row.js";
 import { cellsAreJsonSafe, JsonRowBatch } from "./json-row-batch.js";
-import { encodeRowGroup, type EncodedRowGroup } from "./row-group-encode.js";
+import { chunkBuffers, encodeRowGroup, type EncodedRowGroup } from "./row-group-encode.js";
 import { resolveThreads, RowGroupPool } from "./row-group-pool.js";
 
 /**
@@ -161,7 +161,9 @@ export async function writeParquetShards(options: ParquetShardOptions): Promise<
   const appendOldest = async () => {
     const oldest = inFlight.shift()!;
     inFlightBytes -= oldest.bytes;
-    await append(await oldest.encoding);
+    const encoded = await oldest.encoding;
+    await append(encoded);
+    pool?.recycle(chunkBuffers(encoded));
   };
   const drain = async () => {
     while (inFlight.length > 0) await appendOldest();

@@ -107,6 +107,15 @@ export class RowGroupPool {
   }
 
   /**
+   * Hands the buffers of a row group written out back to a worker, to encode the next groups into (rather
+   * than leaving them to this thread's garbage collector while the worker allocates fresh ones).
+   */
+  recycle(buffers: ArrayBuffer[]): void {
+    if (this.failure || buffers.length === 0) return;
+    this.workers[this.nextWorker]!.postMessage({ recycle: buffers }, buffers);
+  }
+
+  /**
    * A buffer a worker has finished reading a group from, to write the next group's rows into (memory written
    * once is much cheaper to write again than fresh memory, and one buffer is in use instead of two): waits
    * while a worker is still reading one; undefined when no group is being read.

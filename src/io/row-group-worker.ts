@@ -10,7 +10,7 @@ import type { ColumnSpec } from "./column-spec.js";
 import { encodeJsonRow } from "./json-row.js";
 import type { JsonRowBatchData } from "./json-row-batch.js";
 import { writeCompressors, type CodecOptions, type ParquetCodec } from "./parquet-codecs.js";
-import { encodeRowGroup } from "./row-group-encode.js";
+import { chunkBuffers, encodeRowGroup, MAX_SPARE_BUFFERS } from "./row-group-encode.js";
 
 export interface RowGroupWorkerData {
   columns: ColumnSpec[];
@@ -38,7 +38,13 @@ const port = parentPort;
 if (port) {
   const setup = workerData as RowGroupWorkerData;
   const compressors = await writeCompressors(setup.codecOptions, [setup.codec as ParquetCodec]);
-  port.on("message", (task: RowGroupTask) => {
+  // Buffers of this worker's earlier output, written out by the main thread and handed back.
+  const spareBuffers: ArrayBuffer[] = [];
+  port.on("message", (task: RowGroupTask | { recycle: ArrayBuffer[] }) => {
+    if ("recycle" in task) {
+      for (const buffer of task.recycle) if (spareBuffers.length < MAX_SPARE_BUFFERS) spareBuffers.push(buffer);
+      return;
+    }
     try {
       const columnData = decodeRows(setup.columns, task);
       // The JSON text is as large as the group and no longer needed: it goes back for the next group's rows
@@ -46,9 +52,8 @@ if (port) {
       const spent = task.bytes.buffer as ArrayBuffer;
       (task as { bytes?: Uint8Array | undefined }).bytes = undefined;
       port.postMessage({ id: task.id, spent }, [spent]);
-      const encoded = encodeRowGroup({ schema: setup.schema, codec: setup.codec, compressors, columnData, pageBytes: setup.pageBytes });
-      const buffers = [...new Set(encoded.chunks.map((c) => c.buffer as ArrayBuffer))];
-      port.postMessage({ id: task.id, encoded }, buffers);
+      const encoded = encodeRowGroup({ schema: setup.schema, codec: setup.codec, compressors, columnData, pageBytes: setup.pageBytes, spareBuffers });
+      port.postMessage({ id: task.id, encoded }, chunkBuffers(encoded));
     } catch (error) {
       const failure: RowGroupFailure =
         error instanceof InputError
