@@ -7,8 +7,10 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../src/errors.js";
-import { rowTextBytes, encodeValue, SFT_COLUMNS } from "../src/io/column-spec.js";
+import { rowTextBytes, encodeValue, parquetSchemaFor, SFT_COLUMNS, type ColumnSpec } from "../src/io/column-spec.js";
 import { JsonRow } from "../src/io/json-row.js";
+import { JsonRowBatch } from "../src/io/json-row-batch.js";
+import { RowGroupPool } from "../src/io/row-group-pool.js";
 import { writeParquet } from "../src/io/parquet-write.js";
 import { readParquet } from "../src/io/parquet-read.js";
 import { mixDatasets } from "../src/mix/mix-datasets.js";
@@ -96,6 +98,82 @@ describe("parallel Parquet writing", () => {
     }
     expect(files[1]!.equals(files[0]!)).toBe(true);
     expect(files[2]!.equals(files[0]!)).toBe(true);
+  });
+
+  it("groups of JsonRows mixed with object rows (as cells, or on this thread when JSON cannot hold them) give the same file for any threads and bytes in flight", async () => {
+    const columns: ColumnSpec[] = [
+      { name: "text", type: "string" },
+      { name: "score", type: "double", nullable: true },
+      { name: "tags", type: "json", nullable: true },
+    ];
+    const odd = (i: number) => (i === 250 ? Number.NaN : i === 420 ? -0 : i === 610 ? Number.POSITIVE_INFINITY : undefined);
+    const rows = Array.from({ length: 700 }, (_, i) => ({
+      text: `row ${i} ${"长文本 ".repeat(i % 50)}${i % 97 === 0 ? "\ud800 lone" : ""}`,
+      // -0, NaN and Infinity do not survive JSON: their groups are encoded on the calling thread.
+      score: odd(i) ?? (i % 5 === 0 ? null : i / 7),
+      tags: i % 3 === 0 ? { i, list: ["a", i] } : null,
+    }));
+    const asJson = (row: Record<string, unknown>) => {
+      const where = { file: "test", row: 0 };
+      const size = rowTextBytes(
+        columns,
+        columns.map((c) => encodeValue(c, row[c.name], where)),
+      );
+      return new JsonRow(Buffer.from(JSON.stringify(row)), size);
+    };
+    // Every third row an object, the rest JSON (the rows with odd doubles only as objects).
+    const mixed = rows.map((row, i) => (i % 3 === 1 || odd(i) !== undefined ? row : asJson(row)));
+    const files: Buffer[] = [];
+    for (const [name, source, threads, maxBytesInFlight] of [
+      ["objects", rows, 1, undefined],
+      ["mixed-1", mixed, 1, undefined],
+      ["mixed-2", mixed, 2, undefined],
+      ["mixed-2-one-group", mixed, 2, 1],
+      ["mixed-3-many", mixed, 3, 1e12],
+    ] as const) {
+      const file = join(tmp, `${name}.parquet`);
+      const info = await writeParquet({ file, columns, rows: source, codec: "ZSTD", maxRowGroupRows: 64, threads, maxBytesInFlight });
+      expect(info.rowGroups, name).toBe(11);
+      files.push(readFileSync(file));
+    }
+    for (let i = 1; i < files.length; i++) expect(files[i]!.equals(files[0]!), `file ${i}`).toBe(true);
+    const back: Array<{ score: number | null; text: string }> = [];
+    for await (const { record } of readParquet<{ score: number | null; text: string }>(join(tmp, "mixed-2.parquet"))) back.push(record);
+    expect(back.map((r) => r.text)).toEqual(rows.map((r) => r.text.replace("\ud800", "\ufffd")));
+    expect(Number.isNaN(back[250]!.score)).toBe(true);
+    expect(Object.is(back[420]!.score, -0)).toBe(true);
+    expect(back[610]!.score).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it("refuses a bound on bytes in flight that is not positive", async () => {
+    await expect(writeParquet({ file: join(tmp, "b.parquet"), columns: SFT_COLUMNS, rows: [], maxBytesInFlight: 0 })).rejects.toThrow(
+      "bytes in flight must be a positive number, got 0",
+    );
+  });
+
+  it("a worker hands each group's JSON buffer back once read, for the next group to be written into", async () => {
+    const pool = new RowGroupPool({
+      workers: 1,
+      columns: SFT_COLUMNS,
+      schema: parquetSchemaFor(SFT_COLUMNS),
+      codec: "SNAPPY",
+      codecOptions: {},
+      pageBytes: 1 << 20,
+    });
+    try {
+      expect(await pool.spareBuffer()).toBeUndefined(); // nothing being read: no waiting
+      const batch = new JsonRowBatch(1 << 20);
+      const row = { messages: [{ role: "user", content: "hi" }], id: "a", source: null, meta: null };
+      batch.addObjectBytes(Buffer.from(JSON.stringify(row)), jsonRow(row).textBytes);
+      const data = batch.take();
+      const sent = data.bytes.buffer.byteLength;
+      const encoding = pool.encode({ ...data, firstRow: 1, label: "t" });
+      const spare = await pool.spareBuffer(); // waits until the worker has read the group
+      expect(spare?.byteLength).toBe(sent);
+      expect(Number((await encoding).rowGroup.num_rows)).toBe(1);
+    } finally {
+      await pool.close();
+    }
   });
 
   it("a bad row parsed by a worker fails with its row and field, and leaves no file", async () => {

@@ -28,6 +28,12 @@ describe("start-up import graphs", () => {
     }
   });
 
+  it("stats loads no Parquet library until it reads a Parquet file", () => {
+    const packages = staticPackages(join(SRC, "cli/commands/stats.ts"));
+    for (const lazy of ["hyparquet", "hyparquet-writer"]) expect(packages, lazy).not.toContain(lazy);
+    expect(importGraph(join(SRC, "cli/commands/stats.ts")).packages).toContain("dynamic:hyparquet");
+  });
+
   it("the package entry loads no Hub library, tokenizer, codec or CLI package before their first use", () => {
     const packages = staticPackages(join(SRC, "index.ts"));
     for (const lazy of [

@@ -16,6 +16,9 @@ import { InputError, OptionError } from "../errors.js";
  *   text), the layout `datasets` infers for such rows; turns without tool fields hold nulls there;
  * - `json` any JSON value stored as a JSON string (free-form objects such as `meta`).
  */
+/** Key of the Parquet key-value metadata entry that records the column spec (so `json` columns decode). */
+export const COLUMNS_METADATA_KEY = "longwriter.columns";
+
 export type ColumnType = "string" | "int32" | "int64" | "double" | "boolean" | "messages" | "tool-messages" | "json";
 
 export interface ColumnSpec {

@@ -3,7 +3,8 @@
  * as a parsed object. Whoever encodes the row group parses it: with `threads > 1` that is a worker thread,
  * so the main thread only moves bytes. `textBytes` must be what `rowTextBytes` gives for the parsed row
  * (the writer cuts row groups by it before parsing, and checks it after), so the file is the same
- * whichever thread parsed it.
+ * whichever thread parsed it. Writers use (copy or parse) a row's bytes before asking the source for the next
+ * row, so a source may hand out views of one reused buffer.
  */
 import { InputError, ToolkitError } from "../errors.js";
 import { encodeValue, rowTextBytes, type ColumnSpec } from "./column-spec.js";

@@ -11,14 +11,11 @@ import { ByteWriter, ParquetWriter } from "hyparquet-writer";
 import type { Compressors } from "hyparquet-writer/src/types.js";
 import { TOOL_NAME, TOOL_VERSION } from "../version.js";
 import { tempPathFor } from "./atomic-file.js";
-import { parquetSchemaFor, type ColumnSpec } from "./column-spec.js";
+import { COLUMNS_METADATA_KEY, parquetSchemaFor, type ColumnSpec } from "./column-spec.js";
 import type { ParquetCodec } from "./parquet-codecs.js";
 import { writePageIndexes } from "./page-index.js";
 import { encodeRowGroup, relocateRowGroup, type EncodedRowGroup, type RowGroupEncodeOptions } from "./row-group-encode.js";
 import { ToolkitError } from "../errors.js";
-
-/** Key of the Parquet key-value metadata entry that records the column spec (so `json` columns decode). */
-export const COLUMNS_METADATA_KEY = "longwriter.columns";
 
 /** What was written: enough for a manifest. */
 export interface ParquetFileInfo {

@@ -3,13 +3,12 @@
  * 1-based row numbers that serve as the "line" in errors, like the JSONL reader.
  */
 import { stat } from "node:fs/promises";
-import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, parquetSchema, type FileMetaData, type SchemaTree } from "hyparquet";
+import type { FileMetaData, SchemaTree } from "hyparquet";
 import { InputError } from "../errors.js";
-import { decodeValue, type ColumnSpec, type ColumnType } from "./column-spec.js";
+import { COLUMNS_METADATA_KEY, decodeValue, type ColumnSpec, type ColumnType } from "./column-spec.js";
 import { handleBadRecord, validateRecord, type ReadOptions } from "./input-issue.js";
 import type { LocatedRecord } from "./jsonl.js";
 import { readDecompressors } from "./parquet-codecs.js";
-import { COLUMNS_METADATA_KEY } from "./parquet-file-writer.js";
 
 /** What a Parquet file holds, from its footer alone. */
 export interface ParquetInfo {
@@ -31,8 +30,18 @@ export interface ParquetReadOptions<T> extends ReadOptions<T> {
   columns?: string[] | undefined;
 }
 
+type Hyparquet = typeof import("hyparquet");
+let hyparquet: Promise<Hyparquet> | undefined;
+
+/** hyparquet, loaded when the first Parquet file is read (a run over JSONL never loads it). */
+function loadHyparquet(): Promise<Hyparquet> {
+  hyparquet ??= import("hyparquet");
+  return hyparquet;
+}
+
 /** Reads a Parquet footer; a missing, non-Parquet or truncated file is an InputError naming the file. */
 export async function readParquetInfo(file: string): Promise<ParquetInfo> {
+  const { asyncBufferFromFile, parquetMetadataAsync, parquetSchema } = await loadHyparquet();
   let metadata: FileMetaData;
   try {
     const info = await stat(file);
@@ -52,7 +61,7 @@ export async function readParquetInfo(file: string): Promise<ParquetInfo> {
     rows: Number(metadata.num_rows),
     rowGroups: groups.length,
     rowGroupRows: groups,
-    columns: columnsOf(metadata),
+    columns: columnsOf(metadata, parquetSchema),
     codec: metadata.row_groups[0]?.columns[0]?.meta_data?.codec ?? null,
     createdBy: metadata.created_by ?? null,
     metadata,
@@ -69,6 +78,7 @@ export async function readParquetInfo(file: string): Promise<ParquetInfo> {
  */
 export async function* readParquet<T = Record<string, unknown>>(file: string, options: ParquetReadOptions<T> = {}): AsyncGenerator<LocatedRecord<T>> {
   const info = await readParquetInfo(file);
+  const { asyncBufferFromFile, parquetReadObjects } = await loadHyparquet();
   const buffer = await asyncBufferFromFile(file);
   const compressors = await readDecompressors();
   const wanted = options.columns;
@@ -113,7 +123,7 @@ export async function* readParquet<T = Record<string, unknown>>(file: string, op
 }
 
 /** Column specs recorded in our key-value metadata, or inferred from the Parquet schema. */
-function columnsOf(metadata: FileMetaData): ParquetInfo["columns"] {
+function columnsOf(metadata: FileMetaData, parquetSchema: Hyparquet["parquetSchema"]): ParquetInfo["columns"] {
   const recorded = metadata.key_value_metadata?.find((kv) => kv.key === COLUMNS_METADATA_KEY)?.value;
   if (recorded) {
     try {

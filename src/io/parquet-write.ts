@@ -9,6 +9,7 @@ import { encodeValue, parquetSchemaFor, rowTextBytes, validateColumns, type Colu
 import { writeCompressors, type CodecOptions, type ParquetCodec } from "./parquet-codecs.js";
 import { defaultPageBytes, ParquetFileWriter, type ParquetFileInfo } from "./parquet-file-writer.js";
 import { encodeJsonRow, JsonRow } from "./json-row.js";
+import { cellsAreJsonSafe, JsonRowBatch } from "./json-row-batch.js";
 import { encodeRowGroup, type EncodedRowGroup } from "./row-group-encode.js";
 import { resolveThreads, RowGroupPool } from "./row-group-pool.js";
 
@@ -50,12 +51,19 @@ export interface ParquetWriteOptions extends CodecOptions {
   /** Extra Parquet key-value metadata. */
   kvMetadata?: Array<{ key: string; value: string }> | undefined;
   /**
-   * Threads for row groups of `JsonRow`s: with more than one, worker threads parse, encode and compress
-   * them while the main thread reads on (workers start only once a second row group is on its way). Rows
-   * given as objects are encoded on the calling thread: copying parsed objects to a worker costs more than
-   * encoding them. The file is byte-identical whatever the number. @default every core
+   * Threads for encoding and compressing row groups: with more than one, worker threads encode row groups
+   * while the calling thread reads on (workers start only once a second row group is on its way). `JsonRow`s
+   * are parsed by the worker; rows given as objects are checked and encoded into cells here and travel as
+   * the JSON of those cells. The file is byte-identical whatever the number. @default every core
    */
   threads?: number | undefined;
+  /**
+   * Upper bound on the text (`rowTextBytes`) of the row groups handed to worker threads and not yet
+   * written; a group waits until it fits (one group is always allowed). A worker holds about 3–4× a group's
+   * text while encoding it, so this, not `threads`, sets the memory the workers take.
+   * @default `threads` × `rowGroupBytes` (every worker busy)
+   */
+  maxBytesInFlight?: number | undefined;
   /** Name used for the output in error messages (e.g. "train split"). @default the file path */
   label?: string | undefined;
   /**
@@ -113,14 +121,15 @@ export async function writeParquetShards(options: ParquetShardOptions): Promise<
 
   const finished: ParquetFileInfo[] = [];
   let current: ParquetFileWriter | undefined;
-  let buffer = emptyColumns(columns.length);
-  let bufferedRows = 0;
-  let bufferedBytes = 0;
   let rowNumber = 0;
   let appendedRows = 0;
   let pool: RowGroupPool | undefined;
-  // Row groups being encoded by the pool, in file order.
-  const inFlight: Array<Promise<EncodedRowGroup>> = [];
+  // Row groups being encoded by the pool, in file order, with their text bytes.
+  const inFlight: Array<{ encoding: Promise<EncodedRowGroup>; bytes: number }> = [];
+  let inFlightBytes = 0;
+  const maxInFlight = options.maxBytesInFlight ?? defaultBytesInFlight(codec, threads, rowGroupBytes);
+  if (!(maxInFlight > 0)) throw new ConfigError(`bytes in flight must be a positive number, got ${maxInFlight}`);
+  const workers = Math.min(threads, Math.max(1, Math.floor(maxInFlight / rowGroupBytes)));
 
   // The path the next shard will get (asked for once per shard, in order).
   let nextPath = shardPath(0);
@@ -149,60 +158,73 @@ export async function writeParquetShards(options: ParquetShardOptions): Promise<
       nextPath = shardPath(finished.length);
     }
   };
+  const appendOldest = async () => {
+    const oldest = inFlight.shift()!;
+    inFlightBytes -= oldest.bytes;
+    await append(await oldest.encoding);
+  };
+  const drain = async () => {
+    while (inFlight.length > 0) await appendOldest();
+  };
 
-  // JSON rows of the current group not parsed yet (only while every row of the group is one).
-  let jsonRows: JsonRow[] = [];
+  // The current group: its rows as JSON (`batch`, for a worker) or as encoded cells (`buffer`, for this
+  // thread). A group that starts with a `JsonRow` collects JSON (rows given as objects join it as the JSON of
+  // their cells, encoded and checked here); a group that starts with an object is encoded here: turning
+  // objects into JSON for a worker cost this thread as much as encoding them (measured on convert).
+  let batch: JsonRowBatch | undefined;
+  let buffer = emptyColumns(columns.length);
+  let bufferedRows = 0;
+  let bufferedBytes = 0;
   let groupFirstRow = 1;
   const labelNow = () => options.label ?? current?.file ?? nextPath;
 
-  const parsePendingJson = () => {
-    jsonRows.forEach((row, i) => {
-      const encoded = encodeJsonRow(columns, row.json, row.textBytes, row.overrides, { file: labelNow(), row: groupFirstRow + i });
-      for (let c = 0; c < encoded.length; c++) buffer[c]!.push(encoded[c]);
-    });
-    jsonRows = [];
+  // JSON of a group is a little larger than its text; a worker's spent buffer is reused when there is one.
+  const startGroup = async (jsonRow: boolean) => {
+    groupFirstRow = rowNumber;
+    batch = threads > 1 && jsonRow ? new JsonRowBatch(rowGroupBytes * 1.1, await pool?.spareBuffer()) : undefined;
   };
-
-  const drain = async (keep: number) => {
-    while (inFlight.length > keep) await append(await inFlight.shift()!);
+  const pushCells = (cells: unknown[]) => {
+    for (let c = 0; c < cells.length; c++) buffer[c]!.push(cells[c]);
+  };
+  // Moves the batch's rows into `buffer` (a row that cannot travel as JSON, or a group encoded here).
+  const unbatch = () => {
+    if (!batch) return;
+    let row = groupFirstRow;
+    batch.forEachRow((json, textBytes, isCells, overrides) => {
+      const where = { file: labelNow(), row: row++ };
+      pushCells(
+        isCells
+          ? (JSON.parse(Buffer.from(json.buffer, json.byteOffset, json.byteLength).toString("utf8")) as unknown[])
+          : encodeJsonRow(columns, json, textBytes, overrides, where),
+      );
+    });
+    batch = undefined;
   };
 
   const flushGroup = async (last: boolean) => {
     if (bufferedRows === 0) return;
     // Workers only pay off from a second row group on: a file of one row group is encoded right here.
-    if (jsonRows.length > 0 && (pool || (!last && threads > 1))) {
-      pool ??= new RowGroupPool({ workers: threads, columns, schema, codec, codecOptions: options, pageBytes });
-      const ends = new Uint32Array(jsonRows.length);
-      const textBytes = new Float64Array(jsonRows.length);
-      const overrides: Array<[number, Record<string, unknown>]> = [];
-      let total = 0;
-      jsonRows.forEach((row, i) => {
-        total += row.json.byteLength;
-        ends[i] = total;
-        textBytes[i] = row.textBytes;
-        if (row.overrides) overrides.push([i, row.overrides]);
-      });
-      const bytes = new Uint8Array(total);
-      let offset = 0;
-      for (const row of jsonRows) {
-        bytes.set(row.json, offset);
-        offset += row.json.byteLength;
-      }
-      const encoding = pool.encode({ bytes, ends, textBytes, overrides, firstRow: groupFirstRow, label: labelNow() });
-      encoding.catch(() => undefined); // awaited in order by drain(); a failure surfaces there
-      inFlight.push(encoding);
-      jsonRows = [];
-      bufferedRows = 0;
-      bufferedBytes = 0;
-      await drain(last ? 0 : pool.size);
-      return;
-    }
-    parsePendingJson();
-    const columnData = columns.map((column, i) => ({ name: column.name, data: buffer[i]! }));
-    buffer = emptyColumns(columns.length);
+    const toWorkers = batch && (pool !== undefined || !last) ? batch : undefined;
+    if (!toWorkers) unbatch();
+    const bytes = bufferedBytes;
+    batch = undefined;
     bufferedRows = 0;
     bufferedBytes = 0;
-    await drain(0); // groups still with the workers come first
+    if (toWorkers) {
+      buffer = emptyColumns(columns.length);
+      // Room for the group: at most one group per worker, and the bytes in flight under the bound.
+      while (inFlight.length > 0 && (inFlight.length >= workers || inFlightBytes + bytes > maxInFlight)) await appendOldest();
+      pool ??= new RowGroupPool({ workers, columns, schema, codec, codecOptions: options, pageBytes });
+      const encoding = pool.encode({ ...toWorkers.take(), firstRow: groupFirstRow, label: labelNow() });
+      encoding.catch(() => undefined); // awaited in order by appendOldest(); a failure surfaces there
+      inFlight.push({ encoding, bytes });
+      inFlightBytes += bytes;
+      if (last) await drain();
+      return;
+    }
+    const columnData = columns.map((column, i) => ({ name: column.name, data: buffer[i]! }));
+    buffer = emptyColumns(columns.length);
+    await drain(); // groups still with the workers come first
     await append(encodeRowGroup({ schema, codec, compressors, columnData, pageBytes }));
   };
 
@@ -212,13 +234,10 @@ export async function writeParquetShards(options: ParquetShardOptions): Promise<
       if (row instanceof JsonRow) {
         // A row that would take the group over the budget starts the next one.
         if (bufferedRows > 0 && bufferedBytes + row.textBytes > rowGroupBytes) await flushGroup(false);
-        if (bufferedRows === jsonRows.length) {
-          if (jsonRows.length === 0) groupFirstRow = rowNumber;
-          jsonRows.push(row);
-        } else {
-          const encoded = encodeJsonRow(columns, row.json, row.textBytes, row.overrides, { file: labelNow(), row: rowNumber });
-          for (let i = 0; i < encoded.length; i++) buffer[i]!.push(encoded[i]);
-        }
+        if (bufferedRows === 0) await startGroup(true);
+        // The row's bytes are used before the next row is asked for (a source may reuse them).
+        if (batch) batch.addObjectBytes(row.json, row.textBytes, row.overrides);
+        else pushCells(encodeJsonRow(columns, row.json, row.textBytes, row.overrides, { file: labelNow(), row: rowNumber }));
         bufferedRows += 1;
         bufferedBytes += row.textBytes;
       } else {
@@ -229,15 +248,19 @@ export async function writeParquetShards(options: ParquetShardOptions): Promise<
         const encoded = columns.map((column) => encodeValue(column, row[column.name], where));
         const rowBytes = rowTextBytes(columns, encoded);
         if (bufferedRows > 0 && bufferedBytes + rowBytes > rowGroupBytes) await flushGroup(false);
-        if (jsonRows.length > 0) parsePendingJson();
-        for (let i = 0; i < encoded.length; i++) buffer[i]!.push(encoded[i]);
+        if (bufferedRows === 0) await startGroup(false);
+        if (batch && cellsAreJsonSafe(columns, encoded)) batch.addCells(encoded, rowBytes);
+        else {
+          unbatch();
+          pushCells(encoded);
+        }
         bufferedRows += 1;
         bufferedBytes += rowBytes;
       }
       if (bufferedBytes >= rowGroupBytes || bufferedRows >= maxRowGroupRows) await flushGroup(false);
     }
     await flushGroup(true);
-    await drain(0);
+    await drain();
     if (current) {
       finished.push(await current.finish());
       current = undefined;
@@ -254,4 +277,14 @@ export async function writeParquetShards(options: ParquetShardOptions): Promise<
 
 function emptyColumns(count: number): unknown[][] {
   return Array.from({ length: count }, () => []);
+}
+
+/**
+ * Row-group text handed to workers at once when not told: one group for SNAPPY and no compression (the
+ * calling thread reading the next group while a worker encodes this one is where their time goes; a
+ * second group in flight did not shorten mix and cost ~0.4 GB per worker), a group per thread for ZSTD
+ * and GZIP, whose compression is slow enough for every core to pay off.
+ */
+export function defaultBytesInFlight(codec: ParquetCodec, threads: number, rowGroupBytes: number): number {
+  return codec === "ZSTD" || codec === "GZIP" ? threads * rowGroupBytes : rowGroupBytes;
 }

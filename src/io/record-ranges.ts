@@ -19,6 +19,8 @@ const INVALID_UTF8 = "invalid UTF-8 (the file must be UTF-8 encoded)";
 
 /** What a handler does with the records of a range, in order (runs where the range is read). */
 export interface RangeHandler<R = unknown> {
+  /** Called before a range's first record with the range's size in bytes (to size buffers). */
+  begin?(rangeBytes: number): void;
   /** One record; `line` counts from 1 at the range's first line. Throwing fails the whole read. */
   record(record: SftRecord, line: number, label: string): void;
   /** The range's results and the buffers to transfer with them; the handler is ready for another range. */
@@ -72,6 +74,7 @@ export interface RangeResult<R = unknown> {
 export function readRange<R>(task: RangeTask, handler: RangeHandler<R>): { result: RangeResult<R>; transfer: ArrayBuffer[] } {
   const bytes = readBytes(task.file, task.start, task.end);
   const issues: RangeIssue[] = [];
+  handler.begin?.(bytes.length);
   const valid = isUtf8(bytes);
   let adapter: SftAdapter | undefined = task.format === "auto" ? undefined : getSftAdapter(task.format);
   let format: RangeResult["format"];

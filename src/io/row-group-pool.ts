@@ -1,8 +1,9 @@
 /**
  * @module io/row-group-pool — worker threads that parse, encode and compress Parquet row groups of JSON rows
- * (see `JsonRow`) while the main thread reads the next rows' bytes. Results come back in submission order, so the file is the same
- * bytes whatever the number of threads. At most `workers` row groups are in flight: memory grows by about
- * that many row groups, not with the input.
+ * (see `JsonRow`, `JsonRowBatch`) while the main thread reads the next rows' bytes. Results come back in
+ * submission order, so the file is the same bytes whatever the number of threads. The writer decides how
+ * many groups are in flight (`maxBytesInFlight`); a worker hands each group's JSON buffer back as soon as it
+ * has parsed it, to be written into again.
  */
 import { availableParallelism } from "node:os";
 import type { Worker } from "node:worker_threads";
@@ -40,6 +41,10 @@ export class RowGroupPool {
   private nextId = 0;
   private nextWorker = 0;
   private failure: Error | undefined;
+  /** Buffers workers have finished reading groups from, and the groups whose buffer is still being read. */
+  private readonly spare: ArrayBuffer[] = [];
+  private readonly reading = new Set<number>();
+  private spareWaiters: Array<() => void> = [];
 
   constructor(options: {
     workers: number;
@@ -61,7 +66,11 @@ export class RowGroupPool {
     };
     for (let i = 0; i < options.workers; i++) {
       const worker = startWorker(WORKER_URL, workerData);
-      worker.on("message", (message: { id: number; encoded?: EncodedRowGroup; failure?: RowGroupFailure }) => {
+      worker.on("message", (message: { id: number; encoded?: EncodedRowGroup; failure?: RowGroupFailure; spent?: ArrayBuffer }) => {
+        this.reading.delete(message.id);
+        if (message.spent) this.spare.push(message.spent);
+        this.wakeSpareWaiters();
+        if (message.spent) return;
         const waiting = this.pending.get(message.id);
         this.pending.delete(message.id);
         if (!waiting) return;
@@ -90,9 +99,29 @@ export class RowGroupPool {
     this.nextWorker = (this.nextWorker + 1) % this.workers.length;
     return new Promise<EncodedRowGroup>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
+      this.reading.add(id);
       const message: RowGroupTask = { id, ...task };
-      worker.postMessage(message, [task.bytes.buffer as ArrayBuffer, task.ends.buffer as ArrayBuffer, task.textBytes.buffer as ArrayBuffer]);
+      const buffers = [task.bytes.buffer, task.ends.buffer, task.textBytes.buffer, task.cells.buffer] as ArrayBuffer[];
+      worker.postMessage(message, buffers);
     });
+  }
+
+  /**
+   * A buffer a worker has finished reading a group from, to write the next group's rows into (memory written
+   * once is much cheaper to write again than fresh memory, and one buffer is in use instead of two): waits
+   * while a worker is still reading one; undefined when no group is being read.
+   */
+  async spareBuffer(): Promise<ArrayBuffer | undefined> {
+    while (this.spare.length === 0 && this.reading.size > 0 && !this.failure) {
+      await new Promise<void>((resolve) => this.spareWaiters.push(resolve));
+    }
+    return this.spare.pop();
+  }
+
+  private wakeSpareWaiters(): void {
+    const waiters = this.spareWaiters;
+    this.spareWaiters = [];
+    for (const wake of waiters) wake();
   }
 
   /** Stops every worker (pending encodes are rejected). */
@@ -103,6 +132,7 @@ export class RowGroupPool {
 
   private fail(error: Error): void {
     this.failure ??= error;
+    this.wakeSpareWaiters();
     for (const [id, waiting] of this.pending) {
       this.pending.delete(id);
       waiting.reject(error);

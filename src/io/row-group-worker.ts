@@ -8,6 +8,7 @@ import type { CompressionCodec, SchemaElement } from "hyparquet";
 import { InputError } from "../errors.js";
 import type { ColumnSpec } from "./column-spec.js";
 import { encodeJsonRow } from "./json-row.js";
+import type { JsonRowBatchData } from "./json-row-batch.js";
 import { writeCompressors, type CodecOptions, type ParquetCodec } from "./parquet-codecs.js";
 import { encodeRowGroup } from "./row-group-encode.js";
 
@@ -19,13 +20,9 @@ export interface RowGroupWorkerData {
   pageBytes: number;
 }
 
-/** One row group of JSON rows: their bytes back to back, where each ends, and what the writer declared. */
-export interface RowGroupTask {
+/** One row group of JSON rows (see `JsonRowBatch`): their bytes back to back, where each ends, and what the writer declared. */
+export interface RowGroupTask extends JsonRowBatchData {
   id: number;
-  bytes: Uint8Array;
-  ends: Uint32Array;
-  textBytes: Float64Array;
-  overrides: Array<[number, Record<string, unknown>]>;
   /** 1-based number of the group's first row (for error locations), and the name of the output. */
   firstRow: number;
   label: string;
@@ -43,18 +40,12 @@ if (port) {
   const compressors = await writeCompressors(setup.codecOptions, [setup.codec as ParquetCodec]);
   port.on("message", (task: RowGroupTask) => {
     try {
-      const columnData = setup.columns.map((column) => ({ name: column.name, data: new Array<unknown>(task.ends.length) }));
-      const overrides = new Map(task.overrides);
-      let start = 0;
-      for (let r = 0; r < task.ends.length; r++) {
-        const end = task.ends[r]!;
-        const encoded = encodeJsonRow(setup.columns, task.bytes.subarray(start, end), task.textBytes[r]!, overrides.get(r), {
-          file: task.label,
-          row: task.firstRow + r,
-        });
-        for (let c = 0; c < encoded.length; c++) columnData[c]!.data[r] = encoded[c];
-        start = end;
-      }
+      const columnData = decodeRows(setup.columns, task);
+      // The JSON text is as large as the group and no longer needed: it goes back for the next group's rows
+      // (memory written once is much cheaper to write again than fresh memory).
+      const spent = task.bytes.buffer as ArrayBuffer;
+      (task as { bytes?: Uint8Array | undefined }).bytes = undefined;
+      port.postMessage({ id: task.id, spent }, [spent]);
       const encoded = encodeRowGroup({ schema: setup.schema, codec: setup.codec, compressors, columnData, pageBytes: setup.pageBytes });
       const buffers = [...new Set(encoded.chunks.map((c) => c.buffer as ArrayBuffer))];
       port.postMessage({ id: task.id, encoded }, buffers);
@@ -74,4 +65,23 @@ if (port) {
       port.postMessage({ id: task.id, failure });
     }
   });
+}
+
+/** The task's rows as column arrays of encoded cells. */
+function decodeRows(columns: ColumnSpec[], task: RowGroupTask): Array<{ name: string; data: unknown[] }> {
+  const columnData = columns.map((column) => ({ name: column.name, data: new Array<unknown>(task.ends.length) }));
+  const overrides = new Map(task.overrides);
+  const text = Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength);
+  let start = 0;
+  for (let r = 0; r < task.ends.length; r++) {
+    const end = task.ends[r]!;
+    // Cells were encoded and checked by the thread that sent them; an object row is checked here.
+    const encoded =
+      task.cells[r] === 1
+        ? (JSON.parse(text.toString("utf8", start, end)) as unknown[])
+        : encodeJsonRow(columns, text.subarray(start, end), task.textBytes[r]!, overrides.get(r), { file: task.label, row: task.firstRow + r });
+    for (let c = 0; c < encoded.length; c++) columnData[c]!.data[r] = encoded[c];
+    start = end;
+  }
+  return columnData;
 }

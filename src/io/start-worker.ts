@@ -22,7 +22,25 @@ export function moduleUrl(base: string, name: string): string {
  * @example startWorker(moduleUrl(import.meta.url, "./row-group-worker"), { columns, schema })
  */
 export function startWorker(url: string, workerData: unknown): Worker {
-  if (!url.endsWith(".ts")) return new Worker(new URL(url), { workerData });
+  if (!url.endsWith(".ts")) return new Worker(new URL(url), { workerData, execArgv: withoutPreloads(process.execArgv) });
   const bootstrap = `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(url)}); });`;
   return new Worker(bootstrap, { eval: true, workerData });
+}
+
+const PRELOAD_FLAGS = new Set(["--import", "--require", "-r", "--loader", "--experimental-loader"]);
+
+/**
+ * The process's Node flags without module preloads and loaders (`--import tsx`, `--require …`): a built
+ * worker is plain JavaScript and needs none, and a worker inheriting them loads them again at start
+ * (tsx: ~0.5 s CPU per worker). Other flags (heap size, profiling) are kept.
+ */
+export function withoutPreloads(execArgv: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const flag = execArgv[i]!;
+    const name = flag.split("=", 1)[0]!;
+    if (!PRELOAD_FLAGS.has(name)) kept.push(flag);
+    else if (!flag.includes("=")) i += 1; // the value is the next argument
+  }
+  return kept;
 }

@@ -85,6 +85,11 @@ export function createRangeHandler(options: CandidateHandlerOptions): RangeHandl
   let ids = "";
   let keys = "";
   return {
+    begin(rangeBytes) {
+      // A row's spool JSON is about its input line plus the source tag: room for that, grown if short.
+      bytes = Buffer.allocUnsafeSlow(rangeBytes + (rangeBytes >> 3) + (64 << 10));
+      used = 0;
+    },
     record(record: SftRecord, line: number, label: string) {
       const row: SftRecord = { ...record, source: options.tag };
       lines.push(line);

@@ -284,10 +284,9 @@ function takeRange(
   countIssue: (issue: InputIssue, display: string) => void,
   take: (display: string, reason: string | null, candidate: Candidate) => void,
 ): void {
-  const bytes = Buffer.from(range.bytes.buffer, range.bytes.byteOffset, range.bytes.byteLength);
+  const candidate = new RangeCandidate(range);
   let issue = 0;
   let kept = 0;
-  let idStart = 0;
   for (let i = 0; i < range.lines.length; i++) {
     const line = lineBase + range.lines[i]!;
     while (issue < issues.length && issues[issue]!.line < line) countIssue(issues[issue++]!, display);
@@ -296,25 +295,54 @@ function takeRange(
       take(display, range.reasons[dropped]!, { ...DROPPED, line });
       continue;
     }
-    const k = kept++;
-    const start = k === 0 ? 0 : range.ends[k - 1]!;
-    const end = range.ends[k]!;
-    const id = range.ids.slice(idStart, range.idEnds[k]!);
-    idStart = range.idEnds[k]!;
-    let row: SftRecord | undefined;
-    take(display, null, {
-      line,
-      id,
-      facts: { words: range.words[k]!, answerWords: range.answerWords[k]!, textBytes: range.textBytes[k]!, withTools: range.withTools[k] === 1 },
-      row: () => {
-        row ??= JSON.parse(bytes.toString("utf8", start, end)) as SftRecord;
-        return row;
-      },
-      key: () => range.keys.slice(k * KEY_LENGTH, (k + 1) * KEY_LENGTH),
-      append: (spool) => spool.appendBytes(bytes, start, end),
-    });
+    candidate.moveTo(kept++, line);
+    take(display, null, candidate);
   }
   while (issue < issues.length) countIssue(issues[issue++]!, display);
+}
+
+/** The kept rows of a range, one at a time (one object per range: the steps keep only a row's id and line). */
+class RangeCandidate implements Candidate {
+  line = 0;
+  id = "";
+  readonly facts: SpoolRowFacts = { words: 0, answerWords: 0, textBytes: 0, withTools: false };
+  private readonly bytes: Buffer;
+  private index = 0;
+  private start = 0;
+  private end = 0;
+  private parsed: SftRecord | undefined;
+
+  constructor(private readonly range: CandidateRange) {
+    this.bytes = Buffer.from(range.bytes.buffer, range.bytes.byteOffset, range.bytes.byteLength);
+  }
+
+  /** Points at the range's `index`-th kept row (in order). */
+  moveTo(index: number, line: number): void {
+    const { range, facts } = this;
+    this.index = index;
+    this.line = line;
+    this.start = index === 0 ? 0 : range.ends[index - 1]!;
+    this.end = range.ends[index]!;
+    this.id = range.ids.slice(index === 0 ? 0 : range.idEnds[index - 1]!, range.idEnds[index]!);
+    this.parsed = undefined;
+    facts.words = range.words[index]!;
+    facts.answerWords = range.answerWords[index]!;
+    facts.textBytes = range.textBytes[index]!;
+    facts.withTools = range.withTools[index] === 1;
+  }
+
+  row(): SftRecord {
+    this.parsed ??= JSON.parse(this.bytes.toString("utf8", this.start, this.end)) as SftRecord;
+    return this.parsed;
+  }
+
+  key(): string {
+    return this.range.keys.slice(this.index * KEY_LENGTH, (this.index + 1) * KEY_LENGTH);
+  }
+
+  append(spool: RowSpool): number {
+    return spool.appendBytes(this.bytes, this.start, this.end);
+  }
 }
 
 const DROPPED: Candidate = droppedCandidate(0, { id: "", messages: [] });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createExactDedup, messagesKey } from "./exact-dedup.js";
+import { createRandom } from "../util/seeded-random.js";
+import { createExactDedup, messagesKey, normaliseForKey } from "./exact-dedup.js";
 import { createMinHashDedup, estimateJaccard, minhashSignature } from "./minhash-dedup.js";
 
 const conv = (user: string, assistant: string) => [
@@ -8,6 +9,16 @@ const conv = (user: string, assistant: string) => [
 ];
 
 describe("exact dedup", () => {
+  it("normalises text as /\\s+/g → one space, trim, lower case does (5,000 random strings of every kind of whitespace)", () => {
+    const rng = createRandom({ seed: 5, label: "normalise-for-key" });
+    const pieces = [" ", "  ", "\t", "\n", "\r\n", "\u00a0", "\u2028", "\u3000", "\ufeff", "\u200b", "a", "B", "中", "İ", "ß", "x y", "\ud83d\ude00"];
+    for (let n = 0; n < 5000; n++) {
+      let text = "";
+      for (let i = rng.nextUint32() % 12; i > 0; i--) text += pieces[rng.nextUint32() % pieces.length]!;
+      expect(normaliseForKey(text), JSON.stringify(text)).toBe(text.replace(/\s+/g, " ").trim().toLowerCase());
+    }
+  });
+
   it("treats whitespace and case differences as the same row, roles and content changes as different", () => {
     expect(messagesKey(conv("Hello  World", "Hi\n there"))).toBe(messagesKey(conv(" hello world ", "HI THERE")));
     expect(messagesKey(conv("hello world", "hi there"))).not.toBe(messagesKey(conv("hello world", "hi there!")));

@@ -6,13 +6,24 @@
 import { createHash } from "node:crypto";
 import type { Message } from "../schemas/message.js";
 
+/**
+ * Whitespace that `/\s+/g → " "` would change: a run of two or more, or one that is not a plain space.
+ * Replacing only these gives the same text and leaves most single spaces alone (fewer, smaller copies).
+ */
+const WHITESPACE_TO_COLLAPSE = /\s{2,}|[^\S ]/g;
+
+/** Text as the key sees it: whitespace runs collapsed to one space, trimmed, lower-cased. */
+export function normaliseForKey(text: string): string {
+  return text.replace(WHITESPACE_TO_COLLAPSE, " ").trim().toLowerCase();
+}
+
 /** The normalised-content key of a conversation (a 128-bit hash, base64). */
 export function messagesKey(messages: readonly Message[]): string {
   const hash = createHash("sha256");
   for (const message of messages) {
     hash.update(message.role);
     hash.update("\u0001");
-    hash.update(message.content.replace(/\s+/g, " ").trim().toLowerCase());
+    hash.update(normaliseForKey(message.content));
     // Tool calls are part of the turn (a calling turn's text is often empty); plain turns hash as before.
     for (const call of message.tool_calls ?? []) hash.update(`\u0003${call.function.name}\u0003${call.function.arguments}`);
     hash.update("\u0002");

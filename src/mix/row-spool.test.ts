@@ -21,6 +21,15 @@ describe("RowSpool", () => {
       expect(spool.read(i)).toEqual(rows[i]);
       expect(spool.readBytes(i).toString("utf8")).toBe(JSON.stringify(rows[i]));
     }
+    // A view is the row's bytes in a reused buffer: right until the next read, which overwrites it.
+    const first = spool.readView(1);
+    expect(first.toString("utf8")).toBe(JSON.stringify(rows[1]));
+    const copy = spool.readBytes(1);
+    const second = spool.readView(2);
+    expect(second.toString("utf8")).toBe(JSON.stringify(rows[2]));
+    expect(second.buffer).toBe(first.buffer);
+    expect(copy.toString("utf8")).toBe(JSON.stringify(rows[1]));
+    expect(() => spool.readView(rows.length)).toThrow(`no row ${rows.length}`);
     spool.flush();
     // The file is exactly the rows' JSON lines, in order.
     expect(readFileSync(spool.path, "utf8")).toBe(rows.map((row) => `${JSON.stringify(row)}\n`).join(""));

@@ -103,34 +103,37 @@ export class RowSpool {
 
   /** Reads row `index` back (parsed). */
   read<T = unknown>(index: number): T {
+    const bytes = this.readView(index);
+    return JSON.parse(bytes.toString("utf8")) as T;
+  }
+
+  /**
+   * Reads row `index` back as its JSON bytes in a buffer the spool reuses: valid until the next read (for a
+   * consumer that copies or parses them at once; no allocation per row).
+   */
+  readView(index: number): Buffer {
     if (index < 0 || index >= this.count) throw new OptionError(`RowSpool: no row ${index} (size ${this.count})`, { field: "index" });
     if (this.pendingBytes > 0) this.flush();
     const length = this.lengths[index]!;
     if (length > this.readBuffer.length) this.readBuffer = Buffer.alloc(Math.max(length, this.readBuffer.length * 2));
+    this.readInto(index, this.readBuffer);
+    return this.readBuffer.subarray(0, length);
+  }
+
+  private readInto(index: number, target: Buffer): void {
+    const length = this.lengths[index]!;
     const position = this.offsets[index]!;
     let got = 0;
     while (got < length) {
-      const n = readSync(this.fd, this.readBuffer, got, length - got, position + got);
+      const n = readSync(this.fd, target, got, length - got, position + got);
       if (n === 0) throw new ToolkitError(`RowSpool: ${this.path} ended early at row ${index}`, { code: "invalid_state" });
       got += n;
     }
-    return JSON.parse(this.readBuffer.toString("utf8", 0, length)) as T;
   }
 
   /** Reads row `index` back as its JSON bytes (a fresh buffer, not parsed). */
   readBytes(index: number): Buffer {
-    if (index < 0 || index >= this.count) throw new OptionError(`RowSpool: no row ${index} (size ${this.count})`, { field: "index" });
-    if (this.pendingBytes > 0) this.flush();
-    const length = this.lengths[index]!;
-    const bytes = Buffer.allocUnsafe(length);
-    const position = this.offsets[index]!;
-    let got = 0;
-    while (got < length) {
-      const n = readSync(this.fd, bytes, got, length - got, position + got);
-      if (n === 0) throw new ToolkitError(`RowSpool: ${this.path} ended early at row ${index}`, { code: "invalid_state" });
-      got += n;
-    }
-    return bytes;
+    return Buffer.from(this.readView(index));
   }
 
   /** Closes and deletes the spool file. */

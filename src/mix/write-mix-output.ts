@@ -138,7 +138,8 @@ function* spoolRows(spool: RowSpool, indices: Uint32Array, ids: readonly string[
   for (const index of indices) {
     const copy = seen[index]!;
     seen[index] = copy + 1;
-    const bytes = spool.readBytes(index);
+    // The writer copies a JsonRow's bytes before asking for the next row: one reused read buffer will do.
+    const bytes = spool.readView(index);
     if (copy === 0) yield new JsonRow(bytes, textBytes(index));
     else {
       const suffix = `#copy${copy}`;
