@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import OpenAI from "openai";
+import OpenAI, { APIConnectionError } from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOpenAiServer, type OpenAiServer } from "../../test/helpers/openai-server.js";
+import { ToolkitError } from "../errors.js";
 import { nodeHttpFetch } from "./node-http-fetch.js";
 import { ResponseTooLargeError } from "./response-size-cap.js";
 
@@ -131,14 +132,17 @@ describe("nodeHttpFetch", () => {
     await expect(iterator.next()).rejects.toMatchObject({ name: "AbortError" });
   });
 
-  it("rejects a refused connection with TypeError('fetch failed') and its cause, as fetch does", async () => {
+  it("rejects a refused connection with a connection error carrying the socket error as its cause", async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const error = await transport()(`http://127.0.0.1:${port}/`).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(TypeError);
-    expect(error).toMatchObject({ message: "fetch failed", cause: { code: "ECONNREFUSED" } });
+    expect(error).toBeInstanceOf(ToolkitError);
+    expect(error).toMatchObject({ code: "connection", message: expect.stringMatching(/^fetch failed: .*ECONNREFUSED/), cause: { code: "ECONNREFUSED" } });
+    // The SDK reports it as its connection error (what the client maps to kind "connection").
+    const sdk = new OpenAI({ apiKey: "k", baseURL: `http://127.0.0.1:${port}/v1`, maxRetries: 0, fetch: transport() });
+    await expect(sdk.chat.completions.create({ model: "m", messages: [{ role: "user", content: "x" }] })).rejects.toBeInstanceOf(APIConnectionError);
   });
 
   it("leaves other bodies (multipart uploads) to the fallback fetch, with the size cap on its body", async () => {
