@@ -34,6 +34,13 @@ export default async function parquetWriteBench(): Promise<BenchSection> {
     const groupRows = Math.ceil(rows / Math.max(1, oursResult.rowGroups));
     const runs: Array<{ writer: string; label: string; script: string; file: string; args: string[] }> = [
       {
+        writer: "ours-convert",
+        label: "ours: convertFile (what `longwriter convert` runs)",
+        script: "bench/jobs/parquet-write-convert.ts",
+        file: join(dir, `out-ours-convert-${codec}.parquet`),
+        args: [],
+      },
+      {
         writer: "duckdb-matched",
         label: `DuckDB COPY, ROW_GROUP_SIZE ${groupRows.toLocaleString("en-US")} like ours (anchor)`,
         script: "bench/jobs/parquet-write-duckdb.ts",
@@ -102,7 +109,7 @@ export default async function parquetWriteBench(): Promise<BenchSection> {
     }
   }
 
-  const order = ["duckdb-matched", "duckdb-default", "ours"];
+  const order = ["duckdb-matched", "duckdb-default", "ours", "ours-convert"];
   const sorted = [...results].sort((a, b) => (a.codec === b.codec ? order.indexOf(a.writer) - order.indexOf(b.writer) : a.codec < b.codec ? -1 : 1));
   const table = sorted.map((r) => {
     const anchor = results.find((a) => a.codec === r.codec && a.writer === "duckdb-matched")!;
@@ -127,9 +134,11 @@ export default async function parquetWriteBench(): Promise<BenchSection> {
       "`messages: list<struct<role, content>>`, `id`, `source` with the same codec. DuckDB: `read_json` with an explicit",
       "`messages` type, one COPY, all cores. **The anchor is DuckDB configured like us**: `ROW_GROUP_SIZE` set to the rows per",
       "row group of our file (DuckDB's default here is one ~1 GB row group, which costs it memory); its defaults are shown",
-      "beside it. Ours streams on one thread (rows arrive as parsed objects), row groups cut by bytes of text. Ratios are",
-      "against the matched DuckDB run with the same codec (< 1 is better); on a busy machine trust CPU over wall.",
-      `Checked: DuckDB reads all six outputs with the same row count and total content length (${checked}).`,
+      "beside it. Ours streams on one thread (rows arrive as parsed objects, which are encoded where they are read), row",
+      "groups cut by bytes of text, default threads; `convertFile` adds what the `convert` command does on top (format",
+      "detection, adapting each record). Ratios are against the matched DuckDB run with the same codec (< 1 is better); on",
+      "a busy machine trust CPU over wall.",
+      `Checked: DuckDB reads all eight outputs with the same row count and total content length (${checked}).`,
       `Parsing the JSONL alone (readJsonl, no writing) takes ${formatMs(parse.wallMs)} wall at ${formatMb(parse.peakRssMb)} peak RSS.`,
       "",
       markdownTable(["writer", "codec", "wall", "CPU", "peak RSS", "file", "row groups", "wall vs DuckDB", "CPU vs DuckDB", "RSS vs DuckDB"], table, [
