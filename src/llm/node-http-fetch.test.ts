@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import OpenAI, { APIConnectionError } from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -145,6 +146,21 @@ describe("nodeHttpFetch", () => {
     await expect(sdk.chat.completions.create({ model: "m", messages: [{ role: "user", content: "x" }] })).rejects.toBeInstanceOf(APIConnectionError);
   });
 
+  it("speaks TLS to https URLs, with the default trust store: a self-signed certificate fails as a connection error", async () => {
+    const tls = createTlsServer({ key: TEST_KEY, cert: TEST_CERT }, (_req, res) => res.end("secret"));
+    await new Promise<void>((resolve) => tls.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `https://127.0.0.1:${(tls.address() as AddressInfo).port}/v1/x`;
+      const error = await transport()(url).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ToolkitError);
+      // A TLS verdict (not a plain-HTTP parse error): the request went over node:https and checked the chain.
+      expect(error).toMatchObject({ code: "connection", cause: { code: "DEPTH_ZERO_SELF_SIGNED_CERT" } });
+    } finally {
+      tls.closeAllConnections();
+      await new Promise<void>((resolve) => tls.close(() => resolve()));
+    }
+  });
+
   it("leaves other bodies (multipart uploads) to the fallback fetch, with the size cap on its body", async () => {
     const seen: string[] = [];
     const fallback: typeof fetch = async (input, init) => {
@@ -183,3 +199,24 @@ describe("nodeHttpFetch", () => {
     ]);
   });
 });
+
+// A throwaway self-signed certificate for 127.0.0.1 (EC P-256, valid until 2126), made for this test only:
+// no client trusts it, which is what the test checks.
+const TEST_KEY = `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgqby1mLrBFCx7MgGO
+xnL/PJGfItri2H5NL0Fzz/UjOaqhRANCAAQ3onAHWdLOcatZDxclolW4PDApW8On
+Us/9srtBeELQrEtV42xfkRXYFAr+V87mGx9gbX70anobNa+o2XP0yAfO
+-----END PRIVATE KEY-----
+`;
+const TEST_CERT = `-----BEGIN CERTIFICATE-----
+MIIBjzCCATagAwIBAgIUfb8zYldpP/tFPhhlDP54TxnJyBEwCgYIKoZIzj0EAwIw
+FDESMBAGA1UEAwwJMTI3LjAuMC4xMCAXDTI2MTIwMjE2NDAxMloYDzIxMjYxMTA4
+MTY0MDEyWjAUMRIwEAYDVQQDDAkxMjcuMC4wLjEwWTATBgcqhkjOPQIBBggqhkjO
+PQMBBwNCAAQ3onAHWdLOcatZDxclolW4PDApW8OnUs/9srtBeELQrEtV42xfkRXY
+FAr+V87mGx9gbX70anobNa+o2XP0yAfOo2QwYjAdBgNVHQ4EFgQUloHQSHGioRXY
+YQROoTQNCD7AgCAwHwYDVR0jBBgwFoAUloHQSHGioRXYYQROoTQNCD7AgCAwDwYD
+VR0TAQH/BAUwAwEB/zAPBgNVHREECDAGhwR/AAABMAoGCCqGSM49BAMCA0cAMEQC
+IE6zS2M5bTeWJW1gUC7WUye2cqhXaA4gh5xv/l9R/FeNAiAbGhuuqBB4rWlusxJ4
+cA+9o9aczGJagZt6nCrCfGT4wg==
+-----END CERTIFICATE-----
+`;
