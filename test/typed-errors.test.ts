@@ -27,9 +27,6 @@ describe("typed errors", () => {
       if (rel.startsWith("cli")) continue;
       // Rebuilds a foreign `cause` with secrets removed (kept as the cause of an LlmCallError, never thrown alone).
       if (rel === join("util", "redact-secrets.ts")) continue;
-      // The SDK's transport must fail like fetch (`TypeError("fetch failed")`), which the SDK turns into a
-      // connection error and our client into an LlmCallError; it never reaches a library caller as is.
-      if (rel === join("llm", "node-http-fetch.ts")) continue;
       readFileSync(file, "utf8")
         .split("\n")
         .forEach((line, i) => {

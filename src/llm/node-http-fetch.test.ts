@@ -1,8 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
-import OpenAI from "openai";
+import OpenAI, { APIConnectionError } from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOpenAiServer, type OpenAiServer } from "../../test/helpers/openai-server.js";
+import { ToolkitError } from "../errors.js";
 import { nodeHttpFetch } from "./node-http-fetch.js";
 import { ResponseTooLargeError } from "./response-size-cap.js";
 
@@ -131,14 +133,32 @@ describe("nodeHttpFetch", () => {
     await expect(iterator.next()).rejects.toMatchObject({ name: "AbortError" });
   });
 
-  it("rejects a refused connection with TypeError('fetch failed') and its cause, as fetch does", async () => {
+  it("rejects a refused connection with a connection error carrying the socket error as its cause", async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const error = await transport()(`http://127.0.0.1:${port}/`).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(TypeError);
-    expect(error).toMatchObject({ message: "fetch failed", cause: { code: "ECONNREFUSED" } });
+    expect(error).toBeInstanceOf(ToolkitError);
+    expect(error).toMatchObject({ code: "connection", message: expect.stringMatching(/^fetch failed: .*ECONNREFUSED/), cause: { code: "ECONNREFUSED" } });
+    // The SDK reports it as its connection error (what the client maps to kind "connection").
+    const sdk = new OpenAI({ apiKey: "k", baseURL: `http://127.0.0.1:${port}/v1`, maxRetries: 0, fetch: transport() });
+    await expect(sdk.chat.completions.create({ model: "m", messages: [{ role: "user", content: "x" }] })).rejects.toBeInstanceOf(APIConnectionError);
+  });
+
+  it("speaks TLS to https URLs, with the default trust store: a self-signed certificate fails as a connection error", async () => {
+    const tls = createTlsServer({ key: TEST_KEY, cert: TEST_CERT }, (_req, res) => res.end("secret"));
+    await new Promise<void>((resolve) => tls.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `https://127.0.0.1:${(tls.address() as AddressInfo).port}/v1/x`;
+      const error = await transport()(url).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ToolkitError);
+      // A TLS verdict (not a plain-HTTP parse error): the request went over node:https and checked the chain.
+      expect(error).toMatchObject({ code: "connection", cause: { code: "DEPTH_ZERO_SELF_SIGNED_CERT" } });
+    } finally {
+      tls.closeAllConnections();
+      await new Promise<void>((resolve) => tls.close(() => resolve()));
+    }
   });
 
   it("leaves other bodies (multipart uploads) to the fallback fetch, with the size cap on its body", async () => {
@@ -179,3 +199,24 @@ describe("nodeHttpFetch", () => {
     ]);
   });
 });
+
+// A throwaway self-signed certificate for 127.0.0.1 (EC P-256, valid until 2126), made for this test only:
+// no client trusts it, which is what the test checks.
+const TEST_KEY = `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgqby1mLrBFCx7MgGO
+xnL/PJGfItri2H5NL0Fzz/UjOaqhRANCAAQ3onAHWdLOcatZDxclolW4PDApW8On
+Us/9srtBeELQrEtV42xfkRXYFAr+V87mGx9gbX70anobNa+o2XP0yAfO
+-----END PRIVATE KEY-----
+`;
+const TEST_CERT = `-----BEGIN CERTIFICATE-----
+MIIBjzCCATagAwIBAgIUfb8zYldpP/tFPhhlDP54TxnJyBEwCgYIKoZIzj0EAwIw
+FDESMBAGA1UEAwwJMTI3LjAuMC4xMCAXDTI2MTIwMjE2NDAxMloYDzIxMjYxMTA4
+MTY0MDEyWjAUMRIwEAYDVQQDDAkxMjcuMC4wLjEwWTATBgcqhkjOPQIBBggqhkjO
+PQMBBwNCAAQ3onAHWdLOcatZDxclolW4PDApW8OnUs/9srtBeELQrEtV42xfkRXY
+FAr+V87mGx9gbX70anobNa+o2XP0yAfOo2QwYjAdBgNVHQ4EFgQUloHQSHGioRXY
+YQROoTQNCD7AgCAwHwYDVR0jBBgwFoAUloHQSHGioRXYYQROoTQNCD7AgCAwDwYD
+VR0TAQH/BAUwAwEB/zAPBgNVHREECDAGhwR/AAABMAoGCCqGSM49BAMCA0cAMEQC
+IE6zS2M5bTeWJW1gUC7WUye2cqhXaA4gh5xv/l9R/FeNAiAbGhuuqBB4rWlusxJ4
+cA+9o9aczGJagZt6nCrCfGT4wg==
+-----END CERTIFICATE-----
+`;

@@ -10,13 +10,15 @@
  * 1.44 ms, the SDK over global fetch 1.7–2.9 ms, the SDK over this transport 1.1–1.35 ms (same runs).
  *
  * Behaviour kept from fetch where the SDK depends on it: an aborted signal rejects (or ends the body)
- * with the signal's reason (an `AbortError`); a failed connection rejects with `TypeError("fetch failed",
- * { cause })`, which the SDK reports as a connection error and retries. Not done (the SDK never asks):
+ * with the signal's reason (an `AbortError`); a failed connection rejects with an error carrying the
+ * socket error as its cause (a ToolkitError, code "connection", where fetch has a TypeError), which the SDK
+ * reports as a connection error and retries. Not done (the SDK never asks):
  * redirects are returned, not followed; no content decoding (no Accept-Encoding is sent).
  * Every body, both paths, stops with a ResponseTooLargeError past `maxResponseBytes`.
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import { ToolkitError } from "../errors.js";
 import { cappedBodyFetch, ResponseTooLargeError } from "./response-size-cap.js";
 
 export interface NodeHttpFetchOptions {
@@ -94,7 +96,9 @@ function send(href: string, init: RequestInit, body: string | Uint8Array | undef
     request.on("error", (cause) => {
       if (response) return; // after the head: the body's iterator reports it
       done();
-      reject(signal?.aborted ? abortReason(signal) : new TypeError("fetch failed", { cause }));
+      // The SDK reports any rejection that is not an abort as a connection error (and retries it); the
+      // cause's text stays readable for its timeout check ("connect ETIMEDOUT …"), as with fetch's TypeError.
+      reject(signal?.aborted ? abortReason(signal) : new ToolkitError(`fetch failed: ${cause.message}`, { code: "connection", cause }));
     });
     signal?.addEventListener("abort", onAbort, { once: true });
     request.end(body);
