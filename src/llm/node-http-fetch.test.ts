@@ -103,6 +103,44 @@ describe("nodeHttpFetch", () => {
     expect(await (await f(`${base}/k`)).text()).toBe("after");
   });
 
+  it("follows redirects like fetch: 307 keeps the POST, 303 turns it into a GET, the key stays on its origin, loops end", async () => {
+    const seen: string[] = [];
+    handler = (req, body, res) => {
+      seen.push(`${req.method} ${req.headers.host?.split(":")[0]} ${req.url} body=${body} auth=${req.headers.authorization ?? "-"}`);
+      const port = (server.address() as AddressInfo).port;
+      if (req.url === "/moved") res.writeHead(307, { location: "/v1/chat" }).end("moving");
+      else if (req.url === "/see-other") res.writeHead(303, { location: "/v1/result" }).end();
+      else if (req.url === "/elsewhere") res.writeHead(308, { location: `http://localhost:${port}/v1/chat` }).end();
+      else if (req.url === "/loop") res.writeHead(302, { location: "/loop" }).end();
+      else res.end(`answer to ${req.method} ${req.url}`);
+    };
+    const post = { method: "POST", body: '{"q":1}', headers: { authorization: "Bearer sk-test", "content-type": "application/json" } };
+    const fetch = transport();
+
+    const moved = await fetch(`${base}/moved`, post);
+    expect([moved.status, moved.redirected, moved.url, await moved.text()]).toEqual([200, true, `${base}/v1/chat`, "answer to POST /v1/chat"]);
+    const seeOther = await fetch(`${base}/see-other`, post);
+    expect(await seeOther.text()).toBe("answer to GET /v1/result");
+    await (await fetch(`${base}/elsewhere`, post)).text();
+    expect(seen).toEqual([
+      'POST 127.0.0.1 /moved body={"q":1} auth=Bearer sk-test',
+      'POST 127.0.0.1 /v1/chat body={"q":1} auth=Bearer sk-test',
+      'POST 127.0.0.1 /see-other body={"q":1} auth=Bearer sk-test',
+      "GET 127.0.0.1 /v1/result body= auth=Bearer sk-test",
+      'POST 127.0.0.1 /elsewhere body={"q":1} auth=Bearer sk-test',
+      'POST localhost /v1/chat body={"q":1} auth=-',
+    ]);
+
+    const manual = await fetch(`${base}/moved`, { ...post, redirect: "manual" });
+    expect([manual.status, manual.redirected, manual.headers.get("location")]).toEqual([307, false, "/v1/chat"]);
+    await manual.text();
+    seen.length = 0;
+    const loop = await fetch(`${base}/loop`, post).catch((error: unknown) => error);
+    expect(ToolkitError.isInstance(loop) && loop.message).toBe("fetch failed: more than 20 redirects");
+    expect(seen).toHaveLength(21);
+    expect(seen[1]).toBe("GET 127.0.0.1 /loop body= auth=Bearer sk-test");
+  });
+
   it("stops a body past maxResponseBytes with ResponseTooLargeError", async () => {
     handler = (_req, _body, res) => {
       res.write("x".repeat(600));
