@@ -156,7 +156,14 @@ export async function* readFileRanges<R>({
       }
       const next = queue.shift();
       if (next === undefined) return;
-      const result = await next;
+      let result: RangeResult<R>;
+      try {
+        result = await next;
+      } catch (error) {
+        // A handler's InputError names a line counted from the range's start: name the file's.
+        if (!(error instanceof InputError) || error.line === undefined) throw error;
+        throw new InputError({ file: error.file, line: error.line + lineBase, field: error.field }, error.reason, { cause: error });
+      }
       if (known === "auto" && result.format) known = result.format.format;
       const issues = result.issues.map(({ line, ...issue }) => ({ file, line: line > 0 ? line + lineBase : line, ...issue }));
       yield { lineBase, issues, ...(result.format ? { format: result.format } : {}), output: result.output };

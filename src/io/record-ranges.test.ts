@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
-import { ToolkitError } from "../errors.js";
+import { InputError, ToolkitError } from "../errors.js";
 import { writeMessyJsonl } from "../../test/helpers/messy-jsonl.js";
 import { makeTmpDir } from "../../test/helpers/tmp-dir.js";
 import type { InputIssue } from "./input-issue.js";
@@ -75,6 +75,18 @@ describe("JSONL in byte ranges", () => {
 
   it("a handler's error and a crashed worker fail the read with toolkit errors", async () => {
     const path = files.find((f) => f.name === "zh.jsonl")!.path;
+    // An InputError from a handler names the file's line, not the range's.
+    const line50 = (await byReadRecords(path)).records[49]!.line;
+    const one = new RecordRangePool({ workers: 1, handlers: [{ url: HANDLER, options: { inputErrorAt: 50 } }] });
+    try {
+      for (const reader of [inProcessReader([createRangeHandler({ inputErrorAt: 50 })]), one as RangeReader<Array<{ line: number; json: string }>>]) {
+        const error = await byRanges(reader, path, 4096).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(InputError);
+        expect(error).toMatchObject({ file: path, line: line50, field: "messages", reason: "planted input error" });
+      }
+    } finally {
+      await one.close();
+    }
     const failing = new RecordRangePool({ workers: 2, handlers: [{ url: HANDLER, options: { throwAt: 40 } }] });
     try {
       await expect(byRanges(failing as RangeReader<Array<{ line: number; json: string }>>, path, 4096)).rejects.toThrow(

@@ -126,8 +126,13 @@ export function readRange<R>(task: RangeTask, handler: RangeHandler<R>): { resul
   return { result: { lines: line, issues, ...(format ? { format } : {}), stopped, output }, transfer };
 }
 
+/** One read buffer per thread, reused range after range (fresh memory per range costs page faults). */
+let readBuffer = Buffer.allocUnsafeSlow(0);
+
+/** The bytes [start, end) of `file`, in the thread's read buffer (valid until the next call). */
 function readBytes(file: string, start: number, end: number): Buffer {
-  const bytes = Buffer.allocUnsafe(end - start);
+  if (readBuffer.length < end - start) readBuffer = Buffer.allocUnsafeSlow(Math.max(end - start, readBuffer.length * 2, 1 << 20));
+  const bytes = readBuffer.subarray(0, end - start);
   const fd = openSync(file, "r");
   try {
     let got = 0;

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import OpenAI, { APIConnectionError } from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -102,6 +103,44 @@ describe("nodeHttpFetch", () => {
     expect(await (await f(`${base}/k`)).text()).toBe("after");
   });
 
+  it("follows redirects like fetch: 307 keeps the POST, 303 turns it into a GET, the key stays on its origin, loops end", async () => {
+    const seen: string[] = [];
+    handler = (req, body, res) => {
+      seen.push(`${req.method} ${req.headers.host?.split(":")[0]} ${req.url} body=${body} auth=${req.headers.authorization ?? "-"}`);
+      const port = (server.address() as AddressInfo).port;
+      if (req.url === "/moved") res.writeHead(307, { location: "/v1/chat" }).end("moving");
+      else if (req.url === "/see-other") res.writeHead(303, { location: "/v1/result" }).end();
+      else if (req.url === "/elsewhere") res.writeHead(308, { location: `http://localhost:${port}/v1/chat` }).end();
+      else if (req.url === "/loop") res.writeHead(302, { location: "/loop" }).end();
+      else res.end(`answer to ${req.method} ${req.url}`);
+    };
+    const post = { method: "POST", body: '{"q":1}', headers: { authorization: "Bearer sk-test", "content-type": "application/json" } };
+    const fetch = transport();
+
+    const moved = await fetch(`${base}/moved`, post);
+    expect([moved.status, moved.redirected, moved.url, await moved.text()]).toEqual([200, true, `${base}/v1/chat`, "answer to POST /v1/chat"]);
+    const seeOther = await fetch(`${base}/see-other`, post);
+    expect(await seeOther.text()).toBe("answer to GET /v1/result");
+    await (await fetch(`${base}/elsewhere`, post)).text();
+    expect(seen).toEqual([
+      'POST 127.0.0.1 /moved body={"q":1} auth=Bearer sk-test',
+      'POST 127.0.0.1 /v1/chat body={"q":1} auth=Bearer sk-test',
+      'POST 127.0.0.1 /see-other body={"q":1} auth=Bearer sk-test',
+      "GET 127.0.0.1 /v1/result body= auth=Bearer sk-test",
+      'POST 127.0.0.1 /elsewhere body={"q":1} auth=Bearer sk-test',
+      'POST localhost /v1/chat body={"q":1} auth=-',
+    ]);
+
+    const manual = await fetch(`${base}/moved`, { ...post, redirect: "manual" });
+    expect([manual.status, manual.redirected, manual.headers.get("location")]).toEqual([307, false, "/v1/chat"]);
+    await manual.text();
+    seen.length = 0;
+    const loop = await fetch(`${base}/loop`, post).catch((error: unknown) => error);
+    expect(ToolkitError.isInstance(loop) && loop.message).toBe("fetch failed: more than 20 redirects");
+    expect(seen).toHaveLength(21);
+    expect(seen[1]).toBe("GET 127.0.0.1 /loop body= auth=Bearer sk-test");
+  });
+
   it("stops a body past maxResponseBytes with ResponseTooLargeError", async () => {
     handler = (_req, _body, res) => {
       res.write("x".repeat(600));
@@ -145,6 +184,21 @@ describe("nodeHttpFetch", () => {
     await expect(sdk.chat.completions.create({ model: "m", messages: [{ role: "user", content: "x" }] })).rejects.toBeInstanceOf(APIConnectionError);
   });
 
+  it("speaks TLS to https URLs, with the default trust store: a self-signed certificate fails as a connection error", async () => {
+    const tls = createTlsServer({ key: TEST_KEY, cert: TEST_CERT }, (_req, res) => res.end("secret"));
+    await new Promise<void>((resolve) => tls.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `https://127.0.0.1:${(tls.address() as AddressInfo).port}/v1/x`;
+      const error = await transport()(url).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ToolkitError);
+      // A TLS verdict (not a plain-HTTP parse error): the request went over node:https and checked the chain.
+      expect(error).toMatchObject({ code: "connection", cause: { code: "DEPTH_ZERO_SELF_SIGNED_CERT" } });
+    } finally {
+      tls.closeAllConnections();
+      await new Promise<void>((resolve) => tls.close(() => resolve()));
+    }
+  });
+
   it("leaves other bodies (multipart uploads) to the fallback fetch, with the size cap on its body", async () => {
     const seen: string[] = [];
     const fallback: typeof fetch = async (input, init) => {
@@ -183,3 +237,24 @@ describe("nodeHttpFetch", () => {
     ]);
   });
 });
+
+// A throwaway self-signed certificate for 127.0.0.1 (EC P-256, valid until 2126), made for this test only:
+// no client trusts it, which is what the test checks.
+const TEST_KEY = `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgqby1mLrBFCx7MgGO
+xnL/PJGfItri2H5NL0Fzz/UjOaqhRANCAAQ3onAHWdLOcatZDxclolW4PDApW8On
+Us/9srtBeELQrEtV42xfkRXYFAr+V87mGx9gbX70anobNa+o2XP0yAfO
+-----END PRIVATE KEY-----
+`;
+const TEST_CERT = `-----BEGIN CERTIFICATE-----
+MIIBjzCCATagAwIBAgIUfb8zYldpP/tFPhhlDP54TxnJyBEwCgYIKoZIzj0EAwIw
+FDESMBAGA1UEAwwJMTI3LjAuMC4xMCAXDTI2MTIwMjE2NDAxMloYDzIxMjYxMTA4
+MTY0MDEyWjAUMRIwEAYDVQQDDAkxMjcuMC4wLjEwWTATBgcqhkjOPQIBBggqhkjO
+PQMBBwNCAAQ3onAHWdLOcatZDxclolW4PDApW8OnUs/9srtBeELQrEtV42xfkRXY
+FAr+V87mGx9gbX70anobNa+o2XP0yAfOo2QwYjAdBgNVHQ4EFgQUloHQSHGioRXY
+YQROoTQNCD7AgCAwHwYDVR0jBBgwFoAUloHQSHGioRXYYQROoTQNCD7AgCAwDwYD
+VR0TAQH/BAUwAwEB/zAPBgNVHREECDAGhwR/AAABMAoGCCqGSM49BAMCA0cAMEQC
+IE6zS2M5bTeWJW1gUC7WUye2cqhXaA4gh5xv/l9R/FeNAiAbGhuuqBB4rWlusxJ4
+cA+9o9aczGJagZt6nCrCfGT4wg==
+-----END CERTIFICATE-----
+`;

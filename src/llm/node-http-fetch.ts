@@ -12,8 +12,10 @@
  * Behaviour kept from fetch where the SDK depends on it: an aborted signal rejects (or ends the body)
  * with the signal's reason (an `AbortError`); a failed connection rejects with an error carrying the
  * socket error as its cause (a ToolkitError, code "connection", where fetch has a TypeError), which the SDK
- * reports as a connection error and retries. Not done (the SDK never asks):
- * redirects are returned, not followed; no content decoding (no Accept-Encoding is sent).
+ * reports as a connection error and retries. Redirects are followed as fetch follows them (an endpoint
+ * moved to https, a proxy path): at most 20; 303, and 301/302 after a POST, become a GET; the API key and
+ * cookies are not sent on to another origin; `redirect: "manual"` returns them and `"error"` fails.
+ * Not done (the SDK never asks): content decoding (no Accept-Encoding is sent).
  * Every body, both paths, stops with a ResponseTooLargeError past `maxResponseBytes`.
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from "node:http";
@@ -58,7 +60,48 @@ function bodyBytes(body: RequestInit["body"]): string | Uint8Array | undefined |
   return null;
 }
 
-function send(href: string, init: RequestInit, body: string | Uint8Array | undefined, maxBytes: number): Promise<Response> {
+/** Redirect statuses fetch follows, and how many hops it allows. */
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 20;
+/** Headers fetch drops when a redirect leaves the origin, so a key is never sent to another host. */
+const CROSS_ORIGIN_DROPPED = ["authorization", "proxy-authorization", "cookie"];
+
+/**
+ * The request to send after a redirect, as fetch's "follow" mode builds it: 303 (and 301/302 after a POST)
+ * become a GET without a body; credentials stay behind when the origin changes. A failure is the error.
+ */
+function redirectRequest(
+  from: URL,
+  location: string | undefined,
+  status: number,
+  init: RequestInit,
+  body: string | Uint8Array | undefined,
+  hops: number,
+): { href: string; init: RequestInit; body: string | Uint8Array | undefined } | ToolkitError {
+  if (init.redirect === "error") return new ToolkitError(`fetch failed: redirected (HTTP ${status}) with redirect "error"`, { code: "connection" });
+  if (hops >= MAX_REDIRECTS) return new ToolkitError(`fetch failed: more than ${MAX_REDIRECTS} redirects`, { code: "connection" });
+  let next: URL;
+  try {
+    next = new URL(location ?? "", from);
+  } catch {
+    return new ToolkitError(`fetch failed: HTTP ${status} redirect to an invalid location`, { code: "connection" });
+  }
+  if (next.protocol !== "http:" && next.protocol !== "https:") {
+    return new ToolkitError(`fetch failed: HTTP ${status} redirect to a ${next.protocol} URL`, { code: "connection" });
+  }
+  const headers = headerObject(init.headers);
+  const method = (init.method ?? "GET").toUpperCase();
+  const toGet = (status === 303 && method !== "GET" && method !== "HEAD") || ((status === 301 || status === 302) && method === "POST");
+  if (toGet) for (const name of ["content-length", "content-type", "content-encoding", "content-language", "content-location"]) delete headers[name];
+  if (next.origin !== from.origin) for (const name of CROSS_ORIGIN_DROPPED) delete headers[name];
+  return {
+    href: next.href,
+    init: { ...init, method: toGet ? "GET" : method, headers: headers as Record<string, string> },
+    body: toGet ? undefined : body,
+  };
+}
+
+function send(href: string, init: RequestInit, body: string | Uint8Array | undefined, maxBytes: number, hops = 0): Promise<Response> {
   const signal = init.signal ?? undefined;
   if (signal?.aborted) return Promise.reject(abortReason(signal));
   const url = new URL(href);
@@ -85,6 +128,16 @@ function send(href: string, init: RequestInit, body: string | Uint8Array | undef
         agent: secure ? sharedAgents().https : sharedAgents().http,
       },
       (res) => {
+        const status = res.statusCode ?? 0;
+        if (REDIRECT_STATUSES.has(status) && init.redirect !== "manual" && res.headers.location !== undefined) {
+          // Like fetch's default "follow": the redirect's own body is drained (the socket goes back to the pool).
+          res.resume();
+          done();
+          const next = redirectRequest(url, res.headers.location, status, init, body, hops);
+          if (next instanceof ToolkitError) reject(next);
+          else resolve(send(next.href, next.init, next.body, maxBytes, hops + 1).then((r) => markRedirected(r)));
+          return;
+        }
         response = res;
         // Errors reach the reader through the body's iterator; this listener only keeps an error on a
         // body nobody reads any more from becoming an uncaught exception.
@@ -105,6 +158,11 @@ function send(href: string, init: RequestInit, body: string | Uint8Array | undef
   });
 }
 
+function markRedirected(response: Response): Response {
+  (response as unknown as NodeHttpResponse).redirected = true;
+  return response;
+}
+
 function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException("This operation was aborted", "AbortError");
 }
@@ -121,7 +179,7 @@ function headerObject(headers: RequestInit["headers"]): OutgoingHttpHeaders {
 /** The part of WHATWG Response the SDK and our wrappers read: status, headers, body, text/json/arrayBuffer. */
 class NodeHttpResponse {
   readonly type = "basic";
-  readonly redirected = false;
+  redirected = false;
   readonly status: number;
   readonly statusText: string;
   readonly ok: boolean;
