@@ -151,7 +151,11 @@ export async function* readFileRanges<R>({
     while (true) {
       while (start < size && queue.length < reader.inFlight && !(known === "auto" && queue.length > 0)) {
         const end = rangeEnd(fd, size, start, known === "auto" ? Math.min(rangeBytes, DETECT_RANGE_BYTES) : rangeBytes);
-        queue.push(reader.read({ file, label, start, end, format: known, handler }));
+        const read = reader.read({ file, label, start, end, format: known, handler });
+        // A range read ahead may fail while an earlier one is awaited: mark it handled now (it is still
+        // awaited, and throws, in its turn), or Node reports an unhandled rejection meanwhile.
+        read.catch(() => {});
+        queue.push(read);
         start = end;
       }
       const next = queue.shift();
@@ -172,7 +176,6 @@ export async function* readFileRanges<R>({
     }
   } finally {
     // Ranges read ahead and not consumed (the file stopped early, or the caller stopped) are dropped.
-    for (const dropped of queue) dropped.catch(() => {});
     closeSync(fd);
   }
 }
