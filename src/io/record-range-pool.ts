@@ -10,9 +10,10 @@ import type { Worker } from "node:worker_threads";
 import { InputError, ToolkitError } from "../errors.js";
 import type { SftFormat } from "./adapters/format.js";
 import type { InputIssue } from "./input-issue.js";
-import type { RangeFailure, RecordRangeWorkerData } from "./record-range-worker.js";
+import type { RecordRangeWorkerData } from "./record-range-worker.js";
 import { rangeEnd, readRange, type RangeHandler, type RangeHandlerModule, type RangeResult, type RangeTask } from "./record-ranges.js";
 import { moduleUrl, startWorker } from "./start-worker.js";
+import { fromWorkerFailure, type WorkerFailure } from "./worker-failure.js";
 
 const WORKER_URL = moduleUrl(import.meta.url, "./record-range-worker");
 
@@ -44,15 +45,14 @@ export class RecordRangePool implements RangeReader {
     const workerData: RecordRangeWorkerData = { handlers: options.handlers };
     for (let i = 0; i < options.workers; i++) {
       const worker = startWorker(WORKER_URL, workerData);
-      worker.on("message", (message: { id: number; result?: RangeResult; failure?: RangeFailure }) => {
+      worker.on("message", (message: { id: number; result?: RangeResult; failure?: WorkerFailure }) => {
         const waiting = this.pending.get(message.id);
         this.pending.delete(message.id);
         this.dispatch(worker);
         if (!waiting) return;
         const failure = message.failure;
         if (failure === undefined) waiting.resolve(message.result!);
-        else if (failure.location && failure.reason !== undefined) waiting.reject(new InputError(failure.location, failure.reason));
-        else waiting.reject(new ToolkitError(`reading failed in a worker thread: ${failure.message}`, { code: "worker_failed" }));
+        else waiting.reject(fromWorkerFailure(failure, "reading failed in a worker thread: "));
       });
       worker.on("error", (error) => this.fail(new ToolkitError(`a reader thread failed: ${error.message}`, { code: "worker_failed", cause: error })));
       worker.on("exit", (code) => {

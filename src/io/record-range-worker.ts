@@ -5,17 +5,11 @@
  * location if any.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { InputError } from "../errors.js";
 import { readRange, type RangeHandler, type RangeHandlerModule, type RangeTask } from "./record-ranges.js";
+import { toWorkerFailure } from "./worker-failure.js";
 
 export interface RecordRangeWorkerData {
   handlers: RangeHandlerModule[];
-}
-
-export interface RangeFailure {
-  message: string;
-  location?: { file: string; line?: number; field?: string };
-  reason?: string;
 }
 
 const port = parentPort;
@@ -38,19 +32,7 @@ if (port) {
         const { result, transfer } = readRange(task, await handlerFor(task.handler));
         port.postMessage({ id, result }, transfer);
       } catch (error) {
-        const failure: RangeFailure =
-          error instanceof InputError
-            ? {
-                message: error.message,
-                location: {
-                  file: error.file,
-                  ...(error.line !== undefined ? { line: error.line } : {}),
-                  ...(error.field !== undefined ? { field: error.field } : {}),
-                },
-                reason: error.reason,
-              }
-            : { message: error instanceof Error ? error.message : String(error) };
-        port.postMessage({ id, failure });
+        port.postMessage({ id, failure: toWorkerFailure(error) });
       }
     });
   });

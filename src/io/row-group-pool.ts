@@ -8,12 +8,13 @@
 import { availableParallelism } from "node:os";
 import type { Worker } from "node:worker_threads";
 import type { CompressionCodec, SchemaElement } from "hyparquet";
-import { ConfigError, InputError, ToolkitError } from "../errors.js";
+import { ConfigError, ToolkitError } from "../errors.js";
 import type { ColumnSpec } from "./column-spec.js";
 import type { CodecOptions } from "./parquet-codecs.js";
 import type { EncodedRowGroup } from "./row-group-encode.js";
 import { moduleUrl, startWorker } from "./start-worker.js";
-import type { RowGroupFailure, RowGroupTask, RowGroupWorkerData } from "./row-group-worker.js";
+import type { RowGroupTask, RowGroupWorkerData } from "./row-group-worker.js";
+import { fromWorkerFailure, type WorkerFailure } from "./worker-failure.js";
 
 /** Threads to use when none are asked for: every core. */
 export function defaultThreads(): number {
@@ -66,7 +67,7 @@ export class RowGroupPool {
     };
     for (let i = 0; i < options.workers; i++) {
       const worker = startWorker(WORKER_URL, workerData);
-      worker.on("message", (message: { id: number; encoded?: EncodedRowGroup; failure?: RowGroupFailure; spent?: ArrayBuffer }) => {
+      worker.on("message", (message: { id: number; encoded?: EncodedRowGroup; failure?: WorkerFailure; spent?: ArrayBuffer }) => {
         this.reading.delete(message.id);
         if (message.spent) this.spare.push(message.spent);
         this.wakeSpareWaiters();
@@ -76,8 +77,7 @@ export class RowGroupPool {
         if (!waiting) return;
         const failure = message.failure;
         if (failure === undefined) waiting.resolve(message.encoded!);
-        else if (failure.location && failure.reason !== undefined) waiting.reject(new InputError(failure.location, failure.reason));
-        else waiting.reject(new ToolkitError(failure.message, { code: "worker_failed" }));
+        else waiting.reject(fromWorkerFailure(failure));
       });
       worker.on("error", (error) => this.fail(error));
       worker.on("exit", (code) => {

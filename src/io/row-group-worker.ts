@@ -5,12 +5,12 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import type { CompressionCodec, SchemaElement } from "hyparquet";
-import { InputError } from "../errors.js";
 import type { ColumnSpec } from "./column-spec.js";
 import { encodeJsonRow } from "./json-row.js";
 import type { JsonRowBatchData } from "./json-row-batch.js";
 import { writeCompressors, type CodecOptions, type ParquetCodec } from "./parquet-codecs.js";
 import { chunkBuffers, encodeRowGroup, MAX_SPARE_BUFFERS } from "./row-group-encode.js";
+import { toWorkerFailure } from "./worker-failure.js";
 
 export interface RowGroupWorkerData {
   columns: ColumnSpec[];
@@ -26,12 +26,6 @@ export interface RowGroupTask extends JsonRowBatchData {
   /** 1-based number of the group's first row (for error locations), and the name of the output. */
   firstRow: number;
   label: string;
-}
-
-export interface RowGroupFailure {
-  message: string;
-  location?: { file: string; line?: number; field?: string };
-  reason?: string;
 }
 
 const port = parentPort;
@@ -55,19 +49,7 @@ if (port) {
       const encoded = encodeRowGroup({ schema: setup.schema, codec: setup.codec, compressors, columnData, pageBytes: setup.pageBytes, spareBuffers });
       port.postMessage({ id: task.id, encoded }, chunkBuffers(encoded));
     } catch (error) {
-      const failure: RowGroupFailure =
-        error instanceof InputError
-          ? {
-              message: error.message,
-              location: {
-                file: error.file,
-                ...(error.line !== undefined ? { line: error.line } : {}),
-                ...(error.field !== undefined ? { field: error.field } : {}),
-              },
-              reason: error.reason,
-            }
-          : { message: error instanceof Error ? error.message : String(error) };
-      port.postMessage({ id: task.id, failure });
+      port.postMessage({ id: task.id, failure: toWorkerFailure(error) });
     }
   });
 }
