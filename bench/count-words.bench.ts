@@ -5,7 +5,7 @@
 import { statSync } from "node:fs";
 import { mixedCorpusFile } from "./lib/corpus.js";
 import { formatMb, formatMs, markdownTable, ratio } from "./lib/markdown.js";
-import { measureCommand, measureNode, type Measurement } from "./lib/measure.js";
+import { measureCommand, measureNode, pythonExecutable, type Measurement } from "./lib/measure.js";
 import { scaled } from "./lib/scale.js";
 import type { BenchSection } from "./run.js";
 
@@ -19,7 +19,7 @@ interface CountResult {
 export default async function countWordsBench(): Promise<BenchSection> {
   const file = await mixedCorpusFile(scaled(100 * 1024 * 1024, 1 << 20));
   const mb = statSync(file).size / 1024 / 1024;
-  const python = await measureCommand({ command: "python3", args: ["bench/jobs/count_words.py", file] });
+  const python = await measureCommand({ command: pythonExecutable(), args: ["bench/jobs/count_words.py", file] });
   const ours = await measureNode({ script: "bench/jobs/count-words.ts", args: [file] });
   const py = python.result as CountResult;
   const js = ours.result as CountResult;

@@ -2,7 +2,7 @@
  * @module bench/lib/measure — runs one benchmark job in a fresh child process and reports wall time,
  * CPU time and peak RSS, so jobs do not share a heap (or a JIT warm-up) with the harness or each other.
  */
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -73,12 +73,25 @@ const RUSAGE_WRAPPER = [
   "sys.exit(rc)",
 ].join("\n");
 
+let python: string | undefined;
 /**
- * Runs any command (e.g. a Python anchor) and measures it, using a small python3 wrapper that reads the
- * child's rusage. Needs `python3` on PATH. Wall time includes the wrapper's start-up (~20 ms).
+ * The Python interpreter itself (`sys.executable`), not a version manager's shim in front of it. A shim (pyenv's
+ * is a shell script that runs several commands, then `exec`s Python) adds ~0.35 s of wall time to every run, and
+ * the CPU of what it ran before `exec` stays in the interpreter's child rusage: measured here, `node -e 0` read
+ * 455 ms of CPU and 0.58 s wall through pyenv's shim, 161 ms and 0.28 s through the interpreter it starts.
+ */
+export function pythonExecutable(): string {
+  python ??= execFileSync("python3", ["-c", "import sys; print(sys.executable)"], { encoding: "utf8" }).trim() || "python3";
+  return python;
+}
+
+/**
+ * Runs any command (e.g. a Python anchor: pass `pythonExecutable()` as the command) and measures it, using a
+ * small Python wrapper that reads the child's rusage. Needs `python3` on PATH. Wall time includes the
+ * wrapper's start-up (~20 ms at best; its own interpreter, not a shim, see `pythonExecutable`).
  */
 export async function measureCommand(options: MeasureOptions & { command: string; args?: string[] }): Promise<Measurement> {
-  const run = await runChild("python3", ["-c", RUSAGE_WRAPPER, options.command, ...(options.args ?? [])], {
+  const run = await runChild(pythonExecutable(), ["-c", RUSAGE_WRAPPER, options.command, ...(options.args ?? [])], {
     cwd: options.cwd ?? PROJECT_ROOT,
     env: { ...process.env, ...options.env },
   });
