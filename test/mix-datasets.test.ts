@@ -12,6 +12,7 @@ import { publishableRecipe } from "../src/mix/publishable-recipe.js";
 import type { MixManifest } from "../src/mix/mix-manifest.js";
 import { tempPathFor } from "../src/io/atomic-file.js";
 import { PROJECT_ROOT, runCli } from "./helpers/run-cli.js";
+import { filesOf } from "./helpers/files-of.js";
 import { makeTmpDir } from "./helpers/tmp-dir.js";
 
 const tmp = makeTmpDir("lw-mix-");
@@ -22,19 +23,6 @@ async function ids(dir: string, split = "train"): Promise<string[]> {
   const dataset = await readDatasetDir(dir);
   const out: string[] = [];
   for await (const { record } of dataset.rows<{ id: string }>(split)) out.push(record.id);
-  return out;
-}
-
-function filesOf(dir: string): Record<string, Buffer> {
-  const out: Record<string, Buffer> = {};
-  const walk = (rel: string): void => {
-    for (const entry of readdirSync(join(dir, rel), { withFileTypes: true })) {
-      const path = rel ? `${rel}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) walk(path);
-      else out[path] = readFileSync(join(dir, path));
-    }
-  };
-  walk("");
   return out;
 }
 

@@ -6,29 +6,17 @@
  * a caller's filter, tool-call rows, CJK text, CRLF, a BOM, an empty file, a file of one row without a
  * final newline, and a file that stops being UTF-8.
  */
-import { mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { mixDatasets, type MixDatasetsOptions } from "../src/mix/mix-datasets.js";
 import type { MixRecipe } from "../src/schemas/mix-recipe.js";
 import { filterDrop } from "../src/select/filter.js";
 import { writeMessyJsonl, type MessyFile } from "./helpers/messy-jsonl.js";
+import { filesOf } from "./helpers/files-of.js";
 import { makeTmpDir } from "./helpers/tmp-dir.js";
 
 const tmp = makeTmpDir("lw-mix-threads-");
-
-function filesOf(dir: string): Record<string, Buffer> {
-  const out: Record<string, Buffer> = {};
-  const walk = (rel: string): void => {
-    for (const entry of readdirSync(join(dir, rel), { withFileTypes: true })) {
-      const path = rel ? `${rel}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) walk(path);
-      else out[path] = readFileSync(join(dir, path));
-    }
-  };
-  walk("");
-  return out;
-}
 
 function recipeFor(files: MessyFile[], near: boolean): MixRecipe {
   const path = (name: string): string => files.find((f) => f.name.startsWith(`${name}.`))!.path;
