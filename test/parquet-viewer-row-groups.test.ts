@@ -1,6 +1,8 @@
 /**
- * Row groups the Hub's dataset viewer serves as they are: converting ~150 MB of long rows with the
- * defaults gives row groups of at most 100,000,000 uncompressed bytes, as DuckDB reads the footer.
+ * Row groups the Hub's dataset viewer serves as they are: ~150 MB of long rows, converted from JSONL (row
+ * groups of one 48 MB input range each) or written from objects with `writeParquet` (cut by text bytes),
+ * give row groups of at most 100,000,000 uncompressed bytes as DuckDB reads the footer, and not far below
+ * what each path aims at.
  */
 import { createWriteStream } from "node:fs";
 import { once } from "node:events";
@@ -8,7 +10,10 @@ import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { describe, expect, it } from "vitest";
 import { convertFile } from "../src/io/adapters/convert-file.js";
-import { VIEWER_ROW_GROUP_BYTES } from "../src/io/parquet-write.js";
+import { sftColumns } from "../src/io/column-spec.js";
+import { RANGE_INPUT_BYTES } from "../src/io/jsonl-to-parquet.js";
+import { readJsonl } from "../src/io/jsonl.js";
+import { DEFAULT_ROW_GROUP_BYTES, VIEWER_ROW_GROUP_BYTES, writeParquet } from "../src/io/parquet-write.js";
 import { noiseText } from "./helpers/hub-dataset.js";
 import { makeTmpDir } from "./helpers/tmp-dir.js";
 
@@ -36,34 +41,50 @@ async function writeLongRows(file: string): Promise<number> {
   return bytes;
 }
 
+/** Row-group sizes and row counts of `file` as DuckDB reads its footer; checks DuckDB reads every row. */
+async function rowGroupSizes(file: string, rows: number): Promise<number[]> {
+  const instance = await DuckDBInstance.create(":memory:");
+  const con = await instance.connect();
+  try {
+    const groups = (
+      await con.runAndReadAll(
+        `SELECT row_group_id, any_value(row_group_bytes) AS bytes, any_value(row_group_num_rows) AS num_rows FROM parquet_metadata('${file}') GROUP BY row_group_id ORDER BY row_group_id`,
+      )
+    ).getRowObjects();
+    expect(groups.reduce((a, g) => a + Number(g.num_rows), 0)).toBe(rows);
+    const count = (await con.runAndReadAll(`SELECT count(*) AS n FROM read_parquet('${file}')`)).getRowObjects()[0]!.n;
+    expect(Number(count)).toBe(rows);
+    return groups.map((g) => Number(g.bytes));
+  } finally {
+    con.closeSync();
+    instance.closeSync();
+  }
+}
+
 describe("row groups sized for the dataset viewer", () => {
   it("~150 MB of long rows → every row group ≤ 100,000,000 uncompressed bytes (DuckDB parquet_metadata)", async () => {
     const input = join(dir, "long.jsonl");
-    const output = join(dir, "long.parquet");
     const bytes = await writeLongRows(input);
     expect(bytes).toBeGreaterThan(140_000_000);
-    const result = await convertFile({ input, output });
-    expect(result.written).toBe(1500);
 
-    const instance = await DuckDBInstance.create(":memory:");
-    const con = await instance.connect();
-    try {
-      const groups = (
-        await con.runAndReadAll(
-          `SELECT row_group_id, any_value(row_group_bytes) AS bytes, any_value(row_group_num_rows) AS num_rows FROM parquet_metadata('${output}') GROUP BY row_group_id ORDER BY row_group_id`,
-        )
-      ).getRowObjects();
-      const sizes = groups.map((g) => Number(g.bytes));
-      expect(sizes.length).toBeGreaterThanOrEqual(2);
-      for (const size of sizes) expect(size).toBeLessThanOrEqual(VIEWER_ROW_GROUP_BYTES);
-      // Cut close to the bound, not far below it: all but the last group are over 90% full.
-      for (const size of sizes.slice(0, -1)) expect(size).toBeGreaterThan(0.9 * VIEWER_ROW_GROUP_BYTES);
-      expect(groups.reduce((a, g) => a + Number(g.num_rows), 0)).toBe(1500);
-      const count = (await con.runAndReadAll(`SELECT count(*) AS n FROM read_parquet('${output}')`)).getRowObjects()[0]!.n;
-      expect(Number(count)).toBe(1500);
-    } finally {
-      con.closeSync();
-      instance.closeSync();
-    }
+    // convert: one row group per input range, each nearly the range's size.
+    const converted = join(dir, "long.parquet");
+    const result = await convertFile({ input, output: converted });
+    expect(result.written).toBe(1500);
+    const rangeGroups = await rowGroupSizes(converted, 1500);
+    expect(rangeGroups.length).toBeGreaterThanOrEqual(3);
+    for (const size of rangeGroups) expect(size).toBeLessThanOrEqual(VIEWER_ROW_GROUP_BYTES);
+    for (const size of rangeGroups.slice(0, -1)) expect(size).toBeGreaterThan(0.9 * RANGE_INPUT_BYTES);
+
+    // writeParquet from objects: cut by text bytes, close to the bound.
+    const written = join(dir, "written.parquet");
+    const rows = async function* () {
+      for await (const { line, record } of readJsonl<Record<string, unknown>>(input)) yield { ...record, id: `row-${line}` };
+    };
+    await writeParquet({ file: written, columns: sftColumns(false), rows: rows() });
+    const textGroups = await rowGroupSizes(written, 1500);
+    expect(textGroups.length).toBeGreaterThanOrEqual(2);
+    for (const size of textGroups) expect(size).toBeLessThanOrEqual(VIEWER_ROW_GROUP_BYTES);
+    for (const size of textGroups.slice(0, -1)) expect(size).toBeGreaterThan(0.9 * DEFAULT_ROW_GROUP_BYTES);
   }, 120_000);
 });

@@ -9,6 +9,7 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import type { Compressors as WriteCompressors } from "hyparquet-writer/src/types.js";
 import type { Compressors as ReadCompressors } from "hyparquet";
 import { ConfigError } from "../errors.js";
+import { deterministicSnappyCompressor } from "./snappy-compressor.js";
 
 /** Codecs a caller may choose for writing. */
 export const PARQUET_CODECS = ["SNAPPY", "ZSTD", "GZIP", "UNCOMPRESSED"] as const;
@@ -61,7 +62,7 @@ export async function writeCompressors(
   if (!Number.isInteger(gzipLevel) || gzipLevel < 1 || gzipLevel > 9) throw new ConfigError(`GZIP level must be 1–9, got ${gzipLevel}`, { field: "gzipLevel" });
   const [snappy, zstd] = await Promise.all([codecs.includes("SNAPPY") ? import("hysnappy") : undefined, codecs.includes("ZSTD") ? zstdWasm() : undefined]);
   return {
-    ...(snappy ? { SNAPPY: snappy.snappyCompressor() } : {}),
+    ...(snappy ? { SNAPPY: deterministicSnappyCompressor(snappy.snappyCompressor) } : {}),
     ...(zstd ? { ZSTD: (input: Uint8Array) => zstd.compress(input, zstdLevel) } : {}),
     ...(codecs.includes("GZIP") ? { GZIP: (input: Uint8Array) => new Uint8Array(gzipSync(input, { level: gzipLevel })) } : {}),
   };

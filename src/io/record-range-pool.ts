@@ -40,8 +40,9 @@ export class RecordRangePool implements RangeReader {
   private nextId = 0;
   private failure: Error | undefined;
 
-  constructor(options: { workers: number; handlers: RangeHandlerModule[] }) {
-    this.inFlight = options.workers * 2;
+  /** `inFlight`: ranges to keep in flight per file (each holds a range's results until read). @default 2 × workers */
+  constructor(options: { workers: number; handlers: RangeHandlerModule[]; inFlight?: number | undefined }) {
+    this.inFlight = options.inFlight ?? options.workers * 2;
     const workerData: RecordRangeWorkerData = { handlers: options.handlers };
     for (let i = 0; i < options.workers; i++) {
       const worker = startWorker(WORKER_URL, workerData);

@@ -23,6 +23,7 @@ interface ConvertArgs {
   codec: string;
   json: boolean;
   split?: string | undefined;
+  threads?: number | undefined;
 }
 
 /** How many skipped rows the human-readable output lists (all of them are in --json). */
@@ -49,7 +50,18 @@ export const convertCommand: CommandModule<object, ConvertArgs> = {
         },
         split: { type: "string", describe: "For a dataset dir: the split to read (default train, with a note when the dir has other splits), or all" },
         codec: { type: "string", default: "SNAPPY", describe: `Parquet compression (${PARQUET_CODECS.join(", ")})` },
+        threads: {
+          type: "number",
+          describe:
+            "Threads for JSONL → Parquet (messages): each reads, encodes and compresses ranges of the input (default: every core); the file is the same for any number",
+        },
         json: { type: "boolean", default: false, describe: "Print a machine-readable JSON summary on stdout" },
+      })
+      .check((args) => {
+        if (args.threads !== undefined && !(Number.isInteger(args.threads) && args.threads >= 1 && args.threads <= 256)) {
+          throw new Error("--threads must be an integer from 1 to 256");
+        }
+        return true;
       })
       .example("$0 convert alpaca_en_demo.json sft.parquet", "Alpaca JSON → Parquet with a messages column")
       .example("$0 convert dpo_en_demo.json dpo.jsonl --to trl", "LLaMA-Factory preference → TRL prompt/chosen/rejected")
@@ -89,6 +101,7 @@ export const convertCommand: CommandModule<object, ConvertArgs> = {
         issues,
         codec,
         split: choice.split,
+        threads: args.threads,
         onProgress: ({ read }) => bar?.update(read),
       });
     } finally {

@@ -2,14 +2,15 @@
  * @module io/adapters/convert-file — convert a record file between containers (JSONL, JSON array,
  * Parquet, dataset dir as input) and formats, streaming and atomically: on any error nothing is written.
  */
-import { resolve } from "node:path";
+import { extname, resolve } from "node:path";
 import { ConfigError, InputError, ToolkitError } from "../../errors.js";
 import { handleBadRecord, type InputIssue } from "../input-issue.js";
 import type { ParquetCodec } from "../parquet-codecs.js";
-import { readRecords } from "../read-records.js";
+import { jsonlToParquet } from "../jsonl-to-parquet.js";
+import { isSplittableJsonl, readRecords } from "../read-records.js";
 import { assertWritablePath, NEEDS_TOOL_COLUMNS, writeRawRecords } from "../write-records.js";
 import { assertFormatKind, getAdapter } from "./detect-format.js";
-import { formatKind, isPreferencePair, type CanonicalRecord, type FormatName, type RawRecord, type RecordKind } from "./format.js";
+import { formatKind, isPreferencePair, type CanonicalRecord, type FormatName, type RawRecord, type RecordKind, type SftFormat } from "./format.js";
 
 export interface ConvertFileOptions {
   input: string;
@@ -27,7 +28,14 @@ export interface ConvertFileOptions {
   codec?: ParquetCodec | undefined;
   /** For a dataset dir input: the split to read, or "all" (see `chooseSplit`). @default every file */
   split?: string | undefined;
-  /** Called after every 100 records read. */
+  /**
+   * Threads for a JSONL input written as Parquet in the messages layout (reader threads parse, encode and
+   * compress ranges of the input; the file is the same bytes for any number). @default every core
+   */
+  threads?: number | undefined;
+  /** Input bytes per range for JSONL → Parquet (a row group never spans two). @default 48 MB (`RANGE_INPUT_BYTES`) */
+  rangeBytes?: number | undefined;
+  /** Called as records are read (every 100 records, or after each range of a JSONL input read in parallel). */
   onProgress?: ((progress: { read: number }) => void) | undefined;
 }
 
@@ -97,6 +105,34 @@ async function convertOnce(options: ConvertFileOptions & { issues: InputIssue[] 
   outputFormat ??= (kind ?? "sft") === "preference" ? "trl" : "messages";
   const adapter = getAdapter(outputFormat);
   const format = outputFormat;
+
+  // JSONL → Parquet of SFT records: ranges of the input on every core, each row parsed once. Taken when the
+  // first record was the first thing read (no skipped lines before it), so its format is the whole file's.
+  const inputFormat = inputFormats[input] as SftFormat | undefined;
+  if (
+    !first.done &&
+    kind === "sft" &&
+    format === "messages" &&
+    extname(output).toLowerCase() === ".parquet" &&
+    inputFormat !== undefined &&
+    issues.length === issuesBefore &&
+    (await isSplittableJsonl(input))
+  ) {
+    await records.return(undefined);
+    const { read: parallelRead, file } = await jsonlToParquet({
+      input,
+      output,
+      format: inputFormat,
+      tools,
+      codec: options.codec,
+      threads: options.threads,
+      rangeBytes: options.rangeBytes,
+      skipInvalid,
+      issues,
+      onProgress: options.onProgress,
+    });
+    return { input, output, inputFormats, outputFormat: format, kind, read: parallelRead, written: file.rows, skipped: issues.length - issuesBefore };
+  }
 
   async function* rows(): AsyncGenerator<RawRecord> {
     let next = first;
