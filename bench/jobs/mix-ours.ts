@@ -2,18 +2,12 @@
  * @module bench/jobs/mix-ours — `mixDatasets` over two JSONL sources: every long row plus a seeded random
  * sample of `sample` general rows, shuffled, written as one Parquet dataset dir.
  * Args: long.jsonl general.jsonl sample outDir [dedup=0|1] [codec=snappy] [threads=0 (all cores)]
- * Prints { rows, files, bytes, rowGroups }.
- *
- * Runs the built library (`dist/`, as users run it; `npm run build` first): from the sources, every worker
- * thread would first start tsx and transform the modules it loads (~0.5 s CPU per worker, measured).
+ * Prints { rows, files, bytes, rowGroups }. Runs the built library (`npm run build` first; see lib/built).
  */
-import { existsSync } from "node:fs";
-import { PROJECT_ROOT } from "../lib/measure.js";
+import { importBuilt } from "../lib/built.js";
 
-const built = new URL("../../dist/mix/mix-datasets.js", import.meta.url);
-if (!existsSync(built)) throw new Error(`${built.pathname} is missing: run \`npm run build\` in ${PROJECT_ROOT} first`);
-const { mixDatasets } = (await import(built.href)) as typeof import("../../src/mix/mix-datasets.js");
-const { readParquetInfo } = (await import(new URL("../../dist/io/parquet-read.js", import.meta.url).href)) as typeof import("../../src/io/parquet-read.js");
+const { mixDatasets } = await importBuilt<typeof import("../../src/mix/mix-datasets.js")>("mix/mix-datasets");
+const { readParquetInfo } = await importBuilt<typeof import("../../src/io/parquet-read.js")>("io/parquet-read");
 
 const [long, general, sample, outDir, dedup, codec = "snappy", threads = "0"] = process.argv.slice(2);
 const { manifest, dataset } = await mixDatasets({

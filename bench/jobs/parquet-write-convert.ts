@@ -1,13 +1,21 @@
 /**
  * @module bench/jobs/parquet-write-convert — JSONL → Parquet the way `longwriter convert` does it
- * (`convertFile`: read, detect the format, adapt each record, write), so the bench shows the command's cost
- * beside the bare writer's. Args: input.jsonl out.parquet codec
+ * (`convertFile`: detect the format, then reader threads turn ranges of the input into row groups), so the
+ * bench shows the command's cost beside the bare writer's. Runs the built library (see lib/built).
+ * Args: input.jsonl out.parquet codec [threads=0 (all cores)]
  */
-import { convertFile } from "../../src/io/adapters/convert-file.js";
-import { readParquetInfo } from "../../src/io/parquet-read.js";
-import { parseParquetCodec } from "../../src/io/parquet-codecs.js";
+import { importBuilt } from "../lib/built.js";
 
-const [input, output, codec] = process.argv.slice(2);
-const result = await convertFile({ input: input!, output: output!, codec: parseParquetCodec(codec!) });
+const { convertFile } = await importBuilt<typeof import("../../src/io/adapters/convert-file.js")>("io/adapters/convert-file");
+const { readParquetInfo } = await importBuilt<typeof import("../../src/io/parquet-read.js")>("io/parquet-read");
+const { parseParquetCodec } = await importBuilt<typeof import("../../src/io/parquet-codecs.js")>("io/parquet-codecs");
+
+const [input, output, codec, threads = "0"] = process.argv.slice(2);
+const result = await convertFile({
+  input: input!,
+  output: output!,
+  codec: parseParquetCodec(codec!),
+  ...(Number(threads) > 0 ? { threads: Number(threads) } : {}),
+});
 const info = await readParquetInfo(output!);
 console.log(JSON.stringify({ rows: result.written, rowGroups: info.rowGroups }));
