@@ -147,7 +147,7 @@ export default async function parquetWriteBench(): Promise<BenchSection> {
       "`messages` type, one COPY, all cores. **The anchor is DuckDB configured like us**: `ROW_GROUP_SIZE` set to the rows per",
       "row group of our file, one anchor per writer of ours (DuckDB's default here is one ~1 GB row group, which costs it memory); its defaults are shown",
       "beside it. `readJsonl → writeParquet` streams parsed objects into the writer (encoded on the reading thread, row",
-      "groups cut by bytes of text). `convertFile` is what `longwriter convert` runs: reader threads (all cores) turn 48 MB",
+      "groups cut by bytes of text). `convertFile` is what `longwriter convert` runs: reader threads (all cores) turn ~43 MB",
       "ranges of the input into finished row groups (parse, adapt, encode, compress) and the main thread appends them, so",
       "its row groups are smaller. Both jobs run the built library (`dist/`). Ratios are against the matched DuckDB run with",
       "the same codec (< 1 is better); on a busy machine trust CPU over wall.",

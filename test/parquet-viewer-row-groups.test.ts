@@ -1,6 +1,6 @@
 /**
  * Row groups the Hub's dataset viewer serves as they are: ~150 MB of long rows, converted from JSONL (row
- * groups of one 48 MB input range each) or written from objects with `writeParquet` (cut by text bytes),
+ * groups of one ~43 MB input range each) or written from objects with `writeParquet` (cut by text bytes),
  * give row groups of at most 100,000,000 uncompressed bytes as DuckDB reads the footer, and not far below
  * what each path aims at.
  */
@@ -11,7 +11,7 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import { describe, expect, it } from "vitest";
 import { convertFile } from "../src/io/adapters/convert-file.js";
 import { sftColumns } from "../src/io/column-spec.js";
-import { RANGE_INPUT_BYTES } from "../src/io/jsonl-to-parquet.js";
+import { defaultRangeBytes } from "../src/io/jsonl-to-parquet.js";
 import { readJsonl } from "../src/io/jsonl.js";
 import { DEFAULT_ROW_GROUP_BYTES, VIEWER_ROW_GROUP_BYTES, writeParquet } from "../src/io/parquet-write.js";
 import { noiseText } from "./helpers/hub-dataset.js";
@@ -74,7 +74,7 @@ describe("row groups sized for the dataset viewer", () => {
     const rangeGroups = await rowGroupSizes(converted, 1500);
     expect(rangeGroups.length).toBeGreaterThanOrEqual(3);
     for (const size of rangeGroups) expect(size).toBeLessThanOrEqual(VIEWER_ROW_GROUP_BYTES);
-    for (const size of rangeGroups.slice(0, -1)) expect(size).toBeGreaterThan(0.9 * RANGE_INPUT_BYTES);
+    for (const size of rangeGroups.slice(0, -1)) expect(size).toBeGreaterThan(0.9 * defaultRangeBytes(DEFAULT_ROW_GROUP_BYTES));
 
     // writeParquet from objects: cut by text bytes, close to the bound.
     const written = join(dir, "written.parquet");

@@ -55,7 +55,7 @@ export interface WriteDatasetDirOptions extends CodecOptions {
    * (`data/{split}-00000-of-00001.jsonl`), the layouts the Hub and `datasets` load as they are. @default "parquet"
    */
   dataFormat?: DataFormat | undefined;
-  /** @default 96,000,000 estimated uncompressed bytes per row group (under the Hub viewer's 100,000,000) */
+  /** @default 48,000,000 estimated uncompressed bytes per row group (about half the Hub viewer's 100,000,000) */
   rowGroupBytes?: number | undefined;
   /** @default 500 MiB per shard */
   maxShardBytes?: number | undefined;

@@ -109,7 +109,7 @@ export class JsonRowBatch {
   private reserve(extra: number): void {
     const needed = this.used + extra;
     if (needed <= this.bytes.length) return;
-    // Grow by half: a 96 MB group ends in a buffer at most ~1.5× its size, with few copies on the way.
+    // Grow by half: a 48 MB group ends in a buffer at most ~1.5× its size, with few copies on the way.
     const grown = Buffer.allocUnsafe(Math.max(needed, Math.floor(this.bytes.length * 1.5)));
     this.bytes.copy(grown, 0, 0, this.used);
     this.bytes = grown;

@@ -15,7 +15,7 @@ import { completePageIndexes } from "./page-index.js";
 export const PARQUET_HEADER_BYTES = 4;
 
 const CHUNK_BYTES = 4 << 20;
-/** Spare chunk buffers a worker keeps (~128 MB: more than a 96 MB row group's output). */
+/** Spare chunk buffers a worker keeps (~128 MB: more than a row group's output). */
 export const MAX_SPARE_BUFFERS = 32;
 
 /** A row group ready to append: its bytes (in chunks), row-group metadata and page indexes. */

@@ -33,7 +33,7 @@ export interface ConvertFileOptions {
    * compress ranges of the input; the file is the same bytes for any number). @default every core
    */
   threads?: number | undefined;
-  /** Input bytes per range for JSONL → Parquet (a row group never spans two). @default 48 MB (`RANGE_INPUT_BYTES`) */
+  /** Input bytes per range for JSONL → Parquet (a row group never spans two). @default 90% of the row-group budget (`defaultRangeBytes`) */
   rangeBytes?: number | undefined;
   /** Called as records are read (every 100 records, or after each range of a JSONL input read in parallel). */
   onProgress?: ((progress: { read: number }) => void) | undefined;
