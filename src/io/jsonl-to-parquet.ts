@@ -14,7 +14,7 @@ import { sftColumns } from "./column-spec.js";
 import { writeCompressors, type CodecOptions, type ParquetCodec } from "./parquet-codecs.js";
 import { defaultPageBytes, ParquetFileWriter, type ParquetFileInfo } from "./parquet-file-writer.js";
 import { createRangeHandler, type ParquetRange, type ParquetRangeOptions } from "./parquet-range-handler.js";
-import { DEFAULT_ROW_GROUP_BYTES } from "./parquet-write.js";
+import { DEFAULT_MAX_ROW_GROUP_ROWS, DEFAULT_ROW_GROUP_BYTES } from "./parquet-write.js";
 import { inProcessReader, readFileRanges, RecordRangePool, type RangeReader } from "./record-range-pool.js";
 import { resolveThreads } from "./row-group-pool.js";
 import { moduleUrl } from "./start-worker.js";
@@ -77,7 +77,7 @@ export async function jsonlToParquet(options: JsonlToParquetOptions): Promise<Js
     codecOptions: { zstdLevel: options.zstdLevel, gzipLevel: options.gzipLevel },
     pageBytes: defaultPageBytes(codec),
     rowGroupBytes,
-    maxRowGroupRows: 1_000_000,
+    maxRowGroupRows: DEFAULT_MAX_ROW_GROUP_ROWS,
   };
   const inputBytes = (await stat(input)).size;
   // One range (or one thread) is read here: a worker would only add its start-up.
@@ -97,7 +97,7 @@ export async function jsonlToParquet(options: JsonlToParquetOptions): Promise<Js
     let read = 0;
     const ranges = readFileRanges<ParquetRange>({ reader, file: input, label: input, format: options.format, handler: 0, rangeBytes });
     for await (const { lineBase, issues: lineIssues, output: range } of ranges) {
-      const rejected = range.rejected.map(({ line, reason }) => ({ file: input, line: line + lineBase, reason: `cannot be written as messages: ${reason}` }));
+      const rejected = range.rejected.map(({ line, reason }) => ({ file: input, line: line + lineBase, reason }));
       for (const issue of inLineOrder(lineIssues, rejected)) {
         handleBadRecord(new InputError({ file: issue.file, line: issue.line, field: issue.field }, issue.reason), { skipInvalid, issues });
       }

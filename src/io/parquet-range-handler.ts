@@ -11,6 +11,7 @@
 import type { CompressionCodec } from "hyparquet";
 import { ToolkitError } from "../errors.js";
 import type { SftRecord } from "../schemas/sft-record.js";
+import { unwritableReason } from "./adapters/format.js";
 import { getSftAdapter } from "./adapters/sft-adapters.js";
 import { hasToolContent } from "./adapters/tool-definitions.js";
 import { encodeValue, parquetSchemaFor, rowTextBytes, sftColumns } from "./column-spec.js";
@@ -37,7 +38,7 @@ export interface ParquetRange {
   /** Rows in `groups`. */
   rows: number;
   groups: EncodedRowGroup[];
-  /** Records the messages layout cannot hold: line (from the range's start) and why. */
+  /** Records the messages layout cannot hold: line (from the range's start) and why (`unwritableReason`). */
   rejected: Array<{ line: number; reason: string }>;
 }
 
@@ -71,8 +72,7 @@ export async function createRangeHandler(options: ParquetRangeOptions): Promise<
       try {
         row = messages.fromCanonical(record);
       } catch (error) {
-        // Worded as convert words it for records read in this thread.
-        rejected.push({ line, reason: ToolkitError.isInstance(error) ? error.message.replace(/^record [^:]*: /, "") : String(error) });
+        rejected.push({ line, reason: unwritableReason("messages", error) });
         return;
       }
       if (!options.tools && hasToolContent(record)) {

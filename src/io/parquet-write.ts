@@ -26,6 +26,8 @@ export const VIEWER_ROW_GROUP_BYTES = 100_000_000;
  * Readers lose nothing (pages stay ~1 MB; `datasets` itself writes smaller groups).
  */
 export const DEFAULT_ROW_GROUP_BYTES = 48_000_000;
+/** Default upper bound on rows per row group, whatever their size. */
+export const DEFAULT_MAX_ROW_GROUP_ROWS = 1_000_000;
 /** Default shard size: a new file is started once one reaches ~500 MB. */
 export const DEFAULT_SHARD_BYTES = 500 * 1024 * 1024;
 
@@ -106,7 +108,7 @@ export async function writeParquetShards(options: ParquetShardOptions): Promise<
     rows,
     codec = "SNAPPY",
     rowGroupBytes = DEFAULT_ROW_GROUP_BYTES,
-    maxRowGroupRows = 1_000_000,
+    maxRowGroupRows = DEFAULT_MAX_ROW_GROUP_ROWS,
     maxShardBytes = DEFAULT_SHARD_BYTES,
     shardPath,
   } = options;

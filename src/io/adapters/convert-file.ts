@@ -10,7 +10,16 @@ import { jsonlToParquet } from "../jsonl-to-parquet.js";
 import { isSplittableJsonl, readRecords } from "../read-records.js";
 import { assertWritablePath, NEEDS_TOOL_COLUMNS, writeRawRecords } from "../write-records.js";
 import { assertFormatKind, getAdapter } from "./detect-format.js";
-import { formatKind, isPreferencePair, type CanonicalRecord, type FormatName, type RawRecord, type RecordKind, type SftFormat } from "./format.js";
+import {
+  formatKind,
+  isPreferencePair,
+  type CanonicalRecord,
+  type FormatName,
+  type RawRecord,
+  type RecordKind,
+  type SftFormat,
+  unwritableReason,
+} from "./format.js";
 
 export interface ConvertFileOptions {
   input: string;
@@ -144,8 +153,7 @@ async function convertOnce(options: ConvertFileOptions & { issues: InputIssue[] 
       try {
         row = (adapter.fromCanonical as (r: CanonicalRecord) => RawRecord)(record);
       } catch (error) {
-        const reason = ToolkitError.isInstance(error) ? error.message.replace(/^record [^:]*: /, "") : String(error);
-        handleBadRecord(new InputError({ file, line }, `cannot be written as ${format}: ${reason}`, { cause: error }), { skipInvalid, issues });
+        handleBadRecord(new InputError({ file, line }, unwritableReason(format, error), { cause: error }), { skipInvalid, issues });
       }
       if (row !== undefined) yield row;
       next = await records.next();

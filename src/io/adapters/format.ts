@@ -2,7 +2,7 @@
  * @module io/adapters/format — the on-disk record formats the toolkit reads and writes, and the shape of
  * an adapter that maps one of them to the canonical records (SftRecord, PreferencePair) and back.
  */
-import { ConfigError } from "../../errors.js";
+import { ConfigError, ToolkitError } from "../../errors.js";
 import type { PreferencePair } from "../../schemas/preference-pair.js";
 import type { SftRecord } from "../../schemas/sft-record.js";
 
@@ -94,4 +94,10 @@ export function describeUndetected(raw: RawRecord, kind?: RecordKind): string {
         ? "messages, conversations, or instruction+output"
         : "messages, conversations, instruction+output, or chosen+rejected";
   return `cannot detect the record format from fields {${keys || "none"}}; expected ${wanted} (or name the format explicitly)`;
+}
+
+/** Why `fromCanonical` could not write a record in `format`, as a bad row's reason (the record's id prefix dropped). */
+export function unwritableReason(format: FormatName, error: unknown): string {
+  const reason = ToolkitError.isInstance(error) ? error.message.replace(/^record [^:]*: /, "") : String(error);
+  return `cannot be written as ${format}: ${reason}`;
 }
