@@ -83,7 +83,11 @@ export async function jsonlToParquet(options: JsonlToParquetOptions): Promise<Js
   // One range (or one thread) is read here: a worker would only add its start-up.
   const reader: RangeReader<ParquetRange> =
     threads > 1 && inputBytes > rangeBytes
-      ? (new RecordRangePool({ workers: threads, handlers: [{ url: HANDLER_URL, options: handlerOptions }], inFlight: threads }) as RangeReader<ParquetRange>)
+      ? (new RecordRangePool({
+          workers: threads,
+          handlers: [{ url: HANDLER_URL, options: handlerOptions }],
+          inFlight: threads * 2,
+        }) as RangeReader<ParquetRange>)
       : inProcessReader([await createRangeHandler(handlerOptions)]);
   let writer: ParquetFileWriter | undefined;
   try {

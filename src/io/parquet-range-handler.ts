@@ -14,11 +14,12 @@ import type { SftRecord } from "../schemas/sft-record.js";
 import { unwritableReason } from "./adapters/format.js";
 import { getSftAdapter } from "./adapters/sft-adapters.js";
 import { hasToolContent } from "./adapters/tool-definitions.js";
-import { encodeValue, parquetSchemaFor, rowTextBytes, sftColumns } from "./column-spec.js";
+import type { ByteRole, ByteSftRecord } from "./adapters/messages-bytes.js";
+import { encodeValue, parquetSchemaFor, rowTextBytes, sftColumns, type MessageValue } from "./column-spec.js";
 import { writeCompressors, type CodecOptions, type ParquetCodec } from "./parquet-codecs.js";
 import { NEEDS_TOOL_COLUMNS } from "./write-records.js";
 import type { RangeHandler } from "./record-ranges.js";
-import { chunkBuffers, encodeRowGroup, type EncodedRowGroup } from "./row-group-encode.js";
+import { chunkBuffers, detachStatistics, encodeRowGroup, type EncodedRowGroup } from "./row-group-encode.js";
 
 export interface ParquetRangeOptions {
   /** Use the tool-call columns (`SFT_TOOL_COLUMNS`); without them a record with tool content fails the read. */
@@ -58,14 +59,30 @@ export async function createRangeHandler(options: ParquetRangeOptions): Promise<
   const flush = (): void => {
     if (groupRows === 0) return;
     const columnData = columns.map((column, i) => ({ name: column.name, data: cells[i]! }));
-    groups.push(encodeRowGroup({ schema, codec: options.codec as CompressionCodec, compressors, columnData, pageBytes: options.pageBytes }));
+    const group = encodeRowGroup({ schema, codec: options.codec as CompressionCodec, compressors, columnData, pageBytes: options.pageBytes });
+    // Its statistics may be views of the range's bytes, which the next range overwrites.
+    detachStatistics(group);
+    groups.push(group);
     cells = columns.map(() => []);
     rows += groupRows;
     groupRows = 0;
     groupBytes = 0;
   };
 
-  return {
+  // Without tool columns the chat column holds its text as UTF-8 bytes, whichever way a row was read: byte
+  // records (most lines) carry their text as views of the range, others are encoded here, once.
+  const asBytes = !options.tools;
+  const addRow = (encoded: unknown[]): void => {
+    const textBytes = rowTextBytes(columns, encoded);
+    // The writer's rule: a row that would take the group over its budget starts the next one.
+    if (groupRows > 0 && groupBytes + textBytes > options.rowGroupBytes) flush();
+    for (let c = 0; c < encoded.length; c++) cells[c]!.push(encoded[c]);
+    groupRows += 1;
+    groupBytes += textBytes;
+    if (groupBytes >= options.rowGroupBytes || groupRows >= options.maxRowGroupRows) flush();
+  };
+
+  const handler: RangeHandler<ParquetRange> = {
     record(record: SftRecord, line: number, label: string) {
       records += 1;
       let row: Record<string, unknown>;
@@ -80,13 +97,8 @@ export async function createRangeHandler(options: ParquetRangeOptions): Promise<
       }
       const where = { file: label, row: line };
       const encoded = columns.map((column) => encodeValue(column, row[column.name], where));
-      const textBytes = rowTextBytes(columns, encoded);
-      // The writer's rule: a row that would take the group over its budget starts the next one.
-      if (groupRows > 0 && groupBytes + textBytes > options.rowGroupBytes) flush();
-      for (let c = 0; c < encoded.length; c++) cells[c]!.push(encoded[c]);
-      groupRows += 1;
-      groupBytes += textBytes;
-      if (groupBytes >= options.rowGroupBytes || groupRows >= options.maxRowGroupRows) flush();
+      if (asBytes) encoded[0] = (encoded[0] as MessageValue[]).map(({ role, content }) => ({ role: roleBytes(role), content: utf8.encode(content) }));
+      addRow(encoded);
     },
     finish() {
       flush();
@@ -98,4 +110,17 @@ export async function createRangeHandler(options: ParquetRangeOptions): Promise<
       return { output, transfer: [...new Set(output.groups.flatMap(chunkBuffers))] };
     },
   };
+  if (asBytes) {
+    handler.messagesRecord = (record: ByteSftRecord, line: number, label: string) => {
+      records += 1;
+      const where = { file: label, row: line };
+      const turns = record.turns.map(({ role, content }) => ({ role: ROLE_BYTES[role], content }));
+      addRow([turns, encodeValue(columns[1]!, record.id, where), encodeValue(columns[2]!, record.source, where), encodeValue(columns[3]!, record.meta, where)]);
+    };
+  }
+  return handler;
 }
+
+const utf8 = new TextEncoder();
+const ROLE_BYTES: Readonly<Record<ByteRole, Uint8Array>> = { system: utf8.encode("system"), user: utf8.encode("user"), assistant: utf8.encode("assistant") };
+const roleBytes = (role: string): Uint8Array => (Object.hasOwn(ROLE_BYTES, role) ? ROLE_BYTES[role as ByteRole] : utf8.encode(role));

@@ -10,6 +10,7 @@ import { closeSync, openSync, readSync } from "node:fs";
 import { InputError, ToolkitError } from "../errors.js";
 import type { SftRecord } from "../schemas/sft-record.js";
 import { describeUndetected, type RawRecord, type SftAdapter, type SftFormat } from "./adapters/format.js";
+import { MessagesByteReader, type ByteSftRecord } from "./adapters/messages-bytes.js";
 import { detectSftFormat, getSftAdapter } from "./adapters/sft-adapters.js";
 import { describeJson, parseJsonLine } from "./jsonl.js";
 
@@ -23,6 +24,12 @@ export interface RangeHandler<R = unknown> {
   begin?(rangeBytes: number): void;
   /** One record; `line` counts from 1 at the range's first line. Throwing fails the whole read. */
   record(record: SftRecord, line: number, label: string): void;
+  /**
+   * Optional: for a range of the messages format, the lines `MessagesByteReader` vouches for come here as
+   * byte records instead of to `record` (the others still go to `record`, in line order). The turns' bytes
+   * are valid until `finish` returns.
+   */
+  messagesRecord?(record: ByteSftRecord, line: number, label: string): void;
   /** The range's results and the buffers to transfer with them; the handler is ready for another range. */
   finish(): { output: R; transfer: ArrayBuffer[] };
 }
@@ -76,6 +83,7 @@ export function readRange<R>(task: RangeTask, handler: RangeHandler<R>): { resul
   const issues: RangeIssue[] = [];
   handler.begin?.(bytes.length);
   const valid = isUtf8(bytes);
+  const byteReader = handler.messagesRecord ? threadByteReader(bytes.length) : undefined;
   let adapter: SftAdapter | undefined = task.format === "auto" ? undefined : getSftAdapter(task.format);
   let format: RangeResult["format"];
   let stopped = false;
@@ -92,6 +100,14 @@ export function readRange<R>(task: RangeTask, handler: RangeHandler<R>): { resul
       issues.push({ line, reason: INVALID_UTF8 });
       stopped = true;
       break;
+    }
+    // Once the range reads the messages format (its first record chose or confirmed it), most lines need no string.
+    if (byteReader !== undefined && format !== undefined && adapter?.name === "messages") {
+      const fast = byteReader.read(bytes, start, end, { file: task.file, line });
+      if (fast !== undefined) {
+        handler.messagesRecord!(fast, line, task.label);
+        continue;
+      }
     }
     let text = bytes.toString("utf8", start, end);
     // A byte-order mark is only meaningful at the very start of the file.
@@ -124,6 +140,14 @@ export function readRange<R>(task: RangeTask, handler: RangeHandler<R>): { resul
   // Like `readRecords`, an explicit format counts as chosen at the first line that is a JSON object.
   const { output, transfer } = handler.finish();
   return { result: { lines: line, issues, ...(format ? { format } : {}), stopped, output }, transfer };
+}
+
+/** The thread's byte reader, reset for a range of `rangeBytes` (its scratch is reused like the read buffer). */
+let byteReader: MessagesByteReader | undefined;
+function threadByteReader(rangeBytes: number): MessagesByteReader {
+  byteReader ??= new MessagesByteReader();
+  byteReader.reset(rangeBytes);
+  return byteReader;
 }
 
 /** One read buffer per thread, reused range after range (fresh memory per range costs page faults). */

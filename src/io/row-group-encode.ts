@@ -100,6 +100,25 @@ export function encodeRowGroup(options: RowGroupEncodeOptions): EncodedRowGroup 
   return { chunks, byteLength: sink.offset - PARQUET_HEADER_BYTES, rowGroup, indexes: writer.pendingIndexes };
 }
 
+/**
+ * Gives an encoded row group's statistics (chunk min/max, page-index bounds) bytes of their own: the writer
+ * keeps the values it was given, so a bound may be a view of the caller's buffer, which the caller may reuse
+ * (and which a worker's postMessage would otherwise copy whole).
+ */
+export function detachStatistics(encoded: EncodedRowGroup): void {
+  // A copy, even of a Buffer (whose slice() is a view).
+  const own = (value: unknown): unknown => (value instanceof Uint8Array ? new Uint8Array(value) : value);
+  for (const chunk of encoded.rowGroup.columns) {
+    const statistics = chunk.meta_data?.statistics as Record<string, unknown> | undefined;
+    if (statistics) for (const key of ["min_value", "max_value", "min", "max"]) if (key in statistics) statistics[key] = own(statistics[key]);
+  }
+  for (const { columnIndex } of encoded.indexes) {
+    if (!columnIndex) continue;
+    columnIndex.min_values = columnIndex.min_values.map((value) => own(value) as Uint8Array);
+    columnIndex.max_values = columnIndex.max_values.map((value) => own(value) as Uint8Array);
+  }
+}
+
 /** Shifts the absolute offsets of an encoded row group whose bytes start at file offset `start`. */
 export function relocateRowGroup(encoded: EncodedRowGroup, start: number): void {
   const delta = BigInt(start - PARQUET_HEADER_BYTES);

@@ -1,0 +1,551 @@
+/**
+ * @module io/adapters/messages-bytes — the messages adapter's common case read straight from a JSONL line's
+ * bytes: `{"messages": [{"role", "content"}...], "id"?, "source"?, "meta"?, ...}` with plain string turns.
+ * The turns' text never becomes a JavaScript string: a content without escapes is a view of the line, one
+ * with escapes is unescaped into the reader's scratch buffer. Ids, sources and meta are small and go through
+ * the adapter's own code (`readSourceAndMeta`), and a missing id is the same content hash `recordId` gives.
+ *
+ * The reader takes only lines whose result it can vouch for: for those it gives exactly what
+ * `JSON.parse` + `messagesAdapter.toCanonical` give. Anything else (invalid JSON, escapes in keys, tool
+ * fields, content parts, unknown roles, a turn order the adapter refuses, an empty turn, a lone surrogate,
+ * a duplicate key, deep nesting) returns `undefined`, and the caller reads the line the ordinary way,
+ * which accepts it or reports it with its usual message.
+ */
+import { createHash, type Hash } from "node:crypto";
+import type { SftRecord } from "../../schemas/sft-record.js";
+import { MAX_JSON_DEPTH, nestsDeeperThan } from "../json-depth.js";
+import { mayHoldLoneSurrogate } from "../lone-surrogate.js";
+import type { AdapterContext, RawRecord } from "./format.js";
+import { readSourceAndMeta } from "./turns.js";
+
+export type ByteRole = "system" | "user" | "assistant";
+
+/** A turn whose content is UTF-8 bytes (a view: valid until the reader's next `reset`). */
+export interface ByteTurn {
+  role: ByteRole;
+  content: Uint8Array;
+}
+
+/** What `messagesAdapter.toCanonical` gives for the line, with the turns' content as UTF-8 bytes. */
+export interface ByteSftRecord {
+  id: string;
+  turns: ByteTurn[];
+  source?: string;
+  meta?: NonNullable<SftRecord["meta"]>;
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+
+/** Raw roles the adapter maps without tool fields (`developer` is a system turn). */
+const ROLES: ReadonlyMap<string, ByteRole> = new Map([
+  ["system", "system"],
+  ["developer", "system"],
+  ["user", "user"],
+  ["assistant", "assistant"],
+]);
+
+/** Thrown inside the reader to give the line up (never escapes `read`). */
+const GIVE_UP: unique symbol = Symbol("give up");
+
+const latin1 = (bytes: Uint8Array, start: number, end: number): string => Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString("latin1");
+
+/**
+ * Reads lines of the messages format from bytes. One reader per thread: `reset` before each batch of lines
+ * whose records are used together (a range), since it reuses its scratch buffer.
+ */
+export class MessagesByteReader {
+  private scratch = new Uint8Array(0);
+  /** `scratch` as 32-bit words (for `findSpecial`). */
+  private scratchWords = new Uint32Array(0);
+  private used = 0;
+  private bytes: Uint8Array = new Uint8Array(0);
+  /** `bytes` as 32-bit words when it starts at a multiple of 4 in its buffer (else empty: bytes are scanned one by one). */
+  private words: Uint32Array = new Uint32Array(0);
+  private position = 0;
+  private end = 0;
+  /** Whether the last string read is written exactly as `JSON.stringify` would write it. */
+  private canonical = true;
+
+  /** Makes room for the unescaped text of `capacity` bytes of lines; records read before are no longer valid. */
+  reset(capacity: number): void {
+    if (this.scratch.length < capacity) this.setScratch(Math.max(capacity, this.scratch.length * 2));
+    this.used = 0;
+  }
+
+  private setScratch(bytes: number): void {
+    this.scratch = new Uint8Array(bytes);
+    this.scratchWords = new Uint32Array(this.scratch.buffer, 0, bytes >> 2);
+    this.used = 0;
+  }
+
+  /**
+   * The record of the line `bytes[start, end)`, or undefined when the line is not one this reader vouches
+   * for (read it the ordinary way then). Throws nothing.
+   */
+  read(bytes: Uint8Array, start: number, end: number, context: AdapterContext): ByteSftRecord | undefined {
+    const scratch = this.scratch;
+    const mark = this.used;
+    if (bytes !== this.bytes) {
+      this.bytes = bytes;
+      this.words = bytes.byteOffset % 4 === 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2) : new Uint32Array(0);
+    }
+    this.position = start;
+    this.end = end;
+    try {
+      return this.readRecord(context);
+    } catch (error) {
+      if (error !== GIVE_UP) throw error;
+      if (this.scratch === scratch) this.used = mark;
+      return undefined;
+    }
+  }
+
+  private readRecord(context: AdapterContext): ByteSftRecord {
+    this.skipSpace();
+    this.expect(OPEN_BRACE);
+    let turns: ByteTurn[] | undefined;
+    /** Raw spans of the id turns (for hashing), when the id has to be computed. */
+    let contentSpans: Array<[number, number, boolean]> | undefined;
+    let id: string | undefined;
+    let idSeen = false;
+    // The other fields, in line order, as JSON.parse would build them (for readSourceAndMeta).
+    const raw: RawRecord = {};
+    const keys = new Set<string>();
+    this.skipSpace();
+    if (this.peek() === CLOSE_BRACE) throw GIVE_UP;
+    while (true) {
+      this.skipSpace();
+      const key = this.readKey();
+      if (keys.has(key)) throw GIVE_UP;
+      keys.add(key);
+      this.skipSpace();
+      this.expect(COLON);
+      this.skipSpace();
+      if (key === "messages") {
+        const read = this.readTurns();
+        turns = read.turns;
+        contentSpans = read.spans;
+      } else if (key === "id") {
+        idSeen = true;
+        id = this.readId();
+      } else if (key === "tools" || key === "__proto__") {
+        throw GIVE_UP;
+      } else if (key === "source") {
+        raw.source = this.peek() === QUOTE ? this.readSmallString() : this.readOtherValue();
+      } else {
+        raw[key] = this.readOtherValue();
+      }
+      this.skipSpace();
+      const next = this.take();
+      if (next === CLOSE_BRACE) break;
+      if (next !== COMMA) throw GIVE_UP;
+    }
+    this.skipSpace();
+    if (this.position !== this.end || turns === undefined) throw GIVE_UP;
+    checkOrder(turns);
+    let envelope: ReturnType<typeof readSourceAndMeta>;
+    try {
+      envelope = readSourceAndMeta(raw, ["messages", "tools"], context);
+    } catch {
+      throw GIVE_UP;
+    }
+    if (!idSeen || id === undefined || id === "") id = this.contentId(turns, contentSpans!);
+    return { id, turns, ...envelope };
+  }
+
+  /** `[{"role": ..., "content": ...}, ...]`; each turn's content span in the line and whether it is canonical JSON. */
+  private readTurns(): { turns: ByteTurn[]; spans: Array<[number, number, boolean]> } {
+    this.expect(OPEN_BRACKET);
+    const turns: ByteTurn[] = [];
+    const spans: Array<[number, number, boolean]> = [];
+    this.skipSpace();
+    if (this.peek() === CLOSE_BRACKET) throw GIVE_UP; // no turns: the adapter says so
+    while (true) {
+      this.skipSpace();
+      this.expect(OPEN_BRACE);
+      let role: ByteRole | undefined;
+      let content: Uint8Array | undefined;
+      let span: [number, number, boolean] | undefined;
+      while (true) {
+        this.skipSpace();
+        const key = this.readKey();
+        this.skipSpace();
+        this.expect(COLON);
+        this.skipSpace();
+        if (key === "role" && role === undefined) {
+          role = ROLES.get(this.readSmallString());
+          if (role === undefined) throw GIVE_UP;
+        } else if (key === "content" && content === undefined) {
+          if (this.peek() !== QUOTE) throw GIVE_UP;
+          const from = this.position;
+          content = this.readText();
+          span = [from, this.position, this.canonical];
+        } else {
+          throw GIVE_UP; // tool fields, other keys, duplicates: the adapter's full reader decides
+        }
+        this.skipSpace();
+        const next = this.take();
+        if (next === CLOSE_BRACE) break;
+        if (next !== COMMA) throw GIVE_UP;
+      }
+      if (role === undefined || content === undefined) throw GIVE_UP;
+      turns.push({ role, content });
+      spans.push(span!);
+      this.skipSpace();
+      const next = this.take();
+      if (next === CLOSE_BRACKET) break;
+      if (next !== COMMA) throw GIVE_UP;
+    }
+    return { turns, spans };
+  }
+
+  /** A string id as it is, a number id as `String(number)`, null as absent; anything else is the adapter's to refuse. */
+  private readId(): string | undefined {
+    const first = this.peek();
+    if (first === QUOTE) return this.readSmallString();
+    const value = this.readOtherValue();
+    if (value === null) return undefined;
+    if (typeof value === "number" && Number.isFinite(value)) return String(value);
+    throw GIVE_UP;
+  }
+
+  /** A key: a string without escapes (keys with escapes are rare; the full reader takes them). */
+  private readKey(): string {
+    this.expect(QUOTE);
+    const { bytes, end } = this;
+    const from = this.position;
+    let i = from;
+    while (i < end) {
+      const b = bytes[i]!;
+      if (b === QUOTE) break;
+      if (b === BACKSLASH || b < 0x20 || b >= 0x80) throw GIVE_UP;
+      i++;
+    }
+    if (i >= end) throw GIVE_UP;
+    this.position = i + 1;
+    return latin1(bytes, from, i);
+  }
+
+  /** A short string value (role, id, source) as a JavaScript string. */
+  private readSmallString(): string {
+    const text = this.readText();
+    return Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString("utf8");
+  }
+
+  /**
+   * A JSON string at the position, as UTF-8 bytes: a view of the line when it has no escapes, else unescaped
+   * into the scratch buffer. Sets `canonical`.
+   */
+  private readText(): Uint8Array {
+    this.expect(QUOTE);
+    const { bytes, end } = this;
+    const from = this.position;
+    // Most text runs long without escapes: find the first one (or the end) without copying.
+    const i = findSpecial(bytes, this.words, from, end);
+    if (i >= end || bytes[i]! < 0x20) throw GIVE_UP;
+    if (bytes[i] === QUOTE) {
+      this.position = i + 1;
+      this.canonical = true;
+      return bytes.subarray(from, i);
+    }
+    return this.unescape(from, i);
+  }
+
+  /**
+   * The rest of a string with escapes (text from `from`, first escape at `first`), unescaped into the scratch
+   * buffer: the rest of the line is copied there in one go, then unescaped in place, moving the runs between
+   * escapes down with `copyWithin` (no per-byte stores, no allocations).
+   */
+  private unescape(from: number, first: number): Uint8Array {
+    const { bytes } = this;
+    const length = this.end - from;
+    // Unescaped text is never longer than its JSON. Without room, a new buffer: views of the old stay valid.
+    if (this.used + length > this.scratch.length) {
+      this.setScratch(Math.max(length, this.scratch.length * 2));
+    }
+    const out = this.scratch;
+    const base = this.used;
+    const end = base + length;
+    out.set(bytes.subarray(from, this.end), base);
+    let r = base + (first - from); // next byte to read
+    let w = r; // next byte to write
+    let canonical = true;
+    while (true) {
+      // Here out[r] is a quote, a backslash or a control character.
+      const b = out[r]!;
+      if (b === QUOTE) break;
+      if (b !== BACKSLASH) throw GIVE_UP;
+      const e = out[r + 1];
+      let skip = 2;
+      switch (e) {
+        case 0x22: // "
+        case 0x5c: // \
+          out[w++] = e;
+          break;
+        case 0x2f: // /
+          out[w++] = e;
+          canonical = false;
+          break;
+        case 0x62: // b
+          out[w++] = 0x08;
+          break;
+        case 0x66: // f
+          out[w++] = 0x0c;
+          break;
+        case 0x6e: // n
+          out[w++] = 0x0a;
+          break;
+        case 0x72: // r
+          out[w++] = 0x0d;
+          break;
+        case 0x74: // t
+          out[w++] = 0x09;
+          break;
+        case 0x75: {
+          // u
+          let code = hex4(out, r + 2, end);
+          // JSON.stringify writes \u00xx (lowercase) for the control characters without a short escape, nothing else.
+          if (!(code < 0x20 && code !== 0x08 && code !== 0x09 && code !== 0x0a && code !== 0x0c && code !== 0x0d && isLowerHex(out, r + 2))) {
+            canonical = false;
+          }
+          skip = 6;
+          if (code >= 0xd800 && code <= 0xdfff) {
+            // Only a high half followed by an escaped low half is a character; a lone half is the full reader's to report.
+            if (code >= 0xdc00 || out[r + 6] !== BACKSLASH || out[r + 7] !== 0x75) throw GIVE_UP;
+            const low = hex4(out, r + 8, end);
+            if (low < 0xdc00 || low > 0xdfff) throw GIVE_UP;
+            code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
+            skip = 12;
+          }
+          // A character's UTF-8 is never longer than its escape, so `w` stays behind `r`.
+          w = writeUtf8(out, w, code);
+          break;
+        }
+        default:
+          throw GIVE_UP;
+      }
+      r += skip;
+      // The run up to the next quote, backslash or control character, moved down to `w`.
+      const k = findSpecial(out, this.scratchWords, r, end);
+      if (k >= end) throw GIVE_UP;
+      if (k > r) {
+        out.copyWithin(w, r, k);
+        w += k - r;
+      }
+      r = k;
+    }
+    this.position = from + (r - base) + 1;
+    this.used = w;
+    this.canonical = canonical;
+    return out.subarray(base, w);
+  }
+
+  /**
+   * Any other JSON value (meta, source that is not a string, unknown fields), parsed by JSON.parse from its
+   * span — small values, so the full parser's checks come for free; deep or lone-surrogate values give up.
+   */
+  private readOtherValue(): unknown {
+    const from = this.position;
+    this.skipValue();
+    const text = Buffer.from(this.bytes.buffer, this.bytes.byteOffset + from, this.position - from).toString("utf8");
+    if (mayHoldLoneSurrogate(text)) throw GIVE_UP;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw GIVE_UP;
+    }
+    if (nestsDeeperThan(value, MAX_JSON_DEPTH - 1)) throw GIVE_UP;
+    return value;
+  }
+
+  /** Moves past one JSON value (strings, nesting and scalars; JSON.parse checks the value itself). */
+  private skipValue(): void {
+    const { bytes, end } = this;
+    let depth = 0;
+    let i = this.position;
+    while (i < end) {
+      const b = bytes[i]!;
+      if (b === QUOTE) {
+        i++;
+        while (i < end && bytes[i] !== QUOTE) i += bytes[i] === BACKSLASH ? 2 : 1;
+        if (i >= end) throw GIVE_UP;
+        i++;
+        if (depth === 0) break;
+        continue;
+      }
+      if (b === OPEN_BRACE || b === OPEN_BRACKET) {
+        depth++;
+      } else if (b === CLOSE_BRACE || b === CLOSE_BRACKET) {
+        if (depth === 0) break; // the end of a scalar
+        depth--;
+        if (depth === 0) {
+          i++;
+          break;
+        }
+      } else if (depth === 0 && (b === COMMA || b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d)) {
+        break;
+      }
+      i++;
+    }
+    if (i === this.position || depth !== 0) throw GIVE_UP;
+    this.position = i;
+  }
+
+  /** `recordId({messages})` of the turns, hashed from their bytes (the JSON `stableStringify` would build). */
+  private contentId(turns: readonly ByteTurn[], spans: ReadonlyArray<[number, number, boolean]>): string {
+    // Called while `bytes` is still the line: the spans point into it.
+    const hash = createHash("sha256");
+    hash.update('{"messages":[');
+    for (let t = 0; t < turns.length; t++) {
+      const [from, to, canonical] = spans[t]!;
+      hash.update(t === 0 ? '{"content":' : ',{"content":');
+      if (canonical) hash.update(this.bytes.subarray(from, to));
+      else updateJsonString(hash, turns[t]!.content);
+      hash.update(`,"role":"${turns[t]!.role}"}`);
+    }
+    hash.update("]}");
+    return hash.digest("hex").slice(0, 16);
+  }
+
+  private skipSpace(): void {
+    const { bytes, end } = this;
+    let i = this.position;
+    while (i < end) {
+      const b = bytes[i]!;
+      if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09) break;
+      i++;
+    }
+    this.position = i;
+  }
+
+  private peek(): number {
+    if (this.position >= this.end) throw GIVE_UP;
+    return this.bytes[this.position]!;
+  }
+
+  private take(): number {
+    const b = this.peek();
+    this.position++;
+    return b;
+  }
+
+  private expect(byte: number): void {
+    if (this.take() !== byte) throw GIVE_UP;
+  }
+}
+
+/**
+ * The first index in [at, end) holding a quote, a backslash or a control character (< 0x20), or `end`.
+ * Looks at four bytes at a time where `words` (the same memory as 32-bit words) covers them: a word has
+ * such a byte when one of the classic "has a zero byte" tests says so (a false alarm only costs a byte scan).
+ */
+function findSpecial(bytes: Uint8Array, words: Uint32Array, at: number, end: number): number {
+  let k = at;
+  while (k < end) {
+    if ((k & 3) === 0 && k >> 2 < words.length && k + 4 <= end) {
+      const v = words[k >> 2]!;
+      const quote = v ^ 0x22222222;
+      const backslash = v ^ 0x5c5c5c5c;
+      if (((((quote - 0x01010101) & ~quote) | ((backslash - 0x01010101) & ~backslash) | ((v - 0x20202020) & ~v)) & 0x80808080) === 0) {
+        k += 4;
+        continue;
+      }
+    }
+    const b = bytes[k]!;
+    if (b === QUOTE || b === BACKSLASH || b < 0x20) return k;
+    k++;
+  }
+  return end;
+}
+
+/** The adapter's turn rules for turns without tools ([system] user, assistant, ... assistant; none empty). */
+function checkOrder(turns: readonly ByteTurn[]): void {
+  let start = 0;
+  if (turns[0]!.role === "system") start = 1;
+  if (start >= turns.length || (turns.length - start) % 2 !== 0) throw GIVE_UP;
+  for (let i = start; i < turns.length; i++) {
+    const expected: ByteRole = (i - start) % 2 === 0 ? "user" : "assistant";
+    if (turns[i]!.role !== expected || !surelyNotBlank(turns[i]!.content)) throw GIVE_UP;
+  }
+}
+
+/**
+ * True when the text has a character `String.prototype.trim` keeps: a visible ASCII character, or a
+ * multi-byte character whose lead byte no Unicode space starts with (spaces lead with C2, E1, E2, E3, EF).
+ * False means "maybe blank": the full reader decides.
+ */
+function surelyNotBlank(text: Uint8Array): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const b = text[i]!;
+    if (b > 0x20 && b < 0x7f) return true;
+    if (b >= 0xc3 && b !== 0xe1 && b !== 0xe2 && b !== 0xe3 && b !== 0xef) return true;
+  }
+  return false;
+}
+
+/** Four hex digits at `at` as a number (gives up on anything else). */
+function hex4(bytes: Uint8Array, at: number, end: number): number {
+  if (at + 4 > end) throw GIVE_UP;
+  let code = 0;
+  for (let k = at; k < at + 4; k++) {
+    const c = bytes[k]!;
+    const digit = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : c >= 0x41 && c <= 0x46 ? c - 0x37 : -1;
+    if (digit < 0) throw GIVE_UP;
+    code = (code << 4) | digit;
+  }
+  return code;
+}
+
+function isLowerHex(bytes: Uint8Array, at: number): boolean {
+  for (let k = at; k < at + 4; k++) if (bytes[k]! >= 0x41 && bytes[k]! <= 0x46) return false;
+  return true;
+}
+
+/** Writes code point `code` as UTF-8 at `o`; returns the next offset. */
+function writeUtf8(out: Uint8Array, o: number, code: number): number {
+  if (code < 0x80) {
+    out[o] = code;
+    return o + 1;
+  }
+  if (code < 0x800) {
+    out[o] = 0xc0 | (code >> 6);
+    out[o + 1] = 0x80 | (code & 0x3f);
+    return o + 2;
+  }
+  if (code < 0x10000) {
+    out[o] = 0xe0 | (code >> 12);
+    out[o + 1] = 0x80 | ((code >> 6) & 0x3f);
+    out[o + 2] = 0x80 | (code & 0x3f);
+    return o + 3;
+  }
+  out[o] = 0xf0 | (code >> 18);
+  out[o + 1] = 0x80 | ((code >> 12) & 0x3f);
+  out[o + 2] = 0x80 | ((code >> 6) & 0x3f);
+  out[o + 3] = 0x80 | (code & 0x3f);
+  return o + 4;
+}
+
+const SHORT_ESCAPES: Readonly<Record<number, string>> = { 8: "\\b", 9: "\\t", 10: "\\n", 12: "\\f", 13: "\\r", 34: '\\"', 92: "\\\\" };
+
+/** Feeds `hash` the UTF-8 of `JSON.stringify(text)` for the UTF-8 `text` (no lone surrogates in it). */
+function updateJsonString(hash: Hash, text: Uint8Array): void {
+  hash.update('"');
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const b = text[i]!;
+    if (b >= 0x20 && b !== 0x22 && b !== 0x5c) continue;
+    if (i > from) hash.update(text.subarray(from, i));
+    hash.update(SHORT_ESCAPES[b] ?? `\\u00${b.toString(16).padStart(2, "0")}`);
+    from = i + 1;
+  }
+  if (text.length > from) hash.update(text.subarray(from));
+  hash.update('"');
+}
