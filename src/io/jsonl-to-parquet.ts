@@ -86,7 +86,7 @@ export async function jsonlToParquet(options: JsonlToParquetOptions): Promise<Js
       ? (new RecordRangePool({
           workers: threads,
           handlers: [{ url: HANDLER_URL, options: handlerOptions }],
-          inFlight: threads * 2,
+          inFlight: threads,
         }) as RangeReader<ParquetRange>)
       : inProcessReader([await createRangeHandler(handlerOptions)]);
   let writer: ParquetFileWriter | undefined;

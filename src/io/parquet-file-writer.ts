@@ -162,7 +162,7 @@ export class ParquetFileWriter {
       schema: this.writer.schema,
       codec: this.codec,
       compressors: this.compressors,
-      columnData: this.columns.map((column, i) => ({ name: column.name, data: columnData[i]! })),
+      columnData: this.columns.map((column, i) => ({ name: column.name, type: column.type, data: columnData[i]! })),
       pageBytes: this.pageBytes,
     };
   }

@@ -14,12 +14,12 @@ import type { SftRecord } from "../schemas/sft-record.js";
 import { unwritableReason } from "./adapters/format.js";
 import { getSftAdapter } from "./adapters/sft-adapters.js";
 import { hasToolContent } from "./adapters/tool-definitions.js";
-import type { ByteRole, ByteSftRecord } from "./adapters/messages-bytes.js";
-import { encodeValue, parquetSchemaFor, rowTextBytes, sftColumns, type MessageValue } from "./column-spec.js";
+import { ROLE_BYTES, type ByteSftRecord } from "./adapters/messages-bytes.js";
+import { encodeValue, parquetSchemaFor, rowTextBytes, sftColumns } from "./column-spec.js";
 import { writeCompressors, type CodecOptions, type ParquetCodec } from "./parquet-codecs.js";
 import { NEEDS_TOOL_COLUMNS } from "./write-records.js";
 import type { RangeHandler } from "./record-ranges.js";
-import { chunkBuffers, detachStatistics, encodeRowGroup, type EncodedRowGroup } from "./row-group-encode.js";
+import { chunkBuffers, encodeRowGroup, type EncodedRowGroup } from "./row-group-encode.js";
 
 export interface ParquetRangeOptions {
   /** Use the tool-call columns (`SFT_TOOL_COLUMNS`); without them a record with tool content fails the read. */
@@ -58,20 +58,14 @@ export async function createRangeHandler(options: ParquetRangeOptions): Promise<
 
   const flush = (): void => {
     if (groupRows === 0) return;
-    const columnData = columns.map((column, i) => ({ name: column.name, data: cells[i]! }));
-    const group = encodeRowGroup({ schema, codec: options.codec as CompressionCodec, compressors, columnData, pageBytes: options.pageBytes });
-    // Its statistics may be views of the range's bytes, which the next range overwrites.
-    detachStatistics(group);
-    groups.push(group);
+    const columnData = columns.map((column, i) => ({ name: column.name, type: column.type, data: cells[i]! }));
+    groups.push(encodeRowGroup({ schema, codec: options.codec as CompressionCodec, compressors, columnData, pageBytes: options.pageBytes }));
     cells = columns.map(() => []);
     rows += groupRows;
     groupRows = 0;
     groupBytes = 0;
   };
 
-  // Without tool columns the chat column holds its text as UTF-8 bytes, whichever way a row was read: byte
-  // records (most lines) carry their text as views of the range, others are encoded here, once.
-  const asBytes = !options.tools;
   const addRow = (encoded: unknown[]): void => {
     const textBytes = rowTextBytes(columns, encoded);
     // The writer's rule: a row that would take the group over its budget starts the next one.
@@ -97,7 +91,6 @@ export async function createRangeHandler(options: ParquetRangeOptions): Promise<
       }
       const where = { file: label, row: line };
       const encoded = columns.map((column) => encodeValue(column, row[column.name], where));
-      if (asBytes) encoded[0] = (encoded[0] as MessageValue[]).map(({ role, content }) => ({ role: roleBytes(role), content: utf8.encode(content) }));
       addRow(encoded);
     },
     finish() {
@@ -110,7 +103,9 @@ export async function createRangeHandler(options: ParquetRangeOptions): Promise<
       return { output, transfer: [...new Set(output.groups.flatMap(chunkBuffers))] };
     },
   };
-  if (asBytes) {
+  // Without tool columns, most lines come as byte records (their text as views of the range's bytes, never
+  // strings); the writer takes the chat column's text as bytes either way (see `messagesAsBytes`).
+  if (!options.tools) {
     handler.messagesRecord = (record: ByteSftRecord, line: number, label: string) => {
       records += 1;
       const where = { file: label, row: line };
@@ -120,7 +115,3 @@ export async function createRangeHandler(options: ParquetRangeOptions): Promise<
   }
   return handler;
 }
-
-const utf8 = new TextEncoder();
-const ROLE_BYTES: Readonly<Record<ByteRole, Uint8Array>> = { system: utf8.encode("system"), user: utf8.encode("user"), assistant: utf8.encode("assistant") };
-const roleBytes = (role: string): Uint8Array => (Object.hasOwn(ROLE_BYTES, role) ? ROLE_BYTES[role as ByteRole] : utf8.encode(role));

@@ -229,7 +229,7 @@ export async function writeParquetShards(options: ParquetShardOptions): Promise<
       if (last) await drain();
       return;
     }
-    const columnData = columns.map((column, i) => ({ name: column.name, data: buffer[i]! }));
+    const columnData = columns.map((column, i) => ({ name: column.name, type: column.type, data: buffer[i]! }));
     buffer = emptyColumns(columns.length);
     await drain(); // groups still with the workers come first
     await append(encodeRowGroup({ schema, codec, compressors, columnData, pageBytes }));

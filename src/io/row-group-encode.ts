@@ -9,6 +9,7 @@ import type { ColumnChunk, CompressionCodec, RowGroup, SchemaElement } from "hyp
 import { ByteWriter, ParquetWriter } from "hyparquet-writer";
 import type { Compressors, PageIndexes } from "hyparquet-writer/src/types.js";
 import { OptionError } from "../errors.js";
+import type { ColumnType } from "./column-spec.js";
 import { completePageIndexes } from "./page-index.js";
 
 /** Bytes of the "PAR1" header a ParquetWriter writes first: the scratch encoding's offsets start there. */
@@ -32,8 +33,11 @@ export interface RowGroupEncodeOptions {
   schema: SchemaElement[];
   codec: CompressionCodec;
   compressors: Compressors;
-  /** Column names in schema order, with their encoded values (see `encodeValue`), all of the same length. */
-  columnData: Array<{ name: string; data: unknown[] }>;
+  /**
+   * Columns in schema order, with their encoded values (see `encodeValue`), all of the same length. A
+   * `messages` column's text may be strings or UTF-8 bytes (see `messagesAsBytes`).
+   */
+  columnData: Array<{ name: string; type: ColumnType; data: unknown[] }>;
   pageBytes: number;
   /** Buffers of earlier row groups' chunks, already written out, to encode into (see `chunkBuffers`). */
   spareBuffers?: ArrayBuffer[] | undefined;
@@ -83,13 +87,36 @@ class ChunkSink extends ByteWriter {
   }
 }
 
+/**
+ * A `messages` column's turns with their role and content as UTF-8 bytes, however they came (strings from
+ * objects, bytes from `MessagesByteReader`): the writer then sizes pages and orders statistics by the same
+ * bytes whichever way a row was read, so the file does not depend on it. Encoding a string here costs what
+ * the writer would spend on it anyway.
+ */
+export function messagesAsBytes(values: readonly unknown[]): unknown[] {
+  return values.map((turns) => {
+    if (!Array.isArray(turns)) return turns;
+    return (turns as Array<{ role: string | Uint8Array; content: string | Uint8Array }>).map((turn) =>
+      typeof turn.role === "string" || typeof turn.content === "string" ? { role: utf8Bytes(turn.role), content: utf8Bytes(turn.content) } : turn,
+    );
+  });
+}
+
+const encoder = new TextEncoder();
+const utf8Bytes = (text: string | Uint8Array): Uint8Array => (typeof text === "string" ? encoder.encode(text) : text);
+
 /** Encodes and compresses one row group (the CPU-heavy part of writing Parquet). */
 export function encodeRowGroup(options: RowGroupEncodeOptions): EncodedRowGroup {
   const rows = options.columnData[0]?.data.length ?? 0;
   if (rows === 0) throw new OptionError("encodeRowGroup: empty row group", { field: "rows" });
   const sink = new ChunkSink(options.spareBuffers ?? []);
   const writer = new ParquetWriter({ writer: sink, schema: options.schema, codec: options.codec, compressors: options.compressors });
-  const columnData = options.columnData.map((column) => ({ ...column, columnIndex: true, offsetIndex: true }));
+  const columnData = options.columnData.map(({ name, type, data }) => ({
+    name,
+    data: type === "messages" ? messagesAsBytes(data) : data,
+    columnIndex: true,
+    offsetIndex: true,
+  }));
   writer.write({ columnData: columnData as never, rowGroupSize: rows, pageSize: options.pageBytes });
   sink.drain();
   const [first, ...rest] = sink.chunks;
@@ -97,7 +124,9 @@ export function encodeRowGroup(options: RowGroupEncodeOptions): EncodedRowGroup 
   const rowGroup = writer.row_groups[0]!;
   // Every chunk gets a page index: hyparquet-writer builds one only for chunks of several pages.
   completePageIndexes(writer.pendingIndexes, options.schema);
-  return { chunks, byteLength: sink.offset - PARQUET_HEADER_BYTES, rowGroup, indexes: writer.pendingIndexes };
+  const encoded = { chunks, byteLength: sink.offset - PARQUET_HEADER_BYTES, rowGroup, indexes: writer.pendingIndexes };
+  detachStatistics(encoded);
+  return encoded;
 }
 
 /**
@@ -105,7 +134,7 @@ export function encodeRowGroup(options: RowGroupEncodeOptions): EncodedRowGroup 
  * keeps the values it was given, so a bound may be a view of the caller's buffer, which the caller may reuse
  * (and which a worker's postMessage would otherwise copy whole).
  */
-export function detachStatistics(encoded: EncodedRowGroup): void {
+function detachStatistics(encoded: EncodedRowGroup): void {
   // A copy, even of a Buffer (whose slice() is a view).
   const own = (value: unknown): unknown => (value instanceof Uint8Array ? new Uint8Array(value) : value);
   for (const chunk of encoded.rowGroup.columns) {

@@ -5,11 +5,12 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import type { CompressionCodec, SchemaElement } from "hyparquet";
-import type { ColumnSpec } from "./column-spec.js";
+import { MessagesByteReader, ROLE_BYTES } from "./adapters/messages-bytes.js";
+import { encodeValue, rowTextBytes, SFT_COLUMNS, type ColumnSpec } from "./column-spec.js";
 import { encodeJsonRow } from "./json-row.js";
 import type { JsonRowBatchData } from "./json-row-batch.js";
 import { writeCompressors, type CodecOptions, type ParquetCodec } from "./parquet-codecs.js";
-import { chunkBuffers, encodeRowGroup, MAX_SPARE_BUFFERS } from "./row-group-encode.js";
+import { chunkBuffers, encodeRowGroup, MAX_SPARE_BUFFERS, type RowGroupEncodeOptions } from "./row-group-encode.js";
 import { toWorkerFailure } from "./worker-failure.js";
 
 export interface RowGroupWorkerData {
@@ -41,8 +42,8 @@ if (port) {
     }
     try {
       const columnData = decodeRows(setup.columns, task);
-      // The JSON text is as large as the group and no longer needed: it goes back for the next group's rows
-      // (memory written once is much cheaper to write again than fresh memory).
+      // The JSON text is as large as the group and no longer needed (no cell is a view of it): it goes back
+      // for the next group's rows (memory written once is much cheaper to write again than fresh memory).
       const spent = task.bytes.buffer as ArrayBuffer;
       (task as { bytes?: Uint8Array | undefined }).bytes = undefined;
       port.postMessage({ id: task.id, spent }, [spent]);
@@ -54,21 +55,64 @@ if (port) {
   });
 }
 
+/**
+ * The thread's byte reader for SFT rows: text goes to its scratch buffer (reused group after group) even
+ * without escapes, so the group's JSON can go back to the main thread before the group is encoded.
+ */
+const byteReader = new MessagesByteReader({ copyText: true });
+
 /** The task's rows as column arrays of encoded cells. */
-function decodeRows(columns: ColumnSpec[], task: RowGroupTask): Array<{ name: string; data: unknown[] }> {
-  const columnData = columns.map((column) => ({ name: column.name, data: new Array<unknown>(task.ends.length) }));
+function decodeRows(columns: ColumnSpec[], task: RowGroupTask): RowGroupEncodeOptions["columnData"] {
+  const columnData = columns.map((column) => ({ name: column.name, type: column.type, data: new Array<unknown>(task.ends.length) }));
   const overrides = new Map(task.overrides);
   const text = Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength);
+  // Rows of the SFT columns are read from their bytes where the byte reader vouches for them.
+  const sft = isSftColumns(columns);
+  if (sft) byteReader.reset(text.length);
   let start = 0;
   for (let r = 0; r < task.ends.length; r++) {
     const end = task.ends[r]!;
+    const where = { file: task.label, row: task.firstRow + r };
     // Cells were encoded and checked by the thread that sent them; an object row is checked here.
     const encoded =
       task.cells[r] === 1
         ? (JSON.parse(text.toString("utf8", start, end)) as unknown[])
-        : encodeJsonRow(columns, text.subarray(start, end), task.textBytes[r]!, overrides.get(r), { file: task.label, row: task.firstRow + r });
+        : ((sft ? sftRowFromBytes(columns, text, start, end, task.textBytes[r]!, overrides.get(r), where) : undefined) ??
+          encodeJsonRow(columns, text.subarray(start, end), task.textBytes[r]!, overrides.get(r), where));
     for (let c = 0; c < encoded.length; c++) columnData[c]!.data[r] = encoded[c];
     start = end;
   }
   return columnData;
+}
+
+/** True for exactly `SFT_COLUMNS` (the chat layout without tool columns). */
+function isSftColumns(columns: readonly ColumnSpec[]): boolean {
+  return (
+    columns.length === SFT_COLUMNS.length &&
+    columns.every(
+      (column, i) => column.name === SFT_COLUMNS[i]!.name && column.type === SFT_COLUMNS[i]!.type && !!column.nullable === !!SFT_COLUMNS[i]!.nullable,
+    )
+  );
+}
+
+/**
+ * A JSON row's cells read by the byte reader, as `encodeJsonRow` would give them (an id override applied,
+ * the declared text size checked), or undefined: then `encodeJsonRow` reads it, and reports what is wrong.
+ */
+function sftRowFromBytes(
+  columns: readonly ColumnSpec[],
+  text: Uint8Array,
+  start: number,
+  end: number,
+  textBytes: number,
+  overrides: Record<string, unknown> | undefined,
+  where: { file: string; row: number },
+): unknown[] | undefined {
+  if (overrides !== undefined && Object.keys(overrides).some((key) => key !== "id")) return undefined;
+  const row = byteReader.readSftRow(text, start, end);
+  if (row === undefined) return undefined;
+  const [turns, id, source, meta] = row;
+  const cells: unknown[] = [turns.map(({ role, content }) => ({ role: ROLE_BYTES[role], content })), id, source, meta];
+  if (overrides !== undefined && "id" in overrides) cells[1] = encodeValue(columns[1]!, overrides.id, where);
+  return rowTextBytes(columns, cells) === textBytes ? cells : undefined;
 }

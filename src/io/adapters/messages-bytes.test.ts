@@ -7,7 +7,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../errors.js";
+import { InputError, ToolkitError } from "../../errors.js";
+import { SFT_COLUMNS } from "../column-spec.js";
+import { encodeJsonRow } from "../json-row.js";
 import { parseJsonLine } from "../jsonl.js";
 import { messagesAdapter } from "./messages.js";
 import { MessagesByteReader, type ByteSftRecord } from "./messages-bytes.js";
@@ -212,6 +214,65 @@ describe("MessagesByteReader", () => {
     const { fast, accepted } = check(lines);
     expect(accepted).toBeGreaterThan(1800);
     expect(fast).toBeGreaterThan(accepted * 0.8);
+  });
+});
+
+describe("MessagesByteReader.readSftRow", () => {
+  it("gives the cells encodeJsonRow gives for SFT rows, and gives up where it refuses them", () => {
+    const rows: string[] = [];
+    const texts = ["plain", 'quote " and \\ backslash', "line\nbreak\ttab", "中文 😀 é", "\u0001 control", "  ", ""];
+    texts.forEach((text, i) => {
+      const messages = [turn("user", `q ${text}`), turn("assistant", text)];
+      rows.push(JSON.stringify({ messages, id: `r${i}`, source: i % 2 ? "s" : null, meta: i % 3 ? { i, text } : null }));
+      rows.push(asciiJson({ id: `a${i}`, messages, extra: [i], meta: [1, "x"] }));
+    });
+    rows.push(
+      '{"messages":[{"role":"system","content":"s"},{"role":"assistant","content":"a"}],"id":"order is not checked here"}',
+      '{"messages":[{"role":"user","content":"q"}],"id":7}',
+      '{"messages":[{"role":"user","content":"q"}]}',
+      '{"messages":[{"role":"user","content":"q"}],"id":"x","source":3}',
+      '{"messages":[{"role":"user","content":"q"}],"id":"x","meta":"text"}',
+      '{"messages":[{"role":"tool","content":"q"}],"id":"x"}',
+      '{"messages":[{"role":"user","content":"q","tool_call_id":"c"}],"id":"x"}',
+      '{"messages":[{"role":"user","content":"q"}],"id":"x",}',
+      '{"messages":[{"role":"user","content":"q"}],"id":"x","id":"y"}',
+      "[1]",
+    );
+    const reader = new MessagesByteReader();
+    const bytes = Buffer.from(rows.join("\n"));
+    reader.reset(bytes.length);
+    let start = 0;
+    let taken = 0;
+    const read: Array<[string, unknown[] | undefined]> = [];
+    for (const row of rows) {
+      const end = start + Buffer.byteLength(row);
+      const cells = reader.readSftRow(bytes, start, end);
+      read.push([row, cells && [cells[0].map(({ role, content }) => ({ role, content: Buffer.from(content).toString("utf8") })), ...cells.slice(1)]]);
+      start = end + 1;
+    }
+    for (const [row, cells] of read) {
+      let expected: unknown[] | undefined;
+      try {
+        const json = Buffer.from(row);
+        expected = encodeJsonRow(SFT_COLUMNS, json, 0, undefined, { file: "t", row: 1 });
+      } catch (error) {
+        // encodeJsonRow checks the declared size last: a row it encodes is one that fails only that check.
+        if (!(error instanceof ToolkitError) || !/declared 0 bytes/.test(error.message)) expected = undefined;
+        else expected = [];
+      }
+      if (cells === undefined) continue;
+      taken += 1;
+      expect(expected, `taken but refused: ${row}`).toBeDefined();
+      const parsed = JSON.parse(row) as Record<string, unknown>;
+      const messages = parsed.messages as Array<{ role: string; content: string }>;
+      expect(cells, row).toEqual([
+        messages.map(({ role, content }) => ({ role, content })),
+        parsed.id,
+        parsed.source ?? null,
+        parsed.meta == null ? null : JSON.stringify(parsed.meta),
+      ]);
+    }
+    expect(taken).toBe(texts.length * 2 + 2); // and the two rows whose order or meta only the adapter minds
   });
 });
 

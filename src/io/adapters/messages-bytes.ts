@@ -43,10 +43,25 @@ const CLOSE_BRACE = 0x7d;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 
+const utf8 = new TextEncoder();
+/** The roles' UTF-8 bytes, one shared array each (for writers that take text as bytes). */
+export const ROLE_BYTES: Readonly<Record<ByteRole, Uint8Array>> = {
+  system: utf8.encode("system"),
+  user: utf8.encode("user"),
+  assistant: utf8.encode("assistant"),
+};
+
 /** Raw roles the adapter maps without tool fields (`developer` is a system turn). */
 const ROLES: ReadonlyMap<string, ByteRole> = new Map([
   ["system", "system"],
   ["developer", "system"],
+  ["user", "user"],
+  ["assistant", "assistant"],
+]);
+
+/** Roles a written row holds (already canonical): taken as they are. */
+const CANONICAL_ROLES: ReadonlyMap<string, ByteRole> = new Map([
+  ["system", "system"],
   ["user", "user"],
   ["assistant", "assistant"],
 ]);
@@ -72,6 +87,12 @@ export class MessagesByteReader {
   private end = 0;
   /** Whether the last string read is written exactly as `JSON.stringify` would write it. */
   private canonical = true;
+  private readonly copyText: boolean;
+
+  /** `copyText`: text without escapes is copied to the scratch buffer too, so no record holds a view of the input. */
+  constructor(options: { copyText?: boolean | undefined } = {}) {
+    this.copyText = options.copyText ?? false;
+  }
 
   /** Makes room for the unescaped text of `capacity` bytes of lines; records read before are no longer valid. */
   reset(capacity: number): void {
@@ -105,6 +126,74 @@ export class MessagesByteReader {
       if (this.scratch === scratch) this.used = mark;
       return undefined;
     }
+  }
+
+  /**
+   * The cells of a row of `SFT_COLUMNS` written as a JSON object keyed by column name (a spooled or
+   * `JsonRow` row), exactly as `encodeJsonRow` encodes them — turns as `{role, content}` bytes (views, valid
+   * until the next `reset`), id, source or null, meta's JSON text or null — or undefined when the row is
+   * not one this reader vouches for (encode it the ordinary way then). Keys other than the columns are
+   * ignored, as there. Throws nothing.
+   */
+  readSftRow(bytes: Uint8Array, start: number, end: number): [ByteTurn[], string, string | null, string | null] | undefined {
+    const scratch = this.scratch;
+    const mark = this.used;
+    if (bytes !== this.bytes) {
+      this.bytes = bytes;
+      this.words = bytes.byteOffset % 4 === 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2) : new Uint32Array(0);
+    }
+    this.position = start;
+    this.end = end;
+    try {
+      return this.readRow();
+    } catch (error) {
+      if (error !== GIVE_UP) throw error;
+      if (this.scratch === scratch) this.used = mark;
+      return undefined;
+    }
+  }
+
+  private readRow(): [ByteTurn[], string, string | null, string | null] {
+    this.skipSpace();
+    this.expect(OPEN_BRACE);
+    let turns: ByteTurn[] | undefined;
+    let id: string | undefined;
+    let source: string | null = null;
+    let meta: string | null = null;
+    const keys = new Set<string>();
+    this.skipSpace();
+    if (this.peek() === CLOSE_BRACE) throw GIVE_UP;
+    while (true) {
+      this.skipSpace();
+      const key = this.readKey();
+      if (keys.has(key) || key === "__proto__") throw GIVE_UP;
+      keys.add(key);
+      this.skipSpace();
+      this.expect(COLON);
+      this.skipSpace();
+      if (key === "messages") {
+        turns = this.readTurns(CANONICAL_ROLES).turns;
+      } else if (key === "id") {
+        if (this.peek() !== QUOTE) throw GIVE_UP; // the column takes only a string
+        id = this.readSmallString();
+      } else if (key === "source") {
+        const value = this.peek() === QUOTE ? this.readSmallString() : this.readOtherValue();
+        if (value !== null && typeof value !== "string") throw GIVE_UP;
+        source = value;
+      } else if (key === "meta") {
+        const value = this.readOtherValue();
+        meta = value === null ? null : JSON.stringify(value);
+      } else {
+        this.readOtherValue(); // ignored, but the row must still be JSON
+      }
+      this.skipSpace();
+      const next = this.take();
+      if (next === CLOSE_BRACE) break;
+      if (next !== COMMA) throw GIVE_UP;
+    }
+    this.skipSpace();
+    if (this.position !== this.end || turns === undefined || id === undefined) throw GIVE_UP;
+    return [turns, id, source, meta];
   }
 
   private readRecord(context: AdapterContext): ByteSftRecord {
@@ -161,7 +250,7 @@ export class MessagesByteReader {
   }
 
   /** `[{"role": ..., "content": ...}, ...]`; each turn's content span in the line and whether it is canonical JSON. */
-  private readTurns(): { turns: ByteTurn[]; spans: Array<[number, number, boolean]> } {
+  private readTurns(roles: ReadonlyMap<string, ByteRole> = ROLES): { turns: ByteTurn[]; spans: Array<[number, number, boolean]> } {
     this.expect(OPEN_BRACKET);
     const turns: ByteTurn[] = [];
     const spans: Array<[number, number, boolean]> = [];
@@ -180,7 +269,7 @@ export class MessagesByteReader {
         this.expect(COLON);
         this.skipSpace();
         if (key === "role" && role === undefined) {
-          role = ROLES.get(this.readSmallString());
+          role = roles.get(this.readSmallString());
           if (role === undefined) throw GIVE_UP;
         } else if (key === "content" && content === undefined) {
           if (this.peek() !== QUOTE) throw GIVE_UP;
@@ -253,9 +342,17 @@ export class MessagesByteReader {
     if (bytes[i] === QUOTE) {
       this.position = i + 1;
       this.canonical = true;
-      return bytes.subarray(from, i);
+      return this.copyText ? this.copyToScratch(from, i) : bytes.subarray(from, i);
     }
     return this.unescape(from, i);
+  }
+
+  private copyToScratch(from: number, to: number): Uint8Array {
+    if (this.used + (to - from) > this.scratch.length) this.setScratch(Math.max(to - from, this.scratch.length * 2));
+    const start = this.used;
+    this.scratch.set(this.bytes.subarray(from, to), start);
+    this.used += to - from;
+    return this.scratch.subarray(start, this.used);
   }
 
   /**
