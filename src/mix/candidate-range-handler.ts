@@ -4,6 +4,8 @@
  * from their specs), the row's spool bytes (its JSON, exactly what `RowSpool.append` writes), its id, its
  * exact-dedup key and its facts. Results go back as one bytes buffer, typed arrays and two strings.
  */
+import { ROLE_BYTES, type ByteSftRecord } from "../io/adapters/messages-bytes.js";
+import { rowTextBytes, SFT_COLUMNS } from "../io/column-spec.js";
 import type { RangeHandler } from "../io/record-ranges.js";
 import type { MixFilters } from "../schemas/mix-recipe.js";
 import type { SftRecord } from "../schemas/sft-record.js";
@@ -67,6 +69,9 @@ class Column<T extends Float64Array | Uint32Array | Int32Array | Uint8Array> {
 
 const floats = (size: number): Float64Array => new Float64Array(size);
 
+/** UTF-8 bytes as a string. */
+const utf8Text = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+
 export function createRangeHandler(options: CandidateHandlerOptions): RangeHandler<CandidateRange> {
   const filter = chainFilters(options.filters.map((spec) => buildRowFilter({ spec })));
   const lines = new Column(new Uint32Array(4096), (size) => new Uint32Array(size));
@@ -84,6 +89,45 @@ export function createRangeHandler(options: CandidateHandlerOptions): RangeHandl
   let used = 0;
   let ids = "";
   let keys = "";
+
+  /** Runs the filters; false (and the drop recorded) when they drop the row. */
+  const keep = (row: SftRecord, line: number): boolean => {
+    lines.push(line);
+    const reason = filter?.(row) ?? null;
+    if (reason !== null) {
+      let index = reasonIndex.get(reason);
+      if (index === undefined) {
+        index = reasons.length;
+        reasons.push(reason);
+        reasonIndex.set(reason, index);
+      }
+      dropped.push(index);
+      return false;
+    }
+    dropped.push(-1);
+    return true;
+  };
+  /** Room for `extra` more bytes of spool JSON. */
+  const reserve = (extra: number): void => {
+    if (bytes === undefined || used + extra > bytes.length) {
+      const grown = Buffer.allocUnsafeSlow(Math.max((bytes?.length ?? 0) * 2, used + extra, 1 << 20));
+      bytes?.copy(grown, 0, 0, used);
+      bytes = grown;
+    }
+  };
+  /** The rest of a kept row, once its spool JSON is written: its end, id, key and facts. */
+  const spooled = (row: SftRecord, line: number, label: string, rowBytes?: number): void => {
+    ends.push(used);
+    ids += row.id;
+    idEnds.push(ids.length);
+    if (options.exactKeys) keys += messagesKey(row.messages);
+    const facts = spoolRowFacts(row, label, line, rowBytes);
+    words.push(facts.words);
+    answerWords.push(facts.answerWords);
+    textBytes.push(facts.textBytes);
+    withTools.push(facts.withTools ? 1 : 0);
+  };
+
   return {
     begin(rangeBytes) {
       // A row's spool JSON is about its input line plus the source tag: room for that, grown if short.
@@ -92,36 +136,45 @@ export function createRangeHandler(options: CandidateHandlerOptions): RangeHandl
     },
     record(record: SftRecord, line: number, label: string) {
       const row: SftRecord = { ...record, source: options.tag };
-      lines.push(line);
-      const reason = filter?.(row) ?? null;
-      if (reason !== null) {
-        let index = reasonIndex.get(reason);
-        if (index === undefined) {
-          index = reasons.length;
-          reasons.push(reason);
-          reasonIndex.set(reason, index);
-        }
-        dropped.push(index);
-        return;
-      }
-      dropped.push(-1);
+      if (!keep(row, line)) return;
       const json = JSON.stringify(row);
       // A UTF-16 code unit takes at most 3 UTF-8 bytes.
-      if (bytes === undefined || used + json.length * 3 > bytes.length) {
-        const grown = Buffer.allocUnsafeSlow(Math.max((bytes?.length ?? 0) * 2, used + json.length * 3, 1 << 20));
-        bytes?.copy(grown, 0, 0, used);
-        bytes = grown;
-      }
-      used += bytes.write(json, used, "utf8");
-      ends.push(used);
-      ids += row.id;
-      idEnds.push(ids.length);
-      if (options.exactKeys) keys += messagesKey(row.messages);
-      const facts = spoolRowFacts(row, label, line);
-      words.push(facts.words);
-      answerWords.push(facts.answerWords);
-      textBytes.push(facts.textBytes);
-      withTools.push(facts.withTools ? 1 : 0);
+      reserve(json.length * 3);
+      used += bytes!.write(json, used, "utf8");
+      spooled(row, line, label);
+    },
+    // Lines the byte reader takes: their text is decoded once (filters, keys and word counts need strings),
+    // and the spool JSON is put together from the line's own bytes (no JSON.parse, no JSON.stringify).
+    messagesRecord(record: ByteSftRecord, line: number, label: string) {
+      const messages = record.turns.map(({ role, content }) => ({ role, content: utf8Text(content) }));
+      const row: SftRecord = {
+        id: record.id,
+        messages,
+        source: options.tag,
+        ...(record.meta !== undefined ? { meta: record.meta } : {}),
+      };
+      if (!keep(row, line)) return;
+      const head = `{"id":${JSON.stringify(record.id)},"messages":[`;
+      const tail = `],"source":${JSON.stringify(options.tag)}${record.meta !== undefined ? `,"meta":${JSON.stringify(record.meta)}` : ""}}`;
+      let size = (head.length + tail.length) * 3;
+      for (const literal of record.literals) size += literal.length + 32;
+      reserve(size);
+      used += bytes!.write(head, used, "utf8");
+      record.turns.forEach(({ role }, i) => {
+        used += bytes!.write(`${i === 0 ? "" : ","}{"role":"${role}","content":`, used, "latin1");
+        bytes!.set(record.literals[i]!, used);
+        used += record.literals[i]!.length;
+        bytes![used++] = 0x7d; // }
+      });
+      used += bytes!.write(tail, used, "utf8");
+      // Its text size from the bytes it has (what `spoolRowFacts` would measure on the strings).
+      const cells = [
+        record.turns.map(({ role, content }) => ({ role: ROLE_BYTES[role], content })),
+        record.id,
+        options.tag,
+        record.meta !== undefined ? JSON.stringify(record.meta) : null,
+      ];
+      spooled(row, line, label, rowTextBytes(SFT_COLUMNS, cells));
     },
     finish() {
       const output: CandidateRange = {

@@ -15,15 +15,18 @@ export interface SpoolRowFacts {
   withTools: boolean;
 }
 
-/** The facts of `row` (a canonical record with its source tag), read from `file` at `line`. */
-export function spoolRowFacts(row: SftRecord, file: string, line: number): SpoolRowFacts {
+/**
+ * The facts of `row` (a canonical record with its source tag), read from `file` at `line`. `textBytes`, when
+ * the caller has it already (from the row's bytes, see `rowTextBytes`), is taken as it is.
+ */
+export function spoolRowFacts(row: SftRecord, file: string, line: number, textBytes?: number): SpoolRowFacts {
   const written = { messages: row.messages, tools: row.tools ?? null, id: row.id, source: row.source, meta: row.meta ?? null };
   const where = { file, row: line };
   // Bytes as written in this row's own layout; the writer adds the null `tools` cell of plain rows
   // when the output uses the tool-call columns (see `plainRowToolBytes`).
   const withTools = hasToolContent(row);
   const columns = sftColumns(withTools);
-  const textBytes = rowTextBytes(
+  textBytes ??= rowTextBytes(
     columns,
     columns.map((column) => encodeValue(column, written[column.name as keyof typeof written], where)),
   );

@@ -30,6 +30,8 @@ export interface ByteTurn {
 export interface ByteSftRecord {
   id: string;
   turns: ByteTurn[];
+  /** Each turn's content as the line writes it: a JSON string literal, quotes included (a view of the line). */
+  literals: Uint8Array[];
   source?: string;
   meta?: NonNullable<SftRecord["meta"]>;
 }
@@ -246,7 +248,8 @@ export class MessagesByteReader {
       throw GIVE_UP;
     }
     if (!idSeen || id === undefined || id === "") id = this.contentId(turns, contentSpans!);
-    return { id, turns, ...envelope };
+    const literals = contentSpans!.map(([from, to]) => this.bytes.subarray(from, to));
+    return { id, turns, literals, ...envelope };
   }
 
   /** `[{"role": ..., "content": ...}, ...]`; each turn's content span in the line and whether it is canonical JSON. */
