@@ -7,7 +7,8 @@
  * row, so a source may hand out views of one reused buffer.
  */
 import { InputError, ToolkitError } from "../errors.js";
-import { encodeValue, rowTextBytes, type ColumnSpec } from "./column-spec.js";
+import { ROLE_BYTES, type MessagesByteReader } from "./adapters/messages-bytes.js";
+import { encodeValue, rowTextBytes, SFT_COLUMNS, type ColumnSpec } from "./column-spec.js";
 
 export class JsonRow {
   /**
@@ -34,14 +35,24 @@ export function jsonRowObject(row: JsonRow, where: { file: string; row: number }
   return row.overrides ? { ...(value as Record<string, unknown>), ...row.overrides } : (value as Record<string, unknown>);
 }
 
-/** Parses a JSON row and encodes its columns (`encodeValue`), checking its declared `textBytes`. */
+/**
+ * Parses a JSON row and encodes its columns (`encodeValue`), checking its declared `textBytes`. With a
+ * `reader`, a row of exactly `SFT_COLUMNS` is read from its bytes when the reader vouches for it (the same
+ * cells, its chat text as UTF-8 bytes in the reader's buffer or views of `json`: valid until the reader's
+ * next `reset`, and while `json` is, unless the reader copies text).
+ */
 export function encodeJsonRow(
   columns: readonly ColumnSpec[],
   json: Uint8Array,
   textBytes: number,
   overrides: Record<string, unknown> | undefined,
   where: { file: string; row: number },
+  reader?: MessagesByteReader | undefined,
 ): unknown[] {
+  if (reader !== undefined && isSftColumns(columns)) {
+    const cells = sftRowFromBytes(reader, columns, json, textBytes, overrides, where);
+    if (cells !== undefined) return cells;
+  }
   let row: Record<string, unknown>;
   try {
     row = JSON.parse(Buffer.from(json.buffer, json.byteOffset, json.byteLength).toString("utf8")) as Record<string, unknown>;
@@ -55,4 +66,36 @@ export function encodeJsonRow(
   if (actual !== textBytes)
     throw new ToolkitError(`${where.file}: row ${where.row} declared ${textBytes} bytes of text but holds ${actual}`, { code: "invalid_state" });
   return encoded;
+}
+
+/** True for exactly `SFT_COLUMNS` (the chat layout without tool columns). */
+function isSftColumns(columns: readonly ColumnSpec[]): boolean {
+  return (
+    columns === SFT_COLUMNS ||
+    (columns.length === SFT_COLUMNS.length &&
+      columns.every(
+        (column, i) => column.name === SFT_COLUMNS[i]!.name && column.type === SFT_COLUMNS[i]!.type && !!column.nullable === !!SFT_COLUMNS[i]!.nullable,
+      ))
+  );
+}
+
+/**
+ * A JSON row's cells read by the byte reader, as `encodeJsonRow` gives them (an id override applied, the
+ * declared text size checked), or undefined: then the row is parsed, and what is wrong with it reported.
+ */
+function sftRowFromBytes(
+  reader: MessagesByteReader,
+  columns: readonly ColumnSpec[],
+  json: Uint8Array,
+  textBytes: number,
+  overrides: Record<string, unknown> | undefined,
+  where: { file: string; row: number },
+): unknown[] | undefined {
+  if (overrides !== undefined && Object.keys(overrides).some((key) => key !== "id")) return undefined;
+  const row = reader.readSftRow(json, 0, json.length);
+  if (row === undefined) return undefined;
+  const [turns, id, source, meta] = row;
+  const cells: unknown[] = [turns.map(({ role, content }) => ({ role: ROLE_BYTES[role], content })), id, source, meta];
+  if (overrides !== undefined && "id" in overrides) cells[1] = encodeValue(columns[1]!, overrides.id, where);
+  return rowTextBytes(columns, cells) === textBytes ? cells : undefined;
 }

@@ -8,6 +8,7 @@ import { ConfigError, InputError } from "../errors.js";
 import { encodeValue, parquetSchemaFor, rowTextBytes, validateColumns, type ColumnSpec } from "./column-spec.js";
 import { writeCompressors, type CodecOptions, type ParquetCodec } from "./parquet-codecs.js";
 import { defaultPageBytes, ParquetFileWriter, type ParquetFileInfo } from "./parquet-file-writer.js";
+import { MessagesByteReader } from "./adapters/messages-bytes.js";
 import { encodeJsonRow, JsonRow } from "./json-row.js";
 import { cellsAreJsonSafe, JsonRowBatch } from "./json-row-batch.js";
 import { chunkBuffers, encodeRowGroup, type EncodedRowGroup } from "./row-group-encode.js";
@@ -186,8 +187,12 @@ export async function writeParquetShards(options: ParquetShardOptions): Promise<
   const labelNow = () => options.label ?? current?.file ?? nextPath;
 
   // JSON of a group is a little larger than its text; a worker's spent buffer is reused when there is one.
+  // JSON rows encoded on this thread are read from their bytes where the byte reader vouches for them; it
+  // copies their text (a row's bytes may be reused once the next row is asked for), and starts over per group.
+  const byteReader = new MessagesByteReader({ copyText: true });
   const startGroup = async (jsonRow: boolean) => {
     groupFirstRow = rowNumber;
+    byteReader.reset(0);
     batch = threads > 1 && jsonRow ? new JsonRowBatch(rowGroupBytes * 1.1, await pool?.spareBuffer()) : undefined;
   };
   const pushCells = (cells: unknown[]) => {
@@ -202,7 +207,7 @@ export async function writeParquetShards(options: ParquetShardOptions): Promise<
       pushCells(
         isCells
           ? (JSON.parse(Buffer.from(json.buffer, json.byteOffset, json.byteLength).toString("utf8")) as unknown[])
-          : encodeJsonRow(columns, json, textBytes, overrides, where),
+          : encodeJsonRow(columns, json, textBytes, overrides, where, byteReader),
       );
     });
     batch = undefined;
@@ -244,7 +249,7 @@ export async function writeParquetShards(options: ParquetShardOptions): Promise<
         if (bufferedRows === 0) await startGroup(true);
         // The row's bytes are used before the next row is asked for (a source may reuse them).
         if (batch) batch.addObjectBytes(row.json, row.textBytes, row.overrides);
-        else pushCells(encodeJsonRow(columns, row.json, row.textBytes, row.overrides, { file: labelNow(), row: rowNumber }));
+        else pushCells(encodeJsonRow(columns, row.json, row.textBytes, row.overrides, { file: labelNow(), row: rowNumber }, byteReader));
         bufferedRows += 1;
         bufferedBytes += row.textBytes;
       } else {

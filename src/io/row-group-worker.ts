@@ -5,8 +5,8 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import type { CompressionCodec, SchemaElement } from "hyparquet";
-import { MessagesByteReader, ROLE_BYTES } from "./adapters/messages-bytes.js";
-import { encodeValue, rowTextBytes, SFT_COLUMNS, type ColumnSpec } from "./column-spec.js";
+import { MessagesByteReader } from "./adapters/messages-bytes.js";
+import type { ColumnSpec } from "./column-spec.js";
 import { encodeJsonRow } from "./json-row.js";
 import type { JsonRowBatchData } from "./json-row-batch.js";
 import { writeCompressors, type CodecOptions, type ParquetCodec } from "./parquet-codecs.js";
@@ -66,9 +66,7 @@ function decodeRows(columns: ColumnSpec[], task: RowGroupTask): RowGroupEncodeOp
   const columnData = columns.map((column) => ({ name: column.name, type: column.type, data: new Array<unknown>(task.ends.length) }));
   const overrides = new Map(task.overrides);
   const text = Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength);
-  // Rows of the SFT columns are read from their bytes where the byte reader vouches for them.
-  const sft = isSftColumns(columns);
-  if (sft) byteReader.reset(text.length);
+  byteReader.reset(text.length);
   let start = 0;
   for (let r = 0; r < task.ends.length; r++) {
     const end = task.ends[r]!;
@@ -77,42 +75,9 @@ function decodeRows(columns: ColumnSpec[], task: RowGroupTask): RowGroupEncodeOp
     const encoded =
       task.cells[r] === 1
         ? (JSON.parse(text.toString("utf8", start, end)) as unknown[])
-        : ((sft ? sftRowFromBytes(columns, text, start, end, task.textBytes[r]!, overrides.get(r), where) : undefined) ??
-          encodeJsonRow(columns, text.subarray(start, end), task.textBytes[r]!, overrides.get(r), where));
+        : encodeJsonRow(columns, text.subarray(start, end), task.textBytes[r]!, overrides.get(r), where, byteReader);
     for (let c = 0; c < encoded.length; c++) columnData[c]!.data[r] = encoded[c];
     start = end;
   }
   return columnData;
-}
-
-/** True for exactly `SFT_COLUMNS` (the chat layout without tool columns). */
-function isSftColumns(columns: readonly ColumnSpec[]): boolean {
-  return (
-    columns.length === SFT_COLUMNS.length &&
-    columns.every(
-      (column, i) => column.name === SFT_COLUMNS[i]!.name && column.type === SFT_COLUMNS[i]!.type && !!column.nullable === !!SFT_COLUMNS[i]!.nullable,
-    )
-  );
-}
-
-/**
- * A JSON row's cells read by the byte reader, as `encodeJsonRow` would give them (an id override applied,
- * the declared text size checked), or undefined: then `encodeJsonRow` reads it, and reports what is wrong.
- */
-function sftRowFromBytes(
-  columns: readonly ColumnSpec[],
-  text: Uint8Array,
-  start: number,
-  end: number,
-  textBytes: number,
-  overrides: Record<string, unknown> | undefined,
-  where: { file: string; row: number },
-): unknown[] | undefined {
-  if (overrides !== undefined && Object.keys(overrides).some((key) => key !== "id")) return undefined;
-  const row = byteReader.readSftRow(text, start, end);
-  if (row === undefined) return undefined;
-  const [turns, id, source, meta] = row;
-  const cells: unknown[] = [turns.map(({ role, content }) => ({ role: ROLE_BYTES[role], content })), id, source, meta];
-  if (overrides !== undefined && "id" in overrides) cells[1] = encodeValue(columns[1]!, overrides.id, where);
-  return rowTextBytes(columns, cells) === textBytes ? cells : undefined;
 }

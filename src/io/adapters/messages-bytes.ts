@@ -83,7 +83,7 @@ export class MessagesByteReader {
   private scratchWords = new Uint32Array(0);
   private used = 0;
   private bytes: Uint8Array = new Uint8Array(0);
-  /** `bytes` as 32-bit words when it starts at a multiple of 4 in its buffer (else empty: bytes are scanned one by one). */
+  /** The whole buffer of `bytes` as 32-bit words (for `findSpecial`). */
   private words: Uint32Array = new Uint32Array(0);
   private position = 0;
   private end = 0;
@@ -102,9 +102,15 @@ export class MessagesByteReader {
     this.used = 0;
   }
 
+  /** Reads from `bytes` next (its buffer's 32-bit view is kept while the buffer stays the same). */
+  private use(bytes: Uint8Array): void {
+    this.bytes = bytes;
+    if (bytes.buffer !== this.words.buffer) this.words = new Uint32Array(bytes.buffer, 0, bytes.buffer.byteLength >> 2);
+  }
+
   private setScratch(bytes: number): void {
     this.scratch = new Uint8Array(bytes);
-    this.scratchWords = new Uint32Array(this.scratch.buffer, 0, bytes >> 2);
+    this.scratchWords = new Uint32Array(this.scratch.buffer, 0, this.scratch.buffer.byteLength >> 2);
     this.used = 0;
   }
 
@@ -115,10 +121,7 @@ export class MessagesByteReader {
   read(bytes: Uint8Array, start: number, end: number, context: AdapterContext): ByteSftRecord | undefined {
     const scratch = this.scratch;
     const mark = this.used;
-    if (bytes !== this.bytes) {
-      this.bytes = bytes;
-      this.words = bytes.byteOffset % 4 === 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2) : new Uint32Array(0);
-    }
+    this.use(bytes);
     this.position = start;
     this.end = end;
     try {
@@ -140,10 +143,7 @@ export class MessagesByteReader {
   readSftRow(bytes: Uint8Array, start: number, end: number): [ByteTurn[], string, string | null, string | null] | undefined {
     const scratch = this.scratch;
     const mark = this.used;
-    if (bytes !== this.bytes) {
-      this.bytes = bytes;
-      this.words = bytes.byteOffset % 4 === 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2) : new Uint32Array(0);
-    }
+    this.use(bytes);
     this.position = start;
     this.end = end;
     try {
@@ -548,10 +548,13 @@ export class MessagesByteReader {
  * such a byte when one of the classic "has a zero byte" tests says so (a false alarm only costs a byte scan).
  */
 function findSpecial(bytes: Uint8Array, words: Uint32Array, at: number, end: number): number {
+  // `words` views the whole buffer of `bytes`, which may start anywhere in it.
+  const base = words.buffer === bytes.buffer ? bytes.byteOffset : -1;
   let k = at;
   while (k < end) {
-    if ((k & 3) === 0 && k >> 2 < words.length && k + 4 <= end) {
-      const v = words[k >> 2]!;
+    const a = base + k;
+    if (base >= 0 && (a & 3) === 0 && k + 4 <= end) {
+      const v = words[a >> 2]!;
       const quote = v ^ 0x22222222;
       const backslash = v ^ 0x5c5c5c5c;
       if (((((quote - 0x01010101) & ~quote) | ((backslash - 0x01010101) & ~backslash) | ((v - 0x20202020) & ~v)) & 0x80808080) === 0) {
