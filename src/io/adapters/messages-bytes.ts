@@ -68,6 +68,21 @@ const CANONICAL_ROLES: ReadonlyMap<string, ByteRole> = new Map([
   ["assistant", "assistant"],
 ]);
 
+/** What the letter of a two-character escape stands for (-1: no such escape). */
+const SHORT_ESCAPES_IN = new Int16Array(0x80).fill(-1);
+for (const [letter, byte] of [
+  ['"', 0x22],
+  ["\\", 0x5c],
+  ["/", 0x2f],
+  ["b", 0x08],
+  ["f", 0x0c],
+  ["n", 0x0a],
+  ["r", 0x0d],
+  ["t", 0x09],
+] as const) {
+  SHORT_ESCAPES_IN[letter.charCodeAt(0)] = byte;
+}
+
 /** Thrown inside the reader to give the line up (never escapes `read`). */
 const GIVE_UP: unique symbol = Symbol("give up");
 
@@ -119,18 +134,7 @@ export class MessagesByteReader {
    * for (read it the ordinary way then). Throws nothing.
    */
   read(bytes: Uint8Array, start: number, end: number, context: AdapterContext): ByteSftRecord | undefined {
-    const scratch = this.scratch;
-    const mark = this.used;
-    this.use(bytes);
-    this.position = start;
-    this.end = end;
-    try {
-      return this.readRecord(context);
-    } catch (error) {
-      if (error !== GIVE_UP) throw error;
-      if (this.scratch === scratch) this.used = mark;
-      return undefined;
-    }
+    return this.attempt(bytes, start, end, () => this.readRecord(context));
   }
 
   /**
@@ -141,13 +145,18 @@ export class MessagesByteReader {
    * ignored, as there. Throws nothing.
    */
   readSftRow(bytes: Uint8Array, start: number, end: number): [ByteTurn[], string, string | null, string | null] | undefined {
+    return this.attempt(bytes, start, end, () => this.readRow());
+  }
+
+  /** Runs `read` over `bytes[start, end)`; on giving up, the scratch space it took is handed back. */
+  private attempt<T>(bytes: Uint8Array, start: number, end: number, read: () => T): T | undefined {
     const scratch = this.scratch;
     const mark = this.used;
     this.use(bytes);
     this.position = start;
     this.end = end;
     try {
-      return this.readRow();
+      return read();
     } catch (error) {
       if (error !== GIVE_UP) throw error;
       if (this.scratch === scratch) this.used = mark;
@@ -156,23 +165,12 @@ export class MessagesByteReader {
   }
 
   private readRow(): [ByteTurn[], string, string | null, string | null] {
-    this.skipSpace();
-    this.expect(OPEN_BRACE);
     let turns: ByteTurn[] | undefined;
     let id: string | undefined;
     let source: string | null = null;
     let meta: string | null = null;
-    const keys = new Set<string>();
-    this.skipSpace();
-    if (this.peek() === CLOSE_BRACE) throw GIVE_UP;
-    while (true) {
-      this.skipSpace();
-      const key = this.readKey();
-      if (keys.has(key) || key === "__proto__") throw GIVE_UP;
-      keys.add(key);
-      this.skipSpace();
-      this.expect(COLON);
-      this.skipSpace();
+    this.readObject((key) => {
+      if (key === "__proto__") throw GIVE_UP;
       if (key === "messages") {
         turns = this.readTurns(CANONICAL_ROLES).turns;
       } else if (key === "id") {
@@ -188,43 +186,25 @@ export class MessagesByteReader {
       } else {
         this.readOtherValue(); // ignored, but the row must still be JSON
       }
-      this.skipSpace();
-      const next = this.take();
-      if (next === CLOSE_BRACE) break;
-      if (next !== COMMA) throw GIVE_UP;
-    }
+    });
     this.skipSpace();
     if (this.position !== this.end || turns === undefined || id === undefined) throw GIVE_UP;
     return [turns, id, source, meta];
   }
 
   private readRecord(context: AdapterContext): ByteSftRecord {
-    this.skipSpace();
-    this.expect(OPEN_BRACE);
     let turns: ByteTurn[] | undefined;
-    /** Raw spans of the id turns (for hashing), when the id has to be computed. */
+    /** Where each turn's content is written in the line, and whether as `JSON.stringify` writes it (for the id hash). */
     let contentSpans: Array<[number, number, boolean]> | undefined;
     let id: string | undefined;
-    let idSeen = false;
     // The other fields, in line order, as JSON.parse would build them (for readSourceAndMeta).
     const raw: RawRecord = {};
-    const keys = new Set<string>();
-    this.skipSpace();
-    if (this.peek() === CLOSE_BRACE) throw GIVE_UP;
-    while (true) {
-      this.skipSpace();
-      const key = this.readKey();
-      if (keys.has(key)) throw GIVE_UP;
-      keys.add(key);
-      this.skipSpace();
-      this.expect(COLON);
-      this.skipSpace();
+    this.readObject((key) => {
       if (key === "messages") {
         const read = this.readTurns();
         turns = read.turns;
         contentSpans = read.spans;
       } else if (key === "id") {
-        idSeen = true;
         id = this.readId();
       } else if (key === "tools" || key === "__proto__") {
         throw GIVE_UP;
@@ -233,11 +213,7 @@ export class MessagesByteReader {
       } else {
         raw[key] = this.readOtherValue();
       }
-      this.skipSpace();
-      const next = this.take();
-      if (next === CLOSE_BRACE) break;
-      if (next !== COMMA) throw GIVE_UP;
-    }
+    });
     this.skipSpace();
     if (this.position !== this.end || turns === undefined) throw GIVE_UP;
     checkOrder(turns);
@@ -247,7 +223,8 @@ export class MessagesByteReader {
     } catch {
       throw GIVE_UP;
     }
-    if (!idSeen || id === undefined || id === "") id = this.contentId(turns, contentSpans!);
+    // A missing, null or empty id is the content hash, as the adapter makes it.
+    if (id === undefined || id === "") id = this.contentId(turns, contentSpans!);
     const literals = contentSpans!.map(([from, to]) => this.bytes.subarray(from, to));
     return { id, turns, literals, ...envelope };
   }
@@ -260,33 +237,22 @@ export class MessagesByteReader {
     this.skipSpace();
     if (this.peek() === CLOSE_BRACKET) throw GIVE_UP; // no turns: the adapter says so
     while (true) {
-      this.skipSpace();
-      this.expect(OPEN_BRACE);
       let role: ByteRole | undefined;
       let content: Uint8Array | undefined;
       let span: [number, number, boolean] | undefined;
-      while (true) {
-        this.skipSpace();
-        const key = this.readKey();
-        this.skipSpace();
-        this.expect(COLON);
-        this.skipSpace();
-        if (key === "role" && role === undefined) {
+      this.readObject((key) => {
+        if (key === "role") {
           role = roles.get(this.readSmallString());
           if (role === undefined) throw GIVE_UP;
-        } else if (key === "content" && content === undefined) {
+        } else if (key === "content") {
           if (this.peek() !== QUOTE) throw GIVE_UP;
           const from = this.position;
           content = this.readText();
           span = [from, this.position, this.canonical];
         } else {
-          throw GIVE_UP; // tool fields, other keys, duplicates: the adapter's full reader decides
+          throw GIVE_UP; // tool fields, other keys: the adapter's full reader decides
         }
-        this.skipSpace();
-        const next = this.take();
-        if (next === CLOSE_BRACE) break;
-        if (next !== COMMA) throw GIVE_UP;
-      }
+      });
       if (role === undefined || content === undefined) throw GIVE_UP;
       turns.push({ role, content });
       spans.push(span!);
@@ -296,6 +262,32 @@ export class MessagesByteReader {
       if (next !== COMMA) throw GIVE_UP;
     }
     return { turns, spans };
+  }
+
+  /**
+   * Walks the object at the position (after any spaces) and leaves the position after its `}`: for each key,
+   * `field(key)` reads the value. Duplicate keys (JSON.parse keeps the last) and empty objects give up.
+   */
+  private readObject(field: (key: string) => void): void {
+    this.skipSpace();
+    this.expect(OPEN_BRACE);
+    const keys = new Set<string>();
+    this.skipSpace();
+    if (this.peek() === CLOSE_BRACE) throw GIVE_UP;
+    while (true) {
+      this.skipSpace();
+      const key = this.readKey();
+      if (keys.has(key)) throw GIVE_UP;
+      keys.add(key);
+      this.skipSpace();
+      this.expect(COLON);
+      this.skipSpace();
+      field(key);
+      this.skipSpace();
+      const next = this.take();
+      if (next === CLOSE_BRACE) return;
+      if (next !== COMMA) throw GIVE_UP;
+    }
   }
 
   /** A string id as it is, a number id as `String(number)`, null as absent; anything else is the adapter's to refuse. */
@@ -382,54 +374,31 @@ export class MessagesByteReader {
       const b = out[r]!;
       if (b === QUOTE) break;
       if (b !== BACKSLASH) throw GIVE_UP;
-      const e = out[r + 1];
+      const e = r + 1 < end ? out[r + 1]! : 0; // (0: the line ends after the backslash)
       let skip = 2;
-      switch (e) {
-        case 0x22: // "
-        case 0x5c: // \
-          out[w++] = e;
-          break;
-        case 0x2f: // /
-          out[w++] = e;
+      if (e === 0x75) {
+        // \uXXXX
+        let code = hex4(out, r + 2, end);
+        // JSON.stringify writes \u00xx (lowercase) for the control characters without a short escape, nothing else.
+        if (!(code < 0x20 && code !== 0x08 && code !== 0x09 && code !== 0x0a && code !== 0x0c && code !== 0x0d && isLowerHex(out, r + 2))) {
           canonical = false;
-          break;
-        case 0x62: // b
-          out[w++] = 0x08;
-          break;
-        case 0x66: // f
-          out[w++] = 0x0c;
-          break;
-        case 0x6e: // n
-          out[w++] = 0x0a;
-          break;
-        case 0x72: // r
-          out[w++] = 0x0d;
-          break;
-        case 0x74: // t
-          out[w++] = 0x09;
-          break;
-        case 0x75: {
-          // u
-          let code = hex4(out, r + 2, end);
-          // JSON.stringify writes \u00xx (lowercase) for the control characters without a short escape, nothing else.
-          if (!(code < 0x20 && code !== 0x08 && code !== 0x09 && code !== 0x0a && code !== 0x0c && code !== 0x0d && isLowerHex(out, r + 2))) {
-            canonical = false;
-          }
-          skip = 6;
-          if (code >= 0xd800 && code <= 0xdfff) {
-            // Only a high half followed by an escaped low half is a character; a lone half is the full reader's to report.
-            if (code >= 0xdc00 || out[r + 6] !== BACKSLASH || out[r + 7] !== 0x75) throw GIVE_UP;
-            const low = hex4(out, r + 8, end);
-            if (low < 0xdc00 || low > 0xdfff) throw GIVE_UP;
-            code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
-            skip = 12;
-          }
-          // A character's UTF-8 is never longer than its escape, so `w` stays behind `r`.
-          w = writeUtf8(out, w, code);
-          break;
         }
-        default:
-          throw GIVE_UP;
+        skip = 6;
+        if (code >= 0xd800 && code <= 0xdfff) {
+          // Only a high half followed by an escaped low half is a character; a lone half is the full reader's to report.
+          if (code >= 0xdc00 || out[r + 6] !== BACKSLASH || out[r + 7] !== 0x75) throw GIVE_UP;
+          const low = hex4(out, r + 8, end);
+          if (low < 0xdc00 || low > 0xdfff) throw GIVE_UP;
+          code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
+          skip = 12;
+        }
+        // A character's UTF-8 is never longer than its escape, so `w` stays behind `r`.
+        w = writeUtf8(out, w, code);
+      } else {
+        const byte = e < 0x80 ? SHORT_ESCAPES_IN[e]! : -1;
+        if (byte < 0) throw GIVE_UP;
+        out[w++] = byte;
+        if (e === 0x2f) canonical = false; // `\/` is valid JSON, but JSON.stringify writes a bare "/"
       }
       r += skip;
       // The run up to the next quote, backslash or control character, moved down to `w`.
