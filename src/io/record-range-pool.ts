@@ -11,7 +11,7 @@ import { InputError, ToolkitError } from "../errors.js";
 import type { SftFormat } from "./adapters/format.js";
 import type { InputIssue } from "./input-issue.js";
 import type { RecordRangeWorkerData } from "./record-range-worker.js";
-import { rangeEnd, readRange, type RangeHandler, type RangeHandlerModule, type RangeResult, type RangeTask } from "./record-ranges.js";
+import { rangeEnd, readRange, recycleRangeBuffers, type RangeHandler, type RangeHandlerModule, type RangeResult, type RangeTask } from "./record-ranges.js";
 import { moduleUrl, startWorker } from "./start-worker.js";
 import { fromWorkerFailure, type WorkerFailure } from "./worker-failure.js";
 
@@ -22,6 +22,8 @@ export interface RangeReader<R = unknown> {
   /** How many ranges to keep in flight per file. */
   readonly inFlight: number;
   read(task: RangeTask): Promise<RangeResult<R>>;
+  /** Hands back buffers of results the caller is done with, for later ranges' results (see `spareRangeBuffer`). */
+  recycle(buffers: ArrayBuffer[]): void;
   close(): Promise<void>;
 }
 
@@ -38,6 +40,7 @@ export class RecordRangePool implements RangeReader {
   private readonly waiting: Array<{ id: number; task: RangeTask }> = [];
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
+  private nextRecycler = 0;
   private failure: Error | undefined;
 
   /** `inFlight`: ranges to keep in flight per file (each holds a range's results until read). @default 2 × workers */
@@ -75,6 +78,13 @@ export class RecordRangePool implements RangeReader {
     });
   }
 
+  recycle(buffers: ArrayBuffer[]): void {
+    if (this.failure || buffers.length === 0) return;
+    // Workers take turns: each keeps a few, and any of them may read the next range.
+    const worker = this.workers[this.nextRecycler++ % this.workers.length]!;
+    worker.postMessage({ recycle: buffers }, buffers);
+  }
+
   private dispatch(worker: Worker): void {
     const next = this.waiting.shift();
     if (next === undefined) {
@@ -105,6 +115,7 @@ export function inProcessReader<R>(handlers: readonly RangeHandler<R>[]): RangeR
   return {
     inFlight: 1,
     read: async (task) => readRange(task, handlers[task.handler]!).result,
+    recycle: recycleRangeBuffers,
     close: async () => {},
   };
 }

@@ -1,11 +1,12 @@
 /**
  * @module io/record-range-worker — the worker-thread side of `RecordRangePool`: reads the ranges it is sent
  * (`readRange`) with the handler the task names (loaded once from its module), one at a time, and sends the
- * results back with their buffers transferred. An error is sent back as its message, with the InputError
+ * results back with their buffers transferred; buffers the caller hands back are kept for later results
+ * (`recycleRangeBuffers`). An error is sent back as its message, with the InputError
  * location if any.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { readRange, type RangeHandler, type RangeHandlerModule, type RangeTask } from "./record-ranges.js";
+import { readRange, recycleRangeBuffers, type RangeHandler, type RangeHandlerModule, type RangeTask } from "./record-ranges.js";
 import { toWorkerFailure } from "./worker-failure.js";
 
 export interface RecordRangeWorkerData {
@@ -26,7 +27,12 @@ if (port) {
     return handler;
   };
   let queue = Promise.resolve();
-  port.on("message", ({ id, task }: { id: number; task: RangeTask }) => {
+  port.on("message", (message: { id: number; task: RangeTask } | { recycle: ArrayBuffer[] }) => {
+    if ("recycle" in message) {
+      recycleRangeBuffers(message.recycle);
+      return;
+    }
+    const { id, task } = message;
     queue = queue.then(async () => {
       try {
         const { result, transfer } = readRange(task, await handlerFor(task.handler));

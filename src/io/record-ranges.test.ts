@@ -105,3 +105,16 @@ describe("JSONL in byte ranges", () => {
     }
   });
 });
+
+describe("recycled range buffers", () => {
+  it("are handed out again when large enough, each once", async () => {
+    const { recycleRangeBuffers, spareRangeBuffer } = await import("./record-ranges.js");
+    const small = new ArrayBuffer(1024);
+    const large = new ArrayBuffer(1 << 20);
+    recycleRangeBuffers([small, large, new ArrayBuffer(0)]);
+    expect(spareRangeBuffer(4096)).toBe(large);
+    expect(spareRangeBuffer(4096)).toBeUndefined();
+    expect(spareRangeBuffer(512)).toBe(small);
+    expect(spareRangeBuffer(1)).toBeUndefined();
+  });
+});

@@ -1,12 +1,14 @@
 /**
  * @module mix/candidate-range-handler — the mixer's per-row work that needs no state, done where a JSONL
  * range is read (a reader thread, see io/record-range-pool): the source tag, the recipe's filters (rebuilt
- * from their specs), the row's spool bytes (its JSON, exactly what `RowSpool.append` writes), its id, its
+ * from their specs), the row's spool bytes (a row the byte reader took is packed, see io/packed-sft-row;
+ * any other is its JSON, exactly what `RowSpool.append` writes), its id, its
  * exact-dedup key and its facts. Results go back as one bytes buffer, typed arrays and two strings.
  */
 import { ROLE_BYTES, type ByteSftRecord } from "../io/adapters/messages-bytes.js";
 import { rowTextBytes, SFT_COLUMNS } from "../io/column-spec.js";
-import type { RangeHandler } from "../io/record-ranges.js";
+import { packedSftRowBound, packSftRow } from "../io/packed-sft-row.js";
+import { spareRangeBuffer, type RangeHandler } from "../io/record-ranges.js";
 import type { MixFilters } from "../schemas/mix-recipe.js";
 import type { SftRecord } from "../schemas/sft-record.js";
 import { messagesKey } from "./exact-dedup.js";
@@ -84,7 +86,7 @@ export function createRangeHandler(options: CandidateHandlerOptions): RangeHandl
   const withTools = new Column(new Uint8Array(4096), (size) => new Uint8Array(size));
   let reasons: string[] = [];
   let reasonIndex = new Map<string, number>();
-  // The rows' JSON goes into a buffer of its own per range (transferred as it is, not copied).
+  // The rows' spool bytes go into a buffer of its own per range (transferred as it is, not copied).
   let bytes: Buffer | undefined;
   let used = 0;
   let ids = "";
@@ -107,7 +109,7 @@ export function createRangeHandler(options: CandidateHandlerOptions): RangeHandl
     dropped.push(-1);
     return true;
   };
-  /** Room for `extra` more bytes of spool JSON. */
+  /** Room for `extra` more spool bytes. */
   const reserve = (extra: number): void => {
     if (bytes === undefined || used + extra > bytes.length) {
       const grown = Buffer.allocUnsafeSlow(Math.max((bytes?.length ?? 0) * 2, used + extra, 1 << 20));
@@ -115,7 +117,7 @@ export function createRangeHandler(options: CandidateHandlerOptions): RangeHandl
       bytes = grown;
     }
   };
-  /** The rest of a kept row, once its spool JSON is written: its end, id, key and facts. */
+  /** The rest of a kept row, once its spool bytes are written: its end, id, key and facts. */
   const spooled = (row: SftRecord, line: number, label: string, rowBytes?: number): void => {
     ends.push(used);
     ids += row.id;
@@ -130,8 +132,10 @@ export function createRangeHandler(options: CandidateHandlerOptions): RangeHandl
 
   return {
     begin(rangeBytes) {
-      // A row's spool JSON is about its input line plus the source tag: room for that, grown if short.
-      bytes = Buffer.allocUnsafeSlow(rangeBytes + (rangeBytes >> 3) + (64 << 10));
+      // A row's spool bytes are about its input line plus the source tag: room for that, grown if short.
+      const size = rangeBytes + (rangeBytes >> 3) + (64 << 10);
+      const spare = spareRangeBuffer(size);
+      bytes = spare !== undefined ? Buffer.from(spare) : Buffer.allocUnsafeSlow(size);
       used = 0;
     },
     record(record: SftRecord, line: number, label: string) {
@@ -144,7 +148,7 @@ export function createRangeHandler(options: CandidateHandlerOptions): RangeHandl
       spooled(row, line, label);
     },
     // Lines the byte reader takes: their text is decoded once (filters, keys and word counts need strings),
-    // and the spool JSON is put together from the line's own bytes (no JSON.parse, no JSON.stringify).
+    // and the row is spooled packed from the bytes the reader gave (no JSON.parse, no JSON.stringify).
     messagesRecord(record: ByteSftRecord, line: number, label: string) {
       const messages = record.turns.map(({ role, content }) => ({ role, content: utf8Text(content) }));
       const row: SftRecord = {
@@ -154,26 +158,12 @@ export function createRangeHandler(options: CandidateHandlerOptions): RangeHandl
         ...(record.meta !== undefined ? { meta: record.meta } : {}),
       };
       if (!keep(row, line)) return;
-      const head = `{"id":${JSON.stringify(record.id)},"messages":[`;
-      const tail = `],"source":${JSON.stringify(options.tag)}${record.meta !== undefined ? `,"meta":${JSON.stringify(record.meta)}` : ""}}`;
-      let size = (head.length + tail.length) * 3;
-      for (const literal of record.literals) size += literal.length + 32;
-      reserve(size);
-      used += bytes!.write(head, used, "utf8");
-      record.turns.forEach(({ role }, i) => {
-        used += bytes!.write(`${i === 0 ? "" : ","}{"role":"${role}","content":`, used, "latin1");
-        bytes!.set(record.literals[i]!, used);
-        used += record.literals[i]!.length;
-        bytes![used++] = 0x7d; // }
-      });
-      used += bytes!.write(tail, used, "utf8");
+      // Spooled packed: the text as the unescaped bytes it will be written as (the second pass parses nothing).
+      const meta = record.meta !== undefined ? JSON.stringify(record.meta) : null;
+      reserve(packedSftRowBound(record.id, options.tag, meta, record.turns));
+      used += packSftRow(bytes!, used, record.id, options.tag, meta, record.turns);
       // Its text size from the bytes it has (what `spoolRowFacts` would measure on the strings).
-      const cells = [
-        record.turns.map(({ role, content }) => ({ role: ROLE_BYTES[role], content })),
-        record.id,
-        options.tag,
-        record.meta !== undefined ? JSON.stringify(record.meta) : null,
-      ];
+      const cells = [record.turns.map(({ role, content }) => ({ role: ROLE_BYTES[role], content })), record.id, options.tag, meta];
       spooled(row, line, label, rowTextBytes(SFT_COLUMNS, cells));
     },
     finish() {

@@ -16,6 +16,7 @@ import { ToolkitError } from "../errors.js";
 import type { SftFormat } from "../io/adapters/format.js";
 import type { InputIssue } from "../io/input-issue.js";
 import { inProcessReader, RANGE_BYTES, readFileRanges, RecordRangePool, type RangeReader } from "../io/record-range-pool.js";
+import { rowBytesObject } from "../io/json-row.js";
 import { isSplittableJsonl, readRecords } from "../io/read-records.js";
 import { resolveThreads } from "../io/row-group-pool.js";
 import { moduleUrl } from "../io/start-worker.js";
@@ -218,6 +219,8 @@ export async function collectCandidates({
           for await (const { lineBase, issues, format, output } of ranges) {
             if (format && stats.formats[file.display] === undefined) stats.formats[file.display] = format.format;
             takeRange(output, lineBase, issues, file.display, countIssue, take);
+            // Its rows are in the spool now: the buffer goes back to carry a later range's rows.
+            reader.recycle([output.bytes.buffer as ArrayBuffer]);
           }
           continue;
         }
@@ -332,7 +335,7 @@ class RangeCandidate implements Candidate {
   }
 
   row(): SftRecord {
-    this.parsed ??= JSON.parse(this.bytes.toString("utf8", this.start, this.end)) as SftRecord;
+    this.parsed ??= rowBytesObject(this.bytes.subarray(this.start, this.end), { file: "row spool", row: this.line }) as unknown as SftRecord;
     return this.parsed;
   }
 

@@ -1,12 +1,14 @@
 /**
  * @module mix/row-spool — the mixer's scratch file. The first pass appends every candidate row (already
- * converted to a canonical SftRecord, filtered and deduplicated) as one JSON line and keeps only its byte
+ * converted to a canonical SftRecord, filtered and deduplicated) as one line — its JSON, or the row packed
+ * (io/packed-sft-row) when a reader thread had it as bytes already — and keeps only its byte
  * offset and length in typed arrays; the second pass reads rows back by offset in shuffled order. So the
  * global shuffle costs 12 bytes per row whatever the rows' size, and every input format (JSONL, JSON
  * arrays, Parquet row groups, Hub files) is read sequentially exactly once.
  */
 import { closeSync, openSync, readSync, rmSync, writeSync } from "node:fs";
 import { OptionError, ToolkitError } from "../errors.js";
+import { rowBytesObject } from "../io/json-row.js";
 
 const WRITE_BUFFER = 4 << 20;
 const NEWLINE = Buffer.from("\n");
@@ -65,8 +67,8 @@ export class RowSpool {
   }
 
   /**
-   * Appends one row given as its JSON bytes (`bytes[start, end)`, what `append` would write for it: its
-   * `JSON.stringify` in UTF-8, no newline) and returns its index.
+   * Appends one row given as its bytes (`bytes[start, end)`: what `append` would write for it, its
+   * `JSON.stringify` in UTF-8 without a newline, or the row packed by `packSftRow`) and returns its index.
    */
   appendBytes(bytes: Uint8Array, start: number, end: number): number {
     if (this.count === this.offsets.length) this.grow();
@@ -101,14 +103,13 @@ export class RowSpool {
     while (done < bytes.length) done += writeSync(this.fd, bytes, done, bytes.length - done, position + done);
   }
 
-  /** Reads row `index` back (parsed). */
+  /** Reads row `index` back (parsed, or unpacked). */
   read<T = unknown>(index: number): T {
-    const bytes = this.readView(index);
-    return JSON.parse(bytes.toString("utf8")) as T;
+    return rowBytesObject(this.readView(index), { file: this.path, row: index }) as T;
   }
 
   /**
-   * Reads row `index` back as its JSON bytes in a buffer the spool reuses: valid until the next read (for a
+   * Reads row `index` back as its bytes (JSON or packed) in a buffer the spool reuses: valid until the next read (for a
    * consumer that copies or parses them at once; no allocation per row).
    */
   readView(index: number): Buffer {
@@ -131,7 +132,7 @@ export class RowSpool {
     }
   }
 
-  /** Reads row `index` back as its JSON bytes (a fresh buffer, not parsed). */
+  /** Reads row `index` back as its bytes (a fresh buffer, not parsed). */
   readBytes(index: number): Buffer {
     return Buffer.from(this.readView(index));
   }

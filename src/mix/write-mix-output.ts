@@ -129,7 +129,7 @@ export async function writeMixOutput({
 }
 
 /**
- * Rows in the given order, as the spooled JSON bytes (parsed by whichever thread encodes them). An upsampled
+ * Rows in the given order, as the spooled bytes (JSON or packed, read by whichever thread encodes them). An upsampled
  * row's second and later copies get the id `<id>#copy<k>`, so ids stay unique within the dataset while still
  * naming the row they copy.
  */

@@ -337,15 +337,23 @@ export class MessagesByteReader {
     if (bytes[i] === QUOTE) {
       this.position = i + 1;
       this.canonical = true;
-      return this.copyText ? this.copyToScratch(from, i) : bytes.subarray(from, i);
+      return this.copyText ? this.copyToScratch(bytes, from, i) : bytes.subarray(from, i);
     }
     return this.unescape(from, i);
   }
 
-  private copyToScratch(from: number, to: number): Uint8Array {
+  /**
+   * `bytes` as this reader's records hold text: with `copyText`, a copy in the scratch buffer (valid until the
+   * next `reset`), so nothing refers to the caller's buffer; else `bytes` themselves.
+   */
+  retain(bytes: Uint8Array): Uint8Array {
+    return this.copyText ? this.copyToScratch(bytes, 0, bytes.length) : bytes;
+  }
+
+  private copyToScratch(source: Uint8Array, from: number, to: number): Uint8Array {
     if (this.used + (to - from) > this.scratch.length) this.setScratch(Math.max(to - from, this.scratch.length * 2));
     const start = this.used;
-    this.scratch.set(this.bytes.subarray(from, to), start);
+    this.scratch.set(source.subarray(from, to), start);
     this.used += to - from;
     return this.scratch.subarray(start, this.used);
   }

@@ -1,0 +1,124 @@
+/**
+ * @module io/packed-sft-row — a plain chat row (`SFT_COLUMNS`: turns, id, source, meta) as one compact
+ * binary record, for rows that are written once and read back once on the same machine (the mixer's
+ * spool). The turns' text is stored as the UTF-8 bytes it will be written as, so reading it back is a few
+ * length reads and views: no JSON to scan, no escapes to undo. A packed row starts with a 0 byte, which no
+ * JSON text does, so one byte tells a packed row from a JSON one wherever row bytes are taken (`JsonRow`).
+ *
+ * Layout (lengths are unsigned 32-bit little-endian; NULL_LENGTH stands for a null string):
+ *   0x00 · id length · id · source length · source · meta length · meta (its JSON text) · turn count ·
+ *   per turn: role (0 system, 1 user, 2 assistant) · content length · content
+ */
+import { ToolkitError } from "../errors.js";
+import type { SftRecord } from "../schemas/sft-record.js";
+import { ROLE_BYTES, type ByteRole, type ByteTurn } from "./adapters/messages-bytes.js";
+
+/** First byte of a packed row. */
+export const PACKED_ROW_MARK = 0;
+const NULL_LENGTH = 0xffffffff;
+const ROLE_CODES: Readonly<Record<ByteRole, number>> = { system: 0, user: 1, assistant: 2 };
+const ROLES: readonly ByteRole[] = ["system", "user", "assistant"];
+
+/** What a packed row holds: `readSftRow`'s cells (turns as bytes, id, source or null, meta's JSON text or null). */
+export type PackedSftCells = [turns: ByteTurn[], id: string, source: string | null, meta: string | null];
+
+/** Whether `bytes` hold a packed row (rather than a JSON object). */
+export function isPackedSftRow(bytes: Uint8Array): boolean {
+  return bytes.length > 0 && bytes[0] === PACKED_ROW_MARK;
+}
+
+/** At most how many bytes `packSftRow` writes for these fields (strings are measured at 3 bytes a code unit). */
+export function packedSftRowBound(id: string, source: string | null, meta: string | null, turns: readonly ByteTurn[]): number {
+  let bytes = 1 + 4 * 4 + 3 * (id.length + (source?.length ?? 0) + (meta?.length ?? 0));
+  for (const turn of turns) bytes += 5 + turn.content.length;
+  return bytes;
+}
+
+/**
+ * Writes the row into `target` at `offset` (room for `packedSftRowBound` bytes must be there); returns the
+ * bytes written.
+ */
+export function packSftRow(target: Buffer, offset: number, id: string, source: string | null, meta: string | null, turns: readonly ByteTurn[]): number {
+  let at = offset;
+  target[at++] = PACKED_ROW_MARK;
+  const putString = (value: string | null): void => {
+    if (value === null) {
+      target.writeUInt32LE(NULL_LENGTH, at);
+      at += 4;
+      return;
+    }
+    const length = target.write(value, at + 4, "utf8");
+    target.writeUInt32LE(length, at);
+    at += 4 + length;
+  };
+  putString(id);
+  putString(source);
+  putString(meta);
+  target.writeUInt32LE(turns.length, at);
+  at += 4;
+  for (const { role, content } of turns) {
+    target[at] = ROLE_CODES[role];
+    target.writeUInt32LE(content.length, at + 1);
+    target.set(content, at + 5);
+    at += 5 + content.length;
+  }
+  return at - offset;
+}
+
+/** Reads a packed row's fields; the turns' content are views of `bytes`. Throws on a truncated or unknown row. */
+export function unpackSftRow(bytes: Uint8Array): PackedSftCells {
+  if (!isPackedSftRow(bytes)) throw corrupt("it does not start with the packed-row mark");
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let at = 1;
+  const length = (): number => {
+    if (at + 4 > bytes.length) throw corrupt("it ends inside a length");
+    const value = view.getUint32(at, true);
+    at += 4;
+    return value;
+  };
+  const slice = (size: number): Uint8Array => {
+    if (at + size > bytes.length) throw corrupt("it ends inside a field");
+    const part = bytes.subarray(at, at + size);
+    at += size;
+    return part;
+  };
+  const text = (): string | null => {
+    const size = length();
+    if (size === NULL_LENGTH) return null;
+    return utf8(slice(size));
+  };
+  const id = text();
+  if (id === null) throw corrupt("its id is null");
+  const source = text();
+  const meta = text();
+  const count = length();
+  const turns: ByteTurn[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const role = ROLES[slice(1)[0]!];
+    if (role === undefined) throw corrupt(`turn ${i} has an unknown role code`);
+    turns[i] = { role, content: slice(length()) };
+  }
+  if (at !== bytes.length) throw corrupt("bytes follow its last turn");
+  return [turns, id, source, meta];
+}
+
+/** The cells of `SFT_COLUMNS` for a packed row, as `encodeValue` gives them (roles and content as UTF-8 bytes). */
+export function packedSftCells(bytes: Uint8Array): unknown[] {
+  const [turns, id, source, meta] = unpackSftRow(bytes);
+  return [turns.map(({ role, content }) => ({ role: ROLE_BYTES[role], content })), id, source, meta];
+}
+
+/** A packed row as the record it stands for (text decoded, meta parsed), for code that works on objects. */
+export function packedSftRecord(bytes: Uint8Array): SftRecord {
+  const [turns, id, source, meta] = unpackSftRow(bytes);
+  return {
+    id,
+    messages: turns.map(({ role, content }) => ({ role, content: utf8(content) })),
+    ...(source !== null ? { source } : {}),
+    ...(meta !== null ? { meta: JSON.parse(meta) as NonNullable<SftRecord["meta"]> } : {}),
+  };
+}
+
+const utf8 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+
+const corrupt = (reason: string): ToolkitError => new ToolkitError(`packed row is corrupt: ${reason}`, { code: "invalid_state" });
