@@ -16,7 +16,6 @@ import { defaultPageBytes, ParquetFileWriter, type ParquetFileInfo } from "./par
 import { createRangeHandler, type ParquetRange, type ParquetRangeOptions } from "./parquet-range-handler.js";
 import { DEFAULT_MAX_ROW_GROUP_ROWS, DEFAULT_ROW_GROUP_BYTES } from "./parquet-write.js";
 import { inProcessReader, readFileRanges, RecordRangePool, type RangeReader } from "./record-range-pool.js";
-import { chunkBuffers } from "./row-group-encode.js";
 import { resolveThreads } from "./row-group-pool.js";
 import { moduleUrl } from "./start-worker.js";
 
@@ -106,11 +105,7 @@ export async function jsonlToParquet(options: JsonlToParquetOptions): Promise<Js
       for (const issue of inLineOrder(lineIssues, rejected)) {
         handleBadRecord(new InputError({ file: issue.file, line: issue.line, field: issue.field }, issue.reason), { skipInvalid, issues });
       }
-      for (const group of range.groups) {
-        writer.appendRowGroup(group);
-        // Written out: its buffers go back to carry a later range's row groups.
-        reader.recycle(chunkBuffers(group));
-      }
+      for (const group of range.groups) writer.appendRowGroup(group);
       read += range.records;
       options.onProgress?.({ read });
     }

@@ -18,7 +18,7 @@ import { ROLE_BYTES, type ByteSftRecord } from "./adapters/messages-bytes.js";
 import { encodeValue, parquetSchemaFor, rowTextBytes, sftColumns } from "./column-spec.js";
 import { writeCompressors, type CodecOptions, type ParquetCodec } from "./parquet-codecs.js";
 import { NEEDS_TOOL_COLUMNS } from "./write-records.js";
-import { recycleRangeBuffers, takeSpareRangeBuffers, type RangeHandler } from "./record-ranges.js";
+import type { RangeHandler } from "./record-ranges.js";
 import { chunkBuffers, encodeRowGroup, type EncodedRowGroup } from "./row-group-encode.js";
 
 export interface ParquetRangeOptions {
@@ -59,10 +59,7 @@ export async function createRangeHandler(options: ParquetRangeOptions): Promise<
   const flush = (): void => {
     if (groupRows === 0) return;
     const columnData = columns.map((column, i) => ({ name: column.name, type: column.type, data: cells[i]! }));
-    // Into buffers of earlier groups the main thread has written out and handed back, where there are some.
-    const spareBuffers = takeSpareRangeBuffers();
-    groups.push(encodeRowGroup({ schema, codec: options.codec as CompressionCodec, compressors, columnData, pageBytes: options.pageBytes, spareBuffers }));
-    recycleRangeBuffers(spareBuffers);
+    groups.push(encodeRowGroup({ schema, codec: options.codec as CompressionCodec, compressors, columnData, pageBytes: options.pageBytes }));
     cells = columns.map(() => []);
     rows += groupRows;
     groupRows = 0;
