@@ -152,7 +152,7 @@ function threadByteReader(rangeBytes: number): MessagesByteReader {
 
 /** Result buffers handed back to this thread (see `RangeReader.recycle`), for handlers' next ranges. */
 const spareBuffers: ArrayBuffer[] = [];
-/** Bytes of spare result buffers a thread keeps at most (more are let go): about two ranges' results. */
+/** Bytes of spare result buffers a thread keeps at most (more are let go). */
 const MAX_SPARE_BYTES = 96 << 20;
 let spareBytes = 0;
 
@@ -176,12 +176,6 @@ export function spareRangeBuffer(bytes: number): ArrayBuffer | undefined {
   const [buffer] = spareBuffers.splice(index, 1);
   spareBytes -= buffer!.byteLength;
   return buffer;
-}
-
-/** Every recycled result buffer this thread holds, handed over (for `encodeRowGroup`'s `spareBuffers`). */
-export function takeSpareRangeBuffers(): ArrayBuffer[] {
-  spareBytes = 0;
-  return spareBuffers.splice(0);
 }
 
 /** One read buffer per thread, reused range after range (fresh memory per range costs page faults). */
