@@ -37,7 +37,7 @@ export type { PairPolicy } from "./schemas/pair-policy.js";
 export type { EvalRun } from "./eval/eval-run.js";
 
 // Text metrics (LongBench-Write's counting and scoring)
-export { countWords } from "./text/count-words.js";
+export { countWords, countWordsUtf8 } from "./text/count-words.js";
 export { countScripts, detectLanguage } from "./text/language.js";
 export { lengthScore } from "./text/length-score.js";
 export { extractRequiredLength, extractRequiredLengthDetailed } from "./text/required-length.js";

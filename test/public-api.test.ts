@@ -49,6 +49,7 @@ const VALUES = [
   "convertFile",
   "countScripts",
   "countWords",
+  "countWordsUtf8",
   "createLimiter",
   "createLlmClient",
   "createTokenCounter",
@@ -244,7 +245,16 @@ describe("public API", () => {
 });
 
 /** The `longwriter-toolkit/text` entry (package.json "exports" → dist/entries/text.js). */
-const TEXT_VALUES = ["countScripts", "countWords", "detectLanguage", "extractRequiredLength", "extractRequiredLengthDetailed", "lengthScore", "recordId"];
+const TEXT_VALUES = [
+  "countScripts",
+  "countWords",
+  "countWordsUtf8",
+  "detectLanguage",
+  "extractRequiredLength",
+  "extractRequiredLengthDetailed",
+  "lengthScore",
+  "recordId",
+];
 
 describe("the longwriter-toolkit/text entry", () => {
   it("exports the text metrics, the very same functions as the main entry", () => {

@@ -5,15 +5,14 @@
  * any other is its JSON, exactly what `RowSpool.append` writes), its id, its
  * exact-dedup key and its facts. Results go back as one bytes buffer, typed arrays and two strings.
  */
-import { ROLE_BYTES, type ByteSftRecord } from "../io/adapters/messages-bytes.js";
-import { rowTextBytes, SFT_COLUMNS } from "../io/column-spec.js";
+import type { ByteSftRecord } from "../io/adapters/messages-bytes.js";
 import { packedSftRowBound, packSftRow } from "../io/packed-sft-row.js";
 import { spareRangeBuffer, type RangeHandler } from "../io/record-ranges.js";
 import type { MixFilters } from "../schemas/mix-recipe.js";
 import type { SftRecord } from "../schemas/sft-record.js";
 import { messagesKey } from "./exact-dedup.js";
 import { buildRowFilter, chainFilters } from "./filters/build-row-filter.js";
-import { spoolRowFacts } from "./spool-row-facts.js";
+import { byteRecordFacts, spoolRowFacts, type SpoolRowFacts } from "./spool-row-facts.js";
 
 export interface CandidateHandlerOptions {
   tag: string;
@@ -93,9 +92,9 @@ export function createRangeHandler(options: CandidateHandlerOptions): RangeHandl
   let keys = "";
 
   /** Runs the filters; false (and the drop recorded) when they drop the row. */
-  const keep = (row: SftRecord, line: number): boolean => {
+  const keep = (row: () => SftRecord, line: number): boolean => {
     lines.push(line);
-    const reason = filter?.(row) ?? null;
+    const reason = filter === undefined ? null : filter(row());
     if (reason !== null) {
       let index = reasonIndex.get(reason);
       if (index === undefined) {
@@ -118,12 +117,11 @@ export function createRangeHandler(options: CandidateHandlerOptions): RangeHandl
     }
   };
   /** The rest of a kept row, once its spool bytes are written: its end, id, key and facts. */
-  const spooled = (row: SftRecord, line: number, label: string, rowBytes?: number): void => {
+  const spooled = (row: () => SftRecord, id: string, facts: SpoolRowFacts): void => {
     ends.push(used);
-    ids += row.id;
+    ids += id;
     idEnds.push(ids.length);
-    if (options.exactKeys) keys += messagesKey(row.messages);
-    const facts = spoolRowFacts(row, label, line, rowBytes);
+    if (options.exactKeys) keys += messagesKey(row().messages);
     words.push(facts.words);
     answerWords.push(facts.answerWords);
     textBytes.push(facts.textBytes);
@@ -140,31 +138,30 @@ export function createRangeHandler(options: CandidateHandlerOptions): RangeHandl
     },
     record(record: SftRecord, line: number, label: string) {
       const row: SftRecord = { ...record, source: options.tag };
-      if (!keep(row, line)) return;
+      if (!keep(() => row, line)) return;
       const json = JSON.stringify(row);
       // A UTF-16 code unit takes at most 3 UTF-8 bytes.
       reserve(json.length * 3);
       used += bytes!.write(json, used, "utf8");
-      spooled(row, line, label);
+      spooled(() => row, row.id, spoolRowFacts(row, label, line));
     },
-    // Lines the byte reader takes: their text is decoded once (filters, keys and word counts need strings),
-    // and the row is spooled packed from the bytes the reader gave (no JSON.parse, no JSON.stringify).
+    // Lines the byte reader takes: the row is spooled packed from the bytes the reader gave (no JSON.parse,
+    // no JSON.stringify), its words are counted on those bytes, and its text becomes strings only when the
+    // recipe's filters or exact-dedup keys need them.
     messagesRecord(record: ByteSftRecord, line: number, label: string) {
-      const messages = record.turns.map(({ role, content }) => ({ role, content: utf8Text(content) }));
-      const row: SftRecord = {
-        id: record.id,
-        messages,
-        source: options.tag,
-        ...(record.meta !== undefined ? { meta: record.meta } : {}),
-      };
-      if (!keep(row, line)) return;
-      // Spooled packed: the text as the unescaped bytes it will be written as (the second pass parses nothing).
+      let row: SftRecord | undefined;
+      const asRecord = (): SftRecord =>
+        (row ??= {
+          id: record.id,
+          messages: record.turns.map(({ role, content }) => ({ role, content: utf8Text(content) })),
+          source: options.tag,
+          ...(record.meta !== undefined ? { meta: record.meta } : {}),
+        });
+      if (!keep(asRecord, line)) return;
       const meta = record.meta !== undefined ? JSON.stringify(record.meta) : null;
       reserve(packedSftRowBound(record.id, options.tag, meta, record.turns));
       used += packSftRow(bytes!, used, record.id, options.tag, meta, record.turns);
-      // Its text size from the bytes it has (what `spoolRowFacts` would measure on the strings).
-      const cells = [record.turns.map(({ role, content }) => ({ role: ROLE_BYTES[role], content })), record.id, options.tag, meta];
-      spooled(row, line, label, rowTextBytes(SFT_COLUMNS, cells));
+      spooled(asRecord, record.id, byteRecordFacts(record, options.tag, meta));
     },
     finish() {
       const output: CandidateRange = {

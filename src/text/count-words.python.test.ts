@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { countWords } from "./count-words.js";
+import { countWords, countWordsUtf8 } from "./count-words.js";
 
 // LongBench-Write's count_words (pred.py), run by the local python3 on every string at once.
 const PYTHON_REFERENCE = `
@@ -168,6 +168,7 @@ describe("countWords matches LongBench-Write's Python count_words", () => {
     const expected = pythonCounts(texts);
     const ours = texts.map((text) => countWords(text));
     expect(ours).toEqual(expected);
+    expect(texts.map((text) => countWordsUtf8(Buffer.from(text, "utf8")))).toEqual(expected);
     expect(ours.reduce((a, b) => a + b, 0)).toBeGreaterThan(200_000);
   });
 

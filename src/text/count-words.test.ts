@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { createRandom } from "../util/seeded-random.js";
-import { countWords } from "./count-words.js";
+import { countWords, countWordsUtf8 } from "./count-words.js";
+
+/** No lone surrogate (with the `u` flag a pair is one code point, so \p{Cs} matches only a lone half). */
+const isWellFormed = (text: string): boolean => !/\p{Cs}/u.test(text);
 
 describe("countWords (LongBench-Write's length)", () => {
   it.each([
@@ -26,6 +29,8 @@ describe("countWords (LongBench-Write's length)", () => {
     ["word", 1], // a run that ends the text
   ])("%j → %i", (text, expected) => {
     expect(countWords(text)).toBe(expected);
+    // On UTF-8 bytes too, where the text has some (a lone surrogate has no UTF-8 form).
+    if (isWellFormed(text)) expect(countWordsUtf8(Buffer.from(text, "utf8"))).toBe(expected);
   });
 
   it("agrees with the definition written as a Unicode regex on 20,000 seeded random strings (surrogates, marks, digits, _, CJK)", () => {
@@ -47,6 +52,7 @@ describe("countWords (LongBench-Write's length)", () => {
       "한テｆ",
     ];
     let disagreements = 0;
+    let wellFormed = 0;
     const examples: string[] = [];
     for (let n = 0; n < 20_000; n++) {
       let text = "";
@@ -59,12 +65,21 @@ describe("countWords (LongBench-Write's length)", () => {
           text += pool[rng.nextUint32() % pool.length];
         }
       }
-      if (countWords(text) !== reference(text)) {
+      const expected = reference(text);
+      let bytesDisagree = false;
+      if (isWellFormed(text)) {
+        wellFormed += 1;
+        // A slice from the middle of a larger buffer, as the mixer counts a turn in place.
+        const bytes = Buffer.from(`xx ${text} yy`, "utf8");
+        bytesDisagree = countWordsUtf8(bytes, 3, bytes.length - 3) !== expected;
+      }
+      if (countWords(text) !== expected || bytesDisagree) {
         disagreements += 1;
         if (examples.length < 5) examples.push(JSON.stringify(text));
       }
     }
     expect(examples).toEqual([]);
     expect(disagreements).toBe(0);
+    expect(wellFormed).toBeGreaterThan(5_000);
   });
 });

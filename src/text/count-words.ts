@@ -63,3 +63,42 @@ export function countWords(text: string): number {
   }
   return count + (inRun & lettersOnly);
 }
+
+/**
+ * `countWords` of the UTF-8 text `bytes[start, end)`, counted on the bytes (the same count, without
+ * decoding the text into a string first). The bytes must be valid UTF-8.
+ *
+ * @example countWordsUtf8(new TextEncoder().encode("Hello world, 你好")) // 4
+ */
+export function countWordsUtf8(bytes: Uint8Array, start = 0, end = bytes.length): number {
+  let count = 0;
+  let inRun = 0;
+  let lettersOnly = 0;
+  let i = start;
+  while (i < end) {
+    const lead = bytes[i]!;
+    let cls: number;
+    if (lead < 0x80) {
+      cls = CLASS[lead]!;
+      i += 1;
+    } else if (lead < 0xf0) {
+      const code = lead < 0xe0 ? ((lead & 0x1f) << 6) | (bytes[i + 1]! & 0x3f) : ((lead & 0x0f) << 12) | ((bytes[i + 1]! & 0x3f) << 6) | (bytes[i + 2]! & 0x3f);
+      i += lead < 0xe0 ? 2 : 3;
+      cls = CLASS[code]!;
+      if (cls < KNOWN) {
+        // Valid UTF-8 holds no surrogates: every BMP code point here is classed once and remembered.
+        cls = KNOWN | (WORD_CHAR.test(String.fromCharCode(code)) ? WORD : 0);
+        CLASS[code] = cls;
+      }
+    } else {
+      const point = ((lead & 0x07) << 18) | ((bytes[i + 1]! & 0x3f) << 12) | ((bytes[i + 2]! & 0x3f) << 6) | (bytes[i + 3]! & 0x3f);
+      i += 4;
+      cls = WORD_CHAR.test(String.fromCodePoint(point)) ? WORD : 0;
+    }
+    const word = (cls >> 1) & 1;
+    count += ((cls >> 2) & 1) + (inRun & lettersOnly & (word ^ 1));
+    lettersOnly = cls & LETTER & (lettersOnly | (inRun ^ 1));
+    inRun = word;
+  }
+  return count + (inRun & lettersOnly);
+}
