@@ -2,8 +2,8 @@
  * @module io/row-group-pool — worker threads that parse, encode and compress Parquet row groups of JSON rows
  * (see `JsonRow`, `JsonRowBatch`) while the main thread reads the next rows' bytes. Results come back in
  * submission order, so the file is the same bytes whatever the number of threads. The writer decides how
- * many groups are in flight (`maxBytesInFlight`); a worker hands each group's JSON buffer back as soon as it
- * has parsed it, to be written into again.
+ * many groups are in flight (`maxBytesInFlight`); a worker hands each group's buffer back with the encoded
+ * group, to be written into again.
  */
 import { availableParallelism } from "node:os";
 import type { Worker } from "node:worker_threads";
@@ -42,7 +42,7 @@ export class RowGroupPool {
   private nextId = 0;
   private nextWorker = 0;
   private failure: Error | undefined;
-  /** Buffers workers have finished reading groups from, and the groups whose buffer is still being read. */
+  /** Buffers workers have finished groups from, and the groups whose buffer a worker still holds. */
   private readonly spare: ArrayBuffer[] = [];
   private readonly reading = new Set<number>();
   private spareWaiters: Array<() => void> = [];
@@ -71,7 +71,6 @@ export class RowGroupPool {
         this.reading.delete(message.id);
         if (message.spent) this.spare.push(message.spent);
         this.wakeSpareWaiters();
-        if (message.spent) return;
         const waiting = this.pending.get(message.id);
         this.pending.delete(message.id);
         if (!waiting) return;
@@ -116,12 +115,13 @@ export class RowGroupPool {
   }
 
   /**
-   * A buffer a worker has finished reading a group from, to write the next group's rows into (memory written
-   * once is much cheaper to write again than fresh memory, and one buffer is in use instead of two): waits
-   * while a worker is still reading one; undefined when no group is being read.
+   * A buffer a worker has finished a group from, to write the next group's rows into (memory written once is
+   * much cheaper to write again than fresh memory): undefined (allocate one) while fewer groups than workers
+   * are out, so every worker can have one while this thread fills the next; else waits for one to come back.
+   * So at most workers + 1 buffers are in use.
    */
   async spareBuffer(): Promise<ArrayBuffer | undefined> {
-    while (this.spare.length === 0 && this.reading.size > 0 && !this.failure) {
+    while (this.spare.length === 0 && this.reading.size >= this.workers.length && !this.failure) {
       await new Promise<void>((resolve) => this.spareWaiters.push(resolve));
     }
     return this.spare.pop();

@@ -1,7 +1,7 @@
 /**
  * @module io/row-group-worker — the worker-thread side of `RowGroupPool`: parses a row group's JSON rows,
  * encodes their columns, encodes and compresses the row group (`encodeRowGroup`) and sends the bytes back
- * (transferred, not copied). An error is sent back as its message, with the InputError location if any.
+ * (transferred, not copied) with the buffer the rows came in. An error is sent back as its message, with the InputError location if any.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import type { CompressionCodec, SchemaElement } from "hyparquet";
@@ -42,13 +42,11 @@ if (port) {
     }
     try {
       const columnData = decodeRows(setup.columns, task);
-      // The JSON text is as large as the group and no longer needed (no cell is a view of it): it goes back
-      // for the next group's rows (memory written once is much cheaper to write again than fresh memory).
-      const spent = task.bytes.buffer as ArrayBuffer;
-      (task as { bytes?: Uint8Array | undefined }).bytes = undefined;
-      port.postMessage({ id: task.id, spent }, [spent]);
       const encoded = encodeRowGroup({ schema: setup.schema, codec: setup.codec, compressors, columnData, pageBytes: setup.pageBytes, spareBuffers });
-      port.postMessage({ id: task.id, encoded }, chunkBuffers(encoded));
+      // The rows' bytes (cells were views of them) go back with the group, for a later group's rows: memory
+      // written once is much cheaper to write again than fresh memory.
+      const spent = task.bytes.buffer as ArrayBuffer;
+      port.postMessage({ id: task.id, encoded, spent }, [...chunkBuffers(encoded), spent]);
     } catch (error) {
       port.postMessage({ id: task.id, failure: toWorkerFailure(error) });
     }
@@ -56,10 +54,10 @@ if (port) {
 }
 
 /**
- * The thread's byte reader for SFT rows: text goes to its scratch buffer (reused group after group) even
- * without escapes, so the group's JSON can go back to the main thread before the group is encoded.
+ * The thread's byte reader for SFT rows: text without escapes (and a packed row's text) stays a view of the
+ * group's bytes, which the worker keeps until the group is encoded; unescaped text goes to its scratch buffer.
  */
-const byteReader = new MessagesByteReader({ copyText: true });
+const byteReader = new MessagesByteReader();
 
 /** The task's rows as column arrays of encoded cells. */
 function decodeRows(columns: ColumnSpec[], task: RowGroupTask): RowGroupEncodeOptions["columnData"] {
