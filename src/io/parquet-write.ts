@@ -190,9 +190,12 @@ export async function writeParquetShards(options: ParquetShardOptions): Promise<
   // JSON rows encoded on this thread are read from their bytes where the byte reader vouches for them; it
   // copies their text (a row's bytes may be reused once the next row is asked for), and starts over per group.
   const byteReader = new MessagesByteReader({ copyText: true });
+  // A batch moved back to this thread stays whole until its group is encoded: its text may stay views of it.
+  const batchReader = new MessagesByteReader();
   const startGroup = async (jsonRow: boolean) => {
     groupFirstRow = rowNumber;
     byteReader.reset(0);
+    batchReader.reset(0);
     batch = threads > 1 && jsonRow ? new JsonRowBatch(rowGroupBytes * 1.1, await pool?.spareBuffer()) : undefined;
   };
   const pushCells = (cells: unknown[]) => {
@@ -207,7 +210,7 @@ export async function writeParquetShards(options: ParquetShardOptions): Promise<
       pushCells(
         isCells
           ? (JSON.parse(Buffer.from(json.buffer, json.byteOffset, json.byteLength).toString("utf8")) as unknown[])
-          : encodeJsonRow(columns, json, textBytes, overrides, where, byteReader),
+          : encodeJsonRow(columns, json, textBytes, overrides, where, batchReader),
       );
     });
     batch = undefined;
