@@ -38,6 +38,7 @@ async function main(argv: string[]): Promise<number> {
   for (const name of names) {
     process.stderr.write(`bench: ${name} (BENCH_SCALE=${scale}) ...\n`);
     const loadAtStart = loadavg()[0]!;
+    const freshMemory = freshMemoryCost();
     const started = performance.now();
     let section: BenchSection;
     try {
@@ -56,7 +57,7 @@ async function main(argv: string[]): Promise<number> {
     const load = `load average ${loadAtStart.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}`;
     sections.set(
       name,
-      `## ${section.title}\n\n_bench/${name}${SUFFIX}, BENCH_SCALE=${scale}, ${seconds} s, ${load} on ${availableParallelism()} cores_\n\n${section.markdown.trim()}\n`,
+      `## ${section.title}\n\n_bench/${name}${SUFFIX}, BENCH_SCALE=${scale}, ${seconds} s, ${load} on ${availableParallelism()} cores, ${freshMemory}_\n\n${section.markdown.trim()}\n`,
     );
   }
 
@@ -70,6 +71,28 @@ function normaliseName(arg: string): string {
     .replace(/^bench\//, "")
     .replace(/\.bench\.ts$/, "")
     .replace(/\.ts$/, "");
+}
+
+/**
+ * What first writes to fresh memory cost on this machine now, against rewriting the same memory: writing
+ * 64 MiB into a new buffer (a page fault per 4 KiB) vs into that buffer again. Virtual machines differ a lot
+ * here (and one machine from day to day), and it weighs on whichever job allocates more: a line per section
+ * says how the machine stood when it ran.
+ */
+function freshMemoryCost(): string {
+  const source = Buffer.alloc(64 << 20, 1);
+  let fresh = Number.POSITIVE_INFINITY;
+  let reused = Number.POSITIVE_INFINITY;
+  for (let round = 0; round < 3; round++) {
+    let started = performance.now();
+    const target = Buffer.allocUnsafeSlow(source.length);
+    target.set(source);
+    fresh = Math.min(fresh, performance.now() - started);
+    started = performance.now();
+    target.set(source);
+    reused = Math.min(reused, performance.now() - started);
+  }
+  return `writing 64 MiB of fresh memory ${fresh.toFixed(0)} ms (rewriting it ${reused.toFixed(0)} ms)`;
 }
 
 function machineLine(): string {
@@ -103,7 +126,9 @@ function render(sections: Map<string, string>): string {
     "measured in the same run, so the ratios matter more than the absolute numbers. Each job runs in its own",
     "child process; wall time includes process start-up, peak RSS is that process's maximum resident set.",
     "Each section notes the 1-minute load average before and after it: above the core count the machine was",
-    "busy and wall times are inflated; CPU time and peak RSS are much less affected.",
+    "busy and wall times are inflated; CPU time and peak RSS are much less affected. It also notes what writing",
+    "fresh memory cost (page faults): on virtual machines that varies from host to host and day to day, and it",
+    "weighs on whichever job allocates more (the system CPU and page-fault columns show where it landed).",
     "",
     `- Machine: ${machineLine()}`,
     `- Date: ${new Date().toISOString().slice(0, 10)} (sections rerun alone keep their own run's numbers)`,

@@ -36,3 +36,18 @@ export function formatMb(mb: number): string {
 export function formatBytes(bytes: number): string {
   return formatMb(bytes / 1024 / 1024);
 }
+
+/** CPU time with its system (kernel) part: "14.68 s (2.60 s)". */
+export function formatCpu(m: { cpuMs: number; systemMs?: number | undefined }): string {
+  return m.systemMs === undefined ? formatMs(m.cpuMs) : `${formatMs(m.cpuMs)} (${formatMs(m.systemMs)})`;
+}
+
+/** Minor page faults in thousands ("185k"), "n/a" where not measured. */
+export function formatFaults(m: { minorFaults?: number | undefined }): string {
+  return m.minorFaults === undefined ? "n/a" : `${(m.minorFaults / 1000).toFixed(0)}k`;
+}
+
+/** CPU time outside the kernel (what page faults and syscalls do not inflate); NaN where not measured. */
+export function userCpuMs(m: { cpuMs: number; systemMs?: number | undefined }): number {
+  return m.cpuMs - (m.systemMs ?? Number.NaN);
+}

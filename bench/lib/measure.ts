@@ -18,6 +18,10 @@ export interface Measurement {
   wallMs: number;
   /** User + system CPU milliseconds of the measured process. */
   cpuMs: number;
+  /** The system (kernel) part of `cpuMs`: syscalls and page faults. Undefined where not measured. */
+  systemMs?: number;
+  /** Minor page faults (first touches of fresh memory) of the measured process. Undefined where not measured. */
+  minorFaults?: number;
   /** Peak resident set size in MB (MiB) of the measured process. */
   peakRssMb: number;
   /** Everything the job printed on stdout. */
@@ -50,10 +54,12 @@ export async function measureNode(options: MeasureOptions & { script: string; ar
       cwd,
       env: { ...process.env, ...options.env, BENCH_USAGE_OUT: usageFile },
     });
-    const usage = JSON.parse(await readFile(usageFile, "utf8")) as { cpuUserMs: number; cpuSystemMs: number; maxRssMb: number };
+    const usage = JSON.parse(await readFile(usageFile, "utf8")) as { cpuUserMs: number; cpuSystemMs: number; maxRssMb: number; minorFaults: number };
     return {
       wallMs: run.wallMs,
       cpuMs: usage.cpuUserMs + usage.cpuSystemMs,
+      systemMs: usage.cpuSystemMs,
+      minorFaults: usage.minorFaults,
       peakRssMb: usage.maxRssMb,
       stdout: run.stdout,
       result: lastJsonLine(run.stdout),

@@ -1,6 +1,6 @@
 /**
  * @module bench/lib/usage-reporter — preloaded into benchmark child processes (`node --import`): at exit it
- * writes the process's own CPU time and peak RSS as JSON to the file named by BENCH_USAGE_OUT.
+ * writes the process's own CPU time (user and system), peak RSS and minor page faults as JSON to the file named by BENCH_USAGE_OUT.
  */
 import { writeFileSync } from "node:fs";
 
@@ -13,6 +13,7 @@ if (target) {
       cpuSystemMs: usage.systemCPUTime / 1000,
       // resourceUsage().maxRSS is in kilobytes.
       maxRssMb: usage.maxRSS / 1024,
+      minorFaults: usage.minorPageFault,
     };
     writeFileSync(target, JSON.stringify(report));
   });
