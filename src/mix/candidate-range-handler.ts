@@ -148,7 +148,7 @@ export function createRangeHandler(options: CandidateHandlerOptions): RangeHandl
     // Lines the byte reader takes: the row is spooled packed from the bytes the reader gave (no JSON.parse,
     // no JSON.stringify), its words are counted on those bytes, and its text becomes strings only when the
     // recipe's filters or exact-dedup keys need them.
-    messagesRecord(record: ByteSftRecord, line: number, label: string) {
+    messagesRecord(record: ByteSftRecord, line: number) {
       let row: SftRecord | undefined;
       const asRecord = (): SftRecord =>
         (row ??= {

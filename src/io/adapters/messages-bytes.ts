@@ -30,8 +30,6 @@ export interface ByteTurn {
 export interface ByteSftRecord {
   id: string;
   turns: ByteTurn[];
-  /** Each turn's content as the line writes it: a JSON string literal, quotes included (a view of the line). */
-  literals: Uint8Array[];
   source?: string;
   meta?: NonNullable<SftRecord["meta"]>;
 }
@@ -227,8 +225,7 @@ export class MessagesByteReader {
     }
     // A missing, null or empty id is the content hash, as the adapter makes it.
     if (id === undefined || id === "") id = this.contentId(turns, contentSpans!);
-    const literals = contentSpans!.map(([from, to]) => this.bytes.subarray(from, to));
-    return { id, turns, literals, ...envelope };
+    return { id, turns, ...envelope };
   }
 
   /** `[{"role": ..., "content": ...}, ...]`; each turn's content span in the line and whether it is canonical JSON. */
