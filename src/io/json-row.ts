@@ -8,7 +8,7 @@
  * (io/packed-sft-row: its text as the bytes it is written as, nothing to parse), told apart by its first byte.
  */
 import { InputError, ToolkitError } from "../errors.js";
-import { ROLE_BYTES, type MessagesByteReader } from "./adapters/messages-bytes.js";
+import { messagesCell, type MessagesByteReader } from "./adapters/messages-bytes.js";
 import { encodeValue, rowTextBytes, SFT_COLUMNS, type ColumnSpec } from "./column-spec.js";
 import { isPackedSftRow, packedSftCells, packedSftRecord } from "./packed-sft-row.js";
 
@@ -110,7 +110,7 @@ function sftRowFromBytes(
   const row = reader.readSftRow(json, 0, json.length);
   if (row === undefined) return undefined;
   const [turns, id, source, meta] = row;
-  const cells: unknown[] = [turns.map(({ role, content }) => ({ role: ROLE_BYTES[role], content })), id, source, meta];
+  const cells: unknown[] = [messagesCell(turns), id, source, meta];
   if (overrides !== undefined && "id" in overrides) cells[1] = encodeValue(columns[1]!, overrides.id, where);
   return rowTextBytes(columns, cells) === textBytes ? cells : undefined;
 }

@@ -11,16 +11,13 @@
  */
 import { ToolkitError } from "../errors.js";
 import type { SftRecord } from "../schemas/sft-record.js";
-import { ROLE_BYTES, type ByteRole, type ByteTurn } from "./adapters/messages-bytes.js";
+import { messagesCell, type ByteRole, type ByteSftCells, type ByteTurn } from "./adapters/messages-bytes.js";
 
 /** First byte of a packed row. */
 export const PACKED_ROW_MARK = 0;
 const NULL_LENGTH = 0xffffffff;
 const ROLE_CODES: Readonly<Record<ByteRole, number>> = { system: 0, user: 1, assistant: 2 };
 const ROLES: readonly ByteRole[] = ["system", "user", "assistant"];
-
-/** What a packed row holds: `readSftRow`'s cells (turns as bytes, id, source or null, meta's JSON text or null). */
-export type PackedSftCells = [turns: ByteTurn[], id: string, source: string | null, meta: string | null];
 
 /** Whether `bytes` hold a packed row (rather than a JSON object). */
 export function isPackedSftRow(bytes: Uint8Array): boolean {
@@ -66,7 +63,7 @@ export function packSftRow(target: Buffer, offset: number, id: string, source: s
 }
 
 /** Reads a packed row's fields; the turns' content are views of `bytes`. Throws on a truncated or unknown row. */
-export function unpackSftRow(bytes: Uint8Array): PackedSftCells {
+export function unpackSftRow(bytes: Uint8Array): ByteSftCells {
   if (!isPackedSftRow(bytes)) throw corrupt("it does not start with the packed-row mark");
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = 1;
@@ -105,7 +102,7 @@ export function unpackSftRow(bytes: Uint8Array): PackedSftCells {
 /** The cells of `SFT_COLUMNS` for a packed row, as `encodeValue` gives them (roles and content as UTF-8 bytes). */
 export function packedSftCells(bytes: Uint8Array): unknown[] {
   const [turns, id, source, meta] = unpackSftRow(bytes);
-  return [turns.map(({ role, content }) => ({ role: ROLE_BYTES[role], content })), id, source, meta];
+  return [messagesCell(turns), id, source, meta];
 }
 
 /** A packed row as the record it stands for (text decoded, meta parsed), for code that works on objects. */

@@ -14,7 +14,7 @@ import type { SftRecord } from "../schemas/sft-record.js";
 import { unwritableReason } from "./adapters/format.js";
 import { getSftAdapter } from "./adapters/sft-adapters.js";
 import { hasToolContent } from "./adapters/tool-definitions.js";
-import { ROLE_BYTES, type ByteSftRecord } from "./adapters/messages-bytes.js";
+import { messagesCell, type ByteSftRecord } from "./adapters/messages-bytes.js";
 import { encodeValue, parquetSchemaFor, rowTextBytes, sftColumns } from "./column-spec.js";
 import { writeCompressors, type CodecOptions, type ParquetCodec } from "./parquet-codecs.js";
 import { NEEDS_TOOL_COLUMNS } from "./write-records.js";
@@ -109,8 +109,12 @@ export async function createRangeHandler(options: ParquetRangeOptions): Promise<
     handler.messagesRecord = (record: ByteSftRecord, line: number, label: string) => {
       records += 1;
       const where = { file: label, row: line };
-      const turns = record.turns.map(({ role, content }) => ({ role: ROLE_BYTES[role], content }));
-      addRow([turns, encodeValue(columns[1]!, record.id, where), encodeValue(columns[2]!, record.source, where), encodeValue(columns[3]!, record.meta, where)]);
+      addRow([
+        messagesCell(record.turns),
+        encodeValue(columns[1]!, record.id, where),
+        encodeValue(columns[2]!, record.source, where),
+        encodeValue(columns[3]!, record.meta, where),
+      ]);
     };
   }
   return handler;

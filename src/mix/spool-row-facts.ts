@@ -3,7 +3,7 @@
  * the row is read (a reader thread or the main thread): its words (every turn, and the final assistant
  * answer's), its `rowTextBytes` in its own SFT layout, and whether it carries tool calls or tools.
  */
-import { ROLE_BYTES, type ByteSftRecord } from "../io/adapters/messages-bytes.js";
+import { messagesCell, type ByteSftRecord } from "../io/adapters/messages-bytes.js";
 import { encodeValue, rowTextBytes, SFT_COLUMNS, sftColumns } from "../io/column-spec.js";
 import { hasToolContent } from "../io/adapters/tool-definitions.js";
 import type { SftRecord } from "../schemas/sft-record.js";
@@ -51,6 +51,6 @@ export function byteRecordFacts(record: ByteSftRecord, tag: string, meta: string
     words += n;
     if (role === "assistant") answerWords = n;
   }
-  const cells = [record.turns.map(({ role, content }) => ({ role: ROLE_BYTES[role], content })), record.id, tag, meta];
+  const cells = [messagesCell(record.turns), record.id, tag, meta];
   return { words, answerWords, textBytes: rowTextBytes(SFT_COLUMNS, cells), withTools: false };
 }

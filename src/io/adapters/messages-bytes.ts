@@ -51,6 +51,17 @@ export const ROLE_BYTES: Readonly<Record<ByteRole, Uint8Array>> = {
   assistant: utf8.encode("assistant"),
 };
 
+/**
+ * A row of `SFT_COLUMNS` as the byte reader gives it: turns (text as UTF-8 bytes), id, source or null,
+ * meta's JSON text or null.
+ */
+export type ByteSftCells = [turns: ByteTurn[], id: string, source: string | null, meta: string | null];
+
+/** Byte turns as a `messages` cell for the writer (role and content as UTF-8 bytes; see `messagesAsBytes`). */
+export function messagesCell(turns: readonly ByteTurn[]): Array<{ role: Uint8Array; content: Uint8Array }> {
+  return turns.map(({ role, content }) => ({ role: ROLE_BYTES[role], content }));
+}
+
 /** Raw roles the adapter maps without tool fields (`developer` is a system turn). */
 const ROLES: ReadonlyMap<string, ByteRole> = new Map([
   ["system", "system"],
@@ -144,7 +155,7 @@ export class MessagesByteReader {
    * not one this reader vouches for (encode it the ordinary way then). Keys other than the columns are
    * ignored, as there. Throws nothing.
    */
-  readSftRow(bytes: Uint8Array, start: number, end: number): [ByteTurn[], string, string | null, string | null] | undefined {
+  readSftRow(bytes: Uint8Array, start: number, end: number): ByteSftCells | undefined {
     return this.attempt(bytes, start, end, () => this.readRow());
   }
 
@@ -164,7 +175,7 @@ export class MessagesByteReader {
     }
   }
 
-  private readRow(): [ByteTurn[], string, string | null, string | null] {
+  private readRow(): ByteSftCells {
     let turns: ByteTurn[] | undefined;
     let id: string | undefined;
     let source: string | null = null;
