@@ -31,13 +31,24 @@ function filesOf(dir: string): Map<string, Buffer> {
   return out;
 }
 
-function jsonRow(row: Record<string, unknown>, declared?: number): JsonRow {
+function jsonRow(row: Record<string, unknown>, declared?: number, stable = false): JsonRow {
   const where = { file: "test", row: 0 };
   const bytes = rowTextBytes(
     SFT_COLUMNS,
     SFT_COLUMNS.map((c) => encodeValue(c, row[c.name], where)),
   );
-  return new JsonRow(Buffer.from(JSON.stringify(row)), declared ?? bytes);
+  return new JsonRow(Buffer.from(JSON.stringify(row)), declared ?? bytes, undefined, stable);
+}
+
+/** JsonRows whose bytes all sit in one buffer, written over for every row (as a reading source reuses its buffer). */
+function* reusedBufferRows(rows: Array<Record<string, unknown>>): Generator<JsonRow> {
+  const buffer = Buffer.alloc(1 << 16);
+  for (const row of rows) {
+    const declared = jsonRow(row).textBytes;
+    buffer.fill(0x20);
+    const length = buffer.write(JSON.stringify(row));
+    yield new JsonRow(buffer.subarray(0, length), declared);
+  }
 }
 
 describe("parallel Parquet writing", () => {
@@ -78,26 +89,27 @@ describe("parallel Parquet writing", () => {
       source: i % 4 === 0 ? null : "s",
       meta: i % 3 === 0 ? { n: i } : null,
     }));
-    const files: Buffer[] = [];
-    for (const [name, threads, asJson] of [
-      ["objects", 1, false],
-      ["json-1", 1, true],
-      ["json-2", 2, true],
-    ] as const) {
-      const file = join(tmp, `${name}.parquet`);
-      const info = await writeParquet({
-        file,
-        columns: SFT_COLUMNS,
-        rows: asJson ? rows.map((row) => jsonRow(row)) : rows,
-        codec: "SNAPPY",
-        maxRowGroupRows: 100,
-        threads,
-      });
-      expect(info.rowGroups).toBe(9);
-      files.push(readFileSync(file));
+    // Stable rows (bytes valid until the write ends) are kept as they are, the others copied: the same file
+    // either way, in one row group (encoded on the calling thread) or in nine (on workers when threads > 1).
+    for (const groupRows of [100, undefined]) {
+      const files: Buffer[] = [];
+      for (const [name, threads, source] of [
+        ["objects", 1, () => rows],
+        ["json-1", 1, () => rows.map((row) => jsonRow(row))],
+        ["json-2", 2, () => rows.map((row) => jsonRow(row))],
+        ["stable-1", 1, () => rows.map((row) => jsonRow(row, undefined, true))],
+        ["stable-2", 2, () => rows.map((row) => jsonRow(row, undefined, true))],
+        ["stable-and-not-2", 2, () => rows.map((row, i) => jsonRow(row, undefined, i % 7 < 4))],
+        ["reused-buffer-1", 1, () => reusedBufferRows(rows)],
+        ["reused-buffer-2", 2, () => reusedBufferRows(rows)],
+      ] as const) {
+        const file = join(tmp, `${name}-${groupRows}.parquet`);
+        const info = await writeParquet({ file, columns: SFT_COLUMNS, rows: source(), codec: "SNAPPY", maxRowGroupRows: groupRows, threads });
+        expect(info.rowGroups, name).toBe(groupRows ? 9 : 1);
+        files.push(readFileSync(file));
+      }
+      for (let i = 1; i < files.length; i++) expect(files[i]!.equals(files[0]!), `file ${i}, groups of ${groupRows}`).toBe(true);
     }
-    expect(files[1]!.equals(files[0]!)).toBe(true);
-    expect(files[2]!.equals(files[0]!)).toBe(true);
   });
 
   it("groups of JsonRows mixed with object rows (as cells, or on this thread when JSON cannot hold them) give the same file for any threads and bytes in flight", async () => {
@@ -113,16 +125,18 @@ describe("parallel Parquet writing", () => {
       score: odd(i) ?? (i % 5 === 0 ? null : i / 7),
       tags: i % 3 === 0 ? { i, list: ["a", i] } : null,
     }));
-    const asJson = (row: Record<string, unknown>) => {
+    const asJson = (row: Record<string, unknown>, stable = false) => {
       const where = { file: "test", row: 0 };
       const size = rowTextBytes(
         columns,
         columns.map((c) => encodeValue(c, row[c.name], where)),
       );
-      return new JsonRow(Buffer.from(JSON.stringify(row)), size);
+      return new JsonRow(Buffer.from(JSON.stringify(row)), size, undefined, stable);
     };
     // Every third row an object, the rest JSON (the rows with odd doubles only as objects).
     const mixed = rows.map((row, i) => (i % 3 === 1 || odd(i) !== undefined ? row : asJson(row)));
+    // The same with runs of stable JSON rows between them (held, then placed before the next row).
+    const mixedStable = rows.map((row, i) => (i % 3 === 1 || odd(i) !== undefined ? row : asJson(row, i % 9 < 6)));
     const files: Buffer[] = [];
     for (const [name, source, threads, maxBytesInFlight] of [
       ["objects", rows, 1, undefined],
@@ -130,6 +144,8 @@ describe("parallel Parquet writing", () => {
       ["mixed-2", mixed, 2, undefined],
       ["mixed-2-one-group", mixed, 2, 1],
       ["mixed-3-many", mixed, 3, 1e12],
+      ["mixed-stable-1", mixedStable, 1, undefined],
+      ["mixed-stable-2", mixedStable, 2, undefined],
     ] as const) {
       const file = join(tmp, `${name}.parquet`);
       const info = await writeParquet({ file, columns, rows: source, codec: "ZSTD", maxRowGroupRows: 64, threads, maxBytesInFlight });

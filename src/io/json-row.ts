@@ -18,11 +18,14 @@ export class JsonRow {
    *   SFT row (`packSftRow`)
    * @param textBytes `rowTextBytes` of the row as it will be written
    * @param overrides fields replacing the parsed ones (e.g. a renamed id)
+   * @param stable true when `json` stays valid and unchanged until the write has finished: the writer then
+   *   keeps a view of it instead of copying it (by default a source may reuse the bytes for its next row)
    */
   constructor(
     readonly json: Uint8Array,
     readonly textBytes: number,
     readonly overrides?: Record<string, unknown>,
+    readonly stable = false,
   ) {}
 }
 

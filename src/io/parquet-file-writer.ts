@@ -167,12 +167,18 @@ export class ParquetFileWriter {
     };
   }
 
-  /** Writes one row group from per-column arrays of encoded values (all of the same length > 0). */
+  /**
+   * Writes one row group from per-column arrays of encoded values (all of the same length > 0), its bytes
+   * going to the file as they are encoded.
+   */
   writeRowGroup(columnData: unknown[][]): void {
     if (this.closed) throw new ToolkitError(`${this.file}: write after finish/abort`, { code: "invalid_state" });
     const count = columnData[0]?.length ?? 0;
     if (count === 0) return;
-    this.appendRowGroup(encodeRowGroup(this.encodeOptions(columnData)));
+    const start = this.sink.offset;
+    const encoded = encodeRowGroup({ ...this.encodeOptions(columnData), output: (bytes) => this.sink.appendChunks([bytes]) });
+    relocateRowGroup(encoded, start);
+    this.addRowGroup(encoded);
   }
 
   /**
@@ -183,6 +189,11 @@ export class ParquetFileWriter {
     if (this.closed) throw new ToolkitError(`${this.file}: write after finish/abort`, { code: "invalid_state" });
     relocateRowGroup(encoded, this.sink.offset);
     this.sink.appendChunks(encoded.chunks);
+    this.addRowGroup(encoded);
+  }
+
+  /** Takes a row group whose bytes are in the file into the footer's metadata. */
+  private addRowGroup(encoded: EncodedRowGroup): void {
     const rows = Number(encoded.rowGroup.num_rows);
     this.writer.row_groups.push(encoded.rowGroup);
     this.writer.pendingIndexes.push(...encoded.indexes);

@@ -11,7 +11,7 @@ import { defaultPageBytes, ParquetFileWriter, type ParquetFileInfo } from "./par
 import { MessagesByteReader } from "./adapters/messages-bytes.js";
 import { encodeJsonRow, JsonRow } from "./json-row.js";
 import { cellsAreJsonSafe, JsonRowBatch } from "./json-row-batch.js";
-import { chunkBuffers, encodeRowGroup, type EncodedRowGroup } from "./row-group-encode.js";
+import { chunkBuffers, type EncodedRowGroup } from "./row-group-encode.js";
 import { resolveThreads, RowGroupPool } from "./row-group-pool.js";
 
 /**
@@ -156,10 +156,20 @@ export async function writeParquetShards(options: ParquetShardOptions): Promise<
   const append = async (encoded: EncodedRowGroup) => {
     current ??= await openShard();
     current.appendRowGroup(encoded);
-    appendedRows += Number(encoded.rowGroup.num_rows);
-    options.onRowGroup?.({ file: current.file, rows: current.rowCount, bytes: current.bytesWritten, totalRows: appendedRows });
-    if (current.bytesWritten >= maxShardBytes) {
-      finished.push(await current.finish());
+    await appended(Number(encoded.rowGroup.num_rows));
+  };
+  // Encodes a group on this thread straight into the file (its bytes never held whole).
+  const writeHere = async (columnData: unknown[][]) => {
+    current ??= await openShard();
+    current.writeRowGroup(columnData);
+    await appended(columnData[0]!.length);
+  };
+  const appended = async (rows: number) => {
+    const file = current!;
+    appendedRows += rows;
+    options.onRowGroup?.({ file: file.file, rows: file.rowCount, bytes: file.bytesWritten, totalRows: appendedRows });
+    if (file.bytesWritten >= maxShardBytes) {
+      finished.push(await file.finish());
       current = undefined;
       nextPath = shardPath(finished.length);
     }
@@ -192,6 +202,13 @@ export async function writeParquetShards(options: ParquetShardOptions): Promise<
   const byteReader = new MessagesByteReader({ copyText: true });
   // A batch moved back to this thread stays whole until its group is encoded: its text may stay views of it.
   const batchReader = new MessagesByteReader();
+  // Rows whose bytes stay valid (`JsonRow.stable`) wait here, after every row of `batch`, instead of being
+  // copied into it: copied only if the group goes to a worker, read in place if it is encoded here.
+  let held: Array<{ row: JsonRow; number: number }> = [];
+  const releaseHeld = () => {
+    for (const { row } of held) batch!.addObjectBytes(row.json, row.textBytes, row.overrides);
+    held = [];
+  };
   const startGroup = async (jsonRow: boolean) => {
     groupFirstRow = rowNumber;
     byteReader.reset(0);
@@ -201,7 +218,8 @@ export async function writeParquetShards(options: ParquetShardOptions): Promise<
   const pushCells = (cells: unknown[]) => {
     for (let c = 0; c < cells.length; c++) buffer[c]!.push(cells[c]);
   };
-  // Moves the batch's rows into `buffer` (a row that cannot travel as JSON, or a group encoded here).
+  // Moves the batch's rows, then the held ones, into `buffer` (a row that cannot travel as JSON, or a group
+  // encoded here). Their text stays views of the batch or of the held rows' own bytes.
   const unbatch = () => {
     if (!batch) return;
     let row = groupFirstRow;
@@ -213,6 +231,9 @@ export async function writeParquetShards(options: ParquetShardOptions): Promise<
           : encodeJsonRow(columns, json, textBytes, overrides, where, batchReader),
       );
     });
+    for (const { row, number } of held)
+      pushCells(encodeJsonRow(columns, row.json, row.textBytes, row.overrides, { file: labelNow(), row: number }, batchReader));
+    held = [];
     batch = undefined;
   };
 
@@ -220,7 +241,8 @@ export async function writeParquetShards(options: ParquetShardOptions): Promise<
     if (bufferedRows === 0) return;
     // Workers only pay off from a second row group on: a file of one row group is encoded right here.
     const toWorkers = batch && (pool !== undefined || !last) ? batch : undefined;
-    if (!toWorkers) unbatch();
+    if (toWorkers) releaseHeld();
+    else unbatch();
     const bytes = bufferedBytes;
     batch = undefined;
     bufferedRows = 0;
@@ -237,10 +259,10 @@ export async function writeParquetShards(options: ParquetShardOptions): Promise<
       if (last) await drain();
       return;
     }
-    const columnData = columns.map((column, i) => ({ name: column.name, type: column.type, data: buffer[i]! }));
+    const columnData = buffer;
     buffer = emptyColumns(columns.length);
     await drain(); // groups still with the workers come first
-    await append(encodeRowGroup({ schema, codec, compressors, columnData, pageBytes }));
+    await writeHere(columnData);
   };
 
   try {
@@ -250,9 +272,16 @@ export async function writeParquetShards(options: ParquetShardOptions): Promise<
         // A row that would take the group over the budget starts the next one.
         if (bufferedRows > 0 && bufferedBytes + row.textBytes > rowGroupBytes) await flushGroup(false);
         if (bufferedRows === 0) await startGroup(true);
-        // The row's bytes are used before the next row is asked for (a source may reuse them).
-        if (batch) batch.addObjectBytes(row.json, row.textBytes, row.overrides);
-        else pushCells(encodeJsonRow(columns, row.json, row.textBytes, row.overrides, { file: labelNow(), row: rowNumber }, byteReader));
+        // The row's bytes are used before the next row is asked for (a source may reuse them), unless they
+        // are stable: then the group keeps them as they are.
+        if (batch && row.stable) held.push({ row, number: rowNumber });
+        else if (batch) {
+          releaseHeld();
+          batch.addObjectBytes(row.json, row.textBytes, row.overrides);
+        } else {
+          const where = { file: labelNow(), row: rowNumber };
+          pushCells(encodeJsonRow(columns, row.json, row.textBytes, row.overrides, where, row.stable ? batchReader : byteReader));
+        }
         bufferedRows += 1;
         bufferedBytes += row.textBytes;
       } else {
@@ -264,8 +293,10 @@ export async function writeParquetShards(options: ParquetShardOptions): Promise<
         const rowBytes = rowTextBytes(columns, encoded);
         if (bufferedRows > 0 && bufferedBytes + rowBytes > rowGroupBytes) await flushGroup(false);
         if (bufferedRows === 0) await startGroup(false);
-        if (batch && cellsAreJsonSafe(columns, encoded)) batch.addCells(encoded, rowBytes);
-        else {
+        if (batch && cellsAreJsonSafe(columns, encoded)) {
+          releaseHeld();
+          batch.addCells(encoded, rowBytes);
+        } else {
           unbatch();
           pushCells(encoded);
         }

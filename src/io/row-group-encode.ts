@@ -41,6 +41,12 @@ export interface RowGroupEncodeOptions {
   pageBytes: number;
   /** Buffers of earlier row groups' chunks, already written out, to encode into (see `chunkBuffers`). */
   spareBuffers?: ArrayBuffer[] | undefined;
+  /**
+   * Where the group's bytes go as they are produced, in order, in pieces of a few MB that are valid only
+   * during the call (one buffer is written into again and again): the result then has no `chunks`. For a
+   * group encoded where its file is written: no fresh memory for the whole group's output.
+   */
+  output?: ((bytes: Uint8Array) => void) | undefined;
 }
 
 /** The buffers an encoded row group's chunks live in (to transfer, or to hand back as `spareBuffers`). */
@@ -56,11 +62,16 @@ export function chunkBuffers(encoded: EncodedRowGroup): ArrayBuffer[] {
 class ChunkSink extends ByteWriter {
   readonly chunks: Uint8Array[] = [];
   private readonly spare: ArrayBuffer[];
+  private readonly output: ((bytes: Uint8Array) => void) | undefined;
+  /** Leading bytes not handed to `output` (the scratch file header). */
+  private skip: number;
 
-  constructor(spare: ArrayBuffer[]) {
+  constructor(spare: ArrayBuffer[], output?: (bytes: Uint8Array) => void, skip = 0) {
     super(1024);
     this.spare = spare;
-    this.buffer = this.nextBuffer(1 << 20);
+    this.output = output;
+    this.skip = skip;
+    this.buffer = this.nextBuffer(output ? CHUNK_BYTES : 1 << 20);
     this.view = new DataView(this.buffer);
   }
 
@@ -80,6 +91,16 @@ class ChunkSink extends ByteWriter {
 
   drain(next = 0): void {
     if (this.index === 0) return;
+    if (this.output) {
+      if (this.index > this.skip) this.output(new Uint8Array(this.buffer, this.skip, this.index - this.skip));
+      this.skip = Math.max(0, this.skip - this.index);
+      this.index = 0;
+      if (next > this.buffer.byteLength) {
+        this.buffer = new ArrayBuffer(next);
+        this.view = new DataView(this.buffer);
+      }
+      return;
+    }
     this.chunks.push(new Uint8Array(this.buffer, 0, this.index));
     this.buffer = this.nextBuffer(Math.max(CHUNK_BYTES, next));
     this.view = new DataView(this.buffer);
@@ -109,7 +130,7 @@ const utf8Bytes = (text: string | Uint8Array): Uint8Array => (typeof text === "s
 export function encodeRowGroup(options: RowGroupEncodeOptions): EncodedRowGroup {
   const rows = options.columnData[0]?.data.length ?? 0;
   if (rows === 0) throw new OptionError("encodeRowGroup: empty row group", { field: "rows" });
-  const sink = new ChunkSink(options.spareBuffers ?? []);
+  const sink = new ChunkSink(options.spareBuffers ?? [], options.output, PARQUET_HEADER_BYTES);
   const writer = new ParquetWriter({ writer: sink, schema: options.schema, codec: options.codec, compressors: options.compressors });
   const columnData = options.columnData.map(({ name, type, data }) => ({
     name,
@@ -120,7 +141,7 @@ export function encodeRowGroup(options: RowGroupEncodeOptions): EncodedRowGroup 
   writer.write({ columnData: columnData as never, rowGroupSize: rows, pageSize: options.pageBytes });
   sink.drain();
   const [first, ...rest] = sink.chunks;
-  const chunks = [first!.subarray(PARQUET_HEADER_BYTES), ...rest];
+  const chunks = first ? [first.subarray(PARQUET_HEADER_BYTES), ...rest] : [];
   const rowGroup = writer.row_groups[0]!;
   // Every chunk gets a page index: hyparquet-writer builds one only for chunks of several pages.
   completePageIndexes(writer.pendingIndexes, options.schema);

@@ -2,13 +2,14 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { makeTmpDir } from "../../test/helpers/tmp-dir.js";
-import { RowSpool } from "./row-spool.js";
+import { DEFAULT_SPOOL_MEMORY_BYTES, RowSpool } from "./row-spool.js";
 
 const dir = makeTmpDir("lw-spool-");
 
 describe("RowSpool", () => {
   it("stores each row as its JSON line, across buffer flushes and rows larger than the buffer, and reads them back", () => {
-    const spool = RowSpool.create(join(dir, "rows.spool"));
+    const spool = RowSpool.create(join(dir, "rows.spool"), { memoryBytes: 0 });
+    expect(spool.inMemory).toBe(false);
     const rows: unknown[] = [];
     // ~6 MB of 2 KB rows (the write buffer is 4 MB), multi-byte text, an escaped lone surrogate, then a
     // 7 MB row (2.4M code units of 3-byte characters: more than the buffer) and more small rows after it.
@@ -34,5 +35,48 @@ describe("RowSpool", () => {
     // The file is exactly the rows' JSON lines, in order.
     expect(readFileSync(spool.path, "utf8")).toBe(rows.map((row) => `${JSON.stringify(row)}\n`).join(""));
     spool.dispose();
+  });
+
+  it("keeps a small spool in memory: rows read back as views that stay valid, nothing written to the file", () => {
+    const spool = RowSpool.create(join(dir, "held.spool"));
+    expect(spool.inMemory).toBe(true);
+    const rows = Array.from({ length: 5000 }, (_, i) => ({ id: `r${i}`, text: `${i} 中文 😀 `.repeat(200) })); // ~9 MB: three buffers
+    rows.push({ id: "big", text: "写".repeat(2_000_000) }); // a 6 MB row: a buffer of its own
+    for (const row of rows) spool.append(row);
+    const packed = Buffer.from([0x00, 1, 2, 3, 0x0a, 4]);
+    const packedIndex = spool.appendBytes(packed, 1, 5); // bytes [1, 5): a row with a newline byte inside
+    const views = rows.map((_, i) => spool.heldView(i)!);
+    for (const i of [0, 1, 2000, 4999, 5000]) expect(views[i]!.toString("utf8")).toBe(JSON.stringify(rows[i]));
+    expect([...spool.heldView(packedIndex)!]).toEqual([1, 2, 3, 0x0a]);
+    // Views stay valid after more rows and other reads; readView gives the same bytes.
+    for (let i = 0; i < 100; i++) spool.append({ more: i });
+    expect(spool.readView(3).toString("utf8")).toBe(JSON.stringify(rows[3]));
+    expect(spool.read(5000)).toEqual(rows[5000]);
+    for (const i of [0, 4999, 5000]) expect(views[i]!.toString("utf8")).toBe(JSON.stringify(rows[i]));
+    expect(spool.read(packedIndex + 100)).toEqual({ more: 99 });
+    spool.flush();
+    expect(spool.inMemory).toBe(true);
+    expect(readFileSync(spool.path).length).toBe(0);
+    expect(() => spool.heldView(-1)).toThrow("no row -1");
+    spool.dispose();
+  });
+
+  it("moves everything to the file once the rows pass memoryBytes, then reads from there", () => {
+    const spool = RowSpool.create(join(dir, "spilled.spool"), { memoryBytes: 6 << 20 });
+    const rows = Array.from({ length: 6000 }, (_, i) => ({ id: `r${i}`, text: `${i} é `.repeat(300) })); // ~11 MB
+    const heldViews: Buffer[] = [];
+    for (const [i, row] of rows.entries()) {
+      spool.append(row);
+      if (spool.inMemory) heldViews[i] = spool.heldView(i)!;
+    }
+    expect(spool.inMemory).toBe(false);
+    expect(heldViews.length).toBeGreaterThan(1000);
+    expect(spool.heldView(0)).toBeUndefined();
+    for (const i of [0, 999, 3000, 5999]) expect(spool.read(i)).toEqual(rows[i]);
+    spool.flush();
+    expect(readFileSync(spool.path, "utf8")).toBe(rows.map((row) => `${JSON.stringify(row)}\n`).join(""));
+    spool.dispose();
+    expect(DEFAULT_SPOOL_MEMORY_BYTES).toBe(64 << 20);
+    expect(() => RowSpool.create(join(dir, "bad.spool"), { memoryBytes: -1 })).toThrow("memoryBytes must be 0 or more");
   });
 });

@@ -5,6 +5,12 @@
  * offset and length in typed arrays; the second pass reads rows back by offset in shuffled order. So the
  * global shuffle costs 12 bytes per row whatever the rows' size, and every input format (JSONL, JSON
  * arrays, Parquet row groups, Hub files) is read sequentially exactly once.
+ *
+ * A small spool stays in memory: rows are kept in the 4 MB buffers they were appended into until they pass
+ * `memoryBytes` (64 MB by default); only then is everything written to the file, and the rest goes there as
+ * it comes. Rows held in memory are read back as views (`heldView`) that stay valid until `dispose`, with no
+ * read call and no copy: the second pass of a small mix (one row group) spent ~0.1 s in 15k reads and
+ * ~0.15 s copying the rows once more for the writer.
  */
 import { closeSync, openSync, readSync, rmSync, writeSync } from "node:fs";
 import { OptionError, ToolkitError } from "../errors.js";
@@ -12,6 +18,13 @@ import { rowBytesObject } from "../io/json-row.js";
 
 const WRITE_BUFFER = 4 << 20;
 const NEWLINE = Buffer.from("\n");
+/** Spool bytes kept in memory before the spool moves to its file. */
+export const DEFAULT_SPOOL_MEMORY_BYTES = 64 << 20;
+
+export interface RowSpoolOptions {
+  /** Bytes of rows kept in memory before everything goes to the file (0: the file from the start). @default 64 MiB */
+  memoryBytes?: number | undefined;
+}
 
 /** Append-then-read scratch storage of rows addressed by index. */
 export class RowSpool {
@@ -25,15 +38,31 @@ export class RowSpool {
   private pending = Buffer.allocUnsafe(WRITE_BUFFER);
   private pendingBytes = 0;
   private readBuffer = Buffer.alloc(64 * 1024);
+  /**
+   * While the spool is in memory: the filled buffers, in order, and the spool offset each starts at (rows
+   * never straddle two). `written` is then the offset where `pending` starts, as in the file.
+   */
+  private held: Buffer[] | undefined = [];
+  private heldStarts: number[] = [];
+  private readonly memoryBytes: number;
 
-  private constructor(path: string, fd: number) {
+  private constructor(path: string, fd: number, memoryBytes: number) {
     this.path = path;
     this.fd = fd;
+    this.memoryBytes = memoryBytes;
+    if (memoryBytes <= 0) this.held = undefined;
   }
 
   /** Creates (truncates) the spool file at `path`. */
-  static create(path: string): RowSpool {
-    return new RowSpool(path, openSync(path, "w+"));
+  static create(path: string, options: RowSpoolOptions = {}): RowSpool {
+    const memoryBytes = options.memoryBytes ?? DEFAULT_SPOOL_MEMORY_BYTES;
+    if (!(memoryBytes >= 0)) throw new OptionError(`RowSpool: memoryBytes must be 0 or more, got ${memoryBytes}`, { field: "memoryBytes" });
+    return new RowSpool(path, openSync(path, "w+"), memoryBytes);
+  }
+
+  /** Whether rows are still held in memory (none written to the file yet). */
+  get inMemory(): boolean {
+    return this.held !== undefined;
   }
 
   /** Rows appended so far. */
@@ -52,7 +81,7 @@ export class RowSpool {
     if (worstCase > this.pending.length) {
       // A row larger than the buffer is written on its own.
       const bytes = Buffer.from(`${json}\n`, "utf8");
-      this.writeAt(bytes, this.written);
+      this.store(bytes, this.written);
       length = bytes.length - 1;
       this.offsets[this.count] = this.written;
       this.written += bytes.length;
@@ -77,8 +106,15 @@ export class RowSpool {
     if (length + 1 > this.pending.length) {
       // A row larger than the buffer is written on its own.
       this.offsets[this.count] = this.written;
-      this.writeAt(Buffer.from(bytes.buffer, bytes.byteOffset + start, length), this.written);
-      this.writeAt(NEWLINE, this.written + length);
+      if (this.held) {
+        const copy = Buffer.allocUnsafe(length + 1);
+        copy.set(bytes.subarray(start, end));
+        copy[length] = 0x0a;
+        this.store(copy, this.written);
+      } else {
+        this.writeAt(Buffer.from(bytes.buffer, bytes.byteOffset + start, length), this.written);
+        this.writeAt(NEWLINE, this.written + length);
+      }
       this.written += length + 1;
     } else {
       this.offsets[this.count] = this.written + this.pendingBytes;
@@ -90,12 +126,35 @@ export class RowSpool {
     return this.count++;
   }
 
-  /** Writes buffered rows to the file (reads call it themselves). */
+  /** Writes buffered rows to the file, or while in memory keeps them and starts a fresh buffer. */
   flush(): void {
     if (this.pendingBytes === 0) return;
-    this.writeAt(this.pending.subarray(0, this.pendingBytes), this.written);
+    if (this.held) {
+      this.store(this.pending.subarray(0, this.pendingBytes), this.written);
+      this.pending = Buffer.allocUnsafe(WRITE_BUFFER);
+    } else this.writeAt(this.pending.subarray(0, this.pendingBytes), this.written);
     this.written += this.pendingBytes;
     this.pendingBytes = 0;
+  }
+
+  /** Keeps `bytes` (spool offset `position`) in memory, or writes them when memory is full or gone. */
+  private store(bytes: Buffer, position: number): void {
+    if (this.held && position + bytes.length <= this.memoryBytes) {
+      this.held.push(bytes);
+      this.heldStarts.push(position);
+      return;
+    }
+    this.spill();
+    this.writeAt(bytes, position);
+  }
+
+  /** Moves every row held in memory to the file; from now on rows go there. */
+  private spill(): void {
+    if (!this.held) return;
+    const held = this.held;
+    this.held = undefined;
+    held.forEach((bytes, i) => this.writeAt(bytes, this.heldStarts[i]!));
+    this.heldStarts = [];
   }
 
   private writeAt(bytes: Buffer, position: number): void {
@@ -113,12 +172,36 @@ export class RowSpool {
    * consumer that copies or parses them at once; no allocation per row).
    */
   readView(index: number): Buffer {
-    if (index < 0 || index >= this.count) throw new OptionError(`RowSpool: no row ${index} (size ${this.count})`, { field: "index" });
+    const held = this.heldView(index);
+    if (held) return held;
     if (this.pendingBytes > 0) this.flush();
     const length = this.lengths[index]!;
     if (length > this.readBuffer.length) this.readBuffer = Buffer.alloc(Math.max(length, this.readBuffer.length * 2));
     this.readInto(index, this.readBuffer);
     return this.readBuffer.subarray(0, length);
+  }
+
+  /**
+   * Row `index`'s bytes as a view of the memory holding them, valid until `dispose`, while the spool is in
+   * memory; undefined once it has moved to its file.
+   */
+  heldView(index: number): Buffer | undefined {
+    if (index < 0 || index >= this.count) throw new OptionError(`RowSpool: no row ${index} (size ${this.count})`, { field: "index" });
+    if (!this.held) return undefined;
+    const position = this.offsets[index]!;
+    const length = this.lengths[index]!;
+    // Rows appended since the last flush sit in `pending`, which is never written over while in memory.
+    if (position >= this.written) return this.pending.subarray(position - this.written, position - this.written + length);
+    // The last buffer starting at or before the row holds it.
+    let low = 0;
+    let high = this.heldStarts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (this.heldStarts[middle]! <= position) low = middle;
+      else high = middle - 1;
+    }
+    const start = position - this.heldStarts[low]!;
+    return this.held[low]!.subarray(start, start + length);
   }
 
   private readInto(index: number, target: Buffer): void {
@@ -137,8 +220,9 @@ export class RowSpool {
     return Buffer.from(this.readView(index));
   }
 
-  /** Closes and deletes the spool file. */
+  /** Closes and deletes the spool file, and lets go of rows held in memory. */
   dispose(): void {
+    this.held = this.held ? [] : undefined;
     try {
       closeSync(this.fd);
     } catch {

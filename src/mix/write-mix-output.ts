@@ -138,12 +138,14 @@ function* spoolRows(spool: RowSpool, indices: Uint32Array, ids: readonly string[
   for (const index of indices) {
     const copy = seen[index]!;
     seen[index] = copy + 1;
-    // The writer copies a JsonRow's bytes before asking for the next row: one reused read buffer will do.
-    const bytes = spool.readView(index);
-    if (copy === 0) yield new JsonRow(bytes, textBytes(index));
+    // A row the spool holds in memory is handed over as a view that stays valid (the writer keeps it, no
+    // copy); one read from the file goes into a reused buffer, which the writer copies before the next row.
+    const held = spool.heldView(index);
+    const bytes = held ?? spool.readView(index);
+    if (copy === 0) yield new JsonRow(bytes, textBytes(index), undefined, held !== undefined);
     else {
       const suffix = `#copy${copy}`;
-      yield new JsonRow(bytes, textBytes(index) + suffix.length, { id: `${ids[index]}${suffix}` });
+      yield new JsonRow(bytes, textBytes(index) + suffix.length, { id: `${ids[index]}${suffix}` }, held !== undefined);
     }
   }
 }
