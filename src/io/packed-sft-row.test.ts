@@ -96,6 +96,15 @@ describe("packed SFT rows", () => {
     }
   });
 
+  it("give their text as plain Uint8Array views, also when read from a Buffer (as the spool hands rows over)", () => {
+    const packed = pack(ROWS[1]!);
+    const fromBuffer = Buffer.from(packed);
+    const [turns] = unpackSftRow(fromBuffer);
+    expect(turns.map(({ content }) => content.constructor)).toEqual([Uint8Array, Uint8Array, Uint8Array]);
+    expect(turns[0]!.content.buffer).toBe(fromBuffer.buffer); // a view, not a copy
+    expect(Buffer.from(turns[2]!.content).toString("utf8")).toBe("好的。😀");
+  });
+
   it("read back as the record their JSON stands for", () => {
     for (const row of ROWS) {
       expect(packedSftRecord(pack(row))).toEqual(JSON.parse(Buffer.from(asJson(row)).toString("utf8")));

@@ -10,6 +10,7 @@
  *   per turn: role (0 system, 1 user, 2 assistant) · content length · content
  */
 import { ToolkitError } from "../errors.js";
+import { plainBytes } from "../util/plain-bytes.js";
 import type { SftRecord } from "../schemas/sft-record.js";
 import { messagesCell, type ByteRole, type ByteSftCells, type ByteTurn } from "./adapters/messages-bytes.js";
 
@@ -62,9 +63,13 @@ export function packSftRow(target: Buffer, offset: number, id: string, source: s
   return at - offset;
 }
 
-/** Reads a packed row's fields; the turns' content are views of `bytes`. Throws on a truncated or unknown row. */
-export function unpackSftRow(bytes: Uint8Array): ByteSftCells {
-  if (!isPackedSftRow(bytes)) throw corrupt("it does not start with the packed-row mark");
+/**
+ * Reads a packed row's fields; the turns' content are views of `bytes` (plain Uint8Arrays, even from a Buffer:
+ * see util/plain-bytes). Throws on a truncated or unknown row.
+ */
+export function unpackSftRow(row: Uint8Array): ByteSftCells {
+  if (!isPackedSftRow(row)) throw corrupt("it does not start with the packed-row mark");
+  const bytes = plainBytes(row);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = 1;
   const length = (): number => {

@@ -217,6 +217,24 @@ describe("MessagesByteReader", () => {
   });
 });
 
+describe("MessagesByteReader text views", () => {
+  it("are plain Uint8Arrays whether the line came in a Buffer or not, escaped or not (one kind for the code that reads them)", () => {
+    const line = JSON.stringify({
+      messages: [
+        { role: "user", content: "no escapes here" },
+        { role: "assistant", content: 'an "escaped" one\n' },
+      ],
+    });
+    for (const bytes of [Buffer.from(line), new Uint8Array(Buffer.from(line))]) {
+      const reader = new MessagesByteReader();
+      reader.reset(bytes.length);
+      const record = reader.read(bytes, 0, bytes.length, context)!;
+      expect(record.turns.map(({ content }) => content.constructor)).toEqual([Uint8Array, Uint8Array]);
+      expect(asCanonical(record)).toEqual(slow(line));
+    }
+  });
+});
+
 describe("MessagesByteReader.readSftRow", () => {
   it("gives the cells encodeJsonRow gives for SFT rows, and gives up where it refuses them", () => {
     const rows: string[] = [];

@@ -17,6 +17,7 @@ import { MAX_JSON_DEPTH, nestsDeeperThan } from "../json-depth.js";
 import { mayHoldLoneSurrogate } from "../lone-surrogate.js";
 import type { AdapterContext, RawRecord } from "./format.js";
 import { readSourceAndMeta } from "./turns.js";
+import { plainBytes } from "../../util/plain-bytes.js";
 
 export type ByteRole = "system" | "user" | "assistant";
 
@@ -107,6 +108,8 @@ export class MessagesByteReader {
   private scratchWords = new Uint32Array(0);
   private used = 0;
   private bytes: Uint8Array = new Uint8Array(0);
+  /** What `bytes` was made from (the caller's array, often a Buffer reused for every line of a range). */
+  private input: Uint8Array | undefined;
   /** The whole buffer of `bytes` as 32-bit words (for `findSpecial`). */
   private words: Uint32Array = new Uint32Array(0);
   private position = 0;
@@ -128,9 +131,15 @@ export class MessagesByteReader {
     this.used = 0;
   }
 
-  /** Reads from `bytes` next (its buffer's 32-bit view is kept while the buffer stays the same). */
+  /**
+   * Reads from `bytes` next (its buffer's 32-bit view is kept while the buffer stays the same), as a plain
+   * Uint8Array: text views cut from it are then of one kind with the unescaped ones (see util/plain-bytes).
+   */
   private use(bytes: Uint8Array): void {
-    this.bytes = bytes;
+    if (bytes !== this.input) {
+      this.input = bytes;
+      this.bytes = plainBytes(bytes);
+    }
     if (bytes.buffer !== this.words.buffer) this.words = new Uint32Array(bytes.buffer, 0, bytes.buffer.byteLength >> 2);
   }
 
