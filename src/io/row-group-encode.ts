@@ -11,6 +11,7 @@ import type { Compressors, PageIndexes } from "hyparquet-writer/src/types.js";
 import { OptionError } from "../errors.js";
 import type { ColumnType } from "./column-spec.js";
 import { completePageIndexes } from "./page-index.js";
+import { usePageBuffers } from "./page-buffers.js";
 
 /** Bytes of the "PAR1" header a ParquetWriter writes first: the scratch encoding's offsets start there. */
 export const PARQUET_HEADER_BYTES = 4;
@@ -131,7 +132,7 @@ export function encodeRowGroup(options: RowGroupEncodeOptions): EncodedRowGroup 
   const rows = options.columnData[0]?.data.length ?? 0;
   if (rows === 0) throw new OptionError("encodeRowGroup: empty row group", { field: "rows" });
   const sink = new ChunkSink(options.spareBuffers ?? [], options.output, PARQUET_HEADER_BYTES);
-  const writer = new ParquetWriter({ writer: sink, schema: options.schema, codec: options.codec, compressors: options.compressors });
+  const writer = new ParquetWriter({ writer: sink, schema: options.schema, codec: options.codec, compressors: usePageBuffers(options.compressors) });
   const columnData = options.columnData.map(({ name, type, data }) => ({
     name,
     data: type === "messages" ? messagesAsBytes(data) : data,
