@@ -69,39 +69,44 @@ export function packSftRow(target: Buffer, offset: number, id: string, source: s
  */
 export function unpackSftRow(row: Uint8Array): ByteSftCells {
   if (!isPackedSftRow(row)) throw corrupt("it does not start with the packed-row mark");
+  // A straight walk over the fields (no closures per row: this runs once per row of a mix, mostly cold).
   const bytes = plainBytes(row);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const end = bytes.length;
   let at = 1;
-  const length = (): number => {
-    if (at + 4 > bytes.length) throw corrupt("it ends inside a length");
-    const value = view.getUint32(at, true);
+  const strings: Array<string | null> = [null, null, null];
+  for (let field = 0; field < 3; field++) {
+    if (at + 4 > end) throw corrupt("it ends inside a length");
+    const size = readUint32(bytes, at);
     at += 4;
-    return value;
-  };
-  const slice = (size: number): Uint8Array => {
-    if (at + size > bytes.length) throw corrupt("it ends inside a field");
-    const part = bytes.subarray(at, at + size);
+    if (size === NULL_LENGTH) continue;
+    if (at + size > end) throw corrupt("it ends inside a field");
+    strings[field] = decodeUtf8(bytes, at, at + size);
     at += size;
-    return part;
-  };
-  const text = (): string | null => {
-    const size = length();
-    if (size === NULL_LENGTH) return null;
-    return utf8(slice(size));
-  };
-  const id = text();
-  if (id === null) throw corrupt("its id is null");
-  const source = text();
-  const meta = text();
-  const count = length();
+  }
+  const [id, source, meta] = strings;
+  if (id === null || id === undefined) throw corrupt("its id is null");
+  if (at + 4 > end) throw corrupt("it ends inside a length");
+  const count = readUint32(bytes, at);
+  at += 4;
   const turns: ByteTurn[] = new Array(count);
   for (let i = 0; i < count; i++) {
-    const role = ROLES[slice(1)[0]!];
+    if (at + 1 > end) throw corrupt("it ends inside a field");
+    const role = ROLES[bytes[at]!];
     if (role === undefined) throw corrupt(`turn ${i} has an unknown role code`);
-    turns[i] = { role, content: slice(length()) };
+    if (at + 5 > end) throw corrupt("it ends inside a length");
+    const size = readUint32(bytes, at + 1);
+    at += 5;
+    if (at + size > end) throw corrupt("it ends inside a field");
+    turns[i] = { role, content: bytes.subarray(at, at + size) };
+    at += size;
   }
-  if (at !== bytes.length) throw corrupt("bytes follow its last turn");
-  return [turns, id, source, meta];
+  if (at !== end) throw corrupt("bytes follow its last turn");
+  return [turns, id, source ?? null, meta ?? null];
+}
+
+/** The little-endian u32 at `at`. */
+function readUint32(bytes: Uint8Array, at: number): number {
+  return (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)) >>> 0;
 }
 
 /** The cells of `SFT_COLUMNS` for a packed row, as `encodeValue` gives them (roles and content as UTF-8 bytes). */
@@ -122,5 +127,14 @@ export function packedSftRecord(bytes: Uint8Array): SftRecord {
 }
 
 const utf8 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+/** `bytes[start, end)` as text: ASCII (ids, sources, most meta) without making a Buffer, else through one. */
+function decodeUtf8(bytes: Uint8Array, start: number, end: number): string {
+  if (end - start <= 64) {
+    let ascii = true;
+    for (let i = start; i < end; i++) if (bytes[i]! >= 0x80) ascii = false;
+    if (ascii) return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
+  }
+  return utf8(bytes.subarray(start, end));
+}
 
 const corrupt = (reason: string): ToolkitError => new ToolkitError(`packed row is corrupt: ${reason}`, { code: "invalid_state" });
