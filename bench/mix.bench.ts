@@ -62,7 +62,7 @@ async function mixPair(options: {
   const { dir, label, long, general, sample, codec } = options;
   const oursDir = join(dir, `out-${label}`);
   await rm(oursDir, { recursive: true, force: true });
-  const oursM = await measureNode({ script: "bench/jobs/mix-ours.ts", args: [long, general, String(sample), oursDir, options.dedup ? "1" : "0", codec] });
+  const oursM = await measureNode({ script: "bench/jobs/mix-ours.mjs", args: [long, general, String(sample), oursDir, options.dedup ? "1" : "0", codec] });
   const oursResult = oursM.result as MixJobResult;
   const ours: Run = { name: `ours: mixDatasets${options.dedup ? " + exact dedup" : ""}`, m: oursM, result: oursResult, size: oursResult.bytes ?? 0 };
   const groupRows = Math.ceil(oursResult.rows / Math.max(1, oursResult.rowGroups));
@@ -70,7 +70,7 @@ async function mixPair(options: {
     const file = join(dir, `out-${label}-duckdb-${rowGroupRows}-${threads}.parquet`);
     await rm(file, { force: true });
     const m = await measureNode({
-      script: "bench/jobs/mix-duckdb.ts",
+      script: "bench/jobs/mix-duckdb.mjs",
       args: [long, general, String(sample), file, String(rowGroupRows), String(threads), codec],
     });
     const run: Run = { name, m, result: m.result as MixJobResult, size: statSync(file).size };

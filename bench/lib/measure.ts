@@ -9,7 +9,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const REPORTER = join(HERE, "usage-reporter.ts");
+const REPORTER = join(HERE, "usage-reporter.mjs");
 /** The project root (bench/lib/../..): jobs run with this as their working directory. */
 export const PROJECT_ROOT = resolve(HERE, "..", "..");
 
@@ -38,8 +38,11 @@ export interface MeasureOptions {
 }
 
 /**
- * Runs a TypeScript job (`node --import tsx <script> ...args`) and measures it. The child reports its
- * own CPU time and peak RSS at exit through a preloaded module, so the numbers are the job's alone.
+ * Runs a job and measures it: a TypeScript job under tsx (`node --import tsx <script> ...args`), a `.mjs` job
+ * on plain node, as users run the built library (tsx's start-up and its hooks on every module loaded cost a
+ * job ~0.2 s plus ~1 ms per module: uneven between a job loading the toolkit's ~250 modules and one loading a
+ * single package). The child reports its own CPU time and peak RSS at exit through a preloaded module, so the
+ * numbers are the job's alone.
  *
  * @example
  * const m = await measureNode({ script: "bench/jobs/count-words.ts", args: [file] });
@@ -50,7 +53,8 @@ export async function measureNode(options: MeasureOptions & { script: string; ar
   try {
     const cwd = options.cwd ?? PROJECT_ROOT;
     const script = resolve(cwd, options.script);
-    const run = await runChild(process.execPath, ["--import", "tsx", "--import", REPORTER, script, ...(options.args ?? [])], {
+    const loader = script.endsWith(".mjs") ? [] : ["--import", "tsx"];
+    const run = await runChild(process.execPath, [...loader, "--import", REPORTER, script, ...(options.args ?? [])], {
       cwd,
       env: { ...process.env, ...options.env, BENCH_USAGE_OUT: usageFile },
     });

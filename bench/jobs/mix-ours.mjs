@@ -2,12 +2,20 @@
  * @module bench/jobs/mix-ours — `mixDatasets` over two JSONL sources: every long row plus a seeded random
  * sample of `sample` general rows, shuffled, written as one Parquet dataset dir.
  * Args: long.jsonl general.jsonl sample outDir [dedup=0|1] [codec=snappy] [threads=0 (all cores)]
- * Prints { rows, files, bytes, rowGroups }. Runs the built library (`npm run build` first; see lib/built).
+ * Prints { rows, files, bytes, rowGroups }. Plain JavaScript on plain node over the built library (`npm run
+ * build` first), as users run it: no tsx start-up or module hooks (see lib/measure).
  */
-import { importBuilt } from "../lib/built.js";
+import { existsSync } from "node:fs";
 
-const { mixDatasets } = await importBuilt<typeof import("../../src/mix/mix-datasets.js")>("mix/mix-datasets");
-const { readParquetInfo } = await importBuilt<typeof import("../../src/io/parquet-read.js")>("io/parquet-read");
+const built = (path) => {
+  const url = new URL(`../../dist/${path}.js`, import.meta.url);
+  if (!existsSync(url)) throw new Error(`${url.pathname} is missing: run \`npm run build\` first`);
+  return import(url.href);
+};
+/** @type {typeof import("../../src/mix/mix-datasets.js")} */
+const { mixDatasets } = await built("mix/mix-datasets");
+/** @type {typeof import("../../src/io/parquet-read.js")} */
+const { readParquetInfo } = await built("io/parquet-read");
 
 const [long, general, sample, outDir, dedup, codec = "snappy", threads = "0"] = process.argv.slice(2);
 const { manifest, dataset } = await mixDatasets({
@@ -19,9 +27,9 @@ const { manifest, dataset } = await mixDatasets({
       { source: "general", path: general, format: "messages", amount: { count: Number(sample) } },
     ],
     dedup: { exact: dedup === "1" },
-    output: { compression: codec as "snappy" | "zstd" },
+    output: { compression: /** @type {"snappy" | "zstd"} */ (codec) },
   },
-  outDir: outDir!,
+  outDir,
   ...(Number(threads) > 0 ? { threads: Number(threads) } : {}),
 });
 let rowGroups = 0;

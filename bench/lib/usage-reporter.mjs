@@ -2,6 +2,7 @@
  * @module bench/lib/usage-reporter — preloaded into benchmark child processes (`node --import`): at exit it
  * writes the process's own CPU time (user and system), peak RSS and minor page faults as JSON to the file named by BENCH_USAGE_OUT.
  */
+// Plain JavaScript so that jobs run without tsx (`.mjs` jobs, see lib/measure) can preload it too.
 import { writeFileSync } from "node:fs";
 
 const target = process.env.BENCH_USAGE_OUT;
