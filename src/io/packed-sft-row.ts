@@ -10,7 +10,7 @@
  *   per turn: role (0 system, 1 user, 2 assistant) · content length · content
  */
 import { ToolkitError } from "../errors.js";
-import { plainBytes } from "../util/plain-bytes.js";
+import { decodeUtf8, plainBytes } from "../util/plain-bytes.js";
 import type { SftRecord } from "../schemas/sft-record.js";
 import { messagesCell, type ByteRole, type ByteSftCells, type ByteTurn } from "./adapters/messages-bytes.js";
 
@@ -127,14 +127,5 @@ export function packedSftRecord(bytes: Uint8Array): SftRecord {
 }
 
 const utf8 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
-/** `bytes[start, end)` as text: ASCII (ids, sources, most meta) without making a Buffer, else through one. */
-function decodeUtf8(bytes: Uint8Array, start: number, end: number): string {
-  if (end - start <= 64) {
-    let ascii = true;
-    for (let i = start; i < end; i++) if (bytes[i]! >= 0x80) ascii = false;
-    if (ascii) return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
-  }
-  return utf8(bytes.subarray(start, end));
-}
 
 const corrupt = (reason: string): ToolkitError => new ToolkitError(`packed row is corrupt: ${reason}`, { code: "invalid_state" });

@@ -17,7 +17,7 @@ import { MAX_JSON_DEPTH, nestsDeeperThan } from "../json-depth.js";
 import { mayHoldLoneSurrogate } from "../lone-surrogate.js";
 import type { AdapterContext, RawRecord } from "./format.js";
 import { readSourceAndMeta } from "./turns.js";
-import { plainBytes } from "../../util/plain-bytes.js";
+import { decodeUtf8, plainBytes } from "../../util/plain-bytes.js";
 
 export type ByteRole = "system" | "user" | "assistant";
 
@@ -96,7 +96,8 @@ for (const [letter, byte] of [
 /** Thrown inside the reader to give the line up (never escapes `read`). */
 const GIVE_UP: unique symbol = Symbol("give up");
 
-const latin1 = (bytes: Uint8Array, start: number, end: number): string => Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString("latin1");
+/** Text already checked to be ASCII (keys): its UTF-8 decoding is its Latin-1 one. */
+const latin1 = (bytes: Uint8Array, start: number, end: number): string => decodeUtf8(bytes, start, end);
 
 /**
  * Reads lines of the messages format from bytes. One reader per thread: `reset` before each batch of lines
@@ -339,7 +340,7 @@ export class MessagesByteReader {
   /** A short string value (role, id, source) as a JavaScript string. */
   private readSmallString(): string {
     const text = this.readText();
-    return Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString("utf8");
+    return decodeUtf8(text, 0, text.length);
   }
 
   /**
