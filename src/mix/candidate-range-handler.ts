@@ -10,7 +10,7 @@ import { packedSftRowBound, packSftRow } from "../io/packed-sft-row.js";
 import { spareRangeBuffer, type RangeHandler } from "../io/record-ranges.js";
 import type { MixFilters } from "../schemas/mix-recipe.js";
 import type { SftRecord } from "../schemas/sft-record.js";
-import { messagesKey } from "./exact-dedup.js";
+import { byteTurnsKey, messagesKey } from "./exact-dedup.js";
 import { buildRowFilter, chainFilters } from "./filters/build-row-filter.js";
 import { byteRecordFacts, spoolRowFacts, type SpoolRowFacts } from "./spool-row-facts.js";
 
@@ -116,12 +116,12 @@ export function createRangeHandler(options: CandidateHandlerOptions): RangeHandl
       bytes = grown;
     }
   };
-  /** The rest of a kept row, once its spool bytes are written: its end, id, key and facts. */
-  const spooled = (row: () => SftRecord, id: string, facts: SpoolRowFacts): void => {
+  /** The rest of a kept row, once its spool bytes are written: its end, id, key (`key`, else from the row) and facts. */
+  const spooled = (row: () => SftRecord, id: string, facts: SpoolRowFacts, key?: () => string | undefined): void => {
     ends.push(used);
     ids += id;
     idEnds.push(ids.length);
-    if (options.exactKeys) keys += messagesKey(row().messages);
+    if (options.exactKeys) keys += key?.() ?? messagesKey(row().messages);
     words.push(facts.words);
     answerWords.push(facts.answerWords);
     textBytes.push(facts.textBytes);
@@ -161,7 +161,8 @@ export function createRangeHandler(options: CandidateHandlerOptions): RangeHandl
       const meta = record.meta !== undefined ? JSON.stringify(record.meta) : null;
       reserve(packedSftRowBound(record.id, options.tag, meta, record.turns));
       used += packSftRow(bytes!, used, record.id, options.tag, meta, record.turns);
-      spooled(asRecord, record.id, byteRecordFacts(record, options.tag, meta));
+      // The exact-dedup key from the turns' bytes when it can be (the same key; see byteTurnsKey).
+      spooled(asRecord, record.id, byteRecordFacts(record, options.tag, meta), () => byteTurnsKey(record.turns));
     },
     finish() {
       const output: CandidateRange = {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { createRandom } from "../util/seeded-random.js";
-import { createExactDedup, messagesKey, normaliseForKey } from "./exact-dedup.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { ByteRole } from "../io/adapters/messages-bytes.js";
+import { byteTurnsKey, createExactDedup, messagesKey, normaliseForKey } from "./exact-dedup.js";
 import { createMinHashDedup, estimateJaccard, minhashSignature } from "./minhash-dedup.js";
 
 const conv = (user: string, assistant: string) => [
@@ -27,6 +30,100 @@ describe("exact dedup", () => {
     expect(dedup.seen(conv("a b", "c"))).toBe(false);
     expect(dedup.seen(conv("A  B", "c"))).toBe(true);
     expect(dedup.size).toBe(1);
+  });
+});
+
+describe("exact-dedup keys on bytes", () => {
+  const utf8 = new TextEncoder();
+  const asBytes = (turns: Array<{ role: ByteRole; content: string }>) => turns.map(({ role, content }) => ({ role, content: utf8.encode(content) }));
+
+  it("are messagesKey's keys, on 20,000 random conversations of every kind of character", () => {
+    const rng = createRandom({ seed: 11, label: "byte-turns-key" });
+    // ASCII letters and whitespace, Unicode spaces and separators, letters that lower-case to other bytes
+    // (É, İ → i + dot, Ω, ẞ → ß, Deseret 𐐀, fullwidth Ａ), CJK, emoji, combining marks, controls.
+    const pieces = [
+      " ",
+      "  ",
+      "\t",
+      "\n",
+      "\r\n",
+      "\v",
+      "\f",
+      "\u00a0",
+      "\u1680",
+      "\u2003",
+      "\u2028",
+      "\u2029",
+      "\u202f",
+      "\u205f",
+      "\u3000",
+      "\ufeff",
+      "\u200b",
+      "\u0085",
+    ];
+    pieces.push(
+      "a",
+      "Z",
+      "Hello",
+      "É",
+      "é",
+      "İ",
+      "ß",
+      "ẞ",
+      "Ω",
+      "σ",
+      "ς",
+      "Ж",
+      "\u{10400}",
+      "Ａ",
+      "中文",
+      "。",
+      "’",
+      "😀",
+      "e\u0301",
+      "\u0000",
+      "\u007f",
+      "x y",
+      "ǅ",
+      "Σ",
+      "ΟΔΟΣ ",
+    );
+    for (let n = 0; n < 20_000; n++) {
+      const turns: Array<{ role: ByteRole; content: string }> = [];
+      for (let t = rng.nextUint32() % 4; t >= 0; t--) {
+        let content = "";
+        for (let i = rng.nextUint32() % 14; i > 0; i--) content += pieces[rng.nextUint32() % pieces.length]!;
+        turns.push({ role: (["system", "user", "assistant"] as const)[rng.nextUint32() % 3]!, content });
+      }
+      const key = byteTurnsKey(asBytes(turns));
+      // Undefined only for text with a capital sigma (the caller then keys the strings).
+      if (key === undefined)
+        expect(
+          turns.some(({ content }) => content.includes("Σ")),
+          JSON.stringify(turns),
+        ).toBe(true);
+      else expect(key, JSON.stringify(turns)).toBe(messagesKey(turns));
+    }
+  });
+
+  it("are messagesKey's keys on the bundled chat data, and give way to it where a capital sigma or malformed UTF-8 is", () => {
+    let checked = 0;
+    for (const name of ["alpaca_zh_demo.json", "alpaca_en_demo.json"]) {
+      const file = join(import.meta.dirname, "..", "..", "..", "shared", "data", "general-sft", name);
+      const rows = JSON.parse(readFileSync(file, "utf8")) as Array<{ instruction: string; input: string; output: string }>;
+      for (const row of rows) {
+        const turns = [
+          { role: "user" as const, content: `${row.instruction}\n${row.input}` },
+          { role: "assistant" as const, content: row.output },
+        ];
+        expect(byteTurnsKey(asBytes(turns))).toBe(messagesKey(turns));
+        checked += 1;
+      }
+    }
+    expect(checked).toBeGreaterThan(1000);
+    expect(byteTurnsKey(asBytes([{ role: "user", content: "ΟΔΟΣ" }]))).toBeUndefined();
+    expect(byteTurnsKey([{ role: "user", content: new Uint8Array([0x61, 0xc3]) }])).toBeUndefined();
+    expect(byteTurnsKey([{ role: "user", content: new Uint8Array([0xed, 0xa0, 0x80]) }])).toBeUndefined(); // a surrogate
   });
 });
 
