@@ -16,6 +16,8 @@ import { scaled, workDir } from "./lib/scale.js";
 import type { BenchSection } from "./run.js";
 
 const LONG_BYTES = 30_000;
+/** Runs of the 1/10-size mix, ours and the anchor taking turns; each reports its median. */
+const SMALL_REPEAT = 5;
 const GENERAL_BYTES = 1_500;
 
 interface MixJobResult {
@@ -58,14 +60,17 @@ async function mixPair(options: {
   dedup?: boolean;
   duckDefaults?: boolean;
   duckOneThread?: boolean;
-}): Promise<{ ours: Run; matched: Run; extra: Run[] }> {
+  /** Runs of ours and of the anchor, taking turns (the median of each is reported). @default 1 */
+  repeat?: number;
+}): Promise<{ ours: Run; matched: Run; extra: Run[]; runs: { ours: Run[]; matched: Run[] } }> {
   const { dir, label, long, general, sample, codec } = options;
   const oursDir = join(dir, `out-${label}`);
-  await rm(oursDir, { recursive: true, force: true });
-  const oursM = await measureNode({ script: "bench/jobs/mix-ours.mjs", args: [long, general, String(sample), oursDir, options.dedup ? "1" : "0", codec] });
-  const oursResult = oursM.result as MixJobResult;
-  const ours: Run = { name: `ours: mixDatasets${options.dedup ? " + exact dedup" : ""}`, m: oursM, result: oursResult, size: oursResult.bytes ?? 0 };
-  const groupRows = Math.ceil(oursResult.rows / Math.max(1, oursResult.rowGroups));
+  const runOurs = async (): Promise<Run> => {
+    await rm(oursDir, { recursive: true, force: true });
+    const m = await measureNode({ script: "bench/jobs/mix-ours.mjs", args: [long, general, String(sample), oursDir, options.dedup ? "1" : "0", codec] });
+    const result = m.result as MixJobResult;
+    return { name: `ours: mixDatasets${options.dedup ? " + exact dedup" : ""}`, m, result, size: result.bytes ?? 0 };
+  };
   const duck = async (name: string, rowGroupRows: number, threads: number): Promise<Run> => {
     const file = join(dir, `out-${label}-duckdb-${rowGroupRows}-${threads}.parquet`);
     await rm(file, { force: true });
@@ -77,7 +82,21 @@ async function mixPair(options: {
     await rm(file, { force: true });
     return run;
   };
-  const matched = await duck(`DuckDB, row groups of ${groupRows.toLocaleString("en-US")} rows like ours (anchor)`, groupRows, 0);
+  // Short runs vary more from run to run: with `repeat`, ours and the anchor run that many times, taking turns,
+  // and each reports its median run (by wall time).
+  const repeat = options.repeat ?? 1;
+  const oursRuns: Run[] = [];
+  const matchedRuns: Run[] = [];
+  let groupRows = 0;
+  for (let i = 0; i < repeat; i++) {
+    const run = await runOurs();
+    oursRuns.push(run);
+    groupRows = Math.ceil(run.result.rows / Math.max(1, run.result.rowGroups));
+    if (i < repeat - 1) await rm(oursDir, { recursive: true, force: true });
+    matchedRuns.push(await duck(`DuckDB, row groups of ${groupRows.toLocaleString("en-US")} rows like ours (anchor)`, groupRows, 0));
+  }
+  const ours = medianRun(oursRuns);
+  const matched = medianRun(matchedRuns);
   const extra: Run[] = [];
   if (options.duckOneThread) extra.push(await duck("DuckDB, row groups like ours, 1 thread", groupRows, 1));
   if (options.duckDefaults) extra.push(await duck("DuckDB defaults", 0, 0));
@@ -88,7 +107,18 @@ async function mixPair(options: {
   const checked = await countRows(existsSync(oursFile) ? oursFile : join(oursDir, "data", "train-*.parquet"));
   if (checked !== options.expected) throw new Error(`DuckDB reads ${checked} rows from our ${label} output, expected ${options.expected}`);
   await rm(oursDir, { recursive: true, force: true });
-  return { ours, matched, extra };
+  return { ours, matched, extra, runs: { ours: oursRuns, matched: matchedRuns } };
+}
+
+/** Wall times of runs, in the order they ran. */
+function walls(runs: Run[]): string {
+  return runs.map((run) => formatMs(run.m.wallMs)).join(", ");
+}
+
+/** The run with the median wall time (the lower middle one of an even count). */
+function medianRun(runs: Run[]): Run {
+  const sorted = [...runs].sort((a, b) => a.m.wallMs - b.m.wallMs);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }
 
 const HEAD = [
@@ -150,6 +180,7 @@ export default async function mixBench(): Promise<BenchSection> {
     sample: sampleSmall,
     expected: Math.max(2, Math.round(longRows / 10)) + sampleSmall,
     codec: "snappy",
+    repeat: SMALL_REPEAT,
   });
 
   // Memory vs rows and vs bytes, scaled separately: 1×, 10× the rows (same row size), 10× the bytes (same rows).
@@ -212,7 +243,7 @@ export default async function mixBench(): Promise<BenchSection> {
       `The exact-dedup row is compared with its own DuckDB run (${formatMs(dedup.matched.m.wallMs)} wall; DuckDB does no dedup, so the`,
       "ratio shows what dedup costs us on top of the same work).",
       "",
-      `At a tenth of the size (${small.ours.result.rows.toLocaleString("en-US")} rows), where fixed costs weigh more:`,
+      `At a tenth of the size (${small.ours.result.rows.toLocaleString("en-US")} rows), where fixed costs weigh more; runs this short vary more, so ours and the anchor ran ${SMALL_REPEAT} times each, taking turns, and each row is the median run (by wall time; walls of all runs: ours ${walls(small.runs.ours)}, DuckDB ${walls(small.runs.matched)}):`,
       "",
       markdownTable(HEAD, [row(small.matched, "snappy", small.matched), row(small.ours, "snappy", small.matched)], ALIGN),
       "",
