@@ -13,8 +13,9 @@ import type { Compressors } from "hyparquet-writer/src/types.js";
 
 /** Growth below this stays hyparquet-writer's own (levels, headers, small pages). */
 const MIN_SPARE_BYTES = 64 << 10;
-/** Spare buffers kept per thread. */
+/** Spare buffers kept per thread, and their bytes at most (they stay with the thread once it is done). */
 const MAX_SPARE = 4;
+const MAX_SPARE_BYTES = 16 << 20;
 
 const spare: ArrayBuffer[] = [];
 const ours = new WeakSet<ArrayBuffer>();
@@ -28,11 +29,17 @@ export function usePageBuffers(compressors: Compressors): Compressors {
     wrapped[codec] = (input: Uint8Array) => {
       const output = compress(input);
       const buffer = input.buffer as ArrayBuffer;
-      if (ours.has(buffer) && spare.length < MAX_SPARE && !spare.includes(buffer)) spare.push(buffer);
+      if (ours.has(buffer) && spare.length < MAX_SPARE && !spare.includes(buffer) && spareBytes() + buffer.byteLength <= MAX_SPARE_BYTES) spare.push(buffer);
       return output;
     };
   }
   return wrapped;
+}
+
+function spareBytes(): number {
+  let bytes = 0;
+  for (const buffer of spare) bytes += buffer.byteLength;
+  return bytes;
 }
 
 function install(): void {
