@@ -120,12 +120,10 @@ export function packedSftRecord(bytes: Uint8Array): SftRecord {
   const [turns, id, source, meta] = unpackSftRow(bytes);
   return {
     id,
-    messages: turns.map(({ role, content }) => ({ role, content: utf8(content) })),
+    messages: turns.map(({ role, content }) => ({ role, content: decodeUtf8(content, 0, content.length) })),
     ...(source !== null ? { source } : {}),
     ...(meta !== null ? { meta: JSON.parse(meta) as NonNullable<SftRecord["meta"]> } : {}),
   };
 }
-
-const utf8 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
 
 const corrupt = (reason: string): ToolkitError => new ToolkitError(`packed row is corrupt: ${reason}`, { code: "invalid_state" });

@@ -10,6 +10,7 @@ import { packedSftRowBound, packSftRow } from "../io/packed-sft-row.js";
 import { spareRangeBuffer, type RangeHandler } from "../io/record-ranges.js";
 import type { MixFilters } from "../schemas/mix-recipe.js";
 import type { SftRecord } from "../schemas/sft-record.js";
+import { decodeUtf8 } from "../util/plain-bytes.js";
 import { byteTurnsKey, messagesKey } from "./exact-dedup.js";
 import { buildRowFilter, chainFilters } from "./filters/build-row-filter.js";
 import { byteRecordFacts, spoolRowFacts, type SpoolRowFacts } from "./spool-row-facts.js";
@@ -69,9 +70,6 @@ class Column<T extends Float64Array | Uint32Array | Int32Array | Uint8Array> {
 }
 
 const floats = (size: number): Float64Array => new Float64Array(size);
-
-/** UTF-8 bytes as a string. */
-const utf8Text = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
 
 export function createRangeHandler(options: CandidateHandlerOptions): RangeHandler<CandidateRange> {
   const filter = chainFilters(options.filters.map((spec) => buildRowFilter({ spec })));
@@ -153,7 +151,7 @@ export function createRangeHandler(options: CandidateHandlerOptions): RangeHandl
       const asRecord = (): SftRecord =>
         (row ??= {
           id: record.id,
-          messages: record.turns.map(({ role, content }) => ({ role, content: utf8Text(content) })),
+          messages: record.turns.map(({ role, content }) => ({ role, content: decodeUtf8(content, 0, content.length) })),
           source: options.tag,
           ...(record.meta !== undefined ? { meta: record.meta } : {}),
         });

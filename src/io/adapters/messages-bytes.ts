@@ -96,9 +96,6 @@ for (const [letter, byte] of [
 /** Thrown inside the reader to give the line up (never escapes `read`). */
 const GIVE_UP: unique symbol = Symbol("give up");
 
-/** Text already checked to be ASCII (keys): its UTF-8 decoding is its Latin-1 one. */
-const latin1 = (bytes: Uint8Array, start: number, end: number): string => decodeUtf8(bytes, start, end);
-
 /**
  * Reads lines of the messages format from bytes. One reader per thread: `reset` before each batch of lines
  * whose records are used together (a range), since it reuses its scratch buffer.
@@ -334,7 +331,7 @@ export class MessagesByteReader {
     }
     if (i >= end) throw GIVE_UP;
     this.position = i + 1;
-    return latin1(bytes, from, i);
+    return decodeUtf8(bytes, from, i);
   }
 
   /** A short string value (role, id, source) as a JavaScript string. */
