@@ -224,3 +224,23 @@ describe("extractRequiredLength on the benchmark files", () => {
     for (const row of rows) expect(extractRequiredLength(row.prompt), row.prompt).toBe(row.length);
   });
 });
+
+describe("extractRequiredLength: patterns shared between calls", () => {
+  it("gives every prompt the same answer whatever was read before it (no match state carried over)", () => {
+    const prompts = [
+      ...readRows("longbench_write.jsonl").map((row) => row.prompt),
+      "写五篇日记，每篇400字，分两部分写，各写1000字",
+      "Write 3 chapters of 2,000 words each; word count: 6000",
+      "Summarize this 3000-word article in 300-400 words",
+      "字数要求：2000左右，不少于1500字",
+    ];
+    const alone = prompts.map((prompt) => extractRequiredLengthDetailed(prompt));
+    // Interleaved, reversed, and each prompt right after a long one with matches near its end.
+    const long = `${"filler text ".repeat(400)}Write 5 essays of 900 words each and 一万字`;
+    const again = [...prompts].reverse().map((prompt) => {
+      extractRequiredLengthDetailed(long);
+      return extractRequiredLengthDetailed(prompt);
+    });
+    expect(again.reverse()).toEqual(alone);
+  });
+});
