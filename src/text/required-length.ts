@@ -70,30 +70,7 @@ interface Candidate {
   match: LengthMatch;
 }
 
-/**
- * A rule's pattern, compiled on first use and kept: building these sources and compiling them on every
- * call cost more than the matching itself.
- */
-function pattern(source: () => string): () => RegExp {
-  let compiled: RegExp | undefined;
-  return () => (compiled ??= new RegExp(source(), "giu"));
-}
-
-/**
- * Every match of a shared global pattern, as `text.matchAll(rule)` gives them but without its copy of the
- * pattern. All matches are collected before any is used, so nothing else moves `lastIndex` meanwhile.
- */
-function allMatches(rule: RegExp, text: string): RegExpExecArray[] {
-  const found: RegExpExecArray[] = [];
-  rule.lastIndex = 0;
-  for (let m = rule.exec(text); m !== null; m = rule.exec(text)) {
-    found.push(m);
-    // An empty match would be found again at the same place: step one code point on, as matchAll does.
-    if (m[0].length === 0) rule.lastIndex += (text.codePointAt(rule.lastIndex) ?? 0) > 0xffff ? 2 : 1;
-  }
-  rule.lastIndex = 0;
-  return found;
-}
+const regex = (source: string): RegExp => new RegExp(source, "giu");
 
 /** Maps full-width digits and dashes to ASCII one-for-one (offsets stay valid). */
 function normalise(text: string): string {
@@ -124,24 +101,17 @@ function zhUsable(numberText: string, value: number | null, before: string): val
 
 // ---------- rules ----------
 
-const EN_PER_PART_DIRECT = [
-  pattern(() => `(${EN_COUNT})\\s+(?:[A-Za-z'-]+\\s+){0,3}?(${EN_UNIT})\\b[^.;\\n]{0,40}?\\b(?:each|apiece)\\b[^.;\\n]{0,25}?(${EN_NUM})${EN_WORDS_UNIT}`),
-  pattern(
-    () =>
-      `(${EN_COUNT})\\s+(?:[A-Za-z'-]+\\s+){0,3}?(${EN_UNIT})\\b[^.;\\n]{0,40}?(${EN_NUM})${EN_WORDS_UNIT}\\s+(?:each|apiece|per\\s+${EN_UNIT}|for each(?:\\s+${EN_UNIT})?)\\b`,
-  ),
-  pattern(() => `(${EN_COUNT})\\s+(${EN_NUM})\\s*[-–]?\\s*words?\\s+(?:[A-Za-z'-]+\\s+){0,2}?(${EN_UNIT})\\b`),
-];
-const EN_PER_PART_EACH = [
-  pattern(() => `\\b(?:each|every|per)\\s+(${EN_UNIT})\\b[^.;\\n]{0,30}?(${EN_NUM})${EN_WORDS_UNIT}`),
-  pattern(() => `(${EN_NUM})${EN_WORDS_UNIT}\\s+(?:each|per|for each|for every|in each|in every)\\s+(${EN_UNIT})\\b`),
-  pattern(() => `(${EN_NUM})${EN_WORDS_UNIT}\\s+(?:each|apiece)\\b`),
-];
-
 /** English per-part: "3 paragraphs of 200 words each", "three 500-word essays", "5 chapters, each 2000 words". */
 function enPerPart(text: string, out: Candidate[]): void {
-  for (const [ruleIndex, rule] of EN_PER_PART_DIRECT.entries()) {
-    for (const m of allMatches(rule(), text)) {
+  const direct = [
+    regex(`(${EN_COUNT})\\s+(?:[A-Za-z'-]+\\s+){0,3}?(${EN_UNIT})\\b[^.;\\n]{0,40}?\\b(?:each|apiece)\\b[^.;\\n]{0,25}?(${EN_NUM})${EN_WORDS_UNIT}`),
+    regex(
+      `(${EN_COUNT})\\s+(?:[A-Za-z'-]+\\s+){0,3}?(${EN_UNIT})\\b[^.;\\n]{0,40}?(${EN_NUM})${EN_WORDS_UNIT}\\s+(?:each|apiece|per\\s+${EN_UNIT}|for each(?:\\s+${EN_UNIT})?)\\b`,
+    ),
+    regex(`(${EN_COUNT})\\s+(${EN_NUM})\\s*[-–]?\\s*words?\\s+(?:[A-Za-z'-]+\\s+){0,2}?(${EN_UNIT})\\b`),
+  ];
+  for (const [ruleIndex, rule] of direct.entries()) {
+    for (const m of text.matchAll(rule)) {
       const countText = m[1] ?? "";
       const eachText = (ruleIndex === 2 ? m[2] : m[3]) ?? "";
       const count = parseEn(countText);
@@ -152,9 +122,14 @@ function enPerPart(text: string, out: Candidate[]): void {
     }
   }
   // "each chapter should be 2000 words" / "200 words per paragraph" / "100 words each": find the count elsewhere.
+  const eachRules = [
+    regex(`\\b(?:each|every|per)\\s+(${EN_UNIT})\\b[^.;\\n]{0,30}?(${EN_NUM})${EN_WORDS_UNIT}`),
+    regex(`(${EN_NUM})${EN_WORDS_UNIT}\\s+(?:each|per|for each|for every|in each|in every)\\s+(${EN_UNIT})\\b`),
+    regex(`(${EN_NUM})${EN_WORDS_UNIT}\\s+(?:each|apiece)\\b`),
+  ];
   let mentions: CountMention[] | undefined;
-  for (const [ruleIndex, rule] of EN_PER_PART_EACH.entries()) {
-    for (const m of allMatches(rule(), text)) {
+  for (const [ruleIndex, rule] of eachRules.entries()) {
+    for (const m of text.matchAll(rule)) {
       const unit = ruleIndex === 0 ? m[1] : ruleIndex === 1 ? m[2] : undefined;
       const each = parseEn((ruleIndex === 0 ? m[2] : m[1]) ?? "");
       if (each === null) continue;
@@ -192,12 +167,11 @@ interface CountMention {
   index: number;
 }
 
-const EN_COUNT_MENTION = pattern(() => `(${EN_COUNT})\\s+(?:[A-Za-z'-]+\\s+){0,3}?(${EN_UNIT})\\b`);
-
 /** Every "<count> <unit>" mention ("5 chapters", "three short stories"), found once per prompt. */
 function enCountMentions(text: string): CountMention[] {
+  const rule = regex(`(${EN_COUNT})\\s+(?:[A-Za-z'-]+\\s+){0,3}?(${EN_UNIT})\\b`);
   const mentions: CountMention[] = [];
-  for (const m of allMatches(EN_COUNT_MENTION(), text)) {
+  for (const m of text.matchAll(rule)) {
     const value = parseEn(m[1] ?? "");
     if (value === null || value < 2 || value > 100) continue;
     mentions.push({ text: m[0], value, unit: unitStem(m[2] ?? ""), index: m.index });
@@ -220,15 +194,13 @@ function nearestCount(mentions: CountMention[], at: number, accepts: (mention: C
   return best;
 }
 
-const ZH_PER_PART = pattern(
-  () =>
-    `(每|各)\\s*一?\\s*(${ZH_MEASURE})?(?:(?<=[分课篇章段节首封则条集幕回讲天日期份面问题页个])\\p{Script=Han}{0,4}?)?\\s*的?(?:字数|篇幅)?\\s*(?:需要|应该|大约|大概|不少于|不低于|至少|控制在|[都均需要应请写约在为：:\\s]){0,8}(${ZH_NUM})\\s*${ZH_CHAR_UNIT}${ZH_NOT_LENGTH_AFTER}`,
-);
-
 /** Chinese per-part: "每篇400字" with "五篇" elsewhere, "分两部分写，各写1000字". */
 function zhPerPart(text: string, out: Candidate[]): void {
+  const rule = regex(
+    `(每|各)\\s*一?\\s*(${ZH_MEASURE})?(?:(?<=[分课篇章段节首封则条集幕回讲天日期份面问题页个])\\p{Script=Han}{0,4}?)?\\s*的?(?:字数|篇幅)?\\s*(?:需要|应该|大约|大概|不少于|不低于|至少|控制在|[都均需要应请写约在为：:\\s]){0,8}(${ZH_NUM})\\s*${ZH_CHAR_UNIT}${ZH_NOT_LENGTH_AFTER}`,
+  );
   let mentions: CountMention[] | undefined;
-  for (const m of allMatches(ZH_PER_PART(), text)) {
+  for (const m of text.matchAll(rule)) {
     const each = parseZh(m[3] ?? "");
     if (!zhUsable(m[3] ?? "", each, "")) continue;
     mentions ??= zhCountMentions(text);
@@ -263,12 +235,11 @@ function zhMeasureStem(measure: string): string {
     .replace(/^日$/, "天");
 }
 
-const ZH_COUNT_MENTION = pattern(() => `(${ZH_NUM})\\s*(${ZH_MEASURE})`);
-
 /** Every "<count><measure>" mention ("五篇", "两部分", "5幕"), found once per prompt. */
 function zhCountMentions(text: string): CountMention[] {
+  const rule = regex(`(${ZH_NUM})\\s*(${ZH_MEASURE})`);
   const mentions: CountMention[] = [];
-  for (const m of allMatches(ZH_COUNT_MENTION(), text)) {
+  for (const m of text.matchAll(rule)) {
     if (m.index > 0 && /[每各第]/.test(text.charAt(m.index - 1))) continue;
     const value = parseZh(m[1] ?? "");
     if (value === null || value < 2 || value > 100) continue;
@@ -277,10 +248,9 @@ function zhCountMentions(text: string): CountMention[] {
   return mentions;
 }
 
-const EN_RANGE = pattern(() => `(?:\\b(between|from)\\s+)?(${EN_NUM})\\s*(?:words?\\s*)?(-|–|—|~|\\bto\\b|\\band\\b|\\bor\\b)\\s*(${EN_NUM})${EN_WORDS_UNIT}`);
-
 function enRanges(text: string, out: Candidate[]): void {
-  for (const m of allMatches(EN_RANGE(), text)) {
+  const rule = regex(`(?:\\b(between|from)\\s+)?(${EN_NUM})\\s*(?:words?\\s*)?(-|–|—|~|\\bto\\b|\\band\\b|\\bor\\b)\\s*(${EN_NUM})${EN_WORDS_UNIT}`);
+  for (const m of text.matchAll(rule)) {
     if (/and/i.test(m[3] ?? "") && !/between/i.test(m[1] ?? "")) continue;
     const low = parseEn(m[2] ?? "");
     const high = parseEn(m[4] ?? "");
@@ -289,10 +259,9 @@ function enRanges(text: string, out: Candidate[]): void {
   }
 }
 
-const ZH_RANGE = pattern(() => `(${ZH_NUM})\\s*(?:个?字)?\\s*(?:至|到|-|~|—|–)\\s*(${ZH_NUM})\\s*${ZH_CHAR_UNIT}${ZH_NOT_LENGTH_AFTER}`);
-
 function zhRanges(text: string, out: Candidate[]): void {
-  for (const m of allMatches(ZH_RANGE(), text)) {
+  const rule = regex(`(${ZH_NUM})\\s*(?:个?字)?\\s*(?:至|到|-|~|—|–)\\s*(${ZH_NUM})\\s*${ZH_CHAR_UNIT}${ZH_NOT_LENGTH_AFTER}`);
+  for (const m of text.matchAll(rule)) {
     const low = parseZh(m[1] ?? "");
     const high = parseZh(m[2] ?? "");
     if (low === null || !zhUsable(m[2] ?? "", high, "") || !(low < high)) continue;
@@ -300,32 +269,28 @@ function zhRanges(text: string, out: Candidate[]): void {
   }
 }
 
-const ZH_FIELD = pattern(
-  () =>
-    `(?:总字数|全文字数|文章字数|字数|篇幅|字符数)\\s*(?:要求|限制|控制|需要|需|须|必须|应该|应当|应|要|大约|大概|约)?\\s*(?:在|为|是|达到|达|大于|超过|不少于|不低于|不多于|不超过|不高于|至少|最少|最多|少于|低于|多于|高于|约|大约|大概)?\\s*[：:]?\\s*(?:不少于|不低于|不多于|不超过|至少|最少|约|大约|大概|在|为)?\\s*(${ZH_NUM})(?:\\s*(?:至|到|-|~|—|–)\\s*(${ZH_NUM}))?(?:\\s*${ZH_CHAR_UNIT})?`,
-);
-const EN_FIELD = pattern(
-  () =>
-    `\\bword[\\s-]*(?:count|limit|length|target|minimum|maximum|requirement)s?\\b(?:\\s*(?:of|:|=|is|should be|must be|to be|around|about|approximately|roughly|at least|no less than|no more than|minimum|maximum|min\\.?|max\\.?|~)){0,6}\\s*(${EN_NUM})(?:\\s*(?:-|–|to)\\s*(${EN_NUM}))?(?!\\s*(?:%|percent|characters|chars|tokens|pages))`,
-);
-
 function fields(text: string, out: Candidate[]): void {
-  for (const m of allMatches(ZH_FIELD(), text)) {
+  const zh = regex(
+    `(?:总字数|全文字数|文章字数|字数|篇幅|字符数)\\s*(?:要求|限制|控制|需要|需|须|必须|应该|应当|应|要|大约|大概|约)?\\s*(?:在|为|是|达到|达|大于|超过|不少于|不低于|不多于|不超过|不高于|至少|最少|最多|少于|低于|多于|高于|约|大约|大概)?\\s*[：:]?\\s*(?:不少于|不低于|不多于|不超过|至少|最少|约|大约|大概|在|为)?\\s*(${ZH_NUM})(?:\\s*(?:至|到|-|~|—|–)\\s*(${ZH_NUM}))?(?:\\s*${ZH_CHAR_UNIT})?`,
+  );
+  for (const m of text.matchAll(zh)) {
     const value = parseZh(m[2] ?? m[1] ?? "");
     if (!zhUsable(m[2] ?? m[1] ?? "", value, "")) continue;
     out.push(candidate(m.index, m[0], value, "field"));
   }
-  for (const m of allMatches(EN_FIELD(), text)) {
+  const en = regex(
+    `\\bword[\\s-]*(?:count|limit|length|target|minimum|maximum|requirement)s?\\b(?:\\s*(?:of|:|=|is|should be|must be|to be|around|about|approximately|roughly|at least|no less than|no more than|minimum|maximum|min\\.?|max\\.?|~)){0,6}\\s*(${EN_NUM})(?:\\s*(?:-|–|to)\\s*(${EN_NUM}))?(?!\\s*(?:%|percent|characters|chars|tokens|pages))`,
+  );
+  for (const m of text.matchAll(en)) {
     const value = parseEn(m[2] ?? m[1] ?? "");
     if (value === null) continue;
     out.push(candidate(m.index, m[0], value, "field"));
   }
 }
 
-const EN_SINGLE = pattern(() => `(${EN_NUM})(${EN_WORDS_UNIT}|\\s*(?:Chinese|Mandarin)\\s+characters\\b)`);
-
 function enSingles(text: string, out: Candidate[]): void {
-  for (const m of allMatches(EN_SINGLE(), text)) {
+  const rule = regex(`(${EN_NUM})(${EN_WORDS_UNIT}|\\s*(?:Chinese|Mandarin)\\s+characters\\b)`);
+  for (const m of text.matchAll(rule)) {
     const value = parseEn(m[1] ?? "");
     if (value === null) continue;
     const before = text.slice(Math.max(0, m.index - 40), m.index);
@@ -336,10 +301,9 @@ function enSingles(text: string, out: Candidate[]): void {
   }
 }
 
-const ZH_SINGLE = pattern(() => `(${ZH_NUM})\\s*${ZH_CHAR_UNIT}${ZH_NOT_LENGTH_AFTER}`);
-
 function zhSingles(text: string, out: Candidate[]): void {
-  for (const m of allMatches(ZH_SINGLE(), text)) {
+  const rule = regex(`(${ZH_NUM})\\s*${ZH_CHAR_UNIT}${ZH_NOT_LENGTH_AFTER}`);
+  for (const m of text.matchAll(rule)) {
     const before = text.slice(Math.max(0, m.index - 6), m.index);
     const value = parseZh(m[1] ?? "");
     if (!zhUsable(m[1] ?? "", value, before) || ZH_NOT_LENGTH_BEFORE.test(before)) continue;
