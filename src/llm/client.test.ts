@@ -91,6 +91,36 @@ describe("createLlmClient", () => {
     expect((error as LlmCallError).kind).toBe("bad_response");
   });
 
+  it("reads a stream of many small writes (one event per token, as hosted APIs send)", async () => {
+    script = () => ({ fault: "drip", intervalMs: 1, chunks: 120, text: "tök " });
+    const result = await client().chat({ messages: user("drip") });
+    expect(result.text).toBe("tök ".repeat(120));
+    expect(result.finishReason).toBe("stop");
+  });
+
+  it("turns an error event inside a 200 stream into a bad_response error carrying its message", async () => {
+    script = () => ({ fault: "sse_error", message: "upstream model overloaded", text: "Partial " });
+    const error = (await client({ maxRetries: 0 })
+      .chat({ messages: user("sse error") })
+      .catch((e: unknown) => e)) as LlmCallError;
+    expect(error).toBeInstanceOf(LlmCallError);
+    expect(error.kind).toBe("bad_response");
+    expect(error.message).toContain("the server sent an error event in the stream: upstream model overloaded");
+    expect(error.retryable).toBe(true);
+  });
+
+  it("reports a call its caller aborts in the middle of the stream as aborted", async () => {
+    script = () => ({ fault: "drip", intervalMs: 20, chunks: 100 });
+    const caller = new AbortController();
+    const call = client({ maxRetries: 0 })
+      .chat({ messages: user("abort mid-stream") }, { signal: caller.signal })
+      .catch((e: unknown) => e);
+    setTimeout(() => caller.abort(), 150);
+    const error = (await call) as LlmCallError;
+    expect(error).toBeInstanceOf(LlmCallError);
+    expect(error.kind).toBe("aborted");
+  });
+
   it("lets the SDK retry 429 and caps a long Retry-After", async () => {
     script = (_body, ctx) => (ctx.attempt === 0 ? { fault: "429", retryAfter: "120" } : "after the wait");
     const before = server.requestCount();
