@@ -71,6 +71,12 @@ interface Candidate {
 }
 
 const regex = (source: string): RegExp => new RegExp(source, "giu");
+/**
+ * English rules need no Unicode mode (no \p{…}, nothing outside the BMP), and case-insensitive Unicode
+ * `\w`/`\b` are costly to compile: ~50 ms on a process's first prompts. Without `u`, `\w` and `\b` no
+ * longer count "ſ" (U+017F) and the Kelvin sign (U+212A) as word characters — nothing else changes.
+ */
+const enRegex = (source: string): RegExp => new RegExp(source, "gi");
 
 /** Maps full-width digits and dashes to ASCII one-for-one (offsets stay valid). */
 function normalise(text: string): string {
@@ -104,11 +110,11 @@ function zhUsable(numberText: string, value: number | null, before: string): val
 /** English per-part: "3 paragraphs of 200 words each", "three 500-word essays", "5 chapters, each 2000 words". */
 function enPerPart(text: string, out: Candidate[]): void {
   const direct = [
-    regex(`(${EN_COUNT})\\s+(?:[A-Za-z'-]+\\s+){0,3}?(${EN_UNIT})\\b[^.;\\n]{0,40}?\\b(?:each|apiece)\\b[^.;\\n]{0,25}?(${EN_NUM})${EN_WORDS_UNIT}`),
-    regex(
+    enRegex(`(${EN_COUNT})\\s+(?:[A-Za-z'-]+\\s+){0,3}?(${EN_UNIT})\\b[^.;\\n]{0,40}?\\b(?:each|apiece)\\b[^.;\\n]{0,25}?(${EN_NUM})${EN_WORDS_UNIT}`),
+    enRegex(
       `(${EN_COUNT})\\s+(?:[A-Za-z'-]+\\s+){0,3}?(${EN_UNIT})\\b[^.;\\n]{0,40}?(${EN_NUM})${EN_WORDS_UNIT}\\s+(?:each|apiece|per\\s+${EN_UNIT}|for each(?:\\s+${EN_UNIT})?)\\b`,
     ),
-    regex(`(${EN_COUNT})\\s+(${EN_NUM})\\s*[-–]?\\s*words?\\s+(?:[A-Za-z'-]+\\s+){0,2}?(${EN_UNIT})\\b`),
+    enRegex(`(${EN_COUNT})\\s+(${EN_NUM})\\s*[-–]?\\s*words?\\s+(?:[A-Za-z'-]+\\s+){0,2}?(${EN_UNIT})\\b`),
   ];
   for (const [ruleIndex, rule] of direct.entries()) {
     for (const m of text.matchAll(rule)) {
@@ -123,9 +129,9 @@ function enPerPart(text: string, out: Candidate[]): void {
   }
   // "each chapter should be 2000 words" / "200 words per paragraph" / "100 words each": find the count elsewhere.
   const eachRules = [
-    regex(`\\b(?:each|every|per)\\s+(${EN_UNIT})\\b[^.;\\n]{0,30}?(${EN_NUM})${EN_WORDS_UNIT}`),
-    regex(`(${EN_NUM})${EN_WORDS_UNIT}\\s+(?:each|per|for each|for every|in each|in every)\\s+(${EN_UNIT})\\b`),
-    regex(`(${EN_NUM})${EN_WORDS_UNIT}\\s+(?:each|apiece)\\b`),
+    enRegex(`\\b(?:each|every|per)\\s+(${EN_UNIT})\\b[^.;\\n]{0,30}?(${EN_NUM})${EN_WORDS_UNIT}`),
+    enRegex(`(${EN_NUM})${EN_WORDS_UNIT}\\s+(?:each|per|for each|for every|in each|in every)\\s+(${EN_UNIT})\\b`),
+    enRegex(`(${EN_NUM})${EN_WORDS_UNIT}\\s+(?:each|apiece)\\b`),
   ];
   let mentions: CountMention[] | undefined;
   for (const [ruleIndex, rule] of eachRules.entries()) {
@@ -169,7 +175,7 @@ interface CountMention {
 
 /** Every "<count> <unit>" mention ("5 chapters", "three short stories"), found once per prompt. */
 function enCountMentions(text: string): CountMention[] {
-  const rule = regex(`(${EN_COUNT})\\s+(?:[A-Za-z'-]+\\s+){0,3}?(${EN_UNIT})\\b`);
+  const rule = enRegex(`(${EN_COUNT})\\s+(?:[A-Za-z'-]+\\s+){0,3}?(${EN_UNIT})\\b`);
   const mentions: CountMention[] = [];
   for (const m of text.matchAll(rule)) {
     const value = parseEn(m[1] ?? "");
@@ -249,7 +255,7 @@ function zhCountMentions(text: string): CountMention[] {
 }
 
 function enRanges(text: string, out: Candidate[]): void {
-  const rule = regex(`(?:\\b(between|from)\\s+)?(${EN_NUM})\\s*(?:words?\\s*)?(-|–|—|~|\\bto\\b|\\band\\b|\\bor\\b)\\s*(${EN_NUM})${EN_WORDS_UNIT}`);
+  const rule = enRegex(`(?:\\b(between|from)\\s+)?(${EN_NUM})\\s*(?:words?\\s*)?(-|–|—|~|\\bto\\b|\\band\\b|\\bor\\b)\\s*(${EN_NUM})${EN_WORDS_UNIT}`);
   for (const m of text.matchAll(rule)) {
     if (/and/i.test(m[3] ?? "") && !/between/i.test(m[1] ?? "")) continue;
     const low = parseEn(m[2] ?? "");
@@ -278,7 +284,7 @@ function fields(text: string, out: Candidate[]): void {
     if (!zhUsable(m[2] ?? m[1] ?? "", value, "")) continue;
     out.push(candidate(m.index, m[0], value, "field"));
   }
-  const en = regex(
+  const en = enRegex(
     `\\bword[\\s-]*(?:count|limit|length|target|minimum|maximum|requirement)s?\\b(?:\\s*(?:of|:|=|is|should be|must be|to be|around|about|approximately|roughly|at least|no less than|no more than|minimum|maximum|min\\.?|max\\.?|~)){0,6}\\s*(${EN_NUM})(?:\\s*(?:-|–|to)\\s*(${EN_NUM}))?(?!\\s*(?:%|percent|characters|chars|tokens|pages))`,
   );
   for (const m of text.matchAll(en)) {
@@ -289,7 +295,7 @@ function fields(text: string, out: Candidate[]): void {
 }
 
 function enSingles(text: string, out: Candidate[]): void {
-  const rule = regex(`(${EN_NUM})(${EN_WORDS_UNIT}|\\s*(?:Chinese|Mandarin)\\s+characters\\b)`);
+  const rule = enRegex(`(${EN_NUM})(${EN_WORDS_UNIT}|\\s*(?:Chinese|Mandarin)\\s+characters\\b)`);
   for (const m of text.matchAll(rule)) {
     const value = parseEn(m[1] ?? "");
     if (value === null) continue;
