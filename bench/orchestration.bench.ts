@@ -66,8 +66,18 @@ async function measureWithServer(script: string, args: string[]) {
   return { m, serverCpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
+/** The token-stream loops: every answer is this many one-token SSE events, one write each, this far apart. */
+const TOKEN_EVENTS = 200;
+const TOKEN_INTERVAL_MS = 2;
+
 export default async function orchestrationBench(): Promise<BenchSection> {
   const server = await startOpenAiServer({ respond, latencyMs: LATENCY_MS, record: false });
+  // As a hosted API streams: one event per token over time (the test server's drip reply ends with "stop").
+  const tokenServer = await startOpenAiServer({
+    respond: () => ({ fault: "drip", intervalMs: TOKEN_INTERVAL_MS, chunks: TOKEN_EVENTS, text: "word " }),
+    record: false,
+  });
+  const tokenRows: Array<Array<string | number>> = [];
   const dir = await workDir("orchestration");
   const rows: Array<Array<string | number>> = [];
   const loopRows: Array<Array<string | number>> = [];
@@ -92,6 +102,25 @@ export default async function orchestrationBench(): Promise<BenchSection> {
         `${(r.runSystemMs / r.calls).toFixed(2)} ms`,
         `${(serverCpuMs / r.calls).toFixed(2)} ms`,
         `${(perCall / sdkFetchCpu).toFixed(2)}×`,
+      ]);
+    }
+    const tokenCalls = scaled(320, 64);
+    let tokenSdkFetchCpu = Number.NaN;
+    const tokenLoops: Array<{ label: string; r: LoopResult }> = [];
+    for (const [mode, label] of LOOP_MODES) {
+      const { m } = await measureWithServer("bench/jobs/llm-call-loop.ts", [tokenServer.baseURL, mode, String(tokenCalls), "32", dir]);
+      const r = m.result as LoopResult;
+      if (mode === "sdk-fetch") tokenSdkFetchCpu = r.runCpuMs / r.calls;
+      tokenLoops.push({ label, r });
+    }
+    for (const { label, r } of tokenLoops) {
+      const perCall = r.runCpuMs / r.calls;
+      tokenRows.push([
+        label,
+        r.calls,
+        `${perCall.toFixed(2)} ms`,
+        `${((perCall / TOKEN_EVENTS) * 1000).toFixed(1)} µs`,
+        `${(perCall / tokenSdkFetchCpu).toFixed(2)}×`,
       ]);
     }
     for (const concurrency of [1, 8, 32]) {
@@ -137,6 +166,7 @@ export default async function orchestrationBench(): Promise<BenchSection> {
     }
   } finally {
     await server.close();
+    await tokenServer.close();
     await rm(dir, { recursive: true, force: true });
   }
   // The scheduling alone, in virtual time (machine- and load-independent): one instruction per call slot
@@ -201,6 +231,13 @@ export default async function orchestrationBench(): Promise<BenchSection> {
       "sends one event per token over time, which costs the SDK more per call than these rows show.",
       "",
       markdownTable(["loop", "calls", "client CPU / call", "of it system", "server CPU / call", "× bare SDK"], loopRows, ["l", "r", "r", "r", "r", "r"]),
+      "",
+      `The same loops against answers streamed as hosted APIs stream them: ${TOKEN_EVENTS} one-token events per answer, each its own`,
+      `write, ${TOKEN_INTERVAL_MS} ms apart (the test server's drip reply), so the client reads about one event per network read.`,
+      "Here the CPU follows the answer's length; the toolkit's client reads the events itself instead of through the SDK's stream",
+      '(docs/decisions.md, "Streamed answers").',
+      "",
+      markdownTable(["loop", "calls", "client CPU / call", "per event", "× bare SDK"], tokenRows, ["l", "r", "r", "r", "r"]),
       "",
       `AgentWrite at concurrency 32 spends ${awCpuC32.toFixed(2)} ms of client CPU per call in a fresh process and ${awCpuC32Warm.toFixed(2)} ms`,
       `once warm, against ${sdkFetchCpu.toFixed(2)} ms for the bare SDK loop (warm).`,
