@@ -98,6 +98,17 @@ describe("createLlmClient", () => {
     expect(result.finishReason).toBe("stop");
   });
 
+  it("streams through a caller's own fetch too (a WHATWG body), with the response-size cap", async () => {
+    script = () => ({ text: "through the global fetch", chunks: 6 });
+    const result = await client({ fetch: (input, init) => globalThis.fetch(input, init) }).chat({ messages: user("own fetch") });
+    expect(result.text).toBe("through the global fetch");
+    script = () => ({ text: "x".repeat(5000), chunks: 50 });
+    const error = (await client({ fetch: (input, init) => globalThis.fetch(input, init), maxResponseBytes: 2000, maxRetries: 0 })
+      .chat({ messages: user("own fetch, too large") })
+      .catch((e: unknown) => e)) as LlmCallError;
+    expect(error.kind).toBe("too_large");
+  });
+
   it("turns an error event inside a 200 stream into a bad_response error carrying its message", async () => {
     script = () => ({ fault: "sse_error", message: "upstream model overloaded", text: "Partial " });
     const error = (await client({ maxRetries: 0 })
