@@ -82,6 +82,16 @@ describe("SseDecoder", () => {
     expect(decode(utf8("data: a\r\ndata: b\n\n"), [8])).toEqual([{ event: null, data: "a\nb" }]);
   });
 
+  it("reads an event whose one line spans many chunks", () => {
+    const big = "é".repeat(300_000);
+    const body = utf8(`data: a\n\ndata: ${big}\r\ndata: end\n\n`);
+    const cuts = Array.from({ length: 999 }, (_, i) => Math.floor(((i + 1) * body.length) / 1000));
+    expect(decode(body, cuts)).toEqual([
+      { event: null, data: "a" },
+      { event: null, data: `${big}\nend` },
+    ]);
+  });
+
   it("drops a leading BOM, events without data, and an event the body ends inside", () => {
     expect(decode(utf8("\ufeffdata: first\n\nevent: ping\n\ndata: cut off\n"))).toEqual([{ event: null, data: "first" }]);
     expect(decode(utf8("data: no blank line at the end"))).toEqual([]);

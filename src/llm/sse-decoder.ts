@@ -23,8 +23,11 @@ const LF = 0x0a;
 
 export class SseDecoder {
   private readonly utf8 = new TextDecoder("utf-8");
-  /** Text received but not yet cut into lines (the start of an unfinished line). */
-  private rest = "";
+  /**
+   * The start of an unfinished line, in the pieces it came in (none holds a line end): joined only once its
+   * line ends, so a line that takes many chunks (one huge event) costs its length once, not once per chunk.
+   */
+  private rest: string[] = [];
   private data: string | undefined;
   private event: string | null = null;
   /** The last line ended in CR at the end of a chunk: an LF starting the next chunk belongs to it. */
@@ -44,7 +47,7 @@ export class SseDecoder {
   end(): SseEvent[] {
     const events: SseEvent[] = [];
     this.lines(this.utf8.decode(), events);
-    this.rest = "";
+    this.rest = [];
     this.data = undefined;
     this.event = null;
     this.afterCr = false;
@@ -57,9 +60,13 @@ export class SseDecoder {
       this.afterCr = false;
       if (text.charCodeAt(0) === LF) text = text.slice(1);
     }
-    if (this.rest !== "") {
-      text = this.rest + text;
-      this.rest = "";
+    if (this.rest.length > 0) {
+      if (text.indexOf("\n") === -1 && text.indexOf("\r") === -1) {
+        if (text !== "") this.rest.push(text);
+        return;
+      }
+      text = this.rest.join("") + text;
+      this.rest = [];
     }
     let start = 0;
     // Where the next CR is (-1: none left), so a body without CRs is scanned for them once per chunk.
@@ -83,7 +90,7 @@ export class SseDecoder {
       this.line(text.slice(start, end), events);
       start = next;
     }
-    if (start < text.length) this.rest = text.slice(start);
+    if (start < text.length) this.rest.push(text.slice(start));
   }
 
   private line(line: string, events: SseEvent[]): void {
