@@ -21,6 +21,20 @@ const row = (id: string, answer: string) => ({
 });
 
 describe("runStats", () => {
+  it("describes a file of 250k rows (more lengths than a spread into push() can take)", async () => {
+    const file = join(tmp, "many.jsonl");
+    const line = `${JSON.stringify({
+      messages: [
+        { role: "user", content: "Write 3 words." },
+        { role: "assistant", content: "one two three" },
+      ],
+    })}\n`;
+    writeFileSync(file, line.repeat(250_000));
+    const { splits } = await runStats({ input: file });
+    expect(splits[0]!.stats.rows).toBe(250_000);
+    expect(splits[0]!.stats.words?.max).toBe(3);
+  }, 60_000);
+
   it("describes each split of a dataset dir separately, or the one named", async () => {
     const dir = join(tmp, "ds");
     await writeDatasetDir({

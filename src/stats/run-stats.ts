@@ -86,8 +86,9 @@ export async function runStats(options: RunStatsOptions): Promise<StatsSummary> 
         onProgress: options.onProgress,
       });
       splits.push({ split, stats, formats: [...formats], issues });
-      allLengths.words.push(...lengths.words);
-      allLengths.tokens.push(...lengths.tokens);
+      // One push per value: spreading a large split's lengths into push() overflows the stack (~120k rows).
+      for (const words of lengths.words) allLengths.words.push(words);
+      for (const tokens of lengths.tokens) allLengths.tokens.push(tokens);
     }
     if (plot !== undefined) {
       const rows = splits.reduce((a, r) => a + r.stats.rows, 0);
