@@ -70,10 +70,12 @@ export class SseDecoder {
       this.rest = [];
     }
     let start = 0;
-    // Where the next CR is (-1: none left), so a body without CRs is scanned for them once per chunk.
+    // Where the next LF and CR are (-1: none left), each searched again only once the scan passes it, so
+    // a chunk with one kind of line end is not scanned to its end for the other kind at every line.
+    let lf = text.indexOf("\n");
     let cr = text.indexOf("\r");
     for (;;) {
-      const lf = text.indexOf("\n", start);
+      if (lf !== -1 && lf < start) lf = text.indexOf("\n", start);
       if (cr !== -1 && cr < start) cr = text.indexOf("\r", start);
       let end: number;
       let next: number;
