@@ -1,5 +1,6 @@
 import { _iterSSEMessages } from "openai/streaming";
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "../../test/helpers/openai-server.js";
 import { SseDecoder, type SseEvent } from "./sse-decoder.js";
 
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
@@ -34,18 +35,6 @@ async function sdkDecode(bytes: Uint8Array, cuts: number[] = []): Promise<SseEve
   const events: SseEvent[] = [];
   for await (const sse of _iterSSEMessages(new Response(body), new AbortController())) events.push({ event: sse.event, data: sse.data });
   return events;
-}
-
-/** A small seeded generator (mulberry32), so failures replay. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe("SseDecoder", () => {
@@ -98,7 +87,7 @@ describe("SseDecoder", () => {
   });
 
   it("matches the openai SDK's reading on random bodies cut at random places", async () => {
-    const next = random(20261204);
+    const next = seededRandom(20261204); // seeded, so a failure replays
     const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
     const values = ["x", "", " lead", "a:b", "ü", "😀", '{"choices":[]}', "[DONE]", "data: nested"];
     for (let round = 0; round < 300; round++) {
