@@ -5,17 +5,12 @@
  * Prints { rows, files, bytes, rowGroups }. Plain JavaScript on plain node over the built library (`npm run
  * build` first), as users run it: no tsx start-up or module hooks (see lib/measure).
  */
-import { existsSync } from "node:fs";
+import { importBuilt } from "../lib/import-built.mjs";
 
-const built = (path) => {
-  const url = new URL(`../../dist/${path}.js`, import.meta.url);
-  if (!existsSync(url)) throw new Error(`${url.pathname} is missing: run \`npm run build\` first`);
-  return import(url.href);
-};
 /** @type {typeof import("../../src/mix/mix-datasets.js")} */
-const { mixDatasets } = await built("mix/mix-datasets");
+const { mixDatasets } = await importBuilt("mix/mix-datasets");
 /** @type {typeof import("../../src/io/parquet-read.js")} */
-const { readParquetInfo } = await built("io/parquet-read");
+const { readParquetInfo } = await importBuilt("io/parquet-read");
 
 const [long, general, sample, outDir, dedup, codec = "snappy", threads = "0"] = process.argv.slice(2);
 const { manifest, dataset } = await mixDatasets({

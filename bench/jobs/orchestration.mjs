@@ -6,18 +6,14 @@
  * Plain JavaScript over `dist/` (`npm run build` first), as users run the CLI (see lib/measure).
  * Usage: orchestration.mjs <baseURL> <instructions> <concurrency> <workDir> [runs=1]
  */
-import { existsSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { importBuilt } from "../lib/import-built.mjs";
 
-const built = (path) => {
-  const url = new URL(`../../dist/${path}.js`, import.meta.url);
-  if (!existsSync(url)) throw new Error(`${url.pathname} is missing: run \`npm run build\` first`);
-  return import(url.href);
-};
 /** @type {typeof import("../../src/agentwrite/prompts.js")} */
-const { loadAgentWritePrompts } = await built("agentwrite/prompts");
+const { loadAgentWritePrompts } = await importBuilt("agentwrite/prompts");
 /** @type {typeof import("../../src/agentwrite/run-agentwrite.js")} */
-const { runAgentWrite } = await built("agentwrite/run-agentwrite");
+const { runAgentWrite } = await importBuilt("agentwrite/run-agentwrite");
 
 const [baseURL, countArg, concurrencyArg, dir, runsArg = "1"] = process.argv.slice(2);
 const count = Number(countArg);

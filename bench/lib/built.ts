@@ -1,7 +1,7 @@
 /**
  * @module bench/lib/built — imports a module of the built library (`dist/`), as users run it. Jobs that start
  * worker threads use it: from the sources every worker would first start tsx and transform the modules it
- * loads (~0.5 s CPU per worker, measured), which users never pay.
+ * loads (~0.5 s CPU per worker, measured), which users never pay. Plain-JavaScript jobs use lib/import-built.mjs.
  */
 import { existsSync } from "node:fs";
 import { PROJECT_ROOT } from "./measure.js";
