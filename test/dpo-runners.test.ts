@@ -105,6 +105,34 @@ describe("runSample → runJudge → runPairs", () => {
     expect(audited).toMatchObject({ mode: "audit-only", pairs: paired.pairs, out: undefined });
   });
 
+  it("audit-only reads a file twice, keeping no pair: every row checked before anything is written", async () => {
+    const file = join(dir, "pref-signals.jsonl");
+    const line = (i: number) =>
+      JSON.stringify({
+        prompt: `Write ${i + 1}00 words.`,
+        chosen: "word ".repeat(20 + i),
+        rejected: "short",
+        signals: i % 2 === 0 ? { quality: { chosen: 8, rejected: 3 } } : { length: { chosen: 1, rejected: 0.5 }, quality: { chosen: 7, rejected: 2 } },
+      });
+    writeFileSync(file, `${Array.from({ length: 30 }, (_, i) => line(i)).join("\n")}\n{"prompt": "a broken row"\n`);
+    const out = join(dir, "audited");
+    await expect(runPairs({ input: file, auditOnly: true, out })).rejects.toThrow(/pref-signals.jsonl:31: invalid JSON/);
+    expect(existsSync(out)).toBe(false);
+    const audited = await runPairs({ input: file, auditOnly: true, out, skipInvalid: true });
+    expect(audited).toMatchObject({ mode: "audit-only", pairs: 30, skippedRows: 1, out });
+    expect(audited.invalid).toHaveLength(1);
+    const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as { counts: unknown; audit: unknown };
+    expect(manifest.counts).toEqual({ pairs: 30, skippedRows: 1 });
+    // The same audit as reading without --out, and the signal columns in the order first seen.
+    const bare = await runPairs({ input: file, auditOnly: true, skipInvalid: true });
+    expect(manifest.audit).toEqual(JSON.parse(JSON.stringify(bare.audit)));
+    const card = readFileSync(join(out, "README.md"), "utf8");
+    expect(card.indexOf("quality_chosen")).toBeGreaterThan(-1);
+    expect(card.indexOf("quality_chosen")).toBeLessThan(card.indexOf("length_chosen"));
+    const reread = await runPairs({ input: join(out, "data"), auditOnly: true, format: "trl" });
+    expect(reread.pairs).toBe(30);
+  });
+
   it("checks its options before reading anything", async () => {
     await expect(runPairs({ input: "nowhere.jsonl" })).rejects.toThrow(/field policy: name a pair policy/);
     await expect(runPairs({ input: "nowhere.jsonl", policy: "recipes/dpo-longwriter-paper.yaml" })).rejects.toThrow(/field out/);

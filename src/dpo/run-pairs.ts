@@ -14,7 +14,7 @@ import { readJsonl } from "../io/jsonl.js";
 import { readRawRecords, readRecords } from "../io/read-records.js";
 import { candidateSchema, type Candidate } from "../schemas/candidate.js";
 import type { PreferencePair } from "../schemas/preference-pair.js";
-import { auditPairs, auditRow, type PairAudit } from "./audit-pairs.js";
+import { auditPairs, auditRow, type AuditRow, type PairAudit } from "./audit-pairs.js";
 import { buildPairs, emptyBuildPairsSummary, type BuildPairsSummary } from "./build-pairs.js";
 import { loadPairPolicy } from "./load-pair-policy.js";
 import { pairsToCandidates } from "./pairs-to-candidates.js";
@@ -94,22 +94,35 @@ export async function runPairs(options: RunPairsOptions): Promise<PairsSummary> 
   const readOptions = { skipInvalid, issues: invalid };
 
   if (auditOnly) {
-    const pairs: PreferencePair[] = [];
-    for await (const { record } of readPreference(input, format, readOptions)) pairs.push(record);
+    // A first pass reads every row (so a bad one stops the run before anything is written), counts them,
+    // finds the signal columns and, without --out, audits them. No pair is kept: 200k pairs (118 MB of
+    // JSONL) took 904 MB of memory when they were.
+    const signals = new Set<string>();
+    const auditRows: AuditRow[] = [];
+    let count = 0;
+    for await (const { record } of readPreference(input, format, readOptions)) {
+      count += 1;
+      addSignalNames(record, signals);
+      if (!out) auditRows.push(auditRow(record));
+    }
     let audit: PairAudit;
     if (out) {
+      // The second pass streams the same rows into the dataset dir (the first reported the skipped ones).
+      const pairs = (async function* () {
+        for await (const { record } of readPreference(input, format, { skipInvalid, issues: [] })) yield record;
+      })();
       ({ audit } = await writePairsDataset({
         dir: out,
         pairs,
-        signals: signalNamesOf(pairs),
+        signals: [...signals],
         title: options.title ?? `Preference pairs from ${inputName}`,
         description: `Preference pairs imported unchanged from \`${inputName}\` by longwriter-toolkit, with a length-bias audit.`,
-        manifest: { input: inputName, mode: "audit-only", counts: { pairs: pairs.length, skippedRows: invalid.length } },
+        manifest: { input: inputName, mode: "audit-only", counts: { pairs: count, skippedRows: invalid.length } },
         ...card,
         citeLongWriter: isLongWriterSource(inputName),
       }));
-    } else audit = auditPairs(pairs.map(auditRow));
-    return { mode: "audit-only", pairs: pairs.length, skippedRows: invalid.length, audit, out, invalid };
+    } else audit = auditPairs(auditRows);
+    return { mode: "audit-only", pairs: count, skippedRows: invalid.length, audit, out, invalid };
   }
 
   const loaded = await loadPairPolicy({ path: options.policy! });
@@ -191,10 +204,9 @@ function readPreference(path: string, format: ResolvedFormat, options: { skipInv
   return readRecords(path, { kind: "preference", ...(format === "auto" ? {} : { format: format as FormatName }), ...options });
 }
 
-function signalNamesOf(pairs: readonly PreferencePair[]): string[] {
-  const names = new Set<string>();
-  for (const pair of pairs) for (const name of Object.keys(pair.signals ?? {})) if (/^[a-z][a-z0-9_]*$/.test(name)) names.add(name);
-  return [...names];
+/** Adds the pair's signal names that can be column names, in the order first seen. */
+function addSignalNames(pair: PreferencePair, names: Set<string>): void {
+  for (const name of Object.keys(pair.signals ?? {})) if (/^[a-z][a-z0-9_]*$/.test(name)) names.add(name);
 }
 
 /** The card section that says how many prompts gave pairs and why the others did not. */
