@@ -96,7 +96,7 @@ export async function runPairs(options: RunPairsOptions): Promise<PairsSummary> 
   if (auditOnly) {
     // A first pass reads every row (so a bad one stops the run before anything is written), counts them,
     // finds the signal columns and, without --out, audits them. No pair is kept: 200k pairs (118 MB of
-    // JSONL) took 904 MB of memory when they were.
+    // JSONL) took 0.4 GB of memory without --out and 1.06 GB with it when they were (now 0.15 and 0.7).
     const signals = new Set<string>();
     const auditRows: AuditRow[] = [];
     let count = 0;
