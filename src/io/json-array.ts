@@ -1,8 +1,11 @@
 /**
- * @module io/json-array — JSON files holding one array of records (as LLaMA-Factory ships its data).
- * The file is parsed whole (these files are small); each element is reported with the line it starts on.
+ * @module io/json-array — JSON files holding one array of records (as LLaMA-Factory ships its data), each
+ * element reported with the line it starts on. A file up to `WHOLE_FILE_BYTES` is parsed whole. A larger
+ * one is read in pieces, twice: the first pass cuts the array into its elements and parses each (so a
+ * syntax error anywhere still fails before any record is used), the second parses them again and yields
+ * them, so memory follows the largest element, not the file (a 330 MB file parsed whole took 1.5 GB).
  */
-import { readFile } from "node:fs/promises";
+import { open, readFile, stat } from "node:fs/promises";
 import { InputError } from "../errors.js";
 import { handleBadRecord, validateRecord, type ReadOptions } from "./input-issue.js";
 import { describeJson, type LocatedRecord } from "./jsonl.js";
@@ -47,14 +50,53 @@ function lineAtPosition(text: string, position: number): number {
   return line;
 }
 
+/** Files up to this many bytes are parsed whole; larger ones are read in pieces (see the module note). */
+export const WHOLE_FILE_BYTES = 64 << 20;
+
+/** How a file is read (tests force the piecewise path on small files). */
+export interface JsonArrayReading {
+  /** @default WHOLE_FILE_BYTES */
+  wholeFileBytes?: number | undefined;
+  /** Bytes read at a time on the piecewise path. @default 4 MiB */
+  chunkBytes?: number | undefined;
+}
+
+function unreadable(file: string, cause: unknown): InputError {
+  const code = (cause as NodeJS.ErrnoException).code;
+  return new InputError({ file }, code === "ENOENT" ? "file not found" : `cannot read: ${code ?? cause}`, { cause });
+}
+
 /** Reads a JSON array file and yields its elements (each must be an object) with their start lines. */
-export async function* readJsonArray<T = unknown>(file: string, options: ReadOptions<T> = {}): AsyncGenerator<LocatedRecord<T>> {
+export async function* readJsonArray<T = unknown>(
+  file: string,
+  options: ReadOptions<T> = {},
+  reading: JsonArrayReading = {},
+): AsyncGenerator<LocatedRecord<T>> {
+  let size: number;
+  try {
+    size = (await stat(file)).size;
+  } catch (cause) {
+    throw unreadable(file, cause);
+  }
+  if (size > (reading.wholeFileBytes ?? WHOLE_FILE_BYTES)) {
+    const chunkBytes = reading.chunkBytes ?? 4 << 20;
+    for await (const element of arrayElements(file, chunkBytes)) parseElement(file, element);
+    let index = 0;
+    for await (const element of arrayElements(file, chunkBytes)) {
+      try {
+        yield { line: element.line, record: checkedElement(file, element.line, index, parseElement(file, element), element.text, options) };
+      } catch (error) {
+        handleBadRecord(error, options);
+      }
+      index += 1;
+    }
+    return;
+  }
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
   } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    throw new InputError({ file }, code === "ENOENT" ? "file not found" : `cannot read: ${code ?? cause}`, { cause });
+    throw unreadable(file, cause);
   }
   let text: string;
   try {
@@ -81,20 +123,181 @@ export async function* readJsonArray<T = unknown>(file: string, options: ReadOpt
   for (let index = 0; index < parsed.length; index++) {
     const line = lines[index] ?? index + 1;
     try {
-      const value: unknown = parsed[index];
-      if (typeof value !== "object" || value === null || Array.isArray(value)) {
-        throw new InputError({ file, line }, `array element ${index} is ${describeJson(value)}, expected an object`);
-      }
-      if (nestsDeeperThan(value)) throw new InputError({ file, line }, `the record nests more than ${MAX_JSON_DEPTH} arrays/objects deep`);
-      if (surrogates) {
-        const field = loneSurrogatePath(value);
-        if (field !== undefined) throw new InputError({ file, line, field }, LONE_SURROGATE_REASON);
-      }
-      const record = options.schema ? validateRecord(options.schema, value, file, line) : (value as T);
-      yield { line, record };
+      yield { line, record: checkedElement(file, line, index, parsed[index], surrogates ? undefined : "", options) };
     } catch (error) {
       handleBadRecord(error, options);
     }
+  }
+}
+
+/**
+ * One element as a record: an object, not nested too deep, without lone surrogates (looked for only when
+ * `text` may hold one; "" says it cannot), valid against the schema if there is one.
+ */
+function checkedElement<T>(file: string, line: number, index: number, value: unknown, text: string | undefined, options: ReadOptions<T>): T {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new InputError({ file, line }, `array element ${index} is ${describeJson(value)}, expected an object`);
+  }
+  if (nestsDeeperThan(value)) throw new InputError({ file, line }, `the record nests more than ${MAX_JSON_DEPTH} arrays/objects deep`);
+  if (text === undefined || (text !== "" && mayHoldLoneSurrogate(text))) {
+    const field = loneSurrogatePath(value);
+    if (field !== undefined) throw new InputError({ file, line, field }, LONE_SURROGATE_REASON);
+  }
+  return options.schema ? validateRecord(options.schema, value, file, line) : (value as T);
+}
+
+/** One top-level element of the array: its JSON text and the line it starts on. */
+interface ArrayElement {
+  text: string;
+  line: number;
+}
+
+/** JSON.parse of one element; a syntax error names the line it is on. */
+function parseElement(file: string, element: ArrayElement): unknown {
+  try {
+    return JSON.parse(element.text);
+  } catch (cause) {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    const match = /position (\d+)/.exec(message);
+    const line = element.line + (match ? lineAtPosition(element.text, Number(match[1])) - 1 : 0);
+    throw new InputError({ file, line }, `invalid JSON: ${message.slice(0, 200)}`, { cause });
+  }
+}
+
+enum Scan {
+  BeforeArray,
+  FirstValue,
+  Value,
+  InContainer,
+  InString,
+  InScalar,
+  AfterValue,
+  AfterArray,
+}
+
+/** What a top-level value that is not an array starts with, in `describeJson`'s words. */
+function describeStart(c: number): string {
+  if (c === 123) return "an object";
+  if (c === 34) return "a string";
+  if (c === 116 || c === 102) return "a boolean";
+  if (c === 110) return "null";
+  return "a number";
+}
+
+/**
+ * The top-level elements of the JSON array in `file`, read `chunkBytes` at a time: the text of each (for
+ * JSON.parse) and its start line. The array's own structure is checked here (brackets, commas, nothing
+ * after it); what is inside an element is left to JSON.parse.
+ */
+async function* arrayElements(file: string, chunkBytes: number): AsyncGenerator<ArrayElement> {
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(file, "r");
+  } catch (cause) {
+    throw unreadable(file, cause);
+  }
+  const utf8 = new TextDecoder("utf-8", { fatal: true });
+  const buffer = Buffer.allocUnsafe(chunkBytes);
+  let state = Scan.BeforeArray;
+  let line = 1;
+  let depth = 0;
+  let escaped = false;
+  let inString = false;
+  let pieces: string[] = [];
+  let start = 0;
+  let elementLine = 0;
+  const fail = (reason: string): never => {
+    throw new InputError({ file, line }, reason);
+  };
+  try {
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, chunkBytes, null);
+      const bytes = buffer.subarray(0, bytesRead);
+      let text: string;
+      try {
+        text = utf8.decode(bytes, { stream: bytesRead > 0 });
+      } catch (cause) {
+        line += countNewlines(bytes.subarray(0, firstInvalidUtf8Offset(bytes)));
+        throw new InputError({ file, line }, "invalid UTF-8 (the file must be UTF-8 encoded)", { cause });
+      }
+      start = 0;
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (state === Scan.InContainer || state === Scan.InString) {
+          if (c === 10) line += 1;
+          if (inString) {
+            if (escaped) escaped = false;
+            else if (c === 92) escaped = true;
+            else if (c === 34) {
+              inString = false;
+              if (state === Scan.InString) {
+                yield { text: pieces.join("") + text.slice(start, i + 1), line: elementLine };
+                pieces = [];
+                state = Scan.AfterValue;
+              }
+            }
+          } else if (c === 34) inString = true;
+          else if (c === 123 || c === 91) depth += 1;
+          else if (c === 125 || c === 93) {
+            depth -= 1;
+            if (depth === 0) {
+              yield { text: pieces.join("") + text.slice(start, i + 1), line: elementLine };
+              pieces = [];
+              state = Scan.AfterValue;
+            }
+          }
+          continue;
+        }
+        if (state === Scan.InScalar) {
+          if (c !== 44 && c !== 93 && c !== 32 && c !== 9 && c !== 10 && c !== 13) continue;
+          yield { text: pieces.join("") + text.slice(start, i), line: elementLine };
+          pieces = [];
+          state = Scan.AfterValue;
+        }
+        if (c === 32 || c === 9 || c === 13) continue;
+        if (c === 10) {
+          line += 1;
+          continue;
+        }
+        if (state === Scan.BeforeArray) {
+          if (c !== 91) fail(`expected a JSON array of records, got ${describeStart(c)}`);
+          state = Scan.FirstValue;
+        } else if (state === Scan.AfterValue) {
+          if (c === 44) state = Scan.Value;
+          else if (c === 93) state = Scan.AfterArray;
+          else fail(`invalid JSON: expected "," or "]" after array element, got "${String.fromCharCode(c)}"`);
+        } else if (state === Scan.AfterArray) {
+          fail(`invalid JSON: "${String.fromCharCode(c)}" after the end of the array`);
+        } else if (c === 93 && state === Scan.FirstValue) {
+          state = Scan.AfterArray;
+        } else {
+          // A value starts (FirstValue or Value).
+          if (c === 93) fail('invalid JSON: "," before "]" (a trailing comma)');
+          start = i;
+          elementLine = line;
+          if (c === 123 || c === 91) {
+            depth = 1;
+            inString = false;
+            state = Scan.InContainer;
+          } else if (c === 34) {
+            inString = true;
+            escaped = false;
+            state = Scan.InString;
+          } else if (c === 44) fail('invalid JSON: "," where an array element should be');
+          else state = Scan.InScalar;
+        }
+      }
+      if (state === Scan.InContainer || state === Scan.InString || state === Scan.InScalar) pieces.push(text.slice(start));
+      if (bytesRead === 0) break;
+    }
+    if (state === Scan.InScalar) {
+      yield { text: pieces.join(""), line: elementLine };
+      state = Scan.AfterValue;
+    }
+    if (state === Scan.BeforeArray) fail("invalid JSON: the file holds no JSON value");
+    if (state !== Scan.AfterArray) fail("invalid JSON: the file ends before the array does");
+  } finally {
+    await handle.close();
   }
 }
 
