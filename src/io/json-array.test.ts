@@ -60,7 +60,7 @@ describe("readJsonArray in pieces (files over WHOLE_FILE_BYTES)", () => {
       }
     };
     const whole = await outcome({ wholeFileBytes: Number.POSITIVE_INFINITY });
-    const inPieces = await Promise.all([1, 2, 3, 7, 64, 1 << 20].map((chunkBytes) => outcome({ wholeFileBytes: 0, chunkBytes })));
+    const inPieces = await Promise.all([1, 2, 3, 7, 17, 31, 64, 1 << 20].map((chunkBytes) => outcome({ wholeFileBytes: 0, chunkBytes })));
     return { whole, inPieces };
   }
 
@@ -100,6 +100,14 @@ describe("readJsonArray in pieces (files over WHOLE_FILE_BYTES)", () => {
       "bad UTF-8",
       Buffer.concat([Buffer.from('[\n{"a":"é"},\n{"a":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}]')]),
       3,
+      "invalid UTF-8 (the file must be UTF-8 encoded)",
+    ],
+    // Chinese text before the bad byte: with pieces of 17 or 31 bytes, the piece holding the error starts
+    // inside a character and has a newline before the error, so the line needs the bytes of the piece before.
+    [
+      "bad UTF-8 after CJK",
+      Buffer.concat([Buffer.from('[\n{"a":"你好世界"},\n{"b":"再见"},\n{"c":"'), Buffer.from([0xe4, 0xbd]), Buffer.from('"}]')]),
+      4,
       "invalid UTF-8 (the file must be UTF-8 encoded)",
     ],
   ];

@@ -198,6 +198,7 @@ async function* arrayElements(file: string, chunkBytes: number): AsyncGenerator<
   }
   const utf8 = new TextDecoder("utf-8", { fatal: true });
   const buffer = Buffer.allocUnsafe(chunkBytes);
+  let held: Uint8Array = new Uint8Array(0);
   let state = Scan.BeforeArray;
   let line = 1;
   let depth = 0;
@@ -217,9 +218,12 @@ async function* arrayElements(file: string, chunkBytes: number): AsyncGenerator<
       try {
         text = utf8.decode(bytes, { stream: bytesRead > 0 });
       } catch (cause) {
-        line += countNewlines(bytes.subarray(0, firstInvalidUtf8Offset(bytes)));
+        // The bytes the decoder still held from the last chunk (a character cut in two) come first.
+        const joined = Buffer.concat([held, bytes]);
+        line += countNewlines(joined.subarray(0, firstInvalidUtf8Offset(joined)));
         throw new InputError({ file, line }, "invalid UTF-8 (the file must be UTF-8 encoded)", { cause });
       }
+      held = Buffer.from(unfinishedCharacter(bytes));
       start = 0;
       for (let i = 0; i < text.length; i++) {
         const c = text.charCodeAt(i);
@@ -299,6 +303,17 @@ async function* arrayElements(file: string, chunkBytes: number): AsyncGenerator<
   } finally {
     await handle.close();
   }
+}
+
+/** The last bytes of `bytes` when they start a UTF-8 character that the next bytes must finish (else none). */
+function unfinishedCharacter(bytes: Uint8Array): Uint8Array {
+  for (let back = 1; back <= 3 && back <= bytes.length; back++) {
+    const b = bytes[bytes.length - back]!;
+    if ((b & 0xc0) === 0x80) continue; // a continuation byte: look further back for its lead
+    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return need > back ? bytes.subarray(bytes.length - back) : new Uint8Array(0);
+  }
+  return new Uint8Array(0);
 }
 
 function countNewlines(bytes: Uint8Array): number {
