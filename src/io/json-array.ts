@@ -84,7 +84,8 @@ export async function* readJsonArray<T = unknown>(
     let index = 0;
     for await (const element of arrayElements(file, chunkBytes)) {
       try {
-        yield { line: element.line, record: checkedElement(file, element.line, index, parseElement(file, element), element.text, options) };
+        const value = parseElement(file, element);
+        yield { line: element.line, record: checkedElement(file, element.line, index, value, mayHoldLoneSurrogate(element.text), options) };
       } catch (error) {
         handleBadRecord(error, options);
       }
@@ -123,7 +124,7 @@ export async function* readJsonArray<T = unknown>(
   for (let index = 0; index < parsed.length; index++) {
     const line = lines[index] ?? index + 1;
     try {
-      yield { line, record: checkedElement(file, line, index, parsed[index], surrogates ? undefined : "", options) };
+      yield { line, record: checkedElement(file, line, index, parsed[index], surrogates, options) };
     } catch (error) {
       handleBadRecord(error, options);
     }
@@ -132,14 +133,14 @@ export async function* readJsonArray<T = unknown>(
 
 /**
  * One element as a record: an object, not nested too deep, without lone surrogates (looked for only when
- * `text` may hold one; "" says it cannot), valid against the schema if there is one.
+ * its text may hold one), valid against the schema if there is one.
  */
-function checkedElement<T>(file: string, line: number, index: number, value: unknown, text: string | undefined, options: ReadOptions<T>): T {
+function checkedElement<T>(file: string, line: number, index: number, value: unknown, mayHoldSurrogates: boolean, options: ReadOptions<T>): T {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new InputError({ file, line }, `array element ${index} is ${describeJson(value)}, expected an object`);
   }
   if (nestsDeeperThan(value)) throw new InputError({ file, line }, `the record nests more than ${MAX_JSON_DEPTH} arrays/objects deep`);
-  if (text === undefined || (text !== "" && mayHoldLoneSurrogate(text))) {
+  if (mayHoldSurrogates) {
     const field = loneSurrogatePath(value);
     if (field !== undefined) throw new InputError({ file, line, field }, LONE_SURROGATE_REASON);
   }
