@@ -6,20 +6,14 @@
  * the server reporting a failure inside a 200 stream (a StreamErrorEvent); `thread.*` events (the
  * Assistants API) carry no chat chunk and are skipped. Only the first choice (index 0) is read.
  */
+import type { ApiUsage } from "./chat-wire.js";
 import { SseDecoder, type SseEvent } from "./sse-decoder.js";
-
-/** The usage object of a chat completion chunk (as `usageFromApi` reads it). */
-export interface StreamUsage {
-  prompt_tokens?: number;
-  completion_tokens?: number;
-  prompt_tokens_details?: { cached_tokens?: number } | null;
-}
 
 interface ChunkData {
   error?: unknown;
   model?: string;
   choices?: Array<{ index?: number; delta?: { content?: string | null } | null; finish_reason?: string | null }> | null;
-  usage?: StreamUsage | null;
+  usage?: ApiUsage | null;
 }
 
 /** The server sent an error event in the middle of a stream (e.g. a gateway's upstream failure). */
@@ -46,7 +40,7 @@ export class ChatStream {
   /** The model the server names in its chunks. */
   model: string | undefined;
   /** The usage chunk's counts (with `stream_options.include_usage`). */
-  usage: StreamUsage | undefined;
+  usage: ApiUsage | undefined;
   private readonly sse = new SseDecoder();
   private done = false;
 

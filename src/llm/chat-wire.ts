@@ -40,12 +40,15 @@ function wireMessage(message: Message): { role: "system" | "user" | "assistant";
   return { role, content };
 }
 
-/** Token counts from an API `usage` object (chat completion, stream chunk or batch output line). */
-export function usageFromApi(usage: {
+/** An API `usage` object as `usageFromApi` reads it (chat completion, stream chunk or batch output line). */
+export interface ApiUsage {
   prompt_tokens?: number;
   completion_tokens?: number;
   prompt_tokens_details?: { cached_tokens?: number } | null;
-}): UsageCounts {
+}
+
+/** Token counts from an API `usage` object. */
+export function usageFromApi(usage: ApiUsage): UsageCounts {
   const cached = usage.prompt_tokens_details?.cached_tokens ?? 0;
   return {
     promptTokens: usage.prompt_tokens ?? 0,
