@@ -111,10 +111,8 @@ export async function* readJsonArray<T = unknown>(
   try {
     parsed = JSON.parse(text);
   } catch (cause) {
-    const message = cause instanceof Error ? cause.message : String(cause);
-    const match = /position (\d+)/.exec(message);
-    const line = match ? lineAtPosition(text, Number(match[1])) : undefined;
-    throw new InputError({ file, ...(line ? { line } : {}) }, `invalid JSON: ${message.slice(0, 200)}`, { cause });
+    const { message, lineInText } = syntaxError(cause, text);
+    throw new InputError({ file, ...(lineInText ? { line: lineInText } : {}) }, `invalid JSON: ${message.slice(0, 200)}`, { cause });
   }
   if (!Array.isArray(parsed)) {
     throw new InputError({ file, line: 1 }, `expected a JSON array of records, got ${describeJson(parsed)}`);
@@ -158,11 +156,16 @@ function parseElement(file: string, element: ArrayElement): unknown {
   try {
     return JSON.parse(element.text);
   } catch (cause) {
-    const message = cause instanceof Error ? cause.message : String(cause);
-    const match = /position (\d+)/.exec(message);
-    const line = element.line + (match ? lineAtPosition(element.text, Number(match[1])) - 1 : 0);
-    throw new InputError({ file, line }, `invalid JSON: ${message.slice(0, 200)}`, { cause });
+    const { message, lineInText } = syntaxError(cause, element.text);
+    throw new InputError({ file, line: element.line + (lineInText ?? 1) - 1 }, `invalid JSON: ${message.slice(0, 200)}`, { cause });
   }
+}
+
+/** JSON.parse's error message, and the line of `text` it points at when it names a position. */
+function syntaxError(cause: unknown, text: string): { message: string; lineInText: number | undefined } {
+  const message = cause instanceof Error ? cause.message : String(cause);
+  const match = /position (\d+)/.exec(message);
+  return { message, lineInText: match ? lineAtPosition(text, Number(match[1])) : undefined };
 }
 
 enum Scan {
