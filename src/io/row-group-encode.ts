@@ -12,6 +12,7 @@ import { OptionError } from "../errors.js";
 import type { ColumnType } from "./column-spec.js";
 import { completePageIndexes } from "./page-index.js";
 import { usePageBuffers } from "./page-buffers.js";
+import { Utf8Slab } from "../util/utf8-slab.js";
 
 /** Bytes of the "PAR1" header a ParquetWriter writes first: the scratch encoding's offsets start there. */
 export const PARQUET_HEADER_BYTES = 4;
@@ -116,16 +117,24 @@ class ChunkSink extends ByteWriter {
  * the writer would spend on it anyway.
  */
 export function messagesAsBytes(values: readonly unknown[]): unknown[] {
+  // Contents go into shared slabs and each role's bytes are made once: one small view per text, not an
+  // ArrayBuffer per text (see util/utf8-slab).
+  const slab = new Utf8Slab();
+  const roles = new Map<string, Uint8Array>();
+  const bytesOf = (text: string | Uint8Array): Uint8Array => (typeof text === "string" ? slab.encode(text) : text);
+  const roleBytes = (role: string | Uint8Array): Uint8Array => {
+    if (typeof role !== "string") return role;
+    let bytes = roles.get(role);
+    if (!bytes) roles.set(role, (bytes = slab.encode(role)));
+    return bytes;
+  };
   return values.map((turns) => {
     if (!Array.isArray(turns)) return turns;
     return (turns as Array<{ role: string | Uint8Array; content: string | Uint8Array }>).map((turn) =>
-      typeof turn.role === "string" || typeof turn.content === "string" ? { role: utf8Bytes(turn.role), content: utf8Bytes(turn.content) } : turn,
+      typeof turn.role === "string" || typeof turn.content === "string" ? { role: roleBytes(turn.role), content: bytesOf(turn.content) } : turn,
     );
   });
 }
-
-const encoder = new TextEncoder();
-const utf8Bytes = (text: string | Uint8Array): Uint8Array => (typeof text === "string" ? encoder.encode(text) : text);
 
 /** Encodes and compresses one row group (the CPU-heavy part of writing Parquet). */
 export function encodeRowGroup(options: RowGroupEncodeOptions): EncodedRowGroup {
