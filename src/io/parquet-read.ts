@@ -104,7 +104,10 @@ export async function* readParquet<T = Record<string, unknown>>(file: string, op
       const detail = error instanceof Error ? error.message : String(error);
       throw new InputError({ file, line: rowStart + 1 }, `cannot decode row group ${index + 1} (${detail})`, { cause: error });
     }
-    for (const [offset, object] of objects.entries()) {
+    for (let offset = 0; offset < objects.length; offset++) {
+      const object = objects[offset]!;
+      // Dropped from the group as it is handed on: rows already consumed can be collected before the group ends.
+      objects[offset] = undefined as never;
       const line = rowStart + offset + 1;
       try {
         const row: Record<string, unknown> = {};

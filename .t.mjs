@@ -1,0 +1,12 @@
+import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from "hyparquet";
+import { compressors } from "hyparquet-compressors";
+const f = "/tmp/pm/d-main/data/train-00000-of-00001.parquet"; const file = await asyncBufferFromFile(f); const metadata = await parquetMetadataAsync(file);
+const n = Number(metadata.row_groups[0].num_rows);
+const cols = process.argv[2] ? process.argv[2].split(",") : undefined;
+gc(); const base = process.memoryUsage().heapUsed;
+let peak = 0; const iv = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 1);
+const t0 = performance.now();
+const rows = await parquetReadObjects({ file, metadata, rowStart: 0, rowEnd: n, compressors, ...(cols ? { columns: cols } : {}) });
+clearInterval(iv);
+const after = process.memoryUsage().heapUsed; gc(); const live = process.memoryUsage().heapUsed;
+console.log(n, "rows", (performance.now() - t0).toFixed(0), "ms; heap before return", ((after - base) / 1e6).toFixed(0), "MB, live result", ((live - base) / 1e6).toFixed(0), "MB, sampled peak", ((peak - base) / 1e6).toFixed(0));
