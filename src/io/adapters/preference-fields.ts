@@ -7,6 +7,7 @@ import { issuePath } from "../../errors.js";
 import type { Message } from "../../schemas/message.js";
 import { signalPairSchema, type PreferencePair } from "../../schemas/preference-pair.js";
 import { describeJson } from "../jsonl.js";
+import { jsonEqual } from "../../util/json-equal.js";
 import type { AdapterContext, RawRecord } from "./format.js";
 import { fail, isObject, optionalString, readId, readSourceAndMeta } from "./turns.js";
 
@@ -32,7 +33,7 @@ export function buildPair(
   turns: { prompt: Message[]; chosen: Message[]; rejected: Message[] },
   options: { known: readonly string[]; idKey?: string },
 ): PreferencePair {
-  if (JSON.stringify(turns.chosen) === JSON.stringify(turns.rejected)) {
+  if (jsonEqual(turns.chosen, turns.rejected)) {
     fail(context, "rejected", "chosen and rejected are identical");
   }
   let signals: PreferencePair["signals"];
