@@ -131,6 +131,29 @@ describe("runAgentWrite", () => {
     }
   });
 
+  it("keeps more calls in flight than Node's listener warning threshold, with one run signal for all calls", async () => {
+    // Every call in flight listens on the run's signal; 16 at once must not read as a listener leak.
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(warning);
+    process.on("warning", onWarning);
+    // A caller's signal, as the CLI passes one (Ctrl-C): the run follows it through one signal made once.
+    const caller = new AbortController();
+    try {
+      const input = writeInstructions("wide.jsonl", 24);
+      const out = join(dir, "wide.out.jsonl");
+      const summary = await runAgentWrite({ input, out, llm: { ...llm(clean), concurrency: 16 }, prompts, parallel: 24, settings: { signal: caller.signal } });
+      expect(summary).toMatchObject({ instructions: 24, done: 24, failed: 0 });
+      await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(warnings.filter((warning) => warning.name === "MaxListenersExceededWarning")).toEqual([]);
+    // Node keeps every signal made by AbortSignal.any in a set on its sources: one for the run, not one per call
+    // (checked where this Node exposes the set).
+    const dependants = Object.getOwnPropertySymbols(caller.signal).find((symbol) => symbol.description === "kDependantSignals");
+    if (dependants) expect((caller.signal as unknown as Record<symbol, Set<unknown>>)[dependants]!.size).toBeLessThanOrEqual(1);
+  });
+
   it("fails on a bad input line naming file, line and field, and writes no output", async () => {
     const input = join(dir, "bad.jsonl");
     writeFileSync(input, `${JSON.stringify({ prompt: "Write a poem." })}\n${JSON.stringify({ text: "no prompt" })}\n`);

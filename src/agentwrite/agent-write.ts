@@ -3,6 +3,7 @@
  * sections in order, instructions in parallel (up to `parallel`). Yields progress events and, for every
  * instruction, either a finished SftRecord or a failure with its reason — never error text as output.
  */
+import { setMaxListeners } from "node:events";
 import type { LlmClient } from "../llm/client.js";
 import type { Instruction } from "../schemas/instruction.js";
 import type { Plan } from "../schemas/plan.js";
@@ -100,7 +101,18 @@ export async function* agentWrite(options: AgentWriteOptions): AsyncGenerator<Ag
   let position = 0;
   let pulling: Promise<unknown> = Promise.resolve();
   let ahead: Promise<IteratorResult<Instruction>> | undefined;
-  const schedule: CallSchedule = { inputEnded: false, stop: new AbortController() };
+  const stop = new AbortController();
+  const callerSignal = options.settings?.signal;
+  const schedule: CallSchedule = {
+    inputEnded: false,
+    stop,
+    callerSignal,
+    // Made once for the run (not per call: each AbortSignal.any result stays registered with its sources).
+    signal: callerSignal ? AbortSignal.any([callerSignal, stop.signal]) : stop.signal,
+  };
+  // Every call in flight listens on the run's signal until it ends (one listener per call slot, removed when
+  // the call settles): more than Node's default of 10 is expected, not a leak.
+  setMaxListeners(0, schedule.signal);
   const readAhead = (): void => {
     ahead = source.next();
     ahead.then(
@@ -168,6 +180,10 @@ interface CallSchedule {
   inputEnded: boolean;
   /** Aborted when the run fails: with more instructions than call slots, queued calls must not go out. */
   stop: AbortController;
+  /** The caller's signal (`settings.signal`), which every call of the run is given. */
+  callerSignal: AbortSignal | undefined;
+  /** What every call listens on: `stop`'s signal, following the caller's signal too when there is one. */
+  signal: AbortSignal;
 }
 
 /**
@@ -185,16 +201,18 @@ function callPriority(schedule: CallSchedule, position: number, progress: { step
   };
 }
 
-/** `client` with `priority` set on every request, and the run's stop signal on every call. */
-function withPriority(client: LlmClient, priority: () => number, stop: AbortSignal): LlmClient {
+/** `client` with `priority` set on every request, and the run's signal (stop + caller's) on every call. */
+function withPriority(client: LlmClient, priority: () => number, schedule: CallSchedule): LlmClient {
+  const signalFor = (given: AbortSignal | undefined): AbortSignal =>
+    given === undefined || given === schedule.callerSignal ? schedule.signal : AbortSignal.any([given, schedule.signal]);
   return {
     get model() {
       return client.model;
     },
-    // A signal per call that follows the run's stop (and the caller's signal): the client listens on it
-    // while the call runs, so the shared stop signal never collects one listener per call in flight.
-    chat: (request, callOptions) =>
-      client.chat({ ...request, priority }, { ...callOptions, signal: AbortSignal.any(callOptions?.signal ? [callOptions.signal, stop] : [stop]) }),
+    // Calls made with the run's own settings (all of AgentWrite's) share the run's signal: a signal made per
+    // call with AbortSignal.any stays in a set of weak references on its sources for the rest of the run
+    // (Node 20), one more for every call.
+    chat: (request, callOptions) => client.chat({ ...request, priority }, { ...callOptions, signal: signalFor(callOptions?.signal) }),
     totals: () => client.totals(),
     close: () => client.close(),
   };
@@ -215,7 +233,7 @@ async function runOne(
     else if (event.type === "section") progress.written += 1;
     pushEvent(event);
   };
-  const scheduled = { ...options, client: withPriority(options.client, callPriority(schedule, position, progress), schedule.stop.signal) };
+  const scheduled = { ...options, client: withPriority(options.client, callPriority(schedule, position, progress), schedule) };
   try {
     const record =
       prompts.preset === "upstream"
