@@ -85,4 +85,52 @@ describe("longwriter convert / stats", () => {
     expect(badFormat.stderr).toMatch(/^error: unknown --to format "csv-ish"; expected one of messages, sharegpt, alpaca/);
     expect(existsSync(join(dir, "x.jsonl"))).toBe(false);
   });
+  it("describes candidates from sample / judge: responses against their recorded required length, prompts, judge quality", async () => {
+    const judgement = (quality: number | null) => ({
+      scores: { Relevance: 3, Accuracy: 3, Coherence: 3, Clarity: 3, "Breadth and Depth": 3, "Reading Experience": 3 },
+      quality,
+      analysis: "ok",
+      judgeModel: "judge",
+      promptHash: "h",
+    });
+    const candidate = (promptId: string, sample: number, words: number, requiredLength: number | null, quality?: number | null) => ({
+      promptId,
+      // The prompt states no length: the required length is the one sample recorded (a LongBench-Write row's field).
+      prompt: `Write about ${promptId}.`,
+      response: Array.from({ length: words }, () => "word").join(" "),
+      model: "m",
+      sample,
+      lengthWords: words,
+      requiredLength,
+      lengthScore: null,
+      ...(quality === undefined ? {} : { judgement: judgement(quality) }),
+    });
+    const rows = [candidate("a", 0, 1000, 1000, 50), candidate("a", 1, 500, 1000, 75), candidate("b", 0, 3000, null, null), candidate("b", 1, 2500, null)];
+    const file = join(dir, "candidates.jsonl");
+    writeFileSync(file, rows.map((row) => JSON.stringify(row)).join("\n") + "\n");
+    const json = await runCli(["stats", file, "--json"]);
+    expect(json.stderr).toBe("");
+    expect(json.code).toBe(0);
+    const report = JSON.parse(json.stdout) as { formats: string[]; stats: Record<string, any> };
+    expect(report.formats).toEqual(["candidates"]);
+    expect(report.stats).toMatchObject({ rows: 4, kind: "candidates", measured: "sampled response" });
+    expect(report.stats.candidates).toMatchObject({ prompts: 2, judged: 2, quality: { min: 50, max: 75 } });
+    expect(report.stats.words).toMatchObject({ min: 500, max: 3000 });
+    expect(report.stats.over[0]).toMatchObject({ words: 2000, count: 2 });
+    // S_l (Eq. 1) of the two candidates with a required length of 1000: 100 at 1000 words, 50 at 500.
+    expect(report.stats.requiredLength).toMatchObject({ stated: 2, required: { min: 1000, max: 1000 }, sl: { min: 50, max: 100 } });
+    const table = await runCli(["stats", file]);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toContain("4 candidates");
+    expect(table.stdout).toMatch(/prompts\s+2 \(2\.0 candidates each\)/);
+    expect(table.stdout).toMatch(/judged\s+2 \(50\.0%\) · quality mean 62\.5/);
+    // Named explicitly it reads the same; a bad candidate names its line and field.
+    expect((await runCli(["stats", file, "--from", "candidates", "--json"])).stdout).toBe(json.stdout);
+    const bad = join(dir, "bad-candidates.jsonl");
+    writeFileSync(bad, `${JSON.stringify(rows[0])}\n${JSON.stringify({ ...rows[1], sample: -1 })}\n`);
+    const failed = await runCli(["stats", bad]);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain("bad-candidates.jsonl:2");
+    expect(failed.stderr).toContain("sample");
+  });
 });

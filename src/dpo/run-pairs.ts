@@ -11,11 +11,12 @@ import { licenseMetadata } from "../schemas/hub-licenses.js";
 import { parseFormatName, PREFERENCE_FORMATS, type FormatName } from "../io/adapters/format.js";
 import type { InputIssue } from "../io/input-issue.js";
 import { readJsonl } from "../io/jsonl.js";
-import { readRawRecords, readRecords } from "../io/read-records.js";
-import { candidateSchema, type Candidate } from "../schemas/candidate.js";
+import { readRecords } from "../io/read-records.js";
+import type { Candidate } from "../schemas/candidate.js";
 import type { PreferencePair } from "../schemas/preference-pair.js";
 import { auditPairs, auditRow, type AuditRow, type PairAudit } from "./audit-pairs.js";
 import { buildPairs, emptyBuildPairsSummary, type BuildPairsSummary } from "./build-pairs.js";
+import { looksLikeCandidates, readCandidates } from "./candidates-file.js";
 import { loadPairPolicy } from "./load-pair-policy.js";
 import { pairsToCandidates } from "./pairs-to-candidates.js";
 import { writePairsDataset } from "./write-pairs-dataset.js";
@@ -130,9 +131,7 @@ export async function runPairs(options: RunPairsOptions): Promise<PairsSummary> 
   const policy = seed === undefined ? loaded.policy : { ...loaded.policy, seed };
   if (seed !== undefined && !Number.isInteger(seed)) throw new ConfigError(`seed must be an integer, got ${seed}`, { field: "seed" });
   const candidates: AsyncIterable<Candidate> = isCandidates
-    ? (async function* () {
-        for await (const { record } of readJsonl(input, { schema: candidateSchema, ...readOptions })) yield record;
-      })()
+    ? readCandidates(input, readOptions)
     : pairsToCandidates(
         (async function* () {
           for await (const { record } of readPreference(input, format, readOptions)) yield record;
@@ -193,11 +192,6 @@ function resolveFormat(name: string): ResolvedFormat {
   const format = parseFormatName(name, "input format");
   if (!(PREFERENCE_FORMATS as readonly string[]).includes(format)) throw new ConfigError(`format ${name} is not a preference format`, { field: "format" });
   return format;
-}
-
-async function looksLikeCandidates(path: string): Promise<boolean> {
-  for await (const { record } of readRawRecords(path)) return typeof record.promptId === "string" && typeof record.response === "string";
-  return false;
 }
 
 function readPreference(path: string, format: ResolvedFormat, options: { skipInvalid: boolean; issues: InputIssue[] }) {

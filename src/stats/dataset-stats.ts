@@ -1,10 +1,12 @@
 /**
  * @module stats/dataset-stats — what `longwriter stats` reports about a dataset: rows, languages, the
  * length of the final assistant turn (LongBench-Write words and, optionally, tokens), the share over
- * 2k/4k/10k words, and how well outputs meet the length their prompt asks for (S_l).
+ * 2k/4k/10k words, and how well outputs meet the length their prompt asks for (S_l). Candidates (`sample` /
+ * `judge` output) are described the same way, by their response, with prompts counted and judge quality.
  */
 import type { CanonicalRecord, RecordKind } from "../io/adapters/format.js";
 import { isPreferencePair } from "../io/adapters/format.js";
+import type { Candidate } from "../schemas/candidate.js";
 import type { Message } from "../schemas/message.js";
 import { countWords } from "../text/count-words.js";
 import { detectLanguage } from "../text/language.js";
@@ -19,12 +21,15 @@ export const WORD_BUCKETS = [0, 500, 1000, 2000, 4000, 10000, 20000] as const;
 /** Lower edges of the S_l table (0–100). */
 export const SL_BUCKETS = [0, 20, 40, 60, 80, 90] as const;
 
+/** What a row is: an SFT record, a preference pair, or a sampled candidate. */
+export type StatsKind = RecordKind | "candidates";
+
 export interface DatasetStats {
   rows: number;
-  /** "sft", "preference", or null when there were no rows. */
-  kind: RecordKind | null;
-  /** What was measured: the final assistant turn of each SFT record, or of each pair's chosen side. */
-  measured: "final assistant turn" | "chosen final assistant turn";
+  /** "sft", "preference", "candidates", or null when there were no rows. */
+  kind: StatsKind | null;
+  /** What was measured: the final assistant turn of each SFT record, of each pair's chosen side, or each candidate's response. */
+  measured: "final assistant turn" | "chosen final assistant turn" | "sampled response";
   /** Rows whose messages start with a system turn. */
   withSystem: number;
   /** Rows with more than one user turn. */
@@ -48,6 +53,8 @@ export interface DatasetStats {
     sl: Summary | null;
     slBuckets: Bucket[];
   };
+  /** For candidates: how many prompts they answer, how many have a judge quality score, and its summary (0–100). */
+  candidates: { prompts: number; judged: number; quality: Summary | null } | null;
 }
 
 export interface DatasetStatsOptions {
@@ -78,7 +85,7 @@ function lastOf(messages: readonly Message[], role: Message["role"]): Message | 
  * const { stats } = await computeDatasetStats(mapRecords(readRecords("sft.jsonl")));
  */
 export async function computeDatasetStats(
-  records: Iterable<CanonicalRecord> | AsyncIterable<CanonicalRecord>,
+  records: Iterable<CanonicalRecord | Candidate> | AsyncIterable<CanonicalRecord | Candidate>,
   { countTokens, tokenizer, onProgress }: DatasetStatsOptions = {},
 ): Promise<{ stats: DatasetStats; lengths: DatasetLengths }> {
   const words: number[] = [];
@@ -87,25 +94,41 @@ export async function computeDatasetStats(
   const sl: number[] = [];
   const languages: Record<string, number> = {};
   let rows = 0;
-  let kind: RecordKind | null = null;
+  let kind: StatsKind | null = null;
   let withSystem = 0;
   let multiTurn = 0;
-  for await (const record of records as AsyncIterable<CanonicalRecord>) {
+  const prompts = new Set<string>();
+  const quality: number[] = [];
+  for await (const record of records as AsyncIterable<CanonicalRecord | Candidate>) {
     rows += 1;
-    const pair = isPreferencePair(record);
-    kind ??= pair ? "preference" : "sft";
-    const context = pair ? record.prompt : record.messages;
-    const answer = pair ? lastOf(record.chosen, "assistant") : lastOf(record.messages, "assistant");
-    const prompt = lastOf(context, "user")?.content ?? "";
-    if (context[0]?.role === "system") withSystem += 1;
-    if (context.filter((m) => m.role === "user").length > 1) multiTurn += 1;
+    let prompt: string;
+    let text: string;
+    let target: number | null;
+    if (isCandidate(record)) {
+      // A candidate's prompt is one user turn; its required length is the one `sample` recorded (a
+      // LongBench-Write row's own length field, else parsed from the prompt), so S_l matches lengthScore.
+      kind ??= "candidates";
+      prompts.add(record.promptId);
+      if (typeof record.judgement?.quality === "number") quality.push(record.judgement.quality);
+      prompt = record.prompt;
+      text = record.response;
+      target = record.requiredLength;
+    } else {
+      const pair = isPreferencePair(record);
+      kind ??= pair ? "preference" : "sft";
+      const context = pair ? record.prompt : record.messages;
+      const answer = pair ? lastOf(record.chosen, "assistant") : lastOf(record.messages, "assistant");
+      prompt = lastOf(context, "user")?.content ?? "";
+      if (context[0]?.role === "system") withSystem += 1;
+      if (context.filter((m) => m.role === "user").length > 1) multiTurn += 1;
+      text = answer?.content ?? "";
+      target = extractRequiredLength(prompt);
+    }
     const language = detectLanguage(prompt);
     languages[language] = (languages[language] ?? 0) + 1;
-    const text = answer?.content ?? "";
     const n = countWords(text);
     words.push(n);
     if (countTokens) tokens.push(countTokens(text));
-    const target = extractRequiredLength(prompt);
     if (target !== null && target > 0) {
       required.push(target);
       sl.push(lengthScore(target, n));
@@ -116,7 +139,7 @@ export async function computeDatasetStats(
   const stats: DatasetStats = {
     rows,
     kind,
-    measured: kind === "preference" ? "chosen final assistant turn" : "final assistant turn",
+    measured: kind === "preference" ? "chosen final assistant turn" : kind === "candidates" ? "sampled response" : "final assistant turn",
     withSystem,
     multiTurn,
     languages: Object.fromEntries(Object.entries(languages).sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))),
@@ -135,6 +158,12 @@ export async function computeDatasetStats(
       sl: summarize(sl),
       slBuckets: bucketize(sl, SL_BUCKETS),
     },
+    candidates: kind === "candidates" ? { prompts: prompts.size, judged: quality.length, quality: summarize(quality) } : null,
   };
   return { stats, lengths: { words, tokens } };
+}
+
+/** A Candidate (has a response and a promptId) rather than an SFT record or a preference pair. */
+function isCandidate(record: CanonicalRecord | Candidate): record is Candidate {
+  return typeof (record as Candidate).response === "string" && typeof (record as Candidate).promptId === "string";
 }

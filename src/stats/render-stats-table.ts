@@ -42,13 +42,20 @@ export function renderStatsTable({ stats, file, formats, skipped = 0 }: StatsTab
   const lines: string[] = [];
   const row = (label: string, value: string) => lines.push(`${label.padEnd(16)}${value}`);
   row("file", `${file}${formats.length ? ` (${formats.join(", ")})` : ""}`);
-  row(
-    "rows",
-    `${num(stats.rows)}${stats.kind ? ` ${stats.kind === "sft" ? "SFT records" : "preference pairs"}` : ""}${skipped ? ` (+${num(skipped)} skipped as invalid)` : ""}`,
-  );
+  const kinds = { sft: "SFT records", preference: "preference pairs", candidates: "candidates" } as const;
+  row("rows", `${num(stats.rows)}${stats.kind ? ` ${kinds[stats.kind]}` : ""}${skipped ? ` (+${num(skipped)} skipped as invalid)` : ""}`);
   if (stats.rows === 0) return `${lines.join("\n")}\n`;
-  row("system prompt", `${num(stats.withSystem)} (${pct(stats.withSystem / stats.rows)})`);
-  row("multi-turn", `${num(stats.multiTurn)} (${pct(stats.multiTurn / stats.rows)})`);
+  const candidates = stats.candidates;
+  if (candidates) {
+    row("prompts", `${num(candidates.prompts)} (${num(stats.rows / Math.max(1, candidates.prompts), 1)} candidates each)`);
+    row(
+      "judged",
+      `${num(candidates.judged)} (${pct(candidates.judged / stats.rows)})${candidates.quality ? ` · quality ${summaryLine(candidates.quality)}` : ""}`,
+    );
+  } else {
+    row("system prompt", `${num(stats.withSystem)} (${pct(stats.withSystem / stats.rows)})`);
+    row("multi-turn", `${num(stats.multiTurn)} (${pct(stats.multiTurn / stats.rows)})`);
+  }
   row(
     "languages",
     Object.entries(stats.languages)
@@ -62,7 +69,7 @@ export function renderStatsTable({ stats, file, formats, skipped = 0 }: StatsTab
   lines.push("", "words (countWords, LongBench-Write's length)", ...bucketLines(stats.wordBuckets));
   if (stats.tokens && stats.tokenBuckets) lines.push("", `tokens (${stats.tokens.tokenizer})`, ...bucketLines(stats.tokenBuckets));
   const req = stats.requiredLength;
-  lines.push("", "required length (stated in the last user prompt)");
+  lines.push("", candidates ? "required length (as `sample` recorded it)" : "required length (stated in the last user prompt)");
   row("  stated", `${num(req.stated)} of ${num(stats.rows)} (${pct(req.share)})`);
   if (req.required) row("  required", summaryLine(req.required));
   if (req.sl) {

@@ -12,15 +12,20 @@ import { writeFileAtomic } from "../io/atomic-file.js";
 import { ALL_SPLITS, datasetDirSplits } from "../io/dataset-splits.js";
 import type { InputIssue } from "../io/input-issue.js";
 import { readRecords } from "../io/read-records.js";
+import { looksLikeCandidates, readCandidates } from "../dpo/candidates-file.js";
+import type { Candidate } from "../schemas/candidate.js";
 import { renderHistogramSvg } from "../report/histogram-svg.js";
 import { createTokenCounter, type TokenCounter } from "../tokenizers/tokens.js";
 import { computeDatasetStats, type DatasetStats } from "./dataset-stats.js";
 
+/** What `runStats` reads: a record format, `candidates` (`sample` / `judge` output), or "auto". */
+export type StatsInputFormat = FormatName | "candidates" | "auto";
+
 export interface RunStatsOptions {
-  /** A .jsonl, .json or .parquet file, or a dataset dir. */
+  /** A .jsonl, .json or .parquet file, or a dataset dir; or a candidates JSONL file. */
   input: string;
-  /** @default "auto" */
-  from?: FormatName | "auto" | undefined;
+  /** @default "auto" (candidates are recognised by their `promptId` and `response`) */
+  from?: StatsInputFormat | undefined;
   /** Only accept records of this kind. */
   kind?: RecordKind | undefined;
   /** Skip rows that cannot be read (each is listed in `issues`) instead of failing. @default false */
@@ -41,7 +46,7 @@ export interface SplitStats {
   /** undefined for a file, or a dir read as one. */
   split: string | undefined;
   stats: DatasetStats;
-  formats: FormatName[];
+  formats: Array<FormatName | "candidates">;
   /** Rows skipped under `skipInvalid`. */
   issues: InputIssue[];
 }
@@ -66,18 +71,25 @@ export async function runStats(options: RunStatsOptions): Promise<StatsSummary> 
     const runs = await splitsToRead(input, options.split);
     const splits: SplitStats[] = [];
     const allLengths: { words: number[]; tokens: number[] } = { words: [], tokens: [] };
+    const candidates = from === "candidates" || (from === "auto" && options.kind === undefined && runs[0] === undefined && (await isCandidatesFile(input)));
     for (const split of runs) {
       const issues: InputIssue[] = [];
-      const formats = new Set<FormatName>();
-      const located = readRecords(input, {
-        format: from,
-        kind: options.kind,
-        skipInvalid: options.skipInvalid ?? false,
-        issues,
-        split,
-        onFormat: ({ format }) => formats.add(format),
-      });
-      async function* records(): AsyncGenerator<CanonicalRecord> {
+      const formats = new Set<FormatName | "candidates">();
+      const skipInvalid = options.skipInvalid ?? false;
+      async function* records(): AsyncGenerator<CanonicalRecord | Candidate> {
+        if (candidates) {
+          formats.add("candidates");
+          yield* readCandidates(input, { skipInvalid, issues });
+          return;
+        }
+        const located = readRecords(input, {
+          format: from as FormatName | "auto",
+          kind: options.kind,
+          skipInvalid,
+          issues,
+          split,
+          onFormat: ({ format }) => formats.add(format),
+        });
         for await (const { record } of located) yield record;
       }
       const { stats, lengths } = await computeDatasetStats(records(), {
@@ -107,6 +119,15 @@ export async function runStats(options: RunStatsOptions): Promise<StatsSummary> 
   } finally {
     counter?.free();
   }
+}
+
+/** A candidates file: a file (not a dir) whose first record is a candidate. */
+async function isCandidatesFile(input: string): Promise<boolean> {
+  const isFile = await stat(input).then(
+    (info) => info.isFile(),
+    () => false,
+  );
+  return isFile && (await looksLikeCandidates(input));
 }
 
 /** The splits to describe one by one: the named one (checked), every split of a dir with several, or the whole input. */

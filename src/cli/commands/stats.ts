@@ -6,10 +6,10 @@
 import { cliProgress } from "../cli-progress.js";
 import type { CommandModule } from "yargs";
 import { ConfigError } from "../../errors.js";
-import { FORMATS, parseFormatName, type FormatName, type RecordKind } from "../../io/adapters/format.js";
+import { FORMATS, parseFormatName, type RecordKind } from "../../io/adapters/format.js";
 import { issueToString } from "../../io/input-issue.js";
 import { renderStatsTable } from "../../stats/render-stats-table.js";
-import { runStats } from "../../stats/run-stats.js";
+import { runStats, type StatsInputFormat } from "../../stats/run-stats.js";
 import { TOKENIZER_HELP } from "../../tokenizers/tokens.js";
 import { runCommand } from "../run-command.js";
 
@@ -34,9 +34,13 @@ export const statsCommand: CommandModule<object, StatsArgs> = {
   describe: "Describe a dataset: rows, languages, output lengths (words, tokens), share over 2k/4k/10k words, required-length coverage and S_l",
   builder: (yargs) =>
     yargs
-      .positional("input", { type: "string", demandOption: true, describe: "A .jsonl, .json, .parquet file or a dataset dir, in any supported format" })
+      .positional("input", {
+        type: "string",
+        demandOption: true,
+        describe: "A .jsonl, .json, .parquet file or a dataset dir, in any supported format, or candidates from `sample` / `judge`",
+      })
       .options({
-        from: { type: "string", default: "auto", describe: `Input format: auto or one of ${FORMATS.join(", ")}` },
+        from: { type: "string", default: "auto", describe: `Input format: auto or one of ${FORMATS.join(", ")}, candidates` },
         kind: { choices: ["sft", "preference"] as const, describe: "Only accept records of this kind" },
         "skip-invalid": { type: "boolean", default: false, describe: "Skip rows that cannot be read or converted (each is reported) instead of failing" },
         tokens: {
@@ -63,10 +67,12 @@ export const statsCommand: CommandModule<object, StatsArgs> = {
         "Lengths are measured on the final assistant turn (for preference pairs: of the chosen side) with LongBench-Write's " +
           "word count (CJK characters + English words). The required length is extracted from the last user prompt " +
           '("5000-word", "2000字", ...); S_l is LongWriter\'s length score (Eq. 1) of the output against it. ' +
-          "Language is decided by script (zh/en/other, see detectLanguage).",
+          "Language is decided by script (zh/en/other, see detectLanguage). Candidates (`sample` / `judge` output, " +
+          "recognised by promptId and response) are measured by their response against the required length `sample` " +
+          "recorded, with prompts counted and the judge's quality summarised.",
       ),
   handler: runCommand(async (args: StatsArgs) => {
-    const from: FormatName | "auto" = args.from === "auto" ? "auto" : parseFormatName(args.from, "--from format");
+    const from: StatsInputFormat = args.from === "auto" || args.from === "candidates" ? args.from : parseFormatName(args.from, "--from format");
     // Tokens are counted only when asked for: loading a tokenizer costs more than reading a small file.
     const tokenizer = args.tokenizer === "none" ? undefined : (args.tokenizer ?? (args.tokens ? DEFAULT_STATS_TOKENIZER : undefined));
     if (args["plot-unit"] === "tokens" && tokenizer === undefined) throw new ConfigError("--plot-unit tokens needs --tokens or a --tokenizer");
