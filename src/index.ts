@@ -133,6 +133,7 @@ export { loadPairPolicy } from "./dpo/load-pair-policy.js";
 export { auditPairs, auditRow } from "./dpo/audit-pairs.js";
 export { writePairsDataset } from "./dpo/write-pairs-dataset.js";
 export { readPairsDataset } from "./dpo/read-pairs-dataset.js";
+export { looksLikeCandidates, readCandidates } from "./io/candidates-file.js";
 export { pairsToCandidates } from "./dpo/pairs-to-candidates.js";
 export { exportTrl, exportLlamaFactory, exportOpenAiDpo, openAiDpoToPair } from "./dpo/export-pairs.js";
 export { runExport } from "./dpo/run-export.js";

@@ -16,7 +16,7 @@ import type { Candidate } from "../schemas/candidate.js";
 import type { PreferencePair } from "../schemas/preference-pair.js";
 import { auditPairs, auditRow, type AuditRow, type PairAudit } from "./audit-pairs.js";
 import { buildPairs, emptyBuildPairsSummary, type BuildPairsSummary } from "./build-pairs.js";
-import { looksLikeCandidates, readCandidates } from "./candidates-file.js";
+import { looksLikeCandidates, readCandidates } from "../io/candidates-file.js";
 import { loadPairPolicy } from "./load-pair-policy.js";
 import { pairsToCandidates } from "./pairs-to-candidates.js";
 import { writePairsDataset } from "./write-pairs-dataset.js";

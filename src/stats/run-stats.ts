@@ -12,7 +12,7 @@ import { writeFileAtomic } from "../io/atomic-file.js";
 import { ALL_SPLITS, datasetDirSplits } from "../io/dataset-splits.js";
 import type { InputIssue } from "../io/input-issue.js";
 import { readRecords } from "../io/read-records.js";
-import { looksLikeCandidates, readCandidates } from "../dpo/candidates-file.js";
+import { looksLikeCandidates, readCandidates } from "../io/candidates-file.js";
 import type { Candidate } from "../schemas/candidate.js";
 import { renderHistogramSvg } from "../report/histogram-svg.js";
 import { createTokenCounter, type TokenCounter } from "../tokenizers/tokens.js";

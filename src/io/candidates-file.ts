@@ -1,10 +1,10 @@
 /**
- * @module dpo/candidates-file — files of Candidates (what `sample` writes and `judge` extends): telling one
+ * @module io/candidates-file — files of Candidates (what `sample` writes and `judge` extends): telling one
  * from other record files by its first record, and reading it validated.
  */
-import type { InputIssue } from "../io/input-issue.js";
-import { readJsonl } from "../io/jsonl.js";
-import { readRawRecords } from "../io/read-records.js";
+import type { InputIssue } from "./input-issue.js";
+import { readJsonl } from "./jsonl.js";
+import { readRawRecords } from "./read-records.js";
 import { candidateSchema, type Candidate } from "../schemas/candidate.js";
 
 /** True when the file's first record has a candidate's `promptId` and `response` (no other format has both). */
