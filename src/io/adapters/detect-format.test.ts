@@ -44,6 +44,11 @@ describe("detectFormat", () => {
     expect(describeUndetected({ text: "x" }, "sft")).toBe(
       'cannot detect the record format from fields {"text"}; expected messages, conversations, or instruction+output (or name the format explicitly)',
     );
+    // A candidates file (sample / judge output) is pointed to the commands that read it.
+    expect(describeUndetected({ promptId: "p1", prompt: "Write", response: "Text", sample: 0 })).toMatch(
+      /\(or name the format explicitly\); this looks like candidates from `sample` \/ `judge`, which `stats`, `judge` and `pairs` read$/,
+    );
+    expect(describeUndetected({ prompt: "Write", response: "Text" })).not.toContain("candidates");
   });
 });
 

@@ -93,7 +93,12 @@ export function describeUndetected(raw: RawRecord, kind?: RecordKind): string {
       : kind === "sft"
         ? "messages, conversations, or instruction+output"
         : "messages, conversations, instruction+output, or chosen+rejected";
-  return `cannot detect the record format from fields {${keys || "none"}}; expected ${wanted} (or name the format explicitly)`;
+  // Candidates (sample / judge output) are no record format: say which commands take them.
+  const candidates =
+    typeof raw.promptId === "string" && typeof raw.response === "string"
+      ? "; this looks like candidates from `sample` / `judge`, which `stats`, `judge` and `pairs` read"
+      : "";
+  return `cannot detect the record format from fields {${keys || "none"}}; expected ${wanted} (or name the format explicitly)${candidates}`;
 }
 
 /** Why `fromCanonical` could not write a record in `format`, as a bad row's reason (the record's id prefix dropped). */
