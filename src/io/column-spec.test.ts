@@ -49,6 +49,21 @@ describe("encodeValue / decodeValue", () => {
     expect(Object.keys((encoded as object[])[0]!)).toEqual(["role", "content"]);
   });
 
+  it("reads messages back as {role, content} turns: as decoded when complete and role first, else rebuilt", () => {
+    const decoded = [
+      { role: "user", content: "q" },
+      { role: "assistant", content: "a" },
+    ];
+    expect(decodeValue(col("messages"), decoded, where)).toBe(decoded); // nothing to rebuild
+    // Another writer's struct order (content first) and a missing field come back in our shape.
+    const contentFirst = decodeValue(col("messages"), [{ content: "q", role: "user" }], where) as object[];
+    expect(JSON.stringify(contentFirst)).toBe('[{"role":"user","content":"q"}]');
+    expect(decodeValue(col("messages"), [{ role: "user" }, null], where)).toEqual([
+      { role: "user", content: null },
+      { role: null, content: null },
+    ]);
+  });
+
   it("a plain messages column refuses tool fields instead of dropping them; tool-messages keeps them", () => {
     const call = { type: "function", function: { name: "f", arguments: "{}" } };
     expect(() => encodeValue(col("messages"), [{ role: "assistant", content: "", tool_calls: [call] }], where)).toThrow(/tool-messages layout/);

@@ -313,6 +313,9 @@ export function decodeValue(column: ColumnSpec, value: unknown, where: ValueLoca
       }
     case "messages":
       if (!Array.isArray(value)) return value;
+      // hyparquet gives each turn as an object of the struct's two fields: kept as it is when they come in
+      // our order (role first; other writers may store content first) and neither is missing (null).
+      if (value.every(isCompleteTurn)) return value;
       return value.map((message: unknown) => {
         const { role, content } = (message ?? {}) as Record<string, unknown>;
         return { role: role ?? null, content: content ?? null };
@@ -323,6 +326,15 @@ export function decodeValue(column: ColumnSpec, value: unknown, where: ValueLoca
     default:
       return value;
   }
+}
+
+/** A decoded `messages` turn with both fields present, role first. */
+function isCompleteTurn(message: unknown): boolean {
+  if (typeof message !== "object" || message === null) return false;
+  const { role, content } = message as { role?: unknown; content?: unknown };
+  if (role == null || content == null) return false;
+  for (const key in message) return key === "role";
+  return false;
 }
 
 /** A `tool-messages` turn read back: role and content, then only the tool fields it holds (as written). */
