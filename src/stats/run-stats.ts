@@ -71,7 +71,7 @@ export async function runStats(options: RunStatsOptions): Promise<StatsSummary> 
     const runs = await splitsToRead(input, options.split);
     const splits: SplitStats[] = [];
     const allLengths: { words: number[]; tokens: number[] } = { words: [], tokens: [] };
-    const candidates = from === "candidates" || (from === "auto" && options.kind === undefined && runs[0] === undefined && (await isCandidatesFile(input)));
+    const candidates = from === "candidates" || (from === "auto" && options.kind === undefined && runs[0] === undefined && (await looksLikeCandidates(input)));
     for (const split of runs) {
       const issues: InputIssue[] = [];
       const formats = new Set<FormatName | "candidates">();
@@ -119,15 +119,6 @@ export async function runStats(options: RunStatsOptions): Promise<StatsSummary> 
   } finally {
     counter?.free();
   }
-}
-
-/** A candidates file: a file (not a dir) whose first record is a candidate. */
-async function isCandidatesFile(input: string): Promise<boolean> {
-  const isFile = await stat(input).then(
-    (info) => info.isFile(),
-    () => false,
-  );
-  return isFile && (await looksLikeCandidates(input));
 }
 
 /** The splits to describe one by one: the named one (checked), every split of a dir with several, or the whole input. */
