@@ -71,7 +71,7 @@ export async function runStats(options: RunStatsOptions): Promise<StatsSummary> 
     const runs = await splitsToRead(input, options.split);
     const splits: SplitStats[] = [];
     const allLengths: { words: number[]; tokens: number[] } = { words: [], tokens: [] };
-    const candidates = from === "candidates" || (from === "auto" && options.kind === undefined && runs[0] === undefined && (await looksLikeCandidates(input)));
+    const candidates = from === "candidates" || (from === "auto" && options.kind === undefined && (await looksLikeCandidates(input)));
     for (const split of runs) {
       const issues: InputIssue[] = [];
       const formats = new Set<FormatName | "candidates">();
