@@ -1,8 +1,9 @@
 /**
- * @module io/parquet-read — stream the rows of a Parquet file one row group at a time (hyparquet), with
- * 1-based row numbers that serve as the "line" in errors, like the JSONL reader.
+ * @module io/parquet-read — stream the rows of a Parquet file (footer and values through hyparquet, decoded
+ * a page at a time by io/parquet-group-stream), with 1-based row numbers that serve as the "line" in
+ * errors, like the JSONL reader.
  */
-import { stat } from "node:fs/promises";
+import { open, stat } from "node:fs/promises";
 import type { FileMetaData, SchemaTree } from "hyparquet";
 import { InputError } from "../errors.js";
 import { COLUMNS_METADATA_KEY, decodeValue, type ColumnSpec, type ColumnType } from "./column-spec.js";
@@ -69,17 +70,15 @@ export async function readParquetInfo(file: string): Promise<ParquetInfo> {
 }
 
 /**
- * Streams the rows of a Parquet file as `{line, record}` (line = 1-based row number), decoding one row
- * group at a time. `messages` columns come back as `{role, content}[]`, `json` columns parsed, int64 as
- * numbers when safe. With `schema`, each row is validated (errors name file, row and field).
+ * Streams the rows of a Parquet file as `{line, record}` (line = 1-based row number), decoding a page of
+ * each column at a time (memory follows the page size, not the row group's). `messages` columns come back
+ * as `{role, content}[]`, `json` columns parsed, int64 as numbers when safe. With `schema`, each row is validated (errors name file, row and field).
  *
  * @example
  * for await (const { line, record } of readParquet("train.parquet", { schema: sftRecordSchema })) { ... }
  */
 export async function* readParquet<T = Record<string, unknown>>(file: string, options: ParquetReadOptions<T> = {}): AsyncGenerator<LocatedRecord<T>> {
   const info = await readParquetInfo(file);
-  const { asyncBufferFromFile, parquetReadObjects } = await loadHyparquet();
-  const buffer = await asyncBufferFromFile(file);
   const compressors = await readDecompressors();
   const wanted = options.columns;
   if (wanted) {
@@ -88,40 +87,30 @@ export async function* readParquet<T = Record<string, unknown>>(file: string, op
     if (missing.length > 0) throw new InputError({ file, field: missing[0] }, `no such column (have ${[...known].join(", ")})`);
   }
   const decoders = info.columns.filter((c) => !wanted || wanted.includes(c.name));
-  let rowStart = 0;
-  for (const [index, groupRows] of info.rowGroupRows.entries()) {
-    let objects: Record<string, unknown>[];
-    try {
-      objects = await parquetReadObjects({
-        file: buffer,
-        metadata: info.metadata,
-        rowStart,
-        rowEnd: rowStart + groupRows,
-        compressors,
-        ...(wanted ? { columns: wanted } : {}),
-      });
-    } catch (error) {
-      const detail = error instanceof Error ? error.message : String(error);
-      throw new InputError({ file, line: rowStart + 1 }, `cannot decode row group ${index + 1} (${detail})`, { cause: error });
-    }
-    for (let offset = 0; offset < objects.length; offset++) {
-      const object = objects[offset]!;
-      // Dropped from the group as it is handed on: rows already consumed can be collected before the group ends.
-      objects[offset] = undefined as never;
-      const line = rowStart + offset + 1;
-      try {
-        const row: Record<string, unknown> = {};
-        for (const column of decoders) {
-          const value = object[column.name];
-          row[column.name] = column.type ? decodeValue(column as ColumnSpec, value, { file, row: line }) : value;
+  const { streamRowGroup } = await import("./parquet-group-stream.js");
+  const handle = await open(file, "r");
+  try {
+    let line = 0;
+    for (let group = 0; group < info.rowGroups; group++) {
+      for await (const batch of streamRowGroup({ handle, file, metadata: info.metadata, group, columns: wanted, compressors })) {
+        for (const object of batch) {
+          line += 1;
+          try {
+            const row: Record<string, unknown> = {};
+            for (const column of decoders) {
+              const value = object[column.name];
+              row[column.name] = column.type ? decodeValue(column as ColumnSpec, value, { file, row: line }) : value;
+            }
+            const record = options.schema ? validateRecord(options.schema, row, file, line) : (row as T);
+            yield { line, record };
+          } catch (error) {
+            handleBadRecord(error, options);
+          }
         }
-        const record = options.schema ? validateRecord(options.schema, row, file, line) : (row as T);
-        yield { line, record };
-      } catch (error) {
-        handleBadRecord(error, options);
       }
     }
-    rowStart += groupRows;
+  } finally {
+    await handle.close();
   }
 }
 
