@@ -182,6 +182,18 @@ describe("streamRowGroup", () => {
     expect(lines).toEqual(rows.map((_, i) => i + 1));
   });
 
+  it("reads an empty row group as no rows, and an empty page as none", async () => {
+    const file = join(dir, "empty-group.parquet");
+    writeV1File(file, [], [], 4); // one row group of 0 rows; the tags chunk is one page of 0 values
+    expect(await bothWays(file)).toEqual({ streamed: [], reference: [] });
+    const withEmptyPage = join(dir, "empty-page.parquet");
+    writeV1File(withEmptyPage, [["a"], ["b", "c"]], [1, 1], 4); // the second tags page holds no values
+    expect((await bothWays(withEmptyPage)).streamed).toEqual([
+      { id: 0, tags: ["a"] },
+      { id: 1, tags: ["b", "c"] },
+    ]);
+  });
+
   it("gives exactly hyparquet's rows for multi-page, multi-group files of every column type, and for a column subset", async () => {
     const columns: ColumnSpec[] = [
       { name: "id", type: "string" },

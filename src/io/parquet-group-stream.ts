@@ -56,6 +56,7 @@ export async function* streamRowGroup(options: GroupStreamOptions): AsyncGenerat
     return new InputError({ file, line: groupStart + row + 1 }, `cannot decode row group ${group + 1} (column ${column}: ${detail})`, { cause });
   };
   const groupRows = Number(rowGroup.num_rows);
+  if (groupRows === 0) return; // as hyparquet: an empty group's chunks are not looked at
   const schema = parquetSchema(metadata);
   const tops = schema.children.filter((child) => !columns || columns.includes(child.element.name));
   const leaves = new Map<string, LeafColumn[]>();
@@ -176,7 +177,7 @@ class LeafColumn {
         continue;
       }
       const { data } = readPage(page.reader, page.header, this.decoder, this.dictionary, this.held, 0);
-      if (!data) continue;
+      if (!data || data.length === 0) continue;
       if (!this.repeated) {
         this.push(data);
         return true;
