@@ -9,6 +9,7 @@ import { writePageHeader } from "hyparquet-writer/src/datapage.js";
 import { writeRleBitPackedHybrid } from "hyparquet-writer/src/encoding.js";
 import { writeMetadata } from "hyparquet-writer/src/metadata.js";
 import { writePlain } from "hyparquet-writer/src/plain.js";
+import { serializeTCompactProtocol } from "hyparquet-writer/src/thrift.js";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../errors.js";
 import { streamRowGroup } from "./parquet-group-stream.js";
@@ -76,7 +77,7 @@ function writeLevels(writer: ByteWriter, levels: number[], bitWidth: number): vo
  * `tags` (list<string>) as uncompressed v1 data pages, the tags pages cut at the given level positions,
  * most of them inside a row (v1 pages may split a row; hyparquet-writer never does).
  */
-function writeV1File(file: string, rows: Array<Array<string | null> | null>, cuts: number[], idsPerPage: number): void {
+function writeV1File(file: string, rows: Array<Array<string | null> | null>, cuts: number[], idsPerPage: number, statisticsBytes = 0): void {
   const out = new ByteWriter();
   out.appendBytes(new TextEncoder().encode("PAR1"));
   const page = (levels: { rep?: number[]; def?: number[] }, type: "INT32" | "BYTE_ARRAY", values: unknown[], count: number): void => {
@@ -84,12 +85,23 @@ function writeV1File(file: string, rows: Array<Array<string | null> | null>, cut
     if (levels.rep) writeLevels(body, levels.rep, 1);
     if (levels.def) writeLevels(body, levels.def, 2);
     writePlain(body, values as never, type, undefined);
-    writePageHeader(out, {
-      type: "DATA_PAGE",
-      uncompressed_page_size: body.offset,
-      compressed_page_size: body.offset,
-      data_page_header: { num_values: count, encoding: "PLAIN", definition_level_encoding: "RLE", repetition_level_encoding: "RLE" },
-    });
+    if (statisticsBytes > 0) {
+      // A header carrying page statistics (min/max) of this many bytes each, as some writers put there.
+      const bound = (fill: number) => new Uint8Array(statisticsBytes).fill(fill);
+      serializeTCompactProtocol(out, {
+        field_1: 0, // DATA_PAGE
+        field_2: body.offset,
+        field_3: body.offset,
+        field_5: { field_1: count, field_2: 0, field_3: 3, field_4: 3, field_5: { field_5: bound(0x7a), field_6: bound(0x61) } },
+      });
+    } else {
+      writePageHeader(out, {
+        type: "DATA_PAGE",
+        uncompressed_page_size: body.offset,
+        compressed_page_size: body.offset,
+        data_page_header: { num_values: count, encoding: "PLAIN", definition_level_encoding: "RLE", repetition_level_encoding: "RLE" },
+      });
+    }
     out.appendBytes(body.getBytes());
   };
   const idStart = out.offset;
@@ -180,6 +192,15 @@ describe("streamRowGroup", () => {
       expect(record).toEqual(expected[line - 1]);
     }
     expect(lines).toEqual(rows.map((_, i) => i + 1));
+  });
+
+  it("reads pages whose headers are larger than the first look (page statistics of 40 KB)", async () => {
+    const rows = [["a", "b"], ["c"], null, ["d", "e", "f"]];
+    const file = join(dir, "big-headers.parquet");
+    writeV1File(file, rows, [1, 3], 2, 40_000);
+    const { streamed, reference } = await bothWays(file);
+    expect(reference).toEqual(rows.map((tags, id) => ({ id, tags: tags ?? undefined })));
+    expect(streamed).toEqual(reference);
   });
 
   it("reads an empty row group as no rows, and an empty page as none", async () => {

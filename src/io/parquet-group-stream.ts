@@ -231,8 +231,9 @@ class LeafColumn {
       try {
         header = parquetHeader(reader);
       } catch (error) {
-        // The header is longer than the bytes looked at (large page statistics): look at more.
-        if (error instanceof RangeError && guess < this.end - this.position) {
+        // Maybe the header is longer than the bytes looked at (large page statistics): look at more, up to
+        // the rest of the chunk (hyparquet's thrift reader says so with a RangeError or a plain Error).
+        if (guess < this.end - this.position) {
           guess = Math.min(guess * 8, this.end - this.position);
           continue;
         }
