@@ -1,6 +1,5 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { open } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { parquetMetadata, parquetReadObjects, readOffsetIndex, type FileMetaData } from "hyparquet";
@@ -11,13 +10,14 @@ import { writeMetadata } from "hyparquet-writer/src/metadata.js";
 import { writePlain } from "hyparquet-writer/src/plain.js";
 import { serializeTCompactProtocol } from "hyparquet-writer/src/thrift.js";
 import { describe, expect, it } from "vitest";
+import { makeTmpDir } from "../../test/helpers/tmp-dir.js";
 import { InputError } from "../errors.js";
 import { streamRowGroup } from "./parquet-group-stream.js";
 import { readParquet } from "./parquet-read.js";
 import { writeParquet } from "./parquet-write.js";
 import type { ColumnSpec } from "./column-spec.js";
 
-const dir = mkdtempSync(join(tmpdir(), "group-stream-"));
+const dir = makeTmpDir("group-stream-");
 
 /** Every row of every group through streamRowGroup, and through hyparquet's whole-group reader (the reference). */
 async function bothWays(file: string, columns?: string[]): Promise<{ streamed: unknown[]; reference: unknown[] }> {
