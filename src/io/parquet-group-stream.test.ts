@@ -12,7 +12,7 @@ import { serializeTCompactProtocol } from "hyparquet-writer/src/thrift.js";
 import { describe, expect, it } from "vitest";
 import { makeTmpDir } from "../../test/helpers/tmp-dir.js";
 import { InputError } from "../errors.js";
-import { streamRowGroup } from "./parquet-group-stream.js";
+import { streamRowGroup, type PageSlicing } from "./parquet-group-stream.js";
 import { readParquet } from "./parquet-read.js";
 import { writeParquet } from "./parquet-write.js";
 import type { ColumnSpec } from "./column-spec.js";
@@ -20,7 +20,7 @@ import type { ColumnSpec } from "./column-spec.js";
 const dir = makeTmpDir("group-stream-");
 
 /** Every row of every group through streamRowGroup, and through hyparquet's whole-group reader (the reference). */
-async function bothWays(file: string, columns?: string[]): Promise<{ streamed: unknown[]; reference: unknown[] }> {
+async function bothWays(file: string, columns?: string[], slicing?: PageSlicing): Promise<{ streamed: unknown[]; reference: unknown[] }> {
   const bytes = readFileSync(file);
   const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
   const metadata = parquetMetadata(buffer);
@@ -30,7 +30,7 @@ async function bothWays(file: string, columns?: string[]): Promise<{ streamed: u
   try {
     let rowStart = 0;
     for (const [group, rowGroup] of metadata.row_groups.entries()) {
-      for await (const batch of streamRowGroup({ handle, file, metadata, group, columns })) streamed.push(...batch);
+      for await (const batch of streamRowGroup({ handle, file, metadata, group, columns, slicing })) streamed.push(...batch);
       const rowEnd = rowStart + Number(rowGroup.num_rows);
       reference.push(...(await parquetReadObjects({ file: buffer, metadata, rowStart, rowEnd, ...(columns ? { columns } : {}) })));
       rowStart = rowEnd;
@@ -180,6 +180,8 @@ describe("streamRowGroup", () => {
     const expected = rows.map((tags, id) => ({ id, tags: tags ?? undefined }));
     expect(reference).toEqual(expected); // the hand-made file is what we meant
     expect(streamed).toEqual(expected);
+    // Every page cut into slices of 1, 2 and 3 levels (slices end inside rows too).
+    for (const levels of [1, 2, 3]) expect((await bothWays(file, undefined, { levels })).streamed).toEqual(expected);
     const db = await DuckDBInstance.create(":memory:");
     const connection = await db.connect();
     const result = await connection.runAndReadAll(`SELECT id, len(tags) AS n FROM read_parquet('${file}') ORDER BY id`);
@@ -242,6 +244,8 @@ describe("streamRowGroup", () => {
     const { streamed, reference } = await bothWays(file);
     expect(streamed.length).toBe(700);
     expect(streamed).toEqual(reference);
+    // v2 pages (ours) cut into slices: plain strings and dictionary indices, nulls, slices ending inside rows.
+    for (const levels of [1, 7]) expect((await bothWays(file, undefined, { levels })).streamed).toEqual(reference);
     const subset = await bothWays(file, ["messages", "n"]);
     expect(Object.keys(subset.streamed[0] as object).sort()).toEqual(["messages", "n"]);
     expect(subset.streamed).toEqual(subset.reference);
@@ -260,6 +264,9 @@ describe("streamRowGroup", () => {
     const { streamed, reference } = await bothWays(file);
     expect(streamed.length).toBe(5000);
     expect(streamed).toEqual(reference);
+    // Its large plain-text pages cut into slices, as a real one of ~100 MB would be.
+    const sliced = await bothWays(file, undefined, { levels: 97 });
+    expect(sliced.streamed).toEqual(reference);
   });
 
   it("names the row where a damaged page starts", async () => {

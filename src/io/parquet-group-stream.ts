@@ -16,18 +16,26 @@
  */
 import type { FileHandle } from "node:fs/promises";
 import type { ColumnMetaData, Compressors, DataReader, DecodedArray, FileMetaData, PageHeader, SchemaTree } from "hyparquet";
-import { assembleNested } from "hyparquet/src/assemble.js";
+import { assembleLists, assembleNested } from "hyparquet/src/assemble.js";
 import { parquetHeader, readPage } from "hyparquet/src/column.js";
-import { convert, DEFAULT_PARSERS } from "hyparquet/src/convert.js";
+import { convert, convertWithDictionary, DEFAULT_PARSERS } from "hyparquet/src/convert.js";
 import { parquetSchema } from "hyparquet/src/metadata.js";
 import { getMaxRepetitionLevel, getTreePath } from "hyparquet/src/schema.js";
 import type { ColumnDecoder } from "hyparquet/src/types.js";
 import { InputError, ToolkitError } from "../errors.js";
+import { pageSlices, sliceableEncoding, valueCount, type PageSlice } from "./parquet-page-slices.js";
 
 /** Bytes read from the file at a time per column chunk (a page larger than this is read whole). */
 const WINDOW_BYTES = 1 << 20;
 /** First guess at a page header's size; a header with large statistics is retried with a larger read. */
 const HEADER_GUESS = 4096;
+
+/** Pages with more levels than this are decoded in slices of this many (io/parquet-page-slices). */
+export interface PageSlicing {
+  /** @default 4096 */
+  levels: number;
+}
+const DEFAULT_SLICING: PageSlicing = { levels: 4096 };
 
 export interface GroupStreamOptions {
   handle: FileHandle;
@@ -39,6 +47,8 @@ export interface GroupStreamOptions {
   /** Top-level columns to read (default: all). */
   columns?: string[] | undefined;
   compressors?: Compressors | undefined;
+  /** When to cut a page into slices (tests use small values). */
+  slicing?: PageSlicing | undefined;
 }
 
 /**
@@ -68,7 +78,7 @@ export async function* streamRowGroup(options: GroupStreamOptions): AsyncGenerat
     }
     const top = meta.path_in_schema[0]!;
     if (!tops.some((child) => child.element.name === top)) continue;
-    const leaf = new LeafColumn(handle, meta, schema, compressors, fail);
+    const leaf = new LeafColumn(handle, meta, schema, compressors, fail, options.slicing ?? DEFAULT_SLICING);
     leaves.set(top, [...(leaves.get(top) ?? []), leaf]);
   }
   const all = [...leaves.values()].flat();
@@ -122,6 +132,9 @@ class LeafColumn {
   private windowStart = 0;
   private dictionary: DecodedArray | undefined;
   private held: unknown[] | undefined;
+  /** The rest of a page being decoded slice by slice, and its value encoding. */
+  private slices: Iterator<PageSlice> | undefined;
+  private slicesEncoding = "PLAIN";
   /** Decoded rows not yet taken: chunks, and the offset into the first. */
   private queue: DecodedArray[] = [];
   private offset = 0;
@@ -133,6 +146,7 @@ class LeafColumn {
     schema: SchemaTree,
     compressors: Compressors | undefined,
     private readonly fail: (row: number, column: string, cause: unknown) => InputError,
+    private readonly slicing: PageSlicing,
   ) {
     this.name = meta.path_in_schema.join(".");
     const schemaPath = getTreePath(schema, meta.path_in_schema);
@@ -163,6 +177,18 @@ class LeafColumn {
 
   private async decodeNextPage(): Promise<boolean> {
     for (;;) {
+      if (this.slices) {
+        const slice = this.slices.next();
+        if (slice.done) {
+          this.slices = undefined;
+          continue;
+        }
+        const { definitionLevels, repetitionLevels, values } = slice.value;
+        const converted = convertWithDictionary(values, this.dictionary, this.slicesEncoding as never, this.decoder);
+        const data = assembleLists(this.held ?? [], definitionLevels, repetitionLevels, converted, this.decoder.schemaPath);
+        if (this.accept(data)) return true;
+        continue;
+      }
       const page = await this.nextPage();
       if (!page) {
         if (this.held) {
@@ -172,26 +198,40 @@ class LeafColumn {
         }
         return false;
       }
-      if (page.header.type === "DICTIONARY_PAGE") {
-        const { data } = readPage(page.reader, page.header, this.decoder, undefined, undefined, 0);
+      const { header, reader } = page;
+      if (header.type === "DICTIONARY_PAGE") {
+        const { data } = readPage(reader, header, this.decoder, undefined, undefined, 0);
         if (data) this.dictionary = convert(data, this.decoder);
         continue;
       }
-      const { data } = readPage(page.reader, page.header, this.decoder, this.dictionary, this.held, 0);
-      if (!data || data.length === 0) continue;
-      if (!this.repeated) {
-        this.push(data);
-        return true;
+      const encoding = valueCount(header) > this.slicing.levels ? sliceableEncoding(header, this.decoder) : undefined;
+      if (encoding) {
+        const stored = new Uint8Array(reader.view.buffer, reader.view.byteOffset, reader.view.byteLength);
+        this.slices = pageSlices(stored, header, this.decoder, this.slicing.levels);
+        this.slicesEncoding = encoding;
+        continue;
       }
-      // `data` continues the held row (if any): every row but the last is complete.
-      const rows = data as unknown[];
-      this.held = rows.length > 0 ? [rows[rows.length - 1]] : this.held;
-      if (rows.length > 1) {
-        rows.length -= 1;
-        this.push(rows);
-        return true;
-      }
+      const { data } = readPage(reader, header, this.decoder, this.dictionary, this.held, 0);
+      if (data && this.accept(data)) return true;
     }
+  }
+
+  /**
+   * Queues the complete rows of a decoded page or slice (`data` continues the held row, if any); false when
+   * none is complete yet. In a repeated column the last row is held back: the next page may continue it.
+   */
+  private accept(data: DecodedArray): boolean {
+    if (data.length === 0) return false;
+    if (!this.repeated) {
+      this.push(data);
+      return true;
+    }
+    const rows = data as unknown[];
+    this.held = [rows[rows.length - 1]];
+    if (rows.length === 1) return false;
+    rows.length -= 1;
+    this.push(rows);
+    return true;
   }
 
   /** Takes the next `count` decoded rows (count ≤ available). */
