@@ -3,14 +3,15 @@
  *
  * hyparquet's row reader decodes every column chunk of a row group whole before it hands out the first
  * row, so memory follows the largest row group: pandas / pyarrow put up to ~1M rows in one group (one
- * 200k-row group of 250 MB chat text took `stats` to 1.0 GB; 0.3–0.48 GB this way, and less time).
+ * 200k-row group of 250 MB chat text took `stats` to 1.0 GB; 210–228 MB this way, and less time).
  * Here each column chunk is read through a small window of the file and decoded one page at a time with
  * hyparquet's own page decoder; rows are handed on as soon as every column has them, so memory follows
- * the page size (about 1 MB per column), whatever the row group size.
+ * the page (about 1 MB per column), whatever the row group size. A page of many values is decoded a slice
+ * of values at a time (io/parquet-page-slices).
  *
- * Values are exactly what hyparquet's row reader gives (same page decoder, same conversions, same nested
- * assembly); only the order of the work differs. A row of a repeated (list) column may continue on the
- * next page (data page v1), so the last row of each page is held back until the next page shows where
+ * Values are exactly what hyparquet's row reader gives (its decoders, conversions and nested assembly;
+ * tests compare the two); only the order of the work differs. A row of a repeated (list) column may continue on the
+ * next page (data page v1) or slice, so the last row of each is held back until the next shows where
  * it ends. The page-level functions come from hyparquet's `src/*.js` subpath exports, which are not its
  * documented API: package.json pins hyparquet exactly, and the tests compare against its row reader.
  */
