@@ -36,6 +36,25 @@ describe("AtomicFile", () => {
     expect(readdirSync(d)).toEqual([]);
   });
 
+  it("writes that do not wait for each other share one wait for the buffer to drain (no listeners pile up)", async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => {
+      warnings.push(warning.name);
+    };
+    process.on("warning", onWarning);
+    try {
+      const target = join(fresh(), "out.txt");
+      const file = await AtomicFile.open(target);
+      await Promise.all(Array.from({ length: 60 }, (_, i) => file.write(String(i % 10).repeat(100_000))));
+      await file.commit();
+      await new Promise((r) => setImmediate(r)); // warnings are emitted on a later tick
+      expect(readFileSync(target, "utf8")).toBe(Array.from({ length: 60 }, (_, i) => String(i % 10).repeat(100_000)).join(""));
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(warnings).not.toContain("MaxListenersExceededWarning");
+  });
+
   it("a failed rename (the target is a directory) removes the temp file", async () => {
     const d = fresh();
     mkdirSync(join(d, "o.jsonl"));

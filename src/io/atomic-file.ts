@@ -66,6 +66,8 @@ export class AtomicFile {
   private done = false;
   /** The first error the stream emitted (kept so it is never unhandled, and rethrown by write/commit). */
   private failure: Error | undefined;
+  /** Settles when the full write buffer drains (or the stream stops); shared by the writes waiting for it. */
+  private drained: Promise<void> | undefined;
   private readonly closed: Promise<void>;
   private markClosed!: () => void;
 
@@ -101,8 +103,11 @@ export class AtomicFile {
     if (!stream || this.done) throw new ToolkitError(`AtomicFile ${this.target}: write after commit/abort`, { code: "invalid_state" });
     if (this.failure) throw this.failure;
     if (stream.write(chunk)) return;
-    await new Promise<void>((resolve, reject) => {
+    // One wait per full buffer, shared by every write that found it full (a caller writing without awaiting
+    // adds no listeners per write).
+    this.drained ??= new Promise<void>((resolve, reject) => {
       const off = (): void => {
+        this.drained = undefined;
         stream.off("drain", onDrain);
         stream.off("close", onStop);
         stream.off("error", onStop);
@@ -119,6 +124,7 @@ export class AtomicFile {
       stream.once("close", onStop);
       stream.once("error", onStop);
     });
+    await this.drained;
   }
 
   async commit(): Promise<void> {
