@@ -7,6 +7,7 @@ import type { InputIssue } from "./input-issue.js";
 import { readJsonl } from "./jsonl.js";
 import { readLines } from "./read-lines.js";
 import { candidateSchema, type Candidate } from "../schemas/candidate.js";
+import { hasCandidateShape } from "../schemas/candidate-shape.js";
 
 /**
  * True when `path` is a JSON Lines file whose first record has a candidate's `promptId` and `response` (no
@@ -22,8 +23,7 @@ export async function looksLikeCandidates(path: string): Promise<boolean> {
       const line = text.trim();
       if (line === "") continue;
       if (!line.startsWith("{")) return false;
-      const record = JSON.parse(line) as Record<string, unknown>;
-      return typeof record.promptId === "string" && typeof record.response === "string";
+      return hasCandidateShape(JSON.parse(line));
     }
   } catch {
     // Not UTF-8 or not JSON: not a candidates file; the reader that takes the file reports what is wrong.

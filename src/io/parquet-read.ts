@@ -72,7 +72,8 @@ export async function readParquetInfo(file: string): Promise<ParquetInfo> {
 /**
  * Streams the rows of a Parquet file as `{line, record}` (line = 1-based row number), decoding a page of
  * each column at a time (memory follows the page size, not the row group's). `messages` columns come back
- * as `{role, content}[]`, `json` columns parsed, int64 as numbers when safe. With `schema`, each row is validated (errors name file, row and field).
+ * as `{role, content}[]`, `json` columns parsed, int64 as numbers when safe. With `schema`, each row is
+ * validated (errors name file, row and field).
  *
  * @example
  * for await (const { line, record } of readParquet("train.parquet", { schema: sftRecordSchema })) { ... }

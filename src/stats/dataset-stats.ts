@@ -7,6 +7,7 @@
 import type { CanonicalRecord, RecordKind } from "../io/adapters/format.js";
 import { isPreferencePair } from "../io/adapters/format.js";
 import type { Candidate } from "../schemas/candidate.js";
+import { hasCandidateShape } from "../schemas/candidate-shape.js";
 import type { Message } from "../schemas/message.js";
 import { countWords } from "../text/count-words.js";
 import { detectLanguage } from "../text/language.js";
@@ -165,5 +166,5 @@ export async function computeDatasetStats(
 
 /** A Candidate (has a response and a promptId) rather than an SFT record or a preference pair. */
 function isCandidate(record: CanonicalRecord | Candidate): record is Candidate {
-  return typeof (record as Candidate).response === "string" && typeof (record as Candidate).promptId === "string";
+  return hasCandidateShape(record);
 }

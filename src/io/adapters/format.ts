@@ -3,6 +3,7 @@
  * an adapter that maps one of them to the canonical records (SftRecord, PreferencePair) and back.
  */
 import { ConfigError, ToolkitError } from "../../errors.js";
+import { hasCandidateShape } from "../../schemas/candidate-shape.js";
 import type { PreferencePair } from "../../schemas/preference-pair.js";
 import type { SftRecord } from "../../schemas/sft-record.js";
 
@@ -94,10 +95,7 @@ export function describeUndetected(raw: RawRecord, kind?: RecordKind): string {
         ? "messages, conversations, or instruction+output"
         : "messages, conversations, instruction+output, or chosen+rejected";
   // Candidates (sample / judge output) are no record format: say which commands take them.
-  const candidates =
-    typeof raw.promptId === "string" && typeof raw.response === "string"
-      ? "; this looks like candidates from `sample` / `judge`, which `stats`, `judge` and `pairs` read"
-      : "";
+  const candidates = hasCandidateShape(raw) ? "; this looks like candidates from `sample` / `judge`, which `stats`, `judge` and `pairs` read" : "";
   return `cannot detect the record format from fields {${keys || "none"}}; expected ${wanted} (or name the format explicitly)${candidates}`;
 }
 
