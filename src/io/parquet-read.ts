@@ -87,7 +87,7 @@ export async function* readParquet<T = Record<string, unknown>>(file: string, op
     const missing = wanted.filter((name) => !known.has(name));
     if (missing.length > 0) throw new InputError({ file, field: missing[0] }, `no such column (have ${[...known].join(", ")})`);
   }
-  const decoders = info.columns.filter((c) => !wanted || wanted.includes(c.name));
+  const decodeRow = parquetRowDecoder(info, wanted);
   const { streamRowGroup } = await import("./parquet-group-stream.js");
   const handle = await open(file, "r");
   try {
@@ -97,11 +97,7 @@ export async function* readParquet<T = Record<string, unknown>>(file: string, op
         for (const object of batch) {
           line += 1;
           try {
-            const row: Record<string, unknown> = {};
-            for (const column of decoders) {
-              const value = object[column.name];
-              row[column.name] = column.type ? decodeValue(column as ColumnSpec, value, { file, row: line }) : value;
-            }
+            const row = decodeRow(object, line);
             const record = options.schema ? validateRecord(options.schema, row, file, line) : (row as T);
             yield { line, record };
           } catch (error) {
@@ -113,6 +109,24 @@ export async function* readParquet<T = Record<string, unknown>>(file: string, op
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * A function turning one of `streamRowGroup`'s objects into a row as `readParquet` yields it: the columns
+ * `wanted` (default: all) in the file's order, typed columns decoded (`messages` as `{role, content}[]`,
+ * `json` parsed, int64 as numbers when safe); a bad value is an InputError naming the file, row and column.
+ */
+export function parquetRowDecoder(info: ParquetInfo, wanted?: readonly string[]): (object: Record<string, unknown>, line: number) => Record<string, unknown> {
+  const decoders = info.columns.filter((c) => !wanted || wanted.includes(c.name));
+  const { file } = info;
+  return (object, line) => {
+    const row: Record<string, unknown> = {};
+    for (const column of decoders) {
+      const value = object[column.name];
+      row[column.name] = column.type ? decodeValue(column as ColumnSpec, value, { file, row: line }) : value;
+    }
+    return row;
+  };
 }
 
 /** Column specs recorded in our key-value metadata, or inferred from the Parquet schema. */

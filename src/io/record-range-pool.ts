@@ -72,6 +72,12 @@ export class RecordRangePool implements RangeReader {
     const id = this.nextId++;
     return new Promise<RangeResult>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
+      if (task.rowGroup !== undefined) {
+        // A row group's ranges go to one thread, which reads them in order on one stream (io/parquet-ranges);
+        // groups take turns over the threads.
+        this.workers[task.rowGroup % this.workers.length]!.postMessage({ id, task });
+        return;
+      }
       this.waiting.push({ id, task });
       const worker = this.idle.pop();
       if (worker) this.dispatch(worker);
@@ -112,11 +118,18 @@ export class RecordRangePool implements RangeReader {
 
 /** Reads ranges in the calling thread with `handlers` (one range at a time). */
 export function inProcessReader<R>(handlers: readonly RangeHandler<R>[]): RangeReader<R> {
+  let parquet: typeof import("./parquet-ranges.js") | undefined;
   return {
     inFlight: 1,
-    read: async (task) => readRange(task, handlers[task.handler]!).result,
+    read: async (task) => {
+      if (task.rowGroup === undefined) return readRange(task, handlers[task.handler]!).result;
+      parquet ??= await import("./parquet-ranges.js");
+      return (await parquet.readParquetRange(task, handlers[task.handler]!)).result;
+    },
     recycle: recycleRangeBuffers,
-    close: async () => {},
+    close: async () => {
+      await parquet?.closeParquetRanges();
+    },
   };
 }
 
@@ -131,12 +144,19 @@ export interface FileRange<R> {
 
 /** Bytes per range unless asked otherwise, and of the first range of a file whose format is detected. */
 export const RANGE_BYTES = 2 << 20;
+/**
+ * Uncompressed bytes per range of a Parquet file unless asked otherwise: larger, since a row group's ranges
+ * are read by one thread in turn and the threads share the work by groups (measured on 200k chat rows:
+ * 2 MiB 10.2 s, 8 MiB 9.2 s, 32 MiB 9.0 s with 70 MB more memory).
+ */
+export const PARQUET_RANGE_BYTES = 8 << 20;
 const DETECT_RANGE_BYTES = 256 << 10;
 
 /**
- * The ranges of one JSONL file, read by `reader`, in order. With format `"auto"` the ranges are read one
- * by one until one detects the format (as `readRecords` detects it on the first record that has one);
- * after a line that is not UTF-8 the file ends (its issue is the last).
+ * The ranges of one JSONL or Parquet file (`.parquet`: ranges of rows, see io/parquet-ranges), read by
+ * `reader`, in order. With format `"auto"` the ranges are read one by one until one detects the format (as
+ * `readRecords` detects it on the first record that has one); after a line that is not UTF-8 the file ends
+ * (its issue is the last).
  */
 export async function* readFileRanges<R>({
   reader,
@@ -144,7 +164,7 @@ export async function* readFileRanges<R>({
   label,
   format,
   handler,
-  rangeBytes = RANGE_BYTES,
+  rangeBytes = isParquetFile(file) ? PARQUET_RANGE_BYTES : RANGE_BYTES,
 }: {
   reader: RangeReader<R>;
   file: string;
@@ -153,22 +173,24 @@ export async function* readFileRanges<R>({
   handler: number;
   rangeBytes?: number | undefined;
 }): AsyncGenerator<FileRange<R>> {
-  const fd = openSync(file, "r");
+  const cutter = isParquetFile(file) ? await (await import("./parquet-ranges.js")).parquetRangeCutter(file) : jsonlRangeCutter(file);
   const queue: Array<Promise<RangeResult<R>>> = [];
   try {
-    const size = fstatSync(fd).size;
     let known = format;
-    let start = 0;
     let lineBase = 0;
+    let more = true;
     while (true) {
-      while (start < size && queue.length < reader.inFlight && !(known === "auto" && queue.length > 0)) {
-        const end = rangeEnd(fd, size, start, known === "auto" ? Math.min(rangeBytes, DETECT_RANGE_BYTES) : rangeBytes);
-        const read = reader.read({ file, label, start, end, format: known, handler });
+      while (more && queue.length < reader.inFlight && !(known === "auto" && queue.length > 0)) {
+        const range = cutter.next(known === "auto" ? Math.min(rangeBytes, DETECT_RANGE_BYTES) : rangeBytes);
+        if (range === undefined) {
+          more = false;
+          break;
+        }
+        const read = reader.read({ file, label, ...range, format: known, handler });
         // A range read ahead may fail while an earlier one is awaited: mark it handled now (it is still
         // awaited, and throws, in its turn), or Node reports an unhandled rejection meanwhile.
         read.catch(() => {});
         queue.push(read);
-        start = end;
       }
       const next = queue.shift();
       if (next === undefined) return;
@@ -188,6 +210,28 @@ export async function* readFileRanges<R>({
     }
   } finally {
     // Ranges read ahead and not consumed (the file stopped early, or the caller stopped) are dropped.
-    closeSync(fd);
+    cutter.close?.();
   }
+}
+
+/** True for a file read in ranges of rows rather than bytes. */
+export function isParquetFile(file: string): boolean {
+  return file.toLowerCase().endsWith(".parquet");
+}
+
+/** Byte ranges of a JSON Lines file, cut at line ends. */
+function jsonlRangeCutter(file: string): { next(bytes: number): { start: number; end: number } | undefined; close(): void } {
+  const fd = openSync(file, "r");
+  const size = fstatSync(fd).size;
+  let start = 0;
+  return {
+    next(bytes) {
+      if (start >= size) return undefined;
+      const end = rangeEnd(fd, size, start, bytes);
+      const range = { start, end };
+      start = end;
+      return range;
+    },
+    close: () => closeSync(fd),
+  };
 }

@@ -26,6 +26,7 @@ if (port) {
     }
     return handler;
   };
+  let parquet: Promise<typeof import("./parquet-ranges.js")> | undefined;
   let queue = Promise.resolve();
   port.on("message", (message: { id: number; task: RangeTask } | { recycle: ArrayBuffer[] }) => {
     if ("recycle" in message) {
@@ -35,7 +36,11 @@ if (port) {
     const { id, task } = message;
     queue = queue.then(async () => {
       try {
-        const { result, transfer } = readRange(task, await handlerFor(task.handler));
+        const handler = await handlerFor(task.handler);
+        const { result, transfer } =
+          task.rowGroup === undefined
+            ? readRange(task, handler)
+            : await (parquet ??= import("./parquet-ranges.js")).then((p) => p.readParquetRange(task, handler));
         port.postMessage({ id, result }, transfer);
       } catch (error) {
         port.postMessage({ id, failure: toWorkerFailure(error) });

@@ -53,6 +53,11 @@ export interface RangeTask {
   format: SftFormat | "auto";
   /** Which of the reader's handlers gets the records. */
   handler: number;
+  /**
+   * Set for a Parquet file: the range is rows [start, end) of this 0-based row group, and its lines are
+   * rows (see io/parquet-ranges). Unset: a JSON Lines file, [start, end) its bytes.
+   */
+  rowGroup?: number | undefined;
 }
 
 /** A bad row of the range (its line counted from the range's start). */
@@ -84,8 +89,7 @@ export function readRange<R>(task: RangeTask, handler: RangeHandler<R>): { resul
   handler.begin?.(bytes.length);
   const valid = isUtf8(bytes);
   const byteReader = handler.messagesRecord ? threadByteReader(bytes.length) : undefined;
-  let adapter: SftAdapter | undefined = task.format === "auto" ? undefined : getSftAdapter(task.format);
-  let format: RangeResult["format"];
+  const converter = new RecordConverter(task.format);
   let stopped = false;
   let line = 0;
   let position = 0;
@@ -102,7 +106,7 @@ export function readRange<R>(task: RangeTask, handler: RangeHandler<R>): { resul
       break;
     }
     // Once the range reads the messages format (its first record chose or confirmed it), most lines need no string.
-    if (byteReader !== undefined && format !== undefined && adapter?.name === "messages") {
+    if (byteReader !== undefined && converter.format !== undefined && converter.adapter?.name === "messages") {
       const fast = byteReader.read(bytes, start, end, { file: task.file, line });
       if (fast !== undefined) {
         handler.messagesRecord!(fast, line, task.label);
@@ -120,16 +124,7 @@ export function readRange<R>(task: RangeTask, handler: RangeHandler<R>): { resul
       if (typeof value !== "object" || value === null || Array.isArray(value)) {
         throw new InputError(context, `expected a JSON object, got ${describeJson(value)}`);
       }
-      const raw = value as RawRecord;
-      if (adapter === undefined) {
-        const detected = detectSftFormat(raw);
-        if (detected === null) throw new InputError(context, describeUndetected(raw, "sft"));
-        adapter = getSftAdapter(detected);
-        format = { format: detected, detected: true };
-      } else if (format === undefined && task.format !== "auto") {
-        format = { format: task.format, detected: false };
-      }
-      record = adapter.toCanonical(raw, context);
+      record = converter.toRecord(value as RawRecord, context);
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       issues.push({ line: error.line ?? 0, ...(error.field ? { field: error.field } : {}), reason: error.reason });
@@ -137,9 +132,36 @@ export function readRange<R>(task: RangeTask, handler: RangeHandler<R>): { resul
     }
     handler.record(record, line, task.label);
   }
-  // Like `readRecords`, an explicit format counts as chosen at the first line that is a JSON object.
+  const { format } = converter;
   const { output, transfer } = handler.finish();
   return { result: { lines: line, issues, ...(format ? { format } : {}), stopped, output }, transfer };
+}
+
+/**
+ * Raw rows to SFT records as `readRecords` (kind "sft") converts them: with the format given, or detected
+ * from the first row. Like `readRecords`, a format counts as chosen at the first row that is an object.
+ */
+export class RecordConverter {
+  adapter: SftAdapter | undefined;
+  /** The format, once a row chose it. */
+  format: RangeResult["format"];
+
+  constructor(private readonly given: SftFormat | "auto") {
+    this.adapter = given === "auto" ? undefined : getSftAdapter(given);
+  }
+
+  /** The row as an SFT record; an InputError (naming `context`) when it cannot be one. */
+  toRecord(raw: RawRecord, context: { file: string; line: number }): SftRecord {
+    if (this.adapter === undefined) {
+      const detected = detectSftFormat(raw);
+      if (detected === null) throw new InputError(context, describeUndetected(raw, "sft"));
+      this.adapter = getSftAdapter(detected);
+      this.format = { format: detected, detected: true };
+    } else if (this.format === undefined && this.given !== "auto") {
+      this.format = { format: this.given, detected: false };
+    }
+    return this.adapter.toCanonical(raw, context);
+  }
 }
 
 /** The thread's byte reader, reset for a range of `rangeBytes` (its scratch is reused like the read buffer). */

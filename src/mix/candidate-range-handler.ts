@@ -5,7 +5,8 @@
  * any other is its JSON, exactly what `RowSpool.append` writes), its id, its
  * exact-dedup key and its facts. Results go back as one bytes buffer, typed arrays and two strings.
  */
-import type { ByteSftRecord } from "../io/adapters/messages-bytes.js";
+import type { ByteRole, ByteSftRecord, ByteTurn } from "../io/adapters/messages-bytes.js";
+import { hasLoneSurrogate } from "../io/lone-surrogate.js";
 import { packedSftRowBound, packSftRow } from "../io/packed-sft-row.js";
 import { spareRangeBuffer, type RangeHandler } from "../io/record-ranges.js";
 import type { MixFilters } from "../schemas/mix-recipe.js";
@@ -71,6 +72,41 @@ class Column<T extends Float64Array | Uint32Array | Int32Array | Uint8Array> {
 
 const floats = (size: number): Float64Array => new Float64Array(size);
 
+/** Roles a packed row holds. */
+const BYTE_ROLES: ReadonlySet<string> = new Set<ByteRole>(["system", "user", "assistant"]);
+
+/**
+ * A plain chat record's turns as UTF-8 bytes (one scratch buffer, reused row after row), or undefined when
+ * the record is not plain: tools, a tool turn or tool fields, or text that is not well-formed Unicode (its
+ * bytes would not give back the same string). Such records are spooled as JSON.
+ */
+class PlainTurns {
+  private scratch = Buffer.allocUnsafeSlow(64 << 10);
+  private readonly turns: ByteTurn[] = [];
+
+  of(record: SftRecord): ByteTurn[] | undefined {
+    if (record.tools !== undefined || hasLoneSurrogate(record.id)) return undefined;
+    let bound = 0;
+    for (const message of record.messages) {
+      if (!BYTE_ROLES.has(message.role) || message.tool_calls !== undefined || message.tool_call_id !== undefined || message.name !== undefined)
+        return undefined;
+      if (hasLoneSurrogate(message.content)) return undefined;
+      // A UTF-16 code unit takes at most 3 UTF-8 bytes.
+      bound += message.content.length * 3;
+    }
+    if (bound > this.scratch.length) this.scratch = Buffer.allocUnsafeSlow(Math.max(bound, this.scratch.length * 2));
+    const { scratch, turns } = this;
+    turns.length = 0;
+    let at = 0;
+    for (const { role, content } of record.messages) {
+      const length = scratch.write(content, at, "utf8");
+      turns.push({ role: role as ByteRole, content: scratch.subarray(at, at + length) });
+      at += length;
+    }
+    return turns;
+  }
+}
+
 export function createRangeHandler(options: CandidateHandlerOptions): RangeHandler<CandidateRange> {
   const filter = chainFilters(options.filters.map((spec) => buildRowFilter({ spec })));
   const lines = new Column(new Uint32Array(4096), (size) => new Uint32Array(size));
@@ -126,6 +162,16 @@ export function createRangeHandler(options: CandidateHandlerOptions): RangeHandl
     withTools.push(facts.withTools ? 1 : 0);
   };
 
+  /** Spools a row as a packed row (io/packed-sft-row), with its facts and key from the turns' bytes. */
+  const packed = (id: string, meta: SftRecord["meta"], turns: ByteTurn[], row: () => SftRecord): void => {
+    const metaText = meta !== undefined ? JSON.stringify(meta) : null;
+    reserve(packedSftRowBound(id, options.tag, metaText, turns));
+    used += packSftRow(bytes!, used, id, options.tag, metaText, turns);
+    // The exact-dedup key from the turns' bytes when it can be (the same key; see byteTurnsKey).
+    spooled(row, id, byteRecordFacts({ id, turns }, options.tag, metaText), () => byteTurnsKey(turns));
+  };
+  const plainTurns = new PlainTurns();
+
   return {
     begin(rangeBytes) {
       // A row's spool bytes are about its input line plus the source tag: room for that, grown if short.
@@ -137,6 +183,12 @@ export function createRangeHandler(options: CandidateHandlerOptions): RangeHandl
     record(record: SftRecord, line: number, label: string) {
       const row: SftRecord = { ...record, source: options.tag };
       if (!keep(() => row, line)) return;
+      // A plain chat row (what Parquet sources hold) is spooled packed, as the byte reader's rows are.
+      const turns = plainTurns.of(row);
+      if (turns !== undefined) {
+        packed(row.id, row.meta, turns, () => row);
+        return;
+      }
       const json = JSON.stringify(row);
       // A UTF-16 code unit takes at most 3 UTF-8 bytes.
       reserve(json.length * 3);
@@ -156,11 +208,7 @@ export function createRangeHandler(options: CandidateHandlerOptions): RangeHandl
           ...(record.meta !== undefined ? { meta: record.meta } : {}),
         });
       if (!keep(asRecord, line)) return;
-      const meta = record.meta !== undefined ? JSON.stringify(record.meta) : null;
-      reserve(packedSftRowBound(record.id, options.tag, meta, record.turns));
-      used += packSftRow(bytes!, used, record.id, options.tag, meta, record.turns);
-      // The exact-dedup key from the turns' bytes when it can be (the same key; see byteTurnsKey).
-      spooled(asRecord, record.id, byteRecordFacts(record, options.tag, meta), () => byteTurnsKey(record.turns));
+      packed(record.id, record.meta, record.turns, asRecord);
     },
     finish() {
       const output: CandidateRange = {

@@ -15,7 +15,7 @@ import { stat } from "node:fs/promises";
 import { ToolkitError } from "../errors.js";
 import type { SftFormat } from "../io/adapters/format.js";
 import type { InputIssue } from "../io/input-issue.js";
-import { inProcessReader, RANGE_BYTES, readFileRanges, RecordRangePool, type RangeReader } from "../io/record-range-pool.js";
+import { inProcessReader, isParquetFile, RANGE_BYTES, readFileRanges, RecordRangePool, type RangeReader } from "../io/record-range-pool.js";
 import { rowBytesObject } from "../io/json-row.js";
 import { isSplittableJsonl, readRecords } from "../io/read-records.js";
 import { resolveThreads } from "../io/row-group-pool.js";
@@ -207,7 +207,7 @@ export async function collectCandidates({
       };
 
       for (const file of source.files) {
-        if (reader !== undefined && (await isSplittableJsonl(file.path))) {
+        if (reader !== undefined && (await readsInRanges(file.path))) {
           const ranges = readFileRanges<CandidateRange>({
             reader,
             file: file.path,
@@ -268,6 +268,12 @@ export async function collectCandidates({
     await reader?.close();
   }
   return { sources: collected, words, answerWords, tokens, textBytes, ids, toolRows, contaminated };
+}
+
+/** True for the files the range reader takes: JSON Lines (see `isSplittableJsonl`) and Parquet files. */
+async function readsInRanges(path: string): Promise<boolean> {
+  if (isParquetFile(path)) return (await stat(path).catch(() => undefined))?.isFile() === true;
+  return isSplittableJsonl(path);
 }
 
 /** A row the recipe's filters dropped (only counted). */
@@ -364,9 +370,11 @@ async function rangeReader(
   let any = false;
   for (const source of sources) {
     for (const file of source.files) {
-      if (!/\.(jsonl|ndjson)$/i.test(file.path)) continue;
+      const parquet = isParquetFile(file.path);
+      if (!parquet && !/\.(jsonl|ndjson)$/i.test(file.path)) continue;
       any = true;
-      bytes += (await stat(file.path).catch(() => undefined))?.size ?? 0;
+      // Parquet's text is compressed: count it at about what it holds.
+      bytes += ((await stat(file.path).catch(() => undefined))?.size ?? 0) * (parquet ? 2 : 1);
     }
   }
   if (!any) return undefined;

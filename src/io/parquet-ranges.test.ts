@@ -1,0 +1,196 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { parquetMetadata } from "hyparquet";
+import { afterAll, describe, expect, it } from "vitest";
+import { InputError } from "../errors.js";
+import { makeTmpDir } from "../../test/helpers/tmp-dir.js";
+import { createRangeHandler } from "../../test/helpers/collect-range-handler.js";
+import type { ColumnSpec } from "./column-spec.js";
+import type { InputIssue } from "./input-issue.js";
+import { closeParquetRanges, readParquetRange } from "./parquet-ranges.js";
+import { writeParquet } from "./parquet-write.js";
+import { readRecords } from "./read-records.js";
+import { inProcessReader, readFileRanges, RecordRangePool, type RangeReader } from "./record-range-pool.js";
+import { moduleUrl } from "./start-worker.js";
+
+const tmp = makeTmpDir("lw-parquet-ranges-");
+const HANDLER = moduleUrl(import.meta.url, "../../test/helpers/collect-range-handler");
+const EXAMPLES = join(process.cwd(), "examples/data");
+const GENERAL = join(process.cwd(), "../shared/data/general-sft");
+
+type Collected = Array<{ line: number; json: string }>;
+interface Read {
+  records: Collected;
+  issues: InputIssue[];
+  format: string | undefined;
+}
+
+async function byReadRecords(path: string): Promise<Read> {
+  const issues: InputIssue[] = [];
+  const records: Collected = [];
+  let format: string | undefined;
+  for await (const { line, record } of readRecords(path, {
+    kind: "sft",
+    skipInvalid: true,
+    issues,
+    allowEmpty: true,
+    onFormat: (f) => (format ??= f.format),
+  })) {
+    records.push({ line, json: JSON.stringify(record) });
+  }
+  return { records, issues, format };
+}
+
+async function byRanges(reader: RangeReader<Collected>, path: string, rangeBytes: number): Promise<Read> {
+  const out: Read = { records: [], issues: [], format: undefined };
+  for await (const range of readFileRanges({ reader, file: path, label: path, format: "auto", handler: 0, rangeBytes })) {
+    out.format ??= range.format?.format;
+    out.issues.push(...range.issues);
+    for (const { line, json } of range.output) out.records.push({ line: line + range.lineBase, json });
+  }
+  return out;
+}
+
+const chatLines = (name: string): Array<Record<string, unknown>> =>
+  readFileSync(join(EXAMPLES, name), "utf8")
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+
+/** Messages-layout rows with bad ones between (unknown role, no turns, an empty turn), duplicates, ids missing, meta. */
+async function writeChatFile(file: string): Promise<void> {
+  const rows: Array<Record<string, unknown>> = [];
+  for (const [i, row] of [...chatLines("general-chat.jsonl"), ...chatLines("long-writing.jsonl")].entries()) {
+    rows.push({ ...row, id: i % 3 === 0 ? null : row.id, meta: i % 5 === 0 ? { n: i, tag: "x" } : null });
+    if (i % 6 === 3) rows.push({ id: `bad-${i}`, messages: [{ role: "narrator", content: "x" }] });
+    if (i % 9 === 4) rows.push({ id: `empty-${i}`, messages: [] });
+    if (i % 7 === 2)
+      rows.push({
+        id: `blank-${i}`,
+        messages: [
+          { role: "user", content: "" },
+          { role: "assistant", content: "y" },
+        ],
+      });
+    if (i % 4 === 0) rows.push({ ...row, meta: null });
+  }
+  const columns: ColumnSpec[] = [
+    { name: "id", type: "string", nullable: true },
+    { name: "messages", type: "messages" },
+    { name: "meta", type: "json", nullable: true },
+  ];
+  // Small groups of small pages: ranges start inside groups and pages.
+  await writeParquet({ file, columns, rows, maxRowGroupRows: 9, pageBytes: 1024, threads: 1 });
+}
+
+/** Alpaca-layout rows (CJK text) with bad ones (no output), in groups of 40. */
+async function writeAlpacaFile(file: string): Promise<void> {
+  const zh = (JSON.parse(readFileSync(join(GENERAL, "alpaca_zh_demo.json"), "utf8")) as Array<Record<string, string>>).slice(0, 200);
+  const rows = zh.map((row, i) => ({ instruction: row.instruction, input: row.input ?? "", output: i % 17 === 5 ? "" : row.output }));
+  const columns: ColumnSpec[] = ["instruction", "input", "output"].map((name) => ({ name, type: "string" }));
+  await writeParquet({ file, columns, rows, maxRowGroupRows: 40, threads: 1 });
+}
+
+/** Tool-call rows (ShareGPT layout with a tools column) written by DuckDB: one group, its own page layout. */
+async function writeGlaiveFile(file: string): Promise<void> {
+  const db = await DuckDBInstance.create(":memory:");
+  const connection = await db.connect();
+  try {
+    await connection.run(`COPY (SELECT * FROM read_json('${join(GENERAL, "glaive_toolcall_en_demo.json")}')) TO '${file}' (FORMAT parquet)`);
+  } finally {
+    connection.closeSync();
+  }
+}
+
+describe("Parquet in ranges of rows", () => {
+  const pool = new RecordRangePool({ workers: 2, handlers: [{ url: HANDLER, options: {} }] });
+  afterAll(() => pool.close());
+
+  it("reads files exactly as readRecords does, whatever the range size, here and in worker threads", async () => {
+    const files = {
+      chat: join(tmp, "chat.parquet"),
+      alpaca: join(tmp, "alpaca-zh.parquet"),
+      glaive: join(tmp, "glaive.parquet"),
+      empty: join(tmp, "empty.parquet"),
+    };
+    await writeChatFile(files.chat);
+    await writeAlpacaFile(files.alpaca);
+    await writeGlaiveFile(files.glaive);
+    await writeParquet({ file: files.empty, columns: [{ name: "messages", type: "messages" }], rows: [], threads: 1 });
+    const local = inProcessReader([createRangeHandler({})]);
+    for (const [name, path] of Object.entries(files)) {
+      const expected = await byReadRecords(path);
+      for (const rangeBytes of [1, 700, 5000, 1 << 20]) {
+        expect(await byRanges(local, path, rangeBytes), `${name} in ranges of ${rangeBytes}`).toEqual(expected);
+      }
+      for (const rangeBytes of [1, 3000]) {
+        expect(await byRanges(pool as RangeReader<Collected>, path, rangeBytes), `${name}, threads, ${rangeBytes}`).toEqual(expected);
+      }
+    }
+    await local.close();
+    // The cases are there: bad rows with their fields, detected formats, tool rows, many groups.
+    const chat = await byReadRecords(files.chat);
+    expect(chat.issues.map((i) => i.field)).toEqual(expect.arrayContaining(["messages.0.role", "messages", "messages.0"]));
+    expect(parquetMetadata(toArrayBuffer(readFileSync(files.chat))).row_groups.length).toBeGreaterThan(5);
+    expect((await byReadRecords(files.alpaca)).format).toBe("alpaca");
+    expect((await byReadRecords(files.alpaca)).issues.length).toBeGreaterThan(5);
+    const glaive = await byReadRecords(files.glaive);
+    expect(glaive.format).toBe("sharegpt");
+    expect(glaive.records.some((r) => r.json.includes('"tool_calls"'))).toBe(true);
+  });
+
+  it("reads a group's ranges in any order, from one stream or by opening the group again", async () => {
+    const path = join(tmp, "order.parquet");
+    await writeChatFile(path);
+    const groupRows = parquetMetadata(toArrayBuffer(readFileSync(path))).row_groups.map((g) => Number(g.num_rows));
+    const expected = (await byReadRecords(path)).records;
+    const handler = createRangeHandler({});
+    const read = async (rowGroup: number, start: number, end: number): Promise<string[]> => {
+      const { result } = await readParquetRange({ file: path, label: path, start, end, rowGroup, format: "messages", handler: 0 }, handler);
+      return result.output.map((r) => r.json);
+    };
+    const rowsBefore = groupRows[0]! + groupRows[1]!;
+    const group = (from: number, to: number): string[] => expected.filter((r) => r.line > rowsBefore + from && r.line <= rowsBefore + to).map((r) => r.json);
+    // In order (one stream), then backwards (the group opened again and skipped to the start), then a gap.
+    expect(await read(2, 0, 4)).toEqual(group(0, 4));
+    expect(await read(2, 4, 9)).toEqual(group(4, 9));
+    expect(await read(2, 5, 9)).toEqual(group(5, 9));
+    expect(await read(2, 0, 2)).toEqual(group(0, 2));
+    expect(await read(2, 6, 7)).toEqual(group(6, 7));
+    await closeParquetRanges();
+  });
+
+  it("names the file's row where a damaged page starts, as readRecords does", async () => {
+    const path = join(tmp, "damaged.parquet");
+    const rows = Array.from({ length: 300 }, (_, i) => ({
+      messages: [
+        { role: "user", content: `question ${i} `.repeat(30) },
+        { role: "assistant", content: "ok" },
+      ],
+    }));
+    await writeParquet({ file: path, columns: [{ name: "messages", type: "messages" }], rows, pageBytes: 2048, maxRowGroupRows: 100, threads: 1 });
+    const bytes = readFileSync(path);
+    const metadata = parquetMetadata(toArrayBuffer(bytes));
+    // Spoil the second group's content chunk after its first page header.
+    const content = metadata.row_groups[1]!.columns.find((c) => c.meta_data!.path_in_schema.join(".") === "messages.list.element.content")!.meta_data!;
+    const start = Number(content.dictionary_page_offset ?? content.data_page_offset);
+    bytes.fill(0xff, start + 40, start + Number(content.total_compressed_size));
+    writeFileSync(path, bytes);
+    const expected = await byReadRecords(path).catch((e: unknown) => e);
+    expect(expected).toBeInstanceOf(InputError);
+    expect((expected as InputError).line).toBeGreaterThan(100);
+    for (const reader of [inProcessReader([createRangeHandler({})]), pool as RangeReader<Collected>]) {
+      for (const rangeBytes of [500, 1 << 20]) {
+        const error = await byRanges(reader, path, rangeBytes).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(InputError);
+        expect(error).toMatchObject({ file: path, line: (expected as InputError).line, reason: (expected as InputError).reason });
+      }
+    }
+    await closeParquetRanges();
+  });
+});
+
+function toArrayBuffer(bytes: Buffer): ArrayBuffer {
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}

@@ -1,0 +1,224 @@
+/**
+ * @module io/parquet-ranges — a Parquet file read in ranges of rows, as io/record-ranges reads JSON Lines in
+ * byte ranges: a range is rows [start, end) of one row group, decoded a page at a time
+ * (io/parquet-group-stream), its values decoded (`parquetRowDecoder`) and converted (`RecordConverter`) as
+ * `readRecords` reads the file, then handed to the caller's `RangeHandler`, with lines (row numbers) counted
+ * from the range's start.
+ *
+ * A row group can only be decoded from its start, so the ranges of one group go to one thread, in order
+ * (`RecordRangePool` routes them by group), and that thread keeps the group's stream open from one range to
+ * the next. A range that does not start where its thread's stream stands opens the group again and skips
+ * to it: slower, the same rows. Ranges are cut by the groups' uncompressed bytes, so a small group is one
+ * range and a large one several (memory follows the range, not the group).
+ */
+import type { FileHandle } from "node:fs/promises";
+import { open } from "node:fs/promises";
+import { InputError } from "../errors.js";
+import type { Compressors } from "hyparquet";
+import type { RawRecord } from "./adapters/format.js";
+import { readDecompressors } from "./parquet-codecs.js";
+import { streamRowGroup } from "./parquet-group-stream.js";
+import { parquetRowDecoder, readParquetInfo, type ParquetInfo } from "./parquet-read.js";
+import { RecordConverter, type RangeHandler, type RangeIssue, type RangeResult, type RangeTask } from "./record-ranges.js";
+
+/** A group is cut into ranges only when it has more than this many times the bytes asked for. */
+const WHOLE_GROUP_SLACK = 1.5;
+
+/** Where the next range of a Parquet file starts; `next` cuts ranges of about `bytes` uncompressed bytes. */
+export interface ParquetRangeCutter {
+  /** The next range (rows of one row group), or undefined at the end of the file. */
+  next(bytes: number): { rowGroup: number; start: number; end: number } | undefined;
+  close?(): void;
+}
+
+/** Plans the ranges of `file` from its footer (an InputError when it is not a readable Parquet file). */
+export async function parquetRangeCutter(file: string): Promise<ParquetRangeCutter> {
+  const { metadata } = await readParquetInfo(file);
+  const groups = metadata.row_groups.map((group) => ({ rows: Number(group.num_rows), bytes: Number(group.total_byte_size) }));
+  let group = 0;
+  let row = 0;
+  return {
+    next(bytes) {
+      while (group < groups.length && row >= groups[group]!.rows) {
+        group++;
+        row = 0;
+      }
+      const current = groups[group];
+      if (current === undefined) return undefined;
+      const rowBytes = current.bytes > 0 ? current.bytes / current.rows : 1;
+      const left = current.rows - row;
+      const rows = left * rowBytes <= bytes * WHOLE_GROUP_SLACK ? left : Math.max(1, Math.min(left, Math.ceil(bytes / rowBytes)));
+      const range = { rowGroup: group, start: row, end: row + rows };
+      row += rows;
+      return range;
+    },
+  };
+}
+
+/** A row group's rows as one thread reads them, range after range. */
+interface GroupStream {
+  handle: FileHandle;
+  info: ParquetInfo;
+  /** Rows of the file before the group. */
+  groupStart: number;
+  batches: AsyncGenerator<Array<Record<string, unknown>>>;
+  batch: Array<Record<string, unknown>>;
+  index: number;
+  /** Row of the group the next row is. */
+  position: number;
+}
+
+/** This thread's open group streams, by file and group. */
+const streams = new Map<string, GroupStream>();
+/** Footers this thread has read (kept until `closeParquetRanges`). */
+const footers = new Map<string, Promise<ParquetInfo>>();
+let decompressors: Promise<Compressors> | undefined;
+/** Open streams a thread keeps at most (a stream left open by a stopped read is closed when more are opened). */
+const MAX_OPEN_STREAMS = 4;
+
+/**
+ * Reads rows [task.start, task.end) of row group `task.rowGroup` of `task.file` and sends each record to
+ * `handler`, as `readRange` does for a JSON Lines range: bad rows become issues with their line (row)
+ * counted from the range's start; a page that cannot be decoded is thrown as an InputError whose line is
+ * counted the same way (it may be before the range: the row where that page starts).
+ */
+export async function readParquetRange<R>(task: RangeTask, handler: RangeHandler<R>): Promise<{ result: RangeResult<R>; transfer: ArrayBuffer[] }> {
+  const { file } = task;
+  const group = task.rowGroup!;
+  const info = await footer(file);
+  const groupMeta = info.metadata.row_groups[group];
+  if (groupMeta === undefined) throw new InputError({ file }, `has no row group ${group + 1} (it changed while it was read?)`);
+  const groupRows = Number(groupMeta.num_rows);
+  const rowBase = groupStartOf(info, group) + task.start;
+  /** The page reader names rows of the file; a range's callers count lines from the range's start. */
+  const countedFromRange = (error: unknown): unknown =>
+    error instanceof InputError && error.line !== undefined
+      ? new InputError({ file: error.file, line: error.line - rowBase, field: error.field }, error.reason, { cause: error })
+      : error;
+  let stream: GroupStream;
+  try {
+    stream = await groupStream(file, group, task.start);
+  } catch (error) {
+    throw countedFromRange(error);
+  }
+  handler.begin?.(Math.ceil((Number(groupMeta.total_byte_size) * (task.end - task.start)) / Math.max(1, groupRows)));
+  const decodeRow = parquetRowDecoder(info);
+  const converter = new RecordConverter(task.format);
+  const issues: RangeIssue[] = [];
+  let line = 0;
+  try {
+    for (let row = task.start; row < task.end; row++) {
+      let object: Record<string, unknown>;
+      try {
+        object = await nextRow(stream, file, group);
+      } catch (error) {
+        throw countedFromRange(error);
+      }
+      line += 1;
+      let record;
+      try {
+        record = converter.toRecord(decodeRow(object, line) as RawRecord, { file, line });
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+        issues.push({ line: error.line ?? 0, ...(error.field ? { field: error.field } : {}), reason: error.reason });
+        continue;
+      }
+      handler.record(record, line, task.label);
+    }
+  } catch (error) {
+    await closeStream(file, group);
+    throw error;
+  }
+  if (task.end >= groupRows) await closeStream(file, group);
+  const { format } = converter;
+  const { output, transfer } = handler.finish();
+  return { result: { lines: line, issues, ...(format ? { format } : {}), stopped: false, output }, transfer };
+}
+
+/** Closes every stream this thread has open and forgets the footers it read. */
+export async function closeParquetRanges(): Promise<void> {
+  const open = [...streams.values()];
+  streams.clear();
+  footers.clear();
+  await Promise.all(open.map((stream) => stream.handle.close().catch(() => undefined)));
+}
+
+/** The stream of `group` standing at row `start`: the open one when it stands there, else the group opened again. */
+async function groupStream(file: string, group: number, start: number): Promise<GroupStream> {
+  const key = `${file}\0${group}`;
+  let stream = streams.get(key);
+  if (stream !== undefined && stream.position === start) return stream;
+  if (stream !== undefined) await closeStream(file, group);
+  if (streams.size >= MAX_OPEN_STREAMS) {
+    const [oldest] = streams.keys();
+    const [oldFile, oldGroup] = oldest!.split("\0");
+    await closeStream(oldFile!, Number(oldGroup));
+  }
+  const info = await footer(file);
+  decompressors ??= readDecompressors();
+  const compressors = await decompressors;
+  const handle = await open(file, "r");
+  const groupStart = groupStartOf(info, group);
+  stream = {
+    handle,
+    info,
+    groupStart,
+    batches: streamRowGroup({ handle, file, metadata: info.metadata, group, compressors }),
+    batch: [],
+    index: 0,
+    position: 0,
+  };
+  streams.set(key, stream);
+  try {
+    for (; stream.position < start; stream.position++) await nextRowOf(stream, file, group);
+  } catch (error) {
+    // A stream that failed cannot go on: the next range opens the group again (and fails the same way).
+    await closeStream(file, group);
+    throw error;
+  }
+  return stream;
+}
+
+/** The file's footer, read once per thread. */
+function footer(file: string): Promise<ParquetInfo> {
+  let info = footers.get(file);
+  if (info === undefined) {
+    info = readParquetInfo(file);
+    footers.set(file, info);
+  }
+  return info;
+}
+
+/** Rows of the file before row group `group`. */
+function groupStartOf(info: ParquetInfo, group: number): number {
+  let rows = 0;
+  for (let g = 0; g < group; g++) rows += Number(info.metadata.row_groups[g]!.num_rows);
+  return rows;
+}
+
+async function nextRow(stream: GroupStream, file: string, group: number): Promise<Record<string, unknown>> {
+  const object = await nextRowOf(stream, file, group);
+  stream.position++;
+  return object;
+}
+
+async function nextRowOf(stream: GroupStream, file: string, group: number): Promise<Record<string, unknown>> {
+  while (stream.index >= stream.batch.length) {
+    const next = await stream.batches.next();
+    if (next.done) {
+      throw new InputError({ file, line: stream.groupStart + stream.position + 1 }, `row group ${group + 1} ends before the rows its footer counts`);
+    }
+    stream.batch = next.value;
+    stream.index = 0;
+  }
+  return stream.batch[stream.index++]!;
+}
+
+async function closeStream(file: string, group: number): Promise<void> {
+  const key = `${file}\0${group}`;
+  const stream = streams.get(key);
+  if (stream === undefined) return;
+  streams.delete(key);
+  await stream.batches.return(undefined).catch(() => undefined);
+  await stream.handle.close().catch(() => undefined);
+}
