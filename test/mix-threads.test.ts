@@ -13,6 +13,7 @@ import { mixDatasets, type MixDatasetsOptions } from "../src/mix/mix-datasets.js
 import type { MixRecipe } from "../src/schemas/mix-recipe.js";
 import { filterDrop } from "../src/select/filter.js";
 import { writeMessyJsonl, type MessyFile } from "./helpers/messy-jsonl.js";
+import { writeAlpacaZhParquet, writeEmptyParquet, writeGlaiveParquet, writeMessyChatParquet } from "./helpers/messy-parquet.js";
 import { filesOf } from "./helpers/files-of.js";
 import { makeTmpDir } from "./helpers/tmp-dir.js";
 
@@ -83,4 +84,60 @@ describe("mix: the first pass in reader threads", () => {
       if (near) expect(Object.values(one.manifest.sources).some((s) => (s.dropped["duplicate:near"] ?? 0) > 0)).toBe(true);
     });
   }
+});
+
+describe("mix: Parquet sources in reader threads", () => {
+  it("gives the same dataset dir with 1 or 2 reader threads, in this thread, and on the old path (the files in dataset dirs)", async () => {
+    const base = join(tmp, "parquet");
+    const writers = { chat: writeMessyChatParquet, zh: writeAlpacaZhParquet, glaive: writeGlaiveParquet, empty: writeEmptyParquet };
+    // Each file twice: as a file (read in ranges) and as the one data file of a dataset dir (read by readRecords).
+    for (const [name, write] of Object.entries(writers)) {
+      mkdirSync(join(base, "dirs", name, "data"), { recursive: true });
+      await write(join(base, `${name}.parquet`));
+      await write(join(base, "dirs", name, "data", `${name}.parquet`));
+    }
+    const recipe = (dirs: boolean): MixRecipe =>
+      ({
+        name: "parquet-threads",
+        seed: 5,
+        sources: [
+          { source: "chat", path: dirs ? "dirs/chat" : "chat.parquet", filters: { minWords: 20 } },
+          { source: "zh", path: dirs ? "dirs/zh" : "zh.parquet", amount: { count: 120 } },
+          { source: "glaive", path: dirs ? "dirs/glaive" : "glaive.parquet" },
+          { source: "empty", path: dirs ? "dirs/empty" : "empty.parquet" },
+        ],
+        filters: { roles: true },
+        dedup: { exact: true, near: { threshold: 0.8 } },
+        splits: { test: 0.1 },
+      }) as MixRecipe;
+    const run = async (name: string, dirs: boolean, options: Partial<MixDatasetsOptions>) => {
+      const outDir = join(base, name);
+      const result = await mixDatasets({ recipe: recipe(dirs), outDir, baseDir: base, ...options });
+      return { files: filesOf(outDir), manifest: result.manifest };
+    };
+    const one = await run("one", false, { threads: 1, readRangeBytes: 700 });
+    const two = await run("two", false, { threads: 2, readRangeBytes: 3000 });
+    const here = await run("here", false, {});
+    const old = await run("old", true, { threads: 2 });
+
+    expect(Object.keys(one.files)).toContain("data/train-00000-of-00001.parquet");
+    expect(two.files).toEqual(one.files);
+    expect(here.files).toEqual(one.files);
+    for (const name of Object.keys(one.files).filter((n) => n.startsWith("data/"))) expect(old.files[name], name).toEqual(one.files[name]);
+    // The same accounting; only the file names differ (a dataset dir names its data file).
+    const sources = (manifest: typeof one.manifest) =>
+      manifest.sources.map(({ location: _location, formats, invalidExamples, ...rest }) => ({
+        ...rest,
+        formats: Object.values(formats),
+        invalidExamples: invalidExamples.map(({ file: _file, ...example }) => example),
+      }));
+    expect(sources(old.manifest)).toEqual(sources(one.manifest));
+
+    const bySource = Object.fromEntries(one.manifest.sources.map((s) => [s.source, s]));
+    expect(bySource.chat!.dropped.invalid).toBeGreaterThan(5);
+    expect(bySource.chat!.dropped["duplicate:exact"]).toBeGreaterThan(0);
+    expect(bySource.zh!.dropped.invalid).toBeGreaterThan(5);
+    expect(bySource.glaive!.input).toBe(300);
+    expect(bySource.empty!.input).toBe(0);
+  });
 });

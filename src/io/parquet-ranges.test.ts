@@ -1,12 +1,11 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { DuckDBInstance } from "@duckdb/node-api";
 import { parquetMetadata } from "hyparquet";
 import { afterAll, describe, expect, it } from "vitest";
 import { InputError } from "../errors.js";
 import { makeTmpDir } from "../../test/helpers/tmp-dir.js";
 import { createRangeHandler } from "../../test/helpers/collect-range-handler.js";
-import type { ColumnSpec } from "./column-spec.js";
+import { writeAlpacaZhParquet, writeEmptyParquet, writeGlaiveParquet, writeMessyChatParquet } from "../../test/helpers/messy-parquet.js";
 import type { InputIssue } from "./input-issue.js";
 import { closeParquetRanges, readParquetRange } from "./parquet-ranges.js";
 import { writeParquet } from "./parquet-write.js";
@@ -16,8 +15,6 @@ import { moduleUrl } from "./start-worker.js";
 
 const tmp = makeTmpDir("lw-parquet-ranges-");
 const HANDLER = moduleUrl(import.meta.url, "../../test/helpers/collect-range-handler");
-const EXAMPLES = join(process.cwd(), "examples/data");
-const GENERAL = join(process.cwd(), "../shared/data/general-sft");
 
 type Collected = Array<{ line: number; json: string }>;
 interface Read {
@@ -52,57 +49,6 @@ async function byRanges(reader: RangeReader<Collected>, path: string, rangeBytes
   return out;
 }
 
-const chatLines = (name: string): Array<Record<string, unknown>> =>
-  readFileSync(join(EXAMPLES, name), "utf8")
-    .trim()
-    .split("\n")
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-
-/** Messages-layout rows with bad ones between (unknown role, no turns, an empty turn), duplicates, ids missing, meta. */
-async function writeChatFile(file: string): Promise<void> {
-  const rows: Array<Record<string, unknown>> = [];
-  for (const [i, row] of [...chatLines("general-chat.jsonl"), ...chatLines("long-writing.jsonl")].entries()) {
-    rows.push({ ...row, id: i % 3 === 0 ? null : row.id, meta: i % 5 === 0 ? { n: i, tag: "x" } : null });
-    if (i % 6 === 3) rows.push({ id: `bad-${i}`, messages: [{ role: "narrator", content: "x" }] });
-    if (i % 9 === 4) rows.push({ id: `empty-${i}`, messages: [] });
-    if (i % 7 === 2)
-      rows.push({
-        id: `blank-${i}`,
-        messages: [
-          { role: "user", content: "" },
-          { role: "assistant", content: "y" },
-        ],
-      });
-    if (i % 4 === 0) rows.push({ ...row, meta: null });
-  }
-  const columns: ColumnSpec[] = [
-    { name: "id", type: "string", nullable: true },
-    { name: "messages", type: "messages" },
-    { name: "meta", type: "json", nullable: true },
-  ];
-  // Small groups of small pages: ranges start inside groups and pages.
-  await writeParquet({ file, columns, rows, maxRowGroupRows: 9, pageBytes: 1024, threads: 1 });
-}
-
-/** Alpaca-layout rows (CJK text) with bad ones (no output), in groups of 40. */
-async function writeAlpacaFile(file: string): Promise<void> {
-  const zh = (JSON.parse(readFileSync(join(GENERAL, "alpaca_zh_demo.json"), "utf8")) as Array<Record<string, string>>).slice(0, 200);
-  const rows = zh.map((row, i) => ({ instruction: row.instruction, input: row.input ?? "", output: i % 17 === 5 ? "" : row.output }));
-  const columns: ColumnSpec[] = ["instruction", "input", "output"].map((name) => ({ name, type: "string" }));
-  await writeParquet({ file, columns, rows, maxRowGroupRows: 40, threads: 1 });
-}
-
-/** Tool-call rows (ShareGPT layout with a tools column) written by DuckDB: one group, its own page layout. */
-async function writeGlaiveFile(file: string): Promise<void> {
-  const db = await DuckDBInstance.create(":memory:");
-  const connection = await db.connect();
-  try {
-    await connection.run(`COPY (SELECT * FROM read_json('${join(GENERAL, "glaive_toolcall_en_demo.json")}')) TO '${file}' (FORMAT parquet)`);
-  } finally {
-    connection.closeSync();
-  }
-}
-
 describe("Parquet in ranges of rows", () => {
   const pool = new RecordRangePool({ workers: 2, handlers: [{ url: HANDLER, options: {} }] });
   afterAll(() => pool.close());
@@ -114,10 +60,10 @@ describe("Parquet in ranges of rows", () => {
       glaive: join(tmp, "glaive.parquet"),
       empty: join(tmp, "empty.parquet"),
     };
-    await writeChatFile(files.chat);
-    await writeAlpacaFile(files.alpaca);
-    await writeGlaiveFile(files.glaive);
-    await writeParquet({ file: files.empty, columns: [{ name: "messages", type: "messages" }], rows: [], threads: 1 });
+    await writeMessyChatParquet(files.chat);
+    await writeAlpacaZhParquet(files.alpaca);
+    await writeGlaiveParquet(files.glaive);
+    await writeEmptyParquet(files.empty);
     const local = inProcessReader([createRangeHandler({})]);
     for (const [name, path] of Object.entries(files)) {
       const expected = await byReadRecords(path);
@@ -142,7 +88,7 @@ describe("Parquet in ranges of rows", () => {
 
   it("reads a group's ranges in any order, from one stream or by opening the group again", async () => {
     const path = join(tmp, "order.parquet");
-    await writeChatFile(path);
+    await writeMessyChatParquet(path);
     const groupRows = parquetMetadata(toArrayBuffer(readFileSync(path))).row_groups.map((g) => Number(g.num_rows));
     const expected = (await byReadRecords(path)).records;
     const handler = createRangeHandler({});
