@@ -4,12 +4,13 @@
  * near dedup. Survivors go to the row spool with their words (and tokens when needed); every other row is
  * counted under the reason it was dropped.
  *
- * JSONL files are read in byte ranges (io/record-range-pool), by reader threads when the input is big
- * enough: they parse, adapt, filter and serialise rows and compute ids, exact-dedup keys and words
- * (mix/candidate-range-handler). This thread takes the results in file order and does what depends on
- * earlier rows (dedup sets, decontamination, near dedup, tokens, the spool), parsing a row's bytes only
- * when one of those needs it. So the spool is the same bytes whatever the number of threads. Other
- * inputs (Parquet, JSON arrays, dataset dirs) are read here, through `readRecords`.
+ * JSONL files are read in byte ranges and Parquet files in ranges of rows (io/record-range-pool,
+ * io/parquet-ranges), by reader threads when the input is big enough: they parse, adapt, filter and
+ * serialise rows and compute ids, exact-dedup keys and words (mix/candidate-range-handler). This thread
+ * takes the results in file order and does what depends on earlier rows (dedup sets, decontamination, near
+ * dedup, tokens, the spool), parsing a row's bytes only when one of those needs it. So the spool is the
+ * same bytes whatever the number of threads. Other inputs (JSON arrays, dataset dirs) are read here,
+ * through `readRecords`.
  */
 import { stat } from "node:fs/promises";
 import { ToolkitError } from "../errors.js";
@@ -129,7 +130,7 @@ export async function collectCandidates({
   nearDedup: ReturnType<typeof createMinHashDedup> | undefined;
   decontaminator: Decontaminator | undefined;
   onProgress?: ((event: CollectProgress) => void) | undefined;
-  /** Reader threads for JSONL input. @default every core */
+  /** Reader threads for JSONL and Parquet input. @default every core */
   threads?: number | undefined;
   /** Bytes per JSONL range (test seam): when given, reader threads are used whatever the input's size. */
   rangeBytes?: number | undefined;

@@ -74,14 +74,16 @@ export interface MixDatasetsOptions {
    */
   defaultEvalFile?: (() => Promise<string>) | undefined;
   /**
-   * Threads for reading and writing: worker threads read JSONL sources in byte ranges (parse, convert,
-   * filter, serialise; a big enough input only), and parse, encode and compress Parquet row groups from the
-   * spooled bytes. The output is byte-identical whatever the number. @default every core
+   * Threads for reading and writing: worker threads read JSONL sources in byte ranges and Parquet files in
+   * ranges of rows (parse, convert, filter, serialise; a big enough input only), and parse, encode and
+   * compress Parquet row groups from the spooled bytes. The output is byte-identical whatever the number.
+   * @default every core
    */
   threads?: number | undefined;
   /**
-   * Bytes per range when JSONL sources are read by worker threads (test seam: when given, threads read
-   * the sources whatever their size). @default 2 MiB, and threads only from 16 MiB of JSONL input
+   * Bytes per range when JSONL and Parquet sources are read by worker threads (test seam: when given,
+   * threads read the sources whatever their size). @default 2 MiB of JSONL, 8 MiB of a Parquet row group's
+   * uncompressed size; threads only from 16 MiB of input (Parquet counted at twice its file size)
    */
   readRangeBytes?: number | undefined;
 }

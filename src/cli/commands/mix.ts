@@ -38,7 +38,7 @@ function builder(yargs: Argv) {
       },
       threads: {
         type: "number",
-        describe: "Threads reading JSONL sources and writing Parquet row groups (default: every core); the output is the same for any number",
+        describe: "Threads reading JSONL and Parquet sources and writing Parquet row groups (default: every core); the output is the same for any number",
       },
       json: { type: "boolean", default: false, describe: "Print the mix manifest (sources, drops, splits) as JSON on stdout" },
       format: {
