@@ -3,11 +3,11 @@
  * (~1.5 KB each), all long rows plus a seeded sample of 150k general rows, shuffled, written as Parquet.
  * Ours (`mixDatasets`) against DuckDB doing the same sample-shuffle-write in one SQL COPY, configured like
  * us (the anchor: row groups of the same number of rows as ours) and with its defaults. SNAPPY and ZSTD,
- * with and without exact dedup, at full and 1/10 size; then peak RSS as rows and bytes grow ten-fold
- * separately, to show which of the two memory follows.
+ * with and without exact dedup, at full and 1/10 size, and with the general rows read from Parquet; then
+ * peak RSS as rows and bytes grow ten-fold separately, to show which of the two memory follows.
  */
 import { existsSync, statSync } from "node:fs";
-import { rm } from "node:fs/promises";
+import { rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { formatBytes, formatCpu, formatFaults, formatMb, formatMs, markdownTable, ratio, userCpuMs } from "./lib/markdown.js";
@@ -110,6 +110,31 @@ async function mixPair(options: {
   return { ours, matched, extra, runs: { ours: oursRuns, matched: matchedRuns } };
 }
 
+/** `jsonl` as a Parquet file written by DuckDB with its defaults (made once), with its row groups. */
+async function toParquet(jsonl: string): Promise<{ file: string; rowGroups: number }> {
+  const file = jsonl.replace(/\.jsonl$/, ".duckdb.parquet");
+  const instance = await DuckDBInstance.create(":memory:");
+  const con = await instance.connect();
+  try {
+    if (!existsSync(file)) {
+      await con.run(
+        `COPY (SELECT messages, id FROM read_json('${jsonl}', format = 'newline_delimited', maximum_object_size = 1073741824,
+           columns = {messages: 'STRUCT(role VARCHAR, content VARCHAR)[]', id: 'VARCHAR'})) TO '${file}.tmp' (FORMAT parquet)`,
+      );
+      await rename(`${file}.tmp`, file);
+    }
+    const [meta] = (
+      await con.runAndReadAll(`SELECT count(DISTINCT row_group_id)::INT AS groups FROM parquet_metadata('${file}')`)
+    ).getRowObjectsJson() as Array<{
+      groups: number;
+    }>;
+    return { file, rowGroups: Number(meta!.groups) };
+  } finally {
+    con.closeSync();
+    instance.closeSync();
+  }
+}
+
 /** Wall times of runs, in the order they ran. */
 function walls(runs: Run[]): string {
   return runs.map((run) => formatMs(run.m.wallMs)).join(", ");
@@ -167,6 +192,9 @@ export default async function mixBench(): Promise<BenchSection> {
   const snappy = await mixPair({ ...base, label: "snappy", codec: "snappy", duckDefaults: true, duckOneThread: true });
   const dedup = await mixPair({ ...base, label: "snappy-dedup", codec: "snappy", dedup: true });
   const zstd = await mixPair({ ...base, label: "zstd", codec: "zstd", duckDefaults: true });
+  // The general rows as a Parquet file (as Hub datasets come), written by DuckDB with its defaults; both read it.
+  const generalParquet = await toParquet(general);
+  const parquetSource = await mixPair({ ...base, general: generalParquet.file, label: "parquet-source", codec: "snappy" });
 
   // The same mix at a tenth of the size: fixed costs (start-up, module loading) weigh more.
   const longSmall = await makeRows(dir, Math.max(2, Math.round(longRows / 10)), LONG_BYTES);
@@ -242,6 +270,13 @@ export default async function mixBench(): Promise<BenchSection> {
       "",
       `The exact-dedup row is compared with its own DuckDB run (${formatMs(dedup.matched.m.wallMs)} wall; DuckDB does no dedup, so the`,
       "ratio shows what dedup costs us on top of the same work).",
+      "",
+      `The same mix with the general rows read from Parquet (${formatBytes(statSync(generalParquet.file).size)}, written by DuckDB with its defaults:`,
+      `${generalParquet.rowGroups} row groups), by both mixers; exact dedup off, SNAPPY. The general rows as JSONL above are the comparison for the`,
+      "reading: a Parquet row group's ranges are decoded by one reader thread (a group can only be decoded from its start), so",
+      "files of few, large row groups use fewer threads.",
+      "",
+      markdownTable(HEAD, [row(parquetSource.matched, "snappy", parquetSource.matched), row(parquetSource.ours, "snappy", parquetSource.matched)], ALIGN),
       "",
       `At a tenth of the size (${small.ours.result.rows.toLocaleString("en-US")} rows), where fixed costs weigh more; runs this short vary more, so ours and the anchor ran ${SMALL_REPEAT} times each, taking turns, and each row is the median run (by wall time; walls of all runs: ours ${walls(small.runs.ours)}, DuckDB ${walls(small.runs.matched)}):`,
       "",

@@ -4,6 +4,7 @@
  * Parquet. In-memory database, DuckDB's defaults unless told otherwise: `rowGroupRows` > 0 sets
  * `ROW_GROUP_SIZE` (rows per row group, to match ours; DuckDB's default is 122,880 rows per group, and
  * `ROW_GROUP_SIZE_BYTES` is ignored under ORDER BY), `threads` > 0 sets `SET threads`.
+ * A source ending in `.parquet` is read with `read_parquet` (columns messages, id).
  * Args: long.jsonl general.jsonl sample out.parquet [rowGroupRows=0] [threads=0] [codec=snappy]
  * Prints { rows, rowGroups }. Plain JavaScript on plain node, like mix-ours.mjs (no tsx; see lib/measure).
  */
@@ -14,7 +15,9 @@ const [long, general, sample, output, rowGroupRows = "0", threads = "0", codec =
 const quote = (s) => `'${s.replace(/'/g, "''")}'`;
 /** @param {string} file */
 const read = (file) =>
-  `read_json(${quote(file)}, format = 'newline_delimited', maximum_object_size = 1073741824,
+  file.endsWith(".parquet")
+    ? `read_parquet(${quote(file)})`
+    : `read_json(${quote(file)}, format = 'newline_delimited', maximum_object_size = 1073741824,
      columns = {messages: 'STRUCT(role VARCHAR, content VARCHAR)[]', id: 'VARCHAR'})`;
 const instance = await DuckDBInstance.create(":memory:");
 const con = await instance.connect();

@@ -1,6 +1,6 @@
 /**
- * @module bench/jobs/mix-ours — `mixDatasets` over two JSONL sources: every long row plus a seeded random
- * sample of `sample` general rows, shuffled, written as one Parquet dataset dir.
+ * @module bench/jobs/mix-ours — `mixDatasets` over two sources (JSONL, or Parquet files): every long row plus a
+ * seeded random sample of `sample` general rows, shuffled, written as one Parquet dataset dir.
  * Args: long.jsonl general.jsonl sample outDir [dedup=0|1] [codec=snappy] [threads=0 (all cores)]
  * Prints { rows, files, bytes, rowGroups }. Plain JavaScript on plain node over the built library (`npm run
  * build` first), as users run it: no tsx start-up or module hooks (see lib/measure).
