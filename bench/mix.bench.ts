@@ -110,16 +110,23 @@ async function mixPair(options: {
   return { ours, matched, extra, runs: { ours: oursRuns, matched: matchedRuns } };
 }
 
-/** `jsonl` as a Parquet file written by DuckDB with its defaults (made once), with its row groups. */
-async function toParquet(jsonl: string): Promise<{ file: string; rowGroups: number }> {
-  const file = jsonl.replace(/\.jsonl$/, ".duckdb.parquet");
+/** Rows per row group of the second Parquet copy of the general rows. */
+const PARQUET_GROUP_ROWS = 10_240;
+
+/**
+ * `jsonl` as a Parquet file written by DuckDB (made once): with its defaults (`rowGroupRows` 0) or row
+ * groups of that many rows; with its row groups.
+ */
+async function toParquet(jsonl: string, rowGroupRows: number): Promise<{ file: string; rowGroups: number; rowGroupRows: number }> {
+  const file = jsonl.replace(/\.jsonl$/, `.duckdb-${rowGroupRows}.parquet`);
+  const groupSize = rowGroupRows > 0 ? `, ROW_GROUP_SIZE ${rowGroupRows}` : "";
   const instance = await DuckDBInstance.create(":memory:");
   const con = await instance.connect();
   try {
     if (!existsSync(file)) {
       await con.run(
         `COPY (SELECT messages, id FROM read_json('${jsonl}', format = 'newline_delimited', maximum_object_size = 1073741824,
-           columns = {messages: 'STRUCT(role VARCHAR, content VARCHAR)[]', id: 'VARCHAR'})) TO '${file}.tmp' (FORMAT parquet)`,
+           columns = {messages: 'STRUCT(role VARCHAR, content VARCHAR)[]', id: 'VARCHAR'})) TO '${file}.tmp' (FORMAT parquet${groupSize})`,
       );
       await rename(`${file}.tmp`, file);
     }
@@ -128,7 +135,7 @@ async function toParquet(jsonl: string): Promise<{ file: string; rowGroups: numb
     ).getRowObjectsJson() as Array<{
       groups: number;
     }>;
-    return { file, rowGroups: Number(meta!.groups) };
+    return { file, rowGroups: Number(meta!.groups), rowGroupRows };
   } finally {
     con.closeSync();
     instance.closeSync();
@@ -192,9 +199,13 @@ export default async function mixBench(): Promise<BenchSection> {
   const snappy = await mixPair({ ...base, label: "snappy", codec: "snappy", duckDefaults: true, duckOneThread: true });
   const dedup = await mixPair({ ...base, label: "snappy-dedup", codec: "snappy", dedup: true });
   const zstd = await mixPair({ ...base, label: "zstd", codec: "zstd", duckDefaults: true });
-  // The general rows as a Parquet file (as Hub datasets come), written by DuckDB with its defaults; both read it.
-  const generalParquet = await toParquet(general);
-  const parquetSource = await mixPair({ ...base, general: generalParquet.file, label: "parquet-source", codec: "snappy" });
+  // The general rows as a Parquet file (as Hub datasets come), written by DuckDB with its defaults and with
+  // row groups of 10,240 rows; both mixers read the same file.
+  const parquetFiles = [await toParquet(general, 0), await toParquet(general, PARQUET_GROUP_ROWS)];
+  const parquetRuns: Array<{ file: { file: string; rowGroups: number; rowGroupRows: number }; pair: Awaited<ReturnType<typeof mixPair>> }> = [];
+  for (const file of parquetFiles) {
+    parquetRuns.push({ file, pair: await mixPair({ ...base, general: file.file, label: `parquet-source-${file.rowGroupRows}`, codec: "snappy" }) });
+  }
 
   // The same mix at a tenth of the size: fixed costs (start-up, module loading) weigh more.
   const longSmall = await makeRows(dir, Math.max(2, Math.round(longRows / 10)), LONG_BYTES);
@@ -271,12 +282,22 @@ export default async function mixBench(): Promise<BenchSection> {
       `The exact-dedup row is compared with its own DuckDB run (${formatMs(dedup.matched.m.wallMs)} wall; DuckDB does no dedup, so the`,
       "ratio shows what dedup costs us on top of the same work).",
       "",
-      `The same mix with the general rows read from Parquet (${formatBytes(statSync(generalParquet.file).size)}, written by DuckDB with its defaults:`,
-      `${generalParquet.rowGroups} row groups), by both mixers; exact dedup off, SNAPPY. The general rows as JSONL above are the comparison for the`,
-      "reading: a Parquet row group's ranges are decoded by one reader thread (a group can only be decoded from its start), so",
-      "files of few, large row groups use fewer threads.",
+      "The same mix with the general rows read from a Parquet file written by DuckDB (SNAPPY), by both mixers; exact dedup",
+      "off, SNAPPY output. Each pair has its own anchor; the JSONL rows above are the comparison for the reading. A row group",
+      "can only be decoded from its start, so one reader thread reads all of a group: a file of few, large groups uses few",
+      "threads (DuckDB's defaults here: groups of up to 122,880 rows, each column's text in one ~100 MB page).",
       "",
-      markdownTable(HEAD, [row(parquetSource.matched, "snappy", parquetSource.matched), row(parquetSource.ours, "snappy", parquetSource.matched)], ALIGN),
+      markdownTable(
+        ["general rows from", ...HEAD],
+        parquetRuns.flatMap(({ file, pair }) => {
+          const layout = `${formatBytes(statSync(file.file).size)}, ${file.rowGroups} row groups (${file.rowGroupRows > 0 ? `ROW_GROUP_SIZE ${file.rowGroupRows.toLocaleString("en-US")}` : "DuckDB's defaults"})`;
+          return [
+            [layout, ...row(pair.matched, "snappy", pair.matched)],
+            [layout, ...row(pair.ours, "snappy", pair.matched)],
+          ];
+        }),
+        ["l", ...ALIGN],
+      ),
       "",
       `At a tenth of the size (${small.ours.result.rows.toLocaleString("en-US")} rows), where fixed costs weigh more; runs this short vary more, so ours and the anchor ran ${SMALL_REPEAT} times each, taking turns, and each row is the median run (by wall time; walls of all runs: ours ${walls(small.runs.ours)}, DuckDB ${walls(small.runs.matched)}):`,
       "",

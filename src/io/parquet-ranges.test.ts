@@ -7,7 +7,7 @@ import { makeTmpDir } from "../../test/helpers/tmp-dir.js";
 import { createRangeHandler } from "../../test/helpers/collect-range-handler.js";
 import { writeAlpacaZhParquet, writeEmptyParquet, writeGlaiveParquet, writeMessyChatParquet } from "../../test/helpers/messy-parquet.js";
 import type { InputIssue } from "./input-issue.js";
-import { closeParquetRanges, readParquetRange } from "./parquet-ranges.js";
+import { ParquetRangeReader } from "./parquet-ranges.js";
 import { writeParquet } from "./parquet-write.js";
 import { readRecords } from "./read-records.js";
 import { inProcessReader, readFileRanges, RecordRangePool, type RangeReader } from "./record-range-pool.js";
@@ -92,8 +92,9 @@ describe("Parquet in ranges of rows", () => {
     const groupRows = parquetMetadata(toArrayBuffer(readFileSync(path))).row_groups.map((g) => Number(g.num_rows));
     const expected = (await byReadRecords(path)).records;
     const handler = createRangeHandler({});
+    const reader = new ParquetRangeReader();
     const read = async (rowGroup: number, start: number, end: number): Promise<string[]> => {
-      const { result } = await readParquetRange({ file: path, label: path, start, end, rowGroup, format: "messages", handler: 0 }, handler);
+      const { result } = await reader.read({ file: path, label: path, start, end, rowGroup, format: "messages", handler: 0 }, handler);
       return result.output.map((r) => r.json);
     };
     const rowsBefore = groupRows[0]! + groupRows[1]!;
@@ -104,7 +105,7 @@ describe("Parquet in ranges of rows", () => {
     expect(await read(2, 5, 9)).toEqual(group(5, 9));
     expect(await read(2, 0, 2)).toEqual(group(0, 2));
     expect(await read(2, 6, 7)).toEqual(group(6, 7));
-    await closeParquetRanges();
+    await reader.close();
   });
 
   it("names the file's row where a damaged page starts, as readRecords does", async () => {
@@ -126,14 +127,15 @@ describe("Parquet in ranges of rows", () => {
     const expected = await byReadRecords(path).catch((e: unknown) => e);
     expect(expected).toBeInstanceOf(InputError);
     expect((expected as InputError).line).toBeGreaterThan(100);
-    for (const reader of [inProcessReader([createRangeHandler({})]), pool as RangeReader<Collected>]) {
+    const local = inProcessReader([createRangeHandler({})]);
+    for (const reader of [local, pool as RangeReader<Collected>]) {
       for (const rangeBytes of [500, 1 << 20]) {
         const error = await byRanges(reader, path, rangeBytes).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(InputError);
         expect(error).toMatchObject({ file: path, line: (expected as InputError).line, reason: (expected as InputError).reason });
       }
     }
-    await closeParquetRanges();
+    await local.close();
   });
 });
 

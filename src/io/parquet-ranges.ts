@@ -68,125 +68,145 @@ interface GroupStream {
   position: number;
 }
 
-/** This thread's open group streams, by file and group. */
-const streams = new Map<string, GroupStream>();
-/** Footers this thread has read (kept until `closeParquetRanges`). */
-const footers = new Map<string, Promise<ParquetInfo>>();
 let decompressors: Promise<Compressors> | undefined;
-/** Open streams a thread keeps at most (a stream left open by a stopped read is closed when more are opened). */
+/** Open streams a reader keeps at most (a stream left open by a stopped read is closed when more are opened). */
 const MAX_OPEN_STREAMS = 4;
 
 /**
- * Reads rows [task.start, task.end) of row group `task.rowGroup` of `task.file` and sends each record to
- * `handler`, as `readRange` does for a JSON Lines range: bad rows become issues with their line (row)
- * counted from the range's start; a page that cannot be decoded is thrown as an InputError whose line is
- * counted the same way (it may be before the range: the row where that page starts).
+ * Reads ranges of Parquet files (one per thread: a worker's, or a reader in the calling thread), keeping
+ * each row group's stream open from one range to the next, and the footers it read, until `close`.
  */
-export async function readParquetRange<R>(task: RangeTask, handler: RangeHandler<R>): Promise<{ result: RangeResult<R>; transfer: ArrayBuffer[] }> {
-  const { file } = task;
-  const group = task.rowGroup!;
-  const info = await footer(file);
-  const groupMeta = info.metadata.row_groups[group];
-  if (groupMeta === undefined) throw new InputError({ file }, `has no row group ${group + 1} (it changed while it was read?)`);
-  const groupRows = Number(groupMeta.num_rows);
-  const rowBase = groupStartOf(info, group) + task.start;
-  /** The page reader names rows of the file; a range's callers count lines from the range's start. */
-  const countedFromRange = (error: unknown): unknown =>
-    error instanceof InputError && error.line !== undefined
-      ? new InputError({ file: error.file, line: error.line - rowBase, field: error.field }, error.reason, { cause: error })
-      : error;
-  let stream: GroupStream;
-  try {
-    stream = await groupStream(file, group, task.start);
-  } catch (error) {
-    throw countedFromRange(error);
-  }
-  handler.begin?.(Math.ceil((Number(groupMeta.total_byte_size) * (task.end - task.start)) / Math.max(1, groupRows)));
-  const decodeRow = parquetRowDecoder(info);
-  const converter = new RecordConverter(task.format);
-  const issues: RangeIssue[] = [];
-  let line = 0;
-  try {
-    for (let row = task.start; row < task.end; row++) {
-      let object: Record<string, unknown>;
-      try {
-        object = await nextRow(stream, file, group);
-      } catch (error) {
-        throw countedFromRange(error);
-      }
-      line += 1;
-      let record;
-      try {
-        record = converter.toRecord(decodeRow(object, line) as RawRecord, { file, line });
-      } catch (error) {
-        if (!(error instanceof InputError)) throw error;
-        issues.push({ line: error.line ?? 0, ...(error.field ? { field: error.field } : {}), reason: error.reason });
-        continue;
-      }
-      handler.record(record, line, task.label);
+export class ParquetRangeReader {
+  /** Open group streams, by file and group. */
+  private readonly streams = new Map<string, GroupStream>();
+  private readonly footers = new Map<string, Promise<ParquetInfo>>();
+
+  /**
+   * Reads rows [task.start, task.end) of row group `task.rowGroup` of `task.file` and sends each record to
+   * `handler`, as `readRange` does for a JSON Lines range: bad rows become issues with their line (row)
+   * counted from the range's start; a page that cannot be decoded is thrown as an InputError whose line is
+   * counted the same way (it may be before the range: the row where that page starts).
+   */
+  async read<R>(task: RangeTask, handler: RangeHandler<R>): Promise<{ result: RangeResult<R>; transfer: ArrayBuffer[] }> {
+    const { file } = task;
+    const group = task.rowGroup!;
+    const info = await this.footer(file);
+    const groupMeta = info.metadata.row_groups[group];
+    if (groupMeta === undefined) throw new InputError({ file }, `has no row group ${group + 1} (it changed while it was read?)`);
+    const groupRows = Number(groupMeta.num_rows);
+    const rowBase = groupStartOf(info, group) + task.start;
+    /** The page reader names rows of the file; a range's callers count lines from the range's start. */
+    const countedFromRange = (error: unknown): unknown =>
+      error instanceof InputError && error.line !== undefined
+        ? new InputError({ file: error.file, line: error.line - rowBase, field: error.field }, error.reason, { cause: error })
+        : error;
+    let stream: GroupStream;
+    try {
+      stream = await this.groupStream(file, group, task.start);
+    } catch (error) {
+      throw countedFromRange(error);
     }
-  } catch (error) {
-    await closeStream(file, group);
-    throw error;
+    handler.begin?.(Math.ceil((Number(groupMeta.total_byte_size) * (task.end - task.start)) / Math.max(1, groupRows)));
+    const decodeRow = parquetRowDecoder(info);
+    const converter = new RecordConverter(task.format);
+    const issues: RangeIssue[] = [];
+    let line = 0;
+    try {
+      for (let row = task.start; row < task.end; row++) {
+        let object: Record<string, unknown>;
+        try {
+          object = await nextRow(stream, file, group);
+        } catch (error) {
+          throw countedFromRange(error);
+        }
+        line += 1;
+        let record;
+        try {
+          record = converter.toRecord(decodeRow(object, line) as RawRecord, { file, line });
+        } catch (error) {
+          if (!(error instanceof InputError)) throw error;
+          issues.push({ line: error.line ?? 0, ...(error.field ? { field: error.field } : {}), reason: error.reason });
+          continue;
+        }
+        handler.record(record, line, task.label);
+      }
+    } catch (error) {
+      await this.closeStream(file, group);
+      throw error;
+    }
+    if (task.end >= groupRows) await this.closeStream(file, group);
+    const { format } = converter;
+    const { output, transfer } = handler.finish();
+    return { result: { lines: line, issues, ...(format ? { format } : {}), stopped: false, output }, transfer };
   }
-  if (task.end >= groupRows) await closeStream(file, group);
-  const { format } = converter;
-  const { output, transfer } = handler.finish();
-  return { result: { lines: line, issues, ...(format ? { format } : {}), stopped: false, output }, transfer };
+
+  /** Closes every stream this reader has open and forgets the footers it read. */
+  async close(): Promise<void> {
+    const open = [...this.streams.values()];
+    this.streams.clear();
+    this.footers.clear();
+    await Promise.all(open.map((stream) => stream.handle.close().catch(() => undefined)));
+  }
+
+  /** The stream of `group` standing at row `start`: the open one when it stands there, else the group opened again. */
+  private async groupStream(file: string, group: number, start: number): Promise<GroupStream> {
+    const key = streamKey(file, group);
+    let stream = this.streams.get(key);
+    if (stream !== undefined && stream.position === start) return stream;
+    if (stream !== undefined) await this.closeStream(file, group);
+    if (this.streams.size >= MAX_OPEN_STREAMS) {
+      const [oldestKey, oldest] = this.streams.entries().next().value!;
+      this.streams.delete(oldestKey);
+      await closeGroupStream(oldest);
+    }
+    const info = await this.footer(file);
+    decompressors ??= readDecompressors();
+    const compressors = await decompressors;
+    const handle = await open(file, "r");
+    stream = {
+      handle,
+      info,
+      groupStart: groupStartOf(info, group),
+      batches: streamRowGroup({ handle, file, metadata: info.metadata, group, compressors }),
+      batch: [],
+      index: 0,
+      position: 0,
+    };
+    this.streams.set(key, stream);
+    try {
+      for (; stream.position < start; stream.position++) await nextRowOf(stream, file, group);
+    } catch (error) {
+      // A stream that failed cannot go on: the next range opens the group again (and fails the same way).
+      await this.closeStream(file, group);
+      throw error;
+    }
+    return stream;
+  }
+
+  private async closeStream(file: string, group: number): Promise<void> {
+    const key = streamKey(file, group);
+    const stream = this.streams.get(key);
+    if (stream === undefined) return;
+    this.streams.delete(key);
+    await closeGroupStream(stream);
+  }
+
+  /** The file's footer, read once. */
+  private footer(file: string): Promise<ParquetInfo> {
+    let info = this.footers.get(file);
+    if (info === undefined) {
+      info = readParquetInfo(file);
+      this.footers.set(file, info);
+    }
+    return info;
+  }
 }
 
-/** Closes every stream this thread has open and forgets the footers it read. */
-export async function closeParquetRanges(): Promise<void> {
-  const open = [...streams.values()];
-  streams.clear();
-  footers.clear();
-  await Promise.all(open.map((stream) => stream.handle.close().catch(() => undefined)));
-}
+const streamKey = (file: string, group: number): string => `${file}\0${group}`;
 
-/** The stream of `group` standing at row `start`: the open one when it stands there, else the group opened again. */
-async function groupStream(file: string, group: number, start: number): Promise<GroupStream> {
-  const key = `${file}\0${group}`;
-  let stream = streams.get(key);
-  if (stream !== undefined && stream.position === start) return stream;
-  if (stream !== undefined) await closeStream(file, group);
-  if (streams.size >= MAX_OPEN_STREAMS) {
-    const [oldest] = streams.keys();
-    const [oldFile, oldGroup] = oldest!.split("\0");
-    await closeStream(oldFile!, Number(oldGroup));
-  }
-  const info = await footer(file);
-  decompressors ??= readDecompressors();
-  const compressors = await decompressors;
-  const handle = await open(file, "r");
-  const groupStart = groupStartOf(info, group);
-  stream = {
-    handle,
-    info,
-    groupStart,
-    batches: streamRowGroup({ handle, file, metadata: info.metadata, group, compressors }),
-    batch: [],
-    index: 0,
-    position: 0,
-  };
-  streams.set(key, stream);
-  try {
-    for (; stream.position < start; stream.position++) await nextRowOf(stream, file, group);
-  } catch (error) {
-    // A stream that failed cannot go on: the next range opens the group again (and fails the same way).
-    await closeStream(file, group);
-    throw error;
-  }
-  return stream;
-}
-
-/** The file's footer, read once per thread. */
-function footer(file: string): Promise<ParquetInfo> {
-  let info = footers.get(file);
-  if (info === undefined) {
-    info = readParquetInfo(file);
-    footers.set(file, info);
-  }
-  return info;
+async function closeGroupStream(stream: GroupStream): Promise<void> {
+  await stream.batches.return(undefined).catch(() => undefined);
+  await stream.handle.close().catch(() => undefined);
 }
 
 /** Rows of the file before row group `group`. */
@@ -212,13 +232,4 @@ async function nextRowOf(stream: GroupStream, file: string, group: number): Prom
     stream.index = 0;
   }
   return stream.batch[stream.index++]!;
-}
-
-async function closeStream(file: string, group: number): Promise<void> {
-  const key = `${file}\0${group}`;
-  const stream = streams.get(key);
-  if (stream === undefined) return;
-  streams.delete(key);
-  await stream.batches.return(undefined).catch(() => undefined);
-  await stream.handle.close().catch(() => undefined);
 }

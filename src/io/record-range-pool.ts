@@ -118,17 +118,17 @@ export class RecordRangePool implements RangeReader {
 
 /** Reads ranges in the calling thread with `handlers` (one range at a time). */
 export function inProcessReader<R>(handlers: readonly RangeHandler<R>[]): RangeReader<R> {
-  let parquet: typeof import("./parquet-ranges.js") | undefined;
+  let parquet: import("./parquet-ranges.js").ParquetRangeReader | undefined;
   return {
     inFlight: 1,
     read: async (task) => {
       if (task.rowGroup === undefined) return readRange(task, handlers[task.handler]!).result;
-      parquet ??= await import("./parquet-ranges.js");
-      return (await parquet.readParquetRange(task, handlers[task.handler]!)).result;
+      parquet ??= new (await import("./parquet-ranges.js")).ParquetRangeReader();
+      return (await parquet.read(task, handlers[task.handler]!)).result;
     },
     recycle: recycleRangeBuffers,
     close: async () => {
-      await parquet?.closeParquetRanges();
+      await parquet?.close();
     },
   };
 }

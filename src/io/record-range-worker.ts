@@ -26,7 +26,8 @@ if (port) {
     }
     return handler;
   };
-  let parquet: Promise<typeof import("./parquet-ranges.js")> | undefined;
+  /** Parquet ranges, read on this thread's own streams (kept open from one range of a group to the next). */
+  let parquet: import("./parquet-ranges.js").ParquetRangeReader | undefined;
   let queue = Promise.resolve();
   port.on("message", (message: { id: number; task: RangeTask } | { recycle: ArrayBuffer[] }) => {
     if ("recycle" in message) {
@@ -37,10 +38,8 @@ if (port) {
     queue = queue.then(async () => {
       try {
         const handler = await handlerFor(task.handler);
-        const { result, transfer } =
-          task.rowGroup === undefined
-            ? readRange(task, handler)
-            : await (parquet ??= import("./parquet-ranges.js")).then((p) => p.readParquetRange(task, handler));
+        if (task.rowGroup !== undefined) parquet ??= new (await import("./parquet-ranges.js")).ParquetRangeReader();
+        const { result, transfer } = task.rowGroup === undefined ? readRange(task, handler) : await parquet!.read(task, handler);
         port.postMessage({ id, result }, transfer);
       } catch (error) {
         port.postMessage({ id, failure: toWorkerFailure(error) });

@@ -6,7 +6,7 @@
  * exact-dedup key and its facts. Results go back as one bytes buffer, typed arrays and two strings.
  */
 import type { ByteRole, ByteSftRecord, ByteTurn } from "../io/adapters/messages-bytes.js";
-import { hasLoneSurrogate } from "../io/lone-surrogate.js";
+import { isWellFormedText } from "../io/lone-surrogate.js";
 import { packedSftRowBound, packSftRow } from "../io/packed-sft-row.js";
 import { spareRangeBuffer, type RangeHandler } from "../io/record-ranges.js";
 import type { MixFilters } from "../schemas/mix-recipe.js";
@@ -85,12 +85,12 @@ class PlainTurns {
   private readonly turns: ByteTurn[] = [];
 
   of(record: SftRecord): ByteTurn[] | undefined {
-    if (record.tools !== undefined || hasLoneSurrogate(record.id)) return undefined;
+    if (record.tools !== undefined || !isWellFormedText(record.id)) return undefined;
     let bound = 0;
     for (const message of record.messages) {
       if (!BYTE_ROLES.has(message.role) || message.tool_calls !== undefined || message.tool_call_id !== undefined || message.name !== undefined)
         return undefined;
-      if (hasLoneSurrogate(message.content)) return undefined;
+      if (!isWellFormedText(message.content)) return undefined;
       // A UTF-16 code unit takes at most 3 UTF-8 bytes.
       bound += message.content.length * 3;
     }
