@@ -1,8 +1,8 @@
 /**
- * @module mix/candidate-range-handler — the mixer's per-row work that needs no state, done where a JSONL
- * range is read (a reader thread, see io/record-range-pool): the source tag, the recipe's filters (rebuilt
- * from their specs), the row's spool bytes (a row the byte reader took is packed, see io/packed-sft-row;
- * any other is its JSON, exactly what `RowSpool.append` writes), its id, its
+ * @module mix/candidate-range-handler — the mixer's per-row work that needs no state, done where a JSONL or
+ * Parquet range is read (a reader thread, see io/record-range-pool): the source tag, the recipe's filters
+ * (rebuilt from their specs), the row's spool bytes (a row the byte reader took, or any plain chat row, is
+ * packed, see io/packed-sft-row; any other is its JSON, exactly what `RowSpool.append` writes), its id, its
  * exact-dedup key and its facts. Results go back as one bytes buffer, typed arrays and two strings.
  */
 import type { ByteRole, ByteSftRecord, ByteTurn } from "../io/adapters/messages-bytes.js";
