@@ -3,15 +3,16 @@
  * demo files, the filtered (S_l ≥ 80) variant, decontamination, Hub sources through the pull seam, and
  * the quickstart recipe through the CLI.
  */
-import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readDatasetDir } from "../src/io/dataset-dir.js";
 import { mixDatasets } from "../src/mix/mix-datasets.js";
 import { publishableRecipe } from "../src/mix/publishable-recipe.js";
 import type { MixManifest } from "../src/mix/mix-manifest.js";
+import type { MixRecipe } from "../src/schemas/mix-recipe.js";
 import { tempPathFor } from "../src/io/atomic-file.js";
-import { PROJECT_ROOT, runCli } from "./helpers/run-cli.js";
+import { PROJECT_ROOT, runCli, startCli } from "./helpers/run-cli.js";
 import { filesOf } from "./helpers/files-of.js";
 import { makeTmpDir } from "./helpers/tmp-dir.js";
 
@@ -308,6 +309,85 @@ describe("mix scratch space", () => {
       recipe: { name: "spool", seed: 1, sources: [{ source: "chat", path: "data/general-chat.jsonl", amount: { count: 5 } }] },
     });
     expect(readdirSync(root)).toEqual(["out"]);
+  });
+
+  it("removes the temp dir of a killed run, and keeps those of live processes and a dir moved aside", async () => {
+    const root = makeTmpDir("lw-mix-tempdir-");
+    const outDir = join(root, "out");
+    const staleDir = join(root, ".out.tmp-4194305-0badcafe");
+    mkdirSync(join(staleDir, "data"), { recursive: true });
+    writeFileSync(join(staleDir, "data", "train-00000-of-00001.parquet"), "half");
+    const live = join(root, `.out.tmp-${process.ppid}-0badcafe`);
+    const aside = join(root, ".out.tmp-4194305-0badcafe.old");
+    mkdirSync(live);
+    mkdirSync(aside);
+    await mixDatasets({
+      baseDir: join(PROJECT_ROOT, "examples"),
+      outDir,
+      recipe: { name: "tempdir", seed: 1, sources: [{ source: "chat", path: "data/general-chat.jsonl", amount: { count: 5 } }] },
+    });
+    expect(readdirSync(root).sort()).toEqual([".out.tmp-4194305-0badcafe.old", `.out.tmp-${process.ppid}-0badcafe`, "out"].sort());
+  });
+
+  it("stops when aborted, in the first pass or while writing: the earlier output stays, no scratch is left", async () => {
+    const root = makeTmpDir("lw-mix-abort-");
+    const outDir = join(root, "out");
+    const recipe: MixRecipe = {
+      name: "abort",
+      seed: 1,
+      sources: [
+        { source: "chat", path: "data/general-chat.jsonl" },
+        { source: "long", path: "data/long-writing.jsonl" },
+      ],
+      output: { rowGroupRows: 5 },
+    };
+    await mixDatasets({ baseDir: join(PROJECT_ROOT, "examples"), outDir, recipe });
+    const before = filesOf(outDir);
+    // "read" comes when the first source is read (the second is not yet), "write" after the first row group.
+    for (const phase of ["read", "write"]) {
+      const controller = new AbortController();
+      const seen: string[] = [];
+      const run = mixDatasets({
+        baseDir: join(PROJECT_ROOT, "examples"),
+        outDir,
+        recipe: { ...recipe, seed: 2 },
+        signal: controller.signal,
+        onProgress: (event) => {
+          seen.push(`${event.phase}:${"source" in event ? event.source : event.split}`);
+          if (event.phase === phase) controller.abort();
+        },
+      });
+      await expect(run, phase).rejects.toMatchObject({ name: "AbortError" });
+      // It stopped there: the second source was not read, or no second row group was written.
+      expect(
+        seen.filter((event) => event.startsWith(`${phase}:`)),
+        phase,
+      ).toEqual([phase === "read" ? "read:chat" : "write:train"]);
+      expect(filesOf(outDir), phase).toEqual(before);
+      expect(readdirSync(root), phase).toEqual(["out"]);
+    }
+  });
+
+  it("the CLI stops on Ctrl-C with exit 130, says nothing was written, and leaves no scratch", async () => {
+    const root = makeTmpDir("lw-mix-sigint-");
+    const big = join(root, "big.jsonl");
+    const rows = readFileSync(join(EXAMPLES, "long-writing.jsonl"), "utf8").trim().split("\n");
+    // Enough rows (distinct ids and text) that the mix is still running when the signal comes.
+    const lines: string[] = [];
+    for (let i = 0; i < 4000; i++) {
+      const row = JSON.parse(rows[i % rows.length]!) as { id: string; messages: Array<{ role: string; content: string }> };
+      lines.push(JSON.stringify({ ...row, id: `${row.id}-${i}`, messages: row.messages.map((m) => ({ ...m, content: `${i} ${m.content}` })) }));
+    }
+    writeFileSync(big, `${lines.join("\n")}\n`);
+    writeFileSync(join(root, "recipe.yaml"), "name: sigint\nseed: 1\nsources:\n  - source: big\n    path: big.jsonl\n");
+    const cli = startCli(["mix", join(root, "recipe.yaml"), "--out", join(root, "out")]);
+    // Signal once the run has made its spool beside the output (the first pass is reading rows then).
+    while (!readdirSync(root).some((name) => name.startsWith(".out."))) await new Promise((resolve) => setTimeout(resolve, 10));
+    cli.child.kill("SIGINT");
+    const result = await cli.done;
+    expect(result.code).toBe(130);
+    expect(result.stderr).toContain("interrupted: nothing written");
+    expect(readdirSync(root).sort()).toEqual(["big.jsonl", "recipe.yaml"]);
   });
 });
 

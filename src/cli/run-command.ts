@@ -57,7 +57,11 @@ export function runCommand<A>(body: (args: A, run: CommandRun) => Promise<void |
         stops.push(stop);
       },
     };
-    const onSignal = (): void => controller.abort();
+    const onSignal = (): void => {
+      // The run stops at its next check; a second Ctrl-C (the listener is gone then) ends the process at once.
+      process.stderr.write("stopping… (Ctrl-C again to quit at once)\n");
+      controller.abort();
+    };
     if (options.interruptible !== undefined) {
       process.once("SIGINT", onSignal);
       process.once("SIGTERM", onSignal);
@@ -83,6 +87,11 @@ export function runCommand<A>(body: (args: A, run: CommandRun) => Promise<void |
     }
   };
 }
+
+/** For commands that write their output only once the whole run is done (and remove their temp files when stopped). */
+export const NOTHING_WRITTEN: RunCommandOptions = {
+  interruptible: "nothing written (an earlier output is left as it was); temp files removed",
+};
 
 /** For commands whose finished LLM calls are in a journal beside the output. */
 export const RESUME_FROM_JOURNAL: RunCommandOptions = {

@@ -15,9 +15,14 @@ export function tempPathFor(target: string): string {
   return join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
 }
 
+/** The temp dir a dataset-dir writer of `target` fills before swapping it in (see io/dataset-dir). */
+export function tempDirFor(target: string): string {
+  return join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`);
+}
+
 /**
- * Removes temp files that killed writers of `target` left behind (`tempPathFor` names whose process
- * is gone). Files of live processes are kept. Returns how many were removed.
+ * Removes temp files and temp dirs that killed writers of `target` left behind (`tempPathFor` and
+ * `tempDirFor` names whose process is gone). Those of live processes are kept. Returns how many were removed.
  */
 export async function removeStaleTempFiles(target: string): Promise<number> {
   const prefix = `.${basename(target)}.`;
@@ -29,12 +34,12 @@ export async function removeStaleTempFiles(target: string): Promise<number> {
   }
   let removed = 0;
   for (const name of names) {
-    if (!name.startsWith(prefix) || !name.endsWith(".tmp")) continue;
-    const match = /^(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name.slice(prefix.length));
+    if (!name.startsWith(prefix)) continue;
+    const match = /^(?:(\d+)\.[0-9a-f]{8}\.tmp|tmp-(\d+)-[0-9a-f]{8})$/.exec(name.slice(prefix.length));
     if (!match) continue;
-    const pid = Number(match[1]);
+    const pid = Number(match[1] ?? match[2]);
     if (pid === process.pid || processAlive(pid)) continue;
-    await rm(join(dirname(target), name), { force: true });
+    await rm(join(dirname(target), name), { recursive: true, force: true });
     removed += 1;
   }
   return removed;

@@ -4,7 +4,7 @@
  * written atomically (built in a temp dir beside the target, then swapped in) and reproducibly (same
  * input → byte-identical files), and read back split by split.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, normalize, resolve, sep } from "node:path";
@@ -16,6 +16,7 @@ import type { CodecOptions, ParquetCodec } from "./parquet-codecs.js";
 import { readParquet, type ParquetReadOptions } from "./parquet-read.js";
 import { JsonRow, jsonRowObject } from "./json-row.js";
 import { writeParquetShards, type RowSource } from "./parquet-write.js";
+import { removeStaleTempFiles, tempDirFor } from "./atomic-file.js";
 
 /** One data file of a dataset dir, as listed in the manifest. */
 export interface DatasetFileEntry {
@@ -122,8 +123,10 @@ export async function writeDatasetDir(options: WriteDatasetDirOptions): Promise<
   const target = resolve(options.dir);
   await checkReplaceable(target);
   await mkdir(dirname(target), { recursive: true });
+  // Temp dirs (and spools) of runs that were killed are removed first.
+  await removeStaleTempFiles(target);
   // mkdir (not mkdtemp, which makes 0700 dirs) so the finished dir gets the umask's permissions (0755 under 022).
-  const temp = join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`);
+  const temp = tempDirFor(target);
   await mkdir(temp);
 
   try {

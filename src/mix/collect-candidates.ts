@@ -123,6 +123,7 @@ export async function collectCandidates({
   onProgress,
   threads,
   rangeBytes,
+  signal,
 }: {
   sources: readonly CollectSource[];
   spool: RowSpool;
@@ -134,6 +135,8 @@ export async function collectCandidates({
   threads?: number | undefined;
   /** Bytes per JSONL range (test seam): when given, reader threads are used whatever the input's size. */
   rangeBytes?: number | undefined;
+  /** Stops the pass (its reason thrown at the next row) when aborted. */
+  signal?: AbortSignal | undefined;
 }): Promise<CollectResult> {
   const exact = exactDedup ? createExactDedup() : undefined;
   const words = new NumberColumn();
@@ -159,6 +162,7 @@ export async function collectCandidates({
       };
       /** The stateful steps for one row that passed the recipe's filters (`reason` null) or not. */
       const take = (display: string, reason: string | null, candidate: Candidate): void => {
+        signal?.throwIfAborted();
         stats.input++;
         if (reason !== null) {
           drop(reason);

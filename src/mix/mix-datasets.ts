@@ -86,6 +86,11 @@ export interface MixDatasetsOptions {
    * uncompressed size; threads only from 16 MiB of input (Parquet counted at twice its file size)
    */
   readRangeBytes?: number | undefined;
+  /**
+   * Stops the mix when aborted (the CLI's Ctrl-C): it throws the signal's reason at the next row, removes its
+   * spool and temp dir, and leaves any earlier output at `outDir` as it was.
+   */
+  signal?: AbortSignal | undefined;
 }
 
 export interface MixResult {
@@ -154,6 +159,7 @@ export async function mixDatasets(options: MixDatasetsOptions): Promise<MixResul
       onProgress: options.onProgress,
       threads,
       rangeBytes: options.readRangeBytes,
+      signal: options.signal,
     });
     const amounts = resolveSourceAmounts({ recipe, collected, seed, file });
     const assembled = assembleSplits({
@@ -178,6 +184,7 @@ export async function mixDatasets(options: MixDatasetsOptions): Promise<MixResul
       threads,
       onProgress: options.onProgress,
       dataFormat: options.format,
+      signal: options.signal,
     });
     return { outDir, manifest, dataset: written };
   } finally {

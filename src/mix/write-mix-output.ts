@@ -55,6 +55,7 @@ export async function writeMixOutput({
   threads,
   onProgress,
   dataFormat,
+  signal,
 }: {
   /** Overrides the recipe's `output.format`. */
   dataFormat?: DataFormat | undefined;
@@ -73,6 +74,8 @@ export async function writeMixOutput({
   /** Threads encoding the Parquet row groups. @default every core */
   threads?: number | undefined;
   onProgress?: ((event: WriteProgress) => void) | undefined;
+  /** Stops the write (its reason thrown at the next row; the temp dir is removed) when aborted. */
+  signal?: AbortSignal | undefined;
 }): Promise<DatasetManifest> {
   const output = recipe.output ?? {};
   const lengths: number[] = [];
@@ -86,7 +89,7 @@ export async function writeMixOutput({
   return writeDatasetDir({
     dir: outDir,
     columns: sftColumns(tools),
-    splits: splits.map((split) => ({ name: split.name, rows: spoolRows(spool, split.indices, ids, rowBytes) })),
+    splits: splits.map((split) => ({ name: split.name, rows: spoolRows(spool, split.indices, ids, rowBytes, signal) })),
     threads,
     codec: CODECS[output.compression ?? "snappy"],
     dataFormat: dataFormat ?? output.format ?? "parquet",
@@ -133,9 +136,16 @@ export async function writeMixOutput({
  * row's second and later copies get the id `<id>#copy<k>`, so ids stay unique within the dataset while still
  * naming the row they copy.
  */
-function* spoolRows(spool: RowSpool, indices: Uint32Array, ids: readonly string[], textBytes: (index: number) => number): Generator<JsonRow> {
+function* spoolRows(
+  spool: RowSpool,
+  indices: Uint32Array,
+  ids: readonly string[],
+  textBytes: (index: number) => number,
+  signal: AbortSignal | undefined,
+): Generator<JsonRow> {
   const seen = new Uint32Array(spool.size);
   for (const index of indices) {
+    signal?.throwIfAborted();
     const copy = seen[index]!;
     seen[index] = copy + 1;
     // A row the spool holds in memory is handed over as a view that stays valid (the writer keeps it, no

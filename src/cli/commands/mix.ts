@@ -7,7 +7,7 @@ import type { Argv, CommandModule } from "yargs";
 import type { MixProgress } from "../../mix/mix-datasets.js";
 import type { MixManifest } from "../../mix/mix-manifest.js";
 import { cliProgress } from "../cli-progress.js";
-import { runCommand } from "../run-command.js";
+import { NOTHING_WRITTEN, runCommand } from "../run-command.js";
 
 interface MixArgs {
   recipe: string;
@@ -131,7 +131,7 @@ export const mixCommand: CommandModule<object, MixArgs> = {
   command: "mix <recipe>",
   describe: "Build an SFT mixture from a recipe (sample, filter, dedup, decontaminate, shuffle) into a dataset dir",
   builder,
-  handler: runCommand<MixArgs>(async (args) => {
+  handler: runCommand<MixArgs>(async (args, run) => {
     // The library is loaded only when the command runs, so `mix --help` starts fast.
     const [{ loadRecipe }, { mixDatasets }, { resolveBenchFile }] = await Promise.all([
       import("../../mix/load-recipe.js"),
@@ -151,6 +151,7 @@ export const mixCommand: CommandModule<object, MixArgs> = {
         format: args.format,
         decontaminateWith: args["decontaminate-with"],
         onProgress: progress.onProgress,
+        signal: run.signal,
         defaultEvalFile: async () =>
           (await resolveBenchFile({ name: "longbench_write.jsonl", onDownload: (url) => process.stderr.write(`downloading ${url}\n`) })).path,
       });
@@ -160,5 +161,5 @@ export const mixCommand: CommandModule<object, MixArgs> = {
     } finally {
       progress.stop();
     }
-  }),
+  }, NOTHING_WRITTEN),
 };
