@@ -5,49 +5,15 @@ import { afterAll, describe, expect, it } from "vitest";
 import { InputError } from "../errors.js";
 import { makeTmpDir } from "../../test/helpers/tmp-dir.js";
 import { createRangeHandler } from "../../test/helpers/collect-range-handler.js";
+import { byRanges, byReadRecords, type Collected } from "../../test/helpers/range-reads.js";
 import { writeAlpacaZhParquet, writeEmptyParquet, writeGlaiveParquet, writeMessyChatParquet } from "../../test/helpers/messy-parquet.js";
-import type { InputIssue } from "./input-issue.js";
 import { ParquetRangeReader } from "./parquet-ranges.js";
 import { writeParquet } from "./parquet-write.js";
-import { readRecords } from "./read-records.js";
-import { inProcessReader, readFileRanges, RecordRangePool, type RangeReader } from "./record-range-pool.js";
+import { inProcessReader, RecordRangePool, type RangeReader } from "./record-range-pool.js";
 import { moduleUrl } from "./start-worker.js";
 
 const tmp = makeTmpDir("lw-parquet-ranges-");
 const HANDLER = moduleUrl(import.meta.url, "../../test/helpers/collect-range-handler");
-
-type Collected = Array<{ line: number; json: string }>;
-interface Read {
-  records: Collected;
-  issues: InputIssue[];
-  format: string | undefined;
-}
-
-async function byReadRecords(path: string): Promise<Read> {
-  const issues: InputIssue[] = [];
-  const records: Collected = [];
-  let format: string | undefined;
-  for await (const { line, record } of readRecords(path, {
-    kind: "sft",
-    skipInvalid: true,
-    issues,
-    allowEmpty: true,
-    onFormat: (f) => (format ??= f.format),
-  })) {
-    records.push({ line, json: JSON.stringify(record) });
-  }
-  return { records, issues, format };
-}
-
-async function byRanges(reader: RangeReader<Collected>, path: string, rangeBytes: number): Promise<Read> {
-  const out: Read = { records: [], issues: [], format: undefined };
-  for await (const range of readFileRanges({ reader, file: path, label: path, format: "auto", handler: 0, rangeBytes })) {
-    out.format ??= range.format?.format;
-    out.issues.push(...range.issues);
-    for (const { line, json } of range.output) out.records.push({ line: line + range.lineBase, json });
-  }
-  return out;
-}
 
 describe("Parquet in ranges of rows", () => {
   const pool = new RecordRangePool({ workers: 2, handlers: [{ url: HANDLER, options: {} }] });

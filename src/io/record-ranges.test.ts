@@ -3,47 +3,14 @@ import { afterAll, describe, expect, it } from "vitest";
 import { InputError, ToolkitError } from "../errors.js";
 import { writeMessyJsonl } from "../../test/helpers/messy-jsonl.js";
 import { makeTmpDir } from "../../test/helpers/tmp-dir.js";
-import type { InputIssue } from "./input-issue.js";
-import { inProcessReader, readFileRanges, RecordRangePool, type RangeReader } from "./record-range-pool.js";
-import { readRecords } from "./read-records.js";
+import { inProcessReader, RecordRangePool, type RangeReader } from "./record-range-pool.js";
 import { moduleUrl } from "./start-worker.js";
 import { createRangeHandler } from "../../test/helpers/collect-range-handler.js";
+import { byRanges, byReadRecords } from "../../test/helpers/range-reads.js";
 
 const tmp = makeTmpDir("lw-ranges-");
 const files = writeMessyJsonl(tmp);
 const HANDLER = moduleUrl(import.meta.url, "../../test/helpers/collect-range-handler");
-
-interface Read {
-  records: Array<{ line: number; json: string }>;
-  issues: InputIssue[];
-  format: string | undefined;
-}
-
-async function byReadRecords(path: string): Promise<Read> {
-  const issues: InputIssue[] = [];
-  const records: Read["records"] = [];
-  let format: string | undefined;
-  for await (const { line, record } of readRecords(path, {
-    kind: "sft",
-    skipInvalid: true,
-    issues,
-    allowEmpty: true,
-    onFormat: (f) => (format ??= f.format),
-  })) {
-    records.push({ line, json: JSON.stringify(record) });
-  }
-  return { records, issues, format };
-}
-
-async function byRanges(reader: RangeReader<Array<{ line: number; json: string }>>, path: string, rangeBytes: number): Promise<Read> {
-  const out: Read = { records: [], issues: [], format: undefined };
-  for await (const range of readFileRanges({ reader, file: path, label: path, format: "auto", handler: 0, rangeBytes })) {
-    out.format ??= range.format?.format;
-    out.issues.push(...range.issues);
-    for (const { line, json } of range.output) out.records.push({ line: line + range.lineBase, json });
-  }
-  return out;
-}
 
 describe("JSONL in byte ranges", () => {
   const pool = new RecordRangePool({ workers: 2, handlers: [{ url: HANDLER, options: {} }] });
