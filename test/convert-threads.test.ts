@@ -6,7 +6,7 @@
  * reads the old way); the first bad line as the error without --skip-invalid; tool-call rows met in a
  * worker start the write again with the tool-call columns; DuckDB reads every file.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { describe, expect, it } from "vitest";
@@ -114,4 +114,31 @@ describe("convert JSONL → Parquet in ranges", () => {
       expect(() => readFileSync(output)).toThrow();
     }
   }, 60_000);
+
+  it("stops when aborted, in ranges or record by record: no output and no temp file", async () => {
+    const dir = makeTmpDir("lw-convert-abort-");
+    const input = jsonl.find((f) => f.name === "zh.jsonl")!.path;
+    for (const [output, options] of [
+      [join(dir, "ranges.parquet"), { rangeBytes: 2000, threads: 2 }],
+      [join(dir, "records.json"), {}],
+    ] as const) {
+      const controller = new AbortController();
+      let progress = 0;
+      const run = convertFile({
+        input,
+        output,
+        skipInvalid: true,
+        signal: controller.signal,
+        ...options,
+        onProgress: () => {
+          progress += 1;
+          controller.abort();
+        },
+      });
+      await expect(run, output).rejects.toMatchObject({ name: "AbortError" });
+      // Stopped at the first check after the abort: one progress report, not the whole file's.
+      expect(progress, output).toBe(1);
+    }
+    expect(readdirSync(dir)).toEqual([]);
+  });
 });

@@ -52,6 +52,8 @@ export interface JsonlToParquetOptions extends CodecOptions {
   rangeBytes?: number | undefined;
   /** Called after each range is written. */
   onProgress?: ((progress: { read: number }) => void) | undefined;
+  /** Stops the conversion (its reason thrown at the next range; nothing written) when aborted. */
+  signal?: AbortSignal | undefined;
 }
 
 export interface JsonlToParquetResult {
@@ -101,6 +103,7 @@ export async function jsonlToParquet(options: JsonlToParquetOptions): Promise<Js
     let read = 0;
     const ranges = readFileRanges<ParquetRange>({ reader, file: input, label: input, format: options.format, handler: 0, rangeBytes });
     for await (const { lineBase, issues: lineIssues, output: range } of ranges) {
+      options.signal?.throwIfAborted();
       const rejected = range.rejected.map(({ line, reason }) => ({ file: input, line: line + lineBase, reason }));
       for (const issue of inLineOrder(lineIssues, rejected)) {
         handleBadRecord(new InputError({ file: issue.file, line: issue.line, field: issue.field }, issue.reason), { skipInvalid, issues });

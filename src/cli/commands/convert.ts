@@ -11,7 +11,7 @@ import { FORMATS, parseFormatName, type FormatName, type RecordKind } from "../.
 import { chooseSplit } from "../../io/dataset-splits.js";
 import { issueToString, type InputIssue } from "../../io/input-issue.js";
 import { PARQUET_CODECS, parseParquetCodec } from "../../io/parquet-codecs.js";
-import { runCommand } from "../run-command.js";
+import { NOTHING_WRITTEN, runCommand } from "../run-command.js";
 
 interface ConvertArgs {
   input: string;
@@ -74,7 +74,7 @@ export const convertCommand: CommandModule<object, ConvertArgs> = {
           "Rows that cannot be converted (roles that do not alternate, an empty or missing assistant turn, tool turns, unknown roles, " +
           "chosen equal to rejected, ...) stop the run with file:line and the reason; nothing is written. Exit codes: 0 ok, 1 bad input, 2 usage.",
       ),
-  handler: runCommand(async (args: ConvertArgs) => {
+  handler: runCommand(async (args: ConvertArgs, run) => {
     const from: FormatName | "auto" = args.from === "auto" ? "auto" : parseFormatName(args.from, "--from format");
     const to = args.to === undefined ? undefined : parseFormatName(args.to, "--to format");
     let codec;
@@ -103,6 +103,7 @@ export const convertCommand: CommandModule<object, ConvertArgs> = {
         split: choice.split,
         threads: args.threads,
         onProgress: ({ read }) => bar?.update(read),
+        signal: run.signal,
       });
     } finally {
       bar?.stop();
@@ -118,5 +119,5 @@ export const convertCommand: CommandModule<object, ConvertArgs> = {
       `converted ${result.input} (${formats}) → ${result.output} (${result.outputFormat}): ${result.written} written` +
         `${result.skipped > 0 ? `, ${result.skipped} skipped` : ""}\n`,
     );
-  }),
+  }, NOTHING_WRITTEN),
 };

@@ -46,6 +46,8 @@ export interface ConvertFileOptions {
   rangeBytes?: number | undefined;
   /** Called as records are read (every 100 records, or after each range of a JSONL input read in parallel). */
   onProgress?: ((progress: { read: number }) => void) | undefined;
+  /** Stops the conversion when aborted: its reason is thrown at the next record or range, and nothing is written. */
+  signal?: AbortSignal | undefined;
 }
 
 export interface ConvertFileResult {
@@ -139,6 +141,7 @@ async function convertOnce(options: ConvertFileOptions & { issues: InputIssue[] 
       skipInvalid,
       issues,
       onProgress: options.onProgress,
+      signal: options.signal,
     });
     return { input, output, inputFormats, outputFormat: format, kind, read: parallelRead, written: file.rows, skipped: issues.length - issuesBefore };
   }
@@ -146,6 +149,7 @@ async function convertOnce(options: ConvertFileOptions & { issues: InputIssue[] 
   async function* rows(): AsyncGenerator<RawRecord> {
     let next = first;
     while (!next.done) {
+      options.signal?.throwIfAborted();
       const { file, line, record } = next.value;
       read += 1;
       if (read % 100 === 0) options.onProgress?.({ read });
