@@ -9,7 +9,7 @@ import { byRanges, byReadRecords, type Collected } from "../../test/helpers/rang
 import { writeAlpacaZhParquet, writeEmptyParquet, writeGlaiveParquet, writeMessyChatParquet } from "../../test/helpers/messy-parquet.js";
 import { ParquetRangeReader } from "./parquet-ranges.js";
 import { writeParquet } from "./parquet-write.js";
-import { inProcessReader, RecordRangePool, type RangeReader } from "./record-range-pool.js";
+import { inProcessReader, readFileRanges, RecordRangePool, type RangeReader } from "./record-range-pool.js";
 import { moduleUrl } from "./start-worker.js";
 
 const tmp = makeTmpDir("lw-parquet-ranges-");
@@ -50,6 +50,65 @@ describe("Parquet in ranges of rows", () => {
     const glaive = await byReadRecords(files.glaive);
     expect(glaive.format).toBe("sharegpt");
     expect(glaive.records.some((r) => r.json.includes('"tool_calls"'))).toBe(true);
+  });
+
+  it("reads all ranges of a row group in one thread, and gives the threads groups in turn, across files too", async () => {
+    const threaded = new RecordRangePool({ workers: 2, handlers: [{ url: HANDLER, options: { threads: true } }] });
+    try {
+      const threadsOf = async (path: string, rangeBytes: number): Promise<number[][]> => {
+        const byGroup: number[][] = [];
+        for await (const range of readFileRanges({
+          reader: threaded as RangeReader<Collected>,
+          file: path,
+          label: path,
+          format: "auto",
+          handler: 0,
+          rangeBytes,
+        })) {
+          const threads = [...new Set(range.output.map((r) => (r as { thread?: number }).thread!))];
+          byGroup.push(threads);
+        }
+        return byGroup;
+      };
+      // Files of one row group each: consecutive files go to different threads.
+      const single: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        const path = join(tmp, `single-${i}.parquet`);
+        await writeMessyChatParquet(path, 10_000);
+        const ranges = await threadsOf(path, 1 << 30);
+        expect(ranges.length).toBe(1);
+        single.push(ranges[0]![0]!);
+      }
+      expect(new Set(single).size).toBe(2);
+      expect(single[0]).not.toBe(single[1]);
+      // A file of many groups cut in small ranges: every range of a group in the group's one thread.
+      const path = join(tmp, "groups.parquet");
+      await writeMessyChatParquet(path, 40);
+      const rows = await byReadRecords(path);
+      const groupRows = parquetMetadata(toArrayBuffer(readFileSync(path))).row_groups.map((g) => Number(g.num_rows));
+      const threadOfRow: number[] = [];
+      for await (const range of readFileRanges({
+        reader: threaded as RangeReader<Collected>,
+        file: path,
+        label: path,
+        format: "auto",
+        handler: 0,
+        rangeBytes: 2000,
+      })) {
+        for (const r of range.output) threadOfRow[r.line + range.lineBase] = (r as { thread?: number }).thread!;
+      }
+      let first = 1;
+      const groupThreads: number[] = [];
+      for (const count of groupRows) {
+        const threads = new Set(rows.records.filter((r) => r.line >= first && r.line < first + count).map((r) => threadOfRow[r.line]));
+        expect(threads.size).toBe(1);
+        groupThreads.push([...threads][0]!);
+        first += count;
+      }
+      expect(new Set(groupThreads).size).toBe(2);
+    } finally {
+      await threaded.close();
+    }
   });
 
   it("reads a group's ranges in any order, from one stream or by opening the group again", async () => {

@@ -41,6 +41,9 @@ export class RecordRangePool implements RangeReader {
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
   private nextRecycler = 0;
+  /** The thread reading each Parquet row group (by file and group), and the thread the next group gets. */
+  private readonly groupWorkers = new Map<string, Worker>();
+  private nextGroupWorker = 0;
   private failure: Error | undefined;
 
   /** `inFlight`: ranges to keep in flight per file (each holds a range's results until read). @default 2 × workers */
@@ -74,8 +77,14 @@ export class RecordRangePool implements RangeReader {
       this.pending.set(id, { resolve, reject });
       if (task.rowGroup !== undefined) {
         // A row group's ranges go to one thread, which reads them in order on one stream (io/parquet-ranges);
-        // groups take turns over the threads.
-        this.workers[task.rowGroup % this.workers.length]!.postMessage({ id, task });
+        // groups take turns over the threads, across files too (files of one group each use every thread).
+        const key = `${task.file}\0${task.rowGroup}`;
+        let worker = this.groupWorkers.get(key);
+        if (worker === undefined) {
+          worker = this.workers[this.nextGroupWorker++ % this.workers.length]!;
+          this.groupWorkers.set(key, worker);
+        }
+        worker.postMessage({ id, task });
         return;
       }
       this.waiting.push({ id, task });
