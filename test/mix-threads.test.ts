@@ -6,9 +6,10 @@
  * a caller's filter, tool-call rows, CJK text, CRLF, a BOM, an empty file, a file of one row without a
  * final newline, and a file that stops being UTF-8.
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { readRawRecords } from "../src/io/read-records.js";
 import { mixDatasets, type MixDatasetsOptions } from "../src/mix/mix-datasets.js";
 import type { MixRecipe } from "../src/schemas/mix-recipe.js";
 import { filterDrop } from "../src/select/filter.js";
@@ -87,51 +88,60 @@ describe("mix: the first pass in reader threads", () => {
 });
 
 describe("mix: Parquet sources in reader threads", () => {
-  it("gives the same dataset dir with 1 or 2 reader threads, in this thread, and on the old path (the files in dataset dirs)", async () => {
+  it("gives the same dataset dir with 1 or 2 reader threads, in this thread, from dataset dirs, and record by record", async () => {
     const base = join(tmp, "parquet");
     const writers = { chat: writeMessyChatParquet, zh: writeAlpacaZhParquet, glaive: writeGlaiveParquet, empty: writeEmptyParquet };
-    // Each file twice: as a file (read in ranges) and as the one data file of a dataset dir (read by readRecords).
+    // Each file three ways: a Parquet file, the one data file of a dataset dir (both read in ranges), and its
+    // raw rows as JSON Lines in a .json file (read record by record through readRecords: the old path).
     for (const [name, write] of Object.entries(writers)) {
       mkdirSync(join(base, "dirs", name, "data"), { recursive: true });
       await write(join(base, `${name}.parquet`));
       await write(join(base, "dirs", name, "data", `${name}.parquet`));
+      const lines: string[] = [];
+      for await (const { record } of readRawRecords(join(base, `${name}.parquet`))) lines.push(JSON.stringify(record));
+      writeFileSync(join(base, `${name}.json`), lines.map((line) => `${line}\n`).join(""));
     }
-    const recipe = (dirs: boolean): MixRecipe =>
+    type Layout = "file" | "dir" | "json";
+    const pathOf = (name: string, layout: Layout): string => (layout === "dir" ? `dirs/${name}` : `${name}.${layout === "file" ? "parquet" : "json"}`);
+    const recipe = (layout: Layout): MixRecipe =>
       ({
         name: "parquet-threads",
         seed: 5,
         sources: [
-          { source: "chat", path: dirs ? "dirs/chat" : "chat.parquet", filters: { minWords: 20 } },
-          { source: "zh", path: dirs ? "dirs/zh" : "zh.parquet", amount: { count: 120 } },
-          { source: "glaive", path: dirs ? "dirs/glaive" : "glaive.parquet" },
-          { source: "empty", path: dirs ? "dirs/empty" : "empty.parquet" },
+          { source: "chat", path: pathOf("chat", layout), filters: { minWords: 20 } },
+          { source: "zh", path: pathOf("zh", layout), amount: { count: 120 } },
+          { source: "glaive", path: pathOf("glaive", layout) },
+          { source: "empty", path: pathOf("empty", layout) },
         ],
         filters: { roles: true },
         dedup: { exact: true, near: { threshold: 0.8 } },
         splits: { test: 0.1 },
       }) as MixRecipe;
-    const run = async (name: string, dirs: boolean, options: Partial<MixDatasetsOptions>) => {
+    const run = async (name: string, layout: Layout, options: Partial<MixDatasetsOptions>) => {
       const outDir = join(base, name);
-      const result = await mixDatasets({ recipe: recipe(dirs), outDir, baseDir: base, ...options });
+      const result = await mixDatasets({ recipe: recipe(layout), outDir, baseDir: base, ...options });
       return { files: filesOf(outDir), manifest: result.manifest };
     };
-    const one = await run("one", false, { threads: 1, readRangeBytes: 700 });
-    const two = await run("two", false, { threads: 2, readRangeBytes: 3000 });
-    const here = await run("here", false, {});
-    const old = await run("old", true, { threads: 2 });
+    const one = await run("one", "file", { threads: 1, readRangeBytes: 700 });
+    const two = await run("two", "file", { threads: 2, readRangeBytes: 3000 });
+    const here = await run("here", "file", {});
+    const dirs = await run("from-dirs", "dir", { threads: 2, readRangeBytes: 3000 });
+    const old = await run("old", "json", { threads: 2 });
 
     expect(Object.keys(one.files)).toContain("data/train-00000-of-00001.parquet");
     expect(two.files).toEqual(one.files);
     expect(here.files).toEqual(one.files);
-    for (const name of Object.keys(one.files).filter((n) => n.startsWith("data/"))) expect(old.files[name], name).toEqual(one.files[name]);
-    // The same accounting; only the file names differ (a dataset dir names its data file).
+    // The same accounting; only the file names differ (a dataset dir names its data file; the old path .json).
     const sources = (manifest: typeof one.manifest) =>
       manifest.sources.map(({ location: _location, formats, invalidExamples, ...rest }) => ({
         ...rest,
         formats: Object.values(formats),
         invalidExamples: invalidExamples.map(({ file: _file, ...example }) => example),
       }));
-    expect(sources(old.manifest)).toEqual(sources(one.manifest));
+    for (const other of [dirs, old]) {
+      for (const name of Object.keys(one.files).filter((n) => n.startsWith("data/"))) expect(other.files[name], name).toEqual(one.files[name]);
+      expect(sources(other.manifest)).toEqual(sources(one.manifest));
+    }
 
     const bySource = Object.fromEntries(one.manifest.sources.map((s) => [s.source, s]));
     expect(bySource.chat!.dropped.invalid).toBeGreaterThan(5);

@@ -227,3 +227,33 @@ describe("readDatasetDir", () => {
     await expect(readDatasetDir(dir)).rejects.toThrow(/"\.\.\/\.\.\/etc\/passwd" is not inside the dataset dir/);
   });
 });
+
+describe("dataset dirs of symbolic links", () => {
+  it("lists and reads Parquet files reached through links (the Hugging Face cache's snapshot layout)", async () => {
+    const { symlink } = await import("node:fs/promises");
+    const { parquetFilesIn, readRecords } = await import("./read-records.js");
+    const blobs = join(root, "links-blobs");
+    const rows = (offset: number) =>
+      [0, 1].map((i) => ({
+        id: `r${offset + i}`,
+        messages: [
+          { role: "user", content: "q" },
+          { role: "assistant", content: `a${offset + i}` },
+        ],
+      }));
+    await writeDatasetDir({ dir: blobs, columns: SFT_COLUMNS, splits: { train: rows(0), test: rows(10) } });
+    const snapshot = join(root, "links-snapshot");
+    await mkdir(join(snapshot, "data"), { recursive: true });
+    // One data file linked on its own, the other through a linked directory.
+    await symlink(join(blobs, "data", "train-00000-of-00001.parquet"), join(snapshot, "data", "train-00000-of-00001.parquet"));
+    await mkdir(join(root, "links-more"), { recursive: true });
+    await symlink(join(blobs, "data", "test-00000-of-00001.parquet"), join(root, "links-more", "test-00000-of-00001.parquet"));
+    await symlink(join(root, "links-more"), join(snapshot, "data", "more"));
+    expect((await parquetFilesIn(snapshot)).map((f) => f.slice(snapshot.length + 1))).toEqual([
+      "data/more/test-00000-of-00001.parquet",
+      "data/train-00000-of-00001.parquet",
+    ]);
+    const ids = (await collect(readRecords(snapshot, { kind: "sft" }))).map((r) => r.record.id);
+    expect(ids).toEqual(["r10", "r11", "r0", "r1"]);
+  });
+});

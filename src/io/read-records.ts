@@ -184,7 +184,10 @@ async function* readParquetRows(file: string, options: ReadRawOptions): AsyncGen
   for await (const { line, record } of readParquet<RawRecord>(file, options)) yield { file, line, record };
 }
 
-/** The .parquet files of a dataset dir (`data/**` first, else the dir itself), sorted by path. */
+/**
+ * The .parquet files of a dataset dir (`data/**` first, else the dir itself), sorted by path. Symbolic links
+ * are followed (the Hugging Face cache's snapshot dirs hold links to its blobs).
+ */
 export async function parquetFilesIn(dir: string): Promise<string[]> {
   const found: string[] = [];
   async function walk(current: string, depth: number): Promise<void> {
@@ -192,8 +195,15 @@ export async function parquetFilesIn(dir: string): Promise<string[]> {
     for (const entry of entries) {
       if (entry.name.startsWith(".")) continue;
       const full = join(current, entry.name);
-      if (entry.isDirectory() && depth < 3) await walk(full, depth + 1);
-      else if (entry.isFile() && entry.name.toLowerCase().endsWith(".parquet")) found.push(full);
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        const target = await stat(full).catch(() => undefined);
+        isDir = target?.isDirectory() ?? false;
+        isFile = target?.isFile() ?? false;
+      }
+      if (isDir && depth < 3) await walk(full, depth + 1);
+      else if (isFile && entry.name.toLowerCase().endsWith(".parquet")) found.push(full);
     }
   }
   await walk(dir, 0);

@@ -9,8 +9,8 @@
  * serialise rows and compute ids, exact-dedup keys and words (mix/candidate-range-handler). This thread
  * takes the results in file order and does what depends on earlier rows (dedup sets, decontamination, near
  * dedup, tokens, the spool), parsing a row's bytes only when one of those needs it. So the spool is the
- * same bytes whatever the number of threads. Other inputs (JSON arrays, dataset dirs) are read here,
- * through `readRecords`.
+ * same bytes whatever the number of threads; a dataset dir's Parquet files are read in ranges too. Other
+ * inputs (JSON arrays, dirs of JSON data files) are read here, through `readRecords`.
  */
 import { stat } from "node:fs/promises";
 import { ToolkitError } from "../errors.js";
@@ -18,7 +18,7 @@ import type { SftFormat } from "../io/adapters/format.js";
 import type { InputIssue } from "../io/input-issue.js";
 import { inProcessReader, isParquetFile, RANGE_BYTES, readFileRanges, RecordRangePool, type RangeReader } from "../io/record-range-pool.js";
 import { rowBytesObject } from "../io/json-row.js";
-import { isSplittableJsonl, readRecords } from "../io/read-records.js";
+import { isSplittableJsonl, parquetFilesIn, readRecords } from "../io/read-records.js";
 import { resolveThreads } from "../io/row-group-pool.js";
 import { moduleUrl } from "../io/start-worker.js";
 import type { MixFilters } from "../schemas/mix-recipe.js";
@@ -212,20 +212,29 @@ export async function collectCandidates({
       };
 
       for (const file of source.files) {
-        if (reader !== undefined && (await readsInRanges(file.path))) {
-          const ranges = readFileRanges<CandidateRange>({
-            reader,
-            file: file.path,
-            label: file.display,
-            format: source.format,
-            handler: sourceIndex,
-            rangeBytes,
-          });
-          for await (const { lineBase, issues, format, output } of ranges) {
-            if (format && stats.formats[file.display] === undefined) stats.formats[file.display] = format.format;
-            takeRange(output, lineBase, issues, file.display, countIssue, take);
-            // Its rows are in the spool now: the buffer goes back to carry a later range's rows.
-            reader.recycle([output.bytes.buffer as ArrayBuffer]);
+        const inRanges = reader !== undefined ? await rangeFiles(file.path) : undefined;
+        if (inRanges !== undefined) {
+          // A dataset dir's Parquet files are read one after the other under the dir's name, as `readRecords`
+          // reads them (each file's format is the one recorded, the last file's winning).
+          for (const path of inRanges) {
+            const ranges = readFileRanges<CandidateRange>({
+              reader: reader!,
+              file: path,
+              label: file.display,
+              format: source.format,
+              handler: sourceIndex,
+              rangeBytes,
+            });
+            let formatSeen = false;
+            for await (const { lineBase, issues, format, output } of ranges) {
+              if (format && !formatSeen) {
+                stats.formats[file.display] = format.format;
+                formatSeen = true;
+              }
+              takeRange(output, lineBase, issues, file.display, countIssue, take);
+              // Its rows are in the spool now: the buffer goes back to carry a later range's rows.
+              reader!.recycle([output.bytes.buffer as ArrayBuffer]);
+            }
           }
           continue;
         }
@@ -275,10 +284,20 @@ export async function collectCandidates({
   return { sources: collected, words, answerWords, tokens, textBytes, ids, toolRows, contaminated };
 }
 
-/** True for the files the range reader takes: JSON Lines (see `isSplittableJsonl`) and Parquet files. */
-async function readsInRanges(path: string): Promise<boolean> {
-  if (isParquetFile(path)) return (await stat(path).catch(() => undefined))?.isFile() === true;
-  return isSplittableJsonl(path);
+/**
+ * The files the range reader takes for a source path: a JSON Lines file (see `isSplittableJsonl`), a
+ * Parquet file, or a dataset dir's Parquet files (`parquetFilesIn`, as `readRecords` lists them); else
+ * undefined (JSON arrays, a dir of JSON data files, a missing path: `readRecords` reads or names them).
+ */
+async function rangeFiles(path: string): Promise<string[] | undefined> {
+  const info = await stat(path).catch(() => undefined);
+  if (info === undefined) return undefined;
+  if (info.isDirectory()) {
+    const files = await parquetFilesIn(path);
+    return files.length > 0 ? files : undefined;
+  }
+  if (isParquetFile(path)) return info.isFile() ? [path] : undefined;
+  return (await isSplittableJsonl(path)) ? [path] : undefined;
 }
 
 /** A row the recipe's filters dropped (only counted). */
@@ -375,11 +394,11 @@ async function rangeReader(
   let any = false;
   for (const source of sources) {
     for (const file of source.files) {
-      const parquet = isParquetFile(file.path);
-      if (!parquet && !/\.(jsonl|ndjson)$/i.test(file.path)) continue;
-      any = true;
-      // Parquet's text is compressed: count it at about what it holds.
-      bytes += ((await stat(file.path).catch(() => undefined))?.size ?? 0) * (parquet ? 2 : 1);
+      for (const path of (await rangeFiles(file.path).catch(() => undefined)) ?? []) {
+        any = true;
+        // Parquet's text is compressed: count it at about what it holds.
+        bytes += ((await stat(path).catch(() => undefined))?.size ?? 0) * (isParquetFile(path) ? 2 : 1);
+      }
     }
   }
   if (!any) return undefined;
