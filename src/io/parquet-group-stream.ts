@@ -52,6 +52,13 @@ export interface GroupStreamOptions {
   slicing?: PageSlicing | undefined;
 }
 
+/** Rows of the file before row group `group` (0-based): where the group's row numbers start. */
+export function rowsBeforeGroup(metadata: FileMetaData, group: number): number {
+  let rows = 0;
+  for (let g = 0; g < group; g++) rows += Number(metadata.row_groups[g]!.num_rows);
+  return rows;
+}
+
 /**
  * Yields the rows of one row group in order, in batches, as objects keyed by top-level column name,
  * exactly as hyparquet's `parquetReadObjects` would give them. A page that cannot be decoded is an
@@ -61,7 +68,7 @@ export async function* streamRowGroup(options: GroupStreamOptions): AsyncGenerat
   const { handle, file, metadata, group, columns, compressors } = options;
   const rowGroup = metadata.row_groups[group];
   if (!rowGroup) throw new ToolkitError(`${file} has no row group ${group + 1}`);
-  const groupStart = metadata.row_groups.slice(0, group).reduce((rows, g) => rows + Number(g.num_rows), 0);
+  const groupStart = rowsBeforeGroup(metadata, group);
   /** The error for a failure at 0-based row `row` of this group. */
   const fail = (row: number, column: string, cause: unknown): InputError => {
     const detail = cause instanceof Error ? cause.message : String(cause);

@@ -17,7 +17,7 @@ import { InputError } from "../errors.js";
 import type { Compressors } from "hyparquet";
 import type { RawRecord } from "./adapters/format.js";
 import { readDecompressors } from "./parquet-codecs.js";
-import { streamRowGroup } from "./parquet-group-stream.js";
+import { rowsBeforeGroup, streamRowGroup } from "./parquet-group-stream.js";
 import { parquetRowDecoder, readParquetInfo, type ParquetInfo } from "./parquet-read.js";
 import { RecordConverter, type RangeHandler, type RangeIssue, type RangeResult, type RangeTask } from "./record-ranges.js";
 
@@ -58,7 +58,6 @@ export async function parquetRangeCutter(file: string): Promise<ParquetRangeCutt
 /** A row group's rows as one thread reads them, range after range. */
 interface GroupStream {
   handle: FileHandle;
-  info: ParquetInfo;
   /** Rows of the file before the group. */
   groupStart: number;
   batches: AsyncGenerator<Array<Record<string, unknown>>>;
@@ -94,7 +93,7 @@ export class ParquetRangeReader {
     const groupMeta = info.metadata.row_groups[group];
     if (groupMeta === undefined) throw new InputError({ file }, `has no row group ${group + 1} (it changed while it was read?)`);
     const groupRows = Number(groupMeta.num_rows);
-    const rowBase = groupStartOf(info, group) + task.start;
+    const rowBase = rowsBeforeGroup(info.metadata, group) + task.start;
     /** The page reader names rows of the file; a range's callers count lines from the range's start. */
     const countedFromRange = (error: unknown): unknown =>
       error instanceof InputError && error.line !== undefined
@@ -145,7 +144,7 @@ export class ParquetRangeReader {
     const open = [...this.streams.values()];
     this.streams.clear();
     this.footers.clear();
-    await Promise.all(open.map((stream) => stream.handle.close().catch(() => undefined)));
+    await Promise.all(open.map(closeGroupStream));
   }
 
   /** The stream of `group` standing at row `start`: the open one when it stands there, else the group opened again. */
@@ -165,8 +164,7 @@ export class ParquetRangeReader {
     const handle = await open(file, "r");
     stream = {
       handle,
-      info,
-      groupStart: groupStartOf(info, group),
+      groupStart: rowsBeforeGroup(info.metadata, group),
       batches: streamRowGroup({ handle, file, metadata: info.metadata, group, compressors }),
       batch: [],
       index: 0,
@@ -174,7 +172,7 @@ export class ParquetRangeReader {
     };
     this.streams.set(key, stream);
     try {
-      for (; stream.position < start; stream.position++) await nextRowOf(stream, file, group);
+      while (stream.position < start) await nextRow(stream, file, group);
     } catch (error) {
       // A stream that failed cannot go on: the next range opens the group again (and fails the same way).
       await this.closeStream(file, group);
@@ -209,20 +207,8 @@ async function closeGroupStream(stream: GroupStream): Promise<void> {
   await stream.handle.close().catch(() => undefined);
 }
 
-/** Rows of the file before row group `group`. */
-function groupStartOf(info: ParquetInfo, group: number): number {
-  let rows = 0;
-  for (let g = 0; g < group; g++) rows += Number(info.metadata.row_groups[g]!.num_rows);
-  return rows;
-}
-
+/** The stream's next row (its position moves on by one). */
 async function nextRow(stream: GroupStream, file: string, group: number): Promise<Record<string, unknown>> {
-  const object = await nextRowOf(stream, file, group);
-  stream.position++;
-  return object;
-}
-
-async function nextRowOf(stream: GroupStream, file: string, group: number): Promise<Record<string, unknown>> {
   while (stream.index >= stream.batch.length) {
     const next = await stream.batches.next();
     if (next.done) {
@@ -231,5 +217,6 @@ async function nextRowOf(stream: GroupStream, file: string, group: number): Prom
     stream.batch = next.value;
     stream.index = 0;
   }
+  stream.position++;
   return stream.batch[stream.index++]!;
 }
