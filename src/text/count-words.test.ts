@@ -82,4 +82,38 @@ describe("countWords (LongBench-Write's length)", () => {
     expect(disagreements).toBe(0);
     expect(wellFormed).toBeGreaterThan(5_000);
   });
+  it("counts long mostly-ASCII UTF-8 four bytes at a time as it counts them one by one, at every alignment", () => {
+    // Text long enough for the word scan, where the rare characters (digits, "_", non-ASCII, CJK, 4-byte
+    // letters and emoji) fall on every position of a 32-bit word, start runs, end runs and sit inside them.
+    const rng = createRandom({ seed: 29, label: "count-words-utf8-scan" });
+    const common = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ       .,;:'\"!?()-\n\t@[]^`{}~\u007f";
+    const rare = ["0", "7", "_", "é", "ß", "中", "文", "\u3000", "—", "𝐀", "😀", "\u0010", "ｆ", "٣"];
+    let checked = 0;
+    for (let n = 0; n < 3_000; n++) {
+      let text = "";
+      const length = 32 + (rng.nextUint32() % 300);
+      const rareShare = [0, 0.01, 0.05, 0.3][n % 4]!;
+      while (text.length < length) {
+        text += rng.nextFloat() < rareShare ? rare[rng.nextUint32() % rare.length]! : common[rng.nextUint32() % common.length]!;
+      }
+      const expected = countWords(text);
+      const encoded = Buffer.from(text, "utf8");
+      // The text at byte offsets 0–7 of a larger plain Uint8Array, and as a Buffer of its own.
+      for (let offset = 0; offset < 8; offset++) {
+        const bytes = new Uint8Array(offset + encoded.length + 5);
+        bytes.set(encoded, offset);
+        bytes.fill(0x61, 0, offset); // letters right before and after: the count must not see them
+        bytes.fill(0x61, offset + encoded.length);
+        expect(countWordsUtf8(bytes, offset, offset + encoded.length), `${JSON.stringify(text)} at offset ${offset}`).toBe(expected);
+        checked += 1;
+      }
+      expect(countWordsUtf8(encoded)).toBe(expected);
+    }
+    expect(checked).toBe(24_000);
+    // Whole words of each kind, the path a long English text mostly takes.
+    expect(countWordsUtf8(Buffer.from("The quick brown fox jumps over the lazy dog. ".repeat(100)))).toBe(900);
+    expect(countWordsUtf8(Buffer.from("abcd".repeat(100)))).toBe(1);
+    expect(countWordsUtf8(Buffer.from("abc1".repeat(100)))).toBe(0);
+    expect(countWordsUtf8(Buffer.from("ab, ".repeat(100)))).toBe(100);
+  });
 });

@@ -64,18 +64,75 @@ export function countWords(text: string): number {
   return count + (inRun & lettersOnly);
 }
 
+/** Bit 7 of every byte of a 32-bit word, as a signed 32-bit integer (0x80808080). */
+const HIGH_BITS = 0x80808080 | 0;
+/** The four-bytes-at-a-time scan reads bytes in memory order as the low to high bytes of a word. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+/** Shorter text is scanned a byte at a time (a word view is not worth looking up). */
+const WORD_SCAN_MIN = 32;
+/** After a word with a non-ASCII byte, this many bytes are scanned one at a time before words are tried again. */
+const NON_ASCII_BACKOFF = 16;
+/** 32-bit views of the buffers text is counted in (a view per buffer, made once). */
+const wordViews = new WeakMap<ArrayBufferLike, Int32Array>();
+
+function wordView(bytes: Uint8Array): Int32Array {
+  const buffer = bytes.buffer;
+  let view = wordViews.get(buffer);
+  if (view === undefined) {
+    view = new Int32Array(buffer, 0, buffer.byteLength >>> 2);
+    wordViews.set(buffer, view);
+  }
+  return view;
+}
+
 /**
  * `countWords` of the UTF-8 text `bytes[start, end)`, counted on the bytes (the same count, without
  * decoding the text into a string first). The bytes must be valid UTF-8.
  *
+ * It counts the same thing another way, so that ASCII text can be taken four bytes at a time: the runs of
+ * word characters (a run starts at a word character after a non-word one), minus the runs that hold a word
+ * character other than an ASCII letter (a digit, "_", any non-ASCII word character), plus the CJK characters.
+ * An aligned 32-bit word of ASCII letters and punctuation (no digit, "_" or byte ≥ 0x80) has its run starts
+ * found with bit arithmetic on all four bytes at once (each byte's test is a carry-free addition into its top
+ * bit); any other word is taken a character at a time.
+ *
  * @example countWordsUtf8(new TextEncoder().encode("Hello world, 你好")) // 4
  */
 export function countWordsUtf8(bytes: Uint8Array, start = 0, end = bytes.length): number {
-  let count = 0;
-  let inRun = 0;
-  let lettersOnly = 0;
+  let runs = 0; // runs of word characters started so far
+  let tainted = 0; // of them, runs holding a word character that is not an ASCII letter
+  let taintedRun = 0; // the run last counted as tainted (runs are numbered from 1)
+  let cjk = 0;
+  let previousWord = 0; // 1 when the previous character is a word character
+  const words = LITTLE_ENDIAN && end - start >= WORD_SCAN_MIN ? wordView(bytes) : undefined;
+  const offset = bytes.byteOffset;
+  let wordsFrom = start; // no word scan before this index (after non-ASCII text)
   let i = start;
   while (i < end) {
+    if (words !== undefined && ((offset + i) & 3) === 0 && i >= wordsFrom) {
+      let k = (offset + i) >>> 2;
+      const stop = (offset + end) >>> 2; // words wholly inside the text
+      while (k < stop) {
+        const v = words[k]!;
+        if ((v & HIGH_BITS) !== 0) {
+          wordsFrom = k * 4 - offset + NON_ASCII_BACKOFF;
+          break;
+        }
+        const lower = v | 0x20202020;
+        // Per byte (all < 0x80): a digit (lowered: 0x30–0x39, which also catches 0x10–0x19) or "_" (lowered: 0x7f, as is DEL).
+        const rare = (((lower + 0x50505050) | 0) & ~((lower + 0x46464646) | 0)) | ((lower + 0x01010101) | 0);
+        if ((rare & HIGH_BITS) !== 0) break;
+        // Per byte: an ASCII letter (lowered: 0x61–0x7a); here the only word characters there are.
+        const letters = ((lower + 0x1f1f1f1f) | 0) & ~((lower + 0x05050505) | 0) & HIGH_BITS;
+        const starts = letters & ~((letters << 8) | (previousWord << 7));
+        runs += Math.imul((starts >>> 7) & 0x01010101, 0x01010101) >>> 24;
+        previousWord = letters >>> 31;
+        k++;
+      }
+      i = k * 4 - offset;
+      if (i >= end) break;
+    }
+    // One character, whatever it is.
     const lead = bytes[i]!;
     let cls: number;
     if (lead < 0x80) {
@@ -96,9 +153,13 @@ export function countWordsUtf8(bytes: Uint8Array, start = 0, end = bytes.length)
       cls = WORD_CHAR.test(String.fromCodePoint(point)) ? WORD : 0;
     }
     const word = (cls >> 1) & 1;
-    count += ((cls >> 2) & 1) + (inRun & lettersOnly & (word ^ 1));
-    lettersOnly = cls & LETTER & (lettersOnly | (inRun ^ 1));
-    inRun = word;
+    runs += word & (previousWord ^ 1);
+    cjk += (cls >> 2) & 1;
+    if (word !== 0 && (cls & LETTER) === 0 && taintedRun !== runs) {
+      tainted += 1;
+      taintedRun = runs;
+    }
+    previousWord = word;
   }
-  return count + (inRun & lettersOnly);
+  return cjk + runs - tainted;
 }
