@@ -174,13 +174,17 @@ export async function writeParquetShards(options: ParquetShardOptions): Promise<
       nextPath = shardPath(finished.length);
     }
   };
-  const appendOldest = async () => {
+  // The oldest group once it is encoded, out of the queue (not yet in the file).
+  const takeOldest = async (): Promise<EncodedRowGroup> => {
     const oldest = inFlight.shift()!;
     inFlightBytes -= oldest.bytes;
-    const encoded = await oldest.encoding;
+    return oldest.encoding;
+  };
+  const appendEncoded = async (encoded: EncodedRowGroup) => {
     await append(encoded);
     pool?.recycle(chunkBuffers(encoded));
   };
+  const appendOldest = async () => appendEncoded(await takeOldest());
   const drain = async () => {
     while (inFlight.length > 0) await appendOldest();
   };
@@ -249,13 +253,16 @@ export async function writeParquetShards(options: ParquetShardOptions): Promise<
     bufferedBytes = 0;
     if (toWorkers) {
       buffer = emptyColumns(columns.length);
-      // Room for the group: at most one group per worker, and the bytes in flight under the bound.
-      while (inFlight.length > 0 && (inFlight.length >= workers || inFlightBytes + bytes > maxInFlight)) await appendOldest();
+      // Room for the group: at most one group per worker, and the bytes in flight under the bound. The groups
+      // that make room are written to the file after this one is handed out, so no worker waits for the write.
+      const finished: EncodedRowGroup[] = [];
+      while (inFlight.length > 0 && (inFlight.length >= workers || inFlightBytes + bytes > maxInFlight)) finished.push(await takeOldest());
       pool ??= new RowGroupPool({ workers, columns, schema, codec, codecOptions: options, pageBytes });
       const encoding = pool.encode({ ...toWorkers.take(), firstRow: groupFirstRow, label: labelNow() });
-      encoding.catch(() => undefined); // awaited in order by appendOldest(); a failure surfaces there
+      encoding.catch(() => undefined); // awaited in order by takeOldest(); a failure surfaces there
       inFlight.push({ encoding, bytes });
       inFlightBytes += bytes;
+      for (const encoded of finished) await appendEncoded(encoded);
       if (last) await drain();
       return;
     }

@@ -93,6 +93,27 @@ for (const [letter, byte] of [
   SHORT_ESCAPES_IN[letter.charCodeAt(0)] = byte;
 }
 
+/**
+ * Names nearly every row spells (keys, roles), by byte length: read as these very strings instead of being
+ * decoded each time (they were most of the strings a row made).
+ */
+const KNOWN_NAMES: Array<Array<{ bytes: Uint8Array; text: string }>> = [];
+for (const text of ["id", "role", "content", "messages", "source", "meta", "tools", "name", "user", "assistant", "system", "developer"]) {
+  (KNOWN_NAMES[text.length] ??= []).push({ bytes: new TextEncoder().encode(text), text });
+}
+
+/** The known name `bytes[from, to)` spells, or undefined. */
+function knownName(bytes: Uint8Array, from: number, to: number): string | undefined {
+  const candidates = KNOWN_NAMES[to - from];
+  if (candidates === undefined) return undefined;
+  for (const { bytes: name, text } of candidates) {
+    let i = 0;
+    while (i < name.length && bytes[from + i] === name[i]) i++;
+    if (i === name.length) return text;
+  }
+  return undefined;
+}
+
 /** Thrown inside the reader to give the line up (never escapes `read`). */
 const GIVE_UP: unique symbol = Symbol("give up");
 
@@ -331,13 +352,13 @@ export class MessagesByteReader {
     }
     if (i >= end) throw GIVE_UP;
     this.position = i + 1;
-    return decodeUtf8(bytes, from, i);
+    return knownName(bytes, from, i) ?? decodeUtf8(bytes, from, i);
   }
 
   /** A short string value (role, id, source) as a JavaScript string. */
   private readSmallString(): string {
     const text = this.readText();
-    return decodeUtf8(text, 0, text.length);
+    return knownName(text, 0, text.length) ?? decodeUtf8(text, 0, text.length);
   }
 
   /**
