@@ -22,7 +22,7 @@ import { parquetHeader, readPage } from "hyparquet/src/column.js";
 import { convert, convertWithDictionary, DEFAULT_PARSERS } from "hyparquet/src/convert.js";
 import { parquetSchema } from "hyparquet/src/metadata.js";
 import { getMaxRepetitionLevel, getTreePath } from "hyparquet/src/schema.js";
-import type { ColumnDecoder } from "hyparquet/src/types.js";
+import type { ColumnDecoder, ParquetParsers } from "hyparquet/src/types.js";
 import { InputError, ToolkitError } from "../errors.js";
 import { pageSlices, sliceableEncoding, valueCount, type PageSlice } from "./parquet-page-slices.js";
 
@@ -50,6 +50,8 @@ export interface GroupStreamOptions {
   compressors?: Compressors | undefined;
   /** When to cut a page into slices (tests use small values). */
   slicing?: PageSlicing | undefined;
+  /** How values are converted (io/parquet-byte-rows keeps strings as bytes). @default hyparquet's */
+  parsers?: ParquetParsers | undefined;
 }
 
 /** Rows of the file before row group `group` (0-based): where the group's row numbers start. */
@@ -65,7 +67,7 @@ export function rowsBeforeGroup(metadata: FileMetaData, group: number): number {
  * InputError naming the file and the row where that page starts.
  */
 export async function* streamRowGroup(options: GroupStreamOptions): AsyncGenerator<Array<Record<string, unknown>>> {
-  const { handle, file, metadata, group, columns, compressors } = options;
+  const { handle, file, metadata, group, columns, compressors, parsers = DEFAULT_PARSERS } = options;
   const rowGroup = metadata.row_groups[group];
   if (!rowGroup) throw new ToolkitError(`${file} has no row group ${group + 1}`);
   const groupStart = rowsBeforeGroup(metadata, group);
@@ -86,7 +88,7 @@ export async function* streamRowGroup(options: GroupStreamOptions): AsyncGenerat
     }
     const top = meta.path_in_schema[0]!;
     if (!tops.some((child) => child.element.name === top)) continue;
-    const leaf = new LeafColumn(handle, meta, schema, compressors, fail, options.slicing ?? DEFAULT_SLICING);
+    const leaf = new LeafColumn(handle, meta, schema, compressors, fail, options.slicing ?? DEFAULT_SLICING, parsers);
     leaves.set(top, [...(leaves.get(top) ?? []), leaf]);
   }
   const all = [...leaves.values()].flat();
@@ -106,7 +108,7 @@ export async function* streamRowGroup(options: GroupStreamOptions): AsyncGenerat
       if (top.children.length === 0) return parts[0]?.take(batch) ?? new Array(batch).fill(undefined);
       const subcolumns = new Map<string, DecodedArray>(parts.map((leaf) => [leaf.name, leaf.take(batch)]));
       try {
-        assembleNested(subcolumns, top, DEFAULT_PARSERS);
+        assembleNested(subcolumns, top, parsers);
       } catch (error) {
         throw fail(done, top.element.name, error);
       }
@@ -155,6 +157,7 @@ class LeafColumn {
     compressors: Compressors | undefined,
     private readonly fail: (row: number, column: string, cause: unknown) => InputError,
     private readonly slicing: PageSlicing,
+    parsers: ParquetParsers,
   ) {
     this.name = meta.path_in_schema.join(".");
     const schemaPath = getTreePath(schema, meta.path_in_schema);
@@ -164,7 +167,7 @@ class LeafColumn {
       element: schemaPath[schemaPath.length - 1]!.element,
       schemaPath,
       codec: meta.codec,
-      parsers: DEFAULT_PARSERS,
+      parsers,
       ...(compressors ? { compressors } : {}),
     };
     this.repeated = getMaxRepetitionLevel(schemaPath) > 0;

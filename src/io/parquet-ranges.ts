@@ -19,6 +19,7 @@ import type { RawRecord } from "./adapters/format.js";
 import { readDecompressors } from "./parquet-codecs.js";
 import { rowsBeforeGroup, streamRowGroup } from "./parquet-group-stream.js";
 import { parquetRowDecoder, readParquetInfo, type ParquetInfo } from "./parquet-read.js";
+import { BYTE_STRING_PARSERS, byteStringsFit, parquetMessagesByteRecord, stringsFromBytes } from "./parquet-byte-rows.js";
 import { RecordConverter, type RangeHandler, type RangeIssue, type RangeResult, type RangeTask } from "./record-ranges.js";
 
 /** A group is cut into ranges only when it has more than this many times the bytes asked for. */
@@ -65,6 +66,8 @@ interface GroupStream {
   index: number;
   /** Row of the group the next row is. */
   position: number;
+  /** Strings come as their UTF-8 bytes (io/parquet-byte-rows). */
+  byteStrings: boolean;
 }
 
 let decompressors: Promise<Compressors> | undefined;
@@ -99,14 +102,20 @@ export class ParquetRangeReader {
       error instanceof InputError && error.line !== undefined
         ? new InputError({ file: error.file, line: error.line - rowBase, field: error.field }, error.reason, { cause: error })
         : error;
+    // A handler that takes chat rows as bytes gets them so, where the file's strings can stay bytes.
+    const byteStrings = handler.messagesRecord !== undefined && byteStringsFit(info.metadata);
     let stream: GroupStream;
     try {
-      stream = await this.groupStream(file, group, task.start);
+      stream = await this.groupStream(file, group, task.start, byteStrings);
     } catch (error) {
       throw countedFromRange(error);
     }
     handler.begin?.(Math.ceil((Number(groupMeta.total_byte_size) * (task.end - task.start)) / Math.max(1, groupRows)));
     const decodeRow = parquetRowDecoder(info);
+    const decodeOthers = parquetRowDecoder(
+      info,
+      info.columns.map((column) => column.name).filter((name) => name !== "messages"),
+    );
     const converter = new RecordConverter(task.format);
     const issues: RangeIssue[] = [];
     let line = 0;
@@ -119,6 +128,17 @@ export class ParquetRangeReader {
           throw countedFromRange(error);
         }
         line += 1;
+        if (byteStrings) {
+          // Once the range reads the messages format (its first row chose or confirmed it), most rows need no string.
+          if (converter.format !== undefined && converter.adapter?.name === "messages") {
+            const fast = parquetMessagesByteRecord(object, (others) => decodeOthers(others, line), { file, line });
+            if (fast !== undefined) {
+              handler.messagesRecord!(fast, line, task.label);
+              continue;
+            }
+          }
+          object = stringsFromBytes(object) as Record<string, unknown>;
+        }
         let record;
         try {
           record = converter.toRecord(decodeRow(object, line) as RawRecord, { file, line });
@@ -148,10 +168,10 @@ export class ParquetRangeReader {
   }
 
   /** The stream of `group` standing at row `start`: the open one when it stands there, else the group opened again. */
-  private async groupStream(file: string, group: number, start: number): Promise<GroupStream> {
+  private async groupStream(file: string, group: number, start: number, byteStrings: boolean): Promise<GroupStream> {
     const key = streamKey(file, group);
     let stream = this.streams.get(key);
-    if (stream !== undefined && stream.position === start) return stream;
+    if (stream !== undefined && stream.position === start && stream.byteStrings === byteStrings) return stream;
     if (stream !== undefined) await this.closeStream(file, group);
     if (this.streams.size >= MAX_OPEN_STREAMS) {
       const [oldestKey, oldest] = this.streams.entries().next().value!;
@@ -165,10 +185,11 @@ export class ParquetRangeReader {
     stream = {
       handle,
       groupStart: rowsBeforeGroup(info.metadata, group),
-      batches: streamRowGroup({ handle, file, metadata: info.metadata, group, compressors }),
+      batches: streamRowGroup({ handle, file, metadata: info.metadata, group, compressors, ...(byteStrings ? { parsers: BYTE_STRING_PARSERS } : {}) }),
       batch: [],
       index: 0,
       position: 0,
+      byteStrings,
     };
     this.streams.set(key, stream);
     try {

@@ -255,7 +255,7 @@ export class MessagesByteReader {
     });
     this.skipSpace();
     if (this.position !== this.end || turns === undefined) throw GIVE_UP;
-    checkOrder(turns);
+    if (!plainTurnOrder(turns)) throw GIVE_UP;
     let envelope: ReturnType<typeof readSourceAndMeta>;
     try {
       envelope = readSourceAndMeta(raw, ["messages", "tools"], context);
@@ -517,17 +517,10 @@ export class MessagesByteReader {
   /** `recordId({messages})` of the turns, hashed from their bytes (the JSON `stableStringify` would build). */
   private contentId(turns: readonly ByteTurn[], spans: ReadonlyArray<[number, number, boolean]>): string {
     // Called while `bytes` is still the line: the spans point into it.
-    const hash = createHash("sha256");
-    hash.update('{"messages":[');
-    for (let t = 0; t < turns.length; t++) {
+    return byteContentId(turns, (t) => {
       const [from, to, canonical] = spans[t]!;
-      hash.update(t === 0 ? '{"content":' : ',{"content":');
-      if (canonical) hash.update(this.bytes.subarray(from, to));
-      else updateJsonString(hash, turns[t]!.content);
-      hash.update(`,"role":"${turns[t]!.role}"}`);
-    }
-    hash.update("]}");
-    return hash.digest("hex").slice(0, 16);
+      return canonical ? this.bytes.subarray(from, to) : undefined;
+    });
   }
 
   private skipSpace(): void {
@@ -584,15 +577,45 @@ function findSpecial(bytes: Uint8Array, words: Uint32Array, at: number, end: num
   return end;
 }
 
-/** The adapter's turn rules for turns without tools ([system] user, assistant, ... assistant; none empty). */
-function checkOrder(turns: readonly ByteTurn[]): void {
+/**
+ * True when turns without tools surely pass the adapter's turn rules ([system] user, assistant, ... assistant;
+ * none empty); false means "maybe not": the full reader decides.
+ */
+export function plainTurnOrder(turns: readonly ByteTurn[]): boolean {
+  if (turns.length === 0) return false;
   let start = 0;
   if (turns[0]!.role === "system") start = 1;
-  if (start >= turns.length || (turns.length - start) % 2 !== 0) throw GIVE_UP;
+  if (start >= turns.length || (turns.length - start) % 2 !== 0) return false;
   for (let i = start; i < turns.length; i++) {
     const expected: ByteRole = (i - start) % 2 === 0 ? "user" : "assistant";
-    if (turns[i]!.role !== expected || !surelyNotBlank(turns[i]!.content)) throw GIVE_UP;
+    if (turns[i]!.role !== expected || !surelyNotBlank(turns[i]!.content)) return false;
   }
+  return true;
+}
+
+/** The role a turn's role text maps to without tools (`developer` is a system turn), or undefined. */
+export function byteRole(text: Uint8Array): ByteRole | undefined {
+  const name = knownName(text, 0, text.length);
+  return name === undefined ? undefined : ROLES.get(name);
+}
+
+/**
+ * The id `recordId` gives turns without tools and without an id of their own: the hash of
+ * `{"messages":[{"content":…,"role":…},…]}`. `jsonOf(t)` may give turn t's content already written as JSON
+ * (the line's own bytes, when they are what JSON.stringify writes); otherwise it is written here.
+ */
+export function byteContentId(turns: readonly ByteTurn[], jsonOf?: (turn: number) => Uint8Array | undefined): string {
+  const hash = createHash("sha256");
+  hash.update('{"messages":[');
+  for (let t = 0; t < turns.length; t++) {
+    hash.update(t === 0 ? '{"content":' : ',{"content":');
+    const json = jsonOf?.(t);
+    if (json !== undefined) hash.update(json);
+    else updateJsonString(hash, turns[t]!.content);
+    hash.update(`,"role":"${turns[t]!.role}"}`);
+  }
+  hash.update("]}");
+  return hash.digest("hex").slice(0, 16);
 }
 
 /**
