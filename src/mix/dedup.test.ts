@@ -125,6 +125,38 @@ describe("exact-dedup keys on bytes", () => {
     expect(byteTurnsKey([{ role: "user", content: new Uint8Array([0x61, 0xc3]) }])).toBeUndefined();
     expect(byteTurnsKey([{ role: "user", content: new Uint8Array([0xed, 0xa0, 0x80]) }])).toBeUndefined(); // a surrogate
   });
+
+  it("are messagesKey's keys on long, mostly ASCII text at every alignment (where words are taken four bytes at a time)", () => {
+    const rng = createRandom({ seed: 17, label: "byte-turns-key-long" });
+    // Single and double spaces, spaces at the start and the end, capitals, controls, DEL, and now and then
+    // something that is not ASCII (a capital to lower, a Unicode space, a capital sigma).
+    const common = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ@[`{~.,'0189      ";
+    const rare = ["\n", "\t", "\r\n", "  ", "\u007f", "\u0000", "\u001f", "É", "\u00a0", "\u3000", "İ", "中", "Σ"];
+    let checked = 0;
+    for (let n = 0; n < 2_000; n++) {
+      let content = rng.nextFloat() < 0.3 ? " " : "";
+      const length = 32 + (rng.nextUint32() % 200);
+      const rareShare = [0, 0.02, 0.1][n % 3]!;
+      while (content.length < length) {
+        content += rng.nextFloat() < rareShare ? rare[rng.nextUint32() % rare.length]! : common[rng.nextUint32() % common.length]!;
+      }
+      if (rng.nextFloat() < 0.3) content += "  ";
+      const turns = [{ role: "user" as const, content }];
+      const expected = messagesKey(turns);
+      const encoded = utf8.encode(content);
+      for (let offset = 0; offset < 8; offset++) {
+        const bytes = new Uint8Array(offset + encoded.length + 3);
+        bytes.set(encoded, offset);
+        bytes.fill(0x41, 0, offset); // capitals around it: they must not leak in
+        bytes.fill(0x41, offset + encoded.length);
+        const key = byteTurnsKey([{ role: "user", content: bytes.subarray(offset, offset + encoded.length) }]);
+        if (content.includes("Σ")) expect(key).toBeUndefined();
+        else expect(key, `${JSON.stringify(content)} at offset ${offset}`).toBe(expected);
+        checked += 1;
+      }
+    }
+    expect(checked).toBe(16_000);
+  });
 });
 
 const words = (n: number, offset = 0) => Array.from({ length: n }, (_, i) => `w${(i * 7919 + offset) % 5003}`).join(" ");

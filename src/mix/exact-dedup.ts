@@ -3,9 +3,10 @@
  * match after trimming, collapsing whitespace and lower-casing (roles included). Keeps a fixed-size key
  * per row seen, so memory grows with the number of rows, not their length.
  */
-import { createHash } from "node:crypto";
+import { createHash, hash } from "node:crypto";
 import type { ByteTurn } from "../io/adapters/messages-bytes.js";
 import type { Message } from "../schemas/message.js";
+import { HIGH_BITS, int32View, LITTLE_ENDIAN } from "../util/int32-view.js";
 
 /**
  * Whitespace that `/\s+/g → " "` would change: a run of two or more, or one that is not a plain space.
@@ -41,39 +42,84 @@ export function messagesKey(messages: readonly Message[]): string {
  * with bytes that are not well-formed UTF-8, gives undefined (use `messagesKey` on strings then).
  */
 export function byteTurnsKey(turns: readonly ByteTurn[]): string | undefined {
-  const hash = createHash("sha256");
+  // The hash's whole input (role, 0x01, normalised text, 0x02 per turn) is written into the scratch, then
+  // hashed in one call: a hash object and four updates per turn cost more than the hashing of short rows.
+  let bound = 0;
+  for (const { content } of turns) bound += content.length * 3 + 16;
+  ensureScratch(bound);
+  let length = 0;
   for (const { role, content } of turns) {
-    const normalised = normaliseBytesForKey(content);
-    if (normalised === undefined) return undefined;
-    hash.update(role);
-    hash.update("\u0001");
-    hash.update(normalised);
-    hash.update("\u0002");
+    for (let i = 0; i < role.length; i++) scratch[length++] = role.charCodeAt(i);
+    scratch[length++] = 0x01;
+    const end = normaliseBytesForKey(content, length);
+    if (end < 0) return undefined;
+    length = end;
+    scratch[length++] = 0x02;
   }
-  return hash.digest("base64").slice(0, 22);
+  return hash("sha256", scratch.subarray(0, length), "base64").slice(0, 22);
 }
 
-/** Scratch for `normaliseBytesForKey` (grown as needed; one per thread). */
+/** Scratch for `byteTurnsKey` (grown as needed; one per thread), and the same memory for 32-bit stores. */
 let scratch = new Uint8Array(1 << 16);
+let scratchView = new DataView(scratch.buffer);
 
-/** `normaliseForKey` on UTF-8 bytes: a view of the scratch buffer (valid until the next call), or undefined. */
-function normaliseBytesForKey(text: Uint8Array): Uint8Array | undefined {
+function ensureScratch(bytes: number): void {
+  if (scratch.length >= bytes) return;
+  scratch = new Uint8Array(Math.max(bytes, scratch.length * 2));
+  scratchView = new DataView(scratch.buffer);
+}
+/** Shorter text is taken a byte at a time. */
+const WORD_SCAN_MIN = 32;
+
+/**
+ * `normaliseForKey` on UTF-8 bytes, written into the scratch from `at` (which has room for three bytes per
+ * byte of `text`, and four more): where it ends, or -1 for text it cannot take.
+ * A whitespace character writes one space unless the text so far is empty or already ends with one; a
+ * trailing space is dropped at the end (the same text as collapsing runs, trimming, then lower-casing).
+ * An aligned 32-bit word of printable ASCII whose spaces are single and not at the text's start is lowered
+ * and stored whole (per byte, a carry-free addition into its top bit says "below 0x20", "a space", "A–Z");
+ * any other word is taken a character at a time.
+ */
+function normaliseBytesForKey(text: Uint8Array, at: number): number {
   // Lower-casing can lengthen a character (İ: 2 bytes to 3), never past 3 bytes per byte.
-  if (scratch.length < text.length * 3) scratch = new Uint8Array(text.length * 3);
   const out = scratch;
-  let length = 0;
-  let space = false;
+  const outWords = scratchView;
+  let length = at;
+  let lastSpace = false; // the text so far ends with a space
   const end = text.length;
+  const words = LITTLE_ENDIAN && end >= WORD_SCAN_MIN ? int32View(text) : undefined;
+  const offset = text.byteOffset;
   for (let i = 0; i < end; ) {
+    if (words !== undefined && ((offset + i) & 3) === 0) {
+      let k = (offset + i) >>> 2;
+      const stop = (offset + end) >>> 2;
+      while (k < stop) {
+        const v = words[k]!;
+        // Per byte (all < 0x80 once the first test passes): below 0x20, a space, an upper-case letter.
+        if ((v & HIGH_BITS) !== 0 || (~((v + 0x60606060) | 0) & HIGH_BITS) !== 0) break;
+        const t = v ^ 0x20202020;
+        const spaces = ~(((t & 0x7f7f7f7f) + 0x7f7f7f7f) | 0 | t) & HIGH_BITS;
+        if ((spaces & (spaces << 8)) !== 0 || ((spaces & 0x80) !== 0 && (lastSpace || length === at))) break;
+        const upper = ((v + 0x3f3f3f3f) | 0) & ~((v + 0x25252525) | 0) & HIGH_BITS;
+        outWords.setInt32(length, v | (upper >>> 2), true);
+        length += 4;
+        lastSpace = spaces >>> 31 !== 0;
+        k++;
+      }
+      i = k * 4 - offset;
+      if (i >= end) break;
+    }
     const b = text[i]!;
     if (b < 0x80) {
       i += 1;
       if (b === 0x20 || (b >= 0x09 && b <= 0x0d)) {
-        space = true;
+        if (length > at && !lastSpace) {
+          out[length++] = 0x20;
+          lastSpace = true;
+        }
         continue;
       }
-      if (space && length > 0) out[length++] = 0x20;
-      space = false;
+      lastSpace = false;
       out[length++] = b >= 0x41 && b <= 0x5a ? b + 0x20 : b;
       continue;
     }
@@ -89,25 +135,27 @@ function normaliseBytesForKey(text: Uint8Array): Uint8Array | undefined {
     } else if (b >= 0xf0 && b <= 0xf4) {
       size = 4;
       codePoint = b & 0x07;
-    } else return undefined;
-    if (i + size > end) return undefined;
+    } else return -1;
+    if (i + size > end) return -1;
     for (let k = 1; k < size; k++) {
       const next = text[i + k]!;
-      if ((next & 0xc0) !== 0x80) return undefined;
+      if ((next & 0xc0) !== 0x80) return -1;
       codePoint = (codePoint << 6) | (next & 0x3f);
     }
     if ((size === 3 && (codePoint < 0x800 || (codePoint >= 0xd800 && codePoint <= 0xdfff))) || (size === 4 && (codePoint < 0x10000 || codePoint > 0x10ffff))) {
-      return undefined;
+      return -1;
     }
     const kind = characterKind(codePoint);
     if (kind === WHITESPACE) {
-      space = true;
+      if (length > at && !lastSpace) {
+        out[length++] = 0x20;
+        lastSpace = true;
+      }
       i += size;
       continue;
     }
-    if (kind === SIGMA) return undefined;
-    if (space && length > 0) out[length++] = 0x20;
-    space = false;
+    if (kind === SIGMA) return -1;
+    lastSpace = false;
     if (kind === UNCHANGED) {
       for (let k = 0; k < size; k++) out[length++] = text[i + k]!;
     } else {
@@ -117,7 +165,7 @@ function normaliseBytesForKey(text: Uint8Array): Uint8Array | undefined {
     }
     i += size;
   }
-  return out.subarray(0, length);
+  return lastSpace ? length - 1 : length;
 }
 
 const UNCHANGED = 1;

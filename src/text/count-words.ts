@@ -4,6 +4,8 @@
  * `\b[a-zA-Z]+\b` matches (so "café" → 0, "don't" → 2, "中文abc" → 2).
  */
 
+import { HIGH_BITS, int32View, LITTLE_ENDIAN } from "../util/int32-view.js";
+
 // Python's `\b` sits between a \w and a non-\w character, where \w is Unicode letters, digits and "_".
 // [\p{L}\p{N}_] reproduces that class; JS's own \b is ASCII-only and gets "café" wrong.
 const WORD_CHAR = /^[\p{L}\p{N}_]$/u;
@@ -64,26 +66,10 @@ export function countWords(text: string): number {
   return count + (inRun & lettersOnly);
 }
 
-/** Bit 7 of every byte of a 32-bit word, as a signed 32-bit integer (0x80808080). */
-const HIGH_BITS = 0x80808080 | 0;
-/** The four-bytes-at-a-time scan reads bytes in memory order as the low to high bytes of a word. */
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 /** Shorter text is scanned a byte at a time (a word view is not worth looking up). */
 const WORD_SCAN_MIN = 32;
 /** After a word with a non-ASCII byte, this many bytes are scanned one at a time before words are tried again. */
 const NON_ASCII_BACKOFF = 16;
-/** 32-bit views of the buffers text is counted in (a view per buffer, made once). */
-const wordViews = new WeakMap<ArrayBufferLike, Int32Array>();
-
-function wordView(bytes: Uint8Array): Int32Array {
-  const buffer = bytes.buffer;
-  let view = wordViews.get(buffer);
-  if (view === undefined) {
-    view = new Int32Array(buffer, 0, buffer.byteLength >>> 2);
-    wordViews.set(buffer, view);
-  }
-  return view;
-}
 
 /**
  * `countWords` of the UTF-8 text `bytes[start, end)`, counted on the bytes (the same count, without
@@ -104,7 +90,7 @@ export function countWordsUtf8(bytes: Uint8Array, start = 0, end = bytes.length)
   let taintedRun = 0; // the run last counted as tainted (runs are numbered from 1)
   let cjk = 0;
   let previousWord = 0; // 1 when the previous character is a word character
-  const words = LITTLE_ENDIAN && end - start >= WORD_SCAN_MIN ? wordView(bytes) : undefined;
+  const words = LITTLE_ENDIAN && end - start >= WORD_SCAN_MIN ? int32View(bytes) : undefined;
   const offset = bytes.byteOffset;
   let wordsFrom = start; // no word scan before this index (after non-ASCII text)
   let i = start;
