@@ -93,7 +93,7 @@ describe("parallel Parquet writing", () => {
     // either way, in one row group (encoded on the calling thread) or in nine (on workers when threads > 1).
     for (const groupRows of [100, undefined]) {
       const files: Buffer[] = [];
-      for (const [name, threads, source] of [
+      for (const [name, threads, source, expected] of [
         ["objects", 1, () => rows],
         ["json-1", 1, () => rows.map((row) => jsonRow(row))],
         ["json-2", 2, () => rows.map((row) => jsonRow(row))],
@@ -102,9 +102,19 @@ describe("parallel Parquet writing", () => {
         ["stable-and-not-2", 2, () => rows.map((row, i) => jsonRow(row, undefined, i % 7 < 4))],
         ["reused-buffer-1", 1, () => reusedBufferRows(rows)],
         ["reused-buffer-2", 2, () => reusedBufferRows(rows)],
+        // Told ahead that the rows are more than a group's worth (wrongly, for one group): the workers start first.
+        ["expected-2", 2, () => rows.map((row) => jsonRow(row)), 1e12],
       ] as const) {
         const file = join(tmp, `${name}-${groupRows}.parquet`);
-        const info = await writeParquet({ file, columns: SFT_COLUMNS, rows: source(), codec: "SNAPPY", maxRowGroupRows: groupRows, threads });
+        const info = await writeParquet({
+          file,
+          columns: SFT_COLUMNS,
+          rows: source(),
+          codec: "SNAPPY",
+          maxRowGroupRows: groupRows,
+          threads,
+          expectedBytes: expected,
+        });
         expect(info.rowGroups, name).toBe(groupRows ? 9 : 1);
         files.push(readFileSync(file));
       }

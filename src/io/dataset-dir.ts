@@ -47,8 +47,11 @@ export interface WriteDatasetDirOptions extends CodecOptions {
   /** Target directory; replaced as a whole on success, untouched on failure. */
   dir: string;
   columns: readonly ColumnSpec[];
-  /** Rows per split, in order (`{ train: rows }` or `[{ name: "train", rows }]`). */
-  splits: Record<string, RowSource> | Array<{ name: string; rows: RowSource }>;
+  /**
+   * Rows per split, in order (`{ train: rows }` or `[{ name: "train", rows }]`); a split may say its rows'
+   * total text when it is known ahead (`ParquetWriteOptions.expectedBytes`).
+   */
+  splits: Record<string, RowSource> | Array<{ name: string; rows: RowSource; textBytes?: number | undefined }>;
   /** @default "SNAPPY" */
   codec?: ParquetCodec | undefined;
   /**
@@ -115,7 +118,9 @@ export function datasetConfigs(splits: readonly string[], configName = "default"
 export async function writeDatasetDir(options: WriteDatasetDirOptions): Promise<DatasetManifest> {
   const { codec = "SNAPPY", configName = "default" } = options;
   validateColumns(options.columns);
-  const splits = Array.isArray(options.splits) ? options.splits : Object.entries(options.splits).map(([name, rows]) => ({ name, rows }));
+  const splits: Array<{ name: string; rows: RowSource; textBytes?: number | undefined }> = Array.isArray(options.splits)
+    ? options.splits
+    : Object.entries(options.splits).map(([name, rows]) => ({ name, rows }));
   checkSplits(splits.map((s) => s.name));
   for (const key of Object.keys(options.manifest ?? {})) {
     if (CORE_KEYS.has(key)) throw new ConfigError(`manifest field "${key}" is written by the toolkit and cannot be overridden`);
@@ -135,7 +140,7 @@ export async function writeDatasetDir(options: WriteDatasetDirOptions): Promise<
     const dataFormat = options.dataFormat ?? "parquet";
     if (!(DATA_FORMATS as readonly string[]).includes(dataFormat))
       throw new ConfigError(`data format must be one of ${DATA_FORMATS.join(", ")}, got ${String(dataFormat)}`);
-    for (const { name, rows } of splits) {
+    for (const { name, rows, textBytes } of splits) {
       if (dataFormat !== "parquet") {
         const path = `${DATA_DIR}/${name}-00000-of-00001.${dataFormat}`;
         const info = await writeJsonSplit({
@@ -155,6 +160,7 @@ export async function writeDatasetDir(options: WriteDatasetDirOptions): Promise<
         codec,
         columns: options.columns,
         rows,
+        expectedBytes: textBytes,
         label: `${options.dir} (split ${name})`,
         shardPath: (index) => join(temp, DATA_DIR, `.${name}.shard-${index}.parquet`),
         onRowGroup: (p) => options.onProgress?.({ split: name, rows: p.totalRows }),

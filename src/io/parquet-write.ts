@@ -70,6 +70,12 @@ export interface ParquetWriteOptions extends CodecOptions {
    * @default `threads` × `rowGroupBytes` (every worker busy)
    */
   maxBytesInFlight?: number | undefined;
+  /**
+   * The rows' total text (`rowTextBytes`), when the caller knows it before the rows are read: with more
+   * than a row group's worth and more than one thread, the worker threads start at once and get ready while
+   * the first group is gathered, instead of once it is.
+   */
+  expectedBytes?: number | undefined;
   /** Name used for the output in error messages (e.g. "train split"). @default the file path */
   label?: string | undefined;
   /**
@@ -136,6 +142,10 @@ export async function writeParquetShards(options: ParquetShardOptions): Promise<
   const maxInFlight = options.maxBytesInFlight ?? defaultBytesInFlight(threads, rowGroupBytes);
   if (!(maxInFlight > 0)) throw new ConfigError(`bytes in flight must be a positive number, got ${maxInFlight}`);
   const workers = Math.min(threads, Math.max(1, Math.floor(maxInFlight / rowGroupBytes)));
+
+  if (threads > 1 && (options.expectedBytes ?? 0) > rowGroupBytes) {
+    pool = new RowGroupPool({ workers, columns, schema, codec, codecOptions: options, pageBytes });
+  }
 
   // The path the next shard will get (asked for once per shard, in order).
   let nextPath = shardPath(0);

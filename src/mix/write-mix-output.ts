@@ -89,7 +89,11 @@ export async function writeMixOutput({
   return writeDatasetDir({
     dir: outDir,
     columns: sftColumns(tools),
-    splits: splits.map((split) => ({ name: split.name, rows: spoolRows(spool, split.indices, ids, rowBytes, signal) })),
+    splits: splits.map((split) => ({
+      name: split.name,
+      rows: spoolRows(spool, split.indices, ids, rowBytes, signal),
+      textBytes: split.indices.reduce((sum, index) => sum + rowBytes(index), 0),
+    })),
     threads,
     codec: CODECS[output.compression ?? "snappy"],
     dataFormat: dataFormat ?? output.format ?? "parquet",
