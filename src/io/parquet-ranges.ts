@@ -102,8 +102,12 @@ export class ParquetRangeReader {
       error instanceof InputError && error.line !== undefined
         ? new InputError({ file: error.file, line: error.line - rowBase, field: error.field }, error.reason, { cause: error })
         : error;
-    // A handler that takes chat rows as bytes gets them so, where the file's strings can stay bytes.
-    const byteStrings = handler.messagesRecord !== undefined && byteStringsFit(info.metadata);
+    // A handler that takes chat rows as bytes gets them so, from a messages file whose strings can stay bytes
+    // (other formats would only decode them back).
+    const byteStrings =
+      handler.messagesRecord !== undefined &&
+      (task.format === "messages" || (task.format === "auto" && info.columns.some((column) => column.name === "messages"))) &&
+      byteStringsFit(info.metadata);
     let stream: GroupStream;
     try {
       stream = await this.groupStream(file, group, task.start, byteStrings);
