@@ -143,10 +143,6 @@ export async function writeParquetShards(options: ParquetShardOptions): Promise<
   if (!(maxInFlight > 0)) throw new ConfigError(`bytes in flight must be a positive number, got ${maxInFlight}`);
   const workers = Math.min(threads, Math.max(1, Math.floor(maxInFlight / rowGroupBytes)));
 
-  if (threads > 1 && (options.expectedBytes ?? 0) > rowGroupBytes) {
-    pool = new RowGroupPool({ workers, columns, schema, codec, codecOptions: options, pageBytes });
-  }
-
   // The path the next shard will get (asked for once per shard, in order).
   let nextPath = shardPath(0);
   const openShard = async () => {
@@ -283,6 +279,10 @@ export async function writeParquetShards(options: ParquetShardOptions): Promise<
   };
 
   try {
+    // Told ahead that there is more than one group's worth: the workers get ready while the first is gathered.
+    if (threads > 1 && (options.expectedBytes ?? 0) > rowGroupBytes) {
+      pool = new RowGroupPool({ workers, columns, schema, codec, codecOptions: options, pageBytes });
+    }
     for await (const row of rows as AsyncIterable<Record<string, unknown> | JsonRow>) {
       rowNumber += 1;
       if (row instanceof JsonRow) {

@@ -6,7 +6,7 @@
 import { createHash, hash } from "node:crypto";
 import type { ByteTurn } from "../io/adapters/messages-bytes.js";
 import type { Message } from "../schemas/message.js";
-import { HIGH_BITS, int32View, LITTLE_ENDIAN } from "../util/int32-view.js";
+import { HIGH_BITS, int32View, LITTLE_ENDIAN } from "../text/int32-view.js";
 
 /**
  * Whitespace that `/\s+/g → " "` would change: a run of two or more, or one that is not a plain space.

@@ -4,7 +4,7 @@
  * `\b[a-zA-Z]+\b` matches (so "café" → 0, "don't" → 2, "中文abc" → 2).
  */
 
-import { HIGH_BITS, int32View, LITTLE_ENDIAN } from "../util/int32-view.js";
+import { HIGH_BITS, int32View, LITTLE_ENDIAN } from "./int32-view.js";
 
 // Python's `\b` sits between a \w and a non-\w character, where \w is Unicode letters, digits and "_".
 // [\p{L}\p{N}_] reproduces that class; JS's own \b is ASCII-only and gets "café" wrong.

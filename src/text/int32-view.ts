@@ -1,5 +1,5 @@
 /**
- * @module util/int32-view — the memory of a byte array as 32-bit words, for scans that take four bytes at a
+ * @module text/int32-view — the memory of a byte array as 32-bit words, for scans that take four bytes at a
  * time (word counts, exact-dedup keys): a view per buffer, made once and kept as long as the buffer lives.
  */
 
