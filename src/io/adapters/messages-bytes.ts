@@ -18,6 +18,7 @@ import { mayHoldLoneSurrogate } from "../lone-surrogate.js";
 import type { AdapterContext, RawRecord } from "./format.js";
 import { readSourceAndMeta } from "./turns.js";
 import { decodeUtf8, plainBytes } from "../../util/plain-bytes.js";
+import { HIGH_BITS } from "../../text/int32-view.js";
 
 export type ByteRole = "system" | "user" | "assistant";
 
@@ -124,13 +125,13 @@ const GIVE_UP: unique symbol = Symbol("give up");
 export class MessagesByteReader {
   private scratch = new Uint8Array(0);
   /** `scratch` as 32-bit words (for `findSpecial`). */
-  private scratchWords = new Uint32Array(0);
+  private scratchWords = new Int32Array(0);
   private used = 0;
   private bytes: Uint8Array = new Uint8Array(0);
   /** What `bytes` was made from (the caller's array, often a Buffer reused for every line of a range). */
   private input: Uint8Array | undefined;
   /** The whole buffer of `bytes` as 32-bit words (for `findSpecial`). */
-  private words: Uint32Array = new Uint32Array(0);
+  private words: Int32Array = new Int32Array(0);
   private position = 0;
   private end = 0;
   /** Whether the last string read is written exactly as `JSON.stringify` would write it. */
@@ -159,12 +160,12 @@ export class MessagesByteReader {
       this.input = bytes;
       this.bytes = plainBytes(bytes);
     }
-    if (bytes.buffer !== this.words.buffer) this.words = new Uint32Array(bytes.buffer, 0, bytes.buffer.byteLength >> 2);
+    if (bytes.buffer !== this.words.buffer) this.words = new Int32Array(bytes.buffer, 0, bytes.buffer.byteLength >> 2);
   }
 
   private setScratch(bytes: number): void {
     this.scratch = new Uint8Array(bytes);
-    this.scratchWords = new Uint32Array(this.scratch.buffer, 0, this.scratch.buffer.byteLength >> 2);
+    this.scratchWords = new Int32Array(this.scratch.buffer, 0, this.scratch.buffer.byteLength >> 2);
     this.used = 0;
   }
 
@@ -555,24 +556,31 @@ export class MessagesByteReader {
  * Looks at four bytes at a time where `words` (the same memory as 32-bit words) covers them: a word has
  * such a byte when one of the classic "has a zero byte" tests says so (a false alarm only costs a byte scan).
  */
-function findSpecial(bytes: Uint8Array, words: Uint32Array, at: number, end: number): number {
+function findSpecial(bytes: Uint8Array, words: Int32Array, at: number, end: number): number {
   // `words` views the whole buffer of `bytes`, which may start anywhere in it.
   const base = words.buffer === bytes.buffer ? bytes.byteOffset : -1;
   let k = at;
-  while (k < end) {
-    const a = base + k;
-    if (base >= 0 && (a & 3) === 0 && k + 4 <= end) {
-      const v = words[a >> 2]!;
+  if (base >= 0 && end - at >= 8) {
+    for (; ((base + k) & 3) !== 0; k++) {
+      const b = bytes[k]!;
+      if (b === QUOTE || b === BACKSLASH || b < 0x20) return k;
+    }
+    // Whole words: the arithmetic stays in 32-bit integers (a word's top byte may be ≥ 0x80).
+    let w = (base + k) >>> 2;
+    const last = (base + end) >>> 2;
+    while (w < last) {
+      const v = words[w]!;
       const quote = v ^ 0x22222222;
       const backslash = v ^ 0x5c5c5c5c;
-      if (((((quote - 0x01010101) & ~quote) | ((backslash - 0x01010101) & ~backslash) | ((v - 0x20202020) & ~v)) & 0x80808080) === 0) {
-        k += 4;
-        continue;
-      }
+      const hit = (((quote - 0x01010101) | 0) & ~quote) | (((backslash - 0x01010101) | 0) & ~backslash) | (((v - 0x20202020) | 0) & ~v);
+      if ((hit & HIGH_BITS) !== 0) break;
+      w++;
     }
+    k = w * 4 - base;
+  }
+  for (; k < end; k++) {
     const b = bytes[k]!;
     if (b === QUOTE || b === BACKSLASH || b < 0x20) return k;
-    k++;
   }
   return end;
 }
