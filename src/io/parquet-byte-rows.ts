@@ -20,7 +20,7 @@ import { DEFAULT_PARSERS } from "hyparquet/src/convert.js";
 import { parquetSchema } from "hyparquet/src/metadata.js";
 import type { AdapterContext, RawRecord } from "./adapters/format.js";
 import { byteContentId, byteRole, plainTurnOrder, type ByteSftRecord, type ByteTurn } from "./adapters/messages-bytes.js";
-import { readSourceAndMeta } from "./adapters/turns.js";
+import { readId, readSourceAndMeta } from "./adapters/turns.js";
 
 /** hyparquet's parsers, with strings left as their bytes. */
 export const BYTE_STRING_PARSERS: ParquetParsers = { ...DEFAULT_PARSERS, stringFromBytes: (bytes: Uint8Array) => bytes as unknown as string };
@@ -89,11 +89,12 @@ export function parquetMessagesByteRecord(
   } catch {
     return undefined; // the ordinary way reports it
   }
-  const id = raw.id;
-  let text: string;
-  if (id === undefined || id === null || id === "") text = byteContentId(turns);
-  else if (typeof id === "string") text = id;
-  else if (typeof id === "number" && Number.isFinite(id)) text = String(id);
-  else return undefined;
-  return { id: text, turns, ...envelope };
+  // A missing id is the content hash, taken from the bytes; any other goes through the adapter's rules.
+  let id: string;
+  try {
+    id = raw.id === undefined || raw.id === null || raw.id === "" ? byteContentId(turns) : readId(raw, context, undefined);
+  } catch {
+    return undefined;
+  }
+  return { id, turns, ...envelope };
 }

@@ -143,6 +143,9 @@ export async function writeParquetShards(options: ParquetShardOptions): Promise<
   if (!(maxInFlight > 0)) throw new ConfigError(`bytes in flight must be a positive number, got ${maxInFlight}`);
   const workers = Math.min(threads, Math.max(1, Math.floor(maxInFlight / rowGroupBytes)));
 
+  /** The row-group workers, started once. */
+  const startPool = (): RowGroupPool => (pool ??= new RowGroupPool({ workers, columns, schema, codec, codecOptions: options, pageBytes }));
+
   // The path the next shard will get (asked for once per shard, in order).
   let nextPath = shardPath(0);
   const openShard = async () => {
@@ -263,8 +266,7 @@ export async function writeParquetShards(options: ParquetShardOptions): Promise<
       // that make room are written to the file after this one is handed out, so no worker waits for the write.
       const finished: EncodedRowGroup[] = [];
       while (inFlight.length > 0 && (inFlight.length >= workers || inFlightBytes + bytes > maxInFlight)) finished.push(await takeOldest());
-      pool ??= new RowGroupPool({ workers, columns, schema, codec, codecOptions: options, pageBytes });
-      const encoding = pool.encode({ ...toWorkers.take(), firstRow: groupFirstRow, label: labelNow() });
+      const encoding = startPool().encode({ ...toWorkers.take(), firstRow: groupFirstRow, label: labelNow() });
       encoding.catch(() => undefined); // awaited in order by takeOldest(); a failure surfaces there
       inFlight.push({ encoding, bytes });
       inFlightBytes += bytes;
@@ -280,9 +282,7 @@ export async function writeParquetShards(options: ParquetShardOptions): Promise<
 
   try {
     // Told ahead that there is more than one group's worth: the workers get ready while the first is gathered.
-    if (threads > 1 && (options.expectedBytes ?? 0) > rowGroupBytes) {
-      pool = new RowGroupPool({ workers, columns, schema, codec, codecOptions: options, pageBytes });
-    }
+    if (threads > 1 && (options.expectedBytes ?? 0) > rowGroupBytes) startPool();
     for await (const row of rows as AsyncIterable<Record<string, unknown> | JsonRow>) {
       rowNumber += 1;
       if (row instanceof JsonRow) {

@@ -18,7 +18,7 @@ import { mayHoldLoneSurrogate } from "../lone-surrogate.js";
 import type { AdapterContext, RawRecord } from "./format.js";
 import { readSourceAndMeta } from "./turns.js";
 import { decodeUtf8, plainBytes } from "../../util/plain-bytes.js";
-import { HIGH_BITS } from "../../text/int32-view.js";
+import { HIGH_BITS, int32View } from "../../text/int32-view.js";
 
 export type ByteRole = "system" | "user" | "assistant";
 
@@ -125,7 +125,7 @@ const GIVE_UP: unique symbol = Symbol("give up");
 export class MessagesByteReader {
   private scratch = new Uint8Array(0);
   /** `scratch` as 32-bit words (for `findSpecial`). */
-  private scratchWords = new Int32Array(0);
+  private scratchWords: Int32Array = new Int32Array(0);
   private used = 0;
   private bytes: Uint8Array = new Uint8Array(0);
   /** What `bytes` was made from (the caller's array, often a Buffer reused for every line of a range). */
@@ -160,12 +160,12 @@ export class MessagesByteReader {
       this.input = bytes;
       this.bytes = plainBytes(bytes);
     }
-    if (bytes.buffer !== this.words.buffer) this.words = new Int32Array(bytes.buffer, 0, bytes.buffer.byteLength >> 2);
+    if (bytes.buffer !== this.words.buffer) this.words = int32View(bytes);
   }
 
   private setScratch(bytes: number): void {
     this.scratch = new Uint8Array(bytes);
-    this.scratchWords = new Int32Array(this.scratch.buffer, 0, this.scratch.buffer.byteLength >> 2);
+    this.scratchWords = int32View(this.scratch);
     this.used = 0;
   }
 
