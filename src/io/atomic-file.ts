@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { basename, dirname, join } from "node:path";
 import { once } from "node:events";
 import { ToolkitError } from "../errors.js";
+import { boundedWriteStreamFs } from "./bounded-writes.js";
 import { processAlive } from "../util/process-alive.js";
 
 /** Path of a fresh temp file in the same directory as `target` (same filesystem, so rename is atomic). */
@@ -87,7 +88,7 @@ export class AtomicFile {
     // Temp files a killed earlier writer of this target left behind (e.g. a 0-byte file after kill -9).
     await removeStaleTempFiles(target);
     const file = new AtomicFile(target);
-    const stream = createWriteStream(file.tempPath, { flags: "wx" });
+    const stream = createWriteStream(file.tempPath, { flags: "wx", fs: boundedWriteStreamFs() });
     file.stream = stream;
     stream.on("error", (error: Error) => {
       file.failure ??= error;

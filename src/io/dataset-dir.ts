@@ -17,6 +17,7 @@ import { readParquet, type ParquetReadOptions } from "./parquet-read.js";
 import { JsonRow, jsonRowObject } from "./json-row.js";
 import { writeParquetShards, type RowSource } from "./parquet-write.js";
 import { removeStaleTempFiles, tempDirFor } from "./atomic-file.js";
+import { writeAllTo } from "./bounded-writes.js";
 
 /** One data file of a dataset dir, as listed in the manifest. */
 export interface DatasetFileEntry {
@@ -233,7 +234,7 @@ async function writeJsonSplit(args: {
     const chunk = Buffer.from(buffer, "utf8");
     hash.update(chunk);
     bytes += chunk.length;
-    await handle.write(chunk);
+    await writeAllTo(handle, chunk);
     buffer = "";
   };
   try {

@@ -4,13 +4,14 @@
  * sha256 is computed on the way, and `finish()` renames the file into place (`abort()` removes it).
  */
 import { createHash, type Hash } from "node:crypto";
-import { closeSync, openSync, writeSync } from "node:fs";
+import { closeSync, openSync } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
 import { dirname } from "node:path";
 import { ByteWriter, ParquetWriter } from "hyparquet-writer";
 import type { Compressors } from "hyparquet-writer/src/types.js";
 import { TOOL_NAME, TOOL_VERSION } from "../version.js";
 import { tempPathFor } from "./atomic-file.js";
+import { writeAllSync } from "./bounded-writes.js";
 import { COLUMNS_METADATA_KEY, parquetSchemaFor, type ColumnSpec } from "./column-spec.js";
 import type { ParquetCodec } from "./parquet-codecs.js";
 import { writePageIndexes } from "./page-index.js";
@@ -74,8 +75,7 @@ class HashingFileSink extends ByteWriter {
     this.drain();
     for (const bytes of chunks) {
       this.hash.update(bytes);
-      let written = 0;
-      while (written < bytes.length) written += writeSync(this.fd, bytes, written, bytes.length - written);
+      writeAllSync(this.fd, bytes);
       this.offset += bytes.length;
     }
   }
@@ -87,8 +87,7 @@ class HashingFileSink extends ByteWriter {
   private drain(): void {
     const bytes = new Uint8Array(this.buffer, 0, this.index);
     this.hash.update(bytes);
-    let written = 0;
-    while (written < bytes.length) written += writeSync(this.fd, bytes, written, bytes.length - written);
+    writeAllSync(this.fd, bytes);
     this.index = 0;
   }
 }
