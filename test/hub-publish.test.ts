@@ -3,7 +3,7 @@
  * shard read back byte-identical through @huggingface/hub, idempotent republish, a changed split,
  * stale-shard deletion, dry runs, and pull of what was published.
  */
-import { cp, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { cp, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { downloadFile, listFiles } from "@huggingface/hub";
@@ -68,7 +68,10 @@ describe("publishDataset", () => {
       "length-histogram.svg",
       "manifest.json",
     ]);
-    expect(result.plan.find((e) => e.path.startsWith("data/train-00000"))).toMatchObject({ lfs: true, bytes: 30060016 }); // incl. a page index for every column chunk
+    // The shard's own size on disk (incl. a page index for every column chunk), big enough to go multipart.
+    const shardBytes = (await stat(join(dirA, "data/train-00000-of-00002.parquet"))).size;
+    expect(shardBytes).toBeGreaterThan(30_000_000);
+    expect(result.plan.find((e) => e.path.startsWith("data/train-00000"))).toMatchObject({ lfs: true, bytes: shardBytes });
     expect(result.plan.find((e) => e.path === "manifest.json")!.lfs).toBe(false);
     const writes = hub.requests.slice(before).filter((r) => r.method !== "GET" && r.method !== "HEAD");
     expect(writes).toEqual([]);

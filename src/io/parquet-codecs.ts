@@ -1,6 +1,6 @@
 /**
- * @module io/parquet-codecs — the compression codecs our Parquet files use: SNAPPY (hysnappy, wasm; the
- * default, as `datasets` writes), ZSTD (@bokuweb/zstd-wasm: wasm, no native build or binary download),
+ * @module io/parquet-codecs — the compression codecs our Parquet files use: SNAPPY (our own wasm compressor,
+ * io/snappy-compressor; the default, as `datasets` writes), ZSTD (@bokuweb/zstd-wasm: wasm, no native build or binary download),
  * GZIP (node:zlib) and UNCOMPRESSED, for writing and for reading. Each codec's package is loaded when
  * compressors for it are asked for, so a SNAPPY writer (and every row-group worker) loads no zstd wasm
  * and no read-side decompressors.
@@ -9,7 +9,7 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import type { Compressors as WriteCompressors } from "hyparquet-writer/src/types.js";
 import type { Compressors as ReadCompressors } from "hyparquet";
 import { ConfigError } from "../errors.js";
-import { deterministicSnappyCompressor } from "./snappy-compressor.js";
+import { createSnappyCompressor } from "./snappy-compressor.js";
 
 /** Codecs a caller may choose for writing. */
 export const PARQUET_CODECS = ["SNAPPY", "ZSTD", "GZIP", "UNCOMPRESSED"] as const;
@@ -60,9 +60,9 @@ export async function writeCompressors(
   if (!Number.isInteger(zstdLevel) || zstdLevel < 1 || zstdLevel > 22)
     throw new ConfigError(`ZSTD level must be 1–22, got ${zstdLevel}`, { field: "zstdLevel" });
   if (!Number.isInteger(gzipLevel) || gzipLevel < 1 || gzipLevel > 9) throw new ConfigError(`GZIP level must be 1–9, got ${gzipLevel}`, { field: "gzipLevel" });
-  const [snappy, zstd] = await Promise.all([codecs.includes("SNAPPY") ? import("hysnappy") : undefined, codecs.includes("ZSTD") ? zstdWasm() : undefined]);
+  const zstd = codecs.includes("ZSTD") ? await zstdWasm() : undefined;
   return {
-    ...(snappy ? { SNAPPY: deterministicSnappyCompressor(snappy.snappyCompressor) } : {}),
+    ...(codecs.includes("SNAPPY") ? { SNAPPY: createSnappyCompressor() } : {}),
     ...(zstd ? { ZSTD: (input: Uint8Array) => zstd.compress(input, zstdLevel) } : {}),
     ...(codecs.includes("GZIP") ? { GZIP: (input: Uint8Array) => new Uint8Array(gzipSync(input, { level: gzipLevel })) } : {}),
   };
