@@ -1,5 +1,10 @@
+import { once } from "node:events";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { moduleUrl, withoutPreloads } from "./start-worker.js";
+import { makeTmpDir } from "../../test/helpers/tmp-dir.js";
+import { moduleUrl, startWorker, withoutPreloads, withoutRefused, workerFlags } from "./start-worker.js";
 
 describe("startWorker helpers", () => {
   it("drops module preloads and loaders (both spellings), keeps every other flag", () => {
@@ -23,5 +28,46 @@ describe("startWorker helpers", () => {
   it("names the .ts module under the sources and the .js one when built", () => {
     expect(moduleUrl("file:///p/src/io/row-group-pool.ts", "./row-group-worker")).toBe("file:///p/src/io/row-group-worker.ts");
     expect(moduleUrl("file:///p/dist/mix/collect-candidates.js", "../io/record-range-worker")).toBe("file:///p/dist/io/record-range-worker.js");
+  });
+
+  it("carries --max-old-space-size into a worker as its heap limit", () => {
+    expect(workerFlags(["--import", "tsx", "--max-old-space-size=3000", "--cpu-prof"])).toEqual({
+      execArgv: ["--max-old-space-size=3000", "--cpu-prof"],
+      resourceLimits: { maxOldGenerationSizeMb: 3000 },
+    });
+    expect(workerFlags(["--no-warnings"])).toEqual({ execArgv: ["--no-warnings"] });
+  });
+
+  it("drops the flags Node's error names, or every flag when it names none of them", () => {
+    const message = "Initiated Worker with invalid execArgv flags: --max-old-space-size=3000, --trace-gc";
+    expect(withoutRefused(["--max-old-space-size=3000", "--no-warnings", "--trace-gc"], message)).toEqual(["--no-warnings"]);
+    expect(withoutRefused(["--no-warnings", "--odd"], "some other wording")).toEqual([]);
+  });
+});
+
+describe("startWorker", () => {
+  it("starts a built worker when node ran with flags a worker refuses (node --max-old-space-size=… --trace-gc)", async () => {
+    const dir = makeTmpDir("lw-start-worker-");
+    const file = join(dir, "echo-worker.mjs");
+    writeFileSync(
+      file,
+      'import { parentPort } from "node:worker_threads"; import v8 from "node:v8";\n' +
+        "parentPort.postMessage({ execArgv: process.execArgv, heapMb: v8.getHeapStatistics().heap_size_limit / 2 ** 20 });\n",
+    );
+    const saved = process.execArgv;
+    process.execArgv = ["--max-old-space-size=1500", "--trace-gc", "--no-warnings"];
+    try {
+      for (let i = 0; i < 2; i++) {
+        // The second start reuses what the first learned.
+        const worker = startWorker(pathToFileURL(file).href, null);
+        const [reply] = (await once(worker, "message")) as [{ execArgv: string[]; heapMb: number }];
+        await worker.terminate();
+        expect(reply.execArgv).toEqual(["--no-warnings"]);
+        expect(reply.heapMb).toBeGreaterThan(1400);
+        expect(reply.heapMb).toBeLessThan(1700);
+      }
+    } finally {
+      process.execArgv = saved;
+    }
   });
 });

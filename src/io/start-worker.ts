@@ -3,7 +3,7 @@
  * module is a `.js` file in dist; under the TypeScript sources (tests, `tsx`) it is a `.ts` file, and a tiny
  * bootstrap registers tsx's loader in the worker first (tsx is a dev dependency, used only there).
  */
-import { Worker } from "node:worker_threads";
+import { Worker, type WorkerOptions } from "node:worker_threads";
 
 /**
  * The URL of the toolkit module `name` (relative, without extension) next to the module at `base`
@@ -22,9 +22,54 @@ export function moduleUrl(base: string, name: string): string {
  * @example startWorker(moduleUrl(import.meta.url, "./row-group-worker"), { columns, schema })
  */
 export function startWorker(url: string, workerData: unknown): Worker {
-  if (!url.endsWith(".ts")) return new Worker(new URL(url), { workerData, execArgv: withoutPreloads(process.execArgv) });
-  const bootstrap = `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(url)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData });
+  if (url.endsWith(".ts")) {
+    const bootstrap = `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(url)}); });`;
+    return new Worker(bootstrap, { eval: true, workerData });
+  }
+  const from = process.execArgv;
+  let flags = workerFlags(from);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const worker = new Worker(new URL(url), { workerData, ...flags });
+      acceptedFlags = { from, options: flags };
+      return worker;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== "ERR_WORKER_INVALID_EXEC_ARGV" || attempt === 2) throw error;
+      // Flags a worker refuses (V8's, the process's: `node --max-old-space-size=8192 …`, `--trace-gc`) apply
+      // process-wide anyway: start without them (without any, if they cannot be told apart), and remember.
+      flags = { ...flags, execArgv: attempt === 0 ? withoutRefused(flags.execArgv, (error as Error).message) : [] };
+    }
+  }
+}
+
+type WorkerFlags = Pick<WorkerOptions, "execArgv" | "resourceLimits"> & { execArgv: string[] };
+
+/** The flags workers were last started with, and the process flags they came from. */
+let acceptedFlags: { from: readonly string[]; options: WorkerFlags } | undefined;
+
+/**
+ * What carries the process's Node flags into a built worker: its flags without preloads (see
+ * `withoutPreloads`), less any a worker refused before, and `--max-old-space-size` as the worker's own heap
+ * limit (a heap limit is per thread, and the flag itself is one a worker refuses).
+ */
+export function workerFlags(execArgv: readonly string[]): WorkerFlags {
+  if (acceptedFlags?.from === execArgv) return acceptedFlags.options;
+  const options: WorkerFlags = { execArgv: withoutPreloads(execArgv) };
+  for (const flag of execArgv) {
+    const match = /^--max[-_]old[-_]space[-_]size=(\d+)$/.exec(flag);
+    if (match) options.resourceLimits = { maxOldGenerationSizeMb: Number(match[1]) };
+  }
+  return options;
+}
+
+/**
+ * `execArgv` without the flags Node's "invalid execArgv flags: a, b" error (`message`) names; none at all
+ * when the message names none of them (the error's wording changed, say).
+ */
+export function withoutRefused(execArgv: readonly string[], message: string): string[] {
+  const listed = message.slice(message.lastIndexOf(": ") + 2).split(", ");
+  const refused = new Set(listed.filter((flag) => execArgv.includes(flag)));
+  return refused.size > 0 ? execArgv.filter((flag) => !refused.has(flag)) : [];
 }
 
 const PRELOAD_FLAGS = new Set(["--import", "--require", "-r", "--loader", "--experimental-loader"]);
