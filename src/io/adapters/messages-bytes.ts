@@ -566,8 +566,9 @@ export class MessagesByteReader {
 
 /**
  * The first index in [at, end) holding a quote, a backslash or a control character (< 0x20), or `end`.
- * Looks at four bytes at a time through `words` (the same memory as 32-bit words, `bytes` starting at its byte `base`): a word has
- * such a byte when one of the classic "has a zero byte" tests says so (a false alarm only costs a byte scan).
+ * Looks at four bytes at a time through `words` (the same memory as 32-bit words, `bytes` starting at its
+ * byte `base`): a word has such a byte when one of the classic "has a zero byte" tests says so (a false alarm
+ * only costs a byte scan).
  */
 function findSpecial(bytes: Uint8Array, words: Int32Array, base: number, at: number, end: number): number {
   // `words` views the whole buffer of `bytes`, which starts at byte `base` of it. (Passed in: reading either
