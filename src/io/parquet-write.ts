@@ -58,9 +58,10 @@ export interface ParquetWriteOptions extends CodecOptions {
   kvMetadata?: Array<{ key: string; value: string }> | undefined;
   /**
    * Threads for encoding and compressing row groups: with more than one, worker threads encode row groups
-   * while the calling thread reads on (workers start once a second row group is on its way, or at once with `expectedBytes`). `JsonRow`s
-   * are parsed by the worker; rows given as objects are checked and encoded into cells here and travel as
-   * the JSON of those cells. The file is byte-identical whatever the number. @default every core
+   * while the calling thread reads on (workers start once a second row group is on its way, or at once with
+   * `expectedBytes`). `JsonRow`s are parsed by the worker; rows given as objects are checked and encoded into
+   * cells here and travel as the JSON of those cells. The file is byte-identical whatever the number.
+   * @default every core
    */
   threads?: number | undefined;
   /**

@@ -360,19 +360,29 @@ export class MessagesByteReader {
 
   /** A short string value (role, id, source) as a JavaScript string. */
   private readSmallString(): string {
-    this.expect(QUOTE);
-    const { bytes, end } = this;
+    const i = this.openString();
+    const { bytes } = this;
     const from = this.position;
-    const i = findSpecial(bytes, this.words, this.wordsBase, from, end);
-    if (i < end && bytes[i] === QUOTE) {
+    if (bytes[i] === QUOTE) {
       // No escapes: decoded from the line itself, with no view cut for it.
       this.position = i + 1;
       this.canonical = true;
       return knownName(bytes, from, i) ?? decodeUtf8(bytes, from, i);
     }
-    this.position = from - 1;
-    const text = this.readText();
+    const text = this.unescape(from, i);
     return knownName(text, 0, text.length) ?? decodeUtf8(text, 0, text.length);
+  }
+
+  /**
+   * Takes a string's opening quote and finds its closing quote or first escape (the position stays at the
+   * text's start): most text runs long without escapes, so this is found without copying. A control
+   * character or the line's end gives up.
+   */
+  private openString(): number {
+    this.expect(QUOTE);
+    const i = findSpecial(this.bytes, this.words, this.wordsBase, this.position, this.end);
+    if (i >= this.end || this.bytes[i]! < 0x20) throw GIVE_UP;
+    return i;
   }
 
   /**
@@ -380,12 +390,9 @@ export class MessagesByteReader {
    * into the scratch buffer. Sets `canonical`.
    */
   private readText(): Uint8Array {
-    this.expect(QUOTE);
-    const { bytes, end } = this;
+    const i = this.openString();
+    const { bytes } = this;
     const from = this.position;
-    // Most text runs long without escapes: find the first one (or the end) without copying.
-    const i = findSpecial(bytes, this.words, this.wordsBase, from, end);
-    if (i >= end || bytes[i]! < 0x20) throw GIVE_UP;
     if (bytes[i] === QUOTE) {
       this.position = i + 1;
       this.canonical = true;
