@@ -7,6 +7,7 @@
  * worker start the write again with the tool-call columns; DuckDB reads every file.
  */
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { describe, expect, it } from "vitest";
@@ -28,6 +29,16 @@ const glaiveLines = readFileSync(jsonl.find((f) => f.name === "glaive.jsonl")!.p
 const tools = join(tmp, "tools.jsonl");
 writeFileSync(tools, `${glaiveLines.join("\n")}\n`);
 writeFileSync(join(tmp, "tools.json"), `${glaiveLines.join("\n")}\n`);
+
+/** Whether the optional native zstd (zstd-napi) loads here. */
+function zstdNapiInstalled(): boolean {
+  try {
+    createRequire(import.meta.url)("zstd-napi");
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 interface Converted {
   result?: Awaited<ReturnType<typeof convertFile>>;
@@ -100,6 +111,27 @@ describe("convert JSONL → Parquet in ranges", () => {
       instance.closeSync();
     }
   }, 120_000);
+
+  it("ZSTD: the same file whether the reader threads ran the native or the wasm zstd, and both read back", async () => {
+    const implementations = ["wasm", ...(zstdNapiInstalled() ? ["native"] : [])];
+    const files: Buffer[] = [];
+    const saved = process.env.LONGWRITER_ZSTD;
+    try {
+      for (const implementation of implementations) {
+        process.env.LONGWRITER_ZSTD = implementation; // the reader threads take the parent's environment
+        const output = join(tmp, `tools.zstd-${implementation}.parquet`);
+        const run = await convert(tools, output, { skipInvalid: true, rangeBytes: 4096, threads: 2, codec: "ZSTD" });
+        expect(run.rows.length, implementation).toBe(run.result!.written);
+        expect(run.rows.length, implementation).toBeGreaterThan(250);
+        expect((await readParquetInfo(output)).rowGroups, implementation).toBeGreaterThan(1);
+        files.push(run.bytes!);
+      }
+    } finally {
+      if (saved === undefined) delete process.env.LONGWRITER_ZSTD;
+      else process.env.LONGWRITER_ZSTD = saved;
+    }
+    for (const file of files.slice(1)) expect(file.equals(files[0]!)).toBe(true);
+  }, 60_000);
 
   it("without --skip-invalid fails on the first bad line (file-wide line number), as the record-by-record path does, and writes nothing", async () => {
     for (const file of jsonl.filter((f) => f.badLines.length > 0)) {

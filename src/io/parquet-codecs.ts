@@ -1,15 +1,16 @@
 /**
  * @module io/parquet-codecs — the compression codecs our Parquet files use: SNAPPY (our own wasm compressor,
- * io/snappy-compressor; the default, as `datasets` writes), ZSTD (@bokuweb/zstd-wasm: wasm, no native build or binary download),
- * GZIP (node:zlib) and UNCOMPRESSED, for writing and for reading. Each codec's package is loaded when
- * compressors for it are asked for, so a SNAPPY writer (and every row-group worker) loads no zstd wasm
- * and no read-side decompressors.
+ * io/snappy-compressor; the default, as `datasets` writes), ZSTD (the native zstd when the optional zstd-napi is
+ * installed, else @bokuweb/zstd-wasm: io/zstd-codec), GZIP (node:zlib) and UNCOMPRESSED, for writing and for
+ * reading. Each codec's package is loaded when compressors for it are asked for, so a SNAPPY writer (and every
+ * row-group worker) loads no zstd and no read-side decompressors.
  */
 import { gunzipSync, gzipSync } from "node:zlib";
 import type { Compressors as WriteCompressors } from "hyparquet-writer/src/types.js";
 import type { Compressors as ReadCompressors } from "hyparquet";
 import { ConfigError } from "../errors.js";
 import { createSnappyCompressor } from "./snappy-compressor.js";
+import { loadZstdCodec } from "./zstd-codec.js";
 
 /** Codecs a caller may choose for writing. */
 export const PARQUET_CODECS = ["SNAPPY", "ZSTD", "GZIP", "UNCOMPRESSED"] as const;
@@ -23,23 +24,6 @@ export interface CodecOptions {
   zstdLevel?: number | undefined;
   /** GZIP level, 1–9. @default 6 */
   gzipLevel?: number | undefined;
-}
-
-type ZstdWasm = typeof import("@bokuweb/zstd-wasm");
-let zstdReady: Promise<ZstdWasm> | undefined;
-
-/** Loads and starts the ZSTD wasm module once per process. */
-function zstdWasm(): Promise<ZstdWasm> {
-  zstdReady ??= import("@bokuweb/zstd-wasm").then(async (zstd) => {
-    await zstd.init();
-    return zstd;
-  });
-  return zstdReady;
-}
-
-/** Loads the ZSTD wasm module once per process. */
-export async function loadZstd(): Promise<void> {
-  await zstdWasm();
 }
 
 /** Parses a codec name case-insensitively ("zstd" → "ZSTD"); throws listing the choices otherwise. */
@@ -60,23 +44,23 @@ export async function writeCompressors(
   if (!Number.isInteger(zstdLevel) || zstdLevel < 1 || zstdLevel > 22)
     throw new ConfigError(`ZSTD level must be 1–22, got ${zstdLevel}`, { field: "zstdLevel" });
   if (!Number.isInteger(gzipLevel) || gzipLevel < 1 || gzipLevel > 9) throw new ConfigError(`GZIP level must be 1–9, got ${gzipLevel}`, { field: "gzipLevel" });
-  const zstd = codecs.includes("ZSTD") ? await zstdWasm() : undefined;
+  const zstd = codecs.includes("ZSTD") ? await loadZstdCodec() : undefined;
   return {
     ...(codecs.includes("SNAPPY") ? { SNAPPY: createSnappyCompressor() } : {}),
-    ...(zstd ? { ZSTD: (input: Uint8Array) => zstd.compress(input, zstdLevel) } : {}),
+    ...(zstd ? { ZSTD: zstd.compressor(zstdLevel) } : {}),
     ...(codecs.includes("GZIP") ? { GZIP: (input: Uint8Array) => new Uint8Array(gzipSync(input, { level: gzipLevel })) } : {}),
   };
 }
 
 /**
- * Decompressors for hyparquet: hyparquet-compressors for everything, with ZSTD through the same wasm
- * zstd (faster than hyparquet-compressors' pure-JS fzstd) and GZIP through node:zlib.
+ * Decompressors for hyparquet: hyparquet-compressors for everything, with ZSTD through the same zstd as
+ * writing (faster than hyparquet-compressors' pure-JS fzstd) and GZIP through node:zlib.
  */
 export async function readDecompressors(): Promise<ReadCompressors> {
-  const [{ compressors: baseDecompressors }, zstd] = await Promise.all([import("hyparquet-compressors"), zstdWasm()]);
+  const [{ compressors: baseDecompressors }, zstd] = await Promise.all([import("hyparquet-compressors"), loadZstdCodec()]);
   return {
     ...baseDecompressors,
-    ZSTD: (input, outputLength) => zstd.decompress(input, { defaultHeapSize: Math.max(outputLength, 1) }),
+    ZSTD: (input, outputLength) => zstd.decompress(input, outputLength),
     GZIP: (input) => new Uint8Array(gunzipSync(input)),
   };
 }
