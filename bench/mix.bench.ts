@@ -14,6 +14,7 @@ import { formatBytes, formatCpu, formatFaults, formatMb, formatMs, markdownTable
 import { measureNode, type Measurement } from "./lib/measure.js";
 import { scaled, workDir } from "./lib/scale.js";
 import type { BenchSection } from "./run.js";
+import { zstdNote } from "./lib/zstd-note.js";
 
 const LONG_BYTES = 30_000;
 /** Runs of the 1/10-size mix, ours and the anchor taking turns; each reports its median. */
@@ -263,6 +264,7 @@ export default async function mixBench(): Promise<BenchSection> {
       "set to the rows per row group of our output (DuckDB's default is 122,880-row groups, which costs it memory and gives",
       "readers coarser groups). DuckDB with its defaults and with one thread are shown beside it. Ratios are against the",
       "matched anchor with the same codec (< 1 is better). DuckDB reads our output back with the expected row count.",
+      await zstdNote(),
       "Page faults are first touches of fresh memory (4 KiB each); their cost lands in system CPU and varies with the machine",
       "(see the fresh-memory line above): where it is high it weighs on DuckDB, which touches more memory, so the user-CPU",
       "ratio is the comparison that least depends on the machine.",

@@ -1,6 +1,6 @@
 /**
  * @module bench/parquet-write.bench — JSONL → Parquet for 50k long SFT rows (~20 KB of text each, ~1 GB):
- * our streaming writer (hyparquet-writer + hysnappy / wasm zstd) against DuckDB's
+ * our streaming writer (hyparquet-writer + our SNAPPY / the native or wasm zstd) against DuckDB's
  * `COPY ... (FORMAT parquet, COMPRESSION snappy|zstd)` on the same input, same codec. Every output is
  * checked with DuckDB (row count and total content length must match the input).
  */
@@ -13,6 +13,7 @@ import { measureNode, type Measurement } from "./lib/measure.js";
 import { scaled } from "./lib/scale.js";
 import { workDir } from "./lib/scale.js";
 import type { BenchSection } from "./run.js";
+import { zstdNote } from "./lib/zstd-note.js";
 
 const ROW_BYTES = 20_000;
 
@@ -155,6 +156,7 @@ export default async function parquetWriteBench(): Promise<BenchSection> {
       "the same codec (< 1 is better); on a busy machine trust CPU over wall. Page faults (first touches of fresh memory) cost",
       "system CPU, more on some machines than others (see the fresh-memory line above); user CPU leaves that cost out.",
       `Checked: DuckDB reads all ${results.length} outputs with the same row count and total content length (${checked}).`,
+      await zstdNote(),
       `Parsing the JSONL alone (readJsonl, no writing) takes ${formatMs(parse.wallMs)} wall at ${formatMb(parse.peakRssMb)} peak RSS.`,
       "",
       markdownTable(
