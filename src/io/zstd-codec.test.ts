@@ -42,12 +42,14 @@ describe("ZSTD codec choice", () => {
     };
     expect((await chooseZstdCodec("auto", missing)).implementation).toBe("wasm");
     await expect(chooseZstdCodec("native", missing)).rejects.toThrow(
-      /field LONGWRITER_ZSTD: LONGWRITER_ZSTD=native, but the native zstd .* does not load: Cannot find module 'zstd-napi'\. Reinstall/,
+      /^LONGWRITER_ZSTD=native, but the native zstd .* does not load: Cannot find module 'zstd-napi'\. Reinstall/,
     );
   });
 
   it("rejects an unknown choice, naming the variable and the choices", async () => {
-    await expect(loadZstdCodec({ LONGWRITER_ZSTD: "fast" })).rejects.toThrow('LONGWRITER_ZSTD must be one of auto, native, wasm, got "fast"');
+    await expect(loadZstdCodec({ LONGWRITER_ZSTD: "fast" })).rejects.toThrow(
+      'the environment variable LONGWRITER_ZSTD must be one of auto, native, wasm, got "fast"',
+    );
   });
 });
 

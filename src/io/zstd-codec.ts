@@ -47,7 +47,7 @@ export function loadZstdCodec(env: Record<string, string | undefined> = process.
 /** The codec for `choice` (a LONGWRITER_ZSTD value), the native one loaded by `loadNative`; not cached. */
 export async function chooseZstdCodec(choice: string, loadNative: () => unknown = requireZstdNapi): Promise<ZstdCodec> {
   if (!(ZSTD_IMPLEMENTATION_CHOICES as readonly string[]).includes(choice)) {
-    throw new ConfigError(`LONGWRITER_ZSTD must be one of ${ZSTD_IMPLEMENTATION_CHOICES.join(", ")}, got "${choice}"`, { field: "LONGWRITER_ZSTD" });
+    throw new ConfigError(`the environment variable LONGWRITER_ZSTD must be one of ${ZSTD_IMPLEMENTATION_CHOICES.join(", ")}, got "${choice}"`);
   }
   if (choice !== "wasm") {
     let native: ZstdNapi | Error;
@@ -61,7 +61,7 @@ export async function chooseZstdCodec(choice: string, loadNative: () => unknown 
       throw new ConfigError(
         `LONGWRITER_ZSTD=native, but the native zstd (the optional dependency zstd-napi) does not load: ${native.message}. ` +
           "Reinstall with a C compiler available (npm rebuild zstd-napi), or unset LONGWRITER_ZSTD to use the wasm zstd.",
-        { field: "LONGWRITER_ZSTD", cause: native },
+        { cause: native },
       );
     }
   }
