@@ -266,11 +266,13 @@ describe("the longwriter-toolkit/text entry", () => {
     expect(manifest.exports["./text"]).toEqual({ types: "./dist/entries/text.d.ts", import: "./dist/entries/text.js" });
   });
 
-  it("loads no dependency and none of the heavy layers (only Node built-ins and src/text)", () => {
+  it("loads no dependency and none of the heavy layers (only Node built-ins, src/text and the wasm loader)", () => {
     const { files, packages } = importGraph(join(PROJECT_ROOT, "src/entries/text.ts"));
     const builtins = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
     expect(packages.filter((name) => !builtins.has(name))).toEqual([]);
-    const folders = [...new Set(files.map((path) => path.slice(join(PROJECT_ROOT, "src").length + 1).split("/")[0]))].sort();
-    expect(folders).toEqual(["entries", "errors.ts", "text"]);
+    const relativeFiles = files.map((path) => path.slice(join(PROJECT_ROOT, "src").length + 1));
+    const folders = [...new Set(relativeFiles.map((path) => path.split("/")[0]))].sort();
+    expect(folders).toEqual(["entries", "errors.ts", "text", "util"]);
+    expect(relativeFiles.filter((path) => path.startsWith("util/"))).toEqual(["util/wasm-instance.ts"]);
   });
 });

@@ -12,6 +12,7 @@
  * call to call, which made its bytes depend on what the instance had compressed before.
  */
 import { ToolkitError } from "../errors.js";
+import { instantiateWasm } from "../util/wasm-instance.js";
 import { SNAPPY_COMPRESS_WASM } from "./snappy-compress-wasm.js";
 
 /** Where the input goes in the module's memory: past the hash table (32 KiB) it keeps at byte 0. */
@@ -25,14 +26,6 @@ interface SnappyExports {
   compress(input: number, length: number, output: number): number;
 }
 
-/** The WebAssembly API parts used here (the project's types leave the global out). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => unknown;
-  Instance: new (module: unknown, imports: object) => { exports: Record<string, unknown> };
-}
-
-let compiled: unknown;
-
 /** Most bytes a SNAPPY encoding of `length` bytes takes (the format's bound). */
 export function snappyMaxCompressedLength(length: number): number {
   return 32 + length + Math.floor(length / 6);
@@ -40,9 +33,7 @@ export function snappyMaxCompressedLength(length: number): number {
 
 /** A new SNAPPY compressor: one wasm instance (its own memory), for one thread. */
 export function createSnappyCompressor(): (input: Uint8Array) => Uint8Array {
-  const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-  compiled ??= new wasm.Module(Buffer.from(SNAPPY_COMPRESS_WASM, "base64"));
-  const exports = new wasm.Instance(compiled, {}).exports as unknown as SnappyExports;
+  const exports = instantiateWasm(SNAPPY_COMPRESS_WASM) as unknown as SnappyExports;
   if (typeof exports.compress !== "function" || !(exports.memory?.buffer instanceof ArrayBuffer)) {
     throw new ToolkitError("the SNAPPY wasm module lacks compress or memory (rebuild it: npm run build:wasm)", { code: "invalid_state" });
   }

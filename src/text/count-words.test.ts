@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createRandom } from "../util/seeded-random.js";
-import { countWords, countWordsUtf8 } from "./count-words.js";
+import { countWords, countWordsUtf8, wasmWordCounterAvailable } from "./count-words.js";
 
 /** No lone surrogate (with the `u` flag a pair is one code point, so \p{Cs} matches only a lone half). */
 const isWellFormed = (text: string): boolean => !/\p{Cs}/u.test(text);
@@ -115,5 +115,46 @@ describe("countWords (LongBench-Write's length)", () => {
     expect(countWordsUtf8(Buffer.from("abcd".repeat(100)))).toBe(1);
     expect(countWordsUtf8(Buffer.from("abc1".repeat(100)))).toBe(0);
     expect(countWordsUtf8(Buffer.from("ab, ".repeat(100)))).toBe(100);
+  });
+
+  it("counts 64 bytes and more with the wasm counter (SIMD), as the definition does, at every block position", () => {
+    expect(wasmWordCounterAvailable()).toBe(true);
+    const reference = (text: string): number =>
+      (text.match(/[\u4e00-\u9fff]/g)?.length ?? 0) + (text.match(/(?<![\p{L}\p{N}_])[a-zA-Z]+(?![\p{L}\p{N}_])/gu)?.length ?? 0);
+    const rng = createRandom({ seed: 31, label: "count-words-wasm" });
+    // Letters and separators, and rare characters that start, end and taint runs across the 16-byte blocks:
+    // digits, "_", Latin letters beyond ASCII, CJK inside and outside the counted range, Unicode spaces,
+    // letters and emoji beyond the BMP, and code points seen for the first time (Armenian, Thai, Devanagari
+    // letters; "※" and "‽", which are not word characters).
+    const common = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ      .,;'\n";
+    const rare = ["0", "9", "_", "é", "ß", "中", "\u9fff", "\u4dff", "\ua000", "\u3000", "—", "𝐀", "😀", "𠀀", "ա", "ก", "क", "١", "ｆ", "※", "‽"];
+    let checked = 0;
+    for (let n = 0; n < 2_000; n++) {
+      const length = 64 + (rng.nextUint32() % 700);
+      const rareShare = [0, 0.02, 0.1, 0.5][n % 4]!;
+      let text = "";
+      while (text.length < length) text += rng.nextFloat() < rareShare ? rare[rng.nextUint32() % rare.length]! : common[rng.nextUint32() % common.length]!;
+      const expected = reference(text);
+      const encoded = Buffer.from(text, "utf8");
+      expect(countWordsUtf8(encoded), JSON.stringify(text)).toBe(expected);
+      // Inside a larger buffer, with letters on both sides that must not be counted.
+      const padded = Buffer.concat([Buffer.from("xyz"), encoded, Buffer.from("abc")]);
+      expect(countWordsUtf8(padded, 3, padded.length - 3), JSON.stringify(text)).toBe(expected);
+      checked += 1;
+    }
+    expect(checked).toBe(2_000);
+    // Runs that end exactly at a block's end, cross it, and are tainted on either side of it.
+    for (const [text, expected] of [
+      [`${"a".repeat(16)} ${"b".repeat(47)}`, 2],
+      [`${"a".repeat(15)}1${"b".repeat(48)}`, 0],
+      [`${"a".repeat(16)}1 ${"b".repeat(46)}`, 1],
+      [`${"a".repeat(31)}_${" ".repeat(32)}`, 0],
+      [`${"a".repeat(16)}${" ".repeat(16)}${"c".repeat(16)}7${" ".repeat(15)}`, 1],
+      [`${"中".repeat(30)}abc`, 30], // 中 is a word character: no boundary before "abc"
+      [`${"中".repeat(30)} abc`, 31],
+    ] as const) {
+      expect(countWordsUtf8(Buffer.from(text)), text).toBe(expected);
+      expect(countWords(text), text).toBe(expected);
+    }
   });
 });
