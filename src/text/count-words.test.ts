@@ -117,7 +117,7 @@ describe("countWords (LongBench-Write's length)", () => {
     expect(countWordsUtf8(Buffer.from("ab, ".repeat(100)))).toBe(100);
   });
 
-  it("counts 64 bytes and more with the wasm counter (SIMD), as the definition does, at every block position", () => {
+  it("counts 16 bytes and more with the wasm counter (SIMD), as the definition does, at every block position", () => {
     expect(wasmWordCounterAvailable()).toBe(true);
     const reference = (text: string): number =>
       (text.match(/[\u4e00-\u9fff]/g)?.length ?? 0) + (text.match(/(?<![\p{L}\p{N}_])[a-zA-Z]+(?![\p{L}\p{N}_])/gu)?.length ?? 0);

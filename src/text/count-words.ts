@@ -88,7 +88,7 @@ interface WasmCounter {
 }
 let wasmCounter: WasmCounter | null | undefined;
 let wasmBytes: Uint8Array | undefined;
-const WASM_MIN_BYTES = 64;
+const WASM_MIN_BYTES = 16;
 const WASM_MAX_BYTES = 4 << 20;
 /** Where the text goes in the counter's memory: past its class table. */
 const WASM_TEXT_START = 0x10000;
@@ -114,12 +114,15 @@ function countWithWasm(bytes: Uint8Array, start: number, end: number): number | 
   if (wasmCounter === null) return undefined;
   const length = end - start;
   const needed = WASM_TEXT_START + length + 16;
-  if (wasmBytes === undefined || wasmBytes.buffer !== wasmCounter.memory.buffer || wasmBytes.length < needed) {
+  // The memory grows only here, so the view is renewed only here (reading a typed array's buffer is slow).
+  if (wasmBytes === undefined || wasmBytes.length < needed) {
     const have = wasmCounter.memory.buffer.byteLength;
     if (have < needed) wasmCounter.memory.grow(Math.ceil((needed - have) / 0x10000));
     wasmBytes = new Uint8Array(wasmCounter.memory.buffer);
   }
-  wasmBytes.set(bytes.subarray(start, end), WASM_TEXT_START);
+  // A plain view, not bytes.subarray: on a Buffer that goes through its species constructor, which costs
+  // more than counting a short line.
+  wasmBytes.set(start === 0 && end === bytes.length ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset + start, length), WASM_TEXT_START);
   return wasmCounter.count(WASM_TEXT_START, length);
 }
 
