@@ -22,6 +22,13 @@ const MODULES = [
     what: "The UTF-8 word counter's WebAssembly module (SIMD)",
     flags: ["--enable", "simd"],
   },
+  {
+    source: "wasm/normalise-key.ts",
+    target: "src/mix/normalise-key-wasm.ts",
+    name: "NORMALISE_KEY_WASM",
+    what: "The exact-dedup key's text normaliser's WebAssembly module (SIMD)",
+    flags: ["--enable", "simd"],
+  },
 ];
 
 const version = JSON.parse(readFileSync(new URL("../node_modules/assemblyscript/package.json", import.meta.url), "utf8")).version;

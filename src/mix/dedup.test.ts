@@ -3,7 +3,7 @@ import { createRandom } from "../util/seeded-random.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ByteRole } from "../io/adapters/messages-bytes.js";
-import { byteTurnsKey, createExactDedup, messagesKey, normaliseForKey } from "./exact-dedup.js";
+import { byteTurnsKey, createExactDedup, messagesKey, normaliseForKey, wasmKeyNormaliserAvailable } from "./exact-dedup.js";
 import { createMinHashDedup, estimateJaccard, minhashSignature } from "./minhash-dedup.js";
 
 const conv = (user: string, assistant: string) => [
@@ -156,6 +156,31 @@ describe("exact-dedup keys on bytes", () => {
       }
     }
     expect(checked).toBe(16_000);
+  });
+
+  it("come from the wasm normaliser (SIMD) with messagesKey's keys at its 16-byte block edges and on characters new to its tables", () => {
+    expect(wasmKeyNormaliserAvailable()).toBe(true);
+    const a16 = "AbCdEfGhIjKlMnOp";
+    const cases = [
+      `${a16}${a16}`,
+      ` ${a16} ${a16}`, // a space at the start of the output, then one starting a block
+      `${a16.slice(0, 15)}  ${a16}`, // a double space across the block edge
+      `${a16.slice(0, 15)} ${a16.slice(0, 15)} ${a16} `, // single spaces at block ends, a trailing one
+      `${a16}\n${a16}\t\t${a16}\r\n`,
+      `${"Z".repeat(40)}Ⱥ${"Q".repeat(20)}`, // Ⱥ lowers from 2 bytes to 3
+      `${a16}ԱԲԳ ǄǅǆΆΈ ＡＢＣ ${a16}`, // letters the tables have not seen yet
+      `${a16}😀 𠀀 ${a16}`, // beyond the BMP, unchanged
+      `${a16}𐐀${a16}`, // a capital beyond the BMP: the wasm normaliser leaves it to the JavaScript one
+      `${a16}İ${a16}`, // İ lowers to two code points: likewise
+      `${a16}\u00a0\u2028\u3000\ufeff${a16}`, // Unicode spaces
+    ];
+    for (const content of cases) {
+      const turns = [
+        { role: "system" as const, content: "You are HELPFUL." },
+        { role: "user" as const, content },
+      ];
+      expect(byteTurnsKey(asBytes(turns)), JSON.stringify(content)).toBe(messagesKey(turns));
+    }
   });
 });
 

@@ -7,6 +7,8 @@ import { createHash, hash } from "node:crypto";
 import type { ByteTurn } from "../io/adapters/messages-bytes.js";
 import type { Message } from "../schemas/message.js";
 import { HIGH_BITS, int32View, LITTLE_ENDIAN } from "../text/int32-view.js";
+import { instantiateWasm } from "../util/wasm-instance.js";
+import { NORMALISE_KEY_WASM } from "./normalise-key-wasm.js";
 
 /**
  * Whitespace that `/\s+/g → " "` would change: a run of two or more, or one that is not a plain space.
@@ -42,6 +44,90 @@ export function messagesKey(messages: readonly Message[]): string {
  * with bytes that are not well-formed UTF-8, gives undefined (use `messagesKey` on strings then).
  */
 export function byteTurnsKey(turns: readonly ByteTurn[]): string | undefined {
+  return byteTurnsKeyWasm(turns) ?? byteTurnsKeyJs(turns);
+}
+
+/**
+ * The normaliser in WebAssembly (wasm/normalise-key.ts: sixteen bytes of plain ASCII at a time with SIMD, the
+ * rest a character at a time as below), one instance per thread, made on first use; null where it cannot be
+ * (no wasm SIMD). Its memory: the character tables, then the hash input, then the turn being normalised.
+ */
+interface WasmNormaliser {
+  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  normalise(text: number, length: number, out: number): number;
+}
+let wasmNormaliser: WasmNormaliser | null | undefined;
+let wasmBuffer: ArrayBuffer | undefined;
+let wasmBytes: Uint8Array | undefined;
+let wasmLower: Uint32Array | undefined;
+/** Where the hash input starts in the normaliser's memory: past its kind (64 KiB) and lower-case (256 KiB) tables. */
+const WASM_KEY_START = 0x50000;
+
+/** Whether this thread computes byte keys with the wasm normaliser (false where wasm SIMD is missing); loads it. */
+export function wasmKeyNormaliserAvailable(): boolean {
+  wasmNormaliser ??= loadWasmNormaliser();
+  return wasmNormaliser !== null;
+}
+
+function loadWasmNormaliser(): WasmNormaliser | null {
+  try {
+    return instantiateWasm(NORMALISE_KEY_WASM, { env: { classify: classifyForWasm } }) as unknown as WasmNormaliser;
+  } catch {
+    return null;
+  }
+}
+
+/** The kind of a code point for the wasm normaliser (a BMP one is written into its tables too). */
+function classifyForWasm(codePoint: number): number {
+  if (codePoint > 0xffff) {
+    const character = String.fromCodePoint(codePoint);
+    return character.toLowerCase() === character && !/^\s$/u.test(character) ? UNCHANGED : GIVE_UP;
+  }
+  let kind = characterKind(codePoint);
+  if (kind === LOWERED) {
+    const lower = String.fromCharCode(codePoint).toLowerCase();
+    if (lower.length === 1) wasmLower![codePoint] = lower.charCodeAt(0);
+    else kind = GIVE_UP; // İ: two code points
+  } else if (kind === SIGMA) kind = GIVE_UP;
+  wasmBytes![codePoint] = kind;
+  return kind;
+}
+
+function byteTurnsKeyWasm(turns: readonly ByteTurn[]): string | undefined {
+  wasmNormaliser ??= loadWasmNormaliser();
+  if (wasmNormaliser === null) return undefined;
+  let bound = 16;
+  let longest = 0;
+  for (const { role, content } of turns) {
+    bound += role.length + content.length * 3 + 2;
+    if (content.length > longest) longest = content.length;
+  }
+  const textStart = (WASM_KEY_START + bound + 15) & ~15;
+  const needed = textStart + longest + 16;
+  // The memory grows only here, so the views are renewed only here (reading a typed array's buffer is slow).
+  if (wasmBytes === undefined || wasmBytes.length < needed) {
+    const have = wasmNormaliser.memory.buffer.byteLength;
+    if (have < needed) wasmNormaliser.memory.grow(Math.ceil((needed - have) / 0x10000));
+    wasmBuffer = wasmNormaliser.memory.buffer;
+    wasmBytes = new Uint8Array(wasmBuffer);
+    wasmLower = new Uint32Array(wasmBuffer, 0x10000, 0x10000);
+  }
+  const memory = wasmBytes;
+  let at = WASM_KEY_START;
+  for (const { role, content } of turns) {
+    for (let i = 0; i < role.length; i++) memory[at++] = role.charCodeAt(i);
+    memory[at++] = 0x01;
+    memory.set(content, textStart);
+    const end = wasmNormaliser.normalise(textStart, content.length, at);
+    if (end === 0) return undefined;
+    at = end;
+    memory[at++] = 0x02;
+  }
+  return hash("sha256", new Uint8Array(wasmBuffer!, WASM_KEY_START, at - WASM_KEY_START), "base64").slice(0, 22);
+}
+
+/** `byteTurnsKey` in JavaScript: four bytes at a time (see normaliseBytesForKey). */
+function byteTurnsKeyJs(turns: readonly ByteTurn[]): string | undefined {
   // The hash's whole input (role, 0x01, normalised text, 0x02 per turn) is written into the scratch, then
   // hashed in one call: a hash object and four updates per turn cost more than the hashing of short rows.
   let bound = 0;
@@ -168,10 +254,12 @@ function normaliseBytesForKey(text: Uint8Array, at: number): number {
   return lastSpace ? length - 1 : length;
 }
 
+// The kinds are the wasm normaliser's too (wasm/normalise-key.ts), where GIVE_UP stands for SIGMA and İ.
 const UNCHANGED = 1;
 const LOWERED = 2;
 const WHITESPACE = 3;
 const SIGMA = 4;
+const GIVE_UP = 4;
 /** What lower-casing and `\s` make of each BMP character (0: not looked at yet). */
 const kinds = new Uint8Array(0x10000);
 const lowered = new Map<number, Uint8Array>();
