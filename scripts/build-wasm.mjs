@@ -29,6 +29,13 @@ const MODULES = [
     what: "The exact-dedup key's text normaliser's WebAssembly module (SIMD)",
     flags: ["--enable", "simd"],
   },
+  {
+    source: "wasm/unescape-json.ts",
+    target: "src/io/adapters/unescape-json-wasm.ts",
+    name: "UNESCAPE_JSON_WASM",
+    what: "The byte reader's JSON string unescaper's WebAssembly module (SIMD)",
+    flags: ["--enable", "simd"],
+  },
 ];
 
 const version = JSON.parse(readFileSync(new URL("../node_modules/assemblyscript/package.json", import.meta.url), "utf8")).version;

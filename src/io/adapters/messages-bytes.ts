@@ -19,6 +19,7 @@ import type { AdapterContext, RawRecord } from "./format.js";
 import { readSourceAndMeta } from "./turns.js";
 import { decodeUtf8, plainBytes } from "../../util/plain-bytes.js";
 import { HIGH_BITS, int32View } from "../../text/int32-view.js";
+import { unescapeWithWasm } from "./unescape-json.js";
 
 export type ByteRole = "system" | "user" | "assistant";
 
@@ -423,6 +424,23 @@ export class MessagesByteReader {
    * escapes down with `copyWithin` (no per-byte stores, no allocations).
    */
   private unescape(from: number, first: number): Uint8Array {
+    const viaWasm = unescapeWithWasm(this.bytes, from, first, this.end);
+    if (viaWasm !== undefined) {
+      if (viaWasm === null) throw GIVE_UP;
+      const { text, quote, canonical } = viaWasm;
+      if (this.used + text.length > this.scratch.length) this.setScratch(Math.max(text.length, this.scratch.length * 2));
+      const start = this.used;
+      this.scratch.set(text, start);
+      this.used += text.length;
+      this.position = from + quote + 1;
+      this.canonical = canonical;
+      return this.scratch.subarray(start, this.used);
+    }
+    return this.unescapeJs(from, first);
+  }
+
+  /** `unescape` in JavaScript, where wasm SIMD is missing. */
+  private unescapeJs(from: number, first: number): Uint8Array {
     const { bytes } = this;
     const length = this.end - from;
     // Unescaped text is never longer than its JSON. Without room, a new buffer: views of the old stay valid.
