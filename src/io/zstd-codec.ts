@@ -59,7 +59,7 @@ export async function chooseZstdCodec(choice: string, loadNative: () => unknown 
     if (!(native instanceof Error)) return nativeCodec(native);
     if (choice === "native") {
       throw new ConfigError(
-        `LONGWRITER_ZSTD=native, but the native zstd (the optional dependency zstd-napi) does not load: ${native.message}. ` +
+        `LONGWRITER_ZSTD=native, but the native zstd (the optional dependency zstd-napi) does not load: ${native.message.split("\n")[0]}. ` +
           "Reinstall with a C compiler available (npm rebuild zstd-napi), or unset LONGWRITER_ZSTD to use the wasm zstd.",
         { cause: native },
       );
