@@ -12,6 +12,8 @@
 // known yet is asked of the caller, which fills both. Text and output go anywhere above, the output with
 // room for three bytes per text byte and 16 more.
 
+import { storeUtf8 } from "./utf8";
+
 const KINDS: usize = 0;
 const LOWER: usize = 0x10000;
 const UNCHANGED: u32 = 1;
@@ -112,20 +114,7 @@ export function normalise(text: usize, length: u32, out: usize): usize {
         out += size;
       } else {
         // LOWERED: the lower-case code point, a BMP one, as UTF-8.
-        const lower = load<u32>(LOWER + (<usize>codePoint << 2));
-        if (lower < 0x80) {
-          store<u8>(out, <u8>lower);
-          out += 1;
-        } else if (lower < 0x800) {
-          store<u8>(out, <u8>(0xc0 | (lower >> 6)));
-          store<u8>(out + 1, <u8>(0x80 | (lower & 0x3f)));
-          out += 2;
-        } else {
-          store<u8>(out, <u8>(0xe0 | (lower >> 12)));
-          store<u8>(out + 1, <u8>(0x80 | ((lower >> 6) & 0x3f)));
-          store<u8>(out + 2, <u8>(0x80 | (lower & 0x3f)));
-          out += 3;
-        }
+        out = storeUtf8(out, load<u32>(LOWER + (<usize>codePoint << 2)));
       }
       i += size;
     }

@@ -11,6 +11,8 @@
 // Memory: bytes [0, 8) return the closing quote's offset and the canonical flag (u32 each); the input and the
 // output go anywhere above, the output with room for the input's length and 16 bytes more.
 
+import { storeUtf8 } from "./utf8";
+
 const RESULT: usize = 0;
 const QUOTE: u32 = 0x22;
 const BACKSLASH: u32 = 0x5c;
@@ -95,25 +97,7 @@ export function unescape(input: usize, length: u32, first: u32, out: usize): i32
         code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
         skip = 12;
       }
-      if (code < 0x80) {
-        store<u8>(w, <u8>code);
-        w += 1;
-      } else if (code < 0x800) {
-        store<u8>(w, <u8>(0xc0 | (code >> 6)));
-        store<u8>(w + 1, <u8>(0x80 | (code & 0x3f)));
-        w += 2;
-      } else if (code < 0x10000) {
-        store<u8>(w, <u8>(0xe0 | (code >> 12)));
-        store<u8>(w + 1, <u8>(0x80 | ((code >> 6) & 0x3f)));
-        store<u8>(w + 2, <u8>(0x80 | (code & 0x3f)));
-        w += 3;
-      } else {
-        store<u8>(w, <u8>(0xf0 | (code >> 18)));
-        store<u8>(w + 1, <u8>(0x80 | ((code >> 12) & 0x3f)));
-        store<u8>(w + 2, <u8>(0x80 | ((code >> 6) & 0x3f)));
-        store<u8>(w + 3, <u8>(0x80 | (code & 0x3f)));
-        w += 4;
-      }
+      w = storeUtf8(w, <u32>code);
       r += skip;
     } else {
       const byte = shortEscape(e);

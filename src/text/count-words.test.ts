@@ -5,6 +5,13 @@ import { countWords, countWordsUtf8, wasmWordCounterAvailable } from "./count-wo
 /** No lone surrogate (with the `u` flag a pair is one code point, so \p{Cs} matches only a lone half). */
 const isWellFormed = (text: string): boolean => !/\p{Cs}/u.test(text);
 
+/**
+ * The definition, independently: Chinese characters, plus ASCII-letter runs with no Unicode word character on
+ * either side (what Python's \b[a-zA-Z]+\b matches). Lookbehind/lookahead see whole code points.
+ */
+const reference = (text: string): number =>
+  (text.match(/[\u4e00-\u9fff]/g)?.length ?? 0) + (text.match(/(?<![\p{L}\p{N}_])[a-zA-Z]+(?![\p{L}\p{N}_])/gu)?.length ?? 0);
+
 describe("countWords (LongBench-Write's length)", () => {
   it.each([
     ["", 0],
@@ -34,10 +41,6 @@ describe("countWords (LongBench-Write's length)", () => {
   });
 
   it("agrees with the definition written as a Unicode regex on 20,000 seeded random strings (surrogates, marks, digits, _, CJK)", () => {
-    // The definition, independently: Chinese characters, plus ASCII-letter runs with no Unicode word
-    // character on either side (what Python's \b[a-zA-Z]+\b matches). Lookbehind/lookahead see whole code points.
-    const reference = (text: string): number =>
-      (text.match(/[\u4e00-\u9fff]/g)?.length ?? 0) + (text.match(/(?<![\p{L}\p{N}_])[a-zA-Z]+(?![\p{L}\p{N}_])/gu)?.length ?? 0);
     const rng = createRandom({ seed: 13, label: "count-words-fuzz" });
     const pools = [
       "abcxyzABCXYZ",
@@ -119,8 +122,6 @@ describe("countWords (LongBench-Write's length)", () => {
 
   it("counts 16 bytes and more with the wasm counter (SIMD), as the definition does, at every block position", () => {
     expect(wasmWordCounterAvailable()).toBe(true);
-    const reference = (text: string): number =>
-      (text.match(/[\u4e00-\u9fff]/g)?.length ?? 0) + (text.match(/(?<![\p{L}\p{N}_])[a-zA-Z]+(?![\p{L}\p{N}_])/gu)?.length ?? 0);
     const rng = createRandom({ seed: 31, label: "count-words-wasm" });
     // Letters and separators, and rare characters that start, end and taint runs across the 16-byte blocks:
     // digits, "_", Latin letters beyond ASCII, CJK inside and outside the counted range, Unicode spaces,
