@@ -12,17 +12,15 @@
  * call to call, which made its bytes depend on what the instance had compressed before.
  */
 import { ToolkitError } from "../errors.js";
-import { instantiateWasm } from "../util/wasm-instance.js";
+import { instantiateWasm, reserveWasmMemory, type WasmMemory } from "../util/wasm-instance.js";
 import { SNAPPY_COMPRESS_WASM } from "./snappy-compress-wasm.js";
 
 /** Where the input goes in the module's memory: past the hash table (32 KiB) it keeps at byte 0. */
 const INPUT_START = 64 * 1024;
 /** Bytes the module may read past the input and write past the output's bound (it moves 16 at a time). */
 const SLACK = 64;
-const WASM_PAGE = 64 * 1024;
-
 interface SnappyExports {
-  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  memory: WasmMemory;
   compress(input: number, length: number, output: number): number;
 }
 
@@ -42,13 +40,7 @@ export function createSnappyCompressor(): (input: Uint8Array) => Uint8Array {
     const length = input.length;
     const outputStart = INPUT_START + ((length + SLACK + 7) & ~7);
     const needed = outputStart + snappyMaxCompressedLength(length) + SLACK;
-    if (memory.buffer.byteLength < needed) {
-      try {
-        memory.grow(Math.ceil((needed - memory.buffer.byteLength) / WASM_PAGE));
-      } catch {
-        throw new ToolkitError(`SNAPPY: no memory to compress a page of ${length} bytes (wasm memory is at most 4 GiB)`, { code: "out_of_memory" });
-      }
-    }
+    if (memory.buffer.byteLength < needed) reserveWasmMemory(memory, needed, `SNAPPY, compressing a page of ${length} bytes`);
     const bytes = new Uint8Array(memory.buffer);
     bytes.set(input, INPUT_START);
     const written = compress(INPUT_START, length, outputStart);

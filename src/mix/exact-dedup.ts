@@ -7,7 +7,7 @@ import { createHash, hash } from "node:crypto";
 import type { ByteTurn } from "../io/adapters/messages-bytes.js";
 import type { Message } from "../schemas/message.js";
 import { HIGH_BITS, int32View, LITTLE_ENDIAN } from "../text/int32-view.js";
-import { instantiateWasm } from "../util/wasm-instance.js";
+import { instantiateWasm, reserveWasmMemory, type WasmMemory } from "../util/wasm-instance.js";
 import { NORMALISE_KEY_WASM } from "./normalise-key-wasm.js";
 
 /**
@@ -53,7 +53,7 @@ export function byteTurnsKey(turns: readonly ByteTurn[]): string | undefined {
  * (no wasm SIMD). Its memory: the character tables, then the hash input, then the turn being normalised.
  */
 interface WasmNormaliser {
-  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  memory: WasmMemory;
   normalise(text: number, length: number, out: number): number;
 }
 let wasmNormaliser: WasmNormaliser | null | undefined;
@@ -106,9 +106,7 @@ function byteTurnsKeyWasm(turns: readonly ByteTurn[]): string | undefined {
   const needed = textStart + longest + 16;
   // The memory grows only here, so the views are renewed only here (reading a typed array's buffer is slow).
   if (wasmBytes === undefined || wasmBytes.length < needed) {
-    const have = wasmNormaliser.memory.buffer.byteLength;
-    if (have < needed) wasmNormaliser.memory.grow(Math.ceil((needed - have) / 0x10000));
-    wasmBuffer = wasmNormaliser.memory.buffer;
+    wasmBuffer = reserveWasmMemory(wasmNormaliser.memory, needed, "the exact-dedup key of a row");
     wasmBytes = new Uint8Array(wasmBuffer);
     wasmLower = new Uint32Array(wasmBuffer, 0x10000, 0x10000);
   }

@@ -4,7 +4,7 @@
  * `\b[a-zA-Z]+\b` matches (so "café" → 0, "don't" → 2, "中文abc" → 2).
  */
 
-import { instantiateWasm } from "../util/wasm-instance.js";
+import { instantiateWasm, reserveWasmMemory, type WasmMemory } from "../util/wasm-instance.js";
 import { COUNT_WORDS_WASM } from "./count-words-wasm.js";
 import { HIGH_BITS, int32View, LITTLE_ENDIAN } from "./int32-view.js";
 
@@ -83,7 +83,7 @@ function classify(codePoint: number): number {
  * be (no wasm SIMD). Texts from WASM_MIN_BYTES to WASM_MAX_BYTES go through it (copied into its memory).
  */
 interface WasmCounter {
-  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  memory: WasmMemory;
   count(start: number, length: number): number;
 }
 let wasmCounter: WasmCounter | null | undefined;
@@ -105,20 +105,18 @@ function loadWasmCounter(): WasmCounter | null {
 
 /** Whether this thread counts long UTF-8 text with the wasm counter (false where wasm SIMD is missing); loads it. */
 export function wasmWordCounterAvailable(): boolean {
-  if (wasmCounter === undefined) wasmCounter = loadWasmCounter();
+  wasmCounter ??= loadWasmCounter();
   return wasmCounter !== null;
 }
 
 function countWithWasm(bytes: Uint8Array, start: number, end: number): number | undefined {
-  if (wasmCounter === undefined) wasmCounter = loadWasmCounter();
+  wasmCounter ??= loadWasmCounter();
   if (wasmCounter === null) return undefined;
   const length = end - start;
   const needed = WASM_TEXT_START + length + 16;
   // The memory grows only here, so the view is renewed only here (reading a typed array's buffer is slow).
   if (wasmBytes === undefined || wasmBytes.length < needed) {
-    const have = wasmCounter.memory.buffer.byteLength;
-    if (have < needed) wasmCounter.memory.grow(Math.ceil((needed - have) / 0x10000));
-    wasmBytes = new Uint8Array(wasmCounter.memory.buffer);
+    wasmBytes = new Uint8Array(reserveWasmMemory(wasmCounter.memory, needed, `counting the words of ${length} bytes`));
   }
   // A plain view, not bytes.subarray: on a Buffer that goes through its species constructor, which costs
   // more than counting a short line.

@@ -3,6 +3,8 @@
  * generated file, see scripts/build-wasm.mjs), each module compiled once per thread.
  */
 
+import { ToolkitError } from "../errors.js";
+
 /** The WebAssembly API parts used here (the project's types leave the global out). */
 interface WasmApi {
   Module: new (bytes: Uint8Array) => unknown;
@@ -20,4 +22,29 @@ export function instantiateWasm(base64: string, imports: object = {}): Record<st
     compiled.set(base64, module);
   }
   return new wasm.Instance(module, imports).exports;
+}
+
+/** A module's exported memory. */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+
+const WASM_PAGE = 0x10000;
+
+/**
+ * Grows `memory` to at least `bytes` (in 64 KiB pages) when it is smaller, and returns its buffer: a new one
+ * after growing, so views of the old one must be made again. `what` says what the memory was for, in the
+ * error when it cannot grow.
+ */
+export function reserveWasmMemory(memory: WasmMemory, bytes: number, what: string): ArrayBuffer {
+  const have = memory.buffer.byteLength;
+  if (have < bytes) {
+    try {
+      memory.grow(Math.ceil((bytes - have) / WASM_PAGE));
+    } catch {
+      throw new ToolkitError(`${what}: no memory for ${bytes} bytes (wasm memory is at most 4 GiB)`, { code: "out_of_memory" });
+    }
+  }
+  return memory.buffer;
 }

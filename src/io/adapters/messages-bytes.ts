@@ -427,14 +427,9 @@ export class MessagesByteReader {
     const viaWasm = unescapeWithWasm(this.bytes, from, first, this.end);
     if (viaWasm !== undefined) {
       if (viaWasm === null) throw GIVE_UP;
-      const { text, quote, canonical } = viaWasm;
-      if (this.used + text.length > this.scratch.length) this.setScratch(Math.max(text.length, this.scratch.length * 2));
-      const start = this.used;
-      this.scratch.set(text, start);
-      this.used += text.length;
-      this.position = from + quote + 1;
-      this.canonical = canonical;
-      return this.scratch.subarray(start, this.used);
+      this.position = from + viaWasm.quote + 1;
+      this.canonical = viaWasm.canonical;
+      return this.copyToScratch(viaWasm.text, 0, viaWasm.text.length);
     }
     return this.unescapeJs(from, first);
   }

@@ -4,11 +4,11 @@
  * instance per thread, made on first use. It gives what the reader's JavaScript unescaper gives — the same
  * bytes, closing quote, canonical flag, and "give up" — and the reader uses that one where wasm SIMD is missing.
  */
-import { instantiateWasm } from "../../util/wasm-instance.js";
+import { instantiateWasm, reserveWasmMemory, type WasmMemory } from "../../util/wasm-instance.js";
 import { UNESCAPE_JSON_WASM } from "./unescape-json-wasm.js";
 
 interface UnescapeExports {
-  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  memory: WasmMemory;
   unescape(input: number, length: number, first: number, out: number): number;
 }
 
@@ -55,9 +55,7 @@ export function unescapeWithWasm(line: Uint8Array, from: number, first: number, 
   const needed = outputStart + length + 32;
   // The memory grows only here, so the views are renewed only here (reading a typed array's buffer is slow).
   if (bytes === undefined || bytes.length < needed) {
-    const have = instance.memory.buffer.byteLength;
-    if (have < needed) instance.memory.grow(Math.ceil((needed - have) / 0x10000));
-    const buffer = instance.memory.buffer;
+    const buffer = reserveWasmMemory(instance.memory, needed, `unescaping a JSON string in ${length} bytes of a line`);
     bytes = new Uint8Array(buffer);
     results = new Uint32Array(buffer, 0, 2);
   }
