@@ -78,6 +78,38 @@ describe("the npm package", () => {
     expect([...new Set(packages)]).toEqual(["longwriter-toolkit"]);
   });
 
+  it("starts its worker threads from the installed package (reader and row-group workers), with the output of one thread", async () => {
+    // Ranges and row groups small enough that the tiny example data goes through every kind of worker.
+    const script = [
+      'import { readFileSync } from "node:fs";',
+      'import { convertFile, mixDatasets } from "longwriter-toolkit";',
+      `const pkg = ${JSON.stringify(pkgDir)};`,
+      // Row groups of ~10 KB: the long rows go to the row-group workers.
+      'const recipe = { name: "small-groups", seed: 1, sources: [{ source: "long", path: pkg + "/examples/data/long-writing.jsonl", amount: { fraction: 2 } }], output: { rowGroupMB: 0.01 } };',
+      "const outputs = [];",
+      "let workers = 0;",
+      'process.on("worker", () => workers++);',
+      "const started = [];",
+      "for (const threads of [1, 2]) {",
+      '  await mixDatasets({ recipePath: pkg + "/recipes/quickstart.yaml", outDir: `mix-${threads}`, threads, readRangeBytes: 512 });',
+      "  started.push(workers);",
+      '  await convertFile({ input: pkg + "/examples/data/long-writing.jsonl", output: `convert-${threads}.parquet`, threads, rangeBytes: 4096 });',
+      "  started.push(workers);",
+      "  await mixDatasets({ recipe, outDir: `groups-${threads}`, threads });",
+      "  started.push(workers);",
+      '  outputs.push([`mix-${threads}/data/train-00000-of-00001.parquet`, `convert-${threads}.parquet`, `groups-${threads}/data/train-00000-of-00001.parquet`].map((f) => readFileSync(f).toString("base64")));',
+      "}",
+      "console.log(JSON.stringify({ same: outputs[0].map((file, i) => file === outputs[1][i]), started }));",
+    ].join("\n");
+    const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], { cwd: project });
+    const { same, started } = JSON.parse(stdout.trim()) as { same: boolean[]; started: number[] };
+    expect(same).toEqual([true, true, true]);
+    // With two threads each of the three started workers of its own (the counts are cumulative).
+    expect(started[3]).toBeGreaterThan(started[2]!);
+    expect(started[4]).toBeGreaterThan(started[3]!);
+    expect(started[5]).toBeGreaterThan(started[4]!);
+  }, 120_000);
+
   it("imports countWords from the package entry point", async () => {
     const script = 'import { countWords } from "longwriter-toolkit"; console.log(countWords("Write two words 写作"));';
     const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], { cwd: project });

@@ -1,9 +1,9 @@
 /**
  * `longwriter [<command>] --help` and `--version` printed from the help the build rendered (without
  * loading yargs) are exactly what yargs prints. The test builds its own copy of dist/ the way `npm run build`
- * does (tsc, then scripts/render-help.mjs), so it checks the sources of this checkout, not whatever dist/
- * happens to hold, and compares that copy's output with the CLI run from source, where no table exists and
- * yargs answers everything.
+ * does (tsc, scripts/render-help.mjs, scripts/bundle.mjs), so it checks the sources of this checkout, not
+ * whatever dist/ happens to hold, and compares that copy's bundled CLI (what package.json "bin" runs) with the
+ * CLI run from source, where no table exists and yargs answers everything.
  */
 import { execFile } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -27,7 +27,7 @@ const run = promisify(execFile);
 mkdirSync(join(PROJECT_ROOT, ".cache"), { recursive: true });
 const root = mkdtempSync(join(PROJECT_ROOT, ".cache", "help-build-"));
 const dist = join(root, "dist");
-const cli = join(dist, "cli", "index.js");
+const cli = join(dist, "bundle", "cli-index.js");
 let table: PrerenderedHelp;
 
 /** Runs the freshly built CLI with a clean locale unless `env` says otherwise. */
@@ -52,6 +52,7 @@ beforeAll(async () => {
   });
   copyFileSync(join(PROJECT_ROOT, "package.json"), join(root, "package.json"));
   await run(process.execPath, [join(PROJECT_ROOT, "scripts", "render-help.mjs"), dist], { cwd: PROJECT_ROOT });
+  await run(process.execPath, [join(PROJECT_ROOT, "scripts", "bundle.mjs"), dist], { cwd: PROJECT_ROOT });
   table = JSON.parse(readFileSync(join(dist, "cli", "help.json"), "utf8")) as PrerenderedHelp;
 }, 180_000);
 
@@ -104,9 +105,14 @@ describe("pre-rendered help", () => {
     );
     for (const args of [["mix", "--help"], ["--version"]]) {
       await run(process.execPath, ["--import", hooks, cli, ...args], { cwd: PROJECT_ROOT, env: cleanLocale() });
-      const urls = JSON.parse(readFileSync(seen, "utf8")) as string[];
-      const files = urls.filter((url) => url.startsWith("file:")).map((url) => url.slice(url.indexOf("/dist/") + "/dist/".length));
-      expect(files.sort(), args.join(" ")).toEqual(["cli/commands/index.js", "cli/help-width.js", "cli/index.js", "cli/prerendered-help.js", "version.js"]);
+      const urls = (JSON.parse(readFileSync(seen, "utf8")) as string[]).filter((url) => url.startsWith("file:"));
+      expect(
+        urls.every((url) => url.includes("/dist/bundle/")),
+        urls.join(" "),
+      ).toBe(true);
+      // The bundle names each module it holds in a comment ("// dist/cli/index.js"): these are the ones loaded.
+      const modules = urls.flatMap((url) => [...readFileSync(new URL(url), "utf8").matchAll(/^\/\/ \S*?dist\/(\S+\.js)$/gm)].map((m) => m[1]!));
+      expect(modules.sort(), args.join(" ")).toEqual(["cli/commands/index.js", "cli/help-width.js", "cli/index.js", "cli/prerendered-help.js", "version.js"]);
     }
     // The control: a run that parses arguments does load yargs (so the hook sees packages).
     await run(process.execPath, ["--import", hooks, cli, "mix", "--help", "--json"], { cwd: PROJECT_ROOT, env: cleanLocale() });

@@ -246,7 +246,7 @@ describe("public API", () => {
   });
 });
 
-/** The `longwriter-toolkit/text` entry (package.json "exports" → dist/entries/text.js). */
+/** The `longwriter-toolkit/text` entry (package.json "exports" → dist/bundle/entries-text.js, bundled from dist/entries/text.js). */
 const TEXT_VALUES = [
   "countScripts",
   "countWords",
@@ -263,7 +263,7 @@ describe("the longwriter-toolkit/text entry", () => {
     expect(Object.keys(textApi).sort()).toEqual(TEXT_VALUES);
     for (const name of TEXT_VALUES) expect((textApi as Record<string, unknown>)[name], name).toBe((api as Record<string, unknown>)[name]);
     const manifest = JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { exports: Record<string, { import: string; types: string }> };
-    expect(manifest.exports["./text"]).toEqual({ types: "./dist/entries/text.d.ts", import: "./dist/entries/text.js" });
+    expect(manifest.exports["./text"]).toEqual({ types: "./dist/entries/text.d.ts", import: "./dist/bundle/entries-text.js" });
   });
 
   it("loads no dependency and none of the heavy layers (only Node built-ins, src/text and the wasm loader)", () => {

@@ -2,15 +2,13 @@
  * @module bench/jobs/mix-ours — `mixDatasets` over two sources (JSONL, or Parquet files): every long row plus a
  * seeded random sample of `sample` general rows, shuffled, written as one Parquet dataset dir.
  * Args: long.jsonl general.jsonl sample outDir [dedup=0|1] [codec=snappy] [threads=0 (all cores)]
- * Prints { rows, files, bytes, rowGroups }. Plain JavaScript on plain node over the built library (`npm run
+ * Prints { rows, files, bytes, rowGroups }. Plain JavaScript on plain node over the built package (`npm run
  * build` first), as users run it: no tsx start-up or module hooks (see lib/measure).
  */
-import { importBuilt } from "../lib/import-built.mjs";
+import { importPackage } from "../lib/import-built.mjs";
 
-/** @type {typeof import("../../src/mix/mix-datasets.js")} */
-const { mixDatasets } = await importBuilt("mix/mix-datasets");
-/** @type {typeof import("../../src/io/parquet-read.js")} */
-const { readParquetInfo } = await importBuilt("io/parquet-read");
+/** @type {typeof import("../../src/index.js")} */
+const { mixDatasets, readParquetInfo } = await importPackage();
 
 const [long, general, sample, outDir, dedup, codec = "snappy", threads = "0"] = process.argv.slice(2);
 const { manifest, dataset } = await mixDatasets({

@@ -3,17 +3,15 @@
  * streaming) against the test server at `baseURL`: N instructions planned into 8 sections each. Prints the
  * first run's calls, wall time (start-up excluded) and CPU inside the run; with `runs` = 2, a second run of
  * N new instructions in the same, now warm process (nothing replayed: new prompts, a fresh journal) as `warm`.
- * Plain JavaScript over `dist/` (`npm run build` first), as users run the CLI (see lib/measure).
+ * Plain JavaScript over the built package (`npm run build` first), as users run the CLI (see lib/measure).
  * Usage: orchestration.mjs <baseURL> <instructions> <concurrency> <workDir> [runs=1]
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { importBuilt } from "../lib/import-built.mjs";
+import { importPackage } from "../lib/import-built.mjs";
 
-/** @type {typeof import("../../src/agentwrite/prompts.js")} */
-const { loadAgentWritePrompts } = await importBuilt("agentwrite/prompts");
-/** @type {typeof import("../../src/agentwrite/run-agentwrite.js")} */
-const { runAgentWrite } = await importBuilt("agentwrite/run-agentwrite");
+/** @type {typeof import("../../src/index.js")} */
+const { loadAgentWritePrompts, runAgentWrite } = await importPackage();
 
 const [baseURL, countArg, concurrencyArg, dir, runsArg = "1"] = process.argv.slice(2);
 const count = Number(countArg);

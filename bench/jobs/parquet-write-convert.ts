@@ -4,17 +4,15 @@
  * bench shows the command's cost beside the bare writer's. Runs the built library (see lib/built).
  * Args: input.jsonl out.parquet codec [threads=0 (all cores)]
  */
-import { importBuilt } from "../lib/built.js";
+import { importPackage } from "../lib/built.js";
 
-const { convertFile } = await importBuilt<typeof import("../../src/io/adapters/convert-file.js")>("io/adapters/convert-file");
-const { readParquetInfo } = await importBuilt<typeof import("../../src/io/parquet-read.js")>("io/parquet-read");
-const { parseParquetCodec } = await importBuilt<typeof import("../../src/io/parquet-codecs.js")>("io/parquet-codecs");
+const { convertFile, readParquetInfo } = await importPackage();
 
 const [input, output, codec, threads = "0"] = process.argv.slice(2);
 const result = await convertFile({
   input: input!,
   output: output!,
-  codec: parseParquetCodec(codec!),
+  codec: codec!.toUpperCase() as "SNAPPY" | "ZSTD",
   ...(Number(threads) > 0 ? { threads: Number(threads) } : {}),
 });
 const info = await readParquetInfo(output!);

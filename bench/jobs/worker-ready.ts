@@ -1,5 +1,5 @@
 /**
- * @module bench/jobs/worker-ready — how long a built row-group worker (dist/io/row-group-worker.js) takes from
+ * @module bench/jobs/worker-ready — how long a built row-group worker (its bundle, dist/bundle/io-row-group-worker.js) takes from
  * `new Worker` until its module has loaded and set up its compressors (ready for its first row group): one
  * worker alone, `runs` times, and two started together. Args: [runs=5] [codec=SNAPPY]. Prints
  * { aloneMs: number[], pairMs: number[][] } (wall ms, in-process).
@@ -11,7 +11,7 @@ import { PROJECT_ROOT } from "../lib/measure.js";
 
 const runs = Number(process.argv[2] ?? "5");
 const codec = process.argv[3] ?? "SNAPPY";
-const url = pathToFileURL(join(PROJECT_ROOT, "dist", "io", "row-group-worker.js")).href;
+const url = pathToFileURL(join(PROJECT_ROOT, "dist", "bundle", "io-row-group-worker.js")).href;
 // The worker module's top level awaits its compressors; the wrapper reports once that import has settled.
 const wrapper = `import(${JSON.stringify(url)}).then(() => require("node:worker_threads").parentPort.postMessage("ready"));`;
 

@@ -1,16 +1,13 @@
 /**
- * @module bench/lib/import-built — `importBuilt` for the plain-JavaScript jobs (`bench/jobs/*.mjs`, run on
- * plain node, where `lib/built.ts` cannot be imported): a module of the built library (`dist/`), as users
- * run it.
+ * @module bench/lib/import-built — `importPackage` for the plain-JavaScript jobs (`bench/jobs/*.mjs`, run on
+ * plain node, where `lib/built.ts` cannot be imported): the built package's entry, as users import it.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 
-/**
- * `dist/<path>.js` imported (e.g. "mix/mix-datasets"); throws asking for `npm run build` when it is missing.
- * @param {string} path
- */
-export function importBuilt(path) {
-  const url = new URL(`../../dist/${path}.js`, import.meta.url);
+/** The package's "." entry (package.json "exports", the bundle `npm run build` writes); asks for a build when it is missing. */
+export function importPackage() {
+  const manifest = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
+  const url = new URL(`../../${manifest.exports["."].import}`, import.meta.url);
   if (!existsSync(url)) throw new Error(`${url.pathname} is missing: run \`npm run build\` first`);
   return import(url.href);
 }

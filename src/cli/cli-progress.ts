@@ -5,9 +5,9 @@
 import type CliProgress from "cli-progress";
 import { createRequire } from "node:module";
 
-const require = createRequire(import.meta.url);
+const requireFromHere = createRequire(import.meta.url);
 
 /** The cli-progress module (a CommonJS package, so it loads synchronously where a bar is created). */
 export function cliProgress(): typeof CliProgress {
-  return require("cli-progress") as typeof CliProgress;
+  return requireFromHere("cli-progress") as typeof CliProgress;
 }

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { makeTmpDir } from "../../test/helpers/tmp-dir.js";
-import { moduleUrl, startWorker, withoutPreloads, withoutRefused, workerFlags } from "./start-worker.js";
+import { bundledModuleUrl, moduleUrl, startWorker, withoutPreloads, withoutRefused, workerFlags } from "./start-worker.js";
 
 describe("startWorker helpers", () => {
   it("drops module preloads and loaders (both spellings), keeps every other flag", () => {
@@ -23,11 +23,22 @@ describe("startWorker helpers", () => {
       ]),
     ).toEqual(["--max-old-space-size=4096", "--cpu-prof"]);
     expect(withoutPreloads([])).toEqual([]);
+    // A script given as text (`node --input-type=module -e "…"`): a worker started from a file refuses --input-type.
+    expect(withoutPreloads(["--input-type=module", "-e", "import 'x';", "--no-warnings"])).toEqual(["--no-warnings"]);
+    expect(withoutPreloads(["--input-type", "module", "--eval", "1", "-p", "2", "--print=3"])).toEqual([]);
   });
 
   it("names the .ts module under the sources and the .js one when built", () => {
     expect(moduleUrl("file:///p/src/io/row-group-pool.ts", "./row-group-worker")).toBe("file:///p/src/io/row-group-worker.ts");
     expect(moduleUrl("file:///p/dist/mix/collect-candidates.js", "../io/record-range-worker")).toBe("file:///p/dist/io/record-range-worker.js");
+  });
+
+  it("maps a built module to its file in the bundle (scripts/bundle.mjs), and refuses a module from elsewhere", () => {
+    // Here the module's own URL is under src/, which stands in for dist/.
+    const root = new URL("../", import.meta.url).href;
+    expect(bundledModuleUrl(`${root}io/row-group-worker.js`)).toBe(`${root}bundle/io-row-group-worker.js`);
+    expect(bundledModuleUrl(`${root}mix/candidate-range-handler.js`)).toBe(`${root}bundle/mix-candidate-range-handler.js`);
+    expect(() => bundledModuleUrl("file:///elsewhere/io/row-group-worker.js")).toThrow(/is not a module of the toolkit's build/);
   });
 
   it("carries --max-old-space-size into a worker as its heap limit", () => {

@@ -4,6 +4,7 @@
  * bootstrap registers tsx's loader in the worker first (tsx is a dev dependency, used only there).
  */
 import { Worker, type WorkerOptions } from "node:worker_threads";
+import { ToolkitError } from "../errors.js";
 
 /**
  * The URL of the toolkit module `name` (relative, without extension) next to the module at `base`
@@ -13,7 +14,24 @@ import { Worker, type WorkerOptions } from "node:worker_threads";
  */
 export function moduleUrl(base: string, name: string): string {
   const fromSource = /\.[cm]?ts$/.test(new URL(base).pathname);
-  return new URL(`${name}${fromSource ? ".ts" : ".js"}`, base).href;
+  const url = new URL(`${name}${fromSource ? ".ts" : ".js"}`, base).href;
+  return typeof LONGWRITER_BUNDLED === "undefined" ? url : bundledModuleUrl(url);
+}
+
+/** `true` in dist/bundle, where scripts/bundle.mjs defines it; not declared anywhere else. */
+declare const LONGWRITER_BUNDLED: true | undefined;
+
+/**
+ * The bundle file (dist/bundle/, see scripts/bundle.mjs) of the built module at `url` in dist/: its path
+ * under dist/ with "/" as "-". The bundle makes every module loaded through `moduleUrl` an entry of its own;
+ * `import.meta.url` there is each module's own URL in dist/, as here.
+ *
+ * @example bundledModuleUrl("file:///p/dist/io/row-group-worker.js") // "file:///p/dist/bundle/io-row-group-worker.js"
+ */
+export function bundledModuleUrl(url: string): string {
+  const dist = new URL("../", import.meta.url).href;
+  if (!url.startsWith(dist)) throw new ToolkitError(`${url} is not a module of the toolkit's build (${dist})`);
+  return new URL(`bundle/${url.slice(dist.length).split("/").join("-")}`, dist).href;
 }
 
 /**
@@ -72,12 +90,18 @@ export function withoutRefused(execArgv: readonly string[], message: string): st
   return refused.size > 0 ? execArgv.filter((flag) => !refused.has(flag)) : [];
 }
 
-const PRELOAD_FLAGS = new Set(["--import", "--require", "-r", "--loader", "--experimental-loader"]);
+/**
+ * Flags (each with a value) that are about the main script, not the process: module preloads and loaders,
+ * and the main script given as text (`node --input-type=module -e "…"`, `-p`).
+ */
+const PRELOAD_FLAGS = new Set(["--import", "--require", "-r", "--loader", "--experimental-loader", "--input-type", "-e", "--eval", "-p", "--print"]);
 
 /**
- * The process's Node flags without module preloads and loaders (`--import tsx`, `--require …`): a built
- * worker is plain JavaScript and needs none, and a worker inheriting them loads them again at start
- * (tsx: ~0.5 s CPU per worker). Other flags (heap size, profiling) are kept.
+ * The process's Node flags without module preloads and loaders (`--import tsx`, `--require …`) and without the
+ * flags that give the main script as text (`--input-type`, `-e`, `-p`): a built worker is plain JavaScript and
+ * needs no preload, and a worker inheriting them loads them again at start (tsx: ~0.5 s CPU per worker), while
+ * a worker module started from a file refuses `--input-type` (ERR_INPUT_TYPE_NOT_ALLOWED). Other flags (heap
+ * size, profiling) are kept.
  */
 export function withoutPreloads(execArgv: readonly string[]): string[] {
   const kept: string[] = [];

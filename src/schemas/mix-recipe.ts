@@ -222,12 +222,12 @@ export const mixSplitsSchema = z
 export const mixOutputSchema = z.strictObject({
   /** A Parquet shard is closed once its file reaches about this many MB (default 500). */
   shardMB: z.number().positive().optional().describe("A Parquet shard is closed once its file reaches about this many MB (default 500)."),
-  /** A row group is closed once its rows hold about this many MB of text (default 100, sized for the Hub viewer). */
+  /** A row group is closed once its rows hold about this many MiB of text (default ~46, 48,000,000 bytes: half the Hub viewer's bound). */
   rowGroupMB: z
     .number()
     .positive()
     .optional()
-    .describe("A row group is closed once its rows hold about this many MB of text (default 100, sized for the Hub viewer)."),
+    .describe("A row group is closed once its rows hold about this many MiB of text (default ~46, 48,000,000 bytes: half the Hub viewer's bound)."),
   /** At most this many rows per row group, whatever their size. */
   rowGroupRows: z.number().int().positive().optional().describe("At most this many rows per row group, whatever their size."),
   /** Data files: parquet shards (default), or one JSON Lines (jsonl) or JSON array (json) file per split. */
