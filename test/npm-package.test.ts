@@ -110,6 +110,19 @@ describe("the npm package", () => {
     expect(started[5]).toBeGreaterThan(started[4]!);
   }, 120_000);
 
+  it("finds the prompt files that ship beside its modules (the bundle keeps each module's own location)", async () => {
+    const script = [
+      'import { loadAgentWritePrompts, loadJudgeTemplate } from "longwriter-toolkit";',
+      "const prompts = await loadAgentWritePrompts();",
+      "const judge = await loadJudgeTemplate();",
+      "console.log(JSON.stringify({ plan: prompts.plan, judge: judge.text }));",
+    ].join("\n");
+    const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], { cwd: project });
+    const loaded = JSON.parse(stdout.trim()) as { plan: string; judge: string };
+    expect(loaded.plan).toBe(readFileSync(join(pkgDir, "dist", "agentwrite", "prompts", "plan.md"), "utf8"));
+    expect(loaded.judge).toBe(readFileSync(join(pkgDir, "dist", "judge", "prompts", "judge.md"), "utf8"));
+  });
+
   it("imports countWords from the package entry point", async () => {
     const script = 'import { countWords } from "longwriter-toolkit"; console.log(countWords("Write two words 写作"));';
     const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], { cwd: project });
