@@ -12,7 +12,7 @@
 import { ToolkitError } from "../errors.js";
 import { decodeUtf8, plainBytes } from "../util/plain-bytes.js";
 import type { SftRecord } from "../schemas/sft-record.js";
-import { messagesCell, type ByteRole, type ByteSftCells, type ByteTurn } from "./adapters/messages-bytes.js";
+import { ROLE_BYTES, type ByteRole, type ByteSftCells, type ByteTurn } from "./adapters/messages-bytes.js";
 
 /** First byte of a packed row. */
 export const PACKED_ROW_MARK = 0;
@@ -68,6 +68,14 @@ export function packSftRow(target: Buffer, offset: number, id: string, source: s
  * see util/plain-bytes). Throws on a truncated or unknown row.
  */
 export function unpackSftRow(row: Uint8Array): ByteSftCells {
+  return readPackedRow(row, false) as ByteSftCells;
+}
+
+/**
+ * The walk behind `unpackSftRow` and `packedSftCells`: with `asCells`, each turn is made as the writer's cell
+ * turn (`messagesCell`: its role as UTF-8 bytes) right away, instead of a `ByteTurn` to be copied into one.
+ */
+function readPackedRow(row: Uint8Array, asCells: boolean): [Array<ByteTurn | { role: Uint8Array; content: Uint8Array }>, string, string | null, string | null] {
   if (!isPackedSftRow(row)) throw corrupt("it does not start with the packed-row mark");
   // A straight walk over the fields (no closures per row: this runs once per row of a mix, mostly cold).
   const bytes = plainBytes(row);
@@ -88,7 +96,7 @@ export function unpackSftRow(row: Uint8Array): ByteSftCells {
   if (at + 4 > end) throw corrupt("it ends inside a length");
   const count = readUint32(bytes, at);
   at += 4;
-  const turns: ByteTurn[] = new Array(count);
+  const turns: Array<ByteTurn | { role: Uint8Array; content: Uint8Array }> = new Array(count);
   for (let i = 0; i < count; i++) {
     if (at + 1 > end) throw corrupt("it ends inside a field");
     const role = ROLES[bytes[at]!];
@@ -97,7 +105,8 @@ export function unpackSftRow(row: Uint8Array): ByteSftCells {
     const size = readUint32(bytes, at + 1);
     at += 5;
     if (at + size > end) throw corrupt("it ends inside a field");
-    turns[i] = { role, content: bytes.subarray(at, at + size) };
+    const content = bytes.subarray(at, at + size);
+    turns[i] = asCells ? { role: ROLE_BYTES[role], content } : { role, content };
     at += size;
   }
   if (at !== end) throw corrupt("bytes follow its last turn");
@@ -111,8 +120,7 @@ function readUint32(bytes: Uint8Array, at: number): number {
 
 /** The cells of `SFT_COLUMNS` for a packed row, as `encodeValue` gives them (roles and content as UTF-8 bytes). */
 export function packedSftCells(bytes: Uint8Array): unknown[] {
-  const [turns, id, source, meta] = unpackSftRow(bytes);
-  return [messagesCell(turns), id, source, meta];
+  return readPackedRow(bytes, true);
 }
 
 /** A packed row as the record it stands for (text decoded, meta parsed), for code that works on objects. */

@@ -128,11 +128,14 @@ export function messagesAsBytes(values: readonly unknown[]): unknown[] {
     if (!bytes) roles.set(role, (bytes = slab.encode(role)));
     return bytes;
   };
+  // A row whose turns are all bytes already (packed rows, the byte reader's) is kept as it is: no new array.
+  const needsBytes = (turn: { role: string | Uint8Array; content: string | Uint8Array }): boolean =>
+    typeof turn.role === "string" || typeof turn.content === "string";
   return values.map((turns) => {
     if (!Array.isArray(turns)) return turns;
-    return (turns as Array<{ role: string | Uint8Array; content: string | Uint8Array }>).map((turn) =>
-      typeof turn.role === "string" || typeof turn.content === "string" ? { role: roleBytes(turn.role), content: bytesOf(turn.content) } : turn,
-    );
+    const typed = turns as Array<{ role: string | Uint8Array; content: string | Uint8Array }>;
+    if (!typed.some(needsBytes)) return turns;
+    return typed.map((turn) => (needsBytes(turn) ? { role: roleBytes(turn.role), content: bytesOf(turn.content) } : turn));
   });
 }
 
