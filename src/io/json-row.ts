@@ -87,19 +87,15 @@ function checkedTextBytes(columns: readonly ColumnSpec[], cells: unknown[], text
   return cells;
 }
 
-/** Column lists already found to be `SFT_COLUMNS` (a worker's copy is asked about once per row). */
-const sftColumnLists = new WeakSet<readonly ColumnSpec[]>([SFT_COLUMNS]);
-
 /** True for exactly `SFT_COLUMNS` (the chat layout without tool columns). */
 function isSftColumns(columns: readonly ColumnSpec[]): boolean {
-  if (sftColumnLists.has(columns)) return true;
-  const same =
-    columns.length === SFT_COLUMNS.length &&
-    columns.every(
-      (column, i) => column.name === SFT_COLUMNS[i]!.name && column.type === SFT_COLUMNS[i]!.type && !!column.nullable === !!SFT_COLUMNS[i]!.nullable,
-    );
-  if (same) sftColumnLists.add(columns);
-  return same;
+  return (
+    columns === SFT_COLUMNS ||
+    (columns.length === SFT_COLUMNS.length &&
+      columns.every(
+        (column, i) => column.name === SFT_COLUMNS[i]!.name && column.type === SFT_COLUMNS[i]!.type && !!column.nullable === !!SFT_COLUMNS[i]!.nullable,
+      ))
+  );
 }
 
 /**
