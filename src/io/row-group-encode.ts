@@ -12,6 +12,8 @@ import { OptionError } from "../errors.js";
 import type { ColumnType } from "./column-spec.js";
 import { completePageIndexes } from "./page-index.js";
 import { usePageBuffers } from "./page-buffers.js";
+import { writeRowGroupColumns } from "./row-group-columns.js";
+import { inPlaceCompressorOf } from "./snappy-compressor.js";
 import { Utf8Slab } from "../util/utf8-slab.js";
 
 /** Bytes of the "PAR1" header a ParquetWriter writes first: the scratch encoding's offsets start there. */
@@ -151,7 +153,12 @@ export function encodeRowGroup(options: RowGroupEncodeOptions): EncodedRowGroup 
     columnIndex: true,
     offsetIndex: true,
   }));
-  writer.write({ columnData: columnData as never, rowGroupSize: rows, pageSize: options.pageBytes });
+  const inPlace = inPlaceCompressorOf(options.compressors[options.codec as keyof Compressors]);
+  writeRowGroupColumns(writer, {
+    columnData: columnData as never,
+    pageSize: options.pageBytes,
+    inPlaceCompressors: inPlace ? { [options.codec]: inPlace } : undefined,
+  });
   sink.drain();
   const [first, ...rest] = sink.chunks;
   const chunks = first ? [first.subarray(PARQUET_HEADER_BYTES), ...rest] : [];

@@ -29,21 +29,49 @@ export function snappyMaxCompressedLength(length: number): number {
   return 32 + length + Math.floor(length / 6);
 }
 
+/**
+ * A compressor a page can be written straight into: `input(length)` is where to put the page's `length`
+ * bytes (a view of the compressor's own memory) and `compress(length)` compresses them there and returns a
+ * view of the output, also in its memory. Both views are valid until the next call. A writer that builds
+ * its pages in place saves copying each page in and each output out.
+ */
+export interface InPlaceCompressor {
+  input(length: number): Uint8Array;
+  compress(length: number): Uint8Array;
+}
+
+/** The in-place side of each compressor `createSnappyCompressor` made (same instance, same bytes). */
+const inPlaceCompressors = new WeakMap<object, InPlaceCompressor>();
+
+/** The in-place side of `compress` when it is one of our SNAPPY compressors, else undefined. */
+export function inPlaceCompressorOf(compress: unknown): InPlaceCompressor | undefined {
+  return typeof compress === "function" ? inPlaceCompressors.get(compress) : undefined;
+}
+
 /** A new SNAPPY compressor: one wasm instance (its own memory), for one thread. */
 export function createSnappyCompressor(): (input: Uint8Array) => Uint8Array {
   const exports = instantiateWasm(SNAPPY_COMPRESS_WASM) as unknown as SnappyExports;
   if (typeof exports.compress !== "function" || !(exports.memory?.buffer instanceof ArrayBuffer)) {
     throw new ToolkitError("the SNAPPY wasm module lacks compress or memory (rebuild it: npm run build:wasm)", { code: "invalid_state" });
   }
-  const { memory, compress } = exports;
-  return (input) => {
-    const length = input.length;
-    const outputStart = INPUT_START + ((length + SLACK + 7) & ~7);
-    const needed = outputStart + snappyMaxCompressedLength(length) + SLACK;
-    if (memory.buffer.byteLength < needed) reserveWasmMemory(memory, needed, `SNAPPY, compressing a page of ${length} bytes`);
-    const bytes = new Uint8Array(memory.buffer);
-    bytes.set(input, INPUT_START);
-    const written = compress(INPUT_START, length, outputStart);
-    return bytes.slice(outputStart, outputStart + written);
+  const { memory } = exports;
+  const outputStartFor = (length: number): number => INPUT_START + ((length + SLACK + 7) & ~7);
+  const inPlace: InPlaceCompressor = {
+    input(length) {
+      const needed = outputStartFor(length) + snappyMaxCompressedLength(length) + SLACK;
+      if (memory.buffer.byteLength < needed) reserveWasmMemory(memory, needed, `SNAPPY, compressing a page of ${length} bytes`);
+      return new Uint8Array(memory.buffer, INPUT_START, length);
+    },
+    compress(length) {
+      const outputStart = outputStartFor(length);
+      const written = exports.compress(INPUT_START, length, outputStart);
+      return new Uint8Array(memory.buffer, outputStart, written);
+    },
   };
+  const compress = (input: Uint8Array): Uint8Array => {
+    inPlace.input(input.length).set(input);
+    return inPlace.compress(input.length).slice();
+  };
+  inPlaceCompressors.set(compress, inPlace);
+  return compress;
 }

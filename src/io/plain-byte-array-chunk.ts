@@ -1,0 +1,271 @@
+/**
+ * @module io/plain-byte-array-chunk — one column chunk of UTF-8 byte-array values written PLAIN, byte for
+ * byte as hyparquet-writer 0.17's `writeColumn` writes it, in fewer passes: the text of a chat column is
+ * most of what a mix writes, and the generic writer walks it five times outside the compressor (statistics
+ * for the chunk, again per page, page sizing, plain encoding through a growing buffer, a copy per value).
+ * Here one walk per page sizes it, one encodes it into a buffer kept from page to page, and one finds the
+ * page's bounds, from which the chunk's follow.
+ *
+ * It takes only the case it can write the same way: every value present and bytes, no encoding, bloom
+ * filter or dictionary cap asked for, and a column hyparquet-writer would write PLAIN (its dictionary
+ * sample rejects it: see `dictionarySampleRejects`). Otherwise it returns undefined and the caller uses
+ * `writeColumn`. test/plain-byte-array-chunk.test.ts compares both writers' bytes and metadata.
+ */
+import type { ColumnChunk, Encoding, OffsetIndex, PageHeader } from "hyparquet";
+import { ByteWriter } from "hyparquet-writer";
+import { writePageHeader } from "hyparquet-writer/src/datapage.js";
+import { writeRleBitPackedHybrid } from "hyparquet-writer/src/encoding.js";
+import { getMaxRepetitionLevel } from "hyparquet-writer/src/schema.js";
+import type { ChunkStatistics, ColumnEncoder, PageColumnIndex, PageData, PageIndexes, Writer } from "hyparquet-writer/src/types.js";
+import { unconvertMinMax } from "hyparquet-writer/src/unconvert.js";
+import type { InPlaceCompressor } from "./snappy-compressor.js";
+
+/** What `writeColumn` returns for a chunk (kept in `ParquetWriter.pendingIndexes`). */
+export type ColumnChunkResult = PageIndexes;
+
+/** Values hyparquet-writer samples to decide on a dictionary, and the distinct share that rules one out. */
+const DICTIONARY_SAMPLE = 1000;
+const DICTIONARY_REJECT_RATIO = 0.9;
+/** Bytes of a PLAIN byte array's length prefix. */
+const LENGTH_PREFIX = 4;
+
+/** The page buffer (unless the compressor takes pages in place), kept from page to page on this thread. */
+let pageBuffer = new Uint8Array(1 << 20);
+
+/**
+ * Writes `pageData` as one PLAIN column chunk and returns what `writeColumn` would, or returns undefined
+ * (having written nothing) when this writer does not take the column. `inPlace` is the column codec's
+ * compressor, when it takes pages in place (it must compress as `column.compressors[codec]` does).
+ */
+export function writePlainByteArrayChunk(
+  writer: Writer,
+  column: ColumnEncoder,
+  pageData: PageData,
+  inPlace?: InPlaceCompressor,
+): ColumnChunkResult | undefined {
+  const { element } = column;
+  if (element.type !== "BYTE_ARRAY" || element.converted_type !== "UTF8") return undefined;
+  if (column.encoding !== undefined || column.bloomFilter || column.dictionarySize !== undefined) return undefined;
+  const values = pageData.values as readonly unknown[];
+  const { definitionLevels, repetitionLevels, maxDefinitionLevel } = pageData;
+  if (values.length === 0 || (definitionLevels.length > 0 && definitionLevels.length !== values.length)) return undefined;
+  for (let i = 0; i < values.length; i++) if (!(values[i] instanceof Uint8Array)) return undefined;
+  for (let i = 0; i < definitionLevels.length; i++) if (definitionLevels[i] !== maxDefinitionLevel) return undefined;
+  const texts = values as readonly Uint8Array[];
+  if (!dictionarySampleRejects(texts)) return undefined;
+
+  const offsetStart = writer.offset;
+  const codec = column.codec;
+  const compress = column.compressors[codec as keyof typeof column.compressors] as ((input: Uint8Array) => Uint8Array) | undefined;
+  const maxRepetitionLevel = getMaxRepetitionLevel(column.schemaPath);
+  const pages = pageBoundaries(texts, column.pageSize, repetitionLevels);
+  const indexed = pages.length > 1;
+  const offsetIndex: OffsetIndex | undefined = column.offsetIndex && indexed ? { page_locations: [] } : undefined;
+  let columnIndex: PageColumnIndex | undefined =
+    column.columnIndex && indexed
+      ? ({ null_pages: [], min_values: [], max_values: [], boundary_order: "UNORDERED", null_counts: [], nan_counts: undefined } as unknown as PageColumnIndex)
+      : undefined;
+  let ascending = true;
+  let descending = true;
+  let chunkMin: Uint8Array | undefined;
+  let chunkMax: Uint8Array | undefined;
+  let previousMin: Uint8Array | undefined;
+  let previousMax: Uint8Array | undefined;
+  let uncompressedSize = 0;
+  let firstRow = 0n;
+  let previousStart = 0;
+  const dataPageOffset = BigInt(writer.offset);
+
+  for (let p = 0; p < pages.length; p++) {
+    const start = pages[p]!;
+    const end = pages[p + 1] ?? texts.length;
+    const pageOffset = writer.offset;
+
+    // Levels, as hyparquet-writer writes them for a page: repetition then definition, RLE/bit-packed.
+    const levels = new ByteWriter();
+    let rows = end - start;
+    let repetitionBytes = 0;
+    if (repetitionLevels.length > 0) {
+      rows = 0;
+      for (let i = start; i < end; i++) if (repetitionLevels[i] === 0) rows++;
+    }
+    if (maxRepetitionLevel) repetitionBytes = writeRleBitPackedHybrid(levels, repetitionLevels.slice(start, end), bitWidth(maxRepetitionLevel));
+    let definitionBytes = 0;
+    if (maxDefinitionLevel) definitionBytes = writeRleBitPackedHybrid(levels, definitionLevels.slice(start, end), bitWidth(maxDefinitionLevel));
+
+    // The values, PLAIN: each one's length (4 bytes, little-endian) and its bytes; and the page's bounds.
+    let plainLength = 0;
+    for (let i = start; i < end; i++) plainLength += LENGTH_PREFIX + texts[i]!.length;
+    let plain: Uint8Array;
+    if (inPlace) plain = inPlace.input(plainLength);
+    else {
+      if (pageBuffer.length < plainLength) pageBuffer = new Uint8Array(Math.max(plainLength, pageBuffer.length * 2));
+      plain = pageBuffer.subarray(0, plainLength);
+    }
+    const lengths = new DataView(plain.buffer, plain.byteOffset, plain.byteLength);
+    let min = texts[start]!;
+    let max = min;
+    let at = 0;
+    for (let i = start; i < end; i++) {
+      const text = texts[i]!;
+      lengths.setUint32(at, text.length, true);
+      plain.set(text, at + LENGTH_PREFIX);
+      at += LENGTH_PREFIX + text.length;
+      if (compareBytes(text, min) < 0) min = text;
+      if (compareBytes(text, max) > 0) max = text;
+    }
+    const compressed = inPlace ? inPlace.compress(plainLength) : (compress?.(plain) ?? plain);
+
+    const headerStart = writer.offset;
+    writePageHeader(writer, {
+      type: "DATA_PAGE_V2",
+      uncompressed_page_size: levels.offset + plainLength,
+      compressed_page_size: levels.offset + compressed.length,
+      data_page_header_v2: {
+        num_values: end - start,
+        num_nulls: 0,
+        num_rows: rows,
+        encoding: "PLAIN",
+        definition_levels_byte_length: definitionBytes,
+        repetition_levels_byte_length: repetitionBytes,
+        is_compressed: !!codec,
+      },
+    } as PageHeader);
+    const headerSize = writer.offset - headerStart;
+    writer.appendBytes(levels.getBytes());
+    writer.appendBytes(compressed);
+    uncompressedSize += headerSize + levels.offset + plainLength;
+
+    if (chunkMin === undefined || compareBytes(min, chunkMin) < 0) chunkMin = min;
+    if (chunkMax === undefined || compareBytes(max, chunkMax) > 0) chunkMax = max;
+
+    if (columnIndex) {
+      const minBytes = unconvertMinMax(min, element, false, column.statisticsTruncateLength);
+      const maxBytes = unconvertMinMax(max, element, true, column.statisticsTruncateLength);
+      if (!minBytes || !maxBytes) columnIndex = undefined;
+      else {
+        columnIndex.null_pages.push(false);
+        columnIndex.min_values.push(minBytes);
+        columnIndex.max_values.push(maxBytes);
+        columnIndex.null_counts?.push(0n);
+        // The boundary order compares the pages' own bounds (not the truncated ones), as hyparquet-writer does.
+        if (previousMin !== undefined && previousMax !== undefined) {
+          const minOrder = compareBytes(previousMin, min);
+          const maxOrder = compareBytes(previousMax, max);
+          if (minOrder > 0 || maxOrder > 0) ascending = false;
+          if (minOrder < 0 || maxOrder < 0) descending = false;
+        }
+        previousMin = min;
+        previousMax = max;
+      }
+    }
+
+    if (offsetIndex) {
+      if (repetitionLevels.length > 0) {
+        for (let i = previousStart + 1; i <= start; i++) if (repetitionLevels[i] === 0) firstRow++;
+      } else firstRow = BigInt(start);
+      offsetIndex.page_locations.push({ offset: BigInt(pageOffset), compressed_page_size: writer.offset - pageOffset, first_row_index: firstRow });
+    }
+    previousStart = start;
+  }
+  if (columnIndex) {
+    if (ascending) columnIndex.boundary_order = "ASCENDING";
+    else if (descending) columnIndex.boundary_order = "DESCENDING";
+  }
+
+  // The same keys as hyparquet-writer's statistics object (nan_count is there, undefined, for non-floats).
+  const statistics = column.stats
+    ? ({ min_value: chunkMin, max_value: chunkMax, null_count: 0n, nan_count: undefined } as unknown as ChunkStatistics)
+    : undefined;
+  return {
+    chunk: {
+      meta_data: {
+        type: "BYTE_ARRAY",
+        encodings: ["PLAIN"] as Encoding[],
+        path_in_schema: column.schemaPath.slice(1).map((s) => s.name),
+        codec: column.codec ?? "UNCOMPRESSED",
+        num_values: BigInt(texts.length),
+        total_compressed_size: BigInt(writer.offset - offsetStart),
+        total_uncompressed_size: BigInt(uncompressedSize),
+        data_page_offset: dataPageOffset,
+        dictionary_page_offset: undefined,
+        statistics,
+        encoding_stats: column.stats ? [{ page_type: "DATA_PAGE_V2", encoding: "PLAIN", count: pages.length }] : undefined,
+        geospatial_statistics: undefined,
+      } as unknown as NonNullable<ColumnChunk["meta_data"]>,
+      file_offset: BigInt(offsetStart),
+    },
+    columnIndex,
+    offsetIndex,
+    bloomFilter: undefined,
+  } as unknown as ColumnChunkResult;
+}
+
+/**
+ * Where each page starts (value indexes), by hyparquet-writer's rule: a page takes values until their bytes
+ * (without length prefixes) reach `pageSize`, and a new page starts only where a row starts.
+ */
+function pageBoundaries(texts: readonly Uint8Array[], pageSize: number, repetitionLevels: readonly number[]): number[] {
+  const starts = [0];
+  if (!pageSize) return starts;
+  let start = 0;
+  let bytes = 0;
+  const repeated = repetitionLevels.length > 0;
+  for (let i = 0; i < texts.length; i++) {
+    const size = texts[i]!.length;
+    bytes += size;
+    if (bytes >= pageSize && i > start && (!repeated || repetitionLevels[i] === 0)) {
+      starts.push(i);
+      start = i;
+      bytes = size;
+    }
+  }
+  return starts;
+}
+
+/** Bits per level for levels up to `max`. */
+function bitWidth(max: number): number {
+  return Math.ceil(Math.log2(max + 1));
+}
+
+/** Unsigned lexicographic order of byte strings (a prefix first): the order of BYTE_ARRAY bounds. */
+function compareBytes(left: Uint8Array, right: Uint8Array): number {
+  if (left === right) return 0;
+  const length = Math.min(left.length, right.length);
+  for (let i = 0; i < length; i++) if (left[i] !== right[i]) return left[i]! - right[i]!;
+  return left.length - right.length;
+}
+
+/**
+ * Whether hyparquet-writer's dictionary sample rules a dictionary out, so the column is written PLAIN: it
+ * takes up to 1000 values spread evenly over the chunk, keys each by its 32-bit FNV-1a hash (so values
+ * whose hashes collide count as one), and gives up when the distinct keys' bytes (a 4-byte length each)
+ * exceed 90 % of all sampled bytes. Each sample counts the size of the first value seen with its key.
+ * When the sample does not rule it out, hyparquet-writer builds the whole dictionary to decide.
+ */
+export function dictionarySampleRejects(texts: readonly Uint8Array[]): boolean {
+  const count = texts.length;
+  const samples = Math.min(count, DICTIONARY_SAMPLE);
+  const sizes = new Map<number, number>();
+  let distinctBytes = 0;
+  let totalBytes = 0;
+  for (let i = 0; i < samples; i++) {
+    const text = texts[samples === 1 ? 0 : Math.floor((i * (count - 1)) / (samples - 1))]!;
+    const key = fnv1a(text);
+    let size = sizes.get(key);
+    if (size === undefined) {
+      size = text.length + LENGTH_PREFIX;
+      sizes.set(key, size);
+      distinctBytes += size;
+    }
+    totalBytes += size;
+  }
+  return !totalBytes || distinctBytes / totalBytes > DICTIONARY_REJECT_RATIO;
+}
+
+/** 32-bit FNV-1a of a byte string (the hash hyparquet-writer keys byte-array dictionary entries by). */
+function fnv1a(bytes: Uint8Array): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
+  return hash >>> 0;
+}

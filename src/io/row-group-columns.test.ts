@@ -1,0 +1,200 @@
+/**
+ * Our row-group writer against hyparquet-writer's own: the same file, byte for byte, and the same metadata
+ * and page indexes, for chats of every shape the shortcuts take or hand back (io/messages-leaves,
+ * io/plain-byte-array-chunk).
+ */
+import { ByteWriter, ParquetWriter } from "hyparquet-writer";
+import { writeColumn } from "hyparquet-writer/src/column.js";
+import { encodeNestedValues } from "hyparquet-writer/src/dremel.js";
+import { schemaPathResolver } from "hyparquet-writer/src/schema.js";
+import type { ColumnEncoder, ColumnSource, Compressors } from "hyparquet-writer/src/types.js";
+import { describe, expect, it } from "vitest";
+import { parquetSchemaFor, SFT_COLUMNS } from "./column-spec.js";
+import { messagesLeafPageData } from "./messages-leaves.js";
+import { writeCompressors, type ParquetCodec } from "./parquet-codecs.js";
+import { dictionarySampleRejects, writePlainByteArrayChunk } from "./plain-byte-array-chunk.js";
+import { writeRowGroupColumns } from "./row-group-columns.js";
+import { inPlaceCompressorOf } from "./snappy-compressor.js";
+
+const encoder = new TextEncoder();
+const schema = parquetSchemaFor(SFT_COLUMNS);
+
+/** A small deterministic generator (mulberry32). */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const PIECES = ["the ", "bridge ", "carried ", "桥承载", "的不仅是交通 ", "🙂 ", "\u00e9t\u00e9 ", "\n", "Z", "a", "\u{10ffff}", "\u00ff\u00ff"];
+
+function text(next: () => number, maxPieces: number): string {
+  let out = "";
+  const count = Math.floor(next() * maxPieces);
+  for (let i = 0; i < count; i++) out += PIECES[Math.floor(next() * PIECES.length)];
+  return out;
+}
+
+type Turn = { role: Uint8Array | string; content: Uint8Array | string };
+
+/** Chats of 1–5 turns whose texts are bytes (as the row-group encoder hands them over). */
+function chats(seed: number, rows: number, maxPieces = 200, asBytes = true): Turn[][] {
+  const next = random(seed);
+  const roleBytes = new Map(["system", "user", "assistant"].map((role) => [role, encoder.encode(role)]));
+  return Array.from({ length: rows }, () =>
+    Array.from({ length: 1 + Math.floor(next() * 5) }, (_, i) => {
+      const role = i === 0 && next() < 0.3 ? "system" : i % 2 ? "assistant" : "user";
+      const content = text(next, maxPieces);
+      return asBytes ? { role: roleBytes.get(role)!, content: encoder.encode(content) } : { role, content };
+    }),
+  );
+}
+
+function columns(messages: unknown[], extra: Partial<ColumnSource> = {}): ColumnSource[] {
+  const rows = messages.length;
+  return [
+    { name: "messages", data: messages, columnIndex: true, offsetIndex: true, ...extra },
+    { name: "id", data: Array.from({ length: rows }, (_, i) => `row-${i}`), columnIndex: true, offsetIndex: true },
+    { name: "source", data: Array.from({ length: rows }, (_, i) => (i % 3 ? "s" : null)), columnIndex: true, offsetIndex: true },
+    { name: "meta", data: Array.from({ length: rows }, () => null), columnIndex: true, offsetIndex: true },
+  ];
+}
+
+interface Setup {
+  codec: ParquetCodec;
+  pageSize: number;
+  statistics?: boolean;
+  statisticsTruncateLength?: number;
+}
+
+async function bothWays(columnData: ColumnSource[], { codec, pageSize, statistics, statisticsTruncateLength }: Setup) {
+  const compressors = (await writeCompressors({}, [codec])) as Compressors;
+  const make = () => {
+    const sink = new ByteWriter();
+    const writer = new ParquetWriter({
+      writer: sink,
+      schema,
+      codec,
+      compressors,
+      ...(statistics !== undefined ? { statistics } : {}),
+      ...(statisticsTruncateLength !== undefined ? { statisticsTruncateLength } : {}),
+    });
+    return { sink, writer };
+  };
+  const theirs = make();
+  void theirs.writer.write({ columnData, rowGroupSize: columnData[0]!.data.length, pageSize });
+  void theirs.writer.finish();
+  const ours = make();
+  const inPlace = inPlaceCompressorOf(compressors[codec as keyof Compressors]);
+  writeRowGroupColumns(ours.writer, { columnData, pageSize, inPlaceCompressors: inPlace ? { [codec]: inPlace } : undefined });
+  void ours.writer.finish();
+  return { theirs, ours };
+}
+
+async function expectSameFile(columnData: ColumnSource[], setup: Setup): Promise<void> {
+  const { theirs, ours } = await bothWays(columnData, setup);
+  expect(Buffer.from(ours.sink.getBytes()).equals(Buffer.from(theirs.sink.getBytes()))).toBe(true);
+  expect(ours.writer.row_groups).toStrictEqual(theirs.writer.row_groups);
+  expect(ours.writer.pendingIndexes).toStrictEqual(theirs.writer.pendingIndexes);
+}
+
+describe("writeRowGroupColumns", () => {
+  it.each([
+    { codec: "SNAPPY", pageSize: 1 << 20 },
+    { codec: "SNAPPY", pageSize: 3000 },
+    { codec: "UNCOMPRESSED", pageSize: 3000 },
+    { codec: "GZIP", pageSize: 20_000 },
+    { codec: "ZSTD", pageSize: 20_000 },
+    { codec: "SNAPPY", pageSize: 0 },
+    { codec: "SNAPPY", pageSize: 5000, statistics: false },
+    { codec: "SNAPPY", pageSize: 5000, statisticsTruncateLength: 3 },
+    { codec: "SNAPPY", pageSize: 5000, statisticsTruncateLength: Number.POSITIVE_INFINITY },
+  ] as Setup[])("writes the file hyparquet-writer writes: %o", async (setup) => {
+    for (const [seed, rows] of [
+      [1, 400],
+      [2, 1],
+      [3, 7],
+      [4, 2500],
+    ] as const) {
+      await expectSameFile(columns(chats(seed, rows)), setup);
+    }
+  });
+
+  it("writes the same file for chats the shortcuts hand back to hyparquet-writer", async () => {
+    const setup: Setup = { codec: "SNAPPY", pageSize: 4000 };
+    const base = chats(5, 300);
+    // Text as strings, not bytes.
+    await expectSameFile(columns(chats(6, 300, 50, false)), setup);
+    // An empty chat, a turn without content, a null turn.
+    await expectSameFile(columns(base.map((turns, i) => (i === 7 ? [] : turns))), setup);
+    await expectSameFile(columns(base.map((turns, i) => (i === 9 ? [{ role: turns[0]!.role }] : turns))), setup);
+    await expectSameFile(columns(base.map((turns, i) => (i === 11 ? [null, ...turns] : turns))), setup);
+    // Contents repeated so often that a dictionary pays: hyparquet-writer builds one.
+    const few = chats(7, 4);
+    await expectSameFile(columns(Array.from({ length: 500 }, (_, i) => few[i % 4]!)), setup);
+  });
+
+  it("writes the same bounds and boundary order for sorted, reversed and extreme texts", async () => {
+    const setup: Setup = { codec: "SNAPPY", pageSize: 700 };
+    const sorted = Array.from({ length: 400 }, (_, i) => `${String(i).padStart(5, "0")} ${"x".repeat(i % 40)}`);
+    const turn = (content: string | Uint8Array) => [{ role: encoder.encode("user"), content: typeof content === "string" ? encoder.encode(content) : content }];
+    await expectSameFile(columns(sorted.map(turn)), setup);
+    await expectSameFile(columns([...sorted].reverse().map(turn)), setup);
+    // Long runs of 0xFF and of the highest code point: a truncated maximum cannot round up.
+    const extremes = Array.from({ length: 300 }, (_, i) =>
+      turn(i % 3 === 0 ? new Uint8Array(40 + (i % 7)).fill(0xff) : i % 3 === 1 ? "\u{10ffff}".repeat(10 + (i % 5)) : ""),
+    );
+    await expectSameFile(columns(extremes), { ...setup, statisticsTruncateLength: 8 });
+    // One row bigger than a page.
+    await expectSameFile(columns([...chats(8, 20), turn("big ".repeat(2000)), ...chats(9, 20)]), setup);
+  });
+
+  it("takes the PLAIN shortcut for varied text and hands dictionary-friendly text back", () => {
+    const pageData = messagesLeafPageData(chats(10, 300))!;
+    const resolve = schemaPathResolver(schema);
+    const path = resolve(["messages", "list", "element", "content"]);
+    const schemaPath = path.map((node) => node.element);
+    const column: ColumnEncoder = {
+      columnName: "messages.list.element.content",
+      element: schemaPath.at(-1)!,
+      schemaPath,
+      codec: "UNCOMPRESSED",
+      compressors: {},
+      stats: true,
+      pageSize: 2000,
+      columnIndex: true,
+      offsetIndex: true,
+    };
+    // The one-walk shredding gives hyparquet-writer's own levels and values.
+    expect(pageData.content).toStrictEqual(encodeNestedValues(path, chats(10, 300)));
+    const ours = new ByteWriter();
+    const result = writePlainByteArrayChunk(ours, column, pageData.content);
+    expect(result).toBeDefined();
+    const theirs = new ByteWriter();
+    expect(result).toStrictEqual(writeColumn({ writer: theirs, column, pageData: pageData.content }));
+    expect(Buffer.from(ours.getBytes()).equals(Buffer.from(theirs.getBytes()))).toBe(true);
+
+    const repeated = messagesLeafPageData(Array.from({ length: 300 }, () => chats(11, 1)[0]!))!;
+    const untouched = new ByteWriter();
+    expect(writePlainByteArrayChunk(untouched, column, repeated.content)).toBeUndefined();
+    expect(untouched.offset).toBe(0);
+    expect(dictionarySampleRejects(repeated.content.values as Uint8Array[])).toBe(false);
+    expect(dictionarySampleRejects(pageData.content.values as Uint8Array[])).toBe(true);
+  });
+
+  it("keys the dictionary sample by hash, as hyparquet-writer does: colliding values count as one", () => {
+    // Two texts with the same 32-bit FNV-1a hash (found by search) and different lengths.
+    const [short, long] = [encoder.encode("al5z"), encoder.encode("long-2l6q-padding-text")];
+    // As one key, the sample is half repeats (8 of 16 bytes distinct): a dictionary stays possible.
+    expect(dictionarySampleRejects([short, long])).toBe(false);
+    // With 15 distinct others (105 bytes): 113 of 121 bytes distinct (> 90 %), the second one counted at
+    // the first one's size. Counted at its own size it would be 113 of 139 (< 90 %).
+    const others = Array.from({ length: 15 }, (_, i) => encoder.encode(`d${String(i).padStart(2, "0")}`));
+    expect(dictionarySampleRejects([short, long, ...others])).toBe(true);
+  });
+});
