@@ -9,7 +9,7 @@ import { encodeNestedValues } from "hyparquet-writer/src/dremel.js";
 import { schemaPathResolver } from "hyparquet-writer/src/schema.js";
 import type { ColumnEncoder, ColumnSource, Compressors } from "hyparquet-writer/src/types.js";
 import { describe, expect, it } from "vitest";
-import { parquetSchemaFor, SFT_COLUMNS } from "./column-spec.js";
+import { encodeValue, parquetSchemaFor, SFT_COLUMNS, SFT_TOOL_COLUMNS } from "./column-spec.js";
 import { messagesLeafPageData } from "./messages-leaves.js";
 import { writeCompressors, type ParquetCodec } from "./parquet-codecs.js";
 import { dictionarySampleRejects, writePlainByteArrayChunk } from "./plain-byte-array-chunk.js";
@@ -17,7 +17,7 @@ import { writeRowGroupColumns } from "./row-group-columns.js";
 import { inPlaceCompressorOf } from "./snappy-compressor.js";
 
 const encoder = new TextEncoder();
-const schema = parquetSchemaFor(SFT_COLUMNS);
+const sftSchema = parquetSchemaFor(SFT_COLUMNS);
 
 /** A small deterministic generator (mulberry32). */
 function random(seed: number): () => number {
@@ -70,9 +70,10 @@ interface Setup {
   pageSize: number;
   statistics?: boolean;
   statisticsTruncateLength?: number;
+  schema?: typeof sftSchema;
 }
 
-async function bothWays(columnData: ColumnSource[], { codec, pageSize, statistics, statisticsTruncateLength }: Setup) {
+async function bothWays(columnData: ColumnSource[], { codec, pageSize, statistics, statisticsTruncateLength, schema = sftSchema }: Setup) {
   const compressors = (await writeCompressors({}, [codec])) as Compressors;
   const make = () => {
     const sink = new ByteWriter();
@@ -154,9 +155,33 @@ describe("writeRowGroupColumns", () => {
     await expectSameFile(columns([...chats(8, 20), turn("big ".repeat(2000)), ...chats(9, 20)]), setup);
   });
 
+  it("writes the same file for chats with tool calls (their columns all go through hyparquet-writer)", async () => {
+    const next = random(12);
+    const rows = Array.from({ length: 300 }, (_, i) => ({
+      messages: [
+        { role: "user", content: text(next, 40) },
+        i % 3
+          ? { role: "assistant", content: text(next, 40) }
+          : { role: "assistant", content: "", tool_calls: [{ type: "function", function: { name: "lookup", arguments: `{"q":${i}}` } }] },
+        ...(i % 3 ? [] : [{ role: "tool", content: text(next, 20), tool_call_id: `call-${i}` }]),
+      ],
+      tools: i % 3 ? null : '[{"type":"function","function":{"name":"lookup"}}]',
+      id: `row-${i}`,
+      source: "s",
+      meta: null,
+    }));
+    const columnData: ColumnSource[] = SFT_TOOL_COLUMNS.map((spec) => ({
+      name: spec.name,
+      data: rows.map((row, r) => encodeValue(spec, row[spec.name as keyof typeof row], { file: "t", row: r + 1 })),
+      columnIndex: true,
+      offsetIndex: true,
+    }));
+    await expectSameFile(columnData, { codec: "SNAPPY", pageSize: 2000, schema: parquetSchemaFor(SFT_TOOL_COLUMNS) });
+  });
+
   it("takes the PLAIN shortcut for varied text and hands dictionary-friendly text back", () => {
     const pageData = messagesLeafPageData(chats(10, 300))!;
-    const resolve = schemaPathResolver(schema);
+    const resolve = schemaPathResolver(sftSchema);
     const path = resolve(["messages", "list", "element", "content"]);
     const schemaPath = path.map((node) => node.element);
     const column: ColumnEncoder = {

@@ -56,13 +56,18 @@ export function createSnappyCompressor(): (input: Uint8Array) => Uint8Array {
   }
   const { memory } = exports;
   const outputStartFor = (length: number): number => INPUT_START + ((length + SLACK + 7) & ~7);
+  // Room for a page of `length` bytes and its output (growing keeps what the memory holds).
+  const reserve = (length: number): void => {
+    const needed = outputStartFor(length) + snappyMaxCompressedLength(length) + SLACK;
+    if (memory.buffer.byteLength < needed) reserveWasmMemory(memory, needed, `SNAPPY, compressing a page of ${length} bytes`);
+  };
   const inPlace: InPlaceCompressor = {
     input(length) {
-      const needed = outputStartFor(length) + snappyMaxCompressedLength(length) + SLACK;
-      if (memory.buffer.byteLength < needed) reserveWasmMemory(memory, needed, `SNAPPY, compressing a page of ${length} bytes`);
+      reserve(length);
       return new Uint8Array(memory.buffer, INPUT_START, length);
     },
     compress(length) {
+      reserve(length);
       const outputStart = outputStartFor(length);
       const written = exports.compress(INPUT_START, length, outputStart);
       return new Uint8Array(memory.buffer, outputStart, written);
