@@ -9,6 +9,7 @@ import { encodeNestedValues } from "hyparquet-writer/src/dremel.js";
 import { schemaPathResolver } from "hyparquet-writer/src/schema.js";
 import type { ColumnEncoder, ColumnSource, Compressors } from "hyparquet-writer/src/types.js";
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "../../test/helpers/openai-server.js";
 import { encodeValue, parquetSchemaFor, SFT_COLUMNS, SFT_TOOL_COLUMNS } from "./column-spec.js";
 import { messagesLeafPageData } from "./messages-leaves.js";
 import { writeCompressors, type ParquetCodec } from "./parquet-codecs.js";
@@ -18,18 +19,6 @@ import { inPlaceCompressorOf } from "./snappy-compressor.js";
 
 const encoder = new TextEncoder();
 const sftSchema = parquetSchemaFor(SFT_COLUMNS);
-
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = ["the ", "bridge ", "carried ", "桥承载", "的不仅是交通 ", "🙂 ", "\u00e9t\u00e9 ", "\n", "Z", "a", "\u{10ffff}", "\u00ff\u00ff"];
 
@@ -44,7 +33,7 @@ type Turn = { role: Uint8Array | string; content: Uint8Array | string };
 
 /** Chats of 1–5 turns whose texts are bytes (as the row-group encoder hands them over). */
 function chats(seed: number, rows: number, maxPieces = 200, asBytes = true): Turn[][] {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const roleBytes = new Map(["system", "user", "assistant"].map((role) => [role, encoder.encode(role)]));
   return Array.from({ length: rows }, () =>
     Array.from({ length: 1 + Math.floor(next() * 5) }, (_, i) => {
@@ -156,7 +145,7 @@ describe("writeRowGroupColumns", () => {
   });
 
   it("writes the same file for chats with tool calls (their columns all go through hyparquet-writer)", async () => {
-    const next = random(12);
+    const next = seededRandom(12);
     const rows = Array.from({ length: 300 }, (_, i) => ({
       messages: [
         { role: "user", content: text(next, 40) },
