@@ -3,13 +3,14 @@
  * byte as hyparquet-writer 0.17's `writeColumn` writes it, in fewer passes: the text of a chat column is
  * most of what a mix writes, and the generic writer walks it five times outside the compressor (statistics
  * for the chunk, again per page, page sizing, plain encoding through a growing buffer, a copy per value).
- * Here one walk per page sizes it, one encodes it into a buffer kept from page to page, and one finds the
- * page's bounds, from which the chunk's follow.
+ * Here one walk per page sizes it and one encodes it and finds its bounds (the chunk's follow from the
+ * pages'), straight into the SNAPPY compressor's memory when it takes pages in place, else into a buffer
+ * kept from page to page.
  *
  * It takes only the case it can write the same way: every value present and bytes, no encoding, bloom
  * filter or dictionary cap asked for, and a column hyparquet-writer would write PLAIN (its dictionary
  * sample rejects it: see `dictionarySampleRejects`). Otherwise it returns undefined and the caller uses
- * `writeColumn`. test/plain-byte-array-chunk.test.ts compares both writers' bytes and metadata.
+ * `writeColumn`. io/row-group-columns.test.ts compares both writers' bytes and metadata.
  */
 import type { ColumnChunk, Encoding, OffsetIndex, PageHeader } from "hyparquet";
 import { ByteWriter } from "hyparquet-writer";
