@@ -32,6 +32,8 @@ const LENGTH_PREFIX = 4;
 
 /** The page buffer (unless the compressor takes pages in place), kept from page to page on this thread. */
 let pageBuffer = new Uint8Array(1 << 20);
+/** Largest page buffer kept; a bigger page (one very long text) gets a buffer of its own. */
+const MAX_KEPT_PAGE_BYTES = 16 << 20;
 
 /**
  * Writes `pageData` as one PLAIN column chunk and returns what `writeColumn` would, or returns undefined
@@ -100,8 +102,11 @@ export function writePlainByteArrayChunk(
     let plain: Uint8Array;
     if (inPlace) plain = inPlace.input(plainLength);
     else {
-      if (pageBuffer.length < plainLength) pageBuffer = new Uint8Array(Math.max(plainLength, pageBuffer.length * 2));
-      plain = pageBuffer.subarray(0, plainLength);
+      if (plainLength > MAX_KEPT_PAGE_BYTES) plain = new Uint8Array(plainLength);
+      else {
+        if (pageBuffer.length < plainLength) pageBuffer = new Uint8Array(Math.min(MAX_KEPT_PAGE_BYTES, Math.max(plainLength, pageBuffer.length * 2)));
+        plain = pageBuffer.subarray(0, plainLength);
+      }
     }
     const lengths = new DataView(plain.buffer, plain.byteOffset, plain.byteLength);
     let min = texts[start]!;

@@ -140,8 +140,9 @@ describe("writeRowGroupColumns", () => {
       turn(i % 3 === 0 ? new Uint8Array(40 + (i % 7)).fill(0xff) : i % 3 === 1 ? "\u{10ffff}".repeat(10 + (i % 5)) : ""),
     );
     await expectSameFile(columns(extremes), { ...setup, statisticsTruncateLength: 8 });
-    // One row bigger than a page.
+    // One row bigger than a page; one bigger than the page buffer a thread keeps (16 MB), not compressed in place.
     await expectSameFile(columns([...chats(8, 20), turn("big ".repeat(2000)), ...chats(9, 20)]), setup);
+    await expectSameFile(columns([...chats(8, 5), turn(new Uint8Array(17 << 20).fill(0x61)), ...chats(9, 5)]), { ...setup, codec: "UNCOMPRESSED" });
   });
 
   it("writes the same file for chats with tool calls (their columns all go through hyparquet-writer)", async () => {
