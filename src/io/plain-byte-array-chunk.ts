@@ -21,9 +21,6 @@ import type { ChunkStatistics, ColumnEncoder, PageColumnIndex, PageData, PageInd
 import { unconvertMinMax } from "hyparquet-writer/src/unconvert.js";
 import type { InPlaceCompressor } from "./snappy-compressor.js";
 
-/** What `writeColumn` returns for a chunk (kept in `ParquetWriter.pendingIndexes`). */
-export type ColumnChunkResult = PageIndexes;
-
 /** Values hyparquet-writer samples to decide on a dictionary, and the distinct share that rules one out. */
 const DICTIONARY_SAMPLE = 1000;
 const DICTIONARY_REJECT_RATIO = 0.9;
@@ -36,16 +33,11 @@ let pageBuffer = new Uint8Array(1 << 20);
 const MAX_KEPT_PAGE_BYTES = 16 << 20;
 
 /**
- * Writes `pageData` as one PLAIN column chunk and returns what `writeColumn` would, or returns undefined
+ * Writes `pageData` as one PLAIN column chunk and returns what `writeColumn` would (its `PageIndexes`), or returns undefined
  * (having written nothing) when this writer does not take the column. `inPlace` is the column codec's
  * compressor, when it takes pages in place (it must compress as `column.compressors[codec]` does).
  */
-export function writePlainByteArrayChunk(
-  writer: Writer,
-  column: ColumnEncoder,
-  pageData: PageData,
-  inPlace?: InPlaceCompressor,
-): ColumnChunkResult | undefined {
+export function writePlainByteArrayChunk(writer: Writer, column: ColumnEncoder, pageData: PageData, inPlace?: InPlaceCompressor): PageIndexes | undefined {
   const { element } = column;
   if (element.type !== "BYTE_ARRAY" || element.converted_type !== "UTF8") return undefined;
   if (column.encoding !== undefined || column.bloomFilter || column.dictionarySize !== undefined) return undefined;
@@ -204,7 +196,7 @@ export function writePlainByteArrayChunk(
     columnIndex,
     offsetIndex,
     bloomFilter: undefined,
-  } as unknown as ColumnChunkResult;
+  } as unknown as PageIndexes;
 }
 
 /**

@@ -70,8 +70,8 @@ export function writeRowGroupColumns(writer: ParquetWriter, { columnData, pageSi
         ...(encoding !== undefined ? { encoding } : {}),
         ...(bloomFilter !== undefined ? { bloomFilter } : {}),
       };
-      const leaf = column.element.name;
-      const pageData: PageData = messages && (leaf === "role" || leaf === "content") ? messages[leaf] : encodeNestedValues(leafPath, data);
+      // `messages` is set only when every leaf is `role` or `content` (isMessagesLeafPath).
+      const pageData: PageData = messages ? messages[column.element.name as "role" | "content"] : encodeNestedValues(leafPath, data);
       const result =
         (messages ? writePlainByteArrayChunk(sink, column, pageData, inPlaceCompressors?.[codec]) : undefined) ??
         writeColumn({ writer: sink, column, pageData });
