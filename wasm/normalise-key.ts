@@ -5,7 +5,8 @@
 // It writes what `normaliseForKey` makes of a text (whitespace runs as one space, trimmed, lower-cased), as
 // UTF-8, from UTF-8. Sixteen bytes at a time where they are printable ASCII with single spaces (not at the
 // start of the output, nor after a space): upper-case letters get their 0x20 bit, and the block is stored
-// whole. Any other block is taken a character at a time up to its end.
+// whole. A block that is not goes on the same way up to its first byte that is not, which is taken on its own
+// (with the characters after it while they are not ASCII); then sixteen bytes from the next one.
 //
 // Memory: bytes [0, 64 KiB) are the kind of each BMP code point (0 not known yet, then UNCHANGED, LOWERED,
 // WHITESPACE or GIVE_UP); [64 KiB, 320 KiB) for a LOWERED one its lower-case code point (u32). A code point not
@@ -39,20 +40,31 @@ export function normalise(text: usize, length: u32, out: usize): usize {
   const upperZ = i8x16.splat(0x5a);
   let i = text;
   while (i < end) {
+    // Plain ASCII goes sixteen bytes at a time: the block is lowered and stored whole, and the output moves on
+    // by its bytes up to the first one that needs the character-at-a-time path (a byte ≥ 0x80 or a control
+    // character, the second space of a run, a space where the output is empty or ends with one), if any.
     let stop = end;
     if (i + 16 <= end) {
       const v = v128.load(i);
-      const unusual = <u32>i8x16.bitmask(v128.or(v, i8x16.lt_u(v, space))); // ≥ 0x80 or a control character
       const spaces = <u32>i8x16.bitmask(i8x16.eq(v, space));
-      if (unusual == 0 && (spaces & (spaces >> 1)) == 0 && ((spaces & 1) == 0 || (!lastSpace && out != start))) {
-        const upper = v128.and(i8x16.ge_u(v, upperA), i8x16.le_u(v, upperZ));
-        v128.store(out, v128.or(v, v128.and(upper, space)));
+      let stopAt = <u32>i8x16.bitmask(v128.or(v, i8x16.lt_u(v, space))) | (spaces & (spaces << 1));
+      if ((spaces & 1) != 0 && (lastSpace || out == start)) stopAt |= 1;
+      const upper = v128.and(i8x16.ge_u(v, upperA), i8x16.le_u(v, upperZ));
+      v128.store(out, v128.or(v, v128.and(upper, space)));
+      if (stopAt == 0) {
         out += 16;
         i += 16;
         lastSpace = (spaces >> 15) != 0;
         continue;
       }
-      stop = i + 16;
+      const clean = <usize>ctz(stopAt);
+      if (clean > 0) {
+        out += clean;
+        i += clean;
+        lastSpace = ((spaces >> (<u32>clean - 1)) & 1) != 0;
+      }
+      // From here one character at a time, while the bytes are not plain ASCII (a run of Chinese stays here).
+      stop = i + 1;
     }
     while (i < stop) {
       const b = <u32>load<u8>(i);
@@ -105,6 +117,7 @@ export function normalise(text: usize, length: u32, out: usize): usize {
           lastSpace = true;
         }
         i += size;
+        if (i >= stop && i < end && load<u8>(i) >= 0x80) stop = i + 1;
         continue;
       }
       if (kind == GIVE_UP) return 0;
@@ -117,6 +130,7 @@ export function normalise(text: usize, length: u32, out: usize): usize {
         out = storeUtf8(out, load<u32>(LOWER + (<usize>codePoint << 2)));
       }
       i += size;
+      if (i >= stop && i < end && load<u8>(i) >= 0x80) stop = i + 1;
     }
   }
   return lastSpace ? out - 1 : out;
