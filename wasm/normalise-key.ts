@@ -15,6 +15,8 @@
 
 import { storeUtf8 } from "./utf8";
 
+export { hashKey } from "./key-hash";
+
 const KINDS: usize = 0;
 const LOWER: usize = 0x10000;
 const UNCHANGED: u32 = 1;

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { hasLoneSurrogate, isWellFormedText } from "../io/lone-surrogate.js";
 import { isPackedSftRow, unpackSftRow } from "../io/packed-sft-row.js";
 import type { SftRecord } from "../schemas/sft-record.js";
-import { createRangeHandler, KEY_LENGTH } from "./candidate-range-handler.js";
-import { messagesKey } from "./exact-dedup.js";
+import { createRangeHandler } from "./candidate-range-handler.js";
+import { messagesKeyHash } from "./exact-dedup.js";
 import { spoolRowFacts } from "./spool-row-facts.js";
 
 const plain: SftRecord = {
@@ -46,13 +46,20 @@ describe("candidate range handler: rows read as objects", () => {
     expect(turns.map((t) => ({ role: t.role, content: Buffer.from(t.content).toString("utf8") }))).toEqual(plain.messages);
     const facts = spoolRowFacts({ ...plain, source: "src" }, "file.jsonl", 1);
     expect({ words: output.words[0], answerWords: output.answerWords[0], textBytes: output.textBytes[0], withTools: output.withTools[0] === 1 }).toEqual(facts);
-    expect(output.keys.slice(0, KEY_LENGTH)).toBe(messagesKey(plain.messages));
+    const keyHash = (record: SftRecord): number[] => {
+      const out = new Uint32Array(2);
+      messagesKeyHash(record.messages, out, 0);
+      return [...out];
+    };
+    expect([...output.keys.subarray(0, 2)]).toEqual(keyHash(plain));
 
     // Text a UTF-8 copy cannot give back, and tool rows, stay JSON (what RowSpool.append writes).
     expect(Buffer.from(rows[1]!).toString("utf8")).toBe(JSON.stringify({ ...lone, source: "src" }));
     expect(Buffer.from(rows[2]!).toString("utf8")).toBe(JSON.stringify({ ...tool, source: "src" }));
     expect(output.withTools[2]).toBe(1);
-    expect(output.keys.slice(KEY_LENGTH, 2 * KEY_LENGTH)).toBe(messagesKey(lone.messages));
+    expect([...output.keys.subarray(2, 4)]).toEqual(keyHash(lone));
+    expect([...output.keys.subarray(4, 6)]).toEqual(keyHash(tool));
+    expect(new Set([0, 2, 4].map((k) => output.keys.subarray(k, k + 2).join())).size).toBe(3);
   });
 
   it("isWellFormedText agrees with hasLoneSurrogate", () => {

@@ -3,7 +3,7 @@
  * Parquet range is read (a reader thread, see io/record-range-pool): the source tag, the recipe's filters
  * (rebuilt from their specs), the row's spool bytes (a row the byte reader took, or any plain chat row, is
  * packed, see io/packed-sft-row; any other is its JSON, exactly what `RowSpool.append` writes), its id, its
- * exact-dedup key and its facts. Results go back as one bytes buffer, typed arrays and two strings.
+ * exact-dedup key hash and its facts. Results go back as one bytes buffer, typed arrays and two strings.
  */
 import type { ByteRole, ByteSftRecord, ByteTurn } from "../io/adapters/messages-bytes.js";
 import { isWellFormedText } from "../io/lone-surrogate.js";
@@ -12,7 +12,7 @@ import { spareRangeBuffer, type RangeHandler } from "../io/record-ranges.js";
 import type { MixFilters } from "../schemas/mix-recipe.js";
 import type { SftRecord } from "../schemas/sft-record.js";
 import { decodeUtf8 } from "../util/plain-bytes.js";
-import { byteTurnsKey, messagesKey } from "./exact-dedup.js";
+import { byteTurnsKeyHash, messagesKeyHash } from "./exact-dedup.js";
 import { buildRowFilter, chainFilters } from "./filters/build-row-filter.js";
 import { byteRecordFacts, spoolRowFacts, type SpoolRowFacts } from "./spool-row-facts.js";
 
@@ -23,9 +23,6 @@ export interface CandidateHandlerOptions {
   /** Compute exact-dedup keys. */
   exactKeys: boolean;
 }
-
-/** Length of a `messagesKey`. */
-export const KEY_LENGTH = 22;
 
 /** A range's candidates: every record in order, with the data of those the filters kept. */
 export interface CandidateRange {
@@ -38,8 +35,8 @@ export interface CandidateRange {
   ends: Uint32Array;
   ids: string;
   idEnds: Uint32Array;
-  /** `KEY_LENGTH` characters per kept record (empty without `exactKeys`). */
-  keys: string;
+  /** Per kept record, its exact-dedup key hash (`messagesKeyHash`): two numbers (none without `exactKeys`). */
+  keys: Uint32Array;
   words: Float64Array;
   answerWords: Float64Array;
   textBytes: Float64Array;
@@ -122,8 +119,9 @@ export function createRangeHandler(options: CandidateHandlerOptions): RangeHandl
   // The rows' spool bytes go into a buffer of its own per range (transferred as it is, not copied).
   let bytes: Buffer | undefined;
   let used = 0;
+  const keys = new Column(new Uint32Array(8192), (size) => new Uint32Array(size));
+  const keyHash = new Uint32Array(2);
   let ids = "";
-  let keys = "";
 
   /** Runs the filters; false (and the drop recorded) when they drop the row. */
   const keep = (row: () => SftRecord, line: number): boolean => {
@@ -150,12 +148,19 @@ export function createRangeHandler(options: CandidateHandlerOptions): RangeHandl
       bytes = grown;
     }
   };
-  /** The rest of a kept row, once its spool bytes are written: its end, id, key (`key`, else from the row) and facts. */
-  const spooled = (row: () => SftRecord, id: string, facts: SpoolRowFacts, key?: () => string | undefined): void => {
+  /**
+   * The rest of a kept row, once its spool bytes are written: its end, id, key hash (`hashKey`, which may decline,
+   * else from the row) and facts.
+   */
+  const spooled = (row: () => SftRecord, id: string, facts: SpoolRowFacts, hashKey?: (out: Uint32Array) => boolean): void => {
     ends.push(used);
     ids += id;
     idEnds.push(ids.length);
-    if (options.exactKeys) keys += key?.() ?? messagesKey(row().messages);
+    if (options.exactKeys) {
+      if (hashKey?.(keyHash) !== true) messagesKeyHash(row().messages, keyHash, 0);
+      keys.push(keyHash[0]!);
+      keys.push(keyHash[1]!);
+    }
     words.push(facts.words);
     answerWords.push(facts.answerWords);
     textBytes.push(facts.textBytes);
@@ -167,8 +172,8 @@ export function createRangeHandler(options: CandidateHandlerOptions): RangeHandl
     const metaText = meta !== undefined ? JSON.stringify(meta) : null;
     reserve(packedSftRowBound(id, options.tag, metaText, turns));
     used += packSftRow(bytes!, used, id, options.tag, metaText, turns);
-    // The exact-dedup key from the turns' bytes when it can be (the same key; see byteTurnsKey).
-    spooled(row, id, byteRecordFacts({ id, turns }, options.tag, metaText), () => byteTurnsKey(turns));
+    // The exact-dedup key hash from the turns' bytes when it can be (the same hash; see byteTurnsKeyHash).
+    spooled(row, id, byteRecordFacts({ id, turns }, options.tag, metaText), (out) => byteTurnsKeyHash(turns, out, 0));
   };
   const plainTurns = new PlainTurns();
 
@@ -219,7 +224,7 @@ export function createRangeHandler(options: CandidateHandlerOptions): RangeHandl
         ends: ends.take(),
         ids,
         idEnds: idEnds.take(),
-        keys,
+        keys: keys.take(),
         words: words.take(),
         answerWords: answerWords.take(),
         textBytes: textBytes.take(),
@@ -230,13 +235,13 @@ export function createRangeHandler(options: CandidateHandlerOptions): RangeHandl
       bytes = undefined;
       used = 0;
       ids = "";
-      keys = "";
       const transfer = [
         output.lines,
         output.dropped,
         output.bytes,
         output.ends,
         output.idEnds,
+        output.keys,
         output.words,
         output.answerWords,
         output.textBytes,

@@ -18,16 +18,18 @@ import type { SftFormat } from "../io/adapters/format.js";
 import type { InputIssue } from "../io/input-issue.js";
 import { inProcessReader, isParquetFile, RANGE_BYTES, readFileRanges, RecordRangePool, type RangeReader } from "../io/record-range-pool.js";
 import { rowBytesObject } from "../io/json-row.js";
+import { isPackedSftRow, unpackSftRow } from "../io/packed-sft-row.js";
 import { isSplittableJsonl, parquetFilesIn, readRecords } from "../io/read-records.js";
 import { resolveThreads } from "../io/row-group-pool.js";
 import { moduleUrl } from "../io/start-worker.js";
 import type { MixFilters } from "../schemas/mix-recipe.js";
 import type { SftRecord } from "../schemas/sft-record.js";
-import { createRangeHandler, KEY_LENGTH, type CandidateHandlerOptions, type CandidateRange } from "./candidate-range-handler.js";
+import { createRangeHandler, type CandidateHandlerOptions, type CandidateRange } from "./candidate-range-handler.js";
 import type { ContaminationMatch, Decontaminator } from "./decontaminate.js";
-import { createExactDedup, messagesKey } from "./exact-dedup.js";
+import { byteTurnsNormalised, messagesKeyHash, normalisedTurns } from "./exact-dedup.js";
 import { buildRowFilter, chainFilters, type RowFilter } from "./filters/build-row-filter.js";
 import type { createMinHashDedup } from "./minhash-dedup.js";
+import { RowKeyTable, type RowTexts } from "./row-key-table.js";
 import { NumberColumn, type RowSpool } from "./row-spool.js";
 import { spoolRowFacts, type SpoolRowFacts } from "./spool-row-facts.js";
 
@@ -105,8 +107,10 @@ interface Candidate {
   facts: SpoolRowFacts;
   /** The row (parsed from its bytes on first use when it was read elsewhere). */
   row(): SftRecord;
-  /** Its exact-dedup key. */
-  key(): string;
+  /** Writes its exact-dedup key hash (`messagesKeyHash`) at `out[0]` and `out[1]`. */
+  keyHash(out: Uint32Array): void;
+  /** The UTF-8 of its `normalisedTurns` (what exact dedup compares when key hashes match). */
+  normalised(): Uint8Array;
   /** Appends it to the spool; returns its index. */
   append(spool: RowSpool): number;
 }
@@ -138,7 +142,14 @@ export async function collectCandidates({
   /** Stops the pass (its reason thrown at the next row) when aborted. */
   signal?: AbortSignal | undefined;
 }): Promise<CollectResult> {
-  const exact = exactDedup ? createExactDedup() : undefined;
+  const exact = exactDedup ? new RowKeyTable() : undefined;
+  const keyHash = new Uint32Array(2);
+  /** The row the steps are on, and how the exact-dedup table compares it with an earlier row. */
+  let checking: Candidate | undefined;
+  const texts: RowTexts = {
+    candidate: () => checking!.normalised(),
+    spooled: (index) => spooledRowNormalised(spool.readView(index), index),
+  };
   const words = new NumberColumn();
   const answerWords = new NumberColumn();
   const tokens = new NumberColumn();
@@ -162,6 +173,7 @@ export async function collectCandidates({
       };
       /** The stateful steps for one row that passed the recipe's filters (`reason` null) or not. */
       const take = (display: string, reason: string | null, candidate: Candidate): void => {
+        checking = candidate;
         signal?.throwIfAborted();
         stats.input++;
         if (reason !== null) {
@@ -179,9 +191,14 @@ export async function collectCandidates({
           contaminated.push({ source: source.tag, file: display, line: candidate.line, id: candidate.id, ...match });
           return;
         }
-        if (exact?.seenKey(candidate.key())) {
-          drop("duplicate:exact");
-          return;
+        let keySlot = -1;
+        if (exact) {
+          candidate.keyHash(keyHash);
+          keySlot = exact.add(keyHash[0]!, keyHash[1]!, spool.size, texts);
+          if (keySlot < 0) {
+            drop("duplicate:exact");
+            return;
+          }
         }
         if (
           nearDedup &&
@@ -192,6 +209,8 @@ export async function collectCandidates({
               .join("\n"),
           ) !== null
         ) {
+          // Its exact duplicates are still dropped as such: the table keeps its text, since the spool will not.
+          if (keySlot >= 0) exact!.keepText(keySlot, texts.candidate());
           drop("duplicate:near");
           return;
         }
@@ -268,7 +287,8 @@ export async function collectCandidates({
                   id: row.id,
                   facts: spoolRowFacts(row, file.display, line),
                   row: () => row,
-                  key: () => messagesKey(row.messages),
+                  keyHash: (out) => messagesKeyHash(row.messages, out, 0),
+                  normalised: () => Buffer.from(normalisedTurns(row.messages), "utf8"),
                   append: (into) => into.append(row),
                 },
           );
@@ -305,7 +325,15 @@ function droppedCandidate(line: number, row: SftRecord): Candidate {
   const none = (): never => {
     throw new ToolkitError("a dropped row is not used", { code: "invalid_state" });
   };
-  return { line, id: row.id, facts: { words: 0, answerWords: 0, textBytes: 0, withTools: false }, row: () => row, key: none, append: none };
+  return {
+    line,
+    id: row.id,
+    facts: { words: 0, answerWords: 0, textBytes: 0, withTools: false },
+    row: () => row,
+    keyHash: none,
+    normalised: none,
+    append: none,
+  };
 }
 
 /** Feeds one range's records and issues, in line order, to the first pass's steps. */
@@ -369,8 +397,13 @@ class RangeCandidate implements Candidate {
     return this.parsed;
   }
 
-  key(): string {
-    return this.range.keys.slice(this.index * KEY_LENGTH, (this.index + 1) * KEY_LENGTH);
+  keyHash(out: Uint32Array): void {
+    out[0] = this.range.keys[2 * this.index]!;
+    out[1] = this.range.keys[2 * this.index + 1]!;
+  }
+
+  normalised(): Uint8Array {
+    return spooledRowNormalised(this.bytes.subarray(this.start, this.end), this.line);
   }
 
   append(spool: RowSpool): number {
@@ -379,6 +412,18 @@ class RangeCandidate implements Candidate {
 }
 
 const DROPPED: Candidate = droppedCandidate(0, { id: "", messages: [] });
+
+/**
+ * The UTF-8 of the `normalisedTurns` of a row as the spool holds it: from its bytes when it is packed (mix/exact-dedup's
+ * `byteTurnsNormalised`), else from its JSON parsed (`row` names it in an error).
+ */
+function spooledRowNormalised(bytes: Uint8Array, row: number): Uint8Array {
+  if (isPackedSftRow(bytes)) {
+    const normalised = byteTurnsNormalised(unpackSftRow(bytes)[0]);
+    if (normalised !== undefined) return normalised;
+  }
+  return Buffer.from(normalisedTurns((rowBytesObject(bytes, { file: "row spool", row }) as unknown as SftRecord).messages), "utf8");
+}
 
 /**
  * Reader threads when the JSONL input is big enough (or `rangeBytes` is given), else ranges read in this

@@ -3,7 +3,9 @@ import { createRandom } from "../util/seeded-random.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ByteRole } from "../io/adapters/messages-bytes.js";
-import { byteTurnsKey, createExactDedup, messagesKey, normaliseForKey, wasmKeyNormaliserAvailable } from "./exact-dedup.js";
+import type { ByteTurn } from "../io/adapters/messages-bytes.js";
+import type { Message } from "../schemas/message.js";
+import { byteTurnsKeyHash, createExactDedup, messagesKey, messagesKeyHash, normaliseForKey, wasmKeyNormaliserAvailable } from "./exact-dedup.js";
 import { createMinHashDedup, estimateJaccard, minhashSignature } from "./minhash-dedup.js";
 
 const conv = (user: string, assistant: string) => [
@@ -33,11 +35,24 @@ describe("exact dedup", () => {
   });
 });
 
-describe("exact-dedup keys on bytes", () => {
+/** `byteTurnsKeyHash` as a string, or undefined where it declines. */
+function byteTurnsKey(turns: readonly ByteTurn[]): string | undefined {
+  const out = new Uint32Array(2);
+  return byteTurnsKeyHash(turns, out, 0) ? out.join(":") : undefined;
+}
+
+/** `messagesKeyHash` as a string. */
+function messagesKeyOf(messages: readonly Message[]): string {
+  const out = new Uint32Array(2);
+  messagesKeyHash(messages, out, 0);
+  return out.join(":");
+}
+
+describe("exact-dedup key hashes on bytes", () => {
   const utf8 = new TextEncoder();
   const asBytes = (turns: Array<{ role: ByteRole; content: string }>) => turns.map(({ role, content }) => ({ role, content: utf8.encode(content) }));
 
-  it("are messagesKey's keys, on 20,000 random conversations of every kind of character", () => {
+  it("are messagesKeyHash's hashes, on 20,000 random conversations of every kind of character", () => {
     const rng = createRandom({ seed: 11, label: "byte-turns-key" });
     // ASCII letters and whitespace, Unicode spaces and separators, letters that lower-case to other bytes
     // (É, İ → i + dot, Ω, ẞ → ß, Deseret 𐐀, fullwidth Ａ), CJK, emoji, combining marks, controls.
@@ -102,11 +117,11 @@ describe("exact-dedup keys on bytes", () => {
           turns.some(({ content }) => content.includes("Σ")),
           JSON.stringify(turns),
         ).toBe(true);
-      else expect(key, JSON.stringify(turns)).toBe(messagesKey(turns));
+      else expect(key, JSON.stringify(turns)).toBe(messagesKeyOf(turns));
     }
   });
 
-  it("are messagesKey's keys on the bundled chat data, and give way to it where a capital sigma or malformed UTF-8 is", () => {
+  it("are messagesKeyHash's hashes on the bundled chat data, and give way to it where a capital sigma or malformed UTF-8 is", () => {
     let checked = 0;
     for (const name of ["alpaca_zh_demo.json", "alpaca_en_demo.json"]) {
       const file = join(import.meta.dirname, "..", "..", "..", "shared", "data", "general-sft", name);
@@ -116,7 +131,7 @@ describe("exact-dedup keys on bytes", () => {
           { role: "user" as const, content: `${row.instruction}\n${row.input}` },
           { role: "assistant" as const, content: row.output },
         ];
-        expect(byteTurnsKey(asBytes(turns))).toBe(messagesKey(turns));
+        expect(byteTurnsKey(asBytes(turns))).toBe(messagesKeyOf(turns));
         checked += 1;
       }
     }
@@ -126,7 +141,7 @@ describe("exact-dedup keys on bytes", () => {
     expect(byteTurnsKey([{ role: "user", content: new Uint8Array([0xed, 0xa0, 0x80]) }])).toBeUndefined(); // a surrogate
   });
 
-  it("are messagesKey's keys on long, mostly ASCII text at every alignment (where words are taken four bytes at a time)", () => {
+  it("are messagesKeyHash's hashes on long, mostly ASCII text at every alignment (where words are taken four bytes at a time)", () => {
     const rng = createRandom({ seed: 17, label: "byte-turns-key-long" });
     // Single and double spaces, spaces at the start and the end, capitals, controls, DEL, and now and then
     // something that is not ASCII (a capital to lower, a Unicode space, a capital sigma).
@@ -142,7 +157,7 @@ describe("exact-dedup keys on bytes", () => {
       }
       if (rng.nextFloat() < 0.3) content += "  ";
       const turns = [{ role: "user" as const, content }];
-      const expected = messagesKey(turns);
+      const expected = messagesKeyOf(turns);
       const encoded = utf8.encode(content);
       for (let offset = 0; offset < 8; offset++) {
         const bytes = new Uint8Array(offset + encoded.length + 3);
@@ -158,7 +173,7 @@ describe("exact-dedup keys on bytes", () => {
     expect(checked).toBe(16_000);
   });
 
-  it("come from the wasm normaliser (SIMD) with messagesKey's keys at its 16-byte block edges and on characters new to its tables", () => {
+  it("come from the wasm normaliser (SIMD) with messagesKeyHash's hashes at its 16-byte block edges and on characters new to its tables", () => {
     expect(wasmKeyNormaliserAvailable()).toBe(true);
     const a16 = "AbCdEfGhIjKlMnOp";
     const cases = [
@@ -179,7 +194,7 @@ describe("exact-dedup keys on bytes", () => {
         { role: "system" as const, content: "You are HELPFUL." },
         { role: "user" as const, content },
       ];
-      expect(byteTurnsKey(asBytes(turns)), JSON.stringify(content)).toBe(messagesKey(turns));
+      expect(byteTurnsKey(asBytes(turns)), JSON.stringify(content)).toBe(messagesKeyOf(turns));
     }
   });
 });

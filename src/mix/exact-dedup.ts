@@ -1,13 +1,16 @@
 /**
  * @module mix/exact-dedup — exact duplicates across sources: two rows are the same when their messages
- * match after trimming, collapsing whitespace and lower-casing (roles included). Keeps a fixed-size key
- * per row seen, so memory grows with the number of rows, not their length.
+ * match after trimming, collapsing whitespace and lower-casing (roles included): when their `normalisedTurns`
+ * are the same. Two keys of that text: `messagesKey` (SHA-256, for `createExactDedup`, which keeps a
+ * fixed-size key per row seen) and the fast `messagesKeyHash` / `byteTurnsKeyHash` (mix/key-hash), which the
+ * mixer checks against the rows' text on a match (mix/row-key-table).
  */
-import { createHash, hash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { ByteTurn } from "../io/adapters/messages-bytes.js";
 import type { Message } from "../schemas/message.js";
 import { HIGH_BITS, int32View, LITTLE_ENDIAN } from "../text/int32-view.js";
 import { instantiateWasm, reserveWasmMemory, type WasmMemory } from "../util/wasm-instance.js";
+import { hashKeyBytes } from "./key-hash.js";
 import { NORMALISE_KEY_WASM } from "./normalise-key-wasm.js";
 
 /**
@@ -21,30 +24,67 @@ export function normaliseForKey(text: string): string {
   return text.replace(WHITESPACE_TO_COLLAPSE, " ").trim().toLowerCase();
 }
 
-/** The normalised-content key of a conversation (a 128-bit hash, base64). */
-export function messagesKey(messages: readonly Message[]): string {
-  const hash = createHash("sha256");
+/**
+ * What two rows must share to be duplicates: per message its role, U+0001, its normalised text, each tool call
+ * as U+0003 name U+0003 arguments, then U+0002.
+ */
+export function normalisedTurns(messages: readonly Message[]): string {
+  let text = "";
   for (const message of messages) {
-    hash.update(message.role);
-    hash.update("\u0001");
-    hash.update(normaliseForKey(message.content));
-    // Tool calls are part of the turn (a calling turn's text is often empty); plain turns hash as before.
-    for (const call of message.tool_calls ?? []) hash.update(`\u0003${call.function.name}\u0003${call.function.arguments}`);
-    hash.update("\u0002");
+    text += `${message.role}\u0001${normaliseForKey(message.content)}`;
+    // Tool calls are part of the turn (a calling turn's text is often empty).
+    for (const call of message.tool_calls ?? []) text += `\u0003${call.function.name}\u0003${call.function.arguments}`;
+    text += "\u0002";
   }
-  return hash.digest("base64").slice(0, 22);
+  return text;
+}
+
+/** The normalised-content key of a conversation: SHA-256 of its `normalisedTurns`, 128 bits in base64. */
+export function messagesKey(messages: readonly Message[]): string {
+  return hash("sha256", normalisedTurns(messages), "base64").slice(0, 22);
 }
 
 /**
- * `messagesKey` of turns held as UTF-8 bytes (what the byte reader gives), computed on the bytes: no string is
- * made for the text, the normalised text is written straight into a scratch buffer and hashed. The same key,
+ * The fast exact-dedup key hash of a conversation (mix/key-hash: 64 bits, not cryptographic) of the UTF-8 of its
+ * `normalisedTurns`, written as two numbers at `out[at]` and `out[at + 1]`.
+ */
+export function messagesKeyHash(messages: readonly Message[], out: Uint32Array, at: number): void {
+  const bytes = Buffer.from(normalisedTurns(messages), "utf8");
+  hashKeyBytes(bytes, 0, bytes.length, out, at);
+}
+
+/**
+ * `messagesKeyHash` of turns held as UTF-8 bytes (what the byte reader gives), computed on the bytes: no string
+ * is made for the text, the normalised text is written straight into a scratch buffer and hashed. The same hash,
  * character for character: whitespace is what `\s` and `trim` take (ASCII's six and the Unicode spaces and
  * separators), and each character is lower-cased on its own, which is what `toLowerCase` does for every
  * character but the Greek capital sigma (its lower case depends on the letters around it): text with one, or
- * with bytes that are not well-formed UTF-8, gives undefined (use `messagesKey` on strings then).
+ * with bytes that are not well-formed UTF-8, gives false and nothing written (use `messagesKeyHash` on strings
+ * then).
  */
-export function byteTurnsKey(turns: readonly ByteTurn[]): string | undefined {
-  return byteTurnsKeyWasm(turns) ?? byteTurnsKeyJs(turns);
+export function byteTurnsKeyHash(turns: readonly ByteTurn[], out: Uint32Array, at: number): boolean {
+  const end = normaliseTurnsWasm(turns);
+  if (end > 0) {
+    wasmNormaliser!.hashKey(WASM_KEY_START, end - WASM_KEY_START, WASM_HASH_OUT);
+    out[at] = wasmHashOut![0]!;
+    out[at + 1] = wasmHashOut![1]!;
+    return true;
+  }
+  const length = normaliseTurnsJs(turns);
+  if (length < 0) return false;
+  hashKeyBytes(scratch, 0, length, out, at);
+  return true;
+}
+
+/**
+ * The UTF-8 of the `normalisedTurns` of turns held as bytes, made from the bytes as `byteTurnsKeyHash` makes them
+ * (a copy); undefined where it gives way (use `normalisedTurns` on strings then).
+ */
+export function byteTurnsNormalised(turns: readonly ByteTurn[]): Uint8Array | undefined {
+  const end = normaliseTurnsWasm(turns);
+  if (end > 0) return wasmBytes!.slice(WASM_KEY_START, end);
+  const length = normaliseTurnsJs(turns);
+  return length < 0 ? undefined : scratch.slice(0, length);
 }
 
 /**
@@ -55,13 +95,17 @@ export function byteTurnsKey(turns: readonly ByteTurn[]): string | undefined {
 interface WasmNormaliser {
   memory: WasmMemory;
   normalise(text: number, length: number, out: number): number;
+  /** mix/key-hash's hash of `length` bytes at `start`, its two halves written at `out`. */
+  hashKey(start: number, length: number, out: number): void;
 }
 let wasmNormaliser: WasmNormaliser | null | undefined;
 let wasmBuffer: ArrayBuffer | undefined;
 let wasmBytes: Uint8Array | undefined;
 let wasmLower: Uint32Array | undefined;
-/** Where the hash input starts in the normaliser's memory: past its kind (64 KiB) and lower-case (256 KiB) tables. */
-const WASM_KEY_START = 0x50000;
+let wasmHashOut: Uint32Array | undefined;
+/** Where the hash input starts in the normaliser's memory: past its kind (64 KiB) and lower-case (256 KiB) tables, and the hash's output. */
+const WASM_HASH_OUT = 0x50000;
+const WASM_KEY_START = 0x50010;
 
 /** Whether this thread computes byte keys with the wasm normaliser (false where wasm SIMD is missing); loads it. */
 export function wasmKeyNormaliserAvailable(): boolean {
@@ -93,9 +137,14 @@ function classifyForWasm(codePoint: number): number {
   return kind;
 }
 
-function byteTurnsKeyWasm(turns: readonly ByteTurn[]): string | undefined {
+/**
+ * Writes the turns' normalised bytes (role, 0x01, normalised text, 0x02 per turn) into the wasm normaliser's
+ * memory from `WASM_KEY_START`; returns where they end, or 0 where there is no wasm normaliser or it gives way
+ * (to the JavaScript one).
+ */
+function normaliseTurnsWasm(turns: readonly ByteTurn[]): number {
   wasmNormaliser ??= loadWasmNormaliser();
-  if (wasmNormaliser === null) return undefined;
+  if (wasmNormaliser === null) return 0;
   let bound = 16;
   let longest = 0;
   for (const { role, content } of turns) {
@@ -109,25 +158,27 @@ function byteTurnsKeyWasm(turns: readonly ByteTurn[]): string | undefined {
     wasmBuffer = reserveWasmMemory(wasmNormaliser.memory, needed, "the exact-dedup key of a row");
     wasmBytes = new Uint8Array(wasmBuffer);
     wasmLower = new Uint32Array(wasmBuffer, 0x10000, 0x10000);
+    wasmHashOut = new Uint32Array(wasmBuffer, WASM_HASH_OUT, 2);
   }
   const memory = wasmBytes;
-  let at = WASM_KEY_START;
+  let length = WASM_KEY_START;
   for (const { role, content } of turns) {
-    for (let i = 0; i < role.length; i++) memory[at++] = role.charCodeAt(i);
-    memory[at++] = 0x01;
+    for (let i = 0; i < role.length; i++) memory[length++] = role.charCodeAt(i);
+    memory[length++] = 0x01;
     memory.set(content, textStart);
-    const end = wasmNormaliser.normalise(textStart, content.length, at);
-    if (end === 0) return undefined;
-    at = end;
-    memory[at++] = 0x02;
+    const end = wasmNormaliser.normalise(textStart, content.length, length);
+    if (end === 0) return 0;
+    length = end;
+    memory[length++] = 0x02;
   }
-  return hash("sha256", new Uint8Array(wasmBuffer!, WASM_KEY_START, at - WASM_KEY_START), "base64").slice(0, 22);
+  return length;
 }
 
-/** `byteTurnsKey` in JavaScript: four bytes at a time (see normaliseBytesForKey). */
-function byteTurnsKeyJs(turns: readonly ByteTurn[]): string | undefined {
-  // The hash's whole input (role, 0x01, normalised text, 0x02 per turn) is written into the scratch, then
-  // hashed in one call: a hash object and four updates per turn cost more than the hashing of short rows.
+/**
+ * `normaliseTurnsWasm` in JavaScript, four bytes at a time (see normaliseBytesForKey), into the scratch from 0:
+ * where they end, or -1 for text it cannot take.
+ */
+function normaliseTurnsJs(turns: readonly ByteTurn[]): number {
   let bound = 0;
   for (const { content } of turns) bound += content.length * 3 + 16;
   ensureScratch(bound);
@@ -136,14 +187,14 @@ function byteTurnsKeyJs(turns: readonly ByteTurn[]): string | undefined {
     for (let i = 0; i < role.length; i++) scratch[length++] = role.charCodeAt(i);
     scratch[length++] = 0x01;
     const end = normaliseBytesForKey(content, length);
-    if (end < 0) return undefined;
+    if (end < 0) return -1;
     length = end;
     scratch[length++] = 0x02;
   }
-  return hash("sha256", scratch.subarray(0, length), "base64").slice(0, 22);
+  return length;
 }
 
-/** Scratch for `byteTurnsKey` (grown as needed; one per thread), and the same memory for 32-bit stores. */
+/** Scratch for `normaliseTurnsJs` (grown as needed; one per thread), and the same memory for 32-bit stores. */
 let scratch = new Uint8Array(1 << 16);
 let scratchView = new DataView(scratch.buffer);
 

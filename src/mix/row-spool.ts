@@ -168,14 +168,16 @@ export class RowSpool {
   }
 
   /**
-   * Reads row `index` back as its bytes (JSON or packed) in a buffer the spool reuses: valid until the next read (for a
-   * consumer that copies or parses them at once; no allocation per row).
+   * Reads row `index` back as its bytes (JSON or packed) in a buffer the spool reuses: valid until the next read or
+   * append (for a consumer that copies or parses them at once; no allocation per row).
    */
   readView(index: number): Buffer {
     const held = this.heldView(index);
     if (held) return held;
-    if (this.pendingBytes > 0) this.flush();
     const length = this.lengths[index]!;
+    // A row not written yet is read where it waits (exact dedup reads recent rows in the first pass).
+    const position = this.offsets[index]!;
+    if (position >= this.written) return this.pending.subarray(position - this.written, position - this.written + length);
     if (length > this.readBuffer.length) this.readBuffer = Buffer.alloc(Math.max(length, this.readBuffer.length * 2));
     this.readInto(index, this.readBuffer);
     return this.readBuffer.subarray(0, length);
