@@ -59,6 +59,13 @@ const packageOf = (file) => {
 
 const RESOLVING = Symbol("resolving");
 
+/**
+ * Per build: bundled packages imported statically, and those a module imports with import() that stay imports of
+ * the installed package (CommonJS, above). Both for one package means two copies loaded (yaml's cost a mix ~20 ms).
+ */
+const bundledNow = new Set();
+const importedLater = new Map();
+
 /** Whether Node loads the file at `path` as CommonJS (by its extension, or the nearest package.json's "type"). */
 function isCommonJs(path) {
   if (path.endsWith(".cjs")) return true;
@@ -82,8 +89,12 @@ const placeModules = {
       // gives it its named exports, so such an import stays an import of the installed package.
       if (args.kind === "dynamic-import") {
         const resolved = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: RESOLVING });
-        if (resolved.errors.length === 0 && isCommonJs(resolved.path)) return { external: true };
+        if (resolved.errors.length === 0 && isCommonJs(resolved.path)) {
+          importedLater.set(name, relative(ROOT, args.importer));
+          return { external: true };
+        }
       }
+      bundledNow.add(name);
       return undefined;
     });
     b.onLoad({ filter: /\.[cm]?js$/ }, (args) => {
@@ -112,6 +123,8 @@ async function bundle() {
   rmSync(OUT, { recursive: true, force: true });
   const builds = BUILDS(workerModules());
   for (const [name, modules] of Object.entries(builds)) {
+    bundledNow.clear();
+    importedLater.clear();
     await build({
       entryPoints: modules.map((path) => ({ in: join(DIST, path), out: bundleName(path) })),
       outdir: OUT,
@@ -129,6 +142,11 @@ async function bundle() {
       plugins: [placeModules],
       logLevel: "warning",
     });
+    for (const [pkg, importer] of importedLater) {
+      if (bundledNow.has(pkg)) {
+        throw new Error(`${importer} imports ${pkg} with import(), which loads a second copy of it beside the bundled one: import it statically`);
+      }
+    }
   }
   return Object.values(builds).flat();
 }
