@@ -27,17 +27,18 @@ export function hashKeyBytes(bytes: Uint8Array, start: number, end: number, out:
   for (; p + 32 <= end; p += 32) {
     for (let k = 0; k < 8; k++) lanes[k] = Math.imul(rotl((lanes[k]! + Math.imul(wordAt(bytes, p + 4 * k), K2)) | 0, 13), K1);
   }
-  const [l0, l1, l2, l3, l4, l5, l6, l7] = lanes as unknown as number[];
-  let a = (rotl(l0!, 1) + rotl(l1!, 7) + rotl(l2!, 12) + rotl(l3!, 18) + rotl(l4!, 3) + rotl(l5!, 9) + rotl(l6!, 14) + rotl(l7!, 20) + length) | 0;
+  const l = lanes;
+  let a =
+    (rotl(l[0]!, 1) + rotl(l[1]!, 7) + rotl(l[2]!, 12) + rotl(l[3]!, 18) + rotl(l[4]!, 3) + rotl(l[5]!, 9) + rotl(l[6]!, 14) + rotl(l[7]!, 20) + length) | 0;
   let b =
-    Math.imul(l0!, K3) ^
-    rotl(Math.imul(l1!, K4), 5) ^
-    rotl(Math.imul(l2!, K5), 11) ^
-    rotl(Math.imul(l3!, K2), 17) ^
-    rotl(Math.imul(l4!, K3), 21) ^
-    rotl(Math.imul(l5!, K4), 25) ^
-    rotl(Math.imul(l6!, K5), 29) ^
-    rotl(Math.imul(l7!, K1), 31) ^
+    Math.imul(l[0]!, K3) ^
+    rotl(Math.imul(l[1]!, K4), 5) ^
+    rotl(Math.imul(l[2]!, K5), 11) ^
+    rotl(Math.imul(l[3]!, K2), 17) ^
+    rotl(Math.imul(l[4]!, K3), 21) ^
+    rotl(Math.imul(l[5]!, K4), 25) ^
+    rotl(Math.imul(l[6]!, K5), 29) ^
+    rotl(Math.imul(l[7]!, K1), 31) ^
     length;
   for (; p + 4 <= end; p += 4) {
     const word = wordAt(bytes, p);
