@@ -11,6 +11,9 @@
 
 const EMPTY = -1;
 
+/** The slot a hash's probe starts at, in a table of `mask + 1` slots. */
+const home = (low: number, high: number, mask: number): number => (low ^ Math.imul(high, 0x9e3779b1)) & mask;
+
 /** How a row's normalised turns (the UTF-8 of its `normalisedTurns`) are found: its own, or the row at a spool index's. */
 export interface RowTexts {
   /** The normalised turns of the row being checked (asked once, when a hash matches; kept as they are by `keepText`). */
@@ -38,7 +41,7 @@ export class RowKeyTable {
    */
   add(low: number, high: number, spoolIndex: number, texts: RowTexts): number {
     let mask = this.refs.length - 1;
-    let slot = (low ^ Math.imul(high, 0x9e3779b1)) & mask;
+    let slot = home(low, high, mask);
     let text: Buffer | undefined;
     for (; this.refs[slot] !== EMPTY; slot = (slot + 1) & mask) {
       if (this.lows[slot] !== low || this.highs[slot] !== high) continue;
@@ -52,7 +55,7 @@ export class RowKeyTable {
     if (2 * (this.count + 1) > this.refs.length) {
       this.grow();
       mask = this.refs.length - 1;
-      for (slot = (low ^ Math.imul(high, 0x9e3779b1)) & mask; this.refs[slot] !== EMPTY; slot = (slot + 1) & mask);
+      for (slot = home(low, high, mask); this.refs[slot] !== EMPTY; slot = (slot + 1) & mask);
     }
     this.lows[slot] = low;
     this.highs[slot] = high;
@@ -76,7 +79,7 @@ export class RowKeyTable {
     const mask = size - 1;
     for (let old = 0; old < refs.length; old++) {
       if (refs[old] === EMPTY) continue;
-      let slot = (lows[old]! ^ Math.imul(highs[old]!, 0x9e3779b1)) & mask;
+      let slot = home(lows[old]!, highs[old]!, mask);
       while (this.refs[slot] !== EMPTY) slot = (slot + 1) & mask;
       this.lows[slot] = lows[old]!;
       this.highs[slot] = highs[old]!;
