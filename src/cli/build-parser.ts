@@ -27,5 +27,23 @@ export async function buildParser(argv: readonly string[], width: number = helpW
       process.exit(code);
     });
   for (const command of await loadCommands(argv)) parser = parser.command(command);
-  return parser.help().alias("h", "help");
+  parser = parser.help().alias("h", "help");
+  skipHelpCaching(parser);
+  return parser;
+}
+
+/** The part of yargs' internals `skipHelpCaching` touches (yargs 18; package.json pins the version). */
+interface YargsInternals {
+  getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: unknown } };
+}
+
+/**
+ * yargs lays out a command's whole help each time the command runs (20–30 ms of a start-up, before the command's
+ * own work goes on), to have it ready should the handler ask for it; our handlers never do (a usage error points
+ * to `--help` instead). That step is replaced by a no-op on the parser's usage object, which the command's parser
+ * shares. It is an internal of yargs: if a new version drops it, this does nothing and the build-parser test fails.
+ */
+export function skipHelpCaching(parser: Argv): void {
+  const usage = (parser as unknown as YargsInternals).getInternalMethods?.().getUsageInstance?.();
+  if (usage && typeof usage.cacheHelpMessage === "function") usage.cacheHelpMessage = () => undefined;
 }
