@@ -84,7 +84,8 @@ export interface MixDatasetsOptions {
   /**
    * Bytes per range when JSONL and Parquet sources are read by worker threads (test seam: when given,
    * threads read the sources whatever their size). @default 2 MiB of JSONL, 8 MiB of a Parquet row group's
-   * uncompressed size; threads only from 16 MiB of input (Parquet counted at twice its file size)
+   * uncompressed size; threads only on enough input (Parquet counted at twice its file size): 192 MiB divided by
+   * the threads the cores can run at once, at least 16 MiB (see `parallelReadingFrom`)
    */
   readRangeBytes?: number | undefined;
   /**
