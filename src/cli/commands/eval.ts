@@ -12,6 +12,7 @@ import { RUN_FILES } from "../../eval/write-run-dir.js";
 import { runLongBenchWrite } from "../../eval/run-longbench-write.js";
 import { runRuler } from "../../eval/run-ruler.js";
 import type { BenchmarkName, LanguageFilter } from "../../eval/load-bench.js";
+import type { GroupScores } from "../../eval/score/aggregate.js";
 import { loadJudgeTemplate, loadUpstreamJudgeTemplate } from "../../judge/judge-template.js";
 import { BATCH_WINDOW } from "../../llm/batch-chat.js";
 import { costEstimateText } from "../../llm/cost-estimate.js";
@@ -170,15 +171,8 @@ function progressReporter(): { onProgress: (event: EvalProgress) => void; stop: 
 /** The `--json` summary: overall and per-bucket S_l, S_q, S, plus the files written. */
 export function summaryJson(output: BenchmarkRunOutput, files: Record<string, string> | undefined): Record<string, unknown> {
   const { run } = output;
-  const pick = (g: {
-    n: number;
-    lengthScore: number | null;
-    qualityScore: number | null;
-    overall: number | null;
-    judged: number;
-    unparseable: number;
-    judgeFailed?: number;
-  }) => ({
+  // judgeFailed may be missing from a run written by an older toolkit.
+  const pick = (g: Pick<GroupScores, "n" | "lengthScore" | "qualityScore" | "overall" | "judged" | "unparseable"> & { judgeFailed?: number | undefined }) => ({
     n: g.n,
     S_l: g.lengthScore,
     S_q: g.qualityScore,
