@@ -1,13 +1,18 @@
 /**
- * @module io/plain-byte-array-chunk — one column chunk of UTF-8 byte-array values written PLAIN, byte for
- * byte as hyparquet-writer 0.17's `writeColumn` writes it, in fewer passes: the text of a chat column is
- * most of what a mix writes, and the generic writer walks it five times outside the compressor (statistics
- * for the chunk, again per page, page sizing, plain encoding through a growing buffer, a copy per value).
- * Here one walk per page sizes it and one encodes it and finds its bounds (the chunk's follow from the
- * pages'), straight into the SNAPPY compressor's memory when it takes pages in place, else into a buffer
- * kept from page to page.
+ * @module io/plain-byte-array-chunk — one column chunk of UTF-8 text written PLAIN, byte for byte as
+ * hyparquet-writer 0.17's `writeColumn` writes it, in fewer passes: the text of a chat column is most of what
+ * a mix writes, and the generic writer walks it five times outside the compressor (statistics for the chunk,
+ * again per page, page sizing, plain encoding through a growing buffer, a copy per value). Here one walk per
+ * page sizes it and one encodes it and finds its bounds (the chunk's follow from the pages'), straight into
+ * the SNAPPY compressor's memory when it takes pages in place, else into a buffer kept from page to page.
  *
- * It takes only the case it can write the same way: every value present and bytes, no encoding, bloom
+ * The values are either all UTF-8 bytes (a chat's turns) or all strings (ids): a string is encoded straight
+ * into the page, as TextEncoder encodes it, and everything hyparquet-writer measures on the value itself is
+ * measured the same way here (the dictionary sample counts a string's UTF-16 units and keys it by itself,
+ * pages are sized by its bytes, and a statistic is the value it came from). Bounds are found on the encoded bytes, whose
+ * order is the code-point order hyparquet-writer compares strings by, lone surrogates as U+FFFD included.
+ *
+ * It takes only the case it can write the same way: every value present and of one kind, no encoding, bloom
  * filter or dictionary cap asked for, and a column hyparquet-writer would write PLAIN (its dictionary
  * sample rejects it: see `dictionarySampleRejects`). Otherwise it returns undefined and the caller uses
  * `writeColumn`. io/row-group-columns.test.ts compares both writers' bytes and metadata.
@@ -32,6 +37,9 @@ let pageBuffer = new Uint8Array(1 << 20);
 /** Largest page buffer kept; a bigger page (one very long text) gets a buffer of its own. */
 const MAX_KEPT_PAGE_BYTES = 16 << 20;
 
+/** A chunk's values: all UTF-8 bytes or all strings. */
+type Texts = readonly Uint8Array[] | readonly string[];
+
 /**
  * Writes `pageData` as one PLAIN column chunk and returns what `writeColumn` would (its `PageIndexes`), or returns undefined
  * (having written nothing) when this writer does not take the column. `inPlace` is the column codec's
@@ -44,16 +52,23 @@ export function writePlainByteArrayChunk(writer: Writer, column: ColumnEncoder, 
   const values = pageData.values as readonly unknown[];
   const { definitionLevels, repetitionLevels, maxDefinitionLevel } = pageData;
   if (values.length === 0 || (definitionLevels.length > 0 && definitionLevels.length !== values.length)) return undefined;
-  for (let i = 0; i < values.length; i++) if (!(values[i] instanceof Uint8Array)) return undefined;
+  const strings = typeof values[0] === "string";
+  if (strings) {
+    for (let i = 0; i < values.length; i++) if (typeof values[i] !== "string") return undefined;
+  } else for (let i = 0; i < values.length; i++) if (!(values[i] instanceof Uint8Array)) return undefined;
   for (let i = 0; i < definitionLevels.length; i++) if (definitionLevels[i] !== maxDefinitionLevel) return undefined;
-  const texts = values as readonly Uint8Array[];
+  const texts = values as Texts;
   if (!dictionarySampleRejects(texts)) return undefined;
 
   const offsetStart = writer.offset;
   const codec = column.codec;
   const compress = column.compressors[codec as keyof typeof column.compressors] as ((input: Uint8Array) => Uint8Array) | undefined;
   const maxRepetitionLevel = getMaxRepetitionLevel(column.schemaPath);
-  const pages = pageBoundaries(texts, column.pageSize, repetitionLevels);
+  // Each value's encoded size: pages are sized by it.
+  const sizes = new Uint32Array(texts.length);
+  if (strings) for (let i = 0; i < texts.length; i++) sizes[i] = Buffer.byteLength(texts[i] as string, "utf8");
+  else for (let i = 0; i < texts.length; i++) sizes[i] = (texts[i] as Uint8Array).length;
+  const pages = pageBoundaries(sizes, column.pageSize, repetitionLevels);
   const indexed = pages.length > 1;
   const offsetIndex: OffsetIndex | undefined = column.offsetIndex && indexed ? { page_locations: [] } : undefined;
   let columnIndex: PageColumnIndex | undefined =
@@ -62,8 +77,9 @@ export function writePlainByteArrayChunk(writer: Writer, column: ColumnEncoder, 
       : undefined;
   let ascending = true;
   let descending = true;
-  let chunkMin: Uint8Array | undefined;
-  let chunkMax: Uint8Array | undefined;
+  // The chunk's bounds and the previous page's, as encoded bytes (copies: the page's memory is reused).
+  let chunkMin: Bound | undefined;
+  let chunkMax: Bound | undefined;
   let previousMin: Uint8Array | undefined;
   let previousMax: Uint8Array | undefined;
   let uncompressedSize = 0;
@@ -90,7 +106,7 @@ export function writePlainByteArrayChunk(writer: Writer, column: ColumnEncoder, 
 
     // The values, PLAIN: each one's length (4 bytes, little-endian) and its bytes; and the page's bounds.
     let plainLength = 0;
-    for (let i = start; i < end; i++) plainLength += LENGTH_PREFIX + texts[i]!.length;
+    for (let i = start; i < end; i++) plainLength += LENGTH_PREFIX + sizes[i]!;
     let plain: Uint8Array;
     if (inPlace) plain = inPlace.input(plainLength);
     else {
@@ -101,17 +117,43 @@ export function writePlainByteArrayChunk(writer: Writer, column: ColumnEncoder, 
       }
     }
     const lengths = new DataView(plain.buffer, plain.byteOffset, plain.byteLength);
-    let min = texts[start]!;
-    let max = min;
+    const out = strings ? Buffer.from(plain.buffer, plain.byteOffset, plain.byteLength) : undefined;
+    // Where the page's smallest and largest values sit in `plain` (after their length prefix), and which they are.
+    let minIndex = start;
+    let minAt = LENGTH_PREFIX;
+    let minLength = 0;
+    let maxIndex = start;
+    let maxAt = LENGTH_PREFIX;
+    let maxLength = 0;
     let at = 0;
     for (let i = start; i < end; i++) {
-      const text = texts[i]!;
-      lengths.setUint32(at, text.length, true);
-      plain.set(text, at + LENGTH_PREFIX);
-      at += LENGTH_PREFIX + text.length;
-      if (compareBytes(text, min) < 0) min = text;
-      if (compareBytes(text, max) > 0) max = text;
+      let length: number;
+      if (out) length = out.write(texts[i] as string, at + LENGTH_PREFIX, "utf8");
+      else {
+        const text = texts[i] as Uint8Array;
+        plain.set(text, at + LENGTH_PREFIX);
+        length = text.length;
+      }
+      lengths.setUint32(at, length, true);
+      const valueAt = at + LENGTH_PREFIX;
+      at = valueAt + length;
+      if (i === start) {
+        minLength = maxLength = length;
+        continue;
+      }
+      if (compareRanges(plain, valueAt, length, minAt, minLength) < 0) {
+        minIndex = i;
+        minAt = valueAt;
+        minLength = length;
+      }
+      if (compareRanges(plain, valueAt, length, maxAt, maxLength) > 0) {
+        maxIndex = i;
+        maxAt = valueAt;
+        maxLength = length;
+      }
     }
+    const min: Bound = { index: minIndex, bytes: plain.slice(minAt, minAt + minLength) };
+    const max: Bound = { index: maxIndex, bytes: plain.slice(maxAt, maxAt + maxLength) };
     const compressed = inPlace ? inPlace.compress(plainLength) : (compress?.(plain) ?? plain);
 
     const headerStart = writer.offset;
@@ -134,12 +176,13 @@ export function writePlainByteArrayChunk(writer: Writer, column: ColumnEncoder, 
     writer.appendBytes(compressed);
     uncompressedSize += headerSize + levels.offset + plainLength;
 
-    if (chunkMin === undefined || compareBytes(min, chunkMin) < 0) chunkMin = min;
-    if (chunkMax === undefined || compareBytes(max, chunkMax) > 0) chunkMax = max;
+    if (chunkMin === undefined || compareBytes(min.bytes, chunkMin.bytes) < 0) chunkMin = min;
+    if (chunkMax === undefined || compareBytes(max.bytes, chunkMax.bytes) > 0) chunkMax = max;
 
     if (columnIndex) {
-      const minBytes = unconvertMinMax(min, element, false, column.statisticsTruncateLength);
-      const maxBytes = unconvertMinMax(max, element, true, column.statisticsTruncateLength);
+      // The page's bounds as hyparquet-writer makes them: from the values themselves.
+      const minBytes = unconvertMinMax(texts[min.index], element, false, column.statisticsTruncateLength);
+      const maxBytes = unconvertMinMax(texts[max.index], element, true, column.statisticsTruncateLength);
       if (!minBytes || !maxBytes) columnIndex = undefined;
       else {
         columnIndex.null_pages.push(false);
@@ -148,13 +191,13 @@ export function writePlainByteArrayChunk(writer: Writer, column: ColumnEncoder, 
         columnIndex.null_counts?.push(0n);
         // The boundary order compares the pages' own bounds (not the truncated ones), as hyparquet-writer does.
         if (previousMin !== undefined && previousMax !== undefined) {
-          const minOrder = compareBytes(previousMin, min);
-          const maxOrder = compareBytes(previousMax, max);
+          const minOrder = compareBytes(previousMin, min.bytes);
+          const maxOrder = compareBytes(previousMax, max.bytes);
           if (minOrder > 0 || maxOrder > 0) ascending = false;
           if (minOrder < 0 || maxOrder < 0) descending = false;
         }
-        previousMin = min;
-        previousMax = max;
+        previousMin = min.bytes;
+        previousMax = max.bytes;
       }
     }
 
@@ -171,9 +214,10 @@ export function writePlainByteArrayChunk(writer: Writer, column: ColumnEncoder, 
     else if (descending) columnIndex.boundary_order = "DESCENDING";
   }
 
-  // The same keys as hyparquet-writer's statistics object (nan_count is there, undefined, for non-floats).
+  // The same keys as hyparquet-writer's statistics object (nan_count is there, undefined, for non-floats),
+  // its bounds the values they came from.
   const statistics = column.stats
-    ? ({ min_value: chunkMin, max_value: chunkMax, null_count: 0n, nan_count: undefined } as unknown as ChunkStatistics)
+    ? ({ min_value: texts[chunkMin!.index], max_value: texts[chunkMax!.index], null_count: 0n, nan_count: undefined } as unknown as ChunkStatistics)
     : undefined;
   return {
     chunk: {
@@ -199,18 +243,25 @@ export function writePlainByteArrayChunk(writer: Writer, column: ColumnEncoder, 
   } as unknown as PageIndexes;
 }
 
+/** A page's smallest or largest value: which one it is, and its encoded bytes. */
+interface Bound {
+  index: number;
+  bytes: Uint8Array;
+}
+
 /**
- * Where each page starts (value indexes), by hyparquet-writer's rule: a page takes values until their bytes
- * (without length prefixes) reach `pageSize`, and a new page starts only where a row starts.
+ * Where each page starts (value indexes), by hyparquet-writer's rule: a page takes values until their
+ * encoded bytes (`sizes`, without length prefixes) reach `pageSize`, and a new page starts only where a row
+ * starts.
  */
-function pageBoundaries(texts: readonly Uint8Array[], pageSize: number, repetitionLevels: readonly number[]): number[] {
+function pageBoundaries(sizes: Uint32Array, pageSize: number, repetitionLevels: readonly number[]): number[] {
   const starts = [0];
   if (!pageSize) return starts;
   let start = 0;
   let bytes = 0;
   const repeated = repetitionLevels.length > 0;
-  for (let i = 0; i < texts.length; i++) {
-    const size = texts[i]!.length;
+  for (let i = 0; i < sizes.length; i++) {
+    const size = sizes[i]!;
     bytes += size;
     if (bytes >= pageSize && i > start && (!repeated || repetitionLevels[i] === 0)) {
       starts.push(i);
@@ -226,6 +277,13 @@ function bitWidth(max: number): number {
   return Math.ceil(Math.log2(max + 1));
 }
 
+/** `compareBytes` on two ranges of one buffer. */
+function compareRanges(bytes: Uint8Array, left: number, leftLength: number, right: number, rightLength: number): number {
+  const length = Math.min(leftLength, rightLength);
+  for (let i = 0; i < length; i++) if (bytes[left + i] !== bytes[right + i]) return bytes[left + i]! - bytes[right + i]!;
+  return leftLength - rightLength;
+}
+
 /** Unsigned lexicographic order of byte strings (a prefix first): the order of BYTE_ARRAY bounds. */
 function compareBytes(left: Uint8Array, right: Uint8Array): number {
   if (left === right) return 0;
@@ -236,20 +294,21 @@ function compareBytes(left: Uint8Array, right: Uint8Array): number {
 
 /**
  * Whether hyparquet-writer's dictionary sample rules a dictionary out, so the column is written PLAIN: it
- * takes up to 1000 values spread evenly over the chunk, keys each by its 32-bit FNV-1a hash (so values
- * whose hashes collide count as one), and gives up when the distinct keys' bytes (a 4-byte length each)
- * exceed 90 % of all sampled bytes. Each sample counts the size of the first value seen with its key.
- * When the sample does not rule it out, hyparquet-writer builds the whole dictionary to decide.
+ * takes up to 1000 values spread evenly over the chunk, keys each (bytes by their 32-bit FNV-1a hash, so
+ * values whose hashes collide count as one; a string by itself), and gives up when the distinct keys' sizes
+ * (the value's `length` and a 4-byte prefix each) exceed 90 % of all sampled sizes. Each sample counts the
+ * size of the first value seen with its key. When the sample does not rule it out, hyparquet-writer builds
+ * the whole dictionary to decide.
  */
-export function dictionarySampleRejects(texts: readonly Uint8Array[]): boolean {
+export function dictionarySampleRejects(texts: Texts): boolean {
   const count = texts.length;
   const samples = Math.min(count, DICTIONARY_SAMPLE);
-  const sizes = new Map<number, number>();
+  const sizes = new Map<number | string, number>();
   let distinctBytes = 0;
   let totalBytes = 0;
   for (let i = 0; i < samples; i++) {
     const text = texts[samples === 1 ? 0 : Math.floor((i * (count - 1)) / (samples - 1))]!;
-    const key = fnv1a(text);
+    const key = typeof text === "string" ? text : fnv1a(text);
     let size = sizes.get(key);
     if (size === undefined) {
       size = text.length + LENGTH_PREFIX;

@@ -145,6 +145,62 @@ describe("writeRowGroupColumns", () => {
     await expectSameFile(columns([...chats(8, 5), turn(new Uint8Array(17 << 20).fill(0x61)), ...chats(9, 5)]), { ...setup, codec: "UNCOMPRESSED" });
   });
 
+  it("writes the same file for texts given as strings, whatever their code points", async () => {
+    // Code points whose UTF-16 order differs from their UTF-8 order (a surrogate pair against U+E000–U+FFFF),
+    // lone surrogates (written as U+FFFD, and ordered as it), multi-byte text that sizes pages by bytes.
+    const awkward = ["\u{1f642}", "\ue000", "\uffff", "\ufffd", "\ud800", "\udc00", "\ud83d", "x\ud83d", "é", "桥", "a", "", "\u0000"];
+    const next = seededRandom(13);
+    const id = () => Array.from({ length: Math.floor(next() * 6) }, () => awkward[Math.floor(next() * awkward.length)]).join("");
+    for (const rows of [1, 2, 40, 900]) {
+      const ids = Array.from({ length: rows }, id);
+      const data = columns(chats(14 + rows, rows, 30, false));
+      data[1] = { ...data[1]!, data: ids };
+      for (const setup of [
+        { codec: "SNAPPY", pageSize: 60 },
+        { codec: "UNCOMPRESSED", pageSize: 7 },
+        { codec: "SNAPPY", pageSize: 1 << 20, statisticsTruncateLength: 2 },
+      ] as Setup[]) {
+        await expectSameFile(data, setup);
+        // Sorted and reversed, for the boundary order.
+        const sorted = [...ids].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+        await expectSameFile([data[0]!, { ...data[1]!, data: sorted }, data[2]!, data[3]!], setup);
+        await expectSameFile([data[0]!, { ...data[1]!, data: sorted.reverse() }, data[2]!, data[3]!], setup);
+      }
+    }
+  });
+
+  it("takes an id column of strings through the PLAIN shortcut", () => {
+    const resolve = schemaPathResolver(sftSchema);
+    const path = resolve(["id"]);
+    const schemaPath = path.map((node) => node.element);
+    const column: ColumnEncoder = {
+      columnName: "id",
+      element: schemaPath.at(-1)!,
+      schemaPath,
+      codec: "UNCOMPRESSED",
+      compressors: {},
+      stats: true,
+      pageSize: 100,
+      columnIndex: true,
+      offsetIndex: true,
+    };
+    const ids = Array.from({ length: 50 }, (_, i) => `row-\u{1f642}-${i}`);
+    const ours = new ByteWriter();
+    const result = writePlainByteArrayChunk(ours, column, encodeNestedValues(path, ids));
+    expect(result).toBeDefined();
+    expect(result?.chunk.meta_data?.statistics?.min_value).toBe("row-\u{1f642}-0");
+    const theirs = new ByteWriter();
+    expect(result).toStrictEqual(writeColumn({ writer: theirs, column, pageData: encodeNestedValues(path, ids) }));
+    expect(Buffer.from(ours.getBytes()).equals(Buffer.from(theirs.getBytes()))).toBe(true);
+    // Different strings with the same bytes (lone surrogates are written as U+FFFD): the first one is the bound.
+    const ties = ["\ud800", "\udc00", "\ufffd", "\udc00z", "\ud800z"];
+    const tied = writePlainByteArrayChunk(new ByteWriter(), column, encodeNestedValues(path, ties));
+    expect(tied?.chunk.meta_data?.statistics).toMatchObject({ min_value: "\ud800", max_value: "\udc00z" });
+    expect(tied).toStrictEqual(writeColumn({ writer: new ByteWriter(), column, pageData: encodeNestedValues(path, ties) }));
+    // Strings and bytes mixed in one column: not taken.
+    expect(writePlainByteArrayChunk(new ByteWriter(), column, encodeNestedValues(path, [...ids, encoder.encode("b")]))).toBeUndefined();
+  });
+
   it("writes the same file for chats with tool calls (their columns all go through hyparquet-writer)", async () => {
     const next = seededRandom(12);
     const rows = Array.from({ length: 300 }, (_, i) => ({

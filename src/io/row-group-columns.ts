@@ -3,7 +3,8 @@
  * `ParquetWriter`, as its `write` does for a single group (same chunks, same metadata, same page indexes),
  * with two shortcuts for the column a chat dataset is mostly made of:
  * - a `messages` column's leaves are shredded in one walk (io/messages-leaves) instead of once per leaf;
- * - a leaf of UTF-8 bytes hyparquet-writer would write PLAIN goes through io/plain-byte-array-chunk.
+ * - a leaf of UTF-8 text (bytes or strings) hyparquet-writer would write PLAIN goes through
+ *   io/plain-byte-array-chunk: the chat's text, and an id column.
  * Every other leaf goes through hyparquet-writer's own shredder and `writeColumn`.
  */
 import type { SchemaTree } from "hyparquet";
@@ -72,9 +73,7 @@ export function writeRowGroupColumns(writer: ParquetWriter, { columnData, pageSi
       };
       // `messages` is set only when every leaf is `role` or `content` (isMessagesLeafPath).
       const pageData: PageData = messages ? messages[column.element.name as "role" | "content"] : encodeNestedValues(leafPath, data);
-      const result =
-        (messages ? writePlainByteArrayChunk(sink, column, pageData, inPlaceCompressors?.[codec]) : undefined) ??
-        writeColumn({ writer: sink, column, pageData });
+      const result = writePlainByteArrayChunk(sink, column, pageData, inPlaceCompressors?.[codec]) ?? writeColumn({ writer: sink, column, pageData });
       chunks.push(result.chunk);
       writer.pendingIndexes.push(result);
     }
