@@ -93,6 +93,24 @@ async function expectSameFile(columnData: ColumnSource[], setup: Setup): Promise
   expect(ours.writer.pendingIndexes).toStrictEqual(theirs.writer.pendingIndexes);
 }
 
+/** The SFT schema's leaf at `names`, as an uncompressed column with statistics and page indexes. */
+function plainColumn(names: string[], pageSize: number) {
+  const path = schemaPathResolver(sftSchema)(names);
+  const schemaPath = path.map((node) => node.element);
+  const column: ColumnEncoder = {
+    columnName: names.join("."),
+    element: schemaPath.at(-1)!,
+    schemaPath,
+    codec: "UNCOMPRESSED",
+    compressors: {},
+    stats: true,
+    pageSize,
+    columnIndex: true,
+    offsetIndex: true,
+  };
+  return { path, column };
+}
+
 describe("writeRowGroupColumns", () => {
   it.each([
     { codec: "SNAPPY", pageSize: 1 << 20 },
@@ -170,20 +188,7 @@ describe("writeRowGroupColumns", () => {
   });
 
   it("takes an id column of strings through the PLAIN shortcut", () => {
-    const resolve = schemaPathResolver(sftSchema);
-    const path = resolve(["id"]);
-    const schemaPath = path.map((node) => node.element);
-    const column: ColumnEncoder = {
-      columnName: "id",
-      element: schemaPath.at(-1)!,
-      schemaPath,
-      codec: "UNCOMPRESSED",
-      compressors: {},
-      stats: true,
-      pageSize: 100,
-      columnIndex: true,
-      offsetIndex: true,
-    };
+    const { path, column } = plainColumn(["id"], 100);
     const ids = Array.from({ length: 50 }, (_, i) => `row-\u{1f642}-${i}`);
     const ours = new ByteWriter();
     const result = writePlainByteArrayChunk(ours, column, encodeNestedValues(path, ids));
@@ -227,20 +232,7 @@ describe("writeRowGroupColumns", () => {
 
   it("takes the PLAIN shortcut for varied text and hands dictionary-friendly text back", () => {
     const pageData = messagesLeafPageData(chats(10, 300))!;
-    const resolve = schemaPathResolver(sftSchema);
-    const path = resolve(["messages", "list", "element", "content"]);
-    const schemaPath = path.map((node) => node.element);
-    const column: ColumnEncoder = {
-      columnName: "messages.list.element.content",
-      element: schemaPath.at(-1)!,
-      schemaPath,
-      codec: "UNCOMPRESSED",
-      compressors: {},
-      stats: true,
-      pageSize: 2000,
-      columnIndex: true,
-      offsetIndex: true,
-    };
+    const { path, column } = plainColumn(["messages", "list", "element", "content"], 2000);
     // The one-walk shredding gives hyparquet-writer's own levels and values.
     expect(pageData.content).toStrictEqual(encodeNestedValues(path, chats(10, 300)));
     const ours = new ByteWriter();
