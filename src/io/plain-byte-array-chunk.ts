@@ -9,8 +9,9 @@
  * The values are either all UTF-8 bytes (a chat's turns) or all strings (ids): a string is encoded straight
  * into the page, as TextEncoder encodes it, and everything hyparquet-writer measures on the value itself is
  * measured the same way here (the dictionary sample counts a string's UTF-16 units and keys it by itself,
- * pages are sized by its bytes, and a statistic is the value it came from). Bounds are found on the encoded bytes, whose
- * order is the code-point order hyparquet-writer compares strings by, lone surrogates as U+FFFD included.
+ * pages are sized by its bytes, and a statistic is the value it came from). Bounds are found on the encoded
+ * bytes, whose order is the code-point order hyparquet-writer compares strings by (lone surrogates as
+ * U+FFFD, as they are written).
  *
  * It takes only the case it can write the same way: every value present and of one kind, no encoding, bloom
  * filter or dictionary cap asked for, and a column hyparquet-writer would write PLAIN (its dictionary
