@@ -110,6 +110,33 @@ describe("the npm package", () => {
     expect(started[5]).toBeGreaterThan(started[4]!);
   }, 120_000);
 
+  it("starts the SNAPPY helper thread from the installed package, with the output of one thread", async () => {
+    // 17 MiB of JSONL: read on the calling thread, so the mixer starts its helper thread (io/snappy-helper).
+    const script = [
+      'import { readFileSync, writeFileSync } from "node:fs";',
+      'import { mixDatasets } from "longwriter-toolkit";',
+      "const rows = [];",
+      "for (let i = 0; rows.length * 1700 < 17 * 2 ** 20; i++) {",
+      '  rows.push(JSON.stringify({ messages: [{ role: "user", content: `question ${i}` }, { role: "assistant", content: `answer ${i} `.repeat(150) }] }));',
+      "}",
+      'writeFileSync("helper-input.jsonl", rows.join("\\n") + "\\n");',
+      'const recipe = { name: "helper", seed: 1, sources: [{ source: "rows", path: "helper-input.jsonl" }] };',
+      "const events = [];",
+      'process.on("worker", (worker) => { worker.on("online", () => events.push("online")); worker.on("error", (error) => events.push(`error: ${error.message}`)); });',
+      "const outputs = [];",
+      "for (const threads of [1, 2]) {",
+      "  await mixDatasets({ recipe, outDir: `helper-${threads}`, threads });",
+      '  outputs.push(readFileSync(`helper-${threads}/data/train-00000-of-00001.parquet`).toString("base64"));',
+      "}",
+      "console.log(JSON.stringify({ same: outputs[0] === outputs[1], events }));",
+    ].join("\n");
+    const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], { cwd: project });
+    const { same, events } = JSON.parse(stdout.trim()) as { same: boolean; events: string[] };
+    expect(same).toBe(true);
+    // One thread started with two threads (the helper), and it loaded.
+    expect(events).toEqual(["online"]);
+  }, 120_000);
+
   it("finds the prompt files that ship beside its modules (the bundle keeps each module's own location)", async () => {
     const script = [
       'import { loadAgentWritePrompts, loadJudgeTemplate } from "longwriter-toolkit";',

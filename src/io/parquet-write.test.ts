@@ -1,12 +1,13 @@
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { makeTmpDir } from "../../test/helpers/tmp-dir.js";
 import { InputError } from "../errors.js";
 import { SFT_COLUMNS, type ColumnSpec } from "./column-spec.js";
 import { parseParquetCodec } from "./parquet-codecs.js";
 import { readParquet, readParquetInfo } from "./parquet-read.js";
 import { writeParquet, writeParquetShards } from "./parquet-write.js";
+import { acquireSnappyHelper, readySnappyHelper } from "./snappy-helper.js";
 import { collect } from "../../test/helpers/collect.js";
 
 const dir = makeTmpDir("lw-parquet-");
@@ -43,6 +44,30 @@ describe("writeParquet / readParquet", () => {
       // field order inside a message is role, content
       expect(Object.keys((back[0]!.record.messages as object[])[0]!)).toEqual(["role", "content"]);
     }
+  });
+
+  it("writes the same file when a SNAPPY helper thread compresses pages beside this one", async () => {
+    // ~5 MB of text in 1 MiB pages: one row group, encoded on this thread.
+    const rows = Array.from({ length: 2000 }, (_, i) => sftRow(i, 2500));
+    const alone = join(dir, "helper-alone.parquet");
+    const helped = join(dir, "helper-helped.parquet");
+    await writeParquet({ file: alone, columns: SFT_COLUMNS, rows: fromArray(rows), threads: 2 });
+    const release = acquireSnappyHelper();
+    try {
+      for (let waited = 0; !readySnappyHelper(); waited += 10) {
+        if (waited > 20_000) throw new Error("the helper thread did not get ready");
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      const started = vi.spyOn(readySnappyHelper()!, "start");
+      await writeParquet({ file: helped, columns: SFT_COLUMNS, rows: fromArray(rows), threads: 2 });
+      expect(started).toHaveBeenCalled();
+      // Still ready: every page it took was finished.
+      expect(readySnappyHelper()).toBeDefined();
+    } finally {
+      release();
+    }
+    expect((await readParquetInfo(helped)).rowGroups).toBe(1);
+    expect((await readFile(helped)).equals(await readFile(alone))).toBe(true);
   });
 
   it("cuts row groups by bytes of text", async () => {

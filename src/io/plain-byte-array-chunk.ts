@@ -26,6 +26,7 @@ import { getMaxRepetitionLevel } from "hyparquet-writer/src/schema.js";
 import type { ChunkStatistics, ColumnEncoder, PageColumnIndex, PageData, PageIndexes, Writer } from "hyparquet-writer/src/types.js";
 import { unconvertMinMax } from "hyparquet-writer/src/unconvert.js";
 import type { InPlaceCompressor } from "./snappy-compressor.js";
+import type { PageCompressHelper } from "./snappy-helper.js";
 
 /** Values hyparquet-writer samples to decide on a dictionary, and the distinct share that rules one out. */
 const DICTIONARY_SAMPLE = 1000;
@@ -44,9 +45,16 @@ type Texts = readonly Uint8Array[] | readonly string[];
 /**
  * Writes `pageData` as one PLAIN column chunk and returns what `writeColumn` would (its `PageIndexes`), or returns undefined
  * (having written nothing) when this writer does not take the column. `inPlace` is the column codec's
- * compressor, when it takes pages in place (it must compress as `column.compressors[codec]` does).
+ * compressor, when it takes pages in place (it must compress as `column.compressors[codec]` does); `helper`,
+ * a thread compressing every other page the same way meanwhile (io/snappy-helper; used only with `inPlace`).
  */
-export function writePlainByteArrayChunk(writer: Writer, column: ColumnEncoder, pageData: PageData, inPlace?: InPlaceCompressor): PageIndexes | undefined {
+export function writePlainByteArrayChunk(
+  writer: Writer,
+  column: ColumnEncoder,
+  pageData: PageData,
+  inPlace?: InPlaceCompressor,
+  helper?: PageCompressHelper,
+): PageIndexes | undefined {
   const { element } = column;
   if (element.type !== "BYTE_ARRAY" || element.converted_type !== "UTF8") return undefined;
   if (column.encoding !== undefined || column.bloomFilter || column.dictionarySize !== undefined) return undefined;
@@ -88,11 +96,24 @@ export function writePlainByteArrayChunk(writer: Writer, column: ColumnEncoder, 
   let previousStart = 0;
   const dataPageOffset = BigInt(writer.offset);
 
-  for (let p = 0; p < pages.length; p++) {
+  /** Bytes of page `p`'s PLAIN values (each with its length prefix). */
+  const plainLengthOf = (p: number): number => {
+    let length = 0;
+    for (let i = pages[p]!, end = pages[p + 1] ?? texts.length; i < end; i++) length += LENGTH_PREFIX + sizes[i]!;
+    return length;
+  };
+  /** Where page `p` is encoded when it is compressed here: in the compressor's memory, or the page buffer. */
+  const memoryHere = (plainLength: number): Uint8Array => {
+    if (inPlace) return inPlace.input(plainLength);
+    if (plainLength > MAX_KEPT_PAGE_BYTES) return new Uint8Array(plainLength);
+    if (pageBuffer.length < plainLength) pageBuffer = new Uint8Array(Math.min(MAX_KEPT_PAGE_BYTES, Math.max(plainLength, pageBuffer.length * 2)));
+    return pageBuffer.subarray(0, plainLength);
+  };
+
+  /** Encodes page `p` (levels, and its values into `plain`) and finds its bounds. */
+  const encodePage = (p: number, plain: Uint8Array): EncodedPage => {
     const start = pages[p]!;
     const end = pages[p + 1] ?? texts.length;
-    const pageOffset = writer.offset;
-
     // Levels, as hyparquet-writer writes them for a page: repetition then definition, RLE/bit-packed.
     const levels = new ByteWriter();
     let rows = end - start;
@@ -106,17 +127,6 @@ export function writePlainByteArrayChunk(writer: Writer, column: ColumnEncoder, 
     if (maxDefinitionLevel) definitionBytes = writeRleBitPackedHybrid(levels, definitionLevels.slice(start, end), bitWidth(maxDefinitionLevel));
 
     // The values, PLAIN: each one's length (4 bytes, little-endian) and its bytes; and the page's bounds.
-    let plainLength = 0;
-    for (let i = start; i < end; i++) plainLength += LENGTH_PREFIX + sizes[i]!;
-    let plain: Uint8Array;
-    if (inPlace) plain = inPlace.input(plainLength);
-    else {
-      if (plainLength > MAX_KEPT_PAGE_BYTES) plain = new Uint8Array(plainLength);
-      else {
-        if (pageBuffer.length < plainLength) pageBuffer = new Uint8Array(Math.min(MAX_KEPT_PAGE_BYTES, Math.max(plainLength, pageBuffer.length * 2)));
-        plain = pageBuffer.subarray(0, plainLength);
-      }
-    }
     const lengths = new DataView(plain.buffer, plain.byteOffset, plain.byteLength);
     const out = strings ? Buffer.from(plain.buffer, plain.byteOffset, plain.byteLength) : undefined;
     // Where the page's smallest and largest values sit in `plain` (after their length prefix), and which they are.
@@ -153,29 +163,42 @@ export function writePlainByteArrayChunk(writer: Writer, column: ColumnEncoder, 
         maxLength = length;
       }
     }
-    const min: Bound = { index: minIndex, bytes: plain.slice(minAt, minAt + minLength) };
-    const max: Bound = { index: maxIndex, bytes: plain.slice(maxAt, maxAt + maxLength) };
-    const compressed = inPlace ? inPlace.compress(plainLength) : (compress?.(plain) ?? plain);
+    return {
+      start,
+      end,
+      rows,
+      levels,
+      repetitionBytes,
+      definitionBytes,
+      plain,
+      min: { index: minIndex, bytes: plain.slice(minAt, minAt + minLength) },
+      max: { index: maxIndex, bytes: plain.slice(maxAt, maxAt + maxLength) },
+    };
+  };
 
+  /** Writes an encoded page with its compressed values (pages in order), and adds it to the chunk's bounds and indexes. */
+  const writePage = (page: EncodedPage, compressed: Uint8Array): void => {
+    const { start, levels, plain, min, max } = page;
+    const pageOffset = writer.offset;
     const headerStart = writer.offset;
     writePageHeader(writer, {
       type: "DATA_PAGE_V2",
-      uncompressed_page_size: levels.offset + plainLength,
+      uncompressed_page_size: levels.offset + plain.length,
       compressed_page_size: levels.offset + compressed.length,
       data_page_header_v2: {
-        num_values: end - start,
+        num_values: page.end - start,
         num_nulls: 0,
-        num_rows: rows,
+        num_rows: page.rows,
         encoding: "PLAIN",
-        definition_levels_byte_length: definitionBytes,
-        repetition_levels_byte_length: repetitionBytes,
+        definition_levels_byte_length: page.definitionBytes,
+        repetition_levels_byte_length: page.repetitionBytes,
         is_compressed: !!codec,
       },
     } as PageHeader);
     const headerSize = writer.offset - headerStart;
     writer.appendBytes(levels.getBytes());
     writer.appendBytes(compressed);
-    uncompressedSize += headerSize + levels.offset + plainLength;
+    uncompressedSize += headerSize + levels.offset + plain.length;
 
     if (chunkMin === undefined || compareBytes(min.bytes, chunkMin.bytes) < 0) chunkMin = min;
     if (chunkMax === undefined || compareBytes(max.bytes, chunkMax.bytes) > 0) chunkMax = max;
@@ -209,7 +232,40 @@ export function writePlainByteArrayChunk(writer: Writer, column: ColumnEncoder, 
       offsetIndex.page_locations.push({ offset: BigInt(pageOffset), compressed_page_size: writer.offset - pageOffset, first_row_index: firstRow });
     }
     previousStart = start;
+  };
+
+  // With a helper thread, a page goes to it when it has a free slot, else it is encoded and compressed here;
+  // pages are written in order, each as soon as it and those before it are compressed. So this thread never
+  // waits for the helper before the chunk's last page (always compressed here), and the two share the pages by
+  // how fast each gets through them.
+  const queue: Array<{ page: EncodedPage; slot: number; compressed?: Uint8Array }> = [];
+  let inFlight = 0;
+  const writeQueued = (wait: boolean): void => {
+    for (; queue.length > 0; queue.shift()) {
+      const { page, slot, compressed } = queue[0]!;
+      if (compressed) writePage(page, compressed);
+      else {
+        if (!wait && !helper!.done(slot)) return;
+        writePage(page, helper!.finish(slot));
+        inFlight--;
+      }
+    }
+  };
+  for (let p = 0; p < pages.length; p++) {
+    const plainLength = plainLengthOf(p);
+    if (helper && inPlace && inFlight < helper.slots && p + 1 < pages.length && plainLength <= helper.capacity) {
+      queue.push({ page: encodePage(p, helper.input(plainLength)), slot: helper.start(plainLength) });
+      inFlight++;
+    } else {
+      const page = encodePage(p, memoryHere(plainLength));
+      const compressed = inPlace ? inPlace.compress(plainLength) : (compress?.(page.plain) ?? page.plain);
+      if (queue.length === 0) writePage(page, compressed);
+      // Behind the helper's pages: a copy, as the compressor's memory takes the next page.
+      else queue.push({ page, slot: -1, compressed: compressed.slice() });
+    }
+    writeQueued(false);
   }
+  writeQueued(true);
   if (columnIndex) {
     if (ascending) columnIndex.boundary_order = "ASCENDING";
     else if (descending) columnIndex.boundary_order = "DESCENDING";
@@ -242,6 +298,19 @@ export function writePlainByteArrayChunk(writer: Writer, column: ColumnEncoder, 
     offsetIndex,
     bloomFilter: undefined,
   } as unknown as PageIndexes;
+}
+
+/** A page encoded and not yet written: its values (`start` to `end`), levels, PLAIN bytes and bounds. */
+interface EncodedPage {
+  start: number;
+  end: number;
+  rows: number;
+  levels: ByteWriter;
+  repetitionBytes: number;
+  definitionBytes: number;
+  plain: Uint8Array;
+  min: Bound;
+  max: Bound;
 }
 
 /** A page's smallest or largest value: which one it is, and its encoded bytes. */

@@ -15,7 +15,8 @@ import { messagesLeafPageData } from "./messages-leaves.js";
 import { writeCompressors, type ParquetCodec } from "./parquet-codecs.js";
 import { dictionarySampleRejects, writePlainByteArrayChunk } from "./plain-byte-array-chunk.js";
 import { writeRowGroupColumns } from "./row-group-columns.js";
-import { inPlaceCompressorOf } from "./snappy-compressor.js";
+import { createSnappyCompressor, inPlaceCompressorOf } from "./snappy-compressor.js";
+import { type PageCompressHelper, SnappyHelper } from "./snappy-helper.js";
 
 const encoder = new TextEncoder();
 const sftSchema = parquetSchemaFor(SFT_COLUMNS);
@@ -60,9 +61,11 @@ interface Setup {
   statistics?: boolean;
   statisticsTruncateLength?: number;
   schema?: typeof sftSchema;
+  /** A thread compressing pages beside ours (or a stand-in). */
+  helper?: PageCompressHelper;
 }
 
-async function bothWays(columnData: ColumnSource[], { codec, pageSize, statistics, statisticsTruncateLength, schema = sftSchema }: Setup) {
+async function bothWays(columnData: ColumnSource[], { codec, pageSize, statistics, statisticsTruncateLength, schema = sftSchema, helper }: Setup) {
   const compressors = (await writeCompressors({}, [codec])) as Compressors;
   const make = () => {
     const sink = new ByteWriter();
@@ -81,7 +84,12 @@ async function bothWays(columnData: ColumnSource[], { codec, pageSize, statistic
   void theirs.writer.finish();
   const ours = make();
   const inPlace = inPlaceCompressorOf(compressors[codec as keyof Compressors]);
-  writeRowGroupColumns(ours.writer, { columnData, pageSize, inPlaceCompressors: inPlace ? { [codec]: inPlace } : undefined });
+  writeRowGroupColumns(ours.writer, {
+    columnData,
+    pageSize,
+    inPlaceCompressors: inPlace ? { [codec]: inPlace } : undefined,
+    pageHelpers: helper ? { [codec]: helper } : undefined,
+  });
   void ours.writer.finish();
   return { theirs, ours };
 }
@@ -111,6 +119,45 @@ function plainColumn(names: string[], pageSize: number) {
   return { path, column };
 }
 
+/**
+ * A stand-in for the helper thread (io/snappy-helper), on this thread: a page is compressed when `finish` asks
+ * for it, and `done` answers yes or no at random, so that pages queue up in every order the chunk writer can meet.
+ * It checks the contract: slots in turn, finished in the order started, none reused before it is finished.
+ */
+function standInHelper(seed: number, slots: number, capacity: number) {
+  const next = seededRandom(seed);
+  const compress = createSnappyCompressor();
+  const inputs = Array.from({ length: slots }, () => new Uint8Array(capacity));
+  const lengths: number[] = new Array(slots).fill(0);
+  const started: number[] = [];
+  let nextSlot = 0;
+  let pages = 0;
+  const helper: PageCompressHelper & { pages(): number } = {
+    capacity,
+    slots,
+    input: (length) => {
+      if (length > capacity) throw new Error(`a page of ${length} bytes given to a helper of ${capacity}`);
+      return inputs[nextSlot]!.subarray(0, length);
+    },
+    start(length) {
+      const slot = nextSlot;
+      if (started.includes(slot)) throw new Error(`slot ${slot} started again before it was finished`);
+      started.push(slot);
+      lengths[slot] = length;
+      nextSlot = (slot + 1) % slots;
+      pages++;
+      return slot;
+    },
+    done: () => next() < 0.5,
+    finish(slot) {
+      if (started.shift() !== slot) throw new Error(`slot ${slot} finished out of order`);
+      return compress(inputs[slot]!.subarray(0, lengths[slot]));
+    },
+    pages: () => pages,
+  };
+  return helper;
+}
+
 describe("writeRowGroupColumns", () => {
   it.each([
     { codec: "SNAPPY", pageSize: 1 << 20 },
@@ -130,6 +177,34 @@ describe("writeRowGroupColumns", () => {
       [4, 2500],
     ] as const) {
       await expectSameFile(columns(chats(seed, rows)), setup);
+    }
+  });
+
+  it("writes the same file with pages compressed by a helper thread, whatever the order they come back in", async () => {
+    for (const [seed, slots, capacity] of [
+      [1, 1, 1 << 20],
+      [2, 2, 1 << 20],
+      [3, 4, 1 << 20],
+      // Pages over its capacity (a long text makes a big page) are compressed here.
+      [4, 3, 4000],
+    ] as const) {
+      const helper = standInHelper(seed, slots, capacity);
+      await expectSameFile(columns(chats(seed, 2500)), { codec: "SNAPPY", pageSize: 3000, helper });
+      expect(helper.pages()).toBeGreaterThan(100);
+    }
+  });
+
+  it("writes the same file with the real helper thread", async () => {
+    const helper = new SnappyHelper();
+    try {
+      for (let waited = 0; !helper.ready; waited += 10) {
+        if (waited > 20_000) throw new Error("the helper thread did not get ready");
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      await expectSameFile(columns(chats(5, 2500)), { codec: "SNAPPY", pageSize: 3000, helper });
+      expect(helper.ready).toBe(true);
+    } finally {
+      helper.stop();
     }
   });
 

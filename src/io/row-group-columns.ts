@@ -17,6 +17,7 @@ import { OptionError } from "../errors.js";
 import { isMessagesLeafPath, messagesLeafPageData } from "./messages-leaves.js";
 import { writePlainByteArrayChunk } from "./plain-byte-array-chunk.js";
 import type { InPlaceCompressor } from "./snappy-compressor.js";
+import type { PageCompressHelper } from "./snappy-helper.js";
 
 export interface RowGroupColumnsOptions {
   /** Every column, in schema order, each with the group's values (all of one length). */
@@ -25,13 +26,15 @@ export interface RowGroupColumnsOptions {
   pageSize: number;
   /** Codecs whose compressor takes pages in place (see `inPlaceCompressorOf`), by codec name. */
   inPlaceCompressors?: Partial<Record<string, InPlaceCompressor>> | undefined;
+  /** Threads compressing pages beside this one (io/snappy-helper), by the codec they compress, for text written PLAIN. */
+  pageHelpers?: Partial<Record<string, PageCompressHelper>> | undefined;
 }
 
 /**
  * Writes all rows of `columnData` as one row group: what `writer.write({ columnData, rowGroupSize: rows,
  * pageSize })` writes. A VARIANT column, which hyparquet-writer encodes first, is handed to `write` whole.
  */
-export function writeRowGroupColumns(writer: ParquetWriter, { columnData, pageSize, inPlaceCompressors }: RowGroupColumnsOptions): void {
+export function writeRowGroupColumns(writer: ParquetWriter, { columnData, pageSize, inPlaceCompressors, pageHelpers }: RowGroupColumnsOptions): void {
   const rows = columnData[0]?.data.length ?? 0;
   const resolve = schemaPathResolver(writer.schema);
   const paths = columnData.map(({ name }) => resolve([name]));
@@ -73,7 +76,8 @@ export function writeRowGroupColumns(writer: ParquetWriter, { columnData, pageSi
       };
       // `messages` is set only when every leaf is `role` or `content` (isMessagesLeafPath).
       const pageData: PageData = messages ? messages[column.element.name as "role" | "content"] : encodeNestedValues(leafPath, data);
-      const result = writePlainByteArrayChunk(sink, column, pageData, inPlaceCompressors?.[codec]) ?? writeColumn({ writer: sink, column, pageData });
+      const result =
+        writePlainByteArrayChunk(sink, column, pageData, inPlaceCompressors?.[codec], pageHelpers?.[codec]) ?? writeColumn({ writer: sink, column, pageData });
       chunks.push(result.chunk);
       writer.pendingIndexes.push(result);
     }

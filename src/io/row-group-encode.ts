@@ -14,6 +14,7 @@ import { completePageIndexes } from "./page-index.js";
 import { usePageBuffers } from "./page-buffers.js";
 import { writeRowGroupColumns } from "./row-group-columns.js";
 import { inPlaceCompressorOf } from "./snappy-compressor.js";
+import { readySnappyHelper } from "./snappy-helper.js";
 import { Utf8Slab } from "../util/utf8-slab.js";
 
 /** Bytes of the "PAR1" header a ParquetWriter writes first: the scratch encoding's offsets start there. */
@@ -154,10 +155,13 @@ export function encodeRowGroup(options: RowGroupEncodeOptions): EncodedRowGroup 
     offsetIndex: true,
   }));
   const inPlace = inPlaceCompressorOf(options.compressors[options.codec as keyof Compressors]);
+  // Our SNAPPY compressor, and a helper thread a caller of this thread started for it (io/snappy-helper).
+  const helper = inPlace && options.codec === "SNAPPY" ? readySnappyHelper() : undefined;
   writeRowGroupColumns(writer, {
     columnData: columnData as never,
     pageSize: options.pageBytes,
     inPlaceCompressors: inPlace ? { [options.codec]: inPlace } : undefined,
+    pageHelpers: helper ? { [options.codec]: helper } : undefined,
   });
   sink.drain();
   const [first, ...rest] = sink.chunks;

@@ -146,6 +146,7 @@ export async function collectCandidates({
   threads,
   rangeBytes,
   signal,
+  onReadingHere,
 }: {
   sources: readonly CollectSource[];
   spool: RowSpool;
@@ -159,6 +160,11 @@ export async function collectCandidates({
   rangeBytes?: number | undefined;
   /** Stops the pass (its reason thrown at the next row) when aborted. */
   signal?: AbortSignal | undefined;
+  /**
+   * Called before the first row when the pass reads its sources on this thread, not in reader threads, with
+   * their size in bytes (Parquet counted at twice its file size): the other cores idle until the write.
+   */
+  onReadingHere?: ((inputBytes: number) => void) | undefined;
 }): Promise<CollectResult> {
   const exact = exactDedup ? new RowKeyTable() : undefined;
   const keyHash = new Uint32Array(2);
@@ -177,7 +183,7 @@ export async function collectCandidates({
   const contaminated: ContaminatedRow[] = [];
   const collected: CollectedSource[] = [];
   const handlerOptions = sources.map((source): CandidateHandlerOptions => ({ tag: source.tag, filters: source.filterSpecs, exactKeys: exactDedup }));
-  const reader = await rangeReader(sources, handlerOptions, threads, rangeBytes);
+  const reader = await rangeReader(sources, handlerOptions, threads, rangeBytes, onReadingHere);
   try {
     for (const [sourceIndex, source] of sources.entries()) {
       const stats: CollectedSource = { tag: source.tag, input: 0, dropped: {}, invalidExamples: [], formats: {}, start: spool.size, count: 0 };
@@ -452,6 +458,7 @@ async function rangeReader(
   handlerOptions: CandidateHandlerOptions[],
   threads: number | undefined,
   rangeBytes: number | undefined,
+  onReadingHere: ((inputBytes: number) => void) | undefined,
 ): Promise<RangeReader<CandidateRange> | undefined> {
   let bytes = 0;
   let any = false;
@@ -467,6 +474,7 @@ async function rangeReader(
   if (!any) return undefined;
   const workers = resolveThreads(threads);
   if (rangeBytes === undefined && bytes < parallelReadingFrom(workers)) {
+    onReadingHere?.(bytes);
     return inProcessReader(handlerOptions.map((options) => createRangeHandler(options)));
   }
   return new RecordRangePool({ workers, handlers: handlerOptions.map((options) => ({ url: HANDLER_URL, options })) }) as RangeReader<CandidateRange>;

@@ -13,6 +13,7 @@ import { ConfigError } from "../errors.js";
 import { removeStaleTempFiles, tempPathFor } from "../io/atomic-file.js";
 import type { DataFormat, DatasetManifest } from "../io/dataset-dir.js";
 import { resolveThreads } from "../io/row-group-pool.js";
+import { acquireSnappyHelper } from "../io/snappy-helper.js";
 import type { MixRecipe } from "../schemas/mix-recipe.js";
 import type { SftRecord } from "../schemas/sft-record.js";
 import type { Filter } from "../select/filter.js";
@@ -30,6 +31,7 @@ import { prepareDecontamination } from "./prepare-decontamination.js";
 import { resolveAmounts, type AmountResult } from "./resolve-amounts.js";
 import { hubPull, type HubPull, type HubPullSettings } from "./resolve-hub-source.js";
 import { RowSpool } from "./row-spool.js";
+import { wantsSnappyHelper } from "./snappy-helper-policy.js";
 import { sourceFormat } from "./source-format.js";
 import { defaultTokenCounterFactory, type TokenCounterFactory } from "./token-counter.js";
 import { writeMixOutput, type WriteProgress } from "./write-mix-output.js";
@@ -77,7 +79,8 @@ export interface MixDatasetsOptions {
   /**
    * Threads for reading and writing: worker threads read JSONL sources in byte ranges and Parquet files in
    * ranges of rows (parse, convert, filter, serialise; a big enough input only), and parse, encode and
-   * compress Parquet row groups from the spooled bytes. The output is byte-identical whatever the number.
+   * compress Parquet row groups from the spooled bytes (or, for an output of one group, compress pages beside
+   * this thread while it encodes them: io/snappy-helper). The output is byte-identical whatever the number.
    * @default every core
    */
   threads?: number | undefined;
@@ -151,6 +154,7 @@ export async function mixDatasets(options: MixDatasetsOptions): Promise<MixResul
   // The spool sits beside the output under a temp name; spools of killed runs are removed first.
   await removeStaleTempFiles(outDir);
   const spool = RowSpool.create(tempPathFor(outDir));
+  let releaseSnappyHelper: (() => void) | undefined;
   try {
     const collected = await collectCandidates({
       sources,
@@ -162,6 +166,10 @@ export async function mixDatasets(options: MixDatasetsOptions): Promise<MixResul
       threads,
       rangeBytes: options.readRangeBytes,
       signal: options.signal,
+      // The second core idles through a first pass read here: a SNAPPY helper thread warms up on it meanwhile.
+      onReadingHere: (inputBytes) => {
+        if (wantsSnappyHelper(recipe.output?.compression, resolveThreads(threads), inputBytes)) releaseSnappyHelper = acquireSnappyHelper();
+      },
     });
     const amounts = resolveSourceAmounts({ recipe, collected, seed, file });
     const assembled = assembleSplits({
@@ -190,6 +198,7 @@ export async function mixDatasets(options: MixDatasetsOptions): Promise<MixResul
     });
     return { outDir, manifest, dataset: written };
   } finally {
+    releaseSnappyHelper?.();
     spool.dispose();
   }
 }
