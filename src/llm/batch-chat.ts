@@ -12,12 +12,12 @@
  * `batches.list`, or submitted if no batch was created from it.
  */
 import type OpenAI from "openai";
-import { APIError, toFile } from "openai";
 import { ConfigError } from "../errors.js";
 import type { ChatRequest, ChatResult, LlmClient } from "./client.js";
 import { chatBody, checkCompletion, usageFromApi } from "./chat-wire.js";
 import { LlmCallError, type LlmFailureKind } from "./errors.js";
 import type { Journal } from "./journal.js";
+import { loadOpenAiSdk } from "./openai-sdk.js";
 import { batchStatePath, openBatchState, type BatchRecord, type BatchState } from "./batch-state.js";
 import type { UsageCounts } from "./prices.js";
 import { requestKey } from "./request-key.js";
@@ -81,7 +81,8 @@ interface ResultLine {
  * @example const llm = createLlmClient({ model: "gpt-4o", journalPath: "out.journal.jsonl", batch: { pollIntervalSec: 60 } });
  */
 export function createBatchChat(options: {
-  sdk: OpenAI;
+  /** The SDK's client (once the SDK is loaded: llm/openai-sdk). */
+  sdk: Promise<OpenAI>;
   model: string;
   journal: Promise<Journal>;
   ledger: SpendLedger;
@@ -90,7 +91,8 @@ export function createBatchChat(options: {
   /** Configured credentials, redacted verbatim from every error (a server may echo them in an error line). */
   secrets?: readonly string[];
 }): LlmClient {
-  const { sdk, model: defaultModel, ledger, acceptLengthLimit } = options;
+  const { model: defaultModel, ledger, acceptLengthLimit } = options;
+  const client = (): Promise<OpenAI> => options.sdk;
   const pollMs = Math.max(1, Math.round((options.batch.pollIntervalSec ?? 30) * 1000));
   const gatherMs = options.batch.gatherMs ?? Math.min(1000, Math.ceil(pollMs / 2));
   const maxRequests = options.batch.maxRequestsPerFile ?? BATCH_MAX_REQUESTS;
@@ -115,8 +117,9 @@ export function createBatchChat(options: {
   // Fail fast, before anything is uploaded, when the server has no Batch API.
   const ready: Promise<{ journal: Journal; state: BatchState }> = (async () => {
     const journal = await options.journal;
+    const { APIError } = await loadOpenAiSdk();
     try {
-      await sdk.batches.list({ limit: 1 });
+      await (await client()).batches.list({ limit: 1 });
     } catch (error) {
       if (error instanceof APIError && (error.status === 404 || error.status === 405 || error.status === 501)) {
         throw new ConfigError(`--batch: the server has no Batch API (GET /v1/batches answered HTTP ${error.status}); run without --batch`, { cause: error });
@@ -205,7 +208,7 @@ export function createBatchChat(options: {
     let ran = 0;
     for (const fileId of [batch.output_file_id, batch.error_file_id]) {
       if (!fileId) continue;
-      const text = await (await sdk.files.content(fileId)).text();
+      const text = await (await (await client()).files.content(fileId)).text();
       for (const raw of text.split("\n")) {
         if (raw.trim() === "") continue;
         let line: ResultLine;
@@ -240,6 +243,7 @@ export function createBatchChat(options: {
   const ensureBatch = async (record: BatchRecord, state: BatchState): Promise<string> => {
     if (record.batchId) return record.batchId;
     let looked = 0;
+    const sdk = await client();
     for await (const batch of sdk.batches.list({ limit: 100 })) {
       if (batch.input_file_id === record.fileId) {
         state.created(record, batch.id);
@@ -269,8 +273,9 @@ export function createBatchChat(options: {
         await sleep(pollMs);
         if (closed) return;
         let batch: OpenAI.Batches.Batch;
+        const { APIError } = await loadOpenAiSdk();
         try {
-          batch = await sdk.batches.retrieve(batchId);
+          batch = await (await client()).batches.retrieve(batchId);
           troubles = 0;
         } catch (error) {
           troubles += 1;
@@ -316,7 +321,8 @@ export function createBatchChat(options: {
     const keys = items.map((item) => item.waiter.key);
     let record: BatchRecord | undefined;
     try {
-      const file = await sdk.files.create({
+      const { toFile } = await loadOpenAiSdk();
+      const file = await (await client()).files.create({
         file: await toFile(Buffer.from(text, "utf8"), "longwriter-batch.jsonl", { type: "application/jsonl" }),
         purpose: "batch",
       });

@@ -9,11 +9,12 @@
  * `close()` closes the journal. Failed calls throw an `LlmCallError` subclass and are never journaled,
  * so a re-run tries them again.
  */
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
+import type OpenAI from "openai";
 import type { Message } from "../schemas/message.js";
 import { ConfigError } from "../errors.js";
 import { cappedRetryAfterFetch } from "./capped-fetch.js";
 import { nodeHttpFetch } from "./node-http-fetch.js";
+import { loadedOpenAiSdk, loadOpenAiSdk } from "./openai-sdk.js";
 import { cappedBodyFetch, ResponseTooLargeError } from "./response-size-cap.js";
 import { ChatStream, StreamErrorEvent } from "./chat-stream.js";
 import { chatBody, checkCompletion, usageFromApi } from "./chat-wire.js";
@@ -150,18 +151,23 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
   const baseURL = options.baseURL ?? env.OPENAI_BASE_URL ?? undefined;
   /** Values redacted from every error this client raises (a server may echo the Authorization header). */
   const secrets = apiKey === PLACEHOLDER_API_KEY ? [] : [apiKey];
-  const sdk = new OpenAI({
-    apiKey,
-    baseURL: baseURL || undefined,
-    maxRetries,
-    timeout: timeoutMs,
-    // Chat calls go over node:http (llm/node-http-fetch: a third of the CPU per call of Node's fetch);
-    // a caller's own fetch gets the same response-size cap.
-    fetch: cappedRetryAfterFetch(options.fetch ? cappedBodyFetch(options.fetch, maxResponseBytes) : nodeHttpFetch({ maxResponseBytes }), maxRetryAfterMs),
-    // Failures reach the caller as LlmCallErrors; the SDK's own console logging (e.g. raw garbage SSE
-    // chunks) stays off unless the user asks for it with OPENAI_LOG.
-    ...(env.OPENAI_LOG ? {} : { logLevel: "off" as const }),
-  });
+  // The SDK is loaded with the first call (llm/openai-sdk); the client is made once it is.
+  const sdk: Promise<OpenAI> = loadOpenAiSdk().then(
+    ({ default: OpenAiClient }) =>
+      new OpenAiClient({
+        apiKey,
+        baseURL: baseURL || undefined,
+        maxRetries,
+        timeout: timeoutMs,
+        // Chat calls go over node:http (llm/node-http-fetch: a third of the CPU per call of Node's fetch);
+        // a caller's own fetch gets the same response-size cap.
+        fetch: cappedRetryAfterFetch(options.fetch ? cappedBodyFetch(options.fetch, maxResponseBytes) : nodeHttpFetch({ maxResponseBytes }), maxRetryAfterMs),
+        // Failures reach the caller as LlmCallErrors; the SDK's own console logging (e.g. raw garbage SSE
+        // chunks) stays off unless the user asks for it with OPENAI_LOG.
+        ...(env.OPENAI_LOG ? {} : { logLevel: "off" as const }),
+      }),
+  );
+  sdk.catch(() => undefined); // reported by the first chat(), not as an unhandled rejection
   const journalPromise: Promise<Journal> | undefined = journalPath ? openJournal({ path: journalPath }) : undefined;
   journalPromise?.catch(() => undefined); // reported by the first chat(), not as an unhandled rejection
   const ledger = createSpendLedger({ prices, maxCostUsd: options.maxCostUsd, onWarning: options.onWarning });
@@ -221,7 +227,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
         // The SDK sends the request (and retries it, and turns HTTP errors into APIErrors); the body's
         // events are read here, as bytes arrive (llm/chat-stream): a fifth to a quarter less CPU per call than
         // through the SDK's stream on token-by-token answers (docs/decisions.md, "Streamed answers").
-        const response = await sdk.chat.completions
+        const response = await (await sdk).chat.completions
           .create({ ...body, stream: true, stream_options: { include_usage: true } }, { signal: controller.signal })
           .asResponse();
         armIdle();
@@ -244,7 +250,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
         }
         if (finishReason === null) throw new TruncatedStreamError({ model, partialChars: text.length });
       } else {
-        const completion = await sdk.chat.completions.create(body, { signal: controller.signal });
+        const completion = await (await sdk).chat.completions.create(body, { signal: controller.signal });
         const choice = completion.choices?.[0];
         if (!choice) throw new LlmCallError("bad_response", "the response has no choices", { model, retryable: true });
         if (completion.model) answeredModel = completion.model;
@@ -376,6 +382,8 @@ function toLlmError(
       ? new TruncatedStreamError({ model, partialChars: context.partialChars, cause: error, secrets })
       : new LlmCallError("timeout", `no data for ${context.timeoutMs} ms`, { model, retryable: true, cause: error, secrets });
   }
+  // An error can be one of the SDK's classes only once the SDK is loaded.
+  const { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } = loadedOpenAiSdk() ?? NO_SDK_ERRORS;
   if (context.callerAborted || error instanceof APIUserAbortError) {
     return new LlmCallError("aborted", "the call was aborted", { model, cause: error, secrets });
   }
@@ -413,6 +421,17 @@ function toLlmError(
   const message = error instanceof Error ? error.message : String(error);
   return new LlmCallError("bad_response", oneLine(redactSecrets(message, secrets)), { model, retryable: true, cause: error, secrets });
 }
+
+/** Stand-ins for the SDK's error classes before it is loaded: nothing is an instance of them. */
+class NotAnSdkError extends Error {
+  status: number | undefined;
+}
+const NO_SDK_ERRORS = {
+  APIConnectionError: NotAnSdkError,
+  APIConnectionTimeoutError: NotAnSdkError,
+  APIError: NotAnSdkError,
+  APIUserAbortError: NotAnSdkError,
+};
 
 /** A response body's chunks: ours (llm/node-http-fetch) and a WHATWG stream (a caller's fetch) are both async iterable. */
 function bodyChunks(response: Response, model: string): AsyncIterable<Uint8Array> {
