@@ -195,18 +195,21 @@ export function readySnappyHelper(): PageCompressHelper | undefined {
 /**
  * Text the helper compresses before it says it is ready (1 MiB, a SNAPPY page's default size, of words from a
  * fixed list in an order a fixed generator picks), so that its compressor's WebAssembly is optimised and its
- * memory grown by then: the same kind of work as a page of chat text, matches and literals.
+ * memory grown by then: the same kind of work as a page of chat text, matches and literals. Written straight
+ * into bytes (a string of 200k words would cost the helper ~10 MB of heap).
  */
 export function warmUpText(): Uint8Array {
-  const words = ["the", "model", "answer", "length", "of", "a", "long", "output", "plan", "paragraph", "写作", "长度", "数据", "and", "to", "in"];
-  const parts: string[] = [];
+  const encoder = new TextEncoder();
+  const words = ["the", "model", "answer", "length", "of", "a", "long", "output", "plan", "paragraph", "写作", "长度", "数据", "and", "to", "in"].map((word) =>
+    encoder.encode(`${word} `),
+  );
+  const text = new Uint8Array(1 << 20);
   let seed = 0x2545f491;
-  let length = 0;
-  while (length < 1 << 20) {
+  for (let at = 0; at < text.length; ) {
     seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
     const word = words[seed >>> 28]!;
-    parts.push(word);
-    length += word.length + 1;
+    text.set(word.subarray(0, text.length - at), at);
+    at += word.length;
   }
-  return new TextEncoder().encode(parts.join(" "));
+  return text;
 }
