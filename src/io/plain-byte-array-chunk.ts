@@ -46,7 +46,7 @@ type Texts = readonly Uint8Array[] | readonly string[];
  * Writes `pageData` as one PLAIN column chunk and returns what `writeColumn` would (its `PageIndexes`), or returns undefined
  * (having written nothing) when this writer does not take the column. `inPlace` is the column codec's
  * compressor, when it takes pages in place (it must compress as `column.compressors[codec]` does); `helper`,
- * a thread compressing every other page the same way meanwhile (io/snappy-helper; used only with `inPlace`).
+ * a thread that compresses pages the same way beside this one (io/snappy-helper; used only with `inPlace`).
  */
 export function writePlainByteArrayChunk(
   writer: Writer,

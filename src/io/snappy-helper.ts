@@ -1,6 +1,6 @@
 /**
- * @module io/snappy-helper — a second thread that SNAPPY-compresses every other page of a row group encoded
- * on this thread, while this thread encodes and compresses the page after it.
+ * @module io/snappy-helper — a second thread that SNAPPY-compresses pages of a row group encoded on this
+ * thread, while this thread encodes the next pages and compresses those the helper has no room for.
  *
  * A mix or a conversion small enough to write one row group encodes it on the calling thread (row-group workers
  * start cold and lose more than they gain there), and SNAPPY is about half of that: ~140 ms of the ~0.3 s the
@@ -10,8 +10,8 @@
  * (`readySnappyHelper`); until then, and on any failure, pages are compressed here as before. Each page is
  * compressed whole by the same code either way, so the file is byte-identical with or without a helper.
  *
- * Pages go through memory shared with the helper (one page at a time, at most `HELPER_PAGE_BYTES`), and the
- * hand-off is synchronous (`Atomics.wait`), as the encoder is.
+ * Pages go through memory shared with the helper (`HELPER_SLOTS` pages at a time, each at most
+ * `HELPER_PAGE_BYTES`), and the hand-off is synchronous (`Atomics`), as the encoder is.
  */
 import type { Worker } from "node:worker_threads";
 import { createSnappyCompressor, snappyMaxCompressedLength } from "./snappy-compressor.js";
@@ -108,7 +108,7 @@ export class SnappyHelper implements PageCompressHelper {
     });
   }
 
-  /** Whether it is warm and has every slot free (between row groups' chunks). */
+  /** Whether it is warm and working. (Its slots are all free then: a chunk's writer finishes every page it starts.) */
   get ready(): boolean {
     return !this.failed && Atomics.load(this.state, HELPER_STATE.helper) === HELPER_STATE.ready;
   }
