@@ -208,7 +208,8 @@ export function warmUpText(): Uint8Array {
   for (let at = 0; at < text.length; ) {
     seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
     const word = words[seed >>> 28]!;
-    text.set(word.subarray(0, text.length - at), at);
+    if (at + word.length <= text.length) text.set(word, at);
+    else text.set(word.subarray(0, text.length - at), at);
     at += word.length;
   }
   return text;
