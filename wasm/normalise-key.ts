@@ -85,6 +85,23 @@ export function normalise(text: usize, length: u32, out: usize): usize {
         out += 1;
         continue;
       }
+      // CJK ideographs (U+4000–U+9FFF: lead bytes 0xE4–0xE9), most of a Chinese text's characters: always
+      // kept as they are (no case, no whitespace, no surrogates or overlong forms under these lead bytes), so
+      // a run of them is copied with its continuation bytes checked and no table looked up.
+      if (b >= 0xe4 && b <= 0xe9 && i + 3 <= end) {
+        const c1 = <u32>load<u8>(i + 1);
+        const c2 = <u32>load<u8>(i + 2);
+        if ((c1 & 0xc0) == 0x80 && (c2 & 0xc0) == 0x80) {
+          store<u8>(out, <u8>b);
+          store<u8>(out + 1, <u8>c1);
+          store<u8>(out + 2, <u8>c2);
+          out += 3;
+          i += 3;
+          lastSpace = false;
+          if (i >= stop && i < end && load<u8>(i) >= 0x80) stop = i + 1;
+          continue;
+        }
+      }
       // A multi-byte character: well-formed UTF-8 only.
       let size: usize;
       let codePoint: u32;

@@ -139,6 +139,30 @@ describe("exact-dedup key hashes on bytes", () => {
     expect(byteTurnsKey(asBytes([{ role: "user", content: "ΟΔΟΣ" }]))).toBeUndefined();
     expect(byteTurnsKey([{ role: "user", content: new Uint8Array([0x61, 0xc3]) }])).toBeUndefined();
     expect(byteTurnsKey([{ role: "user", content: new Uint8Array([0xed, 0xa0, 0x80]) }])).toBeUndefined(); // a surrogate
+    // CJK lead bytes (0xE4–0xE9, taken by a shortcut) with a bad or missing continuation byte.
+    for (const bad of [
+      [0xe4, 0x41, 0x80],
+      [0xe9, 0x80, 0xc0],
+      [0xe6, 0xb8],
+      [0x61, 0xe5],
+      [0xe4, 0xb8, 0xad, 0xe8, 0xff, 0x80],
+    ]) {
+      expect(byteTurnsKey([{ role: "user", content: new Uint8Array(bad) }]), JSON.stringify(bad)).toBeUndefined();
+    }
+  });
+
+  it("are messagesKeyHash's hashes for every CJK ideograph from U+4000 to U+9FFF, amid spaces and capitals", () => {
+    const characters: string[] = [];
+    for (let code = 0x3ff0; code <= 0xa00f; code++) characters.push(String.fromCodePoint(code));
+    // In runs of up to 40, between spaces, newlines and capitals, so both paths meet them at every alignment.
+    const rng = createRandom({ seed: 23, label: "byte-turns-key-cjk" });
+    for (let at = 0; at < characters.length; ) {
+      const run = 1 + (rng.nextUint32() % 40);
+      const content = `${["", " ", "\n ", "AB"][rng.nextUint32() % 4]}${characters.slice(at, at + run).join("")}${["", "  ", "Q", "\t"][rng.nextUint32() % 4]}`;
+      at += run;
+      const turns = [{ role: "user" as const, content }];
+      expect(byteTurnsKey(asBytes(turns)), JSON.stringify(content)).toBe(messagesKeyOf(turns));
+    }
   });
 
   it("are messagesKeyHash's hashes on long, mostly ASCII text at every alignment (where words are taken four bytes at a time)", () => {
