@@ -151,7 +151,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
   const baseURL = options.baseURL ?? env.OPENAI_BASE_URL ?? undefined;
   /** Values redacted from every error this client raises (a server may echo the Authorization header). */
   const secrets = apiKey === PLACEHOLDER_API_KEY ? [] : [apiKey];
-  // The SDK is loaded with the first call (llm/openai-sdk); the client is made once it is.
+  // The SDK is loaded when a client is created, not when the package is imported (llm/openai-sdk); calls wait for it.
   const sdk: Promise<OpenAI> = loadOpenAiSdk().then(
     ({ default: OpenAiClient }) =>
       new OpenAiClient({

@@ -1,5 +1,5 @@
 /**
- * @module llm/openai-sdk — the openai SDK, loaded when a client first needs it: it is ~370 KB of JavaScript
+ * @module llm/openai-sdk — the openai SDK, loaded when the first LLM client is created: it is ~370 KB of JavaScript
  * that every command importing the package would otherwise parse at start, calls to a model or not (~7 ms of
  * the ~90 ms the package entry takes to import).
  */
