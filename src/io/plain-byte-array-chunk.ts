@@ -241,31 +241,39 @@ export function writePlainByteArrayChunk(
   const queue: Array<{ page: EncodedPage; slot: number; compressed?: Uint8Array }> = [];
   let inFlight = 0;
   const writeQueued = (wait: boolean): void => {
-    for (; queue.length > 0; queue.shift()) {
-      const { page, slot, compressed } = queue[0]!;
-      if (compressed) writePage(page, compressed);
-      else {
-        if (!wait && !helper!.done(slot)) return;
-        writePage(page, helper!.finish(slot));
+    while (queue.length > 0) {
+      const head = queue[0]!;
+      if (!head.compressed && !wait && !helper!.done(head.slot)) return;
+      queue.shift();
+      let compressed = head.compressed;
+      if (!compressed) {
+        compressed = helper!.finish(head.slot);
         inFlight--;
       }
+      writePage(head.page, compressed);
     }
   };
-  for (let p = 0; p < pages.length; p++) {
-    const plainLength = plainLengthOf(p);
-    if (helper && inPlace && inFlight < helper.slots && p + 1 < pages.length && plainLength <= helper.capacity) {
-      queue.push({ page: encodePage(p, helper.input(plainLength)), slot: helper.start(plainLength) });
-      inFlight++;
-    } else {
-      const page = encodePage(p, memoryHere(plainLength));
-      const compressed = inPlace ? inPlace.compress(plainLength) : (compress?.(page.plain) ?? page.plain);
-      if (queue.length === 0) writePage(page, compressed);
-      // Behind the helper's pages: a copy, as the compressor's memory takes the next page.
-      else queue.push({ page, slot: -1, compressed: compressed.slice() });
+  try {
+    for (let p = 0; p < pages.length; p++) {
+      const plainLength = plainLengthOf(p);
+      if (helper && inPlace && inFlight < helper.slots && p + 1 < pages.length && plainLength <= helper.capacity) {
+        queue.push({ page: encodePage(p, helper.input(plainLength)), slot: helper.start(plainLength) });
+        inFlight++;
+      } else {
+        const page = encodePage(p, memoryHere(plainLength));
+        const compressed = inPlace ? inPlace.compress(plainLength) : (compress?.(page.plain) ?? page.plain);
+        if (queue.length === 0) writePage(page, compressed);
+        // Behind the helper's pages: a copy, as the compressor's memory takes the next page.
+        else queue.push({ page, slot: -1, compressed: compressed.slice() });
+      }
+      writeQueued(false);
     }
-    writeQueued(false);
+    writeQueued(true);
+  } finally {
+    // Pages still with the helper when an error stopped the chunk are taken back (their bytes dropped), so that
+    // its slots are free and in step for the next chunk.
+    for (const { slot, compressed } of queue) if (!compressed) helper!.finish(slot);
   }
-  writeQueued(true);
   if (columnIndex) {
     if (ascending) columnIndex.boundary_order = "ASCENDING";
     else if (descending) columnIndex.boundary_order = "DESCENDING";

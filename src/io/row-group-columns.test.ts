@@ -155,7 +155,7 @@ function standInHelper(seed: number, slots: number, capacity: number) {
     },
     pages: () => pages,
   };
-  return helper;
+  return Object.assign(helper, { unfinished: () => started.length });
 }
 
 describe("writeRowGroupColumns", () => {
@@ -191,6 +191,27 @@ describe("writeRowGroupColumns", () => {
       const helper = standInHelper(seed, slots, capacity);
       await expectSameFile(columns(chats(seed, 2500)), { codec: "SNAPPY", pageSize: 3000, helper });
       expect(helper.pages()).toBeGreaterThan(100);
+    }
+  });
+
+  it("takes back the pages it gave the helper when writing the chunk fails midway", async () => {
+    const compressors = (await writeCompressors({}, ["SNAPPY"])) as Compressors;
+    const inPlace = inPlaceCompressorOf(compressors.SNAPPY)!;
+    const { column } = plainColumn(["messages", "list", "element", "content"], 3000);
+    const pageData = messagesLeafPageData(chats(8, 2500))!.content;
+    for (const failAt of [1, 7, 40]) {
+      const helper = standInHelper(failAt, 4, 1 << 20);
+      // A sink that fails at its `failAt`-th append (a full disk, say).
+      let appends = 0;
+      const sink = new ByteWriter();
+      const append = sink.appendBytes.bind(sink);
+      sink.appendBytes = (bytes: Uint8Array) => {
+        if (++appends === failAt) throw new Error("disk full");
+        append(bytes);
+      };
+      expect(() => writePlainByteArrayChunk(sink, { ...column, codec: "SNAPPY", compressors }, pageData, inPlace, helper)).toThrow("disk full");
+      expect(helper.pages()).toBeGreaterThan(0);
+      expect(helper.unfinished()).toBe(0);
     }
   });
 

@@ -27,11 +27,14 @@ try {
   Atomics.store(state, HELPER_STATE.helper, HELPER_STATE.ready);
   let slot = 0;
   for (;;) {
+    // The next slot in turn: wait (never spin) until a page is posted there, or the thread is stopped.
     const status = HELPER_STATE.status(slot);
-    Atomics.wait(state, status, HELPER_STATE.idle);
-    const now = Atomics.load(state, status);
+    let now = Atomics.load(state, status);
+    while (now !== HELPER_STATE.posted && now !== HELPER_STATE.stop) {
+      Atomics.wait(state, status, now);
+      now = Atomics.load(state, status);
+    }
     if (now === HELPER_STATE.stop) break;
-    if (now !== HELPER_STATE.posted) continue;
     const length = Atomics.load(state, HELPER_STATE.length(slot));
     inPlace.input(length).set(inputs[slot]!.subarray(0, length));
     const compressed = inPlace.compress(length);
