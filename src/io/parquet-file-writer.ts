@@ -16,6 +16,7 @@ import { COLUMNS_METADATA_KEY, parquetSchemaFor, type ColumnSpec } from "./colum
 import type { ParquetCodec } from "./parquet-codecs.js";
 import { writePageIndexes } from "./page-index.js";
 import { encodeRowGroup, relocateRowGroup, type EncodedRowGroup, type RowGroupEncodeOptions } from "./row-group-encode.js";
+import { readySnappyHelper } from "./snappy-helper.js";
 import { ToolkitError } from "../errors.js";
 
 /** What was written: enough for a manifest. */
@@ -42,6 +43,12 @@ export interface ParquetFileWriterOptions {
    * @default 4 MiB for ZSTD and GZIP, 1 MiB (as Arrow writes) otherwise
    */
   pageBytes?: number | undefined;
+  /**
+   * Whether a row group written here (`writeRowGroup`) may have its SNAPPY pages compressed by a helper thread
+   * that a caller on this thread started (io/snappy-helper), when one is ready: only for a writer allowed more
+   * than one thread. @default false
+   */
+  snappyHelper?: boolean | undefined;
 }
 
 const FLUSH_BYTES = 4 << 20;
@@ -106,6 +113,7 @@ export class ParquetFileWriter {
   private readonly pageBytes: number;
   private readonly codec: ParquetCodec;
   private readonly compressors: Compressors;
+  private readonly snappyHelper: boolean;
   private rows = 0;
   private rowGroups = 0;
   private closed = false;
@@ -119,6 +127,7 @@ export class ParquetFileWriter {
     this.pageBytes = options.pageBytes ?? defaultPageBytes(options.codec);
     this.codec = options.codec;
     this.compressors = options.compressors;
+    this.snappyHelper = options.snappyHelper === true && options.codec === "SNAPPY";
     this.writer = new ParquetWriter({
       writer: this.sink,
       schema: parquetSchemaFor(options.columns),
@@ -175,7 +184,11 @@ export class ParquetFileWriter {
     const count = columnData[0]?.length ?? 0;
     if (count === 0) return;
     const start = this.sink.offset;
-    const encoded = encodeRowGroup({ ...this.encodeOptions(columnData), output: (bytes) => this.sink.appendChunks([bytes]) });
+    const encoded = encodeRowGroup({
+      ...this.encodeOptions(columnData),
+      output: (bytes) => this.sink.appendChunks([bytes]),
+      pageHelper: this.snappyHelper ? readySnappyHelper() : undefined,
+    });
     relocateRowGroup(encoded, start);
     this.addRowGroup(encoded);
   }

@@ -59,6 +59,9 @@ describe("writeParquet / readParquet", () => {
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
       const started = vi.spyOn(readySnappyHelper()!, "start");
+      // A writer held to one thread leaves it alone.
+      await writeParquet({ file: join(dir, "helper-one-thread.parquet"), columns: SFT_COLUMNS, rows: fromArray(rows), threads: 1 });
+      expect(started).not.toHaveBeenCalled();
       await writeParquet({ file: helped, columns: SFT_COLUMNS, rows: fromArray(rows), threads: 2 });
       expect(started).toHaveBeenCalled();
       // Still ready: every page it took was finished.

@@ -157,6 +157,8 @@ export async function writeParquetShards(options: ParquetShardOptions): Promise<
       compressors,
       kvMetadata: options.kvMetadata,
       pageBytes,
+      // A group encoded here may share its SNAPPY pages with a helper thread only if more than one thread is allowed.
+      snappyHelper: threads > 1,
     });
     nextPath = "";
     return writer;

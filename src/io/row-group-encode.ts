@@ -14,7 +14,7 @@ import { completePageIndexes } from "./page-index.js";
 import { usePageBuffers } from "./page-buffers.js";
 import { writeRowGroupColumns } from "./row-group-columns.js";
 import { inPlaceCompressorOf } from "./snappy-compressor.js";
-import { readySnappyHelper } from "./snappy-helper.js";
+import type { PageCompressHelper } from "./snappy-helper.js";
 import { Utf8Slab } from "../util/utf8-slab.js";
 
 /** Bytes of the "PAR1" header a ParquetWriter writes first: the scratch encoding's offsets start there. */
@@ -52,6 +52,8 @@ export interface RowGroupEncodeOptions {
    * group encoded where its file is written: no fresh memory for the whole group's output.
    */
   output?: ((bytes: Uint8Array) => void) | undefined;
+  /** A thread compressing SNAPPY pages beside this one (io/snappy-helper), when the caller may use one. */
+  pageHelper?: PageCompressHelper | undefined;
 }
 
 /** The buffers an encoded row group's chunks live in (to transfer, or to hand back as `spareBuffers`). */
@@ -155,8 +157,8 @@ export function encodeRowGroup(options: RowGroupEncodeOptions): EncodedRowGroup 
     offsetIndex: true,
   }));
   const inPlace = inPlaceCompressorOf(options.compressors[options.codec as keyof Compressors]);
-  // Our SNAPPY compressor, and a helper thread a caller of this thread started for it (io/snappy-helper).
-  const helper = inPlace && options.codec === "SNAPPY" ? readySnappyHelper() : undefined;
+  // The helper compresses as our SNAPPY compressor does, so it joins only that one.
+  const helper = inPlace && options.codec === "SNAPPY" ? options.pageHelper : undefined;
   writeRowGroupColumns(writer, {
     columnData: columnData as never,
     pageSize: options.pageBytes,
