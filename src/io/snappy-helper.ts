@@ -2,8 +2,8 @@
  * @module io/snappy-helper — a second thread that SNAPPY-compresses pages of a row group encoded on this
  * thread, while this thread encodes the next pages and compresses those the helper has no room for.
  *
- * A mix or a conversion small enough to write one row group encodes it on the calling thread (row-group workers
- * start cold and lose more than they gain there), and SNAPPY is about half of that: ~140 ms of the ~0.3 s the
+ * An output small enough to be one row group is encoded on the calling thread (row-group workers start cold
+ * and lose more than they gain there), and SNAPPY is about half of that: ~140 ms of the ~0.3 s the
  * 1/10 bench mix spends writing its one 45 MB group, while the machine's other cores idle. A helper is worth it
  * only when it is warm by then, so a caller that knows such a group is coming starts it early
  * (`acquireSnappyHelper`, e.g. the mixer before its first pass) and the encoder uses it only once it is ready
