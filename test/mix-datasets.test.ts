@@ -203,6 +203,32 @@ describe("mixDatasets", () => {
     expect(summary.totals.rows).toBe(summary.splitTotals.train!.rows + summary.splitTotals.test!.rows);
     expect(filesOf(out)["data/train-00000-of-00001.parquet"]).toEqual(filesOf(join(tmp, "qs-a"))["data/train-00000-of-00001.parquet"]);
   });
+
+  it("the CLI refuses a bad LONGWRITER_DIRECT_IO before reading anything (exit 2), and runs with it off", async () => {
+    const bad = join(tmp, "cli-direct-bad");
+    const refused = await runCli(["mix", "recipes/quickstart.yaml", "--out", bad], { env: { LONGWRITER_DIRECT_IO: "maybe" } });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('LONGWRITER_DIRECT_IO must be one of auto, off, got "maybe"');
+    expect(readdirSync(tmp).filter((name) => name.includes("cli-direct-bad"))).toEqual([]);
+    // Before the first pass: no source is read.
+    const phases: string[] = [];
+    const saved = process.env.LONGWRITER_DIRECT_IO;
+    process.env.LONGWRITER_DIRECT_IO = "maybe";
+    try {
+      await expect(mixDatasets({ recipePath: "recipes/quickstart.yaml", outDir: bad, onProgress: (event) => phases.push(event.phase) })).rejects.toThrow(
+        "LONGWRITER_DIRECT_IO",
+      );
+    } finally {
+      if (saved === undefined) delete process.env.LONGWRITER_DIRECT_IO;
+      else process.env.LONGWRITER_DIRECT_IO = saved;
+    }
+    expect(phases.filter((phase) => phase !== "resolve")).toEqual([]);
+
+    const off = join(tmp, "cli-direct-off");
+    const result = await runCli(["mix", "recipes/quickstart.yaml", "--out", off], { env: { LONGWRITER_DIRECT_IO: "off" } });
+    expect(result.code).toBe(0);
+    expect(filesOf(off)).toEqual(filesOf(join(tmp, "qs-a")));
+  });
 });
 
 describe("mixDatasets: token budgets and language filters", () => {

@@ -1,7 +1,8 @@
 /**
  * @module io/parquet-file-writer — one Parquet file written row group by row group with hyparquet-writer:
- * bytes go to a temp file beside the target as they are produced (memory stays about one row group), a
- * sha256 is computed on the way, and `finish()` renames the file into place (`abort()` removes it).
+ * bytes go to a temp file beside the target as they are produced (memory stays about one row group; direct to
+ * the disk where it can, io/direct-output), a sha256 is computed on the way, and `finish()` renames the file
+ * into place (`abort()` removes it).
  */
 import { createHash, type Hash } from "node:crypto";
 import { closeSync, openSync } from "node:fs";
@@ -11,7 +12,7 @@ import { ByteWriter, ParquetWriter } from "hyparquet-writer";
 import type { Compressors } from "hyparquet-writer/src/types.js";
 import { TOOL_NAME, TOOL_VERSION } from "../version.js";
 import { tempPathFor } from "./atomic-file.js";
-import { writeAllSync } from "./bounded-writes.js";
+import { DirectOutput } from "./direct-output.js";
 import { COLUMNS_METADATA_KEY, parquetSchemaFor, type ColumnSpec } from "./column-spec.js";
 import type { ParquetCodec } from "./parquet-codecs.js";
 import { writePageIndexes } from "./page-index.js";
@@ -58,14 +59,14 @@ export function defaultPageBytes(codec: ParquetCodec): number {
   return codec === "ZSTD" || codec === "GZIP" ? 4 << 20 : 1 << 20;
 }
 
-/** hyparquet-writer's ByteWriter, flushing to a file descriptor every few MB and hashing what it writes. */
+/** hyparquet-writer's ByteWriter, flushing to the file every few MB and hashing what it writes. */
 class HashingFileSink extends ByteWriter {
-  private readonly fd: number;
+  private readonly output: DirectOutput;
   readonly hash: Hash = createHash("sha256");
 
-  constructor(fd: number) {
+  constructor(output: DirectOutput) {
     super(1 << 20);
-    this.fd = fd;
+    this.output = output;
   }
 
   override ensure(size: number): void {
@@ -82,19 +83,20 @@ class HashingFileSink extends ByteWriter {
     this.drain();
     for (const bytes of chunks) {
       this.hash.update(bytes);
-      writeAllSync(this.fd, bytes);
+      this.output.append(bytes);
       this.offset += bytes.length;
     }
   }
 
   override finish(): void {
     this.drain();
+    this.output.finish();
   }
 
   private drain(): void {
     const bytes = new Uint8Array(this.buffer, 0, this.index);
     this.hash.update(bytes);
-    writeAllSync(this.fd, bytes);
+    this.output.append(bytes);
     this.index = 0;
   }
 }
@@ -108,6 +110,7 @@ export class ParquetFileWriter {
   private readonly tempPath: string;
   private readonly columns: readonly ColumnSpec[];
   private readonly fd: number;
+  private readonly output: DirectOutput;
   private readonly sink: HashingFileSink;
   private readonly writer: ParquetWriter;
   private readonly pageBytes: number;
@@ -123,7 +126,8 @@ export class ParquetFileWriter {
     this.tempPath = tempPath;
     this.columns = options.columns;
     this.fd = fd;
-    this.sink = new HashingFileSink(fd);
+    this.output = new DirectOutput(fd, tempPath);
+    this.sink = new HashingFileSink(this.output);
     this.pageBytes = options.pageBytes ?? defaultPageBytes(options.codec);
     this.codec = options.codec;
     this.compressors = options.compressors;
@@ -246,6 +250,7 @@ export class ParquetFileWriter {
   }
 
   private async cleanUp(): Promise<void> {
+    this.output.close();
     try {
       closeSync(this.fd);
     } catch {

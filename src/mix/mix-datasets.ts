@@ -11,6 +11,7 @@ import { dirname, resolve } from "node:path";
 import { stringify } from "yaml";
 import { ConfigError } from "../errors.js";
 import { removeStaleTempFiles, tempPathFor } from "../io/atomic-file.js";
+import { directIoAllowed } from "../io/direct-output.js";
 import type { DataFormat, DatasetManifest } from "../io/dataset-dir.js";
 import { resolveThreads } from "../io/row-group-pool.js";
 import { acquireSnappyHelper } from "../io/snappy-helper.js";
@@ -123,6 +124,7 @@ export async function mixDatasets(options: MixDatasetsOptions): Promise<MixResul
 
   // Recipe-level checks before anything is read or fetched.
   if (frozen) recipe.sources.forEach((spec, index) => checkFrozen(spec, index, file));
+  directIoAllowed(); // a bad LONGWRITER_DIRECT_IO fails here, not after the first pass
   const nearDedup = nearDedupSettings(recipe.dedup?.near, file);
   const formats = recipe.sources.map((spec, index) => sourceFormat(spec, index, file));
   // Every source's files next, so a missing file fails before any rows are read.
