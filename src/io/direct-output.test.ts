@@ -21,6 +21,8 @@ interface Recorded {
   ordinary: Array<{ position: number | null; length: number }>;
   opened: number;
   closed: number[];
+  /** Buffers taken and not given back. */
+  buffers: number;
 }
 
 /**
@@ -34,9 +36,11 @@ function recordingCalls(
     open?: "refused" | "missing";
     direct?: (n: number, write: (length?: number) => number) => number;
     now?: () => number;
+    /** The buffer cannot be had (a tight address-space limit). */
+    noBuffer?: boolean;
   } = {},
 ): { calls: DirectOutputCalls; seen: Recorded } {
-  const seen: Recorded = { direct: [], ordinary: [], opened: 0, closed: [] };
+  const seen: Recorded = { direct: [], ordinary: [], opened: 0, closed: [], buffers: 0 };
   let directFd = -1;
   const calls: DirectOutputCalls = {
     openDirect(path) {
@@ -61,6 +65,14 @@ function recordingCalls(
       closeSync(fd);
     },
     now: change.now ?? (() => 0),
+    takeBuffer() {
+      if (change.noBuffer) throw new RangeError("WebAssembly.Memory(): could not allocate memory");
+      seen.buffers += 1;
+      return new Uint8Array(MiB);
+    },
+    giveBackBuffer() {
+      seen.buffers -= 1;
+    },
   };
   return { calls, seen };
 }
@@ -99,6 +111,7 @@ describe("DirectOutput", () => {
     seen.direct.forEach(({ position, length }, i) => expect({ position, length }).toEqual({ position: i * MiB, length: MiB }));
     expect(seen.ordinary).toEqual([{ position: Math.floor(total / MiB) * MiB, length: total % MiB }]);
     expect(seen.closed).toHaveLength(1);
+    expect(seen.buffers).toBe(0); // given back for the next file
     expect(output.direct).toBe(false); // finished: the direct descriptor is closed
   });
 
@@ -146,6 +159,20 @@ describe("DirectOutput", () => {
       }
       expect(at, open).toBe(bytes.length);
     }
+  });
+
+  it("goes the ordinary way when no buffer can be had", () => {
+    const parts = pieces(SIZES);
+    let fd = -1;
+    const { calls, seen } = recordingCalls(() => fd, { noBuffer: true });
+    const { bytes, output } = writeThrough(parts, (f, path) => {
+      fd = f;
+      return new DirectOutput(f, path, { direct: true, calls });
+    });
+    expect(bytes.equals(Buffer.concat(parts))).toBe(true);
+    expect(seen.opened).toBe(0);
+    expect(seen.direct).toEqual([]);
+    expect(output.direct).toBe(false);
   });
 
   it("writes a refused or short direct write's bytes the ordinary way, and the rest of the file too", () => {
@@ -207,6 +234,7 @@ describe("DirectOutput", () => {
     output.close();
     closeSync(fd);
     expect(seen.closed).toHaveLength(1);
+    expect(seen.buffers).toBe(0);
     expect(readFileSync(path).length).toBe(MiB);
   });
 });

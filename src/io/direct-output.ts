@@ -57,6 +57,20 @@ export interface DirectOutputCalls {
   close(fd: number): void;
   /** A clock in milliseconds. */
   now(): number;
+  /** A page-aligned buffer of DIRECT_WRITE_BYTES (throws when none can be had), and one handed back. */
+  takeBuffer(): Uint8Array;
+  giveBackBuffer(buffer: Uint8Array): void;
+}
+
+/** Page-aligned 1 MiB buffers not in use, kept for the next output on this thread. */
+const freeStages: Uint8Array[] = [];
+
+/** A free buffer, or a new one (throws when the engine cannot map one). */
+function takeStage(): Uint8Array {
+  const wasm = (globalThis as unknown as { WebAssembly: { Memory: new (descriptor: { initial: number; maximum: number }) => { buffer: ArrayBuffer } } })
+    .WebAssembly;
+  const pages = DIRECT_WRITE_BYTES / 0x10000;
+  return freeStages.pop() ?? new Uint8Array(new wasm.Memory({ initial: pages, maximum: pages }).buffer);
 }
 
 const NODE_CALLS: DirectOutputCalls = {
@@ -67,22 +81,14 @@ const NODE_CALLS: DirectOutputCalls = {
   write: writeSync,
   close: closeSync,
   now: () => performance.now(),
+  takeBuffer: takeStage,
+  giveBackBuffer: (buffer) => freeStages.push(buffer),
 };
 
 export interface DirectOutputOptions {
   /** Whether to try direct writes at all. @default directIoAllowed() */
   direct?: boolean | undefined;
   calls?: DirectOutputCalls | undefined;
-}
-
-/** Page-aligned 1 MiB buffers not in use, kept for the next output on this thread. */
-const freeStages: Uint8Array[] = [];
-
-function takeStage(): Uint8Array {
-  const wasm = (globalThis as unknown as { WebAssembly: { Memory: new (descriptor: { initial: number; maximum: number }) => { buffer: ArrayBuffer } } })
-    .WebAssembly;
-  const pages = DIRECT_WRITE_BYTES / 0x10000;
-  return freeStages.pop() ?? new Uint8Array(new wasm.Memory({ initial: pages, maximum: pages }).buffer);
 }
 
 /**
@@ -126,7 +132,16 @@ export class DirectOutput {
       this.flushed += bytes.length;
       return;
     }
-    this.stage ??= takeStage();
+    if (!this.stage) {
+      try {
+        this.stage = this.calls.takeBuffer();
+      } catch {
+        // No memory for the buffer (a tight address-space limit): the ordinary way, as if O_DIRECT were missing.
+        this.directFd = -1;
+        this.append(bytes);
+        return;
+      }
+    }
     let from = 0;
     while (from < bytes.length) {
       const n = Math.min(bytes.length - from, this.stage.length - this.staged);
@@ -164,7 +179,7 @@ export class DirectOutput {
       }
     }
     this.directFd = -1;
-    if (this.stage) freeStages.push(this.stage);
+    if (this.stage) this.calls.giveBackBuffer(this.stage);
     this.stage = undefined;
     this.staged = 0;
   }
