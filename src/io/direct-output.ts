@@ -4,7 +4,7 @@
  *
  * Why: on the VMs our benchmarks run on (Firecracker, Linux 6.18, free-page reporting on), the page cache's
  * memory comes back from the host page by page, and how much that costs swings with what the guest freed
- * lately. The full bench mix's 284 MB Parquet file took the main thread 1.3–1.6 s of system time in `write`
+ * lately. The full bench mix's 284 MB Parquet file took the main thread up to ~1.4 s of system time in `write`
  * calls on some runs and ~0.1 s on others, while the row-group threads waited for it: 6 interleaved runs took
  * 4.19–5.59 s (2.7 s of system time) through the page cache and 3.81–4.04 s (0.95 s) written direct, the
  * same bytes. `dd` shows it alone: 270 MB into a new file in 0.79 s of system time, 0.03 s with
@@ -171,14 +171,7 @@ export class DirectOutput {
 
   /** Closes the direct descriptor and lets go of the buffer, without writing what is staged. Safe to call more than once. */
   close(): void {
-    if (this.directFd !== undefined && this.directFd >= 0) {
-      try {
-        this.calls.close(this.directFd);
-      } catch {
-        // already closed
-      }
-    }
-    this.directFd = -1;
+    this.goBuffered();
     if (this.stage) this.calls.giveBackBuffer(this.stage);
     this.stage = undefined;
     this.staged = 0;
@@ -224,6 +217,7 @@ export class DirectOutput {
     if (this.slowWindows >= 2) this.goBuffered();
   }
 
+  /** Closes the direct descriptor if one is open; from now on every byte goes the ordinary way. */
   private goBuffered(): void {
     if (this.directFd !== undefined && this.directFd >= 0) {
       try {
