@@ -102,7 +102,7 @@ describe("DirectOutput", () => {
     const { calls, seen } = recordingCalls(() => fd);
     const { bytes, output } = writeThrough(parts, (f, path) => {
       fd = f;
-      return new DirectOutput(f, path, { direct: true, calls });
+      return new DirectOutput(f, path, { direct: true, directAfter: 0, calls });
     });
     expect(bytes.equals(Buffer.concat(parts))).toBe(true);
     const total = bytes.length;
@@ -117,8 +117,37 @@ describe("DirectOutput", () => {
 
   it("writes the same bytes with O_DIRECT itself where this file system takes it", () => {
     const parts = pieces(SIZES);
-    const { bytes } = writeThrough(parts, (fd, path) => new DirectOutput(fd, path, { direct: true }));
+    const { bytes } = writeThrough(parts, (fd, path) => new DirectOutput(fd, path, { direct: true, directAfter: 0 }));
     expect(bytes.equals(Buffer.concat(parts))).toBe(true);
+  });
+
+  it("writes the first directAfter bytes the ordinary way and whole MiB direct from there", () => {
+    // Pieces that end short of, exactly at, and across the 3 MiB mark.
+    for (const sizes of [
+      [MiB, MiB, MiB - 5, 10, 2 * MiB + 3],
+      [3 * MiB, MiB + 1],
+      [100, 5 * MiB],
+    ]) {
+      const parts = pieces(sizes);
+      let fd = -1;
+      const { calls, seen } = recordingCalls(() => fd);
+      const { bytes } = writeThrough(parts, (f, path) => {
+        fd = f;
+        return new DirectOutput(f, path, { direct: true, directAfter: 3 * MiB, calls });
+      });
+      expect(bytes.equals(Buffer.concat(parts)), String(sizes)).toBe(true);
+      const total = bytes.length;
+      const wholeMiB = Math.floor(total / MiB);
+      expect(
+        seen.direct.map((write) => write.position),
+        String(sizes),
+      ).toEqual(Array.from({ length: wholeMiB - 3 }, (_, i) => (3 + i) * MiB));
+      for (const { position, length } of seen.ordinary) {
+        const before = position! + length <= 3 * MiB;
+        expect(before || position === wholeMiB * MiB, `${sizes}: ordinary write at ${position}`).toBe(true);
+      }
+    }
+    expect(() => new DirectOutput(0, "x", { direct: true, directAfter: 1000 })).toThrow("directAfter must be a multiple of 1048576");
   });
 
   it("never opens a direct descriptor when told not to, or for a file under 1 MiB", () => {
@@ -131,7 +160,7 @@ describe("DirectOutput", () => {
       const { calls, seen } = recordingCalls(() => fd);
       const { bytes } = writeThrough(parts, (f, path) => {
         fd = f;
-        return new DirectOutput(f, path, { direct, calls });
+        return new DirectOutput(f, path, { direct, directAfter: 0, calls });
       });
       expect(bytes.equals(Buffer.concat(parts))).toBe(true);
       expect(seen.opened).toBe(0);
@@ -146,7 +175,7 @@ describe("DirectOutput", () => {
       const { calls, seen } = recordingCalls(() => fd, { open });
       const { bytes } = writeThrough(parts, (f, path) => {
         fd = f;
-        return new DirectOutput(f, path, { direct: true, calls });
+        return new DirectOutput(f, path, { direct: true, directAfter: 0, calls });
       });
       expect(bytes.equals(Buffer.concat(parts)), open).toBe(true);
       expect(seen.opened, open).toBe(1);
@@ -167,7 +196,7 @@ describe("DirectOutput", () => {
     const { calls, seen } = recordingCalls(() => fd, { noBuffer: true });
     const { bytes, output } = writeThrough(parts, (f, path) => {
       fd = f;
-      return new DirectOutput(f, path, { direct: true, calls });
+      return new DirectOutput(f, path, { direct: true, directAfter: 0, calls });
     });
     expect(bytes.equals(Buffer.concat(parts))).toBe(true);
     expect(seen.opened).toBe(0);
@@ -188,7 +217,7 @@ describe("DirectOutput", () => {
       });
       const { bytes, output } = writeThrough(parts, (f, path) => {
         fd = f;
-        return new DirectOutput(f, path, { direct: true, calls });
+        return new DirectOutput(f, path, { direct: true, directAfter: 0, calls });
       });
       expect(bytes.equals(Buffer.concat(parts))).toBe(true);
       expect(seen.direct.length).toBe(3);
@@ -217,7 +246,7 @@ describe("DirectOutput", () => {
     const parts = pieces(Array.from({ length: 70 }, () => MiB)).concat(pieces([5]));
     const { bytes } = writeThrough(parts, (f, path) => {
       fd = f;
-      return new DirectOutput(f, path, { direct: true, calls });
+      return new DirectOutput(f, path, { direct: true, directAfter: 0, calls });
     });
     expect(bytes.equals(Buffer.concat(parts))).toBe(true);
     expect(writes).toBe(4 * DIRECT_WINDOW_WRITES);
@@ -228,7 +257,7 @@ describe("DirectOutput", () => {
     const path = fresh();
     const fd = openSync(path, "w");
     const { calls, seen } = recordingCalls(() => fd);
-    const output = new DirectOutput(fd, path, { direct: true, calls });
+    const output = new DirectOutput(fd, path, { direct: true, directAfter: 0, calls });
     output.append(randomBytes(MiB + 10));
     output.close();
     output.close();

@@ -8,7 +8,7 @@ import { parseParquetCodec } from "./parquet-codecs.js";
 import { readParquet, readParquetInfo } from "./parquet-read.js";
 import { writeParquet, writeParquetShards } from "./parquet-write.js";
 import { acquireSnappyHelper, readySnappyHelper } from "./snappy-helper.js";
-import { DirectOutput } from "./direct-output.js";
+import { DIRECT_AFTER_BYTES, DirectOutput } from "./direct-output.js";
 import { collect } from "../../test/helpers/collect.js";
 
 const dir = makeTmpDir("lw-parquet-");
@@ -75,31 +75,34 @@ describe("writeParquet / readParquet", () => {
   });
 
   it("writes the same file direct to the disk as through the page cache (LONGWRITER_DIRECT_IO)", async () => {
-    // ~3 MB, uncompressed: whole MiB go direct, the tail and nothing else the ordinary way.
-    const rows = Array.from({ length: 1200 }, (_, i) => sftRow(i, 2500));
+    // ~35 MB, uncompressed: the first 32 MiB the ordinary way, whole MiB from there direct, the tail the ordinary way.
+    const rows = Array.from({ length: 14_000 }, (_, i) => sftRow(i, 2500));
     const files: Record<string, string> = {};
     const before = process.env.LONGWRITER_DIRECT_IO;
-    const appended = vi.spyOn(DirectOutput.prototype, "append");
+    // Full MiB past the first 32 go to the direct descriptor (or, where the file system refuses it, the ordinary one).
+    const staged = vi.spyOn(DirectOutput.prototype as unknown as { writeStage(): void }, "writeStage");
     try {
       for (const choice of ["off", "auto"]) {
         process.env.LONGWRITER_DIRECT_IO = choice;
         files[choice] = join(dir, `direct-${choice}.parquet`);
+        staged.mockClear();
         await writeParquet({ file: files[choice]!, columns: SFT_COLUMNS, rows: fromArray(rows), codec: "UNCOMPRESSED" });
+        if (choice === "off") expect(staged).not.toHaveBeenCalled();
+        else expect(staged.mock.calls.length).toBeGreaterThanOrEqual(2);
       }
-      expect(appended).toHaveBeenCalled();
       process.env.LONGWRITER_DIRECT_IO = "sometimes";
       const bad = join(dir, "direct-bad.parquet");
       await expect(writeParquet({ file: bad, columns: SFT_COLUMNS, rows: fromArray(rows) })).rejects.toThrow(/LONGWRITER_DIRECT_IO must be one of auto, off/);
       expect((await readdir(dir)).filter((name) => name.includes("direct-bad"))).toEqual([]);
     } finally {
-      appended.mockRestore();
+      staged.mockRestore();
       if (before === undefined) delete process.env.LONGWRITER_DIRECT_IO;
       else process.env.LONGWRITER_DIRECT_IO = before;
     }
     const direct = await readFile(files.auto!);
-    expect(direct.length).toBeGreaterThan(2 << 20);
+    expect(direct.length).toBeGreaterThan(DIRECT_AFTER_BYTES + (2 << 20));
     expect(direct.equals(await readFile(files.off!))).toBe(true);
-    expect((await collect(readParquet(files.auto!))).length).toBe(1200);
+    expect((await collect(readParquet(files.auto!))).length).toBe(14_000);
   });
 
   it("cuts row groups by bytes of text", async () => {
