@@ -6,7 +6,7 @@
  * memory comes back from the host page by page, and how much that costs swings with what the guest freed
  * lately. The full bench mix's 284 MB Parquet file took the main thread up to ~1.4 s of system time in `write`
  * calls on some runs and ~0.1 s on others, while the row-group threads waited for it: 6 interleaved runs took
- * 4.19–5.59 s (2.7 s of system time) through the page cache and 3.81–4.04 s (0.95 s) written direct, the
+ * 4.19–5.59 s (2.7 s of system time) through the page cache and 3.81–4.04 s (0.95 s) with the file written direct, the
  * same bytes. `dd` shows it alone: 270 MB into a new file in 0.79 s of system time, 0.03 s with
  * `oflag=direct`. A Parquet file is written once and not read back by the writer, so caching it buys nothing.
  *
