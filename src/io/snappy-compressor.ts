@@ -15,7 +15,7 @@ import { ToolkitError } from "../errors.js";
 import { instantiateWasm, reserveWasmMemory, type WasmMemory } from "../util/wasm-instance.js";
 import { SNAPPY_COMPRESS_WASM } from "./snappy-compress-wasm.js";
 
-/** Where the input goes in the module's memory: past the hash table (32 KiB) it keeps at byte 0. */
+/** Where the input goes in the module's memory: past the hash table (64 KiB, 32,768 entries) it keeps at byte 0. */
 const INPUT_START = 64 * 1024;
 /** Bytes the module may read past the input and write past the output's bound (it moves 16 at a time). */
 const SLACK = 64;
