@@ -37,9 +37,10 @@ describe("mix: exact dedup on key hashes, confirmed on the text", () => {
   ];
   const lines = `${rows.map((row) => JSON.stringify(row)).join("\n")}\n`;
 
-  for (const [name, spoolBytes, threads] of [
-    ["a spool in memory, read here", 64 << 20, undefined],
-    ["a spool on disk, reader threads", 0, 2],
+  for (const [name, spoolBytes, threads, rangeBytes] of [
+    ["a spool in memory, read here", 64 << 20, undefined, undefined],
+    ["a spool on disk, reader threads", 0, 2, 200],
+    ["a spool on disk, reader threads reading several rows a range", 0, 2, 5000],
   ] as const) {
     it(`drops each duplicate under its reason, with ${name}`, async () => {
       const file = join(tmp, `${name.replace(/\W+/g, "-")}.jsonl`);
@@ -56,11 +57,13 @@ describe("mix: exact dedup on key hashes, confirmed on the text", () => {
           nearDedup: createMinHashDedup({ threshold: 0.8 }),
           decontaminator: undefined,
           threads,
-          ...(threads ? { rangeBytes: 200 } : {}),
+          ...(rangeBytes ? { rangeBytes } : {}),
         });
         expect(result.ids).toEqual(["a", "e"]);
         expect(result.sources[0]!.dropped).toEqual({ "duplicate:near": 1, "duplicate:exact": 3 });
         expect(spool.inMemory).toBe(spoolBytes > 0);
+        // Each spooled row reads back as itself (on disk, a reader thread's rows go to the file as one block each).
+        expect(result.ids.map((_, index) => spool.read<SftRecord>(index))).toEqual([rows[0], rows[4]].map((row) => ({ ...row, source: "s" })));
       } finally {
         spool.dispose();
       }

@@ -396,6 +396,8 @@ class RangeCandidate implements Candidate {
   private start = 0;
   private end = 0;
   private parsed: SftRecord | undefined;
+  /** Where the range's bytes start in the spool, once written there as one block. */
+  private block: number | undefined;
 
   constructor(private readonly range: CandidateRange) {
     this.bytes = Buffer.from(range.bytes.buffer, range.bytes.byteOffset, range.bytes.byteLength);
@@ -431,6 +433,12 @@ class RangeCandidate implements Candidate {
   }
 
   append(spool: RowSpool): number {
+    // Once the spool is in its file, the range's rows go there as one block, written with its first kept row.
+    if (this.block === undefined && !spool.inMemory) {
+      const lastEnd = this.range.ends[this.range.ends.length - 1] ?? 0;
+      this.block = spool.writeBlock(this.bytes.subarray(0, lastEnd));
+    }
+    if (this.block !== undefined) return spool.appendWritten(this.block + this.start, this.end - this.start);
     return spool.appendBytes(this.bytes, this.start, this.end);
   }
 }

@@ -37,6 +37,35 @@ describe("RowSpool", () => {
     spool.dispose();
   });
 
+  it("writes a block of rows as it is once in its file, and takes rows of it without copying them", () => {
+    const json = (row: unknown) => Buffer.from(JSON.stringify(row));
+    const inMemory = RowSpool.create(join(dir, "block-held.spool"));
+    expect(inMemory.writeBlock(json({ id: "x" }))).toBeUndefined();
+    inMemory.dispose();
+
+    const spool = RowSpool.create(join(dir, "block.spool"), { memoryBytes: 0 });
+    const before = { id: "before" };
+    spool.append(before);
+    // A block of three rows back to back (as a reader thread's range holds them); the middle one is not taken.
+    const rows = [{ id: "b0", text: "中文 é" }, { id: "b1" }, { id: "b2", n: 2 }].map(json);
+    const block = Buffer.concat(rows);
+    const start = spool.writeBlock(block)!;
+    expect(start).toBe(json(before).length + 1); // after the row appended before it, and its newline
+    expect(spool.appendWritten(start, rows[0]!.length)).toBe(1);
+    expect(spool.appendWritten(start + rows[0]!.length + rows[1]!.length, rows[2]!.length)).toBe(2);
+    const after = { id: "after" };
+    expect(spool.append(after)).toBe(3);
+    expect([0, 1, 2, 3].map((i) => spool.read(i))).toEqual([before, { id: "b0", text: "中文 é" }, { id: "b2", n: 2 }, after]);
+    expect(spool.readView(2).equals(rows[2]!)).toBe(true);
+    spool.flush();
+    expect(
+      readFileSync(spool.path)
+        .subarray(start, start + block.length)
+        .equals(block),
+    ).toBe(true);
+    spool.dispose();
+  });
+
   it("keeps a small spool in memory: rows read back as views that stay valid, nothing written to the file", () => {
     const spool = RowSpool.create(join(dir, "held.spool"));
     expect(spool.inMemory).toBe(true);

@@ -1,10 +1,15 @@
 /**
  * @module mix/row-spool — the mixer's scratch file. The first pass appends every candidate row (already
  * converted to a canonical SftRecord, filtered and deduplicated) as one line — its JSON, or the row packed
- * (io/packed-sft-row) when a reader thread had it as bytes already — and keeps only its byte
- * offset and length in typed arrays; the second pass reads rows back by offset in shuffled order. So the
- * global shuffle costs 12 bytes per row whatever the rows' size, and every input format (JSONL, JSON
- * arrays, Parquet row groups, Hub files) is read sequentially exactly once.
+ * (io/packed-sft-row) when a reader thread had it as bytes already — and keeps only its byte offset and length
+ * in typed arrays; the second pass reads rows back by offset in shuffled order. So the global shuffle costs 12
+ * bytes per row whatever the rows' size, and every input format (JSONL, JSON arrays, Parquet row groups, Hub
+ * files) is read sequentially exactly once.
+ *
+ * Once the spool is in its file, a reader thread's range of rows can go there as one block, as the thread
+ * wrote it (`writeBlock`), its rows taken where they are (`appendWritten`): the full bench mix's main thread
+ * then copies ~500 MB less (medians 3.93 → 3.83 s and 3.78 → 3.72 s in two series of 6 interleaved pairs).
+ * Rows of a block that are not taken leave their bytes unused in the file.
  *
  * A small spool stays in memory: rows are kept in the 4 MB buffers they were appended into until they pass
  * `memoryBytes` (64 MB by default); only then is everything written to the file, and the rest goes there as
@@ -123,6 +128,28 @@ export class RowSpool {
       this.pending[this.pendingBytes + length] = 0x0a;
       this.pendingBytes += length + 1;
     }
+    this.lengths[this.count] = length;
+    return this.count++;
+  }
+
+  /**
+   * Once the spool is in its file: writes `bytes` (a block of rows, e.g. a reader thread's range) to the file
+   * as they are, after the rows appended so far, and returns the spool offset they start at; `appendWritten`
+   * then takes rows of the block without copying them. Undefined while the spool is in memory (append rows).
+   */
+  writeBlock(bytes: Uint8Array): number | undefined {
+    if (this.held) return undefined;
+    this.flush();
+    const start = this.written;
+    this.writeAt(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), start);
+    this.written += bytes.byteLength;
+    return start;
+  }
+
+  /** Takes the `length` bytes at spool offset `position` of a block written by `writeBlock` as the next row; returns its index. */
+  appendWritten(position: number, length: number): number {
+    if (this.count === this.offsets.length) this.grow();
+    this.offsets[this.count] = position;
     this.lengths[this.count] = length;
     return this.count++;
   }
