@@ -53,6 +53,7 @@ describe("RowSpool", () => {
     expect(start).toBe(json(before).length + 1); // after the row appended before it, and its newline
     expect(spool.appendWritten(start, rows[0]!.length)).toBe(1);
     expect(spool.appendWritten(start + rows[0]!.length + rows[1]!.length, rows[2]!.length)).toBe(2);
+    expect(() => spool.appendWritten(start + block.length - 2, 3)).toThrow("no written bytes");
     const after = { id: "after" };
     expect(spool.append(after)).toBe(3);
     expect([0, 1, 2, 3].map((i) => spool.read(i))).toEqual([before, { id: "b0", text: "中文 é" }, { id: "b2", n: 2 }, after]);

@@ -148,6 +148,9 @@ export class RowSpool {
 
   /** Takes the `length` bytes at spool offset `position` of a block written by `writeBlock` as the next row; returns its index. */
   appendWritten(position: number, length: number): number {
+    if (!(position >= 0 && length >= 0 && position + length <= this.written)) {
+      throw new OptionError(`RowSpool: no written bytes at ${position}..${position + length} (written ${this.written})`, { field: "position" });
+    }
     if (this.count === this.offsets.length) this.grow();
     this.offsets[this.count] = position;
     this.lengths[this.count] = length;
