@@ -91,8 +91,7 @@ export function createBatchChat(options: {
   /** Configured credentials, redacted verbatim from every error (a server may echo them in an error line). */
   secrets?: readonly string[];
 }): LlmClient {
-  const { model: defaultModel, ledger, acceptLengthLimit } = options;
-  const client = (): Promise<OpenAI> => options.sdk;
+  const { sdk, model: defaultModel, ledger, acceptLengthLimit } = options;
   const pollMs = Math.max(1, Math.round((options.batch.pollIntervalSec ?? 30) * 1000));
   const gatherMs = options.batch.gatherMs ?? Math.min(1000, Math.ceil(pollMs / 2));
   const maxRequests = options.batch.maxRequestsPerFile ?? BATCH_MAX_REQUESTS;
@@ -119,7 +118,7 @@ export function createBatchChat(options: {
     const journal = await options.journal;
     const { APIError } = await loadOpenAiSdk();
     try {
-      await (await client()).batches.list({ limit: 1 });
+      await (await sdk).batches.list({ limit: 1 });
     } catch (error) {
       if (error instanceof APIError && (error.status === 404 || error.status === 405 || error.status === 501)) {
         throw new ConfigError(`--batch: the server has no Batch API (GET /v1/batches answered HTTP ${error.status}); run without --batch`, { cause: error });
@@ -208,7 +207,7 @@ export function createBatchChat(options: {
     let ran = 0;
     for (const fileId of [batch.output_file_id, batch.error_file_id]) {
       if (!fileId) continue;
-      const text = await (await (await client()).files.content(fileId)).text();
+      const text = await (await (await sdk).files.content(fileId)).text();
       for (const raw of text.split("\n")) {
         if (raw.trim() === "") continue;
         let line: ResultLine;
@@ -243,15 +242,14 @@ export function createBatchChat(options: {
   const ensureBatch = async (record: BatchRecord, state: BatchState): Promise<string> => {
     if (record.batchId) return record.batchId;
     let looked = 0;
-    const sdk = await client();
-    for await (const batch of sdk.batches.list({ limit: 100 })) {
+    for await (const batch of (await sdk).batches.list({ limit: 100 })) {
       if (batch.input_file_id === record.fileId) {
         state.created(record, batch.id);
         return batch.id;
       }
       if (++looked >= 1000) break; // newest first: a batch made from this file is among the latest
     }
-    const batch = await sdk.batches.create({
+    const batch = await (await sdk).batches.create({
       input_file_id: record.fileId,
       endpoint: "/v1/chat/completions",
       completion_window: "24h",
@@ -275,7 +273,7 @@ export function createBatchChat(options: {
         let batch: OpenAI.Batches.Batch;
         const { APIError } = await loadOpenAiSdk();
         try {
-          batch = await (await client()).batches.retrieve(batchId);
+          batch = await (await sdk).batches.retrieve(batchId);
           troubles = 0;
         } catch (error) {
           troubles += 1;
@@ -322,7 +320,7 @@ export function createBatchChat(options: {
     let record: BatchRecord | undefined;
     try {
       const { toFile } = await loadOpenAiSdk();
-      const file = await (await client()).files.create({
+      const file = await (await sdk).files.create({
         file: await toFile(Buffer.from(text, "utf8"), "longwriter-batch.jsonl", { type: "application/jsonl" }),
         purpose: "batch",
       });

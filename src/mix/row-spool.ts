@@ -141,7 +141,7 @@ export class RowSpool {
     if (this.held) return undefined;
     this.flush();
     const start = this.written;
-    this.writeAt(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), start);
+    this.writeAt(bytes, start);
     this.written += bytes.byteLength;
     return start;
   }
@@ -188,7 +188,7 @@ export class RowSpool {
     this.heldStarts = [];
   }
 
-  private writeAt(bytes: Buffer, position: number): void {
+  private writeAt(bytes: Uint8Array, position: number): void {
     writeAllSync(this.fd, bytes, position);
   }
 
