@@ -5,7 +5,8 @@
  */
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { Worker } from "node:worker_threads";
+import { describe, expect, it, vi } from "vitest";
 import { InputError } from "../src/errors.js";
 import { rowTextBytes, encodeValue, parquetSchemaFor, SFT_COLUMNS, type ColumnSpec } from "../src/io/column-spec.js";
 import { JsonRow } from "../src/io/json-row.js";
@@ -198,6 +199,44 @@ describe("parallel Parquet writing", () => {
       expect(spare?.byteLength).toBe(sent);
       expect(Number((await encoding).rowGroup.num_rows)).toBe(1);
     } finally {
+      await pool.close();
+    }
+  });
+
+  it("rows in a shared buffer reach a worker as the buffer once, then as its number, while the worker still holds it", async () => {
+    const pool = new RowGroupPool({
+      workers: 1,
+      columns: SFT_COLUMNS,
+      schema: parquetSchemaFor(SFT_COLUMNS),
+      codec: "SNAPPY",
+      codecOptions: {},
+      pageBytes: 1 << 20,
+    });
+    const posted = vi.spyOn(Worker.prototype, "postMessage");
+    try {
+      // One worker holds 3 shared buffers (workers + 2): D pushes out A, the least recently used.
+      const [a, b, c, d] = Array.from({ length: 4 }, () => pool.allocateShared(1 << 16));
+      const order = [a, a, b, c, d, a, d];
+      const ids: string[] = [];
+      for (const [i, buffer] of order.entries()) {
+        const batch = new JsonRowBatch(1 << 16, buffer);
+        const row = { messages: [{ role: "user", content: `question ${i}` }], id: `row-${i}`, source: null, meta: null };
+        batch.addObjectBytes(Buffer.from(JSON.stringify(row)), jsonRow(row).textBytes);
+        const encoded = await pool.encode({ ...batch.take(), firstRow: 1, label: "t" });
+        const idChunk = encoded.rowGroup.columns.find((chunk) => chunk.meta_data?.path_in_schema.join(".") === "id")!;
+        ids.push(Buffer.from(idChunk.meta_data!.statistics!.min_value as Uint8Array).toString());
+        expect(await pool.spareBuffer()).toBe(buffer); // free again as soon as the worker answered
+      }
+      // Each group was read from its own buffer, including those sent as a number only.
+      expect(ids).toEqual(order.map((_, i) => `row-${i}`));
+      const tasks = posted.mock.calls
+        .map(([message]) => (message as { shared?: { slot: number; buffer?: SharedArrayBuffer } }).shared)
+        .filter((shared) => shared !== undefined);
+      expect(tasks.map((shared) => shared.buffer !== undefined)).toEqual([true, false, true, true, true, true, false]);
+      expect(tasks.map((shared) => shared.buffer).filter(Boolean)).toEqual([a, b, c, d, a]);
+      expect(new Set(tasks.map((shared) => shared.slot)).size).toBe(4);
+    } finally {
+      posted.mockRestore();
       await pool.close();
     }
   });

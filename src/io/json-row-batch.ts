@@ -1,7 +1,8 @@
 /**
  * @module io/json-row-batch — one row group's rows as JSON text, collected back to back in a single growing
  * buffer (no buffer per row, no concatenation at the end), with where each row ends, its declared text size
- * and its overrides. The finished batch's buffers are transferred (not copied) to a row-group worker.
+ * and its overrides. The finished batch goes to a row-group worker: its bytes in a `SharedArrayBuffer` the
+ * worker already holds (see io/row-group-pool), or transferred (not copied).
  *
  * A row is either a JSON object keyed by column name (a `JsonRow`, parsed and encoded by the worker) or, for
  * rows the calling thread has already encoded and checked, the JSON array of its encoded cells (`cells`).
@@ -23,6 +24,7 @@ export interface JsonRowBatchData {
 
 export class JsonRowBatch {
   private bytes: Buffer;
+  private readonly allocate: (bytes: number) => Buffer;
   private used = 0;
   private ends = new Uint32Array(256);
   private sizes = new Float64Array(256);
@@ -34,10 +36,12 @@ export class JsonRowBatch {
    * @param expectedBytes about how many bytes of JSON the batch will hold: its buffer is allocated once at
    *   that size (untouched pages cost nothing) instead of growing, as first writes to fresh memory are slow
    * @param reuse a buffer to write into instead (e.g. one a worker has finished with); used if large enough
+   * @param allocate where a new buffer comes from (e.g. `RowGroupPool.allocateShared`); by default a Buffer
    */
-  constructor(expectedBytes: number, reuse?: ArrayBuffer) {
+  constructor(expectedBytes: number, reuse?: ArrayBufferLike, allocate?: (bytes: number) => ArrayBufferLike) {
     const capacity = Math.min(MAX_FIRST_CAPACITY, Math.max(1 << 16, Math.ceil(expectedBytes)));
-    this.bytes = reuse && reuse.byteLength >= capacity ? Buffer.from(reuse) : Buffer.allocUnsafe(capacity);
+    this.allocate = allocate ? (bytes) => Buffer.from(allocate(bytes)) : (bytes) => Buffer.allocUnsafe(bytes);
+    this.bytes = reuse && reuse.byteLength >= capacity ? Buffer.from(reuse) : this.allocate(capacity);
   }
 
   /** Rows in the batch. */
@@ -110,7 +114,7 @@ export class JsonRowBatch {
     const needed = this.used + extra;
     if (needed <= this.bytes.length) return;
     // Grow by half: a 48 MB group ends in a buffer at most ~1.5× its size, with few copies on the way.
-    const grown = Buffer.allocUnsafe(Math.max(needed, Math.floor(this.bytes.length * 1.5)));
+    const grown = this.allocate(Math.max(needed, Math.floor(this.bytes.length * 1.5)));
     this.bytes.copy(grown, 0, 0, this.used);
     this.bytes = grown;
   }

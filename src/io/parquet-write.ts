@@ -229,7 +229,7 @@ export async function writeParquetShards(options: ParquetShardOptions): Promise<
     groupFirstRow = rowNumber;
     byteReader.reset(0);
     batchReader.reset(0);
-    batch = threads > 1 && jsonRow ? new JsonRowBatch(rowGroupBytes * 1.1, await pool?.spareBuffer()) : undefined;
+    batch = threads > 1 && jsonRow ? new JsonRowBatch(rowGroupBytes * 1.1, await pool?.spareBuffer(), pool?.allocateShared) : undefined;
   };
   const pushCells = (cells: unknown[]) => {
     for (let c = 0; c < cells.length; c++) buffer[c]!.push(cells[c]);

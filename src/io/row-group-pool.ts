@@ -4,6 +4,12 @@
  * submission order, so the file is the same bytes whatever the number of threads. The writer decides how
  * many groups are in flight (`maxBytesInFlight`); a worker hands each group's buffer back with the encoded
  * group, to be written into again.
+ *
+ * A group's rows are best written into a `SharedArrayBuffer` from `allocateShared`: a worker is sent such a
+ * buffer once and then only its number (both sides keep the same `RecentSlots`), so no memory moves between
+ * the threads per group. Moving ~50 MB of rows and back per group (transferred ArrayBuffers) counts as
+ * external memory coming and going on both threads, and V8 answered each such swing with a full garbage
+ * collection: about one per row group on the main thread of a full-size mix.
  */
 import { availableParallelism } from "node:os";
 import type { Worker } from "node:worker_threads";
@@ -13,7 +19,9 @@ import type { ColumnSpec } from "./column-spec.js";
 import type { CodecOptions } from "./parquet-codecs.js";
 import type { EncodedRowGroup } from "./row-group-encode.js";
 import { moduleUrl, startWorker } from "./start-worker.js";
-import type { RowGroupTask, RowGroupWorkerData } from "./row-group-worker.js";
+import { RecentSlots } from "./recent-slots.js";
+import type { RowGroupReply, RowGroupTask, RowGroupWorkerData } from "./row-group-worker.js";
+import type { JsonRowBatchData } from "./json-row-batch.js";
 import { fromWorkerFailure, type WorkerFailure } from "./worker-failure.js";
 
 /** Threads to use when none are asked for: every core. */
@@ -33,6 +41,14 @@ const WORKER_URL = moduleUrl(import.meta.url, "./row-group-worker");
 interface Pending {
   resolve: (encoded: EncodedRowGroup) => void;
   reject: (error: Error) => void;
+  /** The shared buffer the group's rows are in, free again once the worker answers. */
+  shared: SharedArrayBuffer | undefined;
+}
+
+/** A row group for a worker: its rows (`JsonRowBatch.take()`), the number of its first row and the output's name. */
+export interface RowGroupInput extends JsonRowBatchData {
+  firstRow: number;
+  label: string;
 }
 
 /** A fixed set of row-group encoders for one file layout (schema, codec, page size). */
@@ -43,9 +59,13 @@ export class RowGroupPool {
   private nextWorker = 0;
   private failure: Error | undefined;
   /** Buffers workers have finished groups from, and the groups whose buffer a worker still holds. */
-  private readonly spare: ArrayBuffer[] = [];
+  private readonly spare: ArrayBufferLike[] = [];
   private readonly reading = new Set<number>();
   private spareWaiters: Array<() => void> = [];
+  /** Numbers of the shared buffers groups were written into, and per worker the ones it holds. */
+  private readonly sharedIds = new WeakMap<SharedArrayBuffer, number>();
+  private nextSharedId = 0;
+  private readonly heldByWorker: Array<RecentSlots<true>> = [];
 
   constructor(options: {
     workers: number;
@@ -64,15 +84,19 @@ export class RowGroupPool {
         gzipLevel: options.codecOptions.gzipLevel,
       },
       pageBytes: options.pageBytes,
+      // Every buffer in use (at most workers + 1, see spareBuffer) and one to spare.
+      sharedSlots: options.workers + 2,
     };
     for (let i = 0; i < options.workers; i++) {
       const worker = startWorker(WORKER_URL, workerData);
-      worker.on("message", (message: { id: number; encoded?: EncodedRowGroup; failure?: WorkerFailure; spent?: ArrayBuffer }) => {
+      this.heldByWorker.push(new RecentSlots<true>(workerData.sharedSlots));
+      worker.on("message", (message: RowGroupReply) => {
         this.reading.delete(message.id);
-        if (message.spent) this.spare.push(message.spent);
-        this.wakeSpareWaiters();
         const waiting = this.pending.get(message.id);
         this.pending.delete(message.id);
+        const spent = message.spent ?? waiting?.shared;
+        if (spent) this.spare.push(spent);
+        this.wakeSpareWaiters();
         if (!waiting) return;
         const failure = message.failure;
         if (failure === undefined) waiting.resolve(message.encoded!);
@@ -90,19 +114,44 @@ export class RowGroupPool {
     return this.workers.length;
   }
 
-  /** Parses and encodes a row group of JSON rows on the next worker (round robin); `task.id` is set here. */
-  encode(task: Omit<RowGroupTask, "id">): Promise<EncodedRowGroup> {
+  /** A buffer to write a group's rows into (see the module comment), filled with zeros. */
+  readonly allocateShared = (bytes: number): SharedArrayBuffer => new SharedArrayBuffer(bytes);
+
+  /**
+   * Parses and encodes a row group of JSON rows on the next worker (round robin). Rows in a shared buffer
+   * stay there (the worker gets the buffer itself only when it may not hold it yet); other rows' buffer is
+   * transferred.
+   */
+  encode(input: RowGroupInput): Promise<EncodedRowGroup> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
-    const worker = this.workers[this.nextWorker]!;
+    const index = this.nextWorker;
     this.nextWorker = (this.nextWorker + 1) % this.workers.length;
+    const { bytes, ...rest } = input;
+    const shared = bytes.buffer instanceof SharedArrayBuffer ? bytes.buffer : undefined;
+    const message: RowGroupTask = { id, ...rest };
+    const transfer = [input.ends.buffer, input.textBytes.buffer, input.cells.buffer] as ArrayBuffer[];
+    if (shared) {
+      const slot = this.sharedIdOf(shared);
+      const held = this.heldByWorker[index]!;
+      const known = held.use(slot) !== undefined;
+      if (!known) held.keep(slot, true);
+      message.shared = { slot, buffer: known ? undefined : shared, byteOffset: bytes.byteOffset, byteLength: bytes.byteLength };
+    } else {
+      message.bytes = bytes;
+      transfer.push(bytes.buffer as ArrayBuffer);
+    }
     return new Promise<EncodedRowGroup>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { resolve, reject, shared });
       this.reading.add(id);
-      const message: RowGroupTask = { id, ...task };
-      const buffers = [task.bytes.buffer, task.ends.buffer, task.textBytes.buffer, task.cells.buffer] as ArrayBuffer[];
-      worker.postMessage(message, buffers);
+      this.workers[index]!.postMessage(message, transfer);
     });
+  }
+
+  private sharedIdOf(buffer: SharedArrayBuffer): number {
+    let slot = this.sharedIds.get(buffer);
+    if (slot === undefined) this.sharedIds.set(buffer, (slot = this.nextSharedId++));
+    return slot;
   }
 
   /**
@@ -120,7 +169,7 @@ export class RowGroupPool {
    * are out, so every worker can have one while this thread fills the next; else waits for one to come back.
    * So at most workers + 1 buffers are in use.
    */
-  async spareBuffer(): Promise<ArrayBuffer | undefined> {
+  async spareBuffer(): Promise<ArrayBufferLike | undefined> {
     while (this.spare.length === 0 && this.reading.size >= this.workers.length && !this.failure) {
       await new Promise<void>((resolve) => this.spareWaiters.push(resolve));
     }
