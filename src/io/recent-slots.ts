@@ -4,11 +4,13 @@
  * order, so the sender knows, without asking, whether the receiver still holds a value: it sends a
  * `SharedArrayBuffer` once, then only its number (see io/row-group-pool).
  */
+import { OptionError } from "../errors.js";
+
 export class RecentSlots<V> {
   private readonly entries = new Map<number, V>();
 
   constructor(readonly capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`slot capacity must be a positive integer, got ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 1) throw new OptionError(`slot capacity must be a positive integer, got ${capacity}`, { field: "capacity" });
   }
 
   /** The value kept for `id`, now the most recently used; undefined when it is not kept. */

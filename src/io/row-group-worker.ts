@@ -6,6 +6,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import type { CompressionCodec, SchemaElement } from "hyparquet";
+import { ToolkitError } from "../errors.js";
 import { MessagesByteReader } from "./adapters/messages-bytes.js";
 import type { ColumnSpec } from "./column-spec.js";
 import { encodeJsonRow } from "./json-row.js";
@@ -62,7 +63,7 @@ if (port) {
     // First, in message order as the pool did: which shared buffer the rows are in.
     const bytes = task.shared ? sharedBytes(sharedBuffers, task.shared) : task.bytes;
     try {
-      if (!bytes) throw new Error(`row group ${task.id}: its shared buffer ${task.shared!.slot} is not held by this worker`);
+      if (!bytes) throw new ToolkitError(`row group ${task.id}: its shared buffer ${task.shared!.slot} is not held by this worker`, { code: "invalid_state" });
       const columnData = decodeRows(setup.columns, task, bytes);
       const encoded = encodeRowGroup({ schema: setup.schema, codec: setup.codec, compressors, columnData, pageBytes: setup.pageBytes, spareBuffers });
       // Transferred rows' bytes (cells were views of them) go back with the group, for a later group's rows:
