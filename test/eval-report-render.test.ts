@@ -11,9 +11,8 @@ import { makeTmpDir } from "./helpers/tmp-dir.js";
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 describe.skipIf(!existsSync(CHROMIUM))("report in headless Chromium", () => {
-  const dir = makeTmpDir("lw-render-");
-
   it("shows the scatter and the tables, with no external requests", async () => {
+    const dir = makeTmpDir("lw-render-");
     const htmlPath = join(dir, "report.html");
     writeFileSync(htmlPath, sampleReportHtml());
     const result = await screenshotReport({ htmlPath, executablePath: CHROMIUM, width: 1240, height: 1400 });
