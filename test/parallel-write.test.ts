@@ -32,6 +32,11 @@ function filesOf(dir: string): Map<string, Buffer> {
   return out;
 }
 
+/** A row-group pool of one SNAPPY worker for SFT rows. */
+function oneWorkerPool(): RowGroupPool {
+  return new RowGroupPool({ workers: 1, columns: SFT_COLUMNS, schema: parquetSchemaFor(SFT_COLUMNS), codec: "SNAPPY", codecOptions: {}, pageBytes: 1 << 20 });
+}
+
 function jsonRow(row: Record<string, unknown>, declared?: number, stable = false): JsonRow {
   const where = { file: "test", row: 0 };
   const bytes = rowTextBytes(
@@ -179,14 +184,7 @@ describe("parallel Parquet writing", () => {
   });
 
   it("a worker hands each group's JSON buffer back once read, for the next group to be written into", async () => {
-    const pool = new RowGroupPool({
-      workers: 1,
-      columns: SFT_COLUMNS,
-      schema: parquetSchemaFor(SFT_COLUMNS),
-      codec: "SNAPPY",
-      codecOptions: {},
-      pageBytes: 1 << 20,
-    });
+    const pool = oneWorkerPool();
     try {
       expect(await pool.spareBuffer()).toBeUndefined(); // nothing being read: no waiting
       const batch = new JsonRowBatch(1 << 20);
@@ -204,14 +202,7 @@ describe("parallel Parquet writing", () => {
   });
 
   it("rows in a shared buffer reach a worker as the buffer once, then as its number, while the worker still holds it", async () => {
-    const pool = new RowGroupPool({
-      workers: 1,
-      columns: SFT_COLUMNS,
-      schema: parquetSchemaFor(SFT_COLUMNS),
-      codec: "SNAPPY",
-      codecOptions: {},
-      pageBytes: 1 << 20,
-    });
+    const pool = oneWorkerPool();
     const posted = vi.spyOn(Worker.prototype, "postMessage");
     try {
       // One worker holds 3 shared buffers (workers + 2): D pushes out A, the least recently used.
