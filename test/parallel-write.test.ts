@@ -128,6 +128,55 @@ describe("parallel Parquet writing", () => {
     }
   });
 
+  it("groups whose JSON outgrows its buffer go to workers in new shared buffers, and the file is the one-thread file", async () => {
+    // Text of quotes, backslashes and control characters: its JSON is ~2-6x its text, so a group's JSON passes the
+    // buffer sized from its text (64 KiB here) and the buffer grows; three workers hold 5 buffers each.
+    const rows = Array.from({ length: 240 }, (_, i) => ({
+      messages: [
+        { role: "user", content: `q${i} ${'"\\\n\t\u0001'.repeat(40 + (i % 13) * 60)}` },
+        { role: "assistant", content: `a${i} ${"plain text ".repeat(i % 9)}` },
+      ],
+      id: `r${i}`,
+      source: null,
+      meta: null,
+    }));
+    const shared = new Set<SharedArrayBuffer>();
+    let sharedTasks = 0;
+    const original = RowGroupPool.prototype.encode;
+    const encode = vi.spyOn(RowGroupPool.prototype, "encode").mockImplementation(function (this: RowGroupPool, input) {
+      if (input.bytes.buffer instanceof SharedArrayBuffer) {
+        shared.add(input.bytes.buffer);
+        sharedTasks += 1;
+      }
+      return original.call(this, input);
+    });
+    const files: Buffer[] = [];
+    try {
+      for (const threads of [1, 2, 3]) {
+        const file = join(tmp, `grow-${threads}.parquet`);
+        const info = await writeParquet({
+          file,
+          columns: SFT_COLUMNS,
+          rows: rows.map((row) => jsonRow(row)),
+          codec: "SNAPPY",
+          rowGroupBytes: 40_000,
+          threads,
+          expectedBytes: 1e9,
+        });
+        expect(info.rowGroups).toBeGreaterThan(10);
+        files.push(readFileSync(file));
+      }
+    } finally {
+      encode.mockRestore();
+    }
+    // The groups reached the workers in shared buffers, grown past the first one's 64 KiB.
+    expect(sharedTasks).toBeGreaterThan(20);
+    expect(shared.size).toBeGreaterThanOrEqual(3);
+    for (const buffer of shared) expect(buffer.byteLength).toBeGreaterThan(1 << 16);
+    expect(files[1]!.equals(files[0]!)).toBe(true);
+    expect(files[2]!.equals(files[0]!)).toBe(true);
+  });
+
   it("groups of JsonRows mixed with object rows (as cells, or on this thread when JSON cannot hold them) give the same file for any threads and bytes in flight", async () => {
     const columns: ColumnSpec[] = [
       { name: "text", type: "string" },
