@@ -26,6 +26,7 @@
  */
 import { closeSync, constants, openSync, writeSync } from "node:fs";
 import { ConfigError, OptionError } from "../errors.js";
+import { newWasmMemoryBytes } from "../util/wasm-instance.js";
 import { MAX_WRITE_BYTES, writeAllSync, type WriteSyncCall } from "./bounded-writes.js";
 
 /** Bytes per direct write, and the alignment of every direct write's offset. */
@@ -75,10 +76,7 @@ const freeStages: Uint8Array[] = [];
 
 /** A free buffer, or a new one (throws when the engine cannot map one). */
 function takeStage(): Uint8Array {
-  const wasm = (globalThis as unknown as { WebAssembly: { Memory: new (descriptor: { initial: number; maximum: number }) => { buffer: ArrayBuffer } } })
-    .WebAssembly;
-  const pages = DIRECT_WRITE_BYTES / 0x10000;
-  return freeStages.pop() ?? new Uint8Array(new wasm.Memory({ initial: pages, maximum: pages }).buffer);
+  return freeStages.pop() ?? newWasmMemoryBytes(DIRECT_WRITE_BYTES);
 }
 
 const NODE_CALLS: DirectOutputCalls = {
